@@ -1,0 +1,169 @@
+//! Reading filled forms and votes from CSV (streamed) or XLSX/ODS (calamine).
+//! Every data row either reaches the scorer or is rejected with its 1-based
+//! line number; nothing is dropped silently.
+
+use std::path::Path;
+use std::process::ExitCode;
+use xianjiao_core::{Scorer, VoteCounter};
+
+const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
+const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
+const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
+
+fn is_sheet(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xls" | "ods"))
+}
+
+fn fail(path: &Path, msg: String) -> ExitCode {
+    eprintln!("{}: {msg}", path.display());
+    ExitCode::from(2)
+}
+
+/// Rows of a spreadsheet's first sheet, as text, with their 1-based row numbers.
+fn sheet_rows(path: &Path) -> Result<Vec<(usize, Vec<String>)>, ExitCode> {
+    use calamine::{open_workbook_auto, Reader};
+    let mut wb = open_workbook_auto(path).map_err(|e| fail(path, format!("无法打开表格 / cannot open spreadsheet: {e}")))?;
+    let name = wb.sheet_names().first().cloned().ok_or_else(|| fail(path, "表格中没有工作表 / no worksheet".into()))?;
+    let range = wb.worksheet_range(&name).map_err(|e| fail(path, format!("无法读取工作表 {name} / cannot read sheet: {e}")))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    Ok(range.rows().enumerate().map(|(i, r)| {
+        let cells = r.iter().map(|c| {
+            let s = c.to_string();
+            // Whole numbers stored as floats come back as "9"; keep them so.
+            s
+        }).collect();
+        (first_row + i + 1, cells)
+    }).collect())
+}
+
+struct Header {
+    member: usize,
+    group: Option<usize>,
+    cols: Vec<usize>,
+}
+
+fn find(header: &[String], names: &[&str]) -> Option<usize> {
+    header.iter().position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+}
+
+fn header_for(path: &Path, header: &[String], items: &[String], need_group: bool) -> Result<Header, ExitCode> {
+    let member = find(header, MEMBER_COLS).ok_or_else(|| fail(path, format!("第 1 行(表头)缺少被测评人列,应为 {} 之一 / header has no member column", MEMBER_COLS.join("、"))))?;
+    let group = find(header, GROUP_COLS);
+    if need_group && group.is_none() {
+        return Err(fail(path, format!("第 1 行(表头)缺少评议组列,应为 {} 之一 / header has no rater_group column", GROUP_COLS.join("、"))));
+    }
+    let mut cols = vec![];
+    let mut missing = vec![];
+    for it in items {
+        match header.iter().position(|h| h.trim() == it) {
+            Some(i) => cols.push(i),
+            None => missing.push(it.as_str()),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(fail(path, format!("第 1 行(表头)缺少测评项目列:{} / header lacks item columns", missing.join("、"))));
+    }
+    Ok(Header { member, group, cols })
+}
+
+/// Streams every sheet of `path` into the scorer.
+pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
+    let items: Vec<String> = sc.item_names().map(str::to_string).collect();
+    let need_group = sc.has_groups();
+    if is_sheet(path) {
+        let rows = sheet_rows(path)?;
+        let Some((_, head)) = rows.first() else { return Err(fail(path, "空表格 / empty spreadsheet".into())) };
+        let h = header_for(path, head, &items, need_group)?;
+        for (line, r) in rows.iter().skip(1) {
+            if r.iter().all(|c| c.trim().is_empty()) { continue; }
+            let get = |i: usize| r.get(i).map(String::as_str);
+            let vals: Vec<Option<&str>> = h.cols.iter().map(|&i| get(i)).collect();
+            sc.add(*line, get(h.member).unwrap_or(""), h.group.and_then(get).unwrap_or(""), &vals);
+        }
+        return Ok(());
+    }
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path)
+        .map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
+    let mut rec = csv::ByteRecord::new();
+    let mut h: Option<Header> = None;
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                if h.is_none() { return Err(fail(path, format!("表头无法读取 / cannot read header: {e}"))); }
+                sc.reject(line, None, format!("CSV 格式错误 / malformed CSV: {e}"));
+                continue;
+            }
+            Ok(true) => {}
+        }
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        let Some(hh) = &h else {
+            let head: Vec<String> = rec.iter().enumerate().map(|(i, f)| {
+                let s = String::from_utf8_lossy(f).to_string();
+                if i == 0 { s.trim_start_matches('\u{feff}').to_string() } else { s }
+            }).collect();
+            h = Some(header_for(path, &head, &items, need_group)?);
+            continue;
+        };
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) { continue; }
+        let field = |i: usize| -> Result<Option<&str>, usize> {
+            match rec.get(i) { None => Ok(None), Some(b) => std::str::from_utf8(b).map(Some).map_err(|_| i) }
+        };
+        let member = match field(hh.member) { Ok(m) => m.unwrap_or(""), Err(_) => { sc.reject(line, Some("member"), "不是 UTF-8 文本 / not UTF-8 text".into()); continue; } };
+        let group = match hh.group.map(field).transpose() { Ok(g) => g.flatten().unwrap_or(""), Err(_) => { sc.reject(line, Some("rater_group"), "不是 UTF-8 文本 / not UTF-8 text".into()); continue; } };
+        let mut vals: Vec<Option<&str>> = Vec::with_capacity(hh.cols.len());
+        let mut bad = None;
+        for (k, &i) in hh.cols.iter().enumerate() {
+            match field(i) { Ok(v) => vals.push(v), Err(_) => { bad = Some(k); break; } }
+        }
+        if let Some(k) = bad {
+            sc.reject(line, Some(&items[k]), "不是 UTF-8 文本 / not UTF-8 text".into());
+            continue;
+        }
+        sc.add(line, member, group, &vals);
+    }
+    if h.is_none() { return Err(fail(path, "空文件,没有表头 / empty file, no header".into())); }
+    Ok(())
+}
+
+/// Reads votes: `unit,tier` per respondent, or `unit,<tier>,...` counts per row.
+pub fn read_votes(path: &Path, vc: &mut VoteCounter) -> Result<(), ExitCode> {
+    let tiers: Vec<String> = vc.tiers().to_vec();
+    let rows: Vec<(usize, Vec<String>)> = if is_sheet(path) {
+        sheet_rows(path)?
+    } else {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path)
+            .map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
+        let mut out = vec![];
+        for r in rdr.records() {
+            match r {
+                Ok(r) => out.push((r.position().map(|p| p.line() as usize).unwrap_or(0), r.iter().map(|s| s.trim_start_matches('\u{feff}').to_string()).collect())),
+                Err(e) => {
+                    let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                    if out.is_empty() { return Err(fail(path, format!("表头无法读取 / cannot read header: {e}"))); }
+                    vc.reject(line, None, format!("CSV 格式错误 / malformed CSV: {e}"));
+                }
+            }
+        }
+        out
+    };
+    let Some((_, head)) = rows.first() else { return Err(fail(path, "空文件,没有表头 / empty file, no header".into())) };
+    let subject = find(head, MEMBER_COLS).ok_or_else(|| fail(path, format!("第 1 行(表头)缺少被测评对象列,应为 {} 之一 / header has no unit column", MEMBER_COLS.join("、"))))?;
+    let tier_cols: Vec<Option<usize>> = tiers.iter().map(|t| head.iter().position(|h| h.trim() == t)).collect();
+    if tier_cols.iter().all(Option::is_some) {
+        for (line, r) in rows.iter().skip(1) {
+            if r.iter().all(|c| c.trim().is_empty()) { continue; }
+            let vals: Vec<Option<&str>> = tier_cols.iter().map(|c| c.and_then(|i| r.get(i)).map(String::as_str)).collect();
+            vc.add_counts(*line, r.get(subject).map(String::as_str).unwrap_or(""), &vals);
+        }
+    } else if let Some(tc) = find(head, TIER_COLS) {
+        for (line, r) in rows.iter().skip(1) {
+            if r.iter().all(|c| c.trim().is_empty()) { continue; }
+            vc.add_response(*line, r.get(subject).map(String::as_str).unwrap_or(""), r.get(tc).map(String::as_str).unwrap_or(""));
+        }
+    } else {
+        return Err(fail(path, format!("第 1 行(表头)应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier", tiers.join("、"))));
+    }
+    Ok(())
+}

@@ -1,0 +1,279 @@
+//! `xianjiao`: the command line over `xianjiao-core`. Reads rule files and
+//! inputs from disk, prints readable Chinese tables or `--json`.
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use xianjiao_core::{Profile, RuleSet, RuleSource, Severity};
+
+mod bench;
+mod input;
+mod table;
+
+#[derive(Parser)]
+#[command(name = "xianjiao", version, about = "先进性教育活动规则引擎 / rules engine for Party-member education campaigns")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// 校验规则文件 / validate rule files (exit 1 on any error)
+    Check {
+        /// Rule files or directories of *.rhai files.
+        rules: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 日程 / phases and steps with dates for a unit type
+    Schedule {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Unit type (机关, 社区 ...).
+        #[arg(long)]
+        unit: String,
+        /// Day to place in the schedule (YYYY-MM-DD).
+        #[arg(long)]
+        on: Option<String>,
+        /// Steps already done (comma-separated names).
+        #[arg(long, value_delimiter = ',')]
+        done: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 个人清单 / a member's checklist from a profile JSON
+    Checklist {
+        #[arg(long)]
+        rules: PathBuf,
+        /// JSON: {"role": "党员", "unit": "社区", "conditions": [], "progress": {"学习学时": 40}}
+        #[arg(long)]
+        profile: PathBuf,
+        #[arg(long)]
+        on: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 材料自查 / check a draft against the material rules
+    Material {
+        #[arg(long)]
+        rules: PathBuf,
+        /// 党性分析材料, 心得体会, 整改方案 ...
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        role: String,
+        /// UTF-8 text file ("-" for standard input).
+        text: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 测评计分 / score filled appraisal forms (CSV or XLSX)
+    Score {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Form name (default: the first form in the rules).
+        #[arg(long)]
+        form: Option<String>,
+        /// member,rater_group,<items...> per row.
+        sheets: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Benchmark only: score by calling a Rhai function per sheet.
+        #[arg(long, hide = true)]
+        naive_rhai: bool,
+    },
+    /// 满意度测评 / satisfaction rates from votes (CSV or XLSX)
+    Satisfaction {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Vote name (default: the first vote in the rules).
+        #[arg(long)]
+        vote: Option<String>,
+        /// unit,tier per respondent, or unit,<tier>,<tier>... counts.
+        votes: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 运行规则文件内的测试 / run the tests written inside rule files
+    Test {
+        /// Rule files or directories.
+        rules: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Reads rule files from disk; parents resolve against the child's directory.
+struct FsSource {
+    dir: PathBuf,
+}
+
+impl RuleSource for FsSource {
+    fn load(&self, name: &str) -> Option<String> {
+        let p = Path::new(name);
+        let cand = if p.is_absolute() || p.exists() { p.to_path_buf() } else { self.dir.join(p) };
+        std::fs::read_to_string(cand).ok()
+    }
+}
+
+fn load_rules(path: &Path) -> RuleSet {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let src = FsSource { dir: dir.clone() };
+    // Name the entry by its path as given, parents by the name they are extended by.
+    let name = path.to_string_lossy().to_string();
+    struct Entry<'a> { name: &'a str, src: &'a FsSource }
+    impl RuleSource for Entry<'_> {
+        fn load(&self, n: &str) -> Option<String> {
+            if n == self.name { std::fs::read_to_string(self.name).ok() } else { self.src.load(n) }
+        }
+    }
+    RuleSet::load(&name, &Entry { name: &name, src: &src })
+}
+
+/// Loads rules for evaluation: prints diagnostics and fails on errors.
+fn usable_rules(path: &Path) -> Result<RuleSet, ExitCode> {
+    let rs = load_rules(path);
+    for d in rs.diagnostics() {
+        eprintln!("{d}");
+    }
+    if rs.has_errors() { Err(ExitCode::from(1)) } else { Ok(rs) }
+}
+
+fn rule_files(args: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = vec![];
+    for a in args {
+        if a.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(a).into_iter().flatten().flatten().map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "rhai")).collect();
+            v.sort();
+            out.extend(v);
+        } else {
+            out.push(a.clone());
+        }
+    }
+    out
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    let mut out = std::io::stdout().lock();
+    let _ = serde_json::to_writer_pretty(&mut out, v);
+    let _ = writeln!(out);
+}
+
+fn day(s: &Option<String>) -> Result<Option<xianjiao_core::NaiveDate>, ExitCode> {
+    match s.as_deref().map(xianjiao_core::parse_day).transpose() {
+        Ok(d) => Ok(d),
+        Err(e) => { eprintln!("{e}"); Err(ExitCode::from(2)) }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
+    match cli.cmd {
+        Cmd::Check { rules, json } => {
+            let files = rule_files(&rules);
+            if files.is_empty() { eprintln!("没有找到规则文件 / no rule files given"); return Err(ExitCode::from(2)); }
+            let mut all = vec![];
+            for f in &files {
+                let rs = load_rules(f);
+                for d in rs.diagnostics() {
+                    if !all.contains(d) { all.push(d.clone()); }
+                }
+            }
+            let errors = all.iter().filter(|d| d.severity == Severity::Error).count();
+            if json {
+                print_json(&serde_json::json!({ "files": files, "diagnostics": all, "errors": errors }));
+            } else {
+                for d in &all { println!("{d}"); }
+                println!("{} 个文件,{} 个错误,{} 个警告 / {} files, {} errors, {} warnings",
+                    files.len(), errors, all.len() - errors, files.len(), errors, all.len() - errors);
+            }
+            Ok(ExitCode::from(if errors > 0 { 1 } else { 0 }))
+        }
+        Cmd::Schedule { rules, unit, on, done, json } => {
+            let rs = usable_rules(&rules)?;
+            let on = day(&on)?;
+            let s = rs.schedule(&unit, on, &done).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            if json { print_json(&s) } else { table::schedule(&s) }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Checklist { rules, profile, on, json } => {
+            let rs = usable_rules(&rules)?;
+            let on = day(&on)?;
+            let text = std::fs::read_to_string(&profile).map_err(|e| { eprintln!("{}: {e}", profile.display()); ExitCode::from(2) })?;
+            let p: Profile = serde_json::from_str(&text).map_err(|e| { eprintln!("{}:{}:{}: error[profile.json]: {e}", profile.display(), e.line(), e.column()); ExitCode::from(2) })?;
+            let c = rs.checklist(&p, on).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            if json { print_json(&c) } else { table::checklist(&c) }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Material { rules, kind, role, text, json } => {
+            let rs = usable_rules(&rules)?;
+            let t = if text.as_os_str() == "-" {
+                let mut s = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map_err(|e| { eprintln!("stdin: {e}"); ExitCode::from(2) })?;
+                s
+            } else {
+                let bytes = std::fs::read(&text).map_err(|e| { eprintln!("{}: {e}", text.display()); ExitCode::from(2) })?;
+                String::from_utf8(bytes).map_err(|e| { eprintln!("{}: 不是 UTF-8 文本,第 {} 字节处出错 / not UTF-8 at byte {}", text.display(), e.utf8_error().valid_up_to(), e.utf8_error().valid_up_to()); ExitCode::from(2) })?
+            };
+            let r = rs.check_material(&kind, &role, &t).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            if json { print_json(&r) } else { table::material(&r) }
+            Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
+        }
+        Cmd::Score { rules, form, sheets, json, naive_rhai } => {
+            let rs = usable_rules(&rules)?;
+            if naive_rhai {
+                return bench::naive_score(&rs, &rules, form.as_deref(), &sheets);
+            }
+            let mut sc = rs.scorer(form.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            input::read_sheets(&sheets, &mut sc)?;
+            let report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            if json { print_json(&report) } else { table::score(&report) }
+            Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Satisfaction { rules, vote, votes, json } => {
+            let rs = usable_rules(&rules)?;
+            let mut vc = rs.vote_counter(vote.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            input::read_votes(&votes, &mut vc)?;
+            let report = vc.finish();
+            if json { print_json(&report) } else { table::votes(&report) }
+            Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Test { rules, json } => {
+            let files = rule_files(&rules);
+            let mut results = vec![];
+            let mut broken = false;
+            for f in &files {
+                let rs = load_rules(f);
+                if rs.has_errors() {
+                    for d in rs.diagnostics() { eprintln!("{d}"); }
+                    broken = true;
+                    continue;
+                }
+                results.extend(rs.run_tests(true));
+            }
+            let failed = results.iter().filter(|r| !r.pass).count();
+            if json {
+                print_json(&serde_json::json!({ "results": results, "passed": results.len() - failed, "failed": failed }));
+            } else {
+                for r in &results {
+                    if r.pass { println!("ok    {}:{}  {}", r.location.file, r.location.line, r.name); }
+                    else {
+                        println!("FAIL  {}:{}:{}  {}", r.location.file, r.location.line, r.location.col, r.name);
+                        for f in &r.failures { println!("        {f}"); }
+                    }
+                }
+                println!("rule tests: {} passed, {} failed", results.len() - failed, failed);
+            }
+            Ok(ExitCode::from(if failed > 0 || broken { 1 } else { 0 }))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(c) | Err(c) => c,
+    }
+}

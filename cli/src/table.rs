@@ -1,0 +1,89 @@
+//! Readable Chinese tables for the terminal.
+
+use xianjiao_core::{Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
+
+fn st(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Upcoming) => "未开始",
+        Some(Status::Current) => "进行中",
+        Some(Status::Overdue) => "已逾期",
+        Some(Status::Done) => "已完成",
+        Some(Status::Past) => "已结束",
+        None => "",
+    }
+}
+
+fn d(x: Option<xianjiao_core::NaiveDate>) -> String {
+    x.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+pub fn schedule(s: &Schedule) {
+    println!("单位类型:{}{}", s.unit, s.on.map(|d| format!("    日期:{d}")).unwrap_or_default());
+    println!("阶段");
+    for p in &s.phases {
+        println!("  {:<8} {} 至 {}  {:>3} 天  {}", p.name, p.start, p.end, p.days, st(p.status));
+    }
+    let mut cur = "";
+    for x in &s.steps {
+        if x.phase != cur { println!("{} 的环节", x.phase); cur = &x.phase; }
+        println!("  {:>2}. {}  {} 至 {}  {}", x.no, x.name, d(x.start), d(x.end), st(x.status));
+    }
+    if let Some(p) = &s.current_phase { println!("当前阶段:{p}"); }
+    if !s.due.is_empty() { println!("正在进行:{}", s.due.join("、")); }
+    if !s.overdue.is_empty() { println!("已过期未完成:{}", s.overdue.join("、")); }
+}
+
+pub fn checklist(c: &Checklist) {
+    println!("角色:{}{}", c.role, c.unit.as_ref().map(|u| format!("    单位:{u}")).unwrap_or_default());
+    for i in &c.items {
+        let mark = match i.status {
+            ItemStatus::Done => "[✓] 已完成",
+            ItemStatus::Pending => "[ ] 待完成",
+            ItemStatus::Overdue => "[!] 已逾期",
+            ItemStatus::Exempt => "[-] 免除  ",
+            ItemStatus::NotApplicable => "[·] 不适用",
+        };
+        println!("{mark}  {}·{}  {}", i.phase, i.label, i.reason);
+        if let Some(s) = &i.substitute { println!("            可替代:{s}"); }
+    }
+    let s = &c.summary;
+    println!("合计:已完成 {},待完成 {},逾期 {},免除 {},不适用 {}", s.done, s.pending, s.overdue, s.exempt, s.not_applicable);
+    for g in &c.gates {
+        if g.met { println!("转段({}):条件已满足", g.phase) } else { println!("转段({}):尚缺 {}", g.phase, g.blocking.join("、")) }
+    }
+}
+
+pub fn material(r: &MaterialReport) {
+    println!("{}({}):{} 字{}", r.kind, r.role, r.chars, r.min_chars.map(|m| format!(",最低 {m} 字")).unwrap_or_default());
+    for p in &r.parts {
+        println!("  {} {}", if p.found && p.missing_fields.is_empty() { "✓" } else { "✗" }, p.name);
+    }
+    if !r.areas_covered.is_empty() { println!("  已涉及:{}", r.areas_covered.join("、")); }
+    if !r.areas_missing.is_empty() { println!("  未涉及:{}", r.areas_missing.join("、")); }
+    for f in &r.findings {
+        let at = f.start.map(|s| format!("[{}..{}] ", s, f.end.unwrap_or(s))).unwrap_or_default();
+        println!("  {} {at}{}", if f.level == "error" { "错误" } else { "提示" }, f.message);
+    }
+    println!("{}", if r.pass { "结论:通过" } else { "结论:未通过" });
+}
+
+pub fn score(r: &ScoreReport) {
+    println!("{}:{} 人", r.form, r.members.len());
+    for m in &r.members {
+        let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {}", v.get("mean").cloned().unwrap_or_default())).collect();
+        println!("  {:<6} 综合 {:>7.2}  {}  {}", m.member, m.composite, groups.join("  "), m.outcome.clone().unwrap_or_default());
+    }
+    for x in &r.rejected {
+        println!("  第 {} 行未计分:{}", x.row, x.reason);
+    }
+    println!("读入 {} 行,计分 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
+}
+
+pub fn votes(r: &VoteReport) {
+    println!("{}(比率 = {} / 参评人数)", r.vote, r.rate_of.join("+"));
+    for t in r.subjects.iter().chain(std::iter::once(&r.overall)) {
+        let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  {:<10} {}  共 {} 人  {:.2}%  {}", t.subject, counts.join("  "), t.total, t.rate, t.action.clone().unwrap_or_default());
+    }
+    for x in &r.rejected { println!("  第 {} 行未计入:{}", x.row, x.reason); }
+}

@@ -1,0 +1,274 @@
+//! Runs rule files (and their parents) once and records what they declare.
+//! The only module, with `sandbox`, that knows Rhai's API for running scripts.
+//!
+//! A rule file is a Rhai script whose top level calls declaration functions
+//! (`phase`, `step`, `require`, ...). Each call becomes a [`Decl`] stamped with
+//! the file, line and column of the call. Files are then merged root → leaf:
+//! a child's declaration of the same kind and key replaces the parent's,
+//! `amend` changes some fields, `remove` deletes.
+
+use crate::diag::{Diags, Location};
+use crate::sandbox;
+use crate::source::RuleSource;
+use rhai::{Dynamic, Engine, ImmutableString, Map, NativeCallContext, AST};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Deepest inheritance chain accepted.
+const MAX_CHAIN: usize = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Op {
+    Declare,
+    Amend,
+    Remove,
+}
+
+/// The kinds of thing a rule file declares.
+pub(crate) const KINDS: &[&str] =
+    &["campaign", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "gate", "test"];
+
+#[derive(Debug, Clone)]
+pub(crate) struct Decl {
+    pub op: Op,
+    pub kind: String,
+    pub key: String,
+    pub fields: Map,
+    pub loc: Location,
+}
+
+/// One declared thing after merging, with where each field was last set.
+#[derive(Debug, Clone)]
+pub(crate) struct Entity {
+    pub kind: String,
+    pub key: String,
+    pub fields: Map,
+    pub loc: Location,
+    pub field_locs: HashMap<String, Location>,
+}
+
+impl Entity {
+    pub(crate) fn field_loc(&self, f: &str) -> &Location {
+        self.field_locs.get(f).unwrap_or(&self.loc)
+    }
+}
+
+#[derive(Default)]
+struct Recorder {
+    file: String,
+    decls: Vec<Decl>,
+    parent: Option<(String, Location)>,
+    diags: Diags,
+}
+
+/// Every file of a chain, run, plus the merged entities.
+pub(crate) struct Loaded {
+    pub files: Vec<String>,
+    pub entities: Vec<Entity>,
+    /// Entities of the parent chain alone (for `explain`), when there is a parent.
+    pub parent_entities: Option<Vec<Entity>>,
+    pub functions: AST,
+    pub sources: Vec<(String, String)>,
+}
+
+type Rec = Rc<RefCell<Recorder>>;
+
+fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, fields: Map) {
+    let mut r = rec.borrow_mut();
+    let loc = Location::new(&r.file, ctx.call_position());
+    r.decls.push(Decl { op, kind: kind.to_string(), key: key.to_string(), fields, loc });
+}
+
+/// Registers every declaration function of [`crate::api::FUNCTIONS`] and returns their names.
+fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    macro_rules! decl1 {
+        ($name:literal, $kind:literal) => {{
+            let r = rec.clone();
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString| {
+                push(&r, &ctx, Op::Declare, $kind, &key, Map::new())
+            });
+            let r = rec.clone();
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| {
+                push(&r, &ctx, Op::Declare, $kind, &key, m)
+            });
+            names.push($name);
+        }};
+    }
+    decl1!("role", "role");
+    decl1!("condition", "condition");
+    decl1!("unit", "unit");
+    decl1!("phase", "phase");
+    decl1!("require", "require");
+    decl1!("material", "material");
+    decl1!("form", "form");
+    decl1!("vote", "vote");
+    decl1!("gate", "gate");
+    decl1!("test", "test");
+    let r = rec.clone();
+    engine.register_fn("campaign", move |ctx: NativeCallContext, m: Map| push(&r, &ctx, Op::Declare, "campaign", "", m));
+    names.push("campaign");
+    let r = rec.clone();
+    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString, mut m: Map| {
+        m.insert("phase".into(), Dynamic::from(phase.clone()));
+        m.insert("name".into(), Dynamic::from(name.clone()));
+        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
+    });
+    names.push("step");
+    let r = rec.clone();
+    engine.register_fn("amend", move |ctx: NativeCallContext, kind: ImmutableString, key: ImmutableString, m: Map| {
+        push(&r, &ctx, Op::Amend, &kind, &key, m)
+    });
+    names.push("amend");
+    let r = rec.clone();
+    engine.register_fn("remove", move |ctx: NativeCallContext, kind: ImmutableString, key: ImmutableString| {
+        push(&r, &ctx, Op::Remove, &kind, &key, Map::new())
+    });
+    names.push("remove");
+    let r = rec.clone();
+    engine.register_fn("extends", move |ctx: NativeCallContext, parent: ImmutableString| {
+        let mut rr = r.borrow_mut();
+        let loc = Location::new(&rr.file, ctx.call_position());
+        if rr.parent.is_some() {
+            rr.diags.error("extends.twice", &loc, "一个文件只能继承一个上级文件 / a file may extend only one parent");
+        } else {
+            rr.parent = Some((parent.to_string(), loc));
+        }
+    });
+    names.push("extends");
+    names
+}
+
+/// Names of the functions the loader registers for rule files (for the reference test).
+pub fn registered_functions() -> Vec<&'static str> {
+    let rec: Rec = Rc::default();
+    let mut e = Engine::new_raw();
+    register(&mut e, &rec)
+}
+
+struct FileRun {
+    decls: Vec<Decl>,
+    parent: Option<(String, Location)>,
+    functions: AST,
+}
+
+fn run_file(engine: &Engine, rec: &Rec, name: &str, text: &str, diags: &mut Diags) -> FileRun {
+    {
+        let mut r = rec.borrow_mut();
+        r.file = name.to_string();
+        r.decls.clear();
+        r.parent = None;
+    }
+    let mut functions = AST::empty();
+    match engine.compile(text) {
+        Err(e) => {
+            let loc = Location::new(name, e.1);
+            diags.error(sandbox::parse_code(&e.0), &loc, format!("语法错误 / syntax error: {}", e.0));
+        }
+        Ok(ast) => {
+            if let Err(e) = engine.run_ast(&ast) {
+                let loc = Location::new(name, sandbox::error_position(&e));
+                diags.error(sandbox::error_code(&e), &loc, sandbox::error_message(&e));
+            }
+            functions = ast.clone_functions_only();
+        }
+    }
+    let mut r = rec.borrow_mut();
+    diags.list.append(&mut r.diags.list);
+    FileRun { decls: std::mem::take(&mut r.decls), parent: r.parent.take(), functions }
+}
+
+/// Loads `entry` and its parents, runs each once, and merges their declarations.
+pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limits, diags: &mut Diags) -> Loaded {
+    let rec: Rec = Rc::default();
+    let mut engine = sandbox::engine(limits);
+    register(&mut engine, &rec);
+
+    // Walk up the chain: entry, parent, grandparent ...
+    let mut chain: Vec<(String, FileRun)> = Vec::new();
+    let mut sources = Vec::new();
+    let mut next: Option<(String, Option<Location>)> = Some((entry.to_string(), None));
+    while let Some((name, from)) = next.take() {
+        if chain.iter().any(|(n, _)| *n == name) {
+            if let Some(loc) = &from {
+                diags.error("extends.cycle", loc, format!("继承关系成环: {name} / inheritance cycle through {name}"));
+            }
+            break;
+        }
+        if chain.len() >= MAX_CHAIN {
+            if let Some(loc) = &from {
+                diags.error("extends.depth", loc, format!("继承层级超过 {MAX_CHAIN} 层 / inheritance deeper than {MAX_CHAIN}"));
+            }
+            break;
+        }
+        let Some(text) = source.load(&name) else {
+            match &from {
+                Some(loc) => diags.error("extends.not_found", loc, format!("找不到上级规则文件 {name} / parent rule file {name} not found")),
+                None => diags.error("file.not_found", &Location { file: name.clone(), line: 0, col: 0 }, format!("找不到规则文件 {name} / rule file not found")),
+            }
+            break;
+        };
+        let run = run_file(&engine, &rec, &name, &text, diags);
+        sources.push((name.clone(), text));
+        next = run.parent.clone().map(|(p, loc)| (p, Some(loc)));
+        chain.push((name, run));
+    }
+    chain.reverse();
+    sources.reverse();
+
+    let files: Vec<String> = chain.iter().map(|(n, _)| n.clone()).collect();
+    let mut functions = AST::empty();
+    let mut entities: Vec<Entity> = Vec::new();
+    let mut parent_entities = None;
+    let n = chain.len();
+    for (i, (_, run)) in chain.into_iter().enumerate() {
+        if i + 1 == n && n > 1 {
+            parent_entities = Some(entities.clone());
+        }
+        functions = functions.merge(&run.functions);
+        apply(&mut entities, run.decls, diags);
+    }
+    Loaded { files, entities, parent_entities, functions, sources }
+}
+
+fn apply(entities: &mut Vec<Entity>, decls: Vec<Decl>, diags: &mut Diags) {
+    for d in decls {
+        if !KINDS.contains(&d.kind.as_str()) {
+            diags.error("decl.unknown_kind", &d.loc, format!("未知的种类 \"{}\",可用: {} / unknown kind", d.kind, KINDS.join(", ")));
+            continue;
+        }
+        let pos = entities.iter().position(|e| e.kind == d.kind && e.key == d.key);
+        match (d.op, pos) {
+            (Op::Declare, Some(i)) => {
+                let e = &mut entities[i];
+                if e.loc.file == d.loc.file {
+                    diags.warning("decl.duplicate", &d.loc, format!("{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins", d.kind, d.key, e.loc.line));
+                }
+                e.field_locs = d.fields.keys().map(|k| (k.to_string(), d.loc.clone())).collect();
+                e.fields = d.fields;
+                e.loc = d.loc;
+            }
+            (Op::Declare, None) => entities.push(Entity {
+                field_locs: d.fields.keys().map(|k| (k.to_string(), d.loc.clone())).collect(),
+                kind: d.kind,
+                key: d.key,
+                fields: d.fields,
+                loc: d.loc,
+            }),
+            (Op::Amend, Some(i)) => {
+                let e = &mut entities[i];
+                for (k, v) in d.fields {
+                    e.field_locs.insert(k.to_string(), d.loc.clone());
+                    e.fields.insert(k, v);
+                }
+            }
+            (Op::Remove, Some(i)) => {
+                entities.remove(i);
+            }
+            (Op::Amend | Op::Remove, None) => {
+                diags.error("decl.unknown_target", &d.loc, format!("要修改或删除的 {} \"{}\" 未在上级文件中声明 / nothing declared as {} \"{}\" to change", d.kind, d.key, d.kind, d.key));
+            }
+        }
+    }
+}

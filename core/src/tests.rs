@@ -1,0 +1,129 @@
+//! Test cases written inside rule files (`test("name", #{ ..., expect: #{...} })`),
+//! run against the rule set they live in. The same runner serves the CLI
+//! (`xianjiao test`) and the browser playground.
+
+use crate::checklist::Profile;
+use crate::diag::Location;
+use crate::hooks::dynamic_to_json;
+use crate::model::TestCase;
+use crate::RuleSet;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Outcome of one in-file test.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    /// Test name.
+    pub name: String,
+    /// Where the test is declared.
+    #[serde(flatten)]
+    pub location: Location,
+    /// True when every expectation held.
+    pub pass: bool,
+    /// What failed (empty when passed).
+    pub failures: Vec<String>,
+}
+
+fn close(a: &Value, b: &Value) -> bool {
+    match (a.as_f64(), b.as_f64()) {
+        (Some(x), Some(y)) => (x - y).abs() < 1e-4,
+        _ => a == b,
+    }
+}
+
+fn get<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Option<&'a Value> {
+    m.get(k).filter(|v| !v.is_null())
+}
+
+fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
+    let spec: serde_json::Map<String, Value> = t.spec.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect();
+    let Some(Value::Object(expect)) = get(&spec, "expect").cloned() else {
+        return vec!["缺少 expect: #{...} / the test has no expect map".into()];
+    };
+    let actual: Result<Value, String> = if let Some(c) = get(&spec, "checklist") {
+        let mut c = c.clone();
+        let on = c.as_object_mut().and_then(|o| o.remove("on")).and_then(|v| v.as_str().map(str::to_string));
+        let on = match on.map(|s| crate::parse_day(&s)).transpose() { Ok(x) => x, Err(e) => return vec![e.message] };
+        match serde_json::from_value::<Profile>(c) {
+            Err(e) => Err(format!("checklist 写法有误 / bad checklist spec: {e}")),
+            Ok(p) => rs.checklist(&p, on).map_err(|e| e.to_string()).map(|cl| {
+                let mut m = serde_json::Map::new();
+                for i in &cl.items { m.insert(i.id.clone(), serde_json::to_value(i.status).unwrap_or_default()); }
+                for g in &cl.gates { m.insert(format!("gate:{}", g.phase), Value::Bool(g.met)); }
+                Value::Object(m)
+            }),
+        }
+    } else if let Some(Value::Object(m)) = get(&spec, "material") {
+        let s = |k: &str| m.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        rs.check_material(&s("kind"), &s("role"), &s("text")).map_err(|e| e.to_string()).map(|r| {
+            let mut v = serde_json::to_value(&r).unwrap_or_default();
+            if let Some(o) = v.as_object_mut() {
+                let codes: Vec<Value> = r.findings.iter().map(|f| Value::String(f.code.to_string())).collect();
+                o.insert("codes".into(), Value::Array(codes));
+            }
+            v
+        })
+    } else if let Some(Value::Object(m)) = get(&spec, "score") {
+        let form = m.get("form").and_then(|v| v.as_str());
+        match rs.scorer(form) {
+            Err(e) => Err(e.to_string()),
+            Ok(mut sc) => {
+                let sheets = m.get("sheets").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+                for (i, row) in sheets.iter().enumerate() {
+                    let cells: Vec<String> = row.as_array().map(|a| a.iter().map(|x| match x { Value::String(s) => s.clone(), other => other.to_string() }).collect()).unwrap_or_default();
+                    let vals: Vec<Option<&str>> = cells.iter().skip(2).map(|s| Some(s.as_str())).collect();
+                    sc.add(i + 1, cells.first().map(|s| s.as_str()).unwrap_or(""), cells.get(1).map(|s| s.as_str()).unwrap_or(""), &vals);
+                }
+                sc.finish().map_err(|e| e.to_string()).map(|r| {
+                    let mut v = r.members.first().map(|m| serde_json::to_value(m).unwrap_or_default()).unwrap_or(Value::Null);
+                    if let Some(o) = v.as_object_mut() { o.insert("rejected".into(), Value::from(r.rejected.len())); }
+                    v
+                })
+            }
+        }
+    } else if let Some(Value::Object(m)) = get(&spec, "satisfaction") {
+        let vote = m.get("vote").and_then(|v| v.as_str());
+        match rs.vote_counter(vote) {
+            Err(e) => Err(e.to_string()),
+            Ok(mut vc) => {
+                let counts = m.get("counts").and_then(|v| v.as_object()).cloned().unwrap_or_default();
+                let cells: Vec<String> = vc.tiers().iter().map(|t| counts.get(t).map(|v| v.to_string()).unwrap_or_else(|| "0".into())).collect();
+                let refs: Vec<Option<&str>> = cells.iter().map(|s| Some(s.as_str())).collect();
+                vc.add_counts(1, "测试", &refs);
+                Ok(serde_json::to_value(vc.finish().overall).unwrap_or_default())
+            }
+        }
+    } else if let Some(Value::Object(m)) = get(&spec, "schedule") {
+        let unit = m.get("unit").and_then(|v| v.as_str()).unwrap_or("");
+        let on = m.get("on").and_then(|v| v.as_str()).map(crate::parse_day).transpose();
+        match on {
+            Err(e) => Err(e.message),
+            Ok(on) => rs.schedule(unit, on, &[]).map_err(|e| e.to_string()).map(|s| serde_json::to_value(s).unwrap_or_default()),
+        }
+    } else {
+        Err("测试须包含 checklist、material、score、satisfaction 或 schedule 之一 / the test names nothing to run".into())
+    };
+    let actual = match actual { Ok(a) => a, Err(e) => return vec![e] };
+    let mut fails = vec![];
+    for (k, want) in &expect {
+        let got = actual.get(k).cloned().unwrap_or(Value::Null);
+        if !close(&got, want) {
+            fails.push(format!("{k}: 期望 expected {want},实际 got {got}"));
+        }
+    }
+    fails
+}
+
+impl RuleSet {
+    /// Runs the test cases declared in the rule files of this chain.
+    /// `own_only` keeps only the entry file's tests (not its parents').
+    pub fn run_tests(&self, own_only: bool) -> Vec<TestResult> {
+        let entry = self.files().last().cloned().unwrap_or_default();
+        self.rules().tests.iter().filter(|t| !own_only || t.loc.file == entry).map(|t| {
+            let failures = run_one(self, t);
+            TestResult { name: t.name.clone(), location: t.loc.clone(), pass: failures.is_empty(), failures }
+        }).collect()
+    }
+}
+
+
