@@ -158,7 +158,7 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             (ItemStatus::Exempt, format!("{who}:{why}"))
         } else {
             let done = if let Some(f) = &q.check {
-                hooks.check(f, p)?
+                hooks.check(f, p, &q.loc)?
             } else if let Some(min) = q.min {
                 have.is_some_and(|h| h >= min)
             } else {

@@ -56,13 +56,14 @@ impl Hooks {
     }
 
     /// Calls a custom function with one argument.
-    pub(crate) fn call(&self, name: &str, arg: Dynamic) -> Result<Dynamic, EvalError> {
+    /// `at` is where the rules name the function, used when Rhai gives no position.
+    pub(crate) fn call(&self, name: &str, arg: Dynamic, at: &Location) -> Result<Dynamic, EvalError> {
         self.engine.call_fn::<Dynamic>(&mut Scope::new(), &self.ast, name, (arg,)).map_err(|e| {
             let pos = sandbox::error_position(&e);
             EvalError {
                 code: sandbox::error_code(&e),
                 message: format!("自定义函数 {name} 出错 / custom function {name} failed: {}", sandbox::error_message(&e)),
-                location: Some(Location::new(&self.file, pos)).filter(|l| l.line > 0),
+                location: Some(Location::new(&self.file, pos)).filter(|l| l.line > 0).or_else(|| Some(at.clone())),
             }
         })
     }
@@ -77,8 +78,8 @@ impl Hooks {
     }
 
     /// Runs a requirement's `check` function: it must return true or false.
-    pub(crate) fn check(&self, name: &str, p: &Profile) -> Result<bool, EvalError> {
-        let v = self.call(name, Self::profile_map(p))?;
+    pub(crate) fn check(&self, name: &str, p: &Profile, at: &Location) -> Result<bool, EvalError> {
+        let v = self.call(name, Self::profile_map(p), at)?;
         v.as_bool().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回 true 或 false,实际返回 {t} / check function must return a bool")))
     }
 }

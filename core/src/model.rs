@@ -207,6 +207,9 @@ pub struct Form {
     pub trim_min: usize,
     /// Outcome rule.
     pub outcome: Outcome,
+    /// Where the form was declared.
+    #[serde(skip)]
+    pub loc: Location,
 }
 
 /// A satisfaction or effect vote.
@@ -695,7 +698,8 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
             }
         };
         f.str("note");
-        r.forms.push(Form { name: e.key.clone(), subject, total, items, groups, trim, trim_min, outcome });
+        let loc = e.field_loc("outcome").clone();
+        r.forms.push(Form { name: e.key.clone(), subject, total, items, groups, trim, trim_min, outcome, loc });
     }
 
     for e in of("vote") {

@@ -87,6 +87,7 @@ pub(crate) fn error_code(err: &rhai::EvalAltResult) -> &'static str {
 pub(crate) fn parse_code(kind: &rhai::ParseErrorType) -> &'static str {
     match kind {
         rhai::ParseErrorType::ExprTooDeep => "limit.expr_depth",
+        rhai::ParseErrorType::LiteralTooLarge(..) => "limit.size",
         _ => "parse",
     }
 }

@@ -269,7 +269,7 @@ fn outcome(f: &Form, hooks: &Hooks, m: &SubjectScore) -> Result<Option<String>, 
             map.insert("groups".into(), Dynamic::from(g));
             map.insert("sheets".into(), Dynamic::from(m.sheets as i64));
             map.insert("complete".into(), Dynamic::from(m.missing_groups.is_empty()));
-            let v = hooks.call(name, Dynamic::from(map))?;
+            let v = hooks.call(name, Dynamic::from(map), &f.loc)?;
             if v.is_unit() { None } else {
                 Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
             }

@@ -1,0 +1,47 @@
+//! Golden tests: every case folder under `tests/golden/` holds `args` (one CLI
+//! invocation; `{dir}` is the case folder, paths are from the repo root) and
+//! `expected.json` (`{"exit": N, "stdout": <JSON output>}`). The same corpus is
+//! replayed through the wasm build in the browser tests.
+//! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expectations.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let root = root();
+    let args_text = std::fs::read_to_string(dir.join("args")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let rel = dir.strip_prefix(&root).unwrap_or(dir).to_string_lossy().to_string();
+    let args: Vec<String> = args_text.split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args).current_dir(&root).output().map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let parsed: serde_json::Value = serde_json::from_str(&stdout)
+        .map_err(|e| format!("{rel}: output is not JSON ({e}):\n{stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr)))?;
+    let actual = serde_json::json!({ "exit": out.status.code(), "stdout": parsed });
+    let path = dir.join("expected.json");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        let text = serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())? + "\n";
+        std::fs::write(&path, text).map_err(|e| e.to_string())?;
+        return Ok(());
+    }
+    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e} (run with UPDATE_EXPECT=1 to create)"))?)
+        .map_err(|e| format!("{rel}/expected.json: {e}"))?;
+    if expected != actual {
+        return Err(format!("{rel}: output differs from expected.json\n--- expected\n{}\n--- actual\n{}",
+            serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&actual).unwrap_or_default()));
+    }
+    Ok(())
+}
+
+#[test]
+fn golden_cases() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden")).into_iter().flatten().flatten()
+        .map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    dirs.sort();
+    assert!(dirs.len() >= 10, "golden corpus shrank: {} cases", dirs.len());
+    let failures: Vec<String> = dirs.iter().filter_map(|d| run_case(d).err()).collect();
+    assert!(failures.is_empty(), "{} of {} golden cases failed:\n{}", failures.len(), dirs.len(), failures.join("\n\n"));
+}

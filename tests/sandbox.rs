@@ -1,0 +1,85 @@
+//! Each sandbox limit trips with a clear, located error; nothing hangs or
+//! panics. Rule files are untrusted code.
+
+use xianjiao_core::{Limits, MemorySource, Profile, RuleSet};
+
+fn load(text: &str) -> RuleSet {
+    RuleSet::load("evil.rhai", MemorySource::new().insert("evil.rhai", text))
+}
+
+#[track_caller]
+fn trips(text: &str, code: &str, line: usize) {
+    let rs = load(text);
+    let d = rs.diagnostics();
+    assert!(d.iter().any(|x| x.code == code && x.location.line == line), "expected {code} on line {line}, got {d:?}");
+}
+
+#[test]
+fn endless_loop_stops_at_the_operation_limit() {
+    trips("role(\"党员\");\nloop { }", "limit.operations", 2);
+    trips("let i = 0;\nwhile true { i += 1; }", "limit.operations", 2);
+}
+
+#[test]
+fn runaway_recursion_stops_at_the_call_depth_limit() {
+    trips("fn f(x) { f(x + 1) }\nf(0);", "limit.call_depth", 2);
+}
+
+#[test]
+fn deep_expressions_are_refused_by_the_parser() {
+    let deep = format!("let x = {}1{};", "(".repeat(200), ")".repeat(200));
+    trips(&deep, "limit.expr_depth", 1);
+}
+
+#[test]
+fn growing_strings_arrays_maps_stop_at_the_size_limits() {
+    trips("let s = \"学\";\nloop { s += s; }", "limit.size", 2);
+    trips("let a = [1];\nloop { a += a; }", "limit.size", 2);
+    // Rhai checks map size on literals and map operations, not on indexer
+    // assignment; the operation limit bounds that case (see the loop tests).
+    let tight = Limits { max_map_size: 3, ..Limits::default() };
+    let src = MemorySource::new().insert("m.rhai", "role(\"党员\");\nlet m = #{ a: 1, b: 2, c: 3, d: 4 };").clone();
+    let rs = RuleSet::load_with_limits("m.rhai", &src, &tight);
+    assert!(rs.diagnostics().iter().any(|d| d.code == "limit.size" && d.location.line == 2), "{:?}", rs.diagnostics());
+}
+
+#[test]
+fn eval_is_not_available() {
+    let rs = load("eval(\"loop {}\");");
+    assert!(rs.has_errors());
+    assert!(rs.diagnostics().iter().all(|d| d.location.line == 1), "{:?}", rs.diagnostics());
+}
+
+#[test]
+fn no_module_import() {
+    let rs = load("import \"std\" as s;");
+    assert!(rs.has_errors(), "{:?}", rs.diagnostics());
+}
+
+#[test]
+fn custom_function_with_endless_loop_fails_at_evaluation_not_hangs() {
+    let rs = load("role(\"党员\");\nphase(\"甲\", #{ start: \"2005-01-01\", days: 3 });\nfn spin(p) {\n  loop { }\n}\nrequire(\"x\", #{ phase: \"甲\", check: \"spin\" });");
+    assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
+    let err = rs.checklist(&Profile { role: "党员".into(), ..Default::default() }, None).expect_err("must fail");
+    assert_eq!(err.code, "limit.operations");
+    let loc = err.location.expect("located");
+    assert_eq!((loc.file.as_str(), loc.line), ("evil.rhai", 6), "the requirement naming the function");
+}
+
+#[test]
+fn custom_outcome_with_runaway_recursion_fails_cleanly() {
+    let rs = load("fn r(x) { r(x) }\nfn out(m) { r(1) }\nform(\"f\", #{ items: [[\"a\", 10]], outcome: \"out\" });");
+    assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
+    let mut s = rs.scorer(None).expect("form");
+    s.add(2, "张三", "", &[Some("9")]);
+    let err = s.finish().expect_err("must fail");
+    assert_eq!(err.code, "limit.call_depth");
+}
+
+#[test]
+fn limits_are_configurable() {
+    let tight = Limits { max_operations: 50, ..Limits::default() };
+    let src = MemorySource::new().insert("x.rhai", "let i = 0;\nwhile i < 100 { i += 1; }").clone();
+    assert!(RuleSet::load_with_limits("x.rhai", &src, &tight).has_errors());
+    assert!(!RuleSet::load("x.rhai", &src).has_errors());
+}
