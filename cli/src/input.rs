@@ -84,44 +84,35 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
     }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path)
         .map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
-    let mut rec = csv::ByteRecord::new();
+    // One record buffer reused for the whole file: the file is streamed, never loaded.
+    let mut rec = csv::StringRecord::new();
     let mut h: Option<Header> = None;
     loop {
-        match rdr.read_byte_record(&mut rec) {
+        match rdr.read_record(&mut rec) {
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
                 if h.is_none() { return Err(fail(path, format!("表头无法读取 / cannot read header: {e}"))); }
-                sc.reject(line, None, format!("CSV 格式错误 / malformed CSV: {e}"));
+                let why = if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) { "不是 UTF-8 文本 / not UTF-8 text".to_string() } else { format!("CSV 格式错误 / malformed CSV: {e}") };
+                sc.reject(line, None, why);
                 continue;
             }
             Ok(true) => {}
         }
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         let Some(hh) = &h else {
-            let head: Vec<String> = rec.iter().enumerate().map(|(i, f)| {
-                let s = String::from_utf8_lossy(f).to_string();
-                if i == 0 { s.trim_start_matches('\u{feff}').to_string() } else { s }
-            }).collect();
+            let head: Vec<String> = rec.iter().enumerate().map(|(i, f)| if i == 0 { f.trim_start_matches('\u{feff}').to_string() } else { f.to_string() }).collect();
             h = Some(header_for(path, &head, &items, need_group)?);
             continue;
         };
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) { continue; }
-        let field = |i: usize| -> Result<Option<&str>, usize> {
-            match rec.get(i) { None => Ok(None), Some(b) => std::str::from_utf8(b).map(Some).map_err(|_| i) }
-        };
-        let member = match field(hh.member) { Ok(m) => m.unwrap_or(""), Err(_) => { sc.reject(line, Some("member"), "不是 UTF-8 文本 / not UTF-8 text".into()); continue; } };
-        let group = match hh.group.map(field).transpose() { Ok(g) => g.flatten().unwrap_or(""), Err(_) => { sc.reject(line, Some("rater_group"), "不是 UTF-8 文本 / not UTF-8 text".into()); continue; } };
-        let mut vals: Vec<Option<&str>> = Vec::with_capacity(hh.cols.len());
-        let mut bad = None;
+        if rec.iter().all(|f| f.trim().is_empty()) { continue; }
+        let mut buf: [Option<&str>; 64] = [None; 64];
+        let mut heap: Vec<Option<&str>> = vec![];
+        let vals: &mut [Option<&str>] = if hh.cols.len() <= buf.len() { &mut buf[..hh.cols.len()] } else { heap.resize(hh.cols.len(), None); &mut heap };
         for (k, &i) in hh.cols.iter().enumerate() {
-            match field(i) { Ok(v) => vals.push(v), Err(_) => { bad = Some(k); break; } }
+            vals[k] = rec.get(i);
         }
-        if let Some(k) = bad {
-            sc.reject(line, Some(&items[k]), "不是 UTF-8 文本 / not UTF-8 text".into());
-            continue;
-        }
-        sc.add(line, member, group, &vals);
+        sc.add(line, rec.get(hh.member).unwrap_or(""), hh.group.and_then(|g| rec.get(g)).unwrap_or(""), vals);
     }
     if h.is_none() { return Err(fail(path, "空文件,没有表头 / empty file, no header".into())); }
     Ok(())

@@ -81,6 +81,9 @@ enum Cmd {
         sheets: PathBuf,
         #[arg(long)]
         json: bool,
+        /// One CSV line per member: member,composite,<group means>,outcome.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
         /// Benchmark only: score by calling a Rhai function per sheet.
         #[arg(long, hide = true)]
         naive_rhai: bool,
@@ -222,7 +225,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if json { print_json(&r) } else { table::material(&r) }
             Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
         }
-        Cmd::Score { rules, form, sheets, json, naive_rhai } => {
+        Cmd::Score { rules, form, sheets, json, csv, naive_rhai } => {
             let rs = usable_rules(&rules)?;
             if naive_rhai {
                 return bench::naive_score(&rs, &rules, form.as_deref(), &sheets);
@@ -230,7 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let mut sc = rs.scorer(form.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
             input::read_sheets(&sheets, &mut sc)?;
             let report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
-            if json { print_json(&report) } else { table::score(&report) }
+            if json { print_json(&report) } else if csv { table::score_csv(&report) } else { table::score(&report) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
         }
         Cmd::Satisfaction { rules, vote, votes, json } => {

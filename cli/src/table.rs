@@ -70,7 +70,7 @@ pub fn material(r: &MaterialReport) {
 pub fn score(r: &ScoreReport) {
     println!("{}:{} 人", r.form, r.members.len());
     for m in &r.members {
-        let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {}", v.get("mean").cloned().unwrap_or_default())).collect();
+        let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {}", v.mean)).collect();
         println!("  {:<6} 综合 {:>7.2}  {}  {}", m.member, m.composite, groups.join("  "), m.outcome.clone().unwrap_or_default());
     }
     for x in &r.rejected {
@@ -86,4 +86,18 @@ pub fn votes(r: &VoteReport) {
         println!("  {:<10} {}  共 {} 人  {:.2}%  {}", t.subject, counts.join("  "), t.total, t.rate, t.action.clone().unwrap_or_default());
     }
     for x in &r.rejected { println!("  第 {} 行未计入:{}", x.row, x.reason); }
+}
+
+pub fn score_csv(r: &ScoreReport) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let groups: Vec<String> = r.items_groups();
+    let _ = writeln!(out, "member,composite,{},outcome", groups.join(","));
+    for m in &r.members {
+        let g: Vec<String> = groups.iter().map(|k| m.groups.get(k).map(|v| v.mean.to_string()).unwrap_or_default()).collect();
+        let _ = writeln!(out, "{},{},{},{}", m.member, m.composite, g.join(","), m.outcome.clone().unwrap_or_default());
+    }
+    for x in &r.rejected {
+        eprintln!("第 {} 行未计分:{}", x.row, x.reason);
+    }
 }

@@ -10,7 +10,7 @@ use crate::model::{Form, Outcome};
 use crate::EvalError;
 use rhai::{Dynamic, Map};
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// A sheet that was not scored, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +39,37 @@ struct SubjectAcc {
     groups: Vec<GroupAcc>,
 }
 
+/// Values named by a shared list of names, serialized as a JSON object in order.
+#[derive(Debug, Clone)]
+pub struct Named<T> {
+    /// Names, shared by every subject of a report.
+    pub names: std::rc::Rc<[String]>,
+    /// One value per name.
+    pub values: Vec<T>,
+}
+
+impl<T> Named<T> {
+    /// The value for a name.
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.names.iter().position(|n| n == name).and_then(|i| self.values.get(i))
+    }
+    /// (name, value) pairs in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &T)> {
+        self.names.iter().zip(self.values.iter())
+    }
+}
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.values.len()))?;
+        for (k, v) in self.names.iter().zip(&self.values) {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 /// Per-group result for one subject.
 #[derive(Debug, Clone, Serialize)]
 pub struct GroupScore {
@@ -51,7 +82,7 @@ pub struct GroupScore {
     /// Weight in percent.
     pub weight: f64,
     /// Average per item.
-    pub items: serde_json::Map<String, serde_json::Value>,
+    pub items: Named<f64>,
 }
 
 /// One subject's result.
@@ -61,10 +92,10 @@ pub struct SubjectScore {
     pub member: String,
     /// Weighted composite (综合得分).
     pub composite: f64,
-    /// Per rater group.
-    pub groups: serde_json::Map<String, serde_json::Value>,
+    /// Per rater group that has sheets.
+    pub groups: Named<GroupScore>,
     /// Weighted average per item.
-    pub items: serde_json::Map<String, serde_json::Value>,
+    pub items: Named<f64>,
     /// Sheets received.
     pub sheets: u32,
     /// Rater groups with no sheet (their weight was spread over the others).
@@ -93,12 +124,22 @@ pub struct ScoreReport {
     pub form: String,
     /// Items and their points.
     pub items: Vec<(String, f64)>,
+    /// Rater groups and their weights.
+    #[serde(skip)]
+    pub groups: Vec<String>,
     /// Per subject, in order of first appearance.
     pub members: Vec<SubjectScore>,
     /// Rejected rows.
     pub rejected: Vec<Rejection>,
     /// Row counts (read = scored + rejected).
     pub rows: RowCounts,
+}
+
+impl ScoreReport {
+    /// Names of the rater groups of the form (or `全部` when it has none).
+    pub fn items_groups(&self) -> Vec<String> {
+        if self.groups.is_empty() { vec!["全部".into()] } else { self.groups.clone() }
+    }
 }
 
 /// Streams sheets for one form.
@@ -113,6 +154,30 @@ pub struct Scorer<'a> {
     buf: Vec<f64>,
 }
 
+/// `str::trim`, skipped when there is nothing to trim (the common case).
+#[inline]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        (None, _) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Whole numbers of up to 4 digits, the common case, without the float parser.
+#[inline]
+fn fast_num(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 4 { return None; }
+    let mut n = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() { return None; }
+        n = n * 10 + (c - b'0') as u32;
+    }
+    Some(n as f64)
+}
+
 /// Rounds for output: 4 decimals, so results are stable across platforms.
 pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
@@ -120,7 +185,7 @@ pub(crate) fn round4(x: f64) -> f64 {
 
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks) -> Self {
-        Scorer { form, hooks, index: HashMap::new(), subjects: vec![], rejected: vec![], rows: RowCounts::default(), buf: Vec::with_capacity(form.items.len()) }
+        Scorer { form, hooks, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default(), buf: Vec::with_capacity(form.items.len()) }
     }
 
     /// The form's item names, in order.
@@ -150,14 +215,14 @@ impl<'a> Scorer<'a> {
     }
 
     fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
-        let member = member.trim();
+        let member = trim(member);
         if member.is_empty() {
             return Err((Some("member".into()), "缺少被测评人姓名 / missing member".into()));
         }
         let gi = if self.form.groups.is_empty() {
             0
         } else {
-            let group = group.trim();
+            let group = trim(group);
             match self.form.groups.iter().position(|g| g.0 == group) {
                 Some(i) => i,
                 None if group.is_empty() => return Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
@@ -169,11 +234,11 @@ impl<'a> Scorer<'a> {
         };
         self.buf.clear();
         for (i, (item, points)) in self.form.items.iter().enumerate() {
-            let raw = values.get(i).copied().flatten().map(str::trim).unwrap_or("");
+            let raw = values.get(i).copied().flatten().map(trim).unwrap_or("");
             if raw.is_empty() {
                 return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
             }
-            let v: f64 = raw.parse().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?;
+            let v: f64 = fast_num(raw).map_or_else(|| raw.parse(), Ok).map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?;
             if !v.is_finite() || v < 0.0 {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
             }
@@ -207,15 +272,19 @@ impl<'a> Scorer<'a> {
     /// Finishes: averages, composite, outcome.
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
         let f = self.form;
+        let item_names: std::rc::Rc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
+        let named: Vec<(String, f64)> = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
         let mut members = Vec::with_capacity(self.subjects.len());
+        let mut present: Vec<String> = vec![];
+        let mut cache: Option<std::rc::Rc<[String]>> = None;
         for s in &self.subjects {
-            let mut groups = serde_json::Map::new();
+            let mut groups = vec![];
+            present.clear();
             let mut present_w = 0.0;
             let mut composite = 0.0;
             let mut items_w = vec![0.0; f.items.len()];
             let mut missing = vec![];
             let mut sheets = 0;
-            let named: Vec<(String, f64)> = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
             for (gi, (gname, w)) in named.iter().enumerate() {
                 let g = &s.groups[gi];
                 sheets += g.n;
@@ -230,27 +299,32 @@ impl<'a> Scorer<'a> {
                     }
                 }
                 let mean = tot / n;
-                let item_means: Vec<f64> = its.iter().map(|x| x / n).collect();
+                for x in its.iter_mut() { *x /= n; }
                 composite += mean * w;
                 present_w += w;
-                for (a, b) in items_w.iter_mut().zip(&item_means) { *a += b * w; }
-                let gs = GroupScore {
-                    sheets: g.n, used: n as u32, mean: round4(mean), weight: *w,
-                    items: f.items.iter().zip(&item_means).map(|((k, _), v)| (k.clone(), round4(*v).into())).collect(),
-                };
-                groups.insert(gname.clone(), serde_json::to_value(gs).unwrap_or_default());
+                for (a, b) in items_w.iter_mut().zip(&its) { *a += b * w; }
+                present.push(gname.clone());
+                groups.push(GroupScore { sheets: g.n, used: n as u32, mean: round4(mean), weight: *w, items: Named { names: item_names.clone(), values: its.into_iter().map(round4).collect() } });
             }
+            // Share one name list among subjects with the same groups present.
+            let names = match &cache {
+                Some(c) if c.len() == present.len() && c.iter().zip(&present).all(|(a, b)| a == b) => c.clone(),
+                _ => { let c: std::rc::Rc<[String]> = present.iter().cloned().collect(); cache = Some(c.clone()); c }
+            };
             let (composite, items) = if present_w > 0.0 {
-                (round4(composite / present_w), f.items.iter().zip(&items_w).map(|((k, _), v)| (k.clone(), round4(v / present_w).into())).collect())
+                (round4(composite / present_w), items_w.iter().map(|v| round4(v / present_w)).collect())
             } else {
-                (0.0, serde_json::Map::new())
+                (0.0, vec![])
             };
             if f.groups.is_empty() { missing.clear(); }
-            let mut m = SubjectScore { member: s.name.clone(), composite, groups, items, sheets, missing_groups: missing, outcome: None };
+            let mut m = SubjectScore {
+                member: s.name.clone(), composite, groups: Named { names, values: groups },
+                items: Named { names: item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
+            };
             m.outcome = outcome(f, self.hooks, &m)?;
             members.push(m);
         }
-        Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), members, rejected: self.rejected, rows: self.rows })
+        Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members, rejected: self.rejected, rows: self.rows })
     }
 }
 
@@ -263,8 +337,8 @@ fn outcome(f: &Form, hooks: &Hooks, m: &SubjectScore) -> Result<Option<String>, 
             map.insert("member".into(), Dynamic::from(m.member.clone()));
             map.insert("composite".into(), Dynamic::from(m.composite));
             let mut g = Map::new();
-            for (k, v) in &m.groups {
-                g.insert(k.as_str().into(), Dynamic::from(v.get("mean").and_then(|x| x.as_f64()).unwrap_or(0.0)));
+            for (k, v) in m.groups.iter() {
+                g.insert(k.as_str().into(), Dynamic::from(v.mean));
             }
             map.insert("groups".into(), Dynamic::from(g));
             map.insert("sheets".into(), Dynamic::from(m.sheets as i64));

@@ -4,7 +4,7 @@
 use crate::model::Vote;
 use crate::score::{round4, Rejection, RowCounts};
 use serde::Serialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One subject's tally.
 #[derive(Debug, Clone, Serialize)]
@@ -57,7 +57,7 @@ pub struct VoteCounter<'a> {
 
 impl<'a> VoteCounter<'a> {
     pub(crate) fn new(vote: &'a Vote) -> Self {
-        VoteCounter { vote, index: HashMap::new(), subjects: vec![], rejected: vec![], rows: RowCounts::default() }
+        VoteCounter { vote, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default() }
     }
 
     /// The vote's tiers.
