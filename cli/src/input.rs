@@ -82,6 +82,9 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
         }
         return Ok(());
     }
+    if let Some(done) = try_fast(path, sc, &items, need_group)? {
+        if done { return Ok(()); }
+    }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path)
         .map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
     // One record buffer reused for the whole file: the file is streamed, never loaded.
@@ -116,6 +119,24 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
     }
     if h.is_none() { return Err(fail(path, "空文件,没有表头 / empty file, no header".into())); }
     Ok(())
+}
+
+/// The parallel quote-free path (see `fastcsv`): `Some(true)` when it scored
+/// the file, `Some(false)`/`None` when the full reader must do it.
+fn try_fast(path: &Path, sc: &mut Scorer, items: &[String], need_group: bool) -> Result<Option<bool>, ExitCode> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
+    let mut head = vec![0u8; 64 * 1024];
+    let n = f.read(&mut head).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
+    let Some(nl) = memchr::memchr(b'\n', &head[..n]) else { return Ok(None) };
+    let line = &head[..nl];
+    if line.contains(&b'"') { return Ok(None); }
+    let Ok(text) = std::str::from_utf8(line) else { return Ok(None) };
+    let header: Vec<String> = text.trim_end_matches('\r').split(',').enumerate()
+        .map(|(i, s)| if i == 0 { s.trim_start_matches('\u{feff}').to_string() } else { s.to_string() }).collect();
+    let h = header_for(path, &header, items, need_group)?;
+    let cols = crate::fastcsv::Cols { member: h.member, group: h.group, items: h.cols };
+    crate::fastcsv::score(path, nl as u64 + 1, &cols, sc).map(Some).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))
 }
 
 /// Reads votes: `unit,tier` per respondent, or `unit,<tier>,...` counts per row.

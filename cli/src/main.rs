@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use xianjiao_core::{Profile, RuleSet, RuleSource, Severity};
 
 mod bench;
+mod fastcsv;
 mod input;
 mod table;
 
@@ -161,7 +162,7 @@ fn rule_files(args: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 fn print_json<T: Serialize>(v: &T) {
-    let mut out = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let _ = serde_json::to_writer_pretty(&mut out, v);
     let _ = writeln!(out);
 }
@@ -230,9 +231,13 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if naive_rhai {
                 return bench::naive_score(&rs, &rules, form.as_deref(), &sheets);
             }
+            let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
+            let t0 = std::time::Instant::now();
             let mut sc = rs.scorer(form.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
             input::read_sheets(&sheets, &mut sc)?;
+            let t1 = std::time::Instant::now();
             let report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            if timing { eprintln!("timing: read+accumulate {:?}, finish {:?}", t1 - t0, t1.elapsed()); }
             if json { print_json(&report) } else if csv { table::score_csv(&report) } else { table::score(&report) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
         }

@@ -57,7 +57,7 @@ pub use material::{count_chars, Finding, MaterialReport, PartState};
 pub use model::*;
 pub use sandbox::Limits;
 pub use schedule::{PhaseRow, Schedule, Status, StepRow};
-pub use score::{Rejection, RowCounts, ScoreReport, Scorer, SubjectScore};
+pub use score::{GroupScore, Named, Rejection, RowCounts, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use source::{MemorySource, RuleSource};
 pub use tests::TestResult;
 pub use vote::{Tally, VoteCounter, VoteReport};

@@ -8,7 +8,7 @@
 //! recursion ends with an error instead of hanging a page.
 
 use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicMathPackage,
+    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage,
     BasicStringPackage, LanguageCorePackage, LogicPackage, MoreStringPackage, Package,
 };
 use rhai::Engine;
@@ -54,7 +54,6 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     MoreStringPackage::new().register_into_engine(&mut e);
     BasicArrayPackage::new().register_into_engine(&mut e);
     BasicMapPackage::new().register_into_engine(&mut e);
-    BasicMathPackage::new().register_into_engine(&mut e);
     BasicIteratorPackage::new().register_into_engine(&mut e);
     e.disable_symbol("eval");
     e.on_print(|_| {});

@@ -142,27 +142,25 @@ impl ScoreReport {
     }
 }
 
-/// Streams sheets for one form.
-#[derive(Debug)]
-pub struct Scorer<'a> {
+/// Streams sheets for one form: the part of scoring that needs no Rhai, so it
+/// can run on several threads, each with its own accumulator, merged after.
+#[derive(Debug, Clone)]
+pub struct SheetAccumulator<'a> {
     form: &'a Form,
-    hooks: &'a Hooks,
     index: HashMap<String, usize>,
     subjects: Vec<SubjectAcc>,
     rejected: Vec<Rejection>,
     rows: RowCounts,
-    buf: Vec<f64>,
 }
 
 /// `str::trim`, skipped when there is nothing to trim (the common case).
 #[inline]
 fn trim(s: &str) -> &str {
     let b = s.as_bytes();
-    match (b.first(), b.last()) {
-        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
-        (None, _) => s,
-        _ => s.trim(),
-    }
+    let (Some(&a), Some(&z)) = (b.first(), b.last()) else { return s };
+    // Lead bytes of every non-ASCII white-space character (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+    let lead_ok = if a < 0x80 { a.is_ascii_graphic() } else { !matches!(a, 0xC2 | 0xE1 | 0xE2 | 0xE3) };
+    if lead_ok && z.is_ascii_graphic() { s } else { s.trim() }
 }
 
 /// Whole numbers of up to 4 digits, the common case, without the float parser.
@@ -183,9 +181,66 @@ pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
+/// Scores sheets for one form: accumulates them, then computes composites
+/// and outcomes (calling the rules' custom outcome function, if any).
+#[derive(Debug)]
+pub struct Scorer<'a> {
+    acc: SheetAccumulator<'a>,
+    hooks: &'a Hooks,
+}
+
+impl<'a> std::ops::Deref for Scorer<'a> {
+    type Target = SheetAccumulator<'a>;
+    fn deref(&self) -> &Self::Target { &self.acc }
+}
+
+impl<'a> std::ops::DerefMut for Scorer<'a> {
+    fn deref_mut(&mut self) -> &mut Self::Target { &mut self.acc }
+}
+
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks) -> Self {
-        Scorer { form, hooks, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default(), buf: Vec::with_capacity(form.items.len()) }
+        Scorer { acc: SheetAccumulator::new(form), hooks }
+    }
+
+    /// A fresh, empty accumulator for the same form (to fill on another thread).
+    pub fn fresh(&self) -> SheetAccumulator<'a> {
+        SheetAccumulator::new(self.acc.form)
+    }
+
+    /// Merges an accumulator filled elsewhere; `line_offset` is added to the
+    /// line numbers of its rejected rows. Subjects keep first-appearance order
+    /// when accumulators are absorbed in input order.
+    pub fn absorb(&mut self, other: SheetAccumulator<'a>, line_offset: usize) {
+        let a = &mut self.acc;
+        for s in other.subjects {
+            match a.index.get(&s.name) {
+                Some(&i) => {
+                    for (g, h) in a.subjects[i].groups.iter_mut().zip(s.groups) {
+                        g.n += h.n;
+                        g.sum_total += h.sum_total;
+                        for (x, y) in g.sum_items.iter_mut().zip(&h.sum_items) { *x += y; }
+                        if let Some(m) = h.max { if g.max.as_ref().is_none_or(|x| m.0 > x.0) { g.max = Some(m); } }
+                        if let Some(m) = h.min { if g.min.as_ref().is_none_or(|x| m.0 < x.0) { g.min = Some(m); } }
+                    }
+                }
+                None => {
+                    a.index.insert(s.name.clone(), a.subjects.len());
+                    a.subjects.push(s);
+                }
+            }
+        }
+        a.rejected.extend(other.rejected.into_iter().map(|mut r| { r.row += line_offset; r }));
+        a.rows.read += other.rows.read;
+        a.rows.scored += other.rows.scored;
+        a.rows.rejected += other.rows.rejected;
+    }
+
+}
+
+impl<'a> SheetAccumulator<'a> {
+    fn new(form: &'a Form) -> Self {
+        SheetAccumulator { form, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default() }
     }
 
     /// The form's item names, in order.
@@ -232,20 +287,28 @@ impl<'a> Scorer<'a> {
                 }
             }
         };
-        self.buf.clear();
+        let n_items = self.form.items.len();
+        let mut stack = [0f64; 32];
+        let mut heap = vec![];
+        let marks: &mut [f64] = if n_items <= stack.len() { &mut stack[..n_items] } else { heap.resize(n_items, 0.0); &mut heap };
         for (i, (item, points)) in self.form.items.iter().enumerate() {
             let raw = values.get(i).copied().flatten().map(trim).unwrap_or("");
-            if raw.is_empty() {
-                return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
-            }
-            let v: f64 = fast_num(raw).map_or_else(|| raw.parse(), Ok).map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?;
+            let v = match fast_num(raw) {
+                Some(v) => v,
+                None => {
+                    if raw.is_empty() {
+                        return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
+                    }
+                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?
+                }
+            };
             if !v.is_finite() || v < 0.0 {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
             }
             if v > *points {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 超过该项分值 {points} / mark above the item's points")));
             }
-            self.buf.push(v);
+            marks[i] = v;
         }
         let si = match self.index.get(member) {
             Some(&i) => i,
@@ -253,31 +316,36 @@ impl<'a> Scorer<'a> {
                 let i = self.subjects.len();
                 self.index.insert(member.to_string(), i);
                 let ng = self.form.groups.len().max(1);
-                self.subjects.push(SubjectAcc { name: member.to_string(), groups: vec![GroupAcc { sum_items: vec![0.0; self.form.items.len()], ..Default::default() }; ng] });
+                self.subjects.push(SubjectAcc { name: member.to_string(), groups: vec![GroupAcc { sum_items: vec![0.0; n_items], ..Default::default() }; ng] });
                 i
             }
         };
         let g = &mut self.subjects[si].groups[gi];
-        let total: f64 = self.buf.iter().sum();
+        let total: f64 = marks.iter().sum();
         g.n += 1;
         g.sum_total += total;
-        for (s, v) in g.sum_items.iter_mut().zip(&self.buf) { *s += v; }
+        for (s, v) in g.sum_items.iter_mut().zip(marks.iter()) { *s += v; }
         if self.form.trim {
-            if g.max.as_ref().is_none_or(|m| total > m.0) { g.max = Some((total, self.buf.clone())); }
-            if g.min.as_ref().is_none_or(|m| total < m.0) { g.min = Some((total, self.buf.clone())); }
+            if g.max.as_ref().is_none_or(|m| total > m.0) { g.max = Some((total, marks.to_vec())); }
+            if g.min.as_ref().is_none_or(|m| total < m.0) { g.min = Some((total, marks.to_vec())); }
         }
         Ok(())
     }
 
+}
+
+impl<'a> Scorer<'a> {
     /// Finishes: averages, composite, outcome.
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
-        let f = self.form;
+        let hooks = self.hooks;
+        let this = self.acc;
+        let f = this.form;
         let item_names: std::rc::Rc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
         let named: Vec<(String, f64)> = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        let mut members = Vec::with_capacity(self.subjects.len());
+        let mut members = Vec::with_capacity(this.subjects.len());
         let mut present: Vec<String> = vec![];
         let mut cache: Option<std::rc::Rc<[String]>> = None;
-        for s in &self.subjects {
+        for s in &this.subjects {
             let mut groups = vec![];
             present.clear();
             let mut present_w = 0.0;
@@ -321,10 +389,10 @@ impl<'a> Scorer<'a> {
                 member: s.name.clone(), composite, groups: Named { names, values: groups },
                 items: Named { names: item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
             };
-            m.outcome = outcome(f, self.hooks, &m)?;
+            m.outcome = outcome(f, hooks, &m)?;
             members.push(m);
         }
-        Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members, rejected: self.rejected, rows: self.rows })
+        Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members, rejected: this.rejected, rows: this.rows })
     }
 }
 

@@ -1,0 +1,160 @@
+//! The fast path for large appraisal CSVs: a quote-free file is plain lines of
+//! comma-separated fields, so it is split into one byte range per core, each
+//! streamed in blocks through its own accumulator, and the accumulators are
+//! merged in file order. The first `"` seen anywhere sends the whole file back
+//! to the csv crate's full RFC 4180 reader (`input.rs`), so quoting, embedded
+//! commas and newlines are always handled by the well-kept parser.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use xianjiao_core::{Scorer, SheetAccumulator};
+
+const BLOCK: usize = 1 << 20;
+
+/// Column positions, from the header.
+pub struct Cols {
+    pub member: usize,
+    pub group: Option<usize>,
+    pub items: Vec<usize>,
+}
+
+/// What a worker saw.
+struct Part<'a> {
+    acc: SheetAccumulator<'a>,
+    lines: usize,
+}
+
+/// Feeds every complete line of `bytes` (which ends with a newline) to the accumulator.
+fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &Cols) {
+    let mut at = 0;
+    for nl in memchr::memchr_iter(b'\n', bytes) {
+        *lines += 1;
+        row(acc, *lines, &bytes[at..nl], cols);
+        at = nl + 1;
+    }
+}
+
+fn row(acc: &mut SheetAccumulator, line: usize, raw: &[u8], cols: &Cols) {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    if raw.iter().all(u8::is_ascii_whitespace) { return; }
+    // Validate the line once; fields are then sub-slices split at ASCII commas,
+    // which never fall inside a multi-byte character.
+    let Ok(text) = std::str::from_utf8(raw) else {
+        acc.reject(line, None, "不是 UTF-8 文本 / not UTF-8 text".into());
+        return;
+    };
+    let mut bounds: [(u32, u32); 64] = [(0, 0); 64];
+    let mut n = 0;
+    let mut at = 0usize;
+    for (i, &c) in raw.iter().enumerate() {
+        if c == b',' {
+            if n + 1 >= bounds.len() { acc.reject(line, None, "列数过多 / too many columns".into()); return; }
+            bounds[n] = (at as u32, i as u32);
+            n += 1;
+            at = i + 1;
+        }
+    }
+    bounds[n] = (at as u32, raw.len() as u32);
+    n += 1;
+    let field = |i: usize| -> Option<&str> { if i < n { text.get(bounds[i].0 as usize..bounds[i].1 as usize) } else { None } };
+    let mut vals: [Option<&str>; 64] = [None; 64];
+    let vals = &mut vals[..cols.items.len().min(64)];
+    for (k, &i) in cols.items.iter().enumerate().take(64) {
+        vals[k] = field(i);
+    }
+    acc.add(line, field(cols.member).unwrap_or(""), cols.group.and_then(field).unwrap_or(""), vals);
+}
+
+/// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
+fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool) -> std::io::Result<Option<Part<'a>>> {
+    let mut f = File::open(path)?;
+    f.seek(SeekFrom::Start(start))?;
+    let mut left = end - start;
+    let mut buf = vec![0u8; BLOCK];
+    let mut carry: Vec<u8> = vec![];
+    let mut lines = 0;
+    while left > 0 {
+        if quoted.load(Ordering::Relaxed) { return Ok(None); }
+        let want = (BLOCK as u64).min(left) as usize;
+        let got = f.read(&mut buf[..want])?;
+        if got == 0 { break; }
+        left -= got as u64;
+        let block = &buf[..got];
+        if memchr::memchr(b'"', block).is_some() {
+            quoted.store(true, Ordering::Relaxed);
+            return Ok(None);
+        }
+        let Some(last_nl) = memchr::memrchr(b'\n', block) else { carry.extend_from_slice(block); continue };
+        let mut from = 0;
+        if !carry.is_empty() {
+            let first_nl = memchr::memchr(b'\n', block).unwrap_or(last_nl);
+            carry.extend_from_slice(&block[..first_nl]);
+            lines += 1;
+            row(&mut acc, lines, &carry, cols);
+            carry.clear();
+            from = first_nl + 1;
+        }
+        lines_in(&mut acc, &mut lines, &block[from..last_nl + 1], cols);
+        carry.extend_from_slice(&block[last_nl + 1..]);
+    }
+    if !carry.is_empty() {
+        lines += 1;
+        row(&mut acc, lines, &carry, cols);
+    }
+    Ok(Some(Part { acc, lines }))
+}
+
+/// Scores a quote-free CSV on every core. `body_start` is the byte after the
+/// header line. Returns false (having added nothing) when the file holds a
+/// quote, so the caller falls back to the full CSV reader.
+pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer) -> std::io::Result<bool> {
+    let size = std::fs::metadata(path)?.len();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) as u64;
+    let chunks = if size - body_start < 4 * BLOCK as u64 { 1 } else { threads };
+    // Cut points just after a newline, so no line straddles two workers.
+    let mut cuts = vec![body_start];
+    let mut f = File::open(path)?;
+    for k in 1..chunks {
+        let guess = body_start + (size - body_start) * k / chunks;
+        if guess <= *cuts.last().unwrap_or(&0) { continue; }
+        f.seek(SeekFrom::Start(guess))?;
+        let mut probe = vec![0u8; 64 * 1024];
+        let mut pos = guess;
+        loop {
+            let n = f.read(&mut probe)?;
+            if n == 0 { pos = size; break; }
+            if let Some(i) = memchr::memchr(b'\n', &probe[..n]) { pos += i as u64 + 1; break; }
+            pos += n as u64;
+        }
+        if pos < size { cuts.push(pos); }
+    }
+    cuts.push(size);
+    let quoted = AtomicBool::new(false);
+    let parts: Vec<std::io::Result<Option<Part>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = cuts.windows(2).map(|w| {
+            let acc = sc.fresh();
+            let quoted = &quoted;
+            let (a, b) = (w[0], w[1]);
+            s.spawn(move || work(path, a, b, acc, cols, quoted))
+        }).collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("worker panicked")))).collect()
+    });
+    let mut done = vec![];
+    for p in parts {
+        match p? {
+            Some(p) => done.push(p),
+            None => return Ok(false),
+        }
+    }
+    let t = std::time::Instant::now();
+    let mut offset = 1; // the header line
+    for p in done {
+        let n = p.lines;
+        sc.absorb(p.acc, offset);
+        offset += n;
+    }
+    if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: merge {:?}", t.elapsed()); }
+    Ok(true)
+}

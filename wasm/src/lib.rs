@@ -1,0 +1,216 @@
+//! The browser adapter: a thin wasm-bindgen layer over `xianjiao-core`.
+//! Every method returns the same JSON as the CLI's `--json` for the same
+//! rules and inputs; failures throw a JS `Error` whose `code` is the core's
+//! stable error code. Only this crate touches JS and the DOM.
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use xianjiao_core::{MemorySource, Profile, RuleSet};
+
+fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| err("js.serialize", &e.to_string()))
+}
+
+fn err(code: &str, message: &str) -> JsValue {
+    let e = js_sys_error(message);
+    let _ = js_set(&e, "code", &JsValue::from_str(code));
+    e
+}
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = Error)]
+    fn js_sys_error(message: &str) -> JsValue;
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
+    fn js_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(|e| err("input.invalid", &format!("{what}: {e}")))
+}
+
+fn eval_err(e: xianjiao_core::EvalError) -> JsValue {
+    err(e.code, &e.to_string())
+}
+
+/// A loaded rule set. `new Engine({"guanba.rhai": text, "central.rhai": text}, "guanba.rhai")`.
+#[wasm_bindgen]
+pub struct Engine {
+    rules: RuleSet,
+}
+
+#[derive(serde::Deserialize)]
+struct ScheduleQuery {
+    unit: String,
+    #[serde(default)]
+    on: Option<String>,
+    #[serde(default)]
+    done: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct ProfileQuery {
+    #[serde(flatten)]
+    profile: Profile,
+    #[serde(default)]
+    on: Option<String>,
+}
+
+fn day(s: &Option<String>) -> Result<Option<xianjiao_core::NaiveDate>, JsValue> {
+    s.as_deref().filter(|s| !s.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)
+}
+
+fn cell(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn first<'a>(o: &'a serde_json::Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
+    keys.iter().find_map(|k| o.get(*k))
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Loads `entry` from `sources` (an object mapping file names to rule text).
+    /// Never throws for bad rules: read `diagnostics()`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(sources: JsValue, entry: &str) -> Result<Engine, JsValue> {
+        let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
+        let mut src = MemorySource::new();
+        for (k, v) in files { src.insert(k, v); }
+        Ok(Engine { rules: RuleSet::load(entry, &src) })
+    }
+
+    /// Every diagnostic: `[{code, severity, file, line, col, message}]`.
+    pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.rules.diagnostics())
+    }
+
+    /// True when the rules have errors (evaluation methods then throw).
+    #[wasm_bindgen(js_name = hasErrors)]
+    pub fn has_errors(&self) -> bool {
+        self.rules.has_errors()
+    }
+
+    fn usable(&self) -> Result<&RuleSet, JsValue> {
+        if self.rules.has_errors() {
+            let first = self.rules.diagnostics().iter().find(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
+            return Err(err("rules.invalid", &format!("规则文件有错误 / the rules have errors: {first}")));
+        }
+        Ok(&self.rules)
+    }
+
+    /// The typed rules after inheritance (roles, units, phases, steps, requirements, materials, forms, votes, gates).
+    pub fn rules(&self) -> Result<JsValue, JsValue> {
+        to_js(self.rules.rules())
+    }
+
+    /// `{unit, on?, done?}` → the schedule.
+    pub fn schedule(&self, query: JsValue) -> Result<JsValue, JsValue> {
+        let q: ScheduleQuery = from_js(query, "schedule query")?;
+        to_js(&self.usable()?.schedule(&q.unit, day(&q.on)?, &q.done).map_err(eval_err)?)
+    }
+
+    /// `{role, unit?, conditions?, progress?, on?}` → the checklist.
+    pub fn checklist(&self, profile: JsValue) -> Result<JsValue, JsValue> {
+        let q: ProfileQuery = from_js(profile, "profile")?;
+        to_js(&self.usable()?.checklist(&q.profile, day(&q.on)?).map_err(eval_err)?)
+    }
+
+    /// Checks a draft; offsets in the result are in Unicode scalar values.
+    #[wasm_bindgen(js_name = checkMaterial)]
+    pub fn check_material(&self, kind: &str, role: &str, text: &str) -> Result<JsValue, JsValue> {
+        to_js(&self.usable()?.check_material(kind, role, text).map_err(eval_err)?)
+    }
+
+    /// Scores sheets: an array of objects keyed like the CSV header
+    /// (`member`, `rater_group`, one key per item). Element i counts as line i+2.
+    pub fn score(&self, sheets: JsValue, form: Option<String>) -> Result<JsValue, JsValue> {
+        let rows: Vec<serde_json::Map<String, Value>> = from_js(sheets, "sheets")?;
+        let rs = self.usable()?;
+        let mut sc = rs.scorer(form.as_deref()).map_err(eval_err)?;
+        let items: Vec<String> = sc.item_names().map(str::to_string).collect();
+        for (i, r) in rows.iter().enumerate() {
+            let member = cell(first(r, &["member", "姓名", "unit", "单位", "subject"])).unwrap_or_default();
+            let group = cell(first(r, &["rater_group", "评议组", "group"])).unwrap_or_default();
+            let vals: Vec<Option<String>> = items.iter().map(|k| cell(r.get(k))).collect();
+            let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+            sc.add(i + 2, &member, &group, &refs);
+        }
+        to_js(&sc.finish().map_err(eval_err)?)
+    }
+
+    /// Counts a vote: an array of `{unit, tier}` (one respondent each) or
+    /// `{unit, <tier>: count, ...}` (tallies). Element i counts as line i+2.
+    pub fn satisfaction(&self, votes: JsValue, vote: Option<String>) -> Result<JsValue, JsValue> {
+        let rows: Vec<serde_json::Map<String, Value>> = from_js(votes, "votes")?;
+        let rs = self.usable()?;
+        let mut vc = rs.vote_counter(vote.as_deref()).map_err(eval_err)?;
+        let tiers: Vec<String> = vc.tiers().to_vec();
+        for (i, r) in rows.iter().enumerate() {
+            let subject = cell(first(r, &["unit", "单位", "member", "姓名", "subject"])).unwrap_or_default();
+            if let Some(t) = cell(first(r, &["tier", "档次"])) {
+                vc.add_response(i + 2, &subject, &t);
+            } else {
+                let vals: Vec<Option<String>> = tiers.iter().map(|t| cell(r.get(t))).collect();
+                let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                vc.add_counts(i + 2, &subject, &refs);
+            }
+        }
+        to_js(&vc.finish())
+    }
+
+    /// Runs the tests written in the entry rule file.
+    #[wasm_bindgen(js_name = runTests)]
+    pub fn run_tests(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.usable()?.run_tests(true))
+    }
+}
+
+/// Character count as Word's 字数 counts Chinese text.
+#[wasm_bindgen(js_name = countChars)]
+pub fn count_chars(text: &str) -> usize {
+    xianjiao_core::count_chars(text)
+}
+
+/// The rule-file function reference (for the playground).
+#[wasm_bindgen(js_name = ruleFunctions)]
+pub fn rule_functions() -> Result<JsValue, JsValue> {
+    to_js(&xianjiao_core::FUNCTIONS)
+}
+
+/// Renders `text` into `target` with the findings' ranges wrapped in `<mark>`
+/// (title = the reason). Text goes in as DOM text nodes only, so a draft that
+/// contains markup is shown as text and never parsed.
+#[wasm_bindgen(js_name = renderHighlights)]
+pub fn render_highlights(target: &web_sys::Element, text: &str, findings: JsValue) -> Result<(), JsValue> {
+    #[derive(serde::Deserialize)]
+    struct F { start: Option<usize>, end: Option<usize>, level: String, message: String }
+    let fs: Vec<F> = from_js(findings, "findings")?;
+    let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| err("dom", "no document"))?;
+    target.set_text_content(None);
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans: Vec<(usize, usize, &F)> = fs.iter().filter_map(|f| Some((f.start?, f.end?, f))).filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
+    spans.sort_by_key(|x| x.0);
+    let mut at = 0;
+    for (s, e, f) in spans {
+        if s < at { continue; } // overlapping phrase: keep the first
+        if s > at {
+            target.append_child(&doc.create_text_node(&chars[at..s].iter().collect::<String>()))?;
+        }
+        let mark = doc.create_element("mark")?;
+        mark.set_attribute("class", &f.level)?;
+        mark.set_attribute("title", &f.message)?;
+        mark.set_text_content(Some(&chars[s..e].iter().collect::<String>()));
+        target.append_child(&mark)?;
+        at = e;
+    }
+    if at < chars.len() {
+        target.append_child(&doc.create_text_node(&chars[at..].iter().collect::<String>()))?;
+    }
+    Ok(())
+}
