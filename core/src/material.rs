@@ -268,7 +268,9 @@ mod tests {
     #[test]
     fn word_count_rule() {
         assert_eq!(count_chars("党性分析"), 4);
-        assert_eq!(count_chars("党性分析,材料。"), 7);
+        assert_eq!(count_chars("党性分析\u{ff0c}材料\u{3002}"), 8);
+        // A half-width comma is a run of non-CJK characters: 1.
+        assert_eq!(count_chars("党性分析,材料"), 7);
         assert_eq!(count_chars("2005年 Hello world"), 4);
         assert_eq!(count_chars("  \n\t"), 0);
         assert_eq!(count_chars("“三个代表”"), 6);
