@@ -7,10 +7,7 @@
 //! (`no_time`). Every script runs under the limits below, so a runaway loop or
 //! recursion ends with an error instead of hanging a page.
 
-use rhai::packages::{
-    ArithmeticPackage, BasicArrayPackage, BasicIteratorPackage, BasicMapPackage,
-    BasicStringPackage, LanguageCorePackage, LogicPackage, MoreStringPackage, Package,
-};
+use rhai::packages::{BasicArrayPackage, BasicIteratorPackage, BasicMapPackage, BasicStringPackage, LanguageCorePackage, Package};
 use rhai::Engine;
 
 /// The limits a rule script runs under. These are engine safety limits, not
@@ -48,13 +45,24 @@ impl Default for Limits {
 pub(crate) fn engine(limits: &Limits) -> Engine {
     let mut e = Engine::new_raw();
     LanguageCorePackage::new().register_into_engine(&mut e);
-    ArithmeticPackage::new().register_into_engine(&mut e);
-    LogicPackage::new().register_into_engine(&mut e);
     BasicStringPackage::new().register_into_engine(&mut e);
-    MoreStringPackage::new().register_into_engine(&mut e);
     BasicArrayPackage::new().register_into_engine(&mut e);
     BasicMapPackage::new().register_into_engine(&mut e);
     BasicIteratorPackage::new().register_into_engine(&mut e);
+    // Arithmetic, comparison and string operators on the standard types are
+    // built into Rhai; rule files get these few helpers on top (the full
+    // arithmetic and string packages would double the browser download).
+    e.register_fn("min", |a: i64, b: i64| a.min(b));
+    e.register_fn("max", |a: i64, b: i64| a.max(b));
+    e.register_fn("min", |a: f64, b: f64| a.min(b));
+    e.register_fn("max", |a: f64, b: f64| a.max(b));
+    e.register_fn("abs", |a: i64| a.abs());
+    e.register_fn("abs", |a: f64| a.abs());
+    e.register_fn("round", |a: f64| a.round());
+    e.register_fn("floor", |a: f64| a.floor());
+    e.register_fn("to_float", |a: i64| a as f64);
+    e.register_fn("contains", |s: &str, part: &str| s.contains(part));
+    e.register_fn("starts_with", |s: &str, part: &str| s.starts_with(part));
     e.disable_symbol("eval");
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
