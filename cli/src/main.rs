@@ -101,6 +101,8 @@ enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// 规则函数参考(Markdown)/ print the rule function reference as Markdown
+    Reference,
     /// 运行规则文件内的测试 / run the tests written inside rule files
     Test {
         /// Rule files or directories.
@@ -248,6 +250,10 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let report = vc.finish();
             if json { print_json(&report) } else { table::votes(&report) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Reference => {
+            print!("{}", xianjiao_core::reference_markdown());
+            Ok(ExitCode::SUCCESS)
         }
         Cmd::Test { rules, json } => {
             let files = rule_files(&rules);

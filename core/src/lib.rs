@@ -49,7 +49,7 @@ mod source;
 mod tests;
 mod vote;
 
-pub use api::{FnDoc, FUNCTIONS};
+pub use api::{reference_markdown, FnDoc, FUNCTIONS};
 pub use checklist::{Checklist, GateState, Item, ItemStatus, Profile, Summary};
 pub use diag::{Diagnostic, Location, Severity};
 pub use load::registered_functions;

@@ -61,6 +61,7 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     e.register_fn("round", |a: f64| a.round());
     e.register_fn("floor", |a: f64| a.floor());
     e.register_fn("to_float", |a: i64| a as f64);
+    e.register_fn("len", |s: &str| s.chars().count() as i64);
     e.register_fn("contains", |s: &str, part: &str| s.contains(part));
     e.register_fn("starts_with", |s: &str, part: &str| s.starts_with(part));
     e.disable_symbol("eval");

@@ -58,6 +58,7 @@ button:hover { background: #e5e7eb; }
 [role=tab][aria-selected=true] { background: #1d4ed8; color: #fff; border-color: #1d4ed8; }
 .row { display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; margin: .4em 0; }
 label { display: inline-flex; gap: .35em; align-items: center; }
+select { max-width: 100%; }
 select, input[type=number], input[type=date] { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 2.2em; background: #fff; }
 input[type=number] { width: 5.5em; }
 textarea { width: 100%; min-height: 12em; border: 1px solid #6b7280; border-radius: .3em; padding: .5em; }

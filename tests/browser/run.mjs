@@ -1,0 +1,270 @@
+// Browser tests: Debian's Chromium driven by playwright-core against pages
+// served on loopback. Run by `./x test` after the wasm build.
+//
+//  1. differential: the golden corpus (tests/golden) through the wasm build,
+//     compared with the native CLI's expected.json;
+//  2. end-to-end: the demo page and the strict-CSP embedding page;
+//  3. speed: compiling rules and re-checking a 5,000-character draft;
+//  4. screenshots of every tab at desktop and 360 px (tests/out/).
+//
+// Prints "N passed, N failed" last; exits 1 on any failure.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { start } from './serve.mjs';
+import { launch } from './pw.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const out = path.join(root, 'tests', 'out');
+fs.mkdirSync(out, { recursive: true });
+let passed = 0, failed = 0;
+const results = [];
+async function test(name, fn) {
+  try { await fn(); passed++; console.log(`ok    ${name}`); }
+  catch (e) { failed++; console.log(`FAIL  ${name}\n      ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n      ')}`); }
+}
+function assert(c, msg) { if (!c) throw new Error(msg); }
+function eq(a, b, msg) { const x = JSON.stringify(a), y = JSON.stringify(b); if (x !== y) throw new Error(`${msg}\n expected ${y.slice(0, 600)}\n actual   ${x.slice(0, 600)}`); }
+
+const server = await start(0);
+const origin = `http://127.0.0.1:${server.address().port}`;
+const cspServer = await start(0, { csp: true });
+const cspOrigin = `http://127.0.0.1:${cspServer.address().port}`;
+const browser = await launch();
+
+// ---------------------------------------------------------------- 1. differential
+/** Turns one golden `args` line into an Engine call plan run inside the page. */
+function plan(caseDir) {
+  const rel = path.relative(root, caseDir);
+  const args = fs.readFileSync(path.join(caseDir, 'args'), 'utf8').trim().split(/\s+/).map(a => a.replace('{dir}', rel));
+  const cmd = args[0];
+  const opt = (k) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
+  const positional = args.slice(1).filter((a, i, all) => !a.startsWith('--') && !(i > 0 && all[i - 1].startsWith('--') && !['--json'].includes(all[i - 1])));
+  const read = (p) => fs.readFileSync(path.join(root, p), 'utf8');
+  const csv = (p) => {
+    const lines = read(p).split('\n').filter((l, i, a) => !(i === a.length - 1 && l === ''));
+    const head = lines[0].split(',');
+    return lines.slice(1).map(l => { const cells = l.split(','); const o = {}; head.forEach((h, i) => { if (i < cells.length) o[h] = cells[i]; }); return o; });
+  };
+  const rules = opt('--rules') || positional[0];
+  if (cmd === 'check') return null; // the CLI's check output names files on disk; diagnostics are compared in the sandbox/diagnostic tests
+  const p = { rules, cmd };
+  if (cmd === 'schedule') p.arg = { unit: opt('--unit'), on: opt('--on'), done: (opt('--done') || '').split(',').filter(Boolean) };
+  if (cmd === 'checklist') p.arg = Object.assign(JSON.parse(read(opt('--profile'))), { on: opt('--on') });
+  if (cmd === 'material') p.arg = [opt('--kind'), opt('--role'), read(positional[positional.length - 1])];
+  if (cmd === 'score') p.arg = [csv(positional[positional.length - 1]), opt('--form')];
+  if (cmd === 'satisfaction') p.arg = [csv(positional[positional.length - 1]), opt('--vote')];
+  return p;
+}
+
+await test('golden corpus: wasm build gives the native CLI\'s JSON', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/index.html`);
+  const dirs = fs.readdirSync(path.join(root, 'tests/golden')).map(d => path.join(root, 'tests/golden', d)).filter(d => fs.existsSync(path.join(d, 'args'))).sort();
+  let compared = 0;
+  for (const d of dirs) {
+    const p = plan(d);
+    if (!p) continue;
+    const expected = JSON.parse(fs.readFileSync(path.join(d, 'expected.json'), 'utf8')).stdout;
+    const actual = await page.evaluate(async ({ p }) => {
+      const m = await import('/pkg/xianjiao.js');
+      await m.default();
+      const { sources, entry } = await m.fetchRules('/' + p.rules);
+      const e = new m.Engine(sources, entry);
+      try {
+        if (p.cmd === 'schedule') return e.schedule(p.arg);
+        if (p.cmd === 'checklist') return e.checklist(p.arg);
+        if (p.cmd === 'material') return e.checkMaterial(...p.arg);
+        if (p.cmd === 'score') return e.score(p.arg[0], p.arg[1]);
+        if (p.cmd === 'satisfaction') return e.satisfaction(p.arg[0], p.arg[1]);
+      } finally { e.free(); }
+    }, { p });
+    eq(actual, expected, `${path.basename(d)}: wasm differs from native`);
+    compared++;
+  }
+  assert(compared >= 15, `only ${compared} golden cases compared`);
+  console.log(`      ${compared} golden cases identical in wasm and native`);
+  await page.close();
+});
+
+await test('in-file rule tests give the same results in wasm as `xianjiao test`', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/index.html`);
+  const res = await page.evaluate(async () => {
+    const m = await import('/pkg/xianjiao.js');
+    await m.default();
+    const out = {};
+    for (const f of ['guangan.rhai', 'guanba.rhai', 'meizhou.rhai', 'jiangsu-water.rhai']) {
+      const { sources, entry } = await m.fetchRules('/rules/' + f);
+      const e = new m.Engine(sources, entry);
+      out[f] = e.runTests().map(t => [t.name, t.line, t.pass]);
+    }
+    return out;
+  });
+  const total = Object.values(res).flat();
+  assert(total.length >= 7, 'too few in-file tests ran: ' + total.length);
+  assert(total.every(t => t[2]), 'failing in-file tests in wasm: ' + JSON.stringify(total.filter(t => !t[2])));
+  await page.close();
+});
+
+// ---------------------------------------------------------------- 2. end-to-end
+async function widgetPage(url, viewport = { width: 1100, height: 1300 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', r => requests.push(r.url()));
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(m.text()); });
+  await page.goto(url);
+  await page.waitForSelector('xianjiao-widget >> [role=tab]', { timeout: 20000 });
+  return { context, page, requests, errors };
+}
+const W = 'xianjiao-widget >> ';
+
+await test('member flow: role, ticks, short and long drafts, reload keeps them', async () => {
+  const { context, page, requests, errors } = await widgetPage(`${origin}/index.html`);
+  await page.click(W + '#xj-tab-1');
+  await page.selectOption(W + '#xj-role', '党员');
+  const first = page.locator(W + 'ul.items input[type=checkbox]').first();
+  await first.check();
+  const badge = await page.locator(W + 'ul.items li').first().locator('.badge').textContent();
+  eq(badge, '已完成', 'ticked item shows done');
+  await page.click(W + '#xj-tab-2');
+  await page.fill(W + '#xj-draft', '存在的问题:学习不够。');
+  await page.waitForFunction(() => document.querySelector('xianjiao-widget').shadowRoot.querySelector('#xj-result').textContent.includes('未通过'));
+  const short = await page.locator(W + '#xj-result').textContent();
+  assert(/字数 \d+ \/ 最低 2000/.test(short), 'short draft shows count against 2000: ' + short);
+  const long = fs.readFileSync(path.join(root, 'tests/golden/material-guanba-member-pass/draft.txt'), 'utf8');
+  await page.fill(W + '#xj-draft', long);
+  await page.waitForFunction(() => /通过 ·/.test(document.querySelector('xianjiao-widget').shadowRoot.querySelector('#xj-result').textContent) && !/未通过/.test(document.querySelector('xianjiao-widget').shadowRoot.querySelector('#xj-result').textContent));
+  await page.reload();
+  await page.waitForSelector(W + '[role=tab]');
+  await page.click(W + '#xj-tab-2');
+  eq((await page.inputValue(W + '#xj-draft')).length, long.length, 'draft restored after reload');
+  await page.click(W + '#xj-tab-1');
+  assert(await page.locator(W + 'ul.items input[type=checkbox]').first().isChecked(), 'tick restored after reload');
+  // clear my data
+  await page.click(W + 'text=清除我的数据');
+  await page.click(W + '#xj-tab-2');
+  eq(await page.inputValue(W + '#xj-draft'), '', 'draft gone after clearing');
+  eq(await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('xianjiao:')).length), 0, 'localStorage cleared');
+  assert(requests.every(u => u.startsWith(origin)), 'request to another origin: ' + requests.filter(u => !u.startsWith(origin)));
+  eq(errors, [], 'page errors');
+  await context.close();
+});
+
+await test('hostile draft is shown as text and never executes', async () => {
+  const { context, page, errors } = await widgetPage(`${origin}/index.html`);
+  await page.click(W + '#xj-tab-2');
+  const evil = '存在的问题 <img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> 客观原因 </mark><b>粗</b>';
+  await page.fill(W + '#xj-draft', evil);
+  await page.waitForFunction(() => document.querySelector('xianjiao-widget').shadowRoot.querySelector('.preview mark'));
+  await page.waitForTimeout(300);
+  const info = await page.evaluate(() => {
+    const pv = document.querySelector('xianjiao-widget').shadowRoot.querySelector('.preview');
+    return { xss: window.__xss, imgs: pv.querySelectorAll('img,script,b').length, text: pv.textContent, marks: [...pv.querySelectorAll('mark')].map(m => m.textContent) };
+  });
+  eq(info.xss, undefined, 'injected code ran');
+  eq(info.imgs, 0, 'markup was parsed into elements');
+  eq(info.text, evil, 'preview shows the draft verbatim');
+  eq(info.marks, ['客观原因'], 'flagged phrase highlighted');
+  eq(errors, [], 'page errors');
+  await context.close();
+});
+
+await test('works under a strict CSP (script-src self wasm-unsafe-eval), host styles do not leak in', async () => {
+  const { context, page, requests, errors } = await widgetPage(`${cspOrigin}/embed.html`);
+  const csp = (await page.request.get(`${cspOrigin}/embed.html`)).headers()['content-security-policy'];
+  assert(/wasm-unsafe-eval/.test(csp) && !/unsafe-eval'/.test(csp.replace('wasm-unsafe-eval', '')), 'served with strict CSP: ' + csp);
+  await page.click(W + '#xj-tab-0');
+  const phase = await page.locator(W + '[role=tabpanel] p').first().textContent();
+  assert(phase.includes('分析评议'), 'schedule renders under CSP: ' + phase);
+  const color = await page.locator(W + 'button').first().evaluate(b => getComputedStyle(b).color);
+  assert(color !== 'rgb(185, 28, 28)', 'host page style leaked into the widget: ' + color);
+  assert(requests.every(u => u.startsWith(cspOrigin)), 'request to another origin');
+  eq(errors.filter(e => /Content Security Policy|EvalError|CompileError/.test(e)), [], 'CSP violations');
+  await context.close();
+});
+
+await test('a rule file with an endless loop shows a diagnostic, page stays responsive', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${origin}/index.html`);
+  await page.waitForSelector(W + '[role=tab]');
+  const t0 = Date.now();
+  await page.evaluate(async () => {
+    const w = document.querySelector('xianjiao-widget');
+    await w.loadSources({ 'evil.rhai': 'role("党员");\nlet i = 0;\nloop { i += 1; }' }, 'evil.rhai');
+  });
+  const ms = Date.now() - t0;
+  const text = await page.locator(W + '.diag').textContent();
+  assert(/evil\.rhai:3:\d+: error\[limit\.operations\]/.test(text), 'diagnostic shown: ' + text);
+  assert(ms < 5000, `took ${ms} ms`);
+  console.log(`      endless loop stopped by the operation limit after ${ms} ms`);
+  eq(await page.evaluate(() => 1 + 1), 2, 'page responsive');
+  await context.close();
+});
+
+await test('keyboard: tabs move with arrow keys, focus is visible', async () => {
+  const { context, page } = await widgetPage(`${origin}/index.html`);
+  await page.focus(W + '#xj-tab-0');
+  await page.keyboard.press('ArrowRight');
+  const sel = await page.evaluate(() => document.querySelector('xianjiao-widget').shadowRoot.activeElement.id);
+  eq(sel, 'xj-tab-1', 'ArrowRight moves to the next tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.querySelector('xianjiao-widget').shadowRoot.activeElement).outlineStyle);
+  assert(outline !== 'none', 'focus outline visible');
+  await context.close();
+});
+
+// ---------------------------------------------------------------- 3. speed
+await test('speed: compile rules and re-check a 5,000-character draft', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/index.html`);
+  const r = await page.evaluate(async () => {
+    const m = await import('/pkg/xianjiao.js');
+    await m.default();
+    const { sources, entry } = await m.fetchRules('/rules/guanba.rhai');
+    const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const compile = [];
+    for (let i = 0; i < 30; i++) { const t = performance.now(); const e = new m.Engine(sources, entry); compile.push(performance.now() - t); e.free(); }
+    const e = new m.Engine(sources, entry);
+    const base = '存在的问题:理想信念方面学习不够深入,宗旨意识有所淡化。原因剖析:世界观改造放松,客观原因是工作太忙。整改措施:每周学习四个学时。';
+    let text = ''; while (text.length < 5000) text += base;
+    text = text.slice(0, 5000);
+    const check = [];
+    for (let i = 0; i < 200; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', text.slice(0, 4990 + (i % 10))); check.push(performance.now() - t); }
+    return { compile: med(compile), check: med(check), checkMax: Math.max(...check) };
+  });
+  console.log(`      compile guanba.rhai (+central.rhai): median ${r.compile.toFixed(2)} ms; check 5,000 chars: median ${r.check.toFixed(3)} ms, max ${r.checkMax.toFixed(3)} ms (a frame is 16.7 ms)`);
+  fs.writeFileSync(path.join(out, 'speed.json'), JSON.stringify(r, null, 2));
+  assert(r.check < 16.7 && r.compile < 16.7 * 3, 'too slow');
+  await page.close();
+});
+
+// ---------------------------------------------------------------- 4. screenshots
+await test('screenshots of every tab at desktop and 360 px', async () => {
+  for (const [label, vp] of [['desktop', { width: 1100, height: 1300 }], ['360px', { width: 360, height: 1400 }]]) {
+    const { context, page } = await widgetPage(`${origin}/index.html`, vp);
+    await page.click(W + '#xj-tab-2');
+    await page.fill(W + '#xj-draft', fs.readFileSync(path.join(root, 'tests/golden/material-guanba-member-short-objective/draft.txt'), 'utf8'));
+    await page.click(W + '#xj-tab-3');
+    const inputs = page.locator(W + 'table input[type=number]');
+    const n = await inputs.count();
+    for (let i = 0; i < Math.min(n, 24); i++) await inputs.nth(i).fill(i % 8 === 7 ? '27' : '9');
+    for (const [i, name] of ['schedule', 'checklist', 'material', 'calculator'].entries()) {
+      await page.click(W + `#xj-tab-${i}`);
+      await page.screenshot({ path: path.join(out, `${name}-${label}.png`), fullPage: true });
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 1, `${label}: page scrolls sideways by ${overflow}px`);
+    await context.close();
+  }
+});
+
+await browser.close();
+server.close();
+cspServer.close();
+console.log(`browser tests: ${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
