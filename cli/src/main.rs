@@ -103,6 +103,28 @@ enum Cmd {
     },
     /// 规则函数参考(Markdown)/ print the rule function reference as Markdown
     Reference,
+    /// 继承后的有效规则及与上级的差异 / effective rules and what differs from the parent
+    Explain {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Also list items inherited unchanged.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 新建继承上级的规则文件 / scaffold a commented child rule file
+    New {
+        /// Parent file name, with or without .rhai (looked up in --dir).
+        #[arg(long)]
+        parent: String,
+        /// Name of the new locality (the file is NAME.rhai).
+        #[arg(long)]
+        name: String,
+        /// Directory of the rule files.
+        #[arg(long, default_value = "rules")]
+        dir: PathBuf,
+    },
     /// 运行规则文件内的测试 / run the tests written inside rule files
     Test {
         /// Rule files or directories.
@@ -251,6 +273,24 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if json { print_json(&report) } else { table::votes(&report) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
         }
+        Cmd::Explain { rules, all, json } => {
+            let rs = usable_rules(&rules)?;
+            let ex = rs.explain();
+            if json { print_json(&ex) } else { table::explain(&ex, all) }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::New { parent, name, dir } => {
+            let parent = if parent.ends_with(".rhai") { parent } else { format!("{parent}.rhai") };
+            let ppath = dir.join(&parent);
+            if !ppath.exists() { eprintln!("{}: 找不到上级规则文件 / parent not found", ppath.display()); return Err(ExitCode::from(2)); }
+            let prs = usable_rules(&ppath)?;
+            let out = dir.join(format!("{name}.rhai"));
+            if out.exists() { eprintln!("{}: 文件已存在,未覆盖 / exists, not overwritten", out.display()); return Err(ExitCode::from(2)); }
+            let text = xianjiao_core::scaffold(&parent, &name, Some(prs.rules()));
+            std::fs::write(&out, text).map_err(|e| { eprintln!("{}: {e}", out.display()); ExitCode::from(2) })?;
+            println!("已生成 / created {}", out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Reference => {
             print!("{}", xianjiao_core::reference_markdown());
             Ok(ExitCode::SUCCESS)
@@ -287,6 +327,13 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
 }
 
 fn main() -> ExitCode {
+    // Exit quietly when the reader of our output goes away (`xianjiao ... | head`),
+    // as Unix tools do, instead of panicking on a broken pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default SIGPIPE disposition before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     match run(Cli::parse()) {
         Ok(c) | Err(c) => c,
     }

@@ -1,6 +1,6 @@
 //! Readable Chinese tables for the terminal.
 
-use xianjiao_core::{Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
+use xianjiao_core::{Change, Explain, Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
 
 fn st(s: Option<Status>) -> &'static str {
     match s {
@@ -100,4 +100,28 @@ pub fn score_csv(r: &ScoreReport) {
     for x in &r.rejected {
         eprintln!("第 {} 行未计分:{}", x.row, x.reason);
     }
+}
+
+fn short(v: &serde_json::Value) -> String {
+    let s = match v { serde_json::Value::String(s) => s.clone(), other => other.to_string() };
+    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+}
+
+pub fn explain(e: &Explain, all: bool) {
+    println!("继承链 / chain: {}", e.files.join(" → "));
+    for (label, ch) in [("新增 added", Change::Added), ("修改 overridden", Change::Overridden), ("删除 removed", Change::Removed), ("沿用 inherited", Change::Inherited)] {
+        let items: Vec<_> = e.items.iter().filter(|i| i.change == ch).collect();
+        if items.is_empty() || (ch == Change::Inherited && !all) { continue; }
+        println!("{label}({})", items.len());
+        for i in items {
+            println!("  {:<9} {}", i.kind, i.key);
+            if let (Some(serde_json::Value::Object(p)), Some(serde_json::Value::Object(c))) = (&i.parent, &i.effective) {
+                for (k, cv) in c {
+                    let pv = p.get(k).cloned().unwrap_or(serde_json::Value::Null);
+                    if &pv != cv { println!("      {k}: {}  →  {}", short(&pv), short(cv)); }
+                }
+            }
+        }
+    }
+    if !all { println!("(沿用上级未改的 {} 项未列出,加 --all 显示 / {} inherited items hidden, --all shows them)", e.counts.get("inherited").copied().unwrap_or(0), e.counts.get("inherited").copied().unwrap_or(0)); }
 }

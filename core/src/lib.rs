@@ -38,6 +38,7 @@
 mod api;
 mod checklist;
 mod diag;
+mod explain;
 mod hooks;
 mod load;
 mod material;
@@ -52,6 +53,7 @@ mod vote;
 pub use api::{reference_markdown, FnDoc, FUNCTIONS};
 pub use checklist::{Checklist, GateState, Item, ItemStatus, Profile, Summary};
 pub use diag::{Diagnostic, Location, Severity};
+pub use explain::{scaffold, Change, Explain, ExplainItem};
 pub use load::registered_functions;
 pub use material::{count_chars, Finding, MaterialReport, PartState};
 pub use model::*;

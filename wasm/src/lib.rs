@@ -164,11 +164,26 @@ impl Engine {
         to_js(&vc.finish())
     }
 
+    /// The effective rules and what the entry file changes relative to its parent.
+    pub fn explain(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.usable()?.explain())
+    }
+
     /// Runs the tests written in the entry rule file.
     #[wasm_bindgen(js_name = runTests)]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.run_tests(true))
     }
+}
+
+/// A commented child rule file extending `parent`, listing the parent's rules to amend.
+#[wasm_bindgen]
+pub fn scaffold(parent: &str, name: &str, parent_source: JsValue) -> Result<String, JsValue> {
+    let files: std::collections::BTreeMap<String, String> = from_js(parent_source, "sources")?;
+    let mut src = MemorySource::new();
+    for (k, v) in files { src.insert(k, v); }
+    let rs = RuleSet::load(parent, &src);
+    Ok(xianjiao_core::scaffold(parent, name, if rs.has_errors() { None } else { Some(rs.rules()) }))
 }
 
 /// Character count as Word's 字数 counts Chinese text.

@@ -1,0 +1,134 @@
+//! What a child rule file changes relative to its parent chain, and a scaffold
+//! for a new child file. Used by `xianjiao explain`, `xianjiao new` and the
+//! playground.
+
+use crate::model::Rules;
+use crate::RuleSet;
+use serde::Serialize;
+use serde_json::Value;
+
+/// How an item of the effective rules relates to the parent's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Change {
+    /// Same as the parent's.
+    Inherited,
+    /// Declared only by this file.
+    Added,
+    /// Declared by the parent and changed here.
+    Overridden,
+    /// Declared by the parent and removed here.
+    Removed,
+}
+
+/// One item of the effective rules, with its parent's version.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExplainItem {
+    /// Kind (phase, step, require, ...).
+    pub kind: &'static str,
+    /// Name (a step's is "phase/step").
+    pub key: String,
+    /// Relation to the parent.
+    pub change: Change,
+    /// The parent's version, if any.
+    pub parent: Option<Value>,
+    /// The effective version, if any.
+    pub effective: Option<Value>,
+}
+
+/// The effective rules of a file and what it changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Explain {
+    /// Files of the chain, root first.
+    pub files: Vec<String>,
+    /// Every item, in kind order then declaration order.
+    pub items: Vec<ExplainItem>,
+    /// Counts per change.
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+}
+
+fn items(r: &Rules) -> Vec<(&'static str, String, Value)> {
+    let mut v = vec![];
+    let j = |x: &dyn erased::Ser| x.to_value();
+    for x in &r.roles { v.push(("role", x.name.clone(), j(x))); }
+    for x in &r.conditions { v.push(("condition", x.name.clone(), j(x))); }
+    for x in &r.units { v.push(("unit", x.name.clone(), j(x))); }
+    for x in &r.phases { v.push(("phase", x.name.clone(), j(x))); }
+    for x in &r.steps { v.push(("step", format!("{}/{}", x.phase, x.name), j(x))); }
+    for x in &r.requirements { v.push(("require", x.id.clone(), j(x))); }
+    for x in &r.materials { v.push(("material", x.kind.clone(), j(x))); }
+    for x in &r.forms { v.push(("form", x.name.clone(), j(x))); }
+    for x in &r.votes { v.push(("vote", x.name.clone(), j(x))); }
+    for x in &r.gates { v.push(("gate", x.phase.clone(), j(x))); }
+    v
+}
+
+mod erased {
+    pub trait Ser { fn to_value(&self) -> serde_json::Value; }
+    impl<T: serde::Serialize> Ser for T { fn to_value(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() } }
+}
+
+impl RuleSet {
+    /// The effective rules after inheritance, each item marked inherited,
+    /// added, overridden or removed relative to the parent chain.
+    pub fn explain(&self) -> Explain {
+        let child = items(self.rules());
+        let parent = self.parent_rules().map(items).unwrap_or_default();
+        let mut out = vec![];
+        for (kind, key, val) in &child {
+            let p = parent.iter().find(|(k, n, _)| k == kind && n == key).map(|x| x.2.clone());
+            let change = match &p { None if self.parent_rules().is_some() => Change::Added, None => Change::Added, Some(pv) if pv == val => Change::Inherited, Some(_) => Change::Overridden };
+            out.push(ExplainItem { kind, key: key.clone(), change, parent: p, effective: Some(val.clone()) });
+        }
+        for (kind, key, val) in &parent {
+            if !child.iter().any(|(k, n, _)| k == kind && n == key) {
+                out.push(ExplainItem { kind, key: key.clone(), change: Change::Removed, parent: Some(val.clone()), effective: None });
+            }
+        }
+        let mut counts = std::collections::BTreeMap::new();
+        for i in &out {
+            let k = match i.change { Change::Inherited => "inherited", Change::Added => "added", Change::Overridden => "overridden", Change::Removed => "removed" };
+            *counts.entry(k).or_insert(0) += 1;
+        }
+        Explain { files: self.files().to_vec(), items: out, counts }
+    }
+}
+
+/// A commented child rule file that extends `parent` (e.g. "guangan.rhai").
+pub fn scaffold(parent: &str, name: &str, parent_rules: Option<&Rules>) -> String {
+    let mut s = format!(
+"// {name}.rhai —— 继承 {parent},只写本地与上级不同之处。
+// {name}.rhai — extends {parent}; state only what differs from it.
+// 写完后运行 / then run:  xianjiao check {name}.rhai && xianjiao test {name}.rhai
+// 全部函数 / all functions: docs/rule-reference.md
+
+extends(\"{parent}\");
+
+campaign(#{{ name: \"{name}先进性教育活动\", level: \"镇\", source: \"本地实施方案(请注明文号)\" }});
+");
+    if let Some(r) = parent_rules {
+        s.push_str("\n// ---- 上级已规定的阶段(如本地日期不同,去掉 // 并修改)/ the parent's phases ----\n");
+        for p in &r.phases {
+            s.push_str(&format!("// amend(\"phase\", \"{}\", #{{ start: \"{}\", end: \"{}\" }});\n", p.name, p.start, p.end));
+        }
+        if !r.requirements.is_empty() {
+            s.push_str("\n// ---- 上级已规定的要求(可 amend 修改、remove 删除)/ the parent's requirements ----\n");
+            for q in &r.requirements {
+                s.push_str(&format!("// amend(\"require\", \"{}\", #{{ note: \"本地补充说明\" }});   // {}\n", q.id, q.label));
+            }
+        }
+        for f in &r.forms {
+            let g: Vec<String> = f.groups.iter().map(|(n, w)| format!("[\"{n}\", {w}]")).collect();
+            s.push_str(&format!("\n// 测评表“{}”的评议组权重(合计须为 100)/ rater weights of this form (must add up to 100)\n// amend(\"form\", \"{}\", #{{ groups: [{}] }});\n", f.name, f.name, g.join(", ")));
+        }
+    }
+    s.push_str(&format!(
+"
+// ---- 本地新增的要求 / requirements of your own ----
+// require(\"本地要求\", #{{ phase: \"学习动员\", label: \"参加镇党委组织的专题党课\", roles: [\"党员\"] }});
+
+// ---- 规则文件内的测试 / tests of your numbers ----
+// test(\"党员学时不足未完成\", #{{ checklist: #{{ role: \"党员\", progress: #{{ 学习学时: 40 }} }}, expect: #{{ 学习学时: \"pending\" }} }});
+"));
+    s
+}

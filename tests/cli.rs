@@ -1,0 +1,101 @@
+//! The `xianjiao` binary end to end where golden files do not fit: commands
+//! that write files or must fail with a location.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xianjiao-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    for f in ["central.rhai", "guangan.rhai"] {
+        std::fs::copy(root().join("rules").join(f), d.join(f)).expect("copy rules");
+    }
+    d
+}
+
+fn xianjiao(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).output().expect("run xianjiao");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+#[test]
+fn new_scaffolds_a_child_that_checks_clean_and_changes_nothing() {
+    let d = tmpdir("new");
+    let ds = d.to_string_lossy().to_string();
+    let (code, out, err) = xianjiao(&["new", "--parent", "guangan", "--name", "myTown", "--dir", &ds]);
+    assert_eq!(code, 0, "{out}{err}");
+    let child = d.join("myTown.rhai");
+    let text = std::fs::read_to_string(&child).expect("scaffold written");
+    assert!(text.starts_with("// myTown.rhai") && text.contains("extends(\"guangan.rhai\")") && text.contains("amend(\"phase\", \"学习动员\""), "{text}");
+    let cs = child.to_string_lossy().to_string();
+    let (code, out, _) = xianjiao(&["check", &cs]);
+    assert_eq!(code, 0, "{out}");
+    let (_, out, _) = xianjiao(&["explain", "--rules", &cs, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["counts"]["added"], serde_json::Value::Null, "a fresh scaffold adds nothing: {}", v["counts"]);
+    // Refuses to overwrite.
+    let (code, _, _) = xianjiao(&["new", "--parent", "guangan", "--name", "myTown", "--dir", &ds]);
+    assert_eq!(code, 2);
+}
+
+#[test]
+fn test_command_fails_with_the_file_and_line_of_the_failing_case() {
+    let d = tmpdir("test");
+    let f = d.join("town.rhai");
+    std::fs::write(&f, "extends(\"guangan.rhai\");\namend(\"require\", \"学习学时\", #{ min: 40 });\n\ntest(\"40学时即达到\", #{ checklist: #{ role: \"党员\", progress: #{ 学习学时: 40 } }, expect: #{ 学习学时: \"done\" } });\ntest(\"写错的期望\", #{ checklist: #{ role: \"党员\", progress: #{ 学习学时: 39 } }, expect: #{ 学习学时: \"done\" } });\n").expect("write");
+    let fs = f.to_string_lossy().to_string();
+    let (code, out, _) = xianjiao(&["test", &fs]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(&format!("ok    {fs}:4")), "{out}");
+    assert!(out.contains(&format!("FAIL  {fs}:5:1  写错的期望")), "{out}");
+    assert!(out.contains("1 passed, 1 failed"), "{out}");
+}
+
+#[test]
+fn check_reports_every_error_with_location_and_exit_1() {
+    let (code, out, _) = xianjiao(&["check", &root().join("tests/golden/check-broken/broken.rhai").to_string_lossy()]);
+    assert_eq!(code, 1);
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains(": error[")).collect();
+    assert_eq!(errors.len(), 5, "{out}");
+    assert!(errors.iter().all(|l| l.contains("broken.rhai:")), "{out}");
+}
+
+#[test]
+fn malformed_sheets_are_rejected_by_line_and_nothing_is_lost() {
+    let d = tmpdir("sheets");
+    let f = d.join("s.csv");
+    // A quoted field sends the file through the csv crate; a stray quote makes a malformed row.
+    std::fs::write(&f, "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n\"张三\",党员互评,9,9,9,9,9,9,9,27\n张三,群众参评,9,9,9,9,9,9,9\n\n张三,支委会考评,9,9,9,9,9,9,9,27\n李四,党员互评,\u{ff19},9,9,9,9,9,9,27\n").expect("write");
+    let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
+    let (code, out, _) = xianjiao(&["score", "--rules", &rules, "--json", &f.to_string_lossy()]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["rows"]["read"], 4);
+    assert_eq!(v["rows"]["scored"], 2);
+    let rows: Vec<i64> = v["rejected"].as_array().expect("rejected").iter().map(|r| r["row"].as_i64().unwrap_or(0)).collect();
+    assert_eq!(rows, vec![3, 6], "{}", v["rejected"]);
+}
+
+#[test]
+fn fast_and_full_csv_paths_agree() {
+    let d = tmpdir("paths");
+    let head = "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n";
+    let mut plain = String::from(head);
+    for i in 0..120_000 {
+        let g = ["党员互评", "群众参评", "支委会考评"][i % 3];
+        plain.push_str(&format!("党员{:04},{g},{},9,8,9,10,8,8,{}\n", i % 997, i % 11, 20 + i % 11));
+        if i == 777 { plain.push_str("坏行,党员互评,99,9,9,9,9,9,9,27\n"); }
+    }
+    let quoted = plain.replacen("党员0001,", "\"党员0001\",", 1);
+    std::fs::write(d.join("plain.csv"), &plain).expect("write");
+    std::fs::write(d.join("quoted.csv"), &quoted).expect("write");
+    let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
+    let (_, a, _) = xianjiao(&["score", "--rules", &rules, "--json", &d.join("plain.csv").to_string_lossy()]);
+    let (_, b, _) = xianjiao(&["score", "--rules", &rules, "--json", &d.join("quoted.csv").to_string_lossy()]);
+    assert!(a.len() > 1000 && a == b, "the parallel quote-free path and the csv crate differ");
+}
