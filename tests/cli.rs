@@ -1,5 +1,6 @@
 //! The `xianjiao` binary end to end where golden files do not fit: commands
 //! that write files or must fail with a location.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

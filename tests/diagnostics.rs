@@ -1,6 +1,7 @@
 //! Each diagnostic code fires, at the line and column of the declaration (or
 //! field) that caused it. Rule texts are inline so that the positions can be
 //! read off the test itself.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use xianjiao_core::{MemorySource, RuleSet, Severity};
 

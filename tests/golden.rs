@@ -3,6 +3,7 @@
 //! `expected.json` (`{"exit": N, "stdout": <JSON output>}`). The same corpus is
 //! replayed through the wasm build in the browser tests.
 //! `UPDATE_EXPECT=1 cargo test --test golden` rewrites the expectations.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

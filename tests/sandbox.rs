@@ -1,5 +1,6 @@
 //! Each sandbox limit trips with a clear, located error; nothing hangs or
 //! panics. Rule files are untrusted code.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use xianjiao_core::{Limits, MemorySource, Profile, RuleSet};
 

@@ -122,13 +122,13 @@ campaign(#{{ name: \"{name}先进性教育活动\", level: \"镇\", source: \"�
             s.push_str(&format!("\n// 测评表“{}”的评议组权重(合计须为 100)/ rater weights of this form (must add up to 100)\n// amend(\"form\", \"{}\", #{{ groups: [{}] }});\n", f.name, f.name, g.join(", ")));
         }
     }
-    s.push_str(&format!(
+    s.push_str(
 "
 // ---- 本地新增的要求 / requirements of your own ----
-// require(\"本地要求\", #{{ phase: \"学习动员\", label: \"参加镇党委组织的专题党课\", roles: [\"党员\"] }});
+// require(\"本地要求\", #{ phase: \"学习动员\", label: \"参加镇党委组织的专题党课\", roles: [\"党员\"] });
 
 // ---- 规则文件内的测试 / tests of your numbers ----
-// test(\"党员学时不足未完成\", #{{ checklist: #{{ role: \"党员\", progress: #{{ 学习学时: 40 }} }}, expect: #{{ 学习学时: \"pending\" }} }});
-"));
+// test(\"党员学时不足未完成\", #{ checklist: #{ role: \"党员\", progress: #{ 学习学时: 40 } }, expect: #{ 学习学时: \"pending\" } });
+");
     s
 }

@@ -120,7 +120,7 @@ pub(crate) fn error_message(err: &rhai::EvalAltResult) -> String {
         E::ErrorStackOverflow(_) => "函数调用层数超过上限(可能是无穷递归) / call depth limit exceeded (runaway recursion?)".into(),
         E::ErrorDataTooLarge(what, _) => format!("数据超过大小上限 / {what} exceeds the size limit"),
         E::ErrorInFunctionCall(name, _, inner, _) => format!("在函数 {name} 中: {}", error_message(inner)),
-        E::ErrorParsing(kind, _) if matches!(kind, rhai::ParseErrorType::ExprTooDeep) => "表达式嵌套过深 / expression nested too deeply".into(),
+        E::ErrorParsing(rhai::ParseErrorType::ExprTooDeep, _) => "表达式嵌套过深 / expression nested too deeply".into(),
         e => {
             // Rhai's own text without its trailing " (line x, position y)".
             let s = e.to_string();

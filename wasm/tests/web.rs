@@ -1,5 +1,6 @@
 //! wasm-bindgen tests, run in headless Chromium by `wasm-pack test --headless --chrome wasm`
 //! (see `./x test`). They exercise the JS-facing API of the wasm build.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 use serde::Serialize;
 use wasm_bindgen::JsValue;
