@@ -6,7 +6,7 @@ use crate::checklist::Profile;
 use crate::diag::Location;
 use crate::sandbox::{self, Limits};
 use crate::EvalError;
-use rhai::{Array, Dynamic, Engine, Map, Scope, AST};
+use rhai::{Array, CallFnOptions, Dynamic, Engine, Map, Scope, AST};
 
 /// The functions of a rule chain, with a sandboxed engine to run them.
 pub(crate) struct Hooks {
@@ -58,7 +58,9 @@ impl Hooks {
     /// Calls a custom function with one argument.
     /// `at` is where the rules name the function, used when Rhai gives no position.
     pub(crate) fn call(&self, name: &str, arg: Dynamic, at: &Location) -> Result<Dynamic, EvalError> {
-        self.engine.call_fn::<Dynamic>(&mut Scope::new(), &self.ast, name, (arg,)).map_err(|e| {
+        // The AST holds functions only, so there is nothing to evaluate before the call.
+        let opts = CallFnOptions::new().eval_ast(false).rewind_scope(false);
+        self.engine.call_fn_with_options::<Dynamic>(opts, &mut Scope::new(), &self.ast, name, (arg,)).map_err(|e| {
             let pos = sandbox::error_position(&e);
             EvalError {
                 code: sandbox::error_code(&e),

@@ -160,7 +160,8 @@ fn trim(s: &str) -> &str {
     let (Some(&a), Some(&z)) = (b.first(), b.last()) else { return s };
     // Lead bytes of every non-ASCII white-space character (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
     let lead_ok = if a < 0x80 { a.is_ascii_graphic() } else { !matches!(a, 0xC2 | 0xE1 | 0xE2 | 0xE3) };
-    if lead_ok && z.is_ascii_graphic() { s } else { s.trim() }
+    let tail_ok = if z < 0x80 { z.is_ascii_graphic() } else { !s.ends_with(char::is_whitespace) };
+    if lead_ok && tail_ok { s } else { s.trim() }
 }
 
 /// Whole numbers of up to 4 digits, the common case, without the float parser.
