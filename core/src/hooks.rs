@@ -45,6 +45,28 @@ pub(crate) fn dynamic_to_json(v: &Dynamic) -> serde_json::Value {
     V::String(v.to_string())
 }
 
+/// What it takes to build a rule chain's hooks again on another thread:
+/// the source texts (plain, shareable data), recompiled there.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct HookRecipe<'a> {
+    pub sources: &'a [(String, String)],
+    pub limits: Limits,
+    pub file: &'a str,
+}
+
+impl HookRecipe<'_> {
+    pub(crate) fn build(&self) -> Hooks {
+        let engine = sandbox::engine(&self.limits);
+        let mut ast = AST::empty();
+        for (_, text) in self.sources {
+            if let Ok(a) = engine.compile(text) {
+                ast = ast.merge(&a.clone_functions_only());
+            }
+        }
+        Hooks { engine, ast, file: self.file.to_string() }
+    }
+}
+
 impl Hooks {
     pub(crate) fn new(ast: AST, limits: &Limits, file: &str) -> Self {
         Hooks { engine: sandbox::engine(limits), ast, file: file.to_string() }

@@ -108,6 +108,7 @@ pub struct RuleSet {
     matchers: Vec<material::Matcher>,
     parent: Option<Rules>,
     sources: Vec<(String, String)>,
+    limits: Limits,
 }
 
 impl RuleSet {
@@ -148,7 +149,7 @@ impl RuleSet {
             let fb = loaded.files.iter().position(|f| *f == b.location.file);
             (fa, a.location.line, a.location.col).cmp(&(fb, b.location.line, b.location.col))
         });
-        RuleSet { rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources }
+        RuleSet { rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources, limits: *limits }
     }
 
     /// Every diagnostic, errors and warnings, in file order.
@@ -203,7 +204,10 @@ impl RuleSet {
             None => self.rules.forms.first(),
         };
         match f {
-            Some(f) => Ok(Scorer::new(f, &self.hooks)),
+            Some(f) => {
+                let recipe = hooks::HookRecipe { sources: &self.sources, limits: self.limits, file: self.files.last().map(String::as_str).unwrap_or("") };
+                Ok(Scorer::new(f, &self.hooks, Some(recipe)))
+            }
             None => {
                 let known: Vec<_> = self.rules.forms.iter().map(|f| f.name.as_str()).collect();
                 Err(EvalError::new("form.unknown", format!("规则中没有测评表 {};可选: {} / no such form", form.unwrap_or(""), known.join("、"))))

@@ -11,6 +11,8 @@ use crate::EvalError;
 use rhai::{Dynamic, Map};
 use serde::Serialize;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+use crate::hooks::HookRecipe;
 
 /// A sheet that was not scored, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -43,7 +45,7 @@ struct SubjectAcc {
 #[derive(Debug, Clone)]
 pub struct Named<T> {
     /// Names, shared by every subject of a report.
-    pub names: std::rc::Rc<[String]>,
+    pub names: Arc<[String]>,
     /// One value per name.
     pub values: Vec<T>,
 }
@@ -151,6 +153,7 @@ pub struct SheetAccumulator<'a> {
     subjects: Vec<SubjectAcc>,
     rejected: Vec<Rejection>,
     rows: RowCounts,
+    last: Option<usize>,
 }
 
 /// `str::trim`, skipped when there is nothing to trim (the common case).
@@ -188,6 +191,7 @@ pub(crate) fn round4(x: f64) -> f64 {
 pub struct Scorer<'a> {
     acc: SheetAccumulator<'a>,
     hooks: &'a Hooks,
+    recipe: Option<HookRecipe<'a>>,
 }
 
 impl<'a> std::ops::Deref for Scorer<'a> {
@@ -200,8 +204,8 @@ impl<'a> std::ops::DerefMut for Scorer<'a> {
 }
 
 impl<'a> Scorer<'a> {
-    pub(crate) fn new(form: &'a Form, hooks: &'a Hooks) -> Self {
-        Scorer { acc: SheetAccumulator::new(form), hooks }
+    pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
+        Scorer { acc: SheetAccumulator::new(form), hooks, recipe }
     }
 
     /// A fresh, empty accumulator for the same form (to fill on another thread).
@@ -231,6 +235,7 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
+        a.last = None;
         a.rejected.extend(other.rejected.into_iter().map(|mut r| { r.row += line_offset; r }));
         a.rows.read += other.rows.read;
         a.rows.scored += other.rows.scored;
@@ -241,7 +246,7 @@ impl<'a> Scorer<'a> {
 
 impl<'a> SheetAccumulator<'a> {
     fn new(form: &'a Form) -> Self {
-        SheetAccumulator { form, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default() }
+        SheetAccumulator { form, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default(), last: None }
     }
 
     /// The form's item names, in order.
@@ -270,24 +275,55 @@ impl<'a> SheetAccumulator<'a> {
         }
     }
 
-    fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
+    /// The CLI's fast CSV path: one sheet given as raw bytes plus marks
+    /// already parsed from plain digit strings. Handles only the common case —
+    /// a known group written exactly, a member name with nothing to trim,
+    /// every mark within its item's points — and returns false, having
+    /// recorded nothing, for anything else, which the caller then passes to
+    /// [`SheetAccumulator::add`] so that errors are found and worded once.
+    pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[f64]) -> bool {
+        let gi = if self.form.groups.is_empty() { 0 } else {
+            match self.form.groups.iter().position(|g| g.0.as_bytes() == group) { Some(i) => i, None => return false }
+        };
+        if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), v)| v > p) {
+            return false;
+        }
+        let si = match self.last {
+            Some(i) if self.subjects[i].name.as_bytes() == member => i,
+            _ => {
+                let Ok(m) = std::str::from_utf8(member) else { return false };
+                if m.is_empty() || trim(m).len() != m.len() { return false; }
+                self.subject_index(m)
+            }
+        };
+        self.add_to(si, gi, marks);
+        self.rows.read += 1;
+        self.rows.scored += 1;
+        true
+    }
+
+    /// Trims the member and finds the rater group.
+    fn resolve<'m>(&self, member: &'m str, group: &str) -> Result<(&'m str, usize), (Option<String>, String)> {
         let member = trim(member);
         if member.is_empty() {
             return Err((Some("member".into()), "缺少被测评人姓名 / missing member".into()));
         }
-        let gi = if self.form.groups.is_empty() {
-            0
-        } else {
-            let group = trim(group);
-            match self.form.groups.iter().position(|g| g.0 == group) {
-                Some(i) => i,
-                None if group.is_empty() => return Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
-                None => {
-                    let known: Vec<_> = self.form.groups.iter().map(|g| g.0.as_str()).collect();
-                    return Err((Some("rater_group".into()), format!("未知的评议组 \"{group}\",应为 {} 之一 / unknown rater group", known.join("、"))));
-                }
+        if self.form.groups.is_empty() {
+            return Ok((member, 0));
+        }
+        let group = trim(group);
+        match self.form.groups.iter().position(|g| g.0 == group) {
+            Some(i) => Ok((member, i)),
+            None if group.is_empty() => Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
+            None => {
+                let known: Vec<_> = self.form.groups.iter().map(|g| g.0.as_str()).collect();
+                Err((Some("rater_group".into()), format!("未知的评议组 \"{group}\",应为 {} 之一 / unknown rater group", known.join("、"))))
             }
-        };
+        }
+    }
+
+    fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
+        let (member, gi) = self.resolve(member, group)?;
         let n_items = self.form.items.len();
         let mut stack = [0f64; 32];
         let mut heap = vec![];
@@ -311,89 +347,157 @@ impl<'a> SheetAccumulator<'a> {
             }
             marks[i] = v;
         }
-        let si = match self.index.get(member) {
+        self.accumulate(member, gi, marks);
+        Ok(())
+    }
+
+    fn subject_index(&mut self, member: &str) -> usize {
+        let i = match self.index.get(member) {
             Some(&i) => i,
             None => {
                 let i = self.subjects.len();
                 self.index.insert(member.to_string(), i);
                 let ng = self.form.groups.len().max(1);
+                let n_items = self.form.items.len();
                 self.subjects.push(SubjectAcc { name: member.to_string(), groups: vec![GroupAcc { sum_items: vec![0.0; n_items], ..Default::default() }; ng] });
                 i
             }
         };
+        self.last = Some(i);
+        i
+    }
+
+    fn accumulate(&mut self, member: &str, gi: usize, marks: &[f64]) {
+        // Sheets usually come grouped by member: try the last one before hashing.
+        let si = match self.last {
+            Some(i) if self.subjects[i].name == member => i,
+            _ => self.subject_index(member),
+        };
+        self.add_to(si, gi, marks);
+    }
+
+    fn add_to(&mut self, si: usize, gi: usize, marks: &[f64]) {
+        let trim_sheets = self.form.trim;
         let g = &mut self.subjects[si].groups[gi];
         let total: f64 = marks.iter().sum();
         g.n += 1;
         g.sum_total += total;
         for (s, v) in g.sum_items.iter_mut().zip(marks.iter()) { *s += v; }
-        if self.form.trim {
+        if trim_sheets {
             if g.max.as_ref().is_none_or(|m| total > m.0) { g.max = Some((total, marks.to_vec())); }
             if g.min.as_ref().is_none_or(|m| total < m.0) { g.min = Some((total, marks.to_vec())); }
         }
-        Ok(())
     }
-
 }
 
 impl<'a> Scorer<'a> {
-    /// Finishes: averages, composite, outcome.
+    /// Finishes: averages, composite, outcome. Large reports are finished on
+    /// every core, each with its own sandboxed engine for the rules' custom
+    /// outcome function (Rhai engines are not shared between threads).
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
         let hooks = self.hooks;
+        let recipe = self.recipe;
         let this = self.acc;
         let f = this.form;
-        let item_names: std::rc::Rc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
-        let named: Vec<(String, f64)> = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        let mut members = Vec::with_capacity(this.subjects.len());
-        let mut present: Vec<String> = vec![];
-        let mut cache: Option<std::rc::Rc<[String]>> = None;
-        for s in &this.subjects {
-            let mut groups = vec![];
-            present.clear();
-            let mut present_w = 0.0;
-            let mut composite = 0.0;
-            let mut items_w = vec![0.0; f.items.len()];
-            let mut missing = vec![];
-            let mut sheets = 0;
-            for (gi, (gname, w)) in named.iter().enumerate() {
-                let g = &s.groups[gi];
-                sheets += g.n;
-                if g.n == 0 { missing.push(gname.clone()); continue; }
-                let trim = f.trim && g.n as usize >= f.trim_min.max(3);
-                let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, g.sum_items.clone());
-                if trim {
-                    for ex in [&g.max, &g.min].into_iter().flatten() {
-                        n -= 1.0;
-                        tot -= ex.0;
-                        for (a, b) in its.iter_mut().zip(&ex.1) { *a -= b; }
-                    }
-                }
-                let mean = tot / n;
-                for x in its.iter_mut() { *x /= n; }
-                composite += mean * w;
-                present_w += w;
-                for (a, b) in items_w.iter_mut().zip(&its) { *a += b * w; }
-                present.push(gname.clone());
-                groups.push(GroupScore { sheets: g.n, used: n as u32, mean: round4(mean), weight: *w, items: Named { names: item_names.clone(), values: its.into_iter().map(round4).collect() } });
-            }
-            // Share one name list among subjects with the same groups present.
-            let names = match &cache {
-                Some(c) if c.len() == present.len() && c.iter().zip(&present).all(|(a, b)| a == b) => c.clone(),
-                _ => { let c: std::rc::Rc<[String]> = present.iter().cloned().collect(); cache = Some(c.clone()); c }
-            };
-            let (composite, items) = if present_w > 0.0 {
-                (round4(composite / present_w), items_w.iter().map(|v| round4(v / present_w)).collect())
-            } else {
-                (0.0, vec![])
-            };
-            if f.groups.is_empty() { missing.clear(); }
-            let mut m = SubjectScore {
-                member: s.name.clone(), composite, groups: Named { names, values: groups },
-                items: Named { names: item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
-            };
-            m.outcome = outcome(f, hooks, &m)?;
-            members.push(m);
-        }
+        let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
+        let members = if threads > 1 && this.subjects.len() >= 20_000 {
+            let chunk = this.subjects.len().div_ceil(threads);
+            let parts: Vec<Result<Vec<SubjectScore>, EvalError>> = std::thread::scope(|sc| {
+                let handles: Vec<_> = this.subjects.chunks(chunk).map(|part| {
+                    let item_names = item_names.clone();
+                    sc.spawn(move || {
+                        let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build()), _ => None };
+                        let mut fin = Finisher::new(f, item_names);
+                        part.iter().map(|s| fin.subject(s, own.as_ref())).collect()
+                    })
+                }).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(EvalError::new("internal", "worker panicked".into())))).collect()
+            });
+            let mut all = Vec::with_capacity(this.subjects.len());
+            for p in parts { all.extend(p?); }
+            all
+        } else {
+            let mut fin = Finisher::new(f, item_names);
+            this.subjects.iter().map(|s| fin.subject(s, Some(hooks))).collect::<Result<Vec<_>, _>>()?
+        };
         Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members, rejected: this.rejected, rows: this.rows })
+    }
+}
+
+/// Turns one subject's running sums into its result.
+struct Finisher<'f> {
+    f: &'f Form,
+    item_names: Arc<[String]>,
+    named: Vec<(String, f64)>,
+    cache: Option<Arc<[String]>>,
+}
+
+impl<'f> Finisher<'f> {
+    fn new(f: &'f Form, item_names: Arc<[String]>) -> Self {
+        let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
+        Finisher { f, item_names, named, cache: None }
+    }
+
+    fn subject(&mut self, s: &SubjectAcc, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
+        let f = self.f;
+        let mut groups = Vec::with_capacity(self.named.len());
+        let mut present: Vec<&str> = Vec::with_capacity(self.named.len());
+        let mut present_w = 0.0;
+        let mut composite = 0.0;
+        let mut items_w = vec![0.0; f.items.len()];
+        let mut missing = vec![];
+        let mut sheets = 0;
+        for (gi, (gname, w)) in self.named.iter().enumerate() {
+            let g = &s.groups[gi];
+            sheets += g.n;
+            if g.n == 0 { missing.push(gname.clone()); continue; }
+            let trim = f.trim && g.n as usize >= f.trim_min.max(3);
+            let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, g.sum_items.clone());
+            if trim {
+                for ex in [&g.max, &g.min].into_iter().flatten() {
+                    n -= 1.0;
+                    tot -= ex.0;
+                    for (a, b) in its.iter_mut().zip(&ex.1) { *a -= b; }
+                }
+            }
+            let mean = tot / n;
+            for x in its.iter_mut() { *x /= n; }
+            composite += mean * w;
+            present_w += w;
+            for (a, b) in items_w.iter_mut().zip(&its) { *a += b * w; }
+            present.push(gname);
+            for x in its.iter_mut() { *x = round4(*x); }
+            groups.push(GroupScore { sheets: g.n, used: n as u32, mean: round4(mean), weight: *w, items: Named { names: self.item_names.clone(), values: its } });
+        }
+        // Share one name list among subjects with the same groups present.
+        let names = match &self.cache {
+            Some(c) if c.len() == present.len() && c.iter().zip(&present).all(|(a, b)| a == b) => c.clone(),
+            _ => { let c: Arc<[String]> = present.iter().map(|x| x.to_string()).collect(); self.cache = Some(c.clone()); c }
+        };
+        let (composite, items) = if present_w > 0.0 {
+            (round4(composite / present_w), items_w.iter().map(|v| round4(v / present_w)).collect())
+        } else {
+            (0.0, vec![])
+        };
+        if f.groups.is_empty() { missing.clear(); }
+        let mut m = SubjectScore {
+            member: s.name.clone(), composite, groups: Named { names, values: groups },
+            items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
+        };
+        m.outcome = match hooks {
+            Some(h) => outcome(f, h, &m)?,
+            None if matches!(f.outcome, Outcome::Hook(_)) => return Err(EvalError::new("internal", "no engine for the outcome function".into())),
+            None => outcome_tiers(f, &m),
+        };
+        Ok(m)
+    }
+}
+
+fn outcome_tiers(f: &Form, m: &SubjectScore) -> Option<String> {
+    match &f.outcome {
+        Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
+        _ => None,
     }
 }
 
