@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { start } from './serve.mjs';
 import { launch } from './pw.mjs';
 
@@ -47,7 +48,7 @@ function plan(caseDir) {
     return lines.slice(1).map(l => { const cells = l.split(','); const o = {}; head.forEach((h, i) => { if (i < cells.length) o[h] = cells[i]; }); return o; });
   };
   const rules = opt('--rules') || positional[0];
-  if (cmd === 'check') return null; // the CLI's check output names files on disk; diagnostics are compared in the sandbox/diagnostic tests
+  if (cmd === 'check' || args.some(a => a.endsWith('.xlsx'))) return null; // spreadsheets are read by the CLI only // the CLI's check output names files on disk; diagnostics are compared in the sandbox/diagnostic tests
   const p = { rules, cmd };
   if (cmd === 'schedule') p.arg = { unit: opt('--unit'), on: opt('--on'), done: (opt('--done') || '').split(',').filter(Boolean) };
   if (cmd === 'checklist') p.arg = Object.assign(JSON.parse(read(opt('--profile'))), { on: opt('--on') });
@@ -91,13 +92,15 @@ await test('golden corpus: wasm build gives the native CLI\'s JSON', async () =>
 });
 
 await test('in-file rule tests give the same results in wasm as `xianjiao test`', async () => {
+  const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(root, 'target'), 'debug', 'xianjiao');
+  const cli = JSON.parse(execFileSync(exe, ['test', 'rules/', '--json'], { cwd: root }).toString()).results.map(t => [t.name, t.line, t.pass]);
   const page = await browser.newPage();
   await page.goto(`${origin}/index.html`);
   const res = await page.evaluate(async () => {
     const m = await import('/pkg/xianjiao.js');
     await m.default();
     const out = {};
-    for (const f of ['guangan.rhai', 'guanba.rhai', 'meizhou.rhai', 'jiangsu-water.rhai']) {
+    for (const f of ['central.rhai', 'guanba.rhai', 'guangan.rhai', 'jiangsu-water.rhai', 'meizhou.rhai']) {
       const { sources, entry } = await m.fetchRules('/rules/' + f);
       const e = new m.Engine(sources, entry);
       out[f] = e.runTests().map(t => [t.name, t.line, t.pass]);
@@ -105,6 +108,7 @@ await test('in-file rule tests give the same results in wasm as `xianjiao test`'
     return out;
   });
   const total = Object.values(res).flat();
+  eq(total, cli, 'wasm in-file test results equal `xianjiao test rules/ --json`');
   assert(total.length >= 7, 'too few in-file tests ran: ' + total.length);
   assert(total.every(t => t[2]), 'failing in-file tests in wasm: ' + JSON.stringify(total.filter(t => !t[2])));
   await page.close();
@@ -311,8 +315,8 @@ await test('speed: compile rules and re-check a 5,000-character draft', async ()
 });
 
 // ---------------------------------------------------------------- 4. screenshots
-await test('screenshots of every tab at desktop and 360 px', async () => {
-  for (const [label, vp] of [['desktop', { width: 1100, height: 1300 }], ['360px', { width: 360, height: 1400 }]]) {
+await test('screenshots of every tab at desktop, 360 px and 320 px; no sideways scrolling', async () => {
+  for (const [label, vp] of [['desktop', { width: 1100, height: 1300 }], ['360px', { width: 360, height: 1400 }], ['320px', { width: 320, height: 1400 }]]) {
     const { context, page } = await widgetPage(`${origin}/index.html`, vp);
     await page.click(W + '#xj-tab-2');
     await page.fill(W + '#xj-draft', fs.readFileSync(path.join(root, 'tests/golden/material-guanba-member-short-objective/draft.txt'), 'utf8'));

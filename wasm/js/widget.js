@@ -83,7 +83,7 @@ mark.error { background: #fecaca; color: #7f1d1d; }
 mark.warning { background: #fde68a; color: #78350f; }
 .diag { color: #991b1b; font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; }
 .status { min-height: 1.4em; }
-@media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } }
+@media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
 `;
 
 function xjEl(tag, attrs, ...kids) {
