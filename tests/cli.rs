@@ -100,3 +100,14 @@ fn fast_and_full_csv_paths_agree() {
     let (_, b, _) = xianjiao(&["score", "--rules", &rules, "--json", &d.join("quoted.csv").to_string_lossy()]);
     assert!(a.len() > 1000 && a == b, "the parallel quote-free path and the csv crate differ");
 }
+
+#[test]
+fn a_rule_file_that_is_not_utf8_is_reported_as_such() {
+    let d = tmpdir("enc");
+    let f = d.join("gbk.rhai");
+    // "党员" in GBK, as a file saved by an old editor would be.
+    std::fs::write(&f, b"role(\"\xb5\xb3\xd4\xb1\");\n").expect("write");
+    let (code, out, _) = xianjiao(&["check", &f.to_string_lossy()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("error[file.unreadable]") && out.contains("UTF-8"), "{out}");
+}

@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use xianjiao_core::{Profile, RuleSet, RuleSource, Severity};
+use xianjiao_core::{Profile, RuleSet, RuleSource, Severity, SourceError};
 
 mod bench;
 mod fastcsv;
@@ -139,11 +139,21 @@ struct FsSource {
     dir: PathBuf,
 }
 
+fn read_rule_file(path: &Path) -> Result<String, SourceError> {
+    match std::fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SourceError::NotFound),
+        Err(e) => Err(SourceError::Unreadable(e.to_string())),
+        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+            SourceError::Unreadable(format!("第 {} 字节起不是 UTF-8 文本 / not UTF-8 text from byte {}", e.utf8_error().valid_up_to(), e.utf8_error().valid_up_to()))
+        }),
+    }
+}
+
 impl RuleSource for FsSource {
-    fn load(&self, name: &str) -> Option<String> {
+    fn load(&self, name: &str) -> Result<String, SourceError> {
         let p = Path::new(name);
         let cand = if p.is_absolute() || p.exists() { p.to_path_buf() } else { self.dir.join(p) };
-        std::fs::read_to_string(cand).ok()
+        read_rule_file(&cand)
     }
 }
 
@@ -154,8 +164,8 @@ fn load_rules(path: &Path) -> RuleSet {
     let name = path.to_string_lossy().to_string();
     struct Entry<'a> { name: &'a str, src: &'a FsSource }
     impl RuleSource for Entry<'_> {
-        fn load(&self, n: &str) -> Option<String> {
-            if n == self.name { std::fs::read_to_string(self.name).ok() } else { self.src.load(n) }
+        fn load(&self, n: &str) -> Result<String, SourceError> {
+            if n == self.name { read_rule_file(Path::new(self.name)) } else { self.src.load(n) }
         }
     }
     RuleSet::load(&name, &Entry { name: &name, src: &src })

@@ -93,6 +93,7 @@ pub fn hint_for(code: &str) -> &'static str {
         "extends.twice" => "一个文件只写一次 extends",
         "extends.depth" => "减少继承层级",
         "file.not_found" => "确认文件名和位置",
+        "file.unreadable" => "用 UTF-8 编码保存规则文件(记事本“另存为”时选 UTF-8)",
         "limit.operations" => "脚本运算太多,可能是死循环:检查 loop / while 的结束条件",
         "limit.call_depth" => "函数调用自己太多层,检查递归的结束条件",
         "limit.expr_depth" => "表达式嵌套太深,拆成几步写",

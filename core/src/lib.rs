@@ -60,7 +60,7 @@ pub use model::*;
 pub use sandbox::Limits;
 pub use schedule::{PhaseRow, Schedule, Status, StepRow};
 pub use score::{GroupScore, Named, Rejection, RowCounts, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
-pub use source::{MemorySource, RuleSource};
+pub use source::{MemorySource, RuleSource, SourceError};
 pub use tests::TestResult;
 pub use vote::{Tally, VoteCounter, VoteReport};
 

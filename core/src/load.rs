@@ -202,12 +202,20 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
             }
             break;
         }
-        let Some(text) = source.load(&name) else {
-            match &from {
-                Some(loc) => diags.error("extends.not_found", loc, format!("找不到上级规则文件 {name} / parent rule file {name} not found")),
-                None => diags.error("file.not_found", &Location { file: name.clone(), line: 0, col: 0 }, format!("找不到规则文件 {name} / rule file not found")),
+        let text = match source.load(&name) {
+            Ok(t) => t,
+            Err(crate::source::SourceError::NotFound) => {
+                match &from {
+                    Some(loc) => diags.error("extends.not_found", loc, format!("找不到上级规则文件 {name} / parent rule file {name} not found")),
+                    None => diags.error("file.not_found", &Location { file: name.clone(), line: 0, col: 0 }, format!("找不到规则文件 {name} / rule file not found")),
+                }
+                break;
             }
-            break;
+            Err(crate::source::SourceError::Unreadable(why)) => {
+                let loc = from.clone().unwrap_or(Location { file: name.clone(), line: 0, col: 0 });
+                diags.error("file.unreadable", &loc, format!("无法读取规则文件 {name}:{why} / cannot read rule file"));
+                break;
+            }
         };
         let run = run_file(&engine, &rec, &name, &text, diags);
         sources.push((name.clone(), text));
