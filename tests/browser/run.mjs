@@ -92,7 +92,8 @@ await test('golden corpus: wasm build gives the native CLI\'s JSON', async () =>
 });
 
 await test('in-file rule tests give the same results in wasm as `xianjiao test`', async () => {
-  const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(root, 'target'), 'debug', 'xianjiao');
+  const cache = process.env.XIANJIAO_CACHE || path.join(process.env.HOME || '', '.cache/xianjiao');
+  const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(cache, 'target'), 'debug', 'xianjiao');
   const cli = JSON.parse(execFileSync(exe, ['test', 'rules/', '--json'], { cwd: root }).toString()).results.map(t => [t.name, t.line, t.pass]);
   const page = await browser.newPage();
   await page.goto(`${origin}/index.html`);
@@ -221,6 +222,61 @@ await test('keyboard: tabs move with arrow keys, focus is visible', async () => 
   eq(sel, 'xj-tab-1', 'ArrowRight moves to the next tab');
   const outline = await page.evaluate(() => getComputedStyle(document.querySelector('xianjiao-widget').shadowRoot.activeElement).outlineStyle);
   assert(outline !== 'none', 'focus outline visible');
+  await context.close();
+});
+
+await test('text contrast is at least 4.5:1 on every tab, in normal and large-text mode', async () => {
+  const { context, page } = await widgetPage(`${origin}/index.html`);
+  await page.click(W + '#xj-tab-2');
+  await page.fill(W + '#xj-draft', '存在的问题 客观原因 高度重视');
+  const worst = [];
+  for (const large of [false, true]) {
+    if (large) await page.click(W + 'text=大字');
+    for (let i = 0; i < 4; i++) {
+      await page.click(W + `#xj-tab-${i}`);
+      const bad = await page.evaluate(() => {
+        const root = document.querySelector('xianjiao-widget').shadowRoot;
+        const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+        const bgOf = (el) => { for (let e = el; e; e = e.parentElement || (e.getRootNode() && e.getRootNode().host)) { const c = getComputedStyle(e).backgroundColor; const v = rgb(c); if (v.length >= 3 && (v.length < 4 || v[3] > 0.5)) return v; } return [255, 255, 255]; };
+        const out = [];
+        let checked = 0;
+        const walk = (n) => {
+          for (const c of n.childNodes) {
+            if (c.nodeType === 3 && c.textContent.trim() && c.parentElement) {
+              const el = c.parentElement;
+              const cs = getComputedStyle(el);
+              if (cs.visibility === 'hidden' || cs.display === 'none' || el.closest('textarea')) continue;
+              const fg = rgb(cs.color), bg = bgOf(el);
+              const a = lum(fg), b = lum(bg);
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              checked++;
+              if (ratio < 4.5) out.push(`${ratio.toFixed(2)} "${c.textContent.trim().slice(0, 20)}" ${cs.color} on rgb(${bg.join(',')})`);
+            } else if (c.nodeType === 1) walk(c);
+          }
+        };
+        walk(root);
+        return { out, checked };
+      });
+      assert(bad.checked > 10, `tab ${i}: only ${bad.checked} text nodes checked`);
+      worst.push(...bad.out);
+    }
+  }
+  eq(worst, [], 'low-contrast text');
+  await context.close();
+});
+
+await test('print report opens as a clean page with the checklist and the material result', async () => {
+  const { context, page } = await widgetPage(`${origin}/index.html`);
+  await page.click(W + '#xj-tab-2');
+  await page.fill(W + '#xj-draft', '存在的问题:学习不够。');
+  await page.evaluate(() => { window.print = () => {}; });
+  const [popup] = await Promise.all([context.waitForEvent('page'), page.click(W + 'text=打印自查报告')]);
+  await popup.waitForLoadState();
+  const text = await popup.evaluate(() => document.body.innerText);
+  assert(text.includes('自查报告') && text.includes('党性分析材料') && text.includes('未通过') && text.includes('转段'), 'report content: ' + text.slice(0, 300));
+  eq(await popup.evaluate(() => document.querySelectorAll('script,xianjiao-widget,button,input').length), 0, 'report page holds only text');
+  await popup.screenshot({ path: path.join(out, 'print-report.png'), fullPage: true });
   await context.close();
 });
 
