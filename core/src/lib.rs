@@ -13,6 +13,7 @@
 //! * [`RuleSet::vote_counter`] — satisfaction rates and their triggers.
 //!
 //! ```
+//! # fn main() -> Result<(), xianjiao_core::EvalError> {
 //! use xianjiao_core::{MemorySource, RuleSet};
 //! let mut src = MemorySource::new();
 //! src.insert("town.rhai", r#"
@@ -21,11 +22,13 @@
 //! "#);
 //! let rules = RuleSet::load("town.rhai", &src);
 //! assert!(!rules.has_errors());
-//! let mut s = rules.scorer(None).unwrap();
+//! let mut s = rules.scorer(None)?;
 //! s.add(2, "张三", "党员互评", &[Some("30"), Some("50")]);
 //! s.add(3, "张三", "群众参评", &[Some("40"), Some("60")]);
-//! let report = s.finish().unwrap();
+//! let report = s.finish()?;
 //! assert_eq!(report.members[0].composite, 88.0);
+//! # Ok(())
+//! # }
 //! ```
 //!
 //! `core` does no I/O and knows nothing of JavaScript: rule text arrives through
