@@ -1,5 +1,5 @@
-//! Each diagnostic code fires, at the line and column of the declaration (or
-//! field) that caused it. Rule texts are inline so that the positions can be
+//! Each diagnostic code fires, at the line and column of the field key that
+//! caused it (or of the declaration call when no single field did). Rule texts are inline so that the positions can be
 //! read off the test itself.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
@@ -40,72 +40,72 @@ fn syntax_error_points_at_the_token() {
 #[test]
 fn weights_must_add_up_to_100() {
     let t = "role(\"党员\");\n\nform(\"测评表\", #{ items: [[\"理想信念\", 100]],\n  groups: [[\"党员互评\", 40], [\"群众参评\", 30], [\"支委会鉴评\", 20]] });";
-    fires(t, "weights.sum", 3, 1);
+    fires(t, "weights.sum", 4, 3);
     let d = RuleSet::load("t.rhai", MemorySource::new().insert("t.rhai", t)).diagnostics().to_vec();
     assert!(d[0].message.contains("90"), "{}", d[0].message);
 }
 
 #[test]
 fn item_points_must_sum_to_total() {
-    fires("form(\"表\", #{ total: 100, items: [[\"理想信念\", 10], [\"工作绩效\", 30]] });", "form.points_sum", 1, 1);
+    fires("form(\"表\", #{ total: 100, items: [[\"理想信念\", 10], [\"工作绩效\", 30]] });", "form.points_sum", 1, 26);
 }
 
 #[test]
 fn amended_field_is_located_at_the_amend() {
     let t = "extends(\"base.rhai\");\nform(\"表\", #{ items: [[\"a\", 100]], groups: [[\"甲\", 50], [\"乙\", 50]] });\n  amend(\"form\", \"表\", #{ groups: [[\"甲\", 50], [\"乙\", 40]] });";
-    fires(t, "weights.sum", 3, 3);
+    fires(t, "weights.sum", 3, 25);
 }
 
 #[test]
 fn dates_invalid_inverted_overlapping() {
-    fires("phase(\"甲\", #{ start: \"2005-02-30\", days: 3 });", "date.invalid", 1, 1);
-    fires("phase(\"甲\", #{ start: \"2005-03-10\", end: \"2005-03-01\" });", "date.inverted", 1, 1);
+    fires("phase(\"甲\", #{ start: \"2005-02-30\", days: 3 });", "date.invalid", 1, 15);
+    fires("phase(\"甲\", #{ start: \"2005-03-10\", end: \"2005-03-01\" });", "date.inverted", 1, 36);
     fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\" });\nphase(\"乙\", #{ start: \"2005-03-05\", end: \"2005-03-20\" });", "phase.overlap", 2, 1);
     fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\", min_days: 30 });", "phase.too_short", 1, 1);
     fires("phase(\"甲\", #{ start: \"2005-03-01\" });", "phase.no_end", 1, 1);
-    fires("unit(\"机关\");\nphase(\"甲\", #{ start: \"2005-03-01\", days: 9 });\n step(\"甲\", \"一\", #{ windows: #{ 机关: [\"2005-03-05\", \"2005-03-02\"] } });", "date.inverted", 3, 2);
+    fires("unit(\"机关\");\nphase(\"甲\", #{ start: \"2005-03-01\", days: 9 });\n step(\"甲\", \"一\", #{ windows: #{ 机关: [\"2005-03-05\", \"2005-03-02\"] } });", "date.inverted", 3, 20);
 }
 
 #[test]
 fn step_names_unknown_phase_or_unit() {
     fires("extends(\"base.rhai\");\nstep(\"整改提高\", \"一\", #{ window: [\"2005-03-01\", \"2005-03-02\"] });", "step.unknown_phase", 2, 1);
-    fires("extends(\"base.rhai\");\nstep(\"学习动员\", \"一\", #{ windows: #{ 社区: [\"2005-01-16\", \"2005-01-17\"] } });", "unit.unknown", 2, 1);
+    fires("extends(\"base.rhai\");\nstep(\"学习动员\", \"一\", #{ windows: #{ 社区: [\"2005-01-16\", \"2005-01-17\"] } });", "unit.unknown", 2, 22);
     let d = diags("extends(\"base.rhai\");\nstep(\"学习动员\", \"一\", #{ window: [\"2005-06-01\", \"2005-06-02\"] });");
     assert!(d.iter().any(|x| x.0 == "step.outside_phase" && x.4 == Severity::Warning), "{d:?}");
 }
 
 #[test]
 fn unknown_role_in_requirement_and_material() {
-    fires("extends(\"base.rhai\");\n\nrequire(\"学时\", #{ phase: \"学习动员\", roles: [\"党员\", \"党圆\"], min: 45 });", "role.unknown", 3, 1);
-    fires("extends(\"base.rhai\");\nmaterial(\"心得体会\", #{ min_chars: #{ 班子: 100 } });", "role.unknown", 2, 1);
-    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", exempt: #{ 年老: \"…\" } });", "role.unknown", 2, 1);
+    fires("extends(\"base.rhai\");\n\nrequire(\"学时\", #{ phase: \"学习动员\", roles: [\"党员\", \"党圆\"], min: 45 });", "role.unknown", 3, 33);
+    fires("extends(\"base.rhai\");\nmaterial(\"心得体会\", #{ min_chars: #{ 班子: 100 } });", "role.unknown", 2, 21);
+    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", exempt: #{ 年老: \"…\" } });", "role.unknown", 2, 33);
 }
 
 #[test]
 fn requirement_and_gate_references() {
     fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"整改提高\" });", "require.unknown_phase", 2, 1);
-    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", due: \"不存在的环节\" });", "step.unknown", 2, 1);
-    fires("extends(\"base.rhai\");\ngate(\"学习动员\", #{ requires: [\"学时\"] });", "gate.unknown_requirement", 2, 1);
+    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", due: \"不存在的环节\" });", "step.unknown", 2, 33);
+    fires("extends(\"base.rhai\");\ngate(\"学习动员\", #{ requires: [\"学时\"] });", "gate.unknown_requirement", 2, 17);
     fires("extends(\"base.rhai\");\ngate(\"整改提高\", #{ requires: [] });", "gate.unknown_phase", 2, 1);
 }
 
 #[test]
 fn votes_need_known_tiers_and_percent_thresholds() {
-    fires("vote(\"v\", #{ tiers: [\"满意\", \"不满意\"], rate_of: [\"基本满意\"] });", "vote.unknown_tier", 1, 1);
-    fires("vote(\"v\", #{ tiers: [\"满意\"], rate_of: [\"满意\"], below: 0.8 * 200 });", "vote.threshold", 1, 1);
+    fires("vote(\"v\", #{ tiers: [\"满意\", \"不满意\"], rate_of: [\"基本满意\"] });", "vote.unknown_tier", 1, 36);
+    fires("vote(\"v\", #{ tiers: [\"满意\"], rate_of: [\"满意\"], below: 0.8 * 200 });", "vote.threshold", 1, 46);
 }
 
 #[test]
 fn fields_unknown_or_mistyped() {
-    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", mni: 45 });", "field.unknown", 2, 1);
-    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", min: \"45\" });", "field.type", 2, 1);
-    fires("material(\"m\", #{ min_areas: 3, areas: [\"甲\"] });", "material.min_areas", 1, 1);
+    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", mni: 45 });", "field.unknown", 2, 33);
+    fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", min: \"45\" });", "field.type", 2, 33);
+    fires("material(\"m\", #{ min_areas: 3, areas: [\"甲\"] });", "material.min_areas", 1, 18);
 }
 
 #[test]
 fn custom_function_must_exist() {
     fires("extends(\"base.rhai\");\nrequire(\"学时\", #{ phase: \"学习动员\", check: \"没有这个函数\" });", "hook.unknown_function", 2, 1);
-    fires("form(\"表\", #{ items: [[\"a\", 10]], outcome: \"结论\" });", "hook.unknown_function", 1, 1);
+    fires("form(\"表\", #{ items: [[\"a\", 10]], outcome: \"结论\" });", "hook.unknown_function", 1, 34);
 }
 
 #[test]
@@ -147,5 +147,5 @@ fn errors_print_as_file_line_col() {
     src.insert("rules/town.rhai", "role(\"党员\");\nform(\"f\", #{ items: [[\"x\", 100]], groups: [[\"g\", 90]] });");
     let rs = RuleSet::load("rules/town.rhai", &src);
     let line = rs.diagnostics()[0].to_string();
-    assert!(line.starts_with("rules/town.rhai:2:1: error[weights.sum]: "), "{line}");
+    assert!(line.starts_with("rules/town.rhai:2:35: error[weights.sum]: "), "{line}");
 }

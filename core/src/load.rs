@@ -36,6 +36,73 @@ pub(crate) struct Decl {
     pub key: String,
     pub fields: Map,
     pub loc: Location,
+    /// Where each field's key is written (falls back to `loc`).
+    pub field_locs: HashMap<String, Location>,
+}
+
+/// Finds where the keys of a declaration's option map are written: scans the
+/// call that starts at `loc` and records every `key:` of its first-level
+/// `#{ ... }` map, skipping strings and comments. Keys are matched by name, so
+/// a diagnostic about `groups` points at `groups:`, not at the call.
+fn key_positions(text: &str, loc: &Location) -> HashMap<String, Location> {
+    let mut out = HashMap::new();
+    if loc.line == 0 { return out; }
+    let mut lines = text.split_inclusive('\n');
+    let mut before = 0usize;
+    for _ in 1..loc.line { before += lines.next().map_or(0, str::len); }
+    let Some(line_text) = text.get(before..) else { return out };
+    let start = before + line_text.char_indices().nth(loc.col.saturating_sub(1)).map_or(0, |x| x.0);
+    let (mut line, mut col) = (loc.line, loc.col);
+    let (mut paren, mut brace, mut bracket) = (0i32, 0i32, 0i32);
+    let mut chars = text[start..].chars().peekable();
+    let mut ident = String::new();
+    let mut ident_at = (0, 0);
+    let mut pending: Option<(String, (usize, usize))> = None;
+    let mut started = false;
+    while let Some(c) = chars.next() {
+        let here = (line, col);
+        if c == '\n' { line += 1; col = 1; } else { col += 1; }
+        // Strings and comments.
+        if c == '"' || c == '`' {
+            let mut s = String::new();
+            while let Some(d) = chars.next() {
+                if d == '\n' { line += 1; col = 1; } else { col += 1; }
+                if d == '\\' { if let Some(e) = chars.next() { col += 1; s.push(e); } continue; }
+                if d == c { break; }
+                s.push(d);
+            }
+            pending = Some((s, here));
+            ident.clear();
+            continue;
+        }
+        if c == '/' && chars.peek() == Some(&'/') {
+            for d in chars.by_ref() { if d == '\n' { line += 1; col = 1; break; } }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            if ident.is_empty() { ident_at = here; }
+            ident.push(c);
+            continue;
+        }
+        if !ident.is_empty() { pending = Some((std::mem::take(&mut ident), ident_at)); }
+        match c {
+            '(' => { paren += 1; started = true; }
+            ')' => { paren -= 1; if started && paren <= 0 { break; } }
+            '{' => brace += 1,
+            '}' => brace -= 1,
+            '[' => bracket += 1,
+            ']' => bracket -= 1,
+            ':' if paren == 1 && brace == 1 && bracket == 0 => {
+                if let Some((k, (l, c0))) = pending.take() {
+                    out.entry(k).or_insert(Location { file: loc.file.clone(), line: l, col: c0 });
+                }
+            }
+            c if c.is_whitespace() => continue,
+            _ => {}
+        }
+        if !c.is_whitespace() { pending = None; }
+    }
+    out
 }
 
 /// One declared thing after merging, with where each field was last set.
@@ -77,7 +144,7 @@ type Rec = Rc<RefCell<Recorder>>;
 fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, fields: Map) {
     let mut r = rec.borrow_mut();
     let loc = Location::new(&r.file, ctx.call_position());
-    r.decls.push(Decl { op, kind: kind.to_string(), key: key.to_string(), fields, loc });
+    r.decls.push(Decl { op, kind: kind.to_string(), key: key.to_string(), fields, loc, field_locs: HashMap::new() });
 }
 
 /// Registers every declaration function of [`crate::api::FUNCTIONS`] and returns their names.
@@ -176,7 +243,14 @@ fn run_file(engine: &Engine, rec: &Rec, name: &str, text: &str, diags: &mut Diag
     }
     let mut r = rec.borrow_mut();
     diags.list.append(&mut r.diags.list);
-    FileRun { decls: std::mem::take(&mut r.decls), parent: r.parent.take(), functions }
+    let mut decls = std::mem::take(&mut r.decls);
+    for d in &mut decls {
+        if !d.fields.is_empty() {
+            let mut at = key_positions(text, &d.loc);
+            d.field_locs = d.fields.keys().map(|k| (k.to_string(), at.remove(k.as_str()).unwrap_or_else(|| d.loc.clone()))).collect();
+        }
+    }
+    FileRun { decls, parent: r.parent.take(), functions }
 }
 
 /// Loads `entry` and its parents, runs each once, and merges their declarations.
@@ -253,12 +327,12 @@ fn apply(entities: &mut Vec<Entity>, decls: Vec<Decl>, diags: &mut Diags) {
                 if e.loc.file == d.loc.file {
                     diags.warning("decl.duplicate", &d.loc, format!("{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins", d.kind, d.key, e.loc.line));
                 }
-                e.field_locs = d.fields.keys().map(|k| (k.to_string(), d.loc.clone())).collect();
+                e.field_locs = d.field_locs;
                 e.fields = d.fields;
                 e.loc = d.loc;
             }
             (Op::Declare, None) => entities.push(Entity {
-                field_locs: d.fields.keys().map(|k| (k.to_string(), d.loc.clone())).collect(),
+                field_locs: d.field_locs,
                 kind: d.kind,
                 key: d.key,
                 fields: d.fields,
@@ -267,7 +341,8 @@ fn apply(entities: &mut Vec<Entity>, decls: Vec<Decl>, diags: &mut Diags) {
             (Op::Amend, Some(i)) => {
                 let e = &mut entities[i];
                 for (k, v) in d.fields {
-                    e.field_locs.insert(k.to_string(), d.loc.clone());
+                    let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
+                    e.field_locs.insert(k.to_string(), at);
                     e.fields.insert(k, v);
                 }
             }

@@ -552,7 +552,7 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
                 }
             }
         }
-        if window.is_none() && windows.is_empty() {
+        if !e.fields.contains_key("window") && !e.fields.contains_key("windows") {
             d.warning("step.no_window", &e.loc, format!("环节 \"{name}\" 没有时间 / step has no window"));
         }
         r.steps.push(Step { phase, name, window, windows, note });

@@ -297,8 +297,8 @@ await test('playground: error marked at its line, fixed, preview updates, in-fil
   await page.fill('#src', bad);
   await page.waitForSelector('#diags li.error');
   const d = await page.evaluate(() => window.xianjiaoPlayground.diagnostics.filter(x => x.severity === 'error'));
-  const formLine = lineOf('form("党员分析评议测评表"');
-  assert(d.some(x => x.code === 'weights.sum' && x.line === formLine), `weights.sum expected at line ${formLine}: ${JSON.stringify(d)}`);
+  const formLine = lineOf('groups: [["党员互评", 40]');
+  assert(d.some(x => x.code === 'weights.sum' && x.line === formLine && x.col === lines[formLine - 1].indexOf('groups') + 1), `weights.sum expected at the groups: key, line ${formLine}: ${JSON.stringify(d)}`);
   const marked = await page.locator(`#gutter .err[data-line="${formLine}"]`).count();
   eq(marked, 1, 'gutter marks the line');
   const li = await page.locator('#diags li.error').first().textContent();
