@@ -25,11 +25,11 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
     use serde_json::Value as V;
     match v {
         V::Null => Dynamic::UNIT,
-        V::Bool(b) => Dynamic::from(*b),
-        V::Number(n) => match n.as_i64() { Some(i) => Dynamic::from(i), None => Dynamic::from(n.as_f64().unwrap_or(0.0)) },
-        V::String(s) => Dynamic::from(s.clone()),
-        V::Array(a) => Dynamic::from(a.iter().map(json_to_dynamic).collect::<Array>()),
-        V::Object(o) => Dynamic::from(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect::<Map>()),
+        V::Bool(b) => Dynamic::from_bool(*b),
+        V::Number(n) => match n.as_i64() { Some(i) => Dynamic::from_int(i), None => Dynamic::from_float(n.as_f64().unwrap_or(0.0)) },
+        V::String(s) => s.as_str().into(),
+        V::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect::<Array>()),
+        V::Object(o) => Dynamic::from_map(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect::<Map>()),
     }
 }
 
@@ -98,7 +98,7 @@ impl Hooks {
         m.insert("unit".into(), p.unit.clone().map(Dynamic::from).unwrap_or(Dynamic::UNIT));
         m.insert("conditions".into(), Dynamic::from(p.conditions.iter().cloned().map(Dynamic::from).collect::<Array>()));
         m.insert("progress".into(), json_to_dynamic(&serde_json::Value::Object(p.progress.clone())));
-        Dynamic::from(m)
+        Dynamic::from_map(m)
     }
 
     /// Runs a requirement's `check` function: it must return true or false.

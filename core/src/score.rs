@@ -507,16 +507,16 @@ fn outcome(f: &Form, hooks: &Hooks, m: &SubjectScore) -> Result<Option<String>, 
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
         Outcome::Hook(name) => {
             let mut map = Map::new();
-            map.insert("member".into(), Dynamic::from(m.member.clone()));
-            map.insert("composite".into(), Dynamic::from(m.composite));
+            map.insert("member".into(), m.member.as_str().into());
+            map.insert("composite".into(), Dynamic::from_float(m.composite));
             let mut g = Map::new();
             for (k, v) in m.groups.iter() {
-                g.insert(k.as_str().into(), Dynamic::from(v.mean));
+                g.insert(k.as_str().into(), Dynamic::from_float(v.mean));
             }
-            map.insert("groups".into(), Dynamic::from(g));
-            map.insert("sheets".into(), Dynamic::from(m.sheets as i64));
-            map.insert("complete".into(), Dynamic::from(m.missing_groups.is_empty()));
-            let v = hooks.call(name, Dynamic::from(map), &f.loc)?;
+            map.insert("groups".into(), Dynamic::from_map(g));
+            map.insert("sheets".into(), Dynamic::from_int(m.sheets as i64));
+            map.insert("complete".into(), Dynamic::from_bool(m.missing_groups.is_empty()));
+            let v = hooks.call(name, Dynamic::from_map(map), &f.loc)?;
             if v.is_unit() { None } else {
                 Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
             }
