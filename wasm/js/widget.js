@@ -61,6 +61,7 @@ label { display: inline-flex; gap: .35em; align-items: center; }
 select { max-width: 100%; }
 select, input[type=number], input[type=date] { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 2.2em; background: #fff; }
 input[type=number] { width: 5.5em; }
+input[type=checkbox] { width: 1.2em; height: 1.2em; margin: 0; }
 textarea { width: 100%; min-height: 12em; border: 1px solid #6b7280; border-radius: .3em; padding: .5em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d5db; padding: .3em .4em; text-align: left; vertical-align: top; }
