@@ -84,3 +84,22 @@ fn limits_are_configurable() {
     assert!(RuleSet::load_with_limits("x.rhai", &src, &tight).has_errors());
     assert!(!RuleSet::load("x.rhai", &src).has_errors());
 }
+
+#[test]
+fn absurd_numbers_are_diagnostics_not_panics() {
+    for text in [
+        "phase(\"甲\", #{ start: \"2005-01-01\", days: 1e300 });",
+        "phase(\"甲\", #{ start: \"2005-01-01\", days: 9223372036854775807 });",
+        "phase(\"甲\", #{ start: \"2005-01-01\", days: 3, extend_days: 1e18 });",
+        "phase(\"甲\", #{ start: \"262143-12-31\", days: 2 });\nphase(\"乙\", #{ days: 2 });",
+        "form(\"f\", #{ items: [[\"a\", 1e308], [\"b\", 1e308]], total: 1e308 });",
+        "material(\"m\", #{ min_areas: -5, areas: [] });",
+    ] {
+        // Loading must return (with whatever diagnostics), never panic: a panic
+        // in the browser aborts the whole wasm instance.
+        let rs = load(text);
+        let _ = rs.diagnostics();
+    }
+    let rs = load("phase(\"甲\", #{ start: \"2005-01-01\", days: 1e300 });");
+    assert!(rs.diagnostics().iter().any(|d| d.code == "date.range" && d.location.line == 1 && d.location.col == 36), "{:?}", rs.diagnostics());
+}

@@ -452,6 +452,10 @@ fn window_of(f: &mut F, k: &str, v: &Dynamic) -> Option<Window> {
 
 // ---------------------------------------------------------------- building
 
+/// Longest phase or extension a rule file may state, in days (ten years): a
+/// sanity bound so that date arithmetic can never overflow.
+const MAX_DAYS: f64 = 3660.0;
+
 pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
     let mut r = Rules::default();
     let of = |k: &'static str| entities.iter().filter(move |e| e.kind == k);
@@ -477,7 +481,7 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
     let mut prev: Option<(NaiveDate, Location, String)> = None;
     for e in of("phase") {
         let mut f = F::new(e, d, &["start", "end", "days", "extend_days", "min_days", "note"]);
-        let start = f.date("start").or_else(|| prev.as_ref().map(|p| p.0 + chrono::Days::new(1)));
+        let start = f.date("start").or_else(|| prev.as_ref().and_then(|p| p.0.checked_add_days(chrono::Days::new(1))));
         let Some(start) = start else {
             let loc = e.loc.clone();
             d.error("phase.no_start", &loc, format!("阶段 \"{}\" 缺少 start,且没有上一阶段可接续 / phase has no start date", e.key));
@@ -485,7 +489,14 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
         };
         let end = match (f.date("end"), f.num("days")) {
             (Some(end), None) => end,
-            (None, Some(days)) if days >= 1.0 => start + chrono::Days::new(days as u64 - 1),
+            (None, Some(days)) if days >= 1.0 => match start.checked_add_days(chrono::Days::new(days as u64 - 1)).filter(|_| days <= MAX_DAYS) {
+                Some(end) => end,
+                None => {
+                    let loc = f.loc("days");
+                    f.d.error("date.range", &loc, format!("阶段 \"{}\" 的天数 {days} 过大(至多 {MAX_DAYS}) / too many days", e.key));
+                    continue;
+                }
+            },
             (Some(_), Some(_)) => {
                 let loc = f.loc("days");
                 f.d.error("phase.end_and_days", &loc, format!("阶段 \"{}\" 同时给了 end 和 days,只能给一个 / give end or days, not both", e.key));
@@ -498,7 +509,16 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
             }
         };
         let extend = f.num("extend_days").unwrap_or(0.0);
-        let end = if extend > 0.0 { end + chrono::Days::new(extend as u64) } else { end };
+        let end = if extend > 0.0 {
+            match end.checked_add_days(chrono::Days::new(extend as u64)).filter(|_| extend <= MAX_DAYS) {
+                Some(x) => x,
+                None => {
+                    let loc = f.loc("extend_days");
+                    f.d.error("date.range", &loc, format!("阶段 \"{}\" 延长 {extend} 天过多(至多 {MAX_DAYS}) / extension too long", e.key));
+                    continue;
+                }
+            }
+        } else { end };
         let min_days = f.num("min_days").map(|x| x as i64);
         let note = f.str("note");
         if end < start {
