@@ -111,3 +111,40 @@ fn a_rule_file_that_is_not_utf8_is_reported_as_such() {
     assert_eq!(code, 1);
     assert!(out.contains("error[file.unreadable]") && out.contains("UTF-8"), "{out}");
 }
+
+#[test]
+fn mangled_spreadsheets_never_crash_the_scorer() {
+    // Byte-level damage to a real appraisal CSV (large enough for the parallel
+    // path): every run must end with an exit code of 0, 1 or 2 and JSON or a
+    // message, never a panic (101) or a signal.
+    let d = tmpdir("mangled");
+    let base = std::fs::read(root().join("tests/golden/score-guanba/sheets.csv")).expect("csv");
+    let mut big = base.clone();
+    let body: Vec<u8> = base.splitn(2, |&b| b == b'\n').nth(1).unwrap_or_default().to_vec();
+    while big.len() < 5 << 20 { big.extend_from_slice(&body); }
+    let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
+    let mut seed: u64 = 42;
+    let mut next = |n: usize| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); ((seed >> 33) as usize) % n.max(1) };
+    for i in 0..24 {
+        let mut v = if i % 3 == 0 { big.clone() } else { base.clone() };
+        for _ in 0..1 + next(6) {
+            let at = next(v.len());
+            match next(5) {
+                0 => { v.insert(at, [b'"', b',', b'\n', b'\r', 0xff, 0xe5, b'-'][next(7)]); }
+                1 => { let end = (at + next(30)).min(v.len()); v.drain(at..end); }
+                2 => { v[at] = next(256) as u8; }
+                3 => { v.splice(at..at, b"99999999999,1e309,NaN,-0".iter().copied()); }
+                _ => { v.truncate(at); }
+            }
+        }
+        let f = d.join(format!("m{i}.csv"));
+        std::fs::write(&f, &v).expect("write");
+        let (code, out, err) = xianjiao(&["score", "--rules", &rules, "--json", &f.to_string_lossy()]);
+        assert!(matches!(code, 0..=2), "case {i}: exit {code}\n{err}");
+        if code != 2 {
+            let j: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("case {i}: not JSON: {e}"));
+            let rows = &j["rows"];
+            assert_eq!(rows["read"].as_u64(), Some(rows["scored"].as_u64().unwrap_or(0) + rows["rejected"].as_u64().unwrap_or(0)), "case {i}");
+        }
+    }
+}

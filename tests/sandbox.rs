@@ -103,3 +103,41 @@ fn absurd_numbers_are_diagnostics_not_panics() {
     let rs = load("phase(\"甲\", #{ start: \"2005-01-01\", days: 1e300 });");
     assert!(rs.diagnostics().iter().any(|d| d.code == "date.range" && d.location.line == 1 && d.location.col == 36), "{:?}", rs.diagnostics());
 }
+
+#[test]
+fn mutated_rule_files_never_panic() {
+    // Deterministic mutations of a shipped file: cut, duplicate and swap spans,
+    // drop quotes and brackets. Each must load to diagnostics, never panic, and
+    // evaluation on whatever loads must not panic either.
+    let base = include_str!("../rules/guanba.rhai");
+    let parent = include_str!("../rules/central.rhai");
+    let chars: Vec<char> = base.chars().collect();
+    let mut seed: u64 = 2005;
+    let mut next = |n: usize| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); ((seed >> 33) as usize) % n.max(1) };
+    for _ in 0..150 {
+        let mut v = chars.clone();
+        for _ in 0..1 + next(4) {
+            let a = next(v.len());
+            let b = (a + 1 + next(40)).min(v.len());
+            match next(4) {
+                0 => { v.drain(a..b); }
+                1 => { let span: Vec<char> = v[a..b].to_vec(); let at = next(v.len()); v.splice(at..at, span); }
+                2 => { if let Some(i) = v.iter().skip(a).position(|c| matches!(c, '"' | ')' | ']' | '}')) { v.remove(a + i); } }
+                _ => { let c = ['9', '-', '"', '{', '#', '0', '\n'][next(7)]; v.insert(a, c); }
+            }
+        }
+        let text: String = v.into_iter().collect();
+        let mut src = MemorySource::new();
+        src.insert("central.rhai", parent).insert("guanba.rhai", text);
+        let rs = RuleSet::load("guanba.rhai", &src);
+        if !rs.has_errors() {
+            let _ = rs.schedule("社区", Some(xianjiao_core::parse_day("2005-08-30").expect("day")), &[]);
+            let _ = rs.checklist(&Profile { role: "党员".into(), ..Default::default() }, None);
+            let _ = rs.check_material("党性分析材料", "党员", "存在的问题 原因剖析 整改措施 客观原因");
+            if let Ok(mut s) = rs.scorer(None) {
+                s.add(2, "张三", "党员互评", &[Some("9"); 8]);
+                let _ = s.finish();
+            }
+        }
+    }
+}

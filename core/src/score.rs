@@ -339,7 +339,10 @@ impl<'a> SheetAccumulator<'a> {
                     raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?
                 }
             };
-            if !v.is_finite() || v < 0.0 {
+            if !v.is_finite() {
+                return Err((Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是有效数字 / not a finite number")));
+            }
+            if v < 0.0 {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
             }
             if v > *points {
