@@ -130,7 +130,7 @@ fn row(acc: &mut SheetAccumulator, line: usize, raw: &[u8], cols: &Cols) {
 }
 
 /// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
-fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool) -> std::io::Result<Option<Part<'a>>> {
+fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<Option<Part<'a>>> {
     let mut f = File::open(path)?;
     f.seek(SeekFrom::Start(start))?;
     let mut left = end - start;
@@ -144,6 +144,7 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
         let got = f.read(&mut buf[..want])?;
         if got == 0 { break; }
         left -= got as u64;
+        if let Some(b) = bar { b.inc(got as u64); }
         let block = &buf[..got];
         if memchr::memchr(b'"', block).is_some() {
             quoted.store(true, Ordering::Relaxed);
@@ -172,7 +173,7 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
 /// Scores a quote-free CSV on every core. `body_start` is the byte after the
 /// header line. Returns false (having added nothing) when the file holds a
 /// quote, so the caller falls back to the full CSV reader.
-pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer) -> std::io::Result<bool> {
+pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<bool> {
     let size = std::fs::metadata(path)?.len();
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) as u64;
     let chunks = if size - body_start < 4 * BLOCK as u64 { 1 } else { threads };
@@ -202,7 +203,7 @@ pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer) -> std:
             let (a, b) = (w[0], w[1]);
             s.spawn(move || {
                 let t = std::time::Instant::now();
-                let r = work(path, a, b, acc, cols, quoted);
+                let r = work(path, a, b, acc, cols, quoted, bar);
                 if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: worker [{a}, {b}) {:?}", t.elapsed()); }
                 r
             })

@@ -67,7 +67,27 @@ fn header_for(path: &Path, header: &[String], items: &[String], need_group: bool
 }
 
 /// Streams every sheet of `path` into the scorer.
+/// A progress bar on stderr for large files, only when stderr is a terminal.
+fn progress(path: &Path) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len < 16 << 20 || !std::io::stderr().is_terminal() { return None; }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("计分 scoring");
+    Some(bar)
+}
+
 pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
+    let bar = if is_sheet(path) { None } else { progress(path) };
+    let r = read_sheets_with(path, sc, bar.as_ref());
+    if let Some(b) = bar { b.finish_and_clear(); }
+    r
+}
+
+fn read_sheets_with(path: &Path, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> Result<(), ExitCode> {
     let items: Vec<String> = sc.item_names().map(str::to_string).collect();
     let need_group = sc.has_groups();
     if is_sheet(path) {
@@ -82,7 +102,7 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
         }
         return Ok(());
     }
-    if let Some(done) = try_fast(path, sc, &items, need_group)? {
+    if let Some(done) = try_fast(path, sc, &items, need_group, bar)? {
         if done { return Ok(()); }
     }
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_path(path)
@@ -103,6 +123,9 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
             Ok(true) => {}
         }
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        if let Some(b) = bar {
+            if line % 8192 == 0 { b.set_position(rec.position().map(|p| p.byte()).unwrap_or(0)); }
+        }
         let Some(hh) = &h else {
             let head: Vec<String> = rec.iter().enumerate().map(|(i, f)| if i == 0 { f.trim_start_matches('\u{feff}').to_string() } else { f.to_string() }).collect();
             h = Some(header_for(path, &head, &items, need_group)?);
@@ -123,7 +146,7 @@ pub fn read_sheets(path: &Path, sc: &mut Scorer) -> Result<(), ExitCode> {
 
 /// The parallel quote-free path (see `fastcsv`): `Some(true)` when it scored
 /// the file, `Some(false)`/`None` when the full reader must do it.
-fn try_fast(path: &Path, sc: &mut Scorer, items: &[String], need_group: bool) -> Result<Option<bool>, ExitCode> {
+fn try_fast(path: &Path, sc: &mut Scorer, items: &[String], need_group: bool, bar: Option<&indicatif::ProgressBar>) -> Result<Option<bool>, ExitCode> {
     use std::io::Read;
     let mut f = std::fs::File::open(path).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))?;
     let mut head = vec![0u8; 64 * 1024];
@@ -136,7 +159,9 @@ fn try_fast(path: &Path, sc: &mut Scorer, items: &[String], need_group: bool) ->
         .map(|(i, s)| if i == 0 { s.trim_start_matches('\u{feff}').to_string() } else { s.to_string() }).collect();
     let h = header_for(path, &header, items, need_group)?;
     let cols = crate::fastcsv::Cols { member: h.member, group: h.group, items: h.cols };
-    crate::fastcsv::score(path, nl as u64 + 1, &cols, sc).map(Some).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))
+    let r = crate::fastcsv::score(path, nl as u64 + 1, &cols, sc, bar);
+    if let (Some(b), Ok(false)) = (bar, &r) { b.set_position(0); }
+    r.map(Some).map_err(|e| fail(path, format!("无法读取 / cannot read: {e}")))
 }
 
 /// Reads votes: `unit,tier` per respondent, or `unit,<tier>,...` counts per row.
