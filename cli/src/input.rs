@@ -124,7 +124,7 @@ fn read_sheets_with(path: &Path, sc: &mut Scorer, bar: Option<&indicatif::Progre
         }
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
         if let Some(b) = bar {
-            if line % 8192 == 0 { b.set_position(rec.position().map(|p| p.byte()).unwrap_or(0)); }
+            if line.is_multiple_of(8192) { b.set_position(rec.position().map(|p| p.byte()).unwrap_or(0)); }
         }
         let Some(hh) = &h else {
             let head: Vec<String> = rec.iter().enumerate().map(|(i, f)| if i == 0 { f.trim_start_matches('\u{feff}').to_string() } else { f.to_string() }).collect();
