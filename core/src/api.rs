@@ -53,7 +53,7 @@ pub const FUNCTIONS: &[FnDoc] = &[
     FnDoc { name: "require", params: "(id, #{ phase, label, roles, min, unit, due, exempt, substitute, check, note })",
         zh: "声明一项要求。roles 为适用角色;min 为数量下限(进度记录达到即完成),省略则为是否完成;due 为截止环节名或日期;exempt: #{ 角色或情况: \"理由\" } 为豁免;substitute: #{ 情况: \"替代办法\" };check 为自定义函数名,函数接收成员情况并返回 true/false。",
         en: "Declare a requirement. roles: who it applies to; min: a quantity the progress record must reach (omit for done/not done); due: a step name or a date; exempt: #{ role or condition: \"reason\" }; substitute: #{ condition: \"alternative\" }; check: name of a custom function that takes the member profile and returns true/false.",
-        example: r#"require("学习学时", #{ phase: "学习动员", label: "学习培训时间", roles: ["党员"], min: 45, unit: "学时" });"# },
+        example: r#"require("学习学时", #{ phase: "学习动员", label: "学习培训时间", roles: ["党员"], min: 40, unit: "学时" });"# },
     FnDoc { name: "material", params: "(kind, #{ roles, min_chars, parts, areas, extra_areas, flags, min_areas })",
         zh: "声明一种材料(党性分析材料、心得体会、整改方案)的要求:min_chars: #{ 角色: 字数, \"*\": 默认 };parts 为必须依次出现的部分,每部分 #{ name, markers, fields };areas 为应检查的方面 #{ name, markers };extra_areas: #{ 角色: [方面…] };flags 为提示短语 #{ phrases, level, reason }。",
         en: "Declare the requirements for a kind of material: min_chars: #{ role: chars, \"*\": default }; parts that must appear in order, each #{ name, markers, fields }; areas to examine #{ name, markers }; extra_areas: #{ role: [areas] }; flags: phrase lists #{ phrases, level, reason }.",

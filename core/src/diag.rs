@@ -64,7 +64,7 @@ pub fn hint_for(code: &str) -> &'static str {
         "form.no_items" => "用 items: [[\"项目\", 分值], …] 列出测评项目",
         "date.invalid" => "日期写成 \"2005-08-16\" 这样的 年-月-日 格式,并确认该日存在",
         "date.inverted" => "把开始日期和结束日期对调,或更正其中一个",
-        "date.range" => "天数写实际的天数,如 45;一个阶段不会超过十年",
+        "date.range" => "天数写实际的天数;一个阶段不会超过十年",
         "phase.overlap" => "让本阶段从上一阶段结束的次日开始,或缩短上一阶段",
         "phase.too_short" => "延长阶段,或修改 min_days",
         "phase.no_start" => "给第一个阶段写上 start 日期",

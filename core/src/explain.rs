@@ -47,25 +47,23 @@ pub struct Explain {
     pub counts: std::collections::BTreeMap<&'static str, usize>,
 }
 
-fn items(r: &Rules) -> Vec<(&'static str, String, Value)> {
-    let mut v = vec![];
-    let j = |x: &dyn erased::Ser| x.to_value();
-    for x in &r.roles { v.push(("role", x.name.clone(), j(x))); }
-    for x in &r.conditions { v.push(("condition", x.name.clone(), j(x))); }
-    for x in &r.units { v.push(("unit", x.name.clone(), j(x))); }
-    for x in &r.phases { v.push(("phase", x.name.clone(), j(x))); }
-    for x in &r.steps { v.push(("step", format!("{}/{}", x.phase, x.name), j(x))); }
-    for x in &r.requirements { v.push(("require", x.id.clone(), j(x))); }
-    for x in &r.materials { v.push(("material", x.kind.clone(), j(x))); }
-    for x in &r.forms { v.push(("form", x.name.clone(), j(x))); }
-    for x in &r.votes { v.push(("vote", x.name.clone(), j(x))); }
-    for x in &r.gates { v.push(("gate", x.phase.clone(), j(x))); }
-    v
+fn json<T: Serialize>(x: &T) -> Value {
+    serde_json::to_value(x).unwrap_or_default()
 }
 
-mod erased {
-    pub trait Ser { fn to_value(&self) -> serde_json::Value; }
-    impl<T: serde::Serialize> Ser for T { fn to_value(&self) -> serde_json::Value { serde_json::to_value(self).unwrap_or_default() } }
+fn items(r: &Rules) -> Vec<(&'static str, String, Value)> {
+    let mut v = vec![];
+    for x in &r.roles { v.push(("role", x.name.clone(), json(x))); }
+    for x in &r.conditions { v.push(("condition", x.name.clone(), json(x))); }
+    for x in &r.units { v.push(("unit", x.name.clone(), json(x))); }
+    for x in &r.phases { v.push(("phase", x.name.clone(), json(x))); }
+    for x in &r.steps { v.push(("step", format!("{}/{}", x.phase, x.name), json(x))); }
+    for x in &r.requirements { v.push(("require", x.id.clone(), json(x))); }
+    for x in &r.materials { v.push(("material", x.kind.clone(), json(x))); }
+    for x in &r.forms { v.push(("form", x.name.clone(), json(x))); }
+    for x in &r.votes { v.push(("vote", x.name.clone(), json(x))); }
+    for x in &r.gates { v.push(("gate", x.phase.clone(), json(x))); }
+    v
 }
 
 impl RuleSet {
@@ -77,7 +75,7 @@ impl RuleSet {
         let mut out = vec![];
         for (kind, key, val) in &child {
             let p = parent.iter().find(|(k, n, _)| k == kind && n == key).map(|x| x.2.clone());
-            let change = match &p { None if self.parent_rules().is_some() => Change::Added, None => Change::Added, Some(pv) if pv == val => Change::Inherited, Some(_) => Change::Overridden };
+            let change = match &p { None => Change::Added, Some(pv) if pv == val => Change::Inherited, Some(_) => Change::Overridden };
             out.push(ExplainItem { kind, key: key.clone(), change, parent: p, effective: Some(val.clone()) });
         }
         for (kind, key, val) in &parent {
