@@ -21,7 +21,7 @@ fn sheet(acc, group, weight, marks) {
 }
 "#;
 
-pub fn naive_score(rs: &RuleSet, _rules: &Path, form: Option<&str>, sheets: &Path) -> Result<ExitCode, ExitCode> {
+pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> Result<ExitCode, ExitCode> {
     let f = match form { Some(n) => rs.rules().forms.iter().find(|f| f.name == n), None => rs.rules().forms.first() };
     let Some(f) = f else { eprintln!("no form"); return Err(ExitCode::from(2)) };
     let mut engine = Engine::new();

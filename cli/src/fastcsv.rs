@@ -45,7 +45,7 @@ impl Cols {
 /// nothing, for any other line: `row` then handles it with the general rules,
 /// so both paths accept, reject and word messages identically.
 #[inline]
-fn row_fast(acc: &mut SheetAccumulator, line: usize, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
+fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
     let mut marks = [0f64; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() { return false; }
     let (mut member, mut group): (&[u8], &[u8]) = (b"", b"");
@@ -74,7 +74,6 @@ fn row_fast(acc: &mut SheetAccumulator, line: usize, raw: &[u8], roles: &[Role],
             }
         }
     }
-    let _ = line;
     acc.try_add_fast(member, group, &marks[..n_items])
 }
 
@@ -91,7 +90,7 @@ fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &
         *lines += 1;
         let l = &bytes[at..nl];
         let l = l.strip_suffix(b"\r").unwrap_or(l);
-        if !row_fast(acc, *lines, l, roles, cols.items.len()) {
+        if !row_fast(acc, l, roles, cols.items.len()) {
             row(acc, *lines, l, cols);
         }
         at = nl + 1;

@@ -263,7 +263,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
         Cmd::Score { rules, form, sheets, json, csv, naive_rhai } => {
             let rs = usable_rules(&rules)?;
             if naive_rhai {
-                return bench::naive_score(&rs, &rules, form.as_deref(), &sheets);
+                return bench::naive_score(&rs, form.as_deref(), &sheets);
             }
             let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
             let t0 = std::time::Instant::now();

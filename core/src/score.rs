@@ -488,27 +488,18 @@ impl<'f> Finisher<'f> {
             member: s.name.clone(), composite, groups: Named { names, values: groups },
             items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
         };
-        m.outcome = match hooks {
-            Some(h) => outcome(f, h, &m)?,
-            None if matches!(f.outcome, Outcome::Hook(_)) => return Err(EvalError::new("internal", "no engine for the outcome function".into())),
-            None => outcome_tiers(f, &m),
-        };
+        m.outcome = outcome(f, hooks, &m)?;
         Ok(m)
     }
 }
 
-fn outcome_tiers(f: &Form, m: &SubjectScore) -> Option<String> {
-    match &f.outcome {
-        Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
-        _ => None,
-    }
-}
-
-fn outcome(f: &Form, hooks: &Hooks, m: &SubjectScore) -> Result<Option<String>, EvalError> {
+/// `hooks` is needed only when the outcome is a custom function.
+fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore) -> Result<Option<String>, EvalError> {
     Ok(match &f.outcome {
         Outcome::None => None,
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
         Outcome::Hook(name) => {
+            let Some(hooks) = hooks else { return Err(EvalError::new("internal", "no engine for the outcome function".into())) };
             let mut map = Map::new();
             map.insert("member".into(), m.member.as_str().into());
             map.insert("composite".into(), Dynamic::from_float(m.composite));
