@@ -62,7 +62,7 @@ fn dates_invalid_inverted_overlapping() {
     fires("phase(\"甲\", #{ start: \"2005-03-10\", end: \"2005-03-01\" });", "date.inverted", 1, 36);
     fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\" });\nphase(\"乙\", #{ start: \"2005-03-05\", end: \"2005-03-20\" });", "phase.overlap", 2, 1);
     fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\", min_days: 30 });", "phase.too_short", 1, 1);
-    fires("phase(\"甲\", #{ start: \"2005-03-01\" });", "phase.no_end", 1, 1);
+    fires("phase(\"甲\", #{ days: 30 });", "phase.no_start", 1, 1);
     fires("unit(\"机关\");\nphase(\"甲\", #{ start: \"2005-03-01\", days: 9 });\n step(\"甲\", \"一\", #{ windows: #{ 机关: [\"2005-03-05\", \"2005-03-02\"] } });", "date.inverted", 3, 20);
 }
 

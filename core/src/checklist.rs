@@ -1,27 +1,14 @@
 //! A member's checklist: every requirement of the rules, with its status for
 //! one member profile and progress record, plus the unit's transition gates.
 
+use crate::error::EvalError;
 use crate::hooks::Hooks;
 use crate::model::{Due, Requirement, Rules};
-use crate::EvalError;
+use crate::profile::Profile;
+use crate::schedule::batch_of;
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
-
-/// Who is checking, and what they have done so far.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-pub struct Profile {
-    /// Role name, as declared in the rules.
-    pub role: String,
-    /// Unit type (for due dates taken from step windows).
-    #[serde(default)]
-    pub unit: Option<String>,
-    /// Personal conditions (年老体弱, 书写困难 ...).
-    #[serde(default)]
-    pub conditions: Vec<String>,
-    /// Requirement id → a number reached (学时, 篇 ...) or true when done.
-    #[serde(default)]
-    pub progress: serde_json::Map<String, serde_json::Value>,
-}
+use serde::Serialize;
+use serde_json::Value;
 
 /// Status of one requirement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -69,6 +56,13 @@ pub struct Item {
     /// Free text from the rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Decided by the rules' own function from the other items: nothing to tick.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub computed: bool,
+    /// For requirements counted by session: sessions below the per-session
+    /// minimum (not counted), as `date hours`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub short_sessions: Vec<String>,
 }
 
 /// A transition gate's state.
@@ -80,6 +74,8 @@ pub struct GateState {
     pub met: bool,
     /// Requirement ids not yet done.
     pub blocking: Vec<String>,
+    /// Their labels, in the same order.
+    pub blocking_labels: Vec<String>,
     /// Free text from the rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -107,6 +103,8 @@ pub struct Checklist {
     pub role: String,
     /// Unit type.
     pub unit: Option<String>,
+    /// Batch whose dates apply.
+    pub batch: Option<String>,
     /// Query day.
     pub on: Option<NaiveDate>,
     /// Items in rule order.
@@ -115,13 +113,63 @@ pub struct Checklist {
     pub summary: Summary,
     /// Transition gates.
     pub gates: Vec<GateState>,
+    /// Progress entries that name no requirement of these rules (left over
+    /// from other rules, or misspelt): listed, never used.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_progress: Vec<String>,
 }
 
-fn due_date(r: &Rules, q: &Requirement, unit: Option<&str>) -> Option<NaiveDate> {
+fn due_date(r: &Rules, q: &Requirement, unit: Option<&str>, batch: Option<&str>) -> Option<NaiveDate> {
     match &q.due {
         Due::Date(d) => Some(*d),
         Due::Step(s) => r.steps.iter().find(|st| st.name == *s).and_then(|st| st.window_for(unit.unwrap_or(""))).map(|w| w.end),
-        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).map(|p| p.end),
+        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch).end),
+    }
+}
+
+/// What a progress entry says: an amount, done/not done, or sessions.
+enum Progress {
+    None,
+    Amount(f64),
+    Done(bool),
+    /// Counted hours, short sessions (not counted).
+    Sessions(f64, Vec<String>),
+}
+
+fn invalid(id: &str, why: &str) -> EvalError {
+    EvalError::new("progress.invalid", format!("进度记录 \"{id}\" 写法有误:{why} / invalid progress entry"))
+}
+
+fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalError> {
+    let Some(v) = v else { return Ok(Progress::None) };
+    match v {
+        Value::Null => Ok(Progress::None),
+        Value::Bool(b) => Ok(Progress::Done(*b)),
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && x >= 0.0 => Ok(Progress::Amount(x)),
+            _ => Err(invalid(&q.id, "数量应为非负数 / the amount must be a non-negative number")),
+        },
+        Value::Array(list) if q.session_min.is_some() => {
+            let min = q.session_min.unwrap_or(0.0);
+            let (mut total, mut short) = (0.0, vec![]);
+            for s in list {
+                let (date, hours) = match s {
+                    Value::Object(o) => (o.get("date").and_then(Value::as_str), o.get("hours").and_then(Value::as_f64)),
+                    Value::Array(a) if a.len() == 2 => (a[0].as_str(), a[1].as_f64()),
+                    _ => (None, None),
+                };
+                let (Some(date), Some(hours)) = (date, hours) else {
+                    return Err(invalid(&q.id, "每次学习写作 {\"date\": \"2005-01-20\", \"hours\": 3} / each session is {date, hours}"));
+                };
+                crate::error::parse_day(date)?;
+                if !hours.is_finite() || hours < 0.0 || hours > 24.0 {
+                    return Err(invalid(&q.id, &format!("{date} 的学时 {hours} 不在 0 到 24 之间 / hours out of range")));
+                }
+                if hours >= min { total += hours } else { short.push(format!("{date} {}", fmt_num(hours))) }
+            }
+            Ok(Progress::Sessions(total, short))
+        }
+        _ => Err(invalid(&q.id, "应为数量、true/false,或按次记录的学习列表 / expected a number, true/false or a list of sessions")),
     }
 }
 
@@ -130,6 +178,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
+    let batch = batch_of(r, p.batch.as_deref())?;
     if !r.roles.iter().any(|x| x.name == p.role) {
         let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();
         return Err(EvalError::new("role.unknown", format!("未知的角色 \"{}\";可选: {} / unknown role", p.role, known.join("、"))));
@@ -147,11 +196,16 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
     }
     let mut items = vec![];
     let mut summary = Summary::default();
+    let unknown_progress: Vec<String> = p.progress.keys().filter(|k| !r.requirements.iter().any(|q| &q.id == *k)).cloned().collect();
     for q in &r.requirements {
-        let due = due_date(r, q, p.unit.as_deref());
+        let due = due_date(r, q, p.unit.as_deref(), batch);
         let substitute = q.substitute.iter().find(|(c, _)| p.conditions.contains(c)).map(|(c, s)| format!("{c}:{s}"));
-        let progress = p.progress.get(&q.id);
-        let have = progress.and_then(|v| v.as_f64());
+        let progress = read_progress(q, p.progress.get(&q.id))?;
+        let (have, short_sessions) = match &progress {
+            Progress::Amount(x) => (Some(*x), vec![]),
+            Progress::Sessions(x, short) => (Some(*x), short.clone()),
+            _ => (None, vec![]),
+        };
         let (status, reason) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
             (ItemStatus::NotApplicable, format!("仅适用于 {}", q.roles.join("、")))
         } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || p.conditions.contains(w)) {
@@ -162,18 +216,24 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             } else if let Some(min) = q.min {
                 have.is_some_and(|h| h >= min)
             } else {
-                progress.is_some_and(|v| v.as_bool() == Some(true) || v.as_f64().is_some_and(|x| x > 0.0))
+                matches!(progress, Progress::Done(true)) || have.is_some_and(|x| x > 0.0)
             };
             let unit = q.unit.as_deref().unwrap_or("");
+            let mut extra = String::new();
+            if !short_sessions.is_empty() {
+                extra = format!(";{} 次少于每次 {} {unit},未计入:{}", short_sessions.len(), fmt_num(q.session_min.unwrap_or(0.0)), short_sessions.join("、"));
+            } else if q.session_min.is_some() && matches!(progress, Progress::Amount(_)) {
+                extra = format!(";未逐次记录,每次不少于 {} {unit} 未核对", fmt_num(q.session_min.unwrap_or(0.0)));
+            }
             if done {
                 let why = match (q.min, have) {
-                    (Some(m), Some(h)) => format!("已完成 {}/{} {unit}", fmt_num(h), fmt_num(m)),
+                    (Some(m), Some(h)) => format!("已完成 {}/{} {unit}{extra}", fmt_num(h), fmt_num(m)),
                     _ => "已完成".to_string(),
                 };
                 (ItemStatus::Done, why)
             } else {
                 let lack = match q.min {
-                    Some(m) => format!("已有 {}/{} {unit},还差 {}", fmt_num(have.unwrap_or(0.0)), fmt_num(m), fmt_num(m - have.unwrap_or(0.0))),
+                    Some(m) => format!("已有 {}/{} {unit},还差 {}{extra}", fmt_num(have.unwrap_or(0.0)), fmt_num(m), fmt_num(m - have.unwrap_or(0.0))),
                     None => "尚未完成".to_string(),
                 };
                 match (on, due) {
@@ -193,13 +253,15 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         items.push(Item {
             id: q.id.clone(), phase: q.phase.clone(), label: q.label.clone(), status, reason, due,
             required: q.min, have, unit: q.unit.clone(), substitute, note: q.note.clone(),
+            computed: q.check.is_some(), short_sessions,
         });
     }
     let gates = r.gates.iter().map(|g| {
         let blocking: Vec<String> = g.requires.iter().filter(|id| {
             items.iter().find(|i| &i.id == *id).is_some_and(|i| matches!(i.status, ItemStatus::Pending | ItemStatus::Overdue))
         }).cloned().collect();
-        GateState { phase: g.phase.clone(), met: blocking.is_empty(), blocking, note: g.note.clone() }
+        let blocking_labels = blocking.iter().filter_map(|id| items.iter().find(|i| &i.id == id)).map(|i| i.label.clone()).collect();
+        GateState { phase: g.phase.clone(), met: blocking.is_empty(), blocking, blocking_labels, note: g.note.clone() }
     }).collect();
-    Ok(Checklist { role: p.role.clone(), unit: p.unit.clone(), on, items, summary, gates })
+    Ok(Checklist { role: p.role.clone(), unit: p.unit.clone(), batch: batch.map(str::to_string), on, items, summary, gates, unknown_progress })
 }

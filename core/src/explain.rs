@@ -102,12 +102,14 @@ pub fn scaffold(parent: &str, name: &str, parent_rules: Option<&Rules>) -> Strin
 
 extends(\"{parent}\");
 
-campaign(#{{ name: \"{name}先进性教育活动\", level: \"镇\", source: \"本地实施方案(请注明文号)\" }});
+// level 写本级层级(市、区、县、镇……);local 写本地实施方案的文号。
+campaign(#{{ name: \"{name}先进性教育活动\", local: \"本地实施方案(请注明文号)\" }});
 ");
     if let Some(r) = parent_rules {
         s.push_str("\n// ---- 上级已规定的阶段(如本地日期不同,去掉 // 并修改)/ the parent's phases ----\n");
         for p in &r.phases {
-            s.push_str(&format!("// amend(\"phase\", \"{}\", #{{ start: \"{}\", end: \"{}\" }});\n", p.name, p.start, p.end));
+            let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "YYYY-MM-DD".to_string(), |d| d.to_string());
+            s.push_str(&format!("// amend(\"phase\", \"{}\", #{{ start: \"{}\", end: \"{}\", local: \"本地日期(注明文件)\" }});\n", p.name, day(p.dates.start), day(p.dates.end)));
         }
         if !r.requirements.is_empty() {
             s.push_str("\n// ---- 上级已规定的要求(可 amend 修改、remove 删除)/ the parent's requirements ----\n");

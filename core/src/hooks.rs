@@ -2,7 +2,7 @@
 //! This is the only place evaluation touches Rhai, and it happens only for
 //! rules that name a custom function: standard rules are plain data.
 
-use crate::checklist::Profile;
+use crate::profile::Profile;
 use crate::diag::Location;
 use crate::sandbox::{self, Limits};
 use crate::EvalError;

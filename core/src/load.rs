@@ -27,7 +27,12 @@ pub(crate) enum Op {
 
 /// The kinds of thing a rule file declares.
 pub(crate) const KINDS: &[&str] =
-    &["campaign", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "gate", "test"];
+    &["campaign", "batch", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "exam", "gate", "test"];
+
+/// Total size, in bytes of text (names, field values), of everything one
+/// chain may declare: a rule file that declares more is stopped, so a loop
+/// cannot fill memory with declarations.
+const MAX_DECLARED_BYTES: usize = 32 << 20;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Decl {
@@ -44,12 +49,10 @@ pub(crate) struct Decl {
 /// call that starts at `loc` and records every `key:` of its first-level
 /// `#{ ... }` map, skipping strings and comments. Keys are matched by name, so
 /// a diagnostic about `groups` points at `groups:`, not at the call.
-fn key_positions(text: &str, loc: &Location) -> HashMap<String, Location> {
+fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<String, Location> {
     let mut out = HashMap::new();
     if loc.line == 0 { return out; }
-    let mut lines = text.split_inclusive('\n');
-    let mut before = 0usize;
-    for _ in 1..loc.line { before += lines.next().map_or(0, str::len); }
+    let Some(&before) = line_starts.get(loc.line - 1) else { return out };
     let Some(line_text) = text.get(before..) else { return out };
     let start = before + line_text.char_indices().nth(loc.col.saturating_sub(1)).map_or(0, |x| x.0);
     let (mut line, mut col) = (loc.line, loc.col);
@@ -113,6 +116,8 @@ pub(crate) struct Entity {
     pub fields: Map,
     pub loc: Location,
     pub field_locs: HashMap<String, Location>,
+    /// Declared `required: true` by this file (a 规定动作 children may not drop or weaken).
+    pub required_by: Option<String>,
 }
 
 impl Entity {
@@ -127,6 +132,16 @@ struct Recorder {
     decls: Vec<Decl>,
     parent: Option<(String, Location)>,
     diags: Diags,
+    /// Bytes declared so far by the whole chain (see [`MAX_DECLARED_BYTES`]).
+    bytes: usize,
+}
+
+/// Bytes of text in a value (strings, keys), counted without copying.
+fn size_of(v: &Dynamic) -> usize {
+    if let Some(s) = v.read_lock::<ImmutableString>() { return s.len(); }
+    if let Some(a) = v.read_lock::<rhai::Array>() { return 8 + a.iter().map(size_of).sum::<usize>(); }
+    if let Some(m) = v.read_lock::<Map>() { return 8 + m.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>(); }
+    8
 }
 
 /// Every file of a chain, run, plus the merged entities.
@@ -141,10 +156,18 @@ pub(crate) struct Loaded {
 
 type Rec = Rc<RefCell<Recorder>>;
 
-fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, fields: Map) {
+type Res = Result<(), Box<rhai::EvalAltResult>>;
+
+fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, fields: Map) -> Res {
     let mut r = rec.borrow_mut();
+    r.bytes += 64 + kind.len() + key.len() + fields.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>();
+    if r.bytes > MAX_DECLARED_BYTES {
+        let what = format!("规则文件声明的内容总量(上限 {} MB)/ everything the rule files declare", MAX_DECLARED_BYTES >> 20);
+        return Err(Box::new(rhai::EvalAltResult::ErrorDataTooLarge(what, ctx.call_position())));
+    }
     let loc = Location::new(&r.file, ctx.call_position());
     r.decls.push(Decl { op, kind: kind.to_string(), key: key.to_string(), fields, loc, field_locs: HashMap::new() });
+    Ok(())
 }
 
 /// Registers every declaration function of [`crate::api::FUNCTIONS`] and returns their names.
@@ -163,6 +186,7 @@ fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
             names.push($name);
         }};
     }
+    decl1!("batch", "batch");
     decl1!("role", "role");
     decl1!("condition", "condition");
     decl1!("unit", "unit");
@@ -171,6 +195,7 @@ fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
     decl1!("material", "material");
     decl1!("form", "form");
     decl1!("vote", "vote");
+    decl1!("exam", "exam");
     decl1!("gate", "gate");
     decl1!("test", "test");
     let r = rec.clone();
@@ -178,6 +203,13 @@ fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
     names.push("campaign");
     let r = rec.clone();
     engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString, mut m: Map| {
+        m.insert("phase".into(), Dynamic::from(phase.clone()));
+        m.insert("name".into(), Dynamic::from(name.clone()));
+        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
+    });
+    let r = rec.clone();
+    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString| {
+        let mut m = Map::new();
         m.insert("phase".into(), Dynamic::from(phase.clone()));
         m.insert("name".into(), Dynamic::from(name.clone()));
         push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
@@ -244,9 +276,10 @@ fn run_file(engine: &Engine, rec: &Rec, name: &str, text: &str, diags: &mut Diag
     let mut r = rec.borrow_mut();
     diags.list.append(&mut r.diags.list);
     let mut decls = std::mem::take(&mut r.decls);
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
     for d in &mut decls {
         if !d.fields.is_empty() {
-            let mut at = key_positions(text, &d.loc);
+            let mut at = key_positions(text, &line_starts, &d.loc);
             d.field_locs = d.fields.keys().map(|k| (k.to_string(), at.remove(k.as_str()).unwrap_or_else(|| d.loc.clone()))).collect();
         }
     }
@@ -301,45 +334,153 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
 
     let files: Vec<String> = chain.iter().map(|(n, _)| n.clone()).collect();
     let mut functions = AST::empty();
-    let mut entities: Vec<Entity> = Vec::new();
+    let mut merged = Merged::default();
     let mut parent_entities = None;
     let n = chain.len();
     for (i, (_, run)) in chain.into_iter().enumerate() {
         if i + 1 == n && n > 1 {
-            parent_entities = Some(entities.clone());
+            parent_entities = Some(merged.slots.iter().flatten().cloned().collect());
         }
         functions = functions.merge(&run.functions);
-        apply(&mut entities, run.decls, diags);
+        apply(&mut merged, run.decls, diags);
     }
-    Loaded { files, entities, parent_entities, functions, sources }
+    Loaded { files, entities: merged.into_vec(), parent_entities, functions, sources }
 }
 
-fn apply(entities: &mut Vec<Entity>, decls: Vec<Decl>, diags: &mut Diags) {
+/// Entities merged so far, with an index by (kind, key) so that merging is
+/// linear in the number of declarations.
+#[derive(Default)]
+struct Merged {
+    slots: Vec<Option<Entity>>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl Merged {
+    fn into_vec(self) -> Vec<Entity> {
+        self.slots.into_iter().flatten().collect()
+    }
+}
+
+/// Fields of a required declaration that a child may only raise.
+const AT_LEAST: &[&str] = &["min", "session_min", "min_days", "min_areas"];
+/// Fields whose every entry a child must keep.
+const KEEP_ALL: &[&str] = &["roles", "requires", "areas", "parts", "flags", "tiers", "rate_of", "extra_areas", "min_chars"];
+/// Fields to which a child may not add entries (adding an exemption weakens a rule).
+const ADD_NONE: &[&str] = &["exempt"];
+/// Fields of a required form a child may not change at all.
+const FIXED: &[&str] = &["items", "groups", "trim", "trim_min", "total", "check"];
+
+fn num(v: &Dynamic) -> Option<f64> {
+    v.as_int().map(|i| i as f64).ok().or_else(|| v.as_float().ok())
+}
+
+/// Entries of a list or map as comparable text (maps: `key=value`).
+fn entries(v: &Dynamic) -> Vec<String> {
+    if let Some(a) = v.read_lock::<rhai::Array>() { return a.iter().map(|x| x.to_string()).collect(); }
+    if let Some(m) = v.read_lock::<Map>() { return m.iter().map(|(k, x)| format!("{k}={x}")).collect(); }
+    vec![v.to_string()]
+}
+
+/// Why changing `field` of a required declaration from `old` to `new` weakens it, if it does.
+fn weakens(field: &str, old: &Dynamic, new: Option<&Dynamic>) -> Option<String> {
+    let shown = |v: Option<&Dynamic>| v.map_or("(删去 removed)".to_string(), |v| v.to_string());
+    if AT_LEAST.contains(&field) {
+        let (o, n) = (num(old)?, new.and_then(num));
+        return match n { Some(n) if n >= o => None, _ => Some(format!("{field} 从 {o} 降为 {} / lowered", shown(new))) };
+    }
+    if field == "min_chars" {
+        let om = old.read_lock::<Map>()?;
+        let nm = new.and_then(|n| n.read_lock::<Map>().map(|m| m.clone())).unwrap_or_default();
+        for (role, ov) in om.iter() {
+            let nv = nm.get(role.as_str()).and_then(num);
+            if nv.is_none_or(|n| Some(n) < num(ov)) { return Some(format!("min_chars 中 {role} 从 {ov} 降为 {} / lowered", nv.map_or("(删去)".into(), |n| n.to_string()))); }
+        }
+        return None;
+    }
+    if KEEP_ALL.contains(&field) {
+        let have = new.map(entries).unwrap_or_default();
+        let lost: Vec<String> = entries(old).into_iter().filter(|x| !have.contains(x)).collect();
+        return (!lost.is_empty()).then(|| format!("{field} 删去了 {} / entries dropped", lost.join("、")));
+    }
+    if ADD_NONE.contains(&field) {
+        let had = entries(old);
+        let added: Vec<String> = new.map(entries).unwrap_or_default().into_iter().filter(|x| !had.contains(x)).collect();
+        return (!added.is_empty()).then(|| format!("{field} 新增了 {} / entries added", added.join("、")));
+    }
+    if FIXED.contains(&field) && new.is_none_or(|n| n.to_string() != old.to_string()) {
+        return Some(format!("{field} 从 {old} 改为 {} / changed", shown(new)));
+    }
+    None
+}
+
+/// Errors for every way `fields` (a child's redeclaration or amendment of
+/// a required declaration) weakens it. `whole` is true for a redeclaration,
+/// where a field left out counts as removed.
+fn check_lock(e: &Entity, d: &Decl, whole: bool, diags: &mut Diags) {
+    let Some(by) = &e.required_by else { return };
+    if by == &d.loc.file { return; }
+    for (k, old) in &e.fields {
+        let new = d.fields.get(k.as_str());
+        if new.is_none() && !whole { continue; }
+        if let Some(why) = weakens(k, old, new) {
+            let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
+            diags.error("lock.weaken", &at, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能减弱:{why}", e.kind, e.key));
+        }
+    }
+    if let Some(v) = d.fields.get("required") {
+        if v.as_bool().ok() == Some(false) {
+            let at = d.field_locs.get("required").cloned().unwrap_or_else(|| d.loc.clone());
+            diags.error("lock.weaken", &at, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容,不能改为 required: false", e.kind, e.key));
+        }
+    }
+}
+
+fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
     for d in decls {
         if !KINDS.contains(&d.kind.as_str()) {
             diags.error("decl.unknown_kind", &d.loc, format!("未知的种类 \"{}\",可用: {} / unknown kind", d.kind, KINDS.join(", ")));
             continue;
         }
-        let pos = entities.iter().position(|e| e.kind == d.kind && e.key == d.key);
+        let declares_required = d.fields.get("required").and_then(|v| v.as_bool().ok()) == Some(true);
+        let id = (d.kind.clone(), d.key.clone());
+        let pos = m.index.get(&id).copied().filter(|&i| m.slots[i].is_some());
         match (d.op, pos) {
             (Op::Declare, Some(i)) => {
-                let e = &mut entities[i];
+                let Some(e) = m.slots[i].as_mut() else { continue };
                 if e.loc.file == d.loc.file {
                     diags.warning("decl.duplicate", &d.loc, format!("{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins", d.kind, d.key, e.loc.line));
                 }
+                check_lock(e, &d, true, diags);
+                let by = if declares_required && e.required_by.is_none() { Some(d.loc.file.clone()) } else { e.required_by.clone() };
                 e.field_locs = d.field_locs;
                 e.fields = d.fields;
                 e.loc = d.loc;
+                e.required_by = by;
             }
-            (Op::Declare, None) => entities.push(Entity {
-                field_locs: d.field_locs,
-                kind: d.kind,
-                key: d.key,
-                fields: d.fields,
-                loc: d.loc,
-            }),
+            (Op::Declare, None) => {
+                m.index.insert(id, m.slots.len());
+                m.slots.push(Some(Entity {
+                    required_by: declares_required.then(|| d.loc.file.clone()),
+                    field_locs: d.field_locs,
+                    kind: d.kind,
+                    key: d.key,
+                    fields: d.fields,
+                    loc: d.loc,
+                }));
+            }
             (Op::Amend, Some(i)) => {
-                let e = &mut entities[i];
+                let Some(e) = m.slots[i].as_mut() else { continue };
+                check_lock(e, &d, false, diags);
+                if d.fields.contains_key("source") || d.fields.contains_key("local") {
+                    // The amendment says where its change comes from; the old provenance no longer covers it alone.
+                    e.fields.remove("source");
+                    e.fields.remove("local");
+                }
+                if declares_required && e.required_by.is_none() { e.required_by = Some(d.loc.file.clone()); }
+                // A phase ends either on `end` or after `days`: setting one drops the other.
+                for (a, b) in [("end", "days"), ("days", "end")] {
+                    if e.kind == "phase" && d.fields.contains_key(a) { e.fields.remove(b); e.field_locs.remove(b); }
+                }
                 for (k, v) in d.fields {
                     let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
                     e.field_locs.insert(k.to_string(), at);
@@ -347,7 +488,12 @@ fn apply(entities: &mut Vec<Entity>, decls: Vec<Decl>, diags: &mut Diags) {
                 }
             }
             (Op::Remove, Some(i)) => {
-                entities.remove(i);
+                if let Some(by) = m.slots[i].as_ref().and_then(|e| e.required_by.clone()).filter(|by| *by != d.loc.file) {
+                    diags.error("lock.remove", &d.loc, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能删除 / a required declaration cannot be removed", d.kind, d.key));
+                    continue;
+                }
+                m.slots[i] = None;
+                m.index.remove(&id);
             }
             (Op::Amend | Op::Remove, None) => {
                 diags.error("decl.unknown_target", &d.loc, format!("要修改或删除的 {} \"{}\" 未在上级文件中声明 / nothing declared as {} \"{}\" to change", d.kind, d.key, d.kind, d.key));

@@ -27,15 +27,33 @@ pub enum Status {
 pub struct PhaseRow {
     /// Name.
     pub name: String,
-    /// First day.
-    pub start: NaiveDate,
-    /// Last day.
-    pub end: NaiveDate,
-    /// Length in days.
-    pub days: i64,
-    /// Status on the query day, if one was given.
+    /// First day, when the rules give one.
+    pub start: Option<NaiveDate>,
+    /// Last day, when the rules give one.
+    pub end: Option<NaiveDate>,
+    /// Length in days, when both ends are known.
+    pub days: Option<i64>,
+    /// Days of extension included in `end`.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub extend_days: i64,
+    /// Status on the query day, if one was given and the dates allow it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
+}
+
+/// A notice due before a step (提前两天公示).
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    /// The step it announces.
+    pub step: String,
+    /// The day it is due.
+    pub on: NaiveDate,
+    /// What is announced.
+    pub label: String,
 }
 
 /// One step of a schedule.
@@ -64,6 +82,8 @@ pub struct StepRow {
 pub struct Schedule {
     /// Unit type.
     pub unit: String,
+    /// Batch whose dates apply, if any.
+    pub batch: Option<String>,
     /// Query day.
     pub on: Option<NaiveDate>,
     /// Phases in order.
@@ -76,20 +96,46 @@ pub struct Schedule {
     pub due: Vec<String>,
     /// Steps whose window has ended and are not done.
     pub overdue: Vec<String>,
+    /// Notices due before steps, with their dates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+}
+
+/// The batch whose dates apply: the one asked for, else the entry file's.
+pub(crate) fn batch_of<'a>(r: &'a Rules, asked: Option<&'a str>) -> Result<Option<&'a str>, EvalError> {
+    let b = asked.filter(|b| !b.is_empty()).or(r.campaign.batch.as_deref());
+    if let Some(b) = b {
+        if !r.batches.iter().any(|x| x.name == b) {
+            let known: Vec<_> = r.batches.iter().map(|x| x.name.as_str()).collect();
+            return Err(EvalError::new("batch.unknown", format!("未知的批次 \"{b}\";可选: {} / unknown batch", known.join("、"))));
+        }
+    }
+    Ok(b)
 }
 
 fn status(start: NaiveDate, end: NaiveDate, on: NaiveDate, done: bool) -> Status {
     if done { Status::Done } else if on > end { Status::Overdue } else if on >= start { Status::Current } else { Status::Upcoming }
 }
 
-pub(crate) fn schedule(r: &Rules, unit: &str, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
+pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
+    let batch = batch_of(r, batch)?;
     if !r.units.is_empty() && !r.units.iter().any(|u| u.name == unit) {
         let known: Vec<_> = r.units.iter().map(|u| u.name.as_str()).collect();
         return Err(EvalError::new("unit.unknown", format!("未知的单位类型 \"{unit}\";可选: {} / unknown unit type", known.join("、"))));
     }
-    let phases: Vec<PhaseRow> = r.phases.iter().map(|p| PhaseRow {
-        name: p.name.clone(), start: p.start, end: p.end, days: (p.end - p.start).num_days() + 1,
-        status: on.map(|d| match status(p.start, p.end, d, false) { Status::Overdue => Status::Past, s => s }),
+    let phases: Vec<PhaseRow> = r.phases.iter().map(|p| {
+        let dt = p.dates_for(batch);
+        let st = match (on, dt.start, dt.end) {
+            (Some(d), Some(s), Some(e)) => Some(match status(s, e, d, false) { Status::Overdue => Status::Past, x => x }),
+            (Some(d), Some(s), None) => Some(if d < s { Status::Upcoming } else { Status::Current }),
+            (Some(d), None, Some(e)) if d > e => Some(Status::Past),
+            _ => None,
+        };
+        PhaseRow {
+            name: p.name.clone(), start: dt.start, end: dt.end,
+            days: dt.start.zip(dt.end).map(|(s, e)| (e - s).num_days() + 1),
+            extend_days: dt.extend_days, status: st,
+        }
     }).collect();
     let mut steps = vec![];
     for p in &r.phases {
@@ -103,7 +149,18 @@ pub(crate) fn schedule(r: &Rules, unit: &str, on: Option<NaiveDate>, done: &[Str
             });
         }
     }
-    let current_phase = on.and_then(|d| r.phases.iter().find(|p| p.start <= d && d <= p.end)).map(|p| p.name.clone());
+    let current_phase = phases.iter().find(|p| p.status == Some(Status::Current)).map(|p| p.name.clone());
     let pick = |st: Status| steps.iter().filter(|s| s.status == Some(st)).map(|s| s.name.clone()).collect::<Vec<_>>();
-    Ok(Schedule { unit: unit.to_string(), on, due: pick(Status::Current), overdue: pick(Status::Overdue), phases, steps, current_phase })
+    let mut notices = vec![];
+    for s in &r.steps {
+        let (Some(a), Some(w)) = (&s.announce, s.window_for(unit)) else { continue };
+        if let Some(day) = w.start.checked_sub_days(chrono::Days::new(a.days_before as u64)) {
+            notices.push(Notice { step: s.name.clone(), on: day, label: a.label.clone() });
+        }
+    }
+    let mut due = pick(Status::Current);
+    if let Some(d) = on {
+        due.extend(notices.iter().filter(|n| n.on == d).map(|n| format!("公示:{}", n.step)));
+    }
+    Ok(Schedule { unit: unit.to_string(), batch: batch.map(str::to_string), on, due, overdue: pick(Status::Overdue), phases, steps, current_phase, notices })
 }

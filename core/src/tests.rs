@@ -2,7 +2,7 @@
 //! run against the rule set they live in. The same runner serves the CLI
 //! (`xianjiao test`) and the browser playground.
 
-use crate::checklist::Profile;
+use crate::profile::Profile;
 use crate::diag::Location;
 use crate::hooks::dynamic_to_json;
 use crate::model::TestCase;
@@ -35,6 +35,21 @@ fn get<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Option<&'a Value> 
     m.get(k).filter(|v| !v.is_null())
 }
 
+/// `actual[k]`, where `k` may be a dotted path: `phases.0.end`, `steps.3.start`.
+fn lookup(actual: &Value, k: &str) -> Value {
+    if let Some(v) = actual.get(k) { return v.clone(); }
+    let mut cur = actual;
+    for part in k.split('.') {
+        let next = match cur {
+            Value::Object(o) => o.get(part),
+            Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+            _ => None,
+        };
+        match next { Some(n) => cur = n, None => return Value::Null }
+    }
+    cur.clone()
+}
+
 fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     let spec: serde_json::Map<String, Value> = t.spec.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect();
     let Some(Value::Object(expect)) = get(&spec, "expect").cloned() else {
@@ -48,7 +63,11 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
             Err(e) => Err(format!("checklist 写法有误 / bad checklist spec: {e}")),
             Ok(p) => rs.checklist(&p, on).map_err(|e| e.to_string()).map(|cl| {
                 let mut m = serde_json::Map::new();
-                for i in &cl.items { m.insert(i.id.clone(), serde_json::to_value(i.status).unwrap_or_default()); }
+                for i in &cl.items {
+                    m.insert(i.id.clone(), serde_json::to_value(i.status).unwrap_or_default());
+                    m.insert(format!("due:{}", i.id), serde_json::to_value(i.due).unwrap_or_default());
+                    m.insert(format!("have:{}", i.id), serde_json::to_value(i.have).unwrap_or_default());
+                }
                 for g in &cl.gates { m.insert(format!("gate:{}", g.phase), Value::Bool(g.met)); }
                 Value::Object(m)
             }),
@@ -95,10 +114,11 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
         }
     } else if let Some(Value::Object(m)) = get(&spec, "schedule") {
         let unit = m.get("unit").and_then(|v| v.as_str()).unwrap_or("");
+        let batch = m.get("batch").and_then(|v| v.as_str());
         let on = m.get("on").and_then(|v| v.as_str()).map(crate::parse_day).transpose();
         match on {
             Err(e) => Err(e.message),
-            Ok(on) => rs.schedule(unit, on, &[]).map_err(|e| e.to_string()).map(|s| serde_json::to_value(s).unwrap_or_default()),
+            Ok(on) => rs.schedule_in(unit, batch, on, &[]).map_err(|e| e.to_string()).map(|s| serde_json::to_value(s).unwrap_or_default()),
         }
     } else {
         Err("测试须包含 checklist、material、score、satisfaction 或 schedule 之一 / the test names nothing to run".into())
@@ -106,7 +126,7 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     let actual = match actual { Ok(a) => a, Err(e) => return vec![e] };
     let mut fails = vec![];
     for (k, want) in &expect {
-        let got = actual.get(k).cloned().unwrap_or(Value::Null);
+        let got = lookup(&actual, k);
         if !close(&got, want) {
             fails.push(format!("{k}: 期望 expected {want},实际 got {got}"));
         }

@@ -1,0 +1,84 @@
+//! Requirements (what each kind of member must do) and transition gates.
+
+use super::read::F;
+use super::{parse_date, Due, Gate, Requirement, Rules};
+use crate::diag::Diags;
+use crate::load::Entity;
+
+pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    let role_or_cond = |r: &Rules, x: &str| r.roles.iter().any(|y| y.name == x) || r.conditions.iter().any(|y| y.name == x);
+    for e in es {
+        let mut f = F::new(e, d, &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]);
+        let phase = f.str("phase").unwrap_or_default();
+        let label = f.str("label").unwrap_or_else(|| e.key.clone());
+        let roles = f.strs("roles");
+        for role in &roles {
+            if !r.roles.iter().any(|x| &x.name == role) {
+                let loc = f.loc("roles");
+                let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();
+                f.d.error("role.unknown", &loc, format!("要求 \"{}\" 用了未声明的角色 \"{role}\";已声明: {} / unknown role", e.key, known.join("、")));
+            }
+        }
+        let exempt = f.str_pairs("exempt");
+        let substitute = f.str_pairs("substitute");
+        for (who, _) in exempt.iter().chain(substitute.iter()) {
+            if !role_or_cond(r, who) {
+                let loc = f.loc(if exempt.iter().any(|x| &x.0 == who) { "exempt" } else { "substitute" });
+                f.d.error("role.unknown", &loc, format!("要求 \"{}\" 的豁免/替代对象 \"{who}\" 既不是已声明的角色也不是已声明的情况 / unknown role or condition", e.key));
+            }
+        }
+        let due = match f.str("due") {
+            None => Due::PhaseEnd,
+            Some(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => {
+                let loc = f.loc("due");
+                parse_date(&s, &loc, f.d).map(Due::Date).unwrap_or(Due::PhaseEnd)
+            }
+            Some(s) => {
+                if !r.steps.iter().any(|st| st.name == s) {
+                    let loc = f.loc("due");
+                    f.d.error("step.unknown", &loc, format!("要求 \"{}\" 的截止环节 \"{s}\" 未声明 / due names an unknown step", e.key));
+                }
+                Due::Step(s)
+            }
+        };
+        if !r.phases.iter().any(|p| p.name == phase) {
+            f.d.error("require.unknown_phase", &e.loc, format!("要求 \"{}\" 属于未声明的阶段 \"{phase}\" / requirement names an unknown phase", e.key));
+        }
+        let min = f.num("min");
+        let unit = f.str("unit");
+        let session_min = f.num("session_min");
+        if session_min.is_some() && min.is_none() {
+            let loc = f.loc("session_min");
+            f.d.error("require.session_without_min", &loc, format!("要求 \"{}\" 给了 session_min 却没有 min(总量) / session_min needs min", e.key));
+        }
+        for (k, v) in [("min", min), ("session_min", session_min)] {
+            if v.is_some_and(|x| x < 0.0) {
+                let loc = f.loc(k);
+                f.d.error("field.range", &loc, format!("要求 \"{}\" 的 {k} 不能为负 / {k} must not be negative", e.key));
+            }
+        }
+        let check = f.str("check");
+        let note = f.str("note");
+        let origin = f.origin();
+        r.requirements.push(Requirement { id: e.key.clone(), phase, label, roles, min, unit, session_min, due, exempt, substitute, check, note, origin, loc: e.loc.clone() });
+    }
+}
+
+pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    for e in es {
+        let mut f = F::new(e, d, &["requires", "note"]);
+        let requires = f.strs("requires");
+        for q in &requires {
+            if !r.requirements.iter().any(|x| &x.id == q) {
+                let loc = f.loc("requires");
+                f.d.error("gate.unknown_requirement", &loc, format!("转段条件 \"{}\" 引用了未声明的要求 \"{q}\" / gate names an unknown requirement", e.key));
+            }
+        }
+        let note = f.str("note");
+        let origin = f.origin();
+        if !r.phases.iter().any(|p| p.name == e.key) {
+            d.error("gate.unknown_phase", &e.loc, format!("转段条件属于未声明的阶段 \"{}\" / gate names an unknown phase", e.key));
+        }
+        r.gates.push(Gate { phase: e.key.clone(), requires, note, origin });
+    }
+}

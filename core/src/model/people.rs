@@ -1,0 +1,34 @@
+//! Campaign metadata, roles, personal conditions and unit types.
+
+use super::read::F;
+use super::{Campaign, Named, Role, Rules};
+use crate::diag::Diags;
+use crate::load::Entity;
+
+pub(super) fn campaign<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    for e in es {
+        let mut f = F::new(e, d, &["name", "level", "batch"]);
+        r.campaign = Campaign { name: f.str("name").unwrap_or_default(), level: f.str("level"), batch: f.str("batch"), origin: f.origin() };
+    }
+}
+
+pub(super) fn roles<'a>(
+    roles: impl Iterator<Item = &'a Entity>,
+    conditions: impl Iterator<Item = &'a Entity>,
+    units: impl Iterator<Item = &'a Entity>,
+    r: &mut Rules,
+    d: &mut Diags,
+) {
+    for e in roles {
+        let mut f = F::new(e, d, &["label", "group"]);
+        r.roles.push(Role { name: e.key.clone(), label: f.str("label"), group: f.bool("group").unwrap_or(false), origin: f.origin() });
+    }
+    for e in conditions {
+        let mut f = F::new(e, d, &["label"]);
+        r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+    }
+    for e in units {
+        let mut f = F::new(e, d, &["label"]);
+        r.units.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+    }
+}

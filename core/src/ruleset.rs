@@ -1,0 +1,169 @@
+//! A loaded, validated rule set: the one handle every caller (CLI, browser,
+//! in-file tests) evaluates against. Loading runs the chain once, builds the
+//! typed rules, checks custom functions, and keeps what evaluation needs.
+
+use crate::diag::{Diagnostic, Diags, Severity};
+use crate::error::EvalError;
+use crate::hooks::{self, Hooks};
+use crate::model::{self, Outcome, Rules};
+use crate::profile::Profile;
+use crate::sandbox::Limits;
+use crate::source::RuleSource;
+use crate::{checklist, load, material, schedule};
+use crate::checklist::Checklist;
+use crate::material::MaterialReport;
+use crate::schedule::Schedule;
+use crate::score::Scorer;
+use crate::vote::VoteCounter;
+use chrono::NaiveDate;
+
+/// A loaded, validated rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Rules,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<String>,
+    hooks: Hooks,
+    matchers: Vec<material::Matcher>,
+    parent: Option<Rules>,
+    sources: Vec<(String, String)>,
+    limits: Limits,
+    origin_gaps: Vec<Diagnostic>,
+}
+
+impl RuleSet {
+    /// Loads `entry` (and its parents) from `source` with the default limits.
+    /// Always returns a rule set; check [`RuleSet::has_errors`].
+    pub fn load(entry: &str, source: &dyn RuleSource) -> RuleSet {
+        Self::load_with_limits(entry, source, &Limits::default())
+    }
+
+    /// Loads with explicit sandbox limits.
+    pub fn load_with_limits(entry: &str, source: &dyn RuleSource, limits: &Limits) -> RuleSet {
+        let mut d = Diags::default();
+        let loaded = load::load(entry, source, limits, &mut d);
+        let rules = model::build(&loaded.entities, &mut d);
+        let mut gaps = Diags::default();
+        let own = loaded.files.last().cloned().unwrap_or_default();
+        let own_entities: Vec<_> = loaded.entities.iter().filter(|e| e.loc.file == own).cloned().collect();
+        model::missing_origin(&own_entities, &mut gaps);
+        let parent = loaded.parent_entities.as_ref().map(|e| model::build(e, &mut Diags::default()));
+        let file = loaded.files.last().cloned().unwrap_or_default();
+        let hooks = Hooks::new(loaded.functions, limits, &file);
+        for q in &rules.requirements {
+            if let Some(f) = &q.check {
+                if !hooks.has(f, 1) {
+                    d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
+                }
+            }
+        }
+        for fm in &rules.forms {
+            if let Outcome::Hook(f) = &fm.outcome {
+                if !hooks.has(f, 1) {
+                    let e = loaded.entities.iter().find(|e| e.kind == "form" && e.key == fm.name);
+                    let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
+                    d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
+                }
+            }
+        }
+        let matchers = rules.materials.iter().map(material::Matcher::new).collect();
+        let mut diagnostics = d.list;
+        diagnostics.sort_by(|a, b| {
+            let fa = loaded.files.iter().position(|f| *f == a.location.file);
+            let fb = loaded.files.iter().position(|f| *f == b.location.file);
+            (fa, a.location.line, a.location.col).cmp(&(fb, b.location.line, b.location.col))
+        });
+        RuleSet { rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources, limits: *limits, origin_gaps: gaps.list }
+    }
+
+    /// Warnings for the entry file's declarations that say neither `source:`
+    /// nor `local:` (`xianjiao check --strict`).
+    pub fn origin_gaps(&self) -> &[Diagnostic] {
+        &self.origin_gaps
+    }
+
+    /// Every diagnostic, errors and warnings, in file order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// The typed rules after inheritance.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// The parent chain's rules alone (what this file inherits), if it has a parent.
+    pub fn parent_rules(&self) -> Option<&Rules> {
+        self.parent.as_ref()
+    }
+
+    /// Files of the chain, root first.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Source texts of the chain, root first.
+    pub fn sources(&self) -> &[(String, String)] {
+        &self.sources
+    }
+
+    /// Schedule for a unit type; `on` gives statuses; `done` names finished steps.
+    pub fn schedule(&self, unit: &str, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
+        schedule::schedule(&self.rules, unit, None, on, done)
+    }
+
+    /// Schedule for a unit type in a given batch (批次); `None` takes the
+    /// batch the entry file names, if any.
+    pub fn schedule_in(&self, unit: &str, batch: Option<&str>, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
+        schedule::schedule(&self.rules, unit, batch, on, done)
+    }
+
+    /// A member's checklist.
+    pub fn checklist(&self, profile: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
+        checklist::checklist(&self.rules, &self.hooks, profile, on)
+    }
+
+    /// Checks a draft of the given material kind for a role.
+    pub fn check_material(&self, kind: &str, role: &str, text: &str) -> Result<MaterialReport, EvalError> {
+        material::check(&self.rules, &self.matchers, kind, role, text)
+    }
+
+    /// A scorer for the named form (default: the first form).
+    pub fn scorer(&self, form: Option<&str>) -> Result<Scorer<'_>, EvalError> {
+        let f = match form {
+            Some(n) => self.rules.forms.iter().find(|f| f.name == n),
+            None => self.rules.forms.first(),
+        };
+        match f {
+            Some(f) => {
+                let recipe = hooks::HookRecipe { sources: &self.sources, limits: self.limits, file: self.files.last().map(String::as_str).unwrap_or("") };
+                Ok(Scorer::new(f, &self.hooks, Some(recipe)))
+            }
+            None => {
+                let known: Vec<_> = self.rules.forms.iter().map(|f| f.name.as_str()).collect();
+                Err(EvalError::new("form.unknown", format!("规则中没有测评表 {};可选: {} / no such form", form.unwrap_or(""), known.join("、"))))
+            }
+        }
+    }
+
+    /// A counter for the named vote (default: the first vote).
+    pub fn vote_counter(&self, vote: Option<&str>) -> Result<VoteCounter<'_>, EvalError> {
+        let v = match vote {
+            Some(n) => self.rules.votes.iter().find(|v| v.name == n),
+            None => self.rules.votes.first(),
+        };
+        match v {
+            Some(v) => Ok(VoteCounter::new(v)),
+            None => {
+                let known: Vec<_> = self.rules.votes.iter().map(|v| v.name.as_str()).collect();
+                Err(EvalError::new("vote.unknown", format!("规则中没有测评 {};可选: {} / no such vote", vote.unwrap_or(""), known.join("、"))))
+            }
+        }
+    }
+}
+
