@@ -14,6 +14,7 @@ use xianjiao_core::{Scorer, SheetAccumulator};
 const BLOCK: usize = 1 << 20;
 
 /// Column positions, from the header.
+#[derive(Debug, Clone)]
 pub struct Cols {
     pub member: usize,
     pub group: Option<usize>,
@@ -48,6 +49,8 @@ impl Cols {
 fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
     let mut marks = [0f64; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() { return false; }
+    // A line that is not UTF-8 anywhere (even in a column not used) is rejected by `row`, as the record reader does.
+    if !raw.is_ascii() && std::str::from_utf8(raw).is_err() { return false; }
     let (mut member, mut group): (&[u8], &[u8]) = (b"", b"");
     let mut pos = 0;
     for (col, role) in roles.iter().enumerate() {
@@ -60,6 +63,7 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
                 let start = pos;
                 let mut n = 0u32;
                 while pos < raw.len() && raw[pos].is_ascii_digit() {
+                    if pos - start == 4 { return false; } // 5 digits or more: the general path
                     n = n * 10 + (raw[pos] - b'0') as u32;
                     pos += 1;
                 }
@@ -99,33 +103,33 @@ fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &
 
 fn row(acc: &mut SheetAccumulator, line: usize, raw: &[u8], cols: &Cols) {
     let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-    if raw.iter().all(u8::is_ascii_whitespace) { return; }
     // Validate the line once; fields are then sub-slices split at ASCII commas,
     // which never fall inside a multi-byte character.
     let Ok(text) = std::str::from_utf8(raw) else {
         acc.reject(line, None, "不是 UTF-8 文本 / not UTF-8 text".into());
         return;
     };
-    let mut bounds: [(u32, u32); 64] = [(0, 0); 64];
-    let mut n = 0;
-    let mut at = 0usize;
-    for (i, &c) in raw.iter().enumerate() {
-        if c == b',' {
-            if n + 1 >= bounds.len() { acc.reject(line, None, "列数过多 / too many columns".into()); return; }
-            bounds[n] = (at as u32, i as u32);
-            n += 1;
-            at = i + 1;
-        }
+    let fields: Vec<&str> = text.split(',').collect();
+    add_row(acc, line, &fields, cols);
+}
+
+/// One CSV record, from either path: blank records (every field empty or
+/// white space) are skipped, anything else is scored or rejected. Both the
+/// fast path and the record reader in `input.rs` end here, so they agree.
+pub fn add_row(acc: &mut SheetAccumulator, line: usize, fields: &[&str], cols: &Cols) {
+    if fields.iter().all(|f| f.trim().is_empty()) { return; }
+    add_get(acc, line, |i| fields.get(i).copied(), cols.member, cols.group, &cols.items);
+}
+
+/// Scores or rejects one row given a way to get its fields by column.
+pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) -> Option<&'s str>, member: usize, group: Option<usize>, items: &[usize]) {
+    let mut buf: [Option<&str>; 64] = [None; 64];
+    let mut heap: Vec<Option<&str>> = vec![];
+    let vals: &mut [Option<&str>] = if items.len() <= buf.len() { &mut buf[..items.len()] } else { heap.resize(items.len(), None); &mut heap };
+    for (k, &i) in items.iter().enumerate() {
+        vals[k] = get(i);
     }
-    bounds[n] = (at as u32, raw.len() as u32);
-    n += 1;
-    let field = |i: usize| -> Option<&str> { if i < n { text.get(bounds[i].0 as usize..bounds[i].1 as usize) } else { None } };
-    let mut vals: [Option<&str>; 64] = [None; 64];
-    let vals = &mut vals[..cols.items.len().min(64)];
-    for (k, &i) in cols.items.iter().enumerate().take(64) {
-        vals[k] = field(i);
-    }
-    acc.add(line, field(cols.member).unwrap_or(""), cols.group.and_then(field).unwrap_or(""), vals);
+    acc.add(line, get(member).unwrap_or(""), group.and_then(&get).unwrap_or(""), vals);
 }
 
 /// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
@@ -170,10 +174,13 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
 }
 
 /// Scores a quote-free CSV on every core. `body_start` is the byte after the
-/// header line. Returns false (having added nothing) when the file holds a
-/// quote, so the caller falls back to the full CSV reader.
-pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<bool> {
+/// header line, `first` the line number of the header (plus any offset of this
+/// file among several). Returns `None` (having added nothing) when the file
+/// holds a quote, so the caller falls back to the record reader; else the
+/// number of the last line.
+pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<Option<usize>> {
     let size = std::fs::metadata(path)?.len();
+    if body_start > size { return Ok(None); }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) as u64;
     let chunks = if size - body_start < 4 * BLOCK as u64 { 1 } else { threads };
     // Cut points just after a newline, so no line straddles two workers.
@@ -213,16 +220,33 @@ pub fn score(path: &Path, body_start: u64, cols: &Cols, sc: &mut Scorer, bar: Op
     for p in parts {
         match p? {
             Some(p) => done.push(p),
-            None => return Ok(false),
+            None => return Ok(None),
         }
     }
     let t = std::time::Instant::now();
-    let mut offset = 1; // the header line
+    let mut offset = first;
     for p in done {
         let n = p.lines;
         sc.absorb(p.acc, offset);
         offset += n;
     }
     if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: merge {:?}", t.elapsed()); }
-    Ok(true)
+    Ok(Some(offset))
+}
+
+/// The same path over bytes in memory, on one thread (decoded files, the
+/// fuzzer, tests). `body` starts after the header line. `None` when it holds a quote.
+pub fn score_bytes(body: &[u8], first: usize, cols: &Cols, sc: &mut Scorer) -> Option<usize> {
+    if memchr::memchr(b'"', body).is_some() { return None; }
+    let mut acc = sc.fresh();
+    let roles = cols.roles();
+    let mut lines = 0;
+    let end = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
+    lines_in(&mut acc, &mut lines, &body[..end], cols, &roles);
+    if end < body.len() {
+        lines += 1;
+        row(&mut acc, lines, &body[end..], cols);
+    }
+    sc.absorb(acc, first);
+    Some(first + lines)
 }

@@ -21,7 +21,8 @@ pub fn schedule(s: &Schedule) {
     println!("单位类型:{}{}", s.unit, s.on.map(|d| format!("    日期:{d}")).unwrap_or_default());
     println!("阶段");
     for p in &s.phases {
-        println!("  {:<8} {} 至 {}  {:>3} 天  {}", p.name, p.start, p.end, p.days, st(p.status));
+        let days = p.days.map(|n| n.to_string()).unwrap_or_else(|| "—".into());
+        println!("  {:<8} {} 至 {}  {:>3} 天  {}", p.name, d(p.start), d(p.end), days, st(p.status));
     }
     let mut cur = "";
     for x in &s.steps {
@@ -67,50 +68,56 @@ pub fn material(r: &MaterialReport) {
     println!("{}", if r.pass { "结论:通过" } else { "结论:未通过" });
 }
 
-pub fn score(r: &ScoreReport) {
+/// Where a rejected row came from, when rows come from several files or sheets.
+fn at(label: Option<&String>) -> String {
+    label.map(|l| format!("{l} ")).unwrap_or_default()
+}
+
+pub fn score(r: &ScoreReport, origin: &[Option<String>]) {
     println!("{}:{} 人", r.form, r.members.len());
     for m in &r.members {
         let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {}", v.mean)).collect();
         println!("  {:<6} 综合 {:>7.2}  {}  {}", m.member, m.composite, groups.join("  "), m.outcome.clone().unwrap_or_default());
     }
-    for x in &r.rejected {
-        println!("  第 {} 行未计分:{}", x.row, x.reason);
+    for (i, x) in r.rejected.iter().enumerate() {
+        println!("  {}第 {} 行未计分:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason);
     }
     println!("读入 {} 行,计分 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
 }
 
-pub fn votes(r: &VoteReport) {
+pub fn votes(r: &VoteReport, origin: &[Option<String>]) {
     println!("{}(比率 = {} / 参评人数)", r.vote, r.rate_of.join("+"));
     for t in r.subjects.iter().chain(std::iter::once(&r.overall)) {
         let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("  {:<10} {}  共 {} 人  {:.2}%  {}", t.subject, counts.join("  "), t.total, t.rate, t.action.clone().unwrap_or_default());
     }
-    for x in &r.rejected { println!("  第 {} 行未计入:{}", x.row, x.reason); }
+    for (i, x) in r.rejected.iter().enumerate() { println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason); }
+    println!("读入 {} 行,计入 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
 }
 
-pub fn score_csv(r: &ScoreReport) {
+/// `score --csv`: every text cell (member, group names, outcome) goes through
+/// `csvout`, so a member named `=HYPERLINK(...)` cannot become a formula.
+pub fn score_csv(r: &ScoreReport, origin: &[Option<String>]) {
+    use crate::csvout;
     use std::io::Write;
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let groups: Vec<String> = r.items_groups();
-    let _ = writeln!(out, "member,composite,{},outcome", groups.join(","));
+    let head = csvout::line(["member", "composite"].into_iter().chain(groups.iter().map(String::as_str)).chain(["outcome"]));
+    let _ = writeln!(out, "{head}");
     // ryu: the shortest round-trip form, as `{}` prints it, several times faster.
     let mut f = ryu::Buffer::new();
-    let mut num = |out: &mut dyn Write, x: f64| {
-        let s = f.format(x);
-        let _ = out.write_all(s.strip_suffix(".0").unwrap_or(s).as_bytes());
-    };
     for m in &r.members {
-        let _ = write!(out, "{},", m.member);
-        num(&mut out, m.composite);
+        let _ = write!(out, "{},", csvout::text(&m.member));
+        let _ = out.write_all(csvout::number(&mut f, m.composite).as_bytes());
         for k in &groups {
             let _ = out.write_all(b",");
-            if let Some(v) = m.groups.get(k) { num(&mut out, v.mean); }
+            if let Some(v) = m.groups.get(k) { let _ = out.write_all(csvout::number(&mut f, v.mean).as_bytes()); }
         }
-        let _ = writeln!(out, ",{}", m.outcome.as_deref().unwrap_or(""));
+        let _ = writeln!(out, ",{}", csvout::text(m.outcome.as_deref().unwrap_or("")));
     }
     let _ = out.flush();
-    for x in &r.rejected {
-        eprintln!("第 {} 行未计分:{}", x.row, x.reason);
+    for (i, x) in r.rejected.iter().enumerate() {
+        eprintln!("{}第 {} 行未计分:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason);
     }
 }
 

@@ -283,7 +283,8 @@ impl<'a> SheetAccumulator<'a> {
     /// [`SheetAccumulator::add`] so that errors are found and worded once.
     pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[f64]) -> bool {
         let gi = if self.form.groups.is_empty() { 0 } else {
-            match self.form.groups.iter().position(|g| g.0.as_bytes() == group) { Some(i) => i, None => return false }
+            let Ok(group) = std::str::from_utf8(group) else { return false };
+            match self.group_index(group) { Some(i) => i, None => return false }
         };
         if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), v)| v > p) {
             return false;
@@ -291,6 +292,8 @@ impl<'a> SheetAccumulator<'a> {
         let si = match self.last {
             Some(i) if self.subjects[i].name.as_bytes() == member => i,
             _ => {
+                // Control characters (C0, DEL, and C1 behind the 0xC2 lead byte) go the general way to be rejected there.
+                if member.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) { return false; }
                 let Ok(m) = std::str::from_utf8(member) else { return false };
                 if m.is_empty() || trim(m).len() != m.len() { return false; }
                 self.subject_index(m)
@@ -302,17 +305,26 @@ impl<'a> SheetAccumulator<'a> {
         true
     }
 
+    /// The index of a rater group of the form, by the name a sheet gives it.
+    /// Every lookup of a group from input goes through here.
+    fn group_index(&self, name: &str) -> Option<usize> {
+        self.form.groups.iter().position(|g| g.0 == name)
+    }
+
     /// Trims the member and finds the rater group.
     fn resolve<'m>(&self, member: &'m str, group: &str) -> Result<(&'m str, usize), (Option<String>, String)> {
         let member = trim(member);
         if member.is_empty() {
             return Err((Some("member".into()), "缺少被测评人姓名 / missing member".into()));
         }
+        if let Some(c) = member.chars().find(|c| c.is_control()) {
+            return Err((Some("member".into()), format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32)));
+        }
         if self.form.groups.is_empty() {
             return Ok((member, 0));
         }
         let group = trim(group);
-        match self.form.groups.iter().position(|g| g.0 == group) {
+        match self.group_index(group) {
             Some(i) => Ok((member, i)),
             None if group.is_empty() => Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
             None => {

@@ -51,13 +51,21 @@ pub struct VoteCounter<'a> {
     vote: &'a Vote,
     index: HashMap<String, usize>,
     subjects: Vec<(String, Vec<u64>)>,
+    /// Running counts of all subjects per tier, and their sum: kept so that a
+    /// row that would take any total past [`MAX_COUNT`] is rejected, never wrapped.
+    all: Vec<u64>,
+    grand: u64,
     rejected: Vec<Rejection>,
     rows: RowCounts,
 }
 
+/// The largest count or sum of counts accepted: 2^53 − 1, the largest whole
+/// number a JSON reader (JavaScript) and the rate's `f64` hold exactly.
+pub const MAX_COUNT: u64 = (1 << 53) - 1;
+
 impl<'a> VoteCounter<'a> {
     pub(crate) fn new(vote: &'a Vote) -> Self {
-        VoteCounter { vote, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default() }
+        VoteCounter { vote, index: HashMap::default(), subjects: vec![], all: vec![0; vote.tiers.len()], grand: 0, rejected: vec![], rows: RowCounts::default() }
     }
 
     /// The vote's tiers.
@@ -87,8 +95,11 @@ impl<'a> VoteCounter<'a> {
         let Some(t) = self.vote.tiers.iter().position(|x| x == tier) else {
             return self.reject(row, Some("tier"), format!("未知的档次 \"{tier}\",应为 {} 之一 / unknown tier", self.vote.tiers.join("、")));
         };
-        let i = self.slot(subject);
-        self.subjects[i].1[t] += 1;
+        let mut one = vec![0; self.vote.tiers.len()];
+        one[t] = 1;
+        if let Err(why) = self.tally_in(subject, &one) {
+            return self.reject(row, Some("tier"), why);
+        }
         self.rows.read += 1;
         self.rows.scored += 1;
     }
@@ -101,19 +112,54 @@ impl<'a> VoteCounter<'a> {
         for (i, t) in self.vote.tiers.iter().enumerate() {
             let raw = counts.get(i).copied().flatten().map(str::trim).unwrap_or("");
             match raw.parse::<u64>() {
-                Ok(n) => parsed.push(n),
+                Ok(n) if n <= MAX_COUNT => parsed.push(n),
+                Ok(_) => return self.reject(row, Some(t), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range")),
+                Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                    return self.reject(row, Some(t), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range"));
+                }
                 Err(_) => return self.reject(row, Some(t), format!("“{t}”的人数 \"{raw}\" 不是非负整数 / not a count")),
             }
         }
-        let i = self.slot(subject);
-        for (a, b) in self.subjects[i].1.iter_mut().zip(parsed) { *a += b; }
+        if let Err(why) = self.tally_in(subject, &parsed) {
+            let field = self.vote.tiers.first().cloned();
+            return self.reject(row, field.as_deref(), why);
+        }
         self.rows.read += 1;
         self.rows.scored += 1;
     }
 
+    /// Adds one row's counts to its subject and to the overall totals, all
+    /// with checked arithmetic: when any count or sum would pass
+    /// [`MAX_COUNT`], nothing is added and the reason is returned.
+    fn tally_in(&mut self, subject: &str, add: &[u64]) -> Result<(), String> {
+        let over = || format!("计入此行后人数合计将超出可计数范围(最大 {MAX_COUNT}),此行未计入 / counts would overflow; row not counted");
+        let cur: Vec<u64> = match self.index.get(subject) {
+            Some(&i) => self.subjects[i].1.clone(),
+            None => vec![0; self.vote.tiers.len()],
+        };
+        let mut next = Vec::with_capacity(add.len());
+        let mut all = Vec::with_capacity(add.len());
+        let mut total: u64 = 0;
+        let mut row_sum: u64 = 0;
+        for ((c, a), g) in cur.iter().zip(add).zip(&self.all) {
+            let n = c.checked_add(*a).filter(|n| *n <= MAX_COUNT).ok_or_else(over)?;
+            total = total.checked_add(n).filter(|n| *n <= MAX_COUNT).ok_or_else(over)?;
+            all.push(g.checked_add(*a).filter(|n| *n <= MAX_COUNT).ok_or_else(over)?);
+            row_sum = row_sum.checked_add(*a).ok_or_else(over)?;
+            next.push(n);
+        }
+        let grand = self.grand.checked_add(row_sum).filter(|n| *n <= MAX_COUNT).ok_or_else(over)?;
+        let i = self.slot(subject);
+        self.subjects[i].1 = next;
+        self.all = all;
+        self.grand = grand;
+        Ok(())
+    }
+
     fn tally(&self, subject: &str, counts: &[u64]) -> Tally {
-        let total: u64 = counts.iter().sum();
-        let num: u64 = self.vote.tiers.iter().zip(counts).filter(|(t, _)| self.vote.rate_of.contains(t)).map(|x| x.1).sum();
+        // Every sum here is at most `MAX_COUNT` (checked when the rows were added).
+        let total: u64 = counts.iter().fold(0u64, |a, b| a.saturating_add(*b));
+        let num: u64 = self.vote.tiers.iter().zip(counts).filter(|(t, _)| self.vote.rate_of.contains(t)).fold(0u64, |a, x| a.saturating_add(*x.1));
         let pct = |n: u64| if total == 0 { 0.0 } else { round4(n as f64 * 100.0 / total as f64) };
         let rate = pct(num);
         let triggered = total > 0 && (self.vote.below.is_some_and(|b| rate < b) || self.vote.above.is_some_and(|a| rate > a));
@@ -128,10 +174,8 @@ impl<'a> VoteCounter<'a> {
 
     /// Finishes the count.
     pub fn finish(self) -> VoteReport {
-        let mut all = vec![0; self.vote.tiers.len()];
-        for (_, c) in &self.subjects { for (a, b) in all.iter_mut().zip(c) { *a += b; } }
         let subjects = self.subjects.iter().map(|(s, c)| self.tally(s, c)).collect();
-        let overall = self.tally("合计", &all);
+        let overall = self.tally("合计", &self.all);
         VoteReport { vote: self.vote.name.clone(), tiers: self.vote.tiers.clone(), rate_of: self.vote.rate_of.clone(), subjects, overall, rejected: self.rejected, rows: self.rows }
     }
 }

@@ -1,0 +1,496 @@
+//! `xianjiao fuzz`: fuzzing on stable Rust, as a standing test.
+//!
+//! A small deterministic PRNG (splitmix64) mutates seed inputs taken from
+//! `tests/golden/` and `rules/` — byte flips, inserted quotes, commas,
+//! newlines, CR, NUL, BOMs, huge numbers, NaN/inf, duplicated lines,
+//! truncation — and feeds them through:
+//!
+//! * `csv`: CSV bytes through the fast path and through the record reader;
+//! * `xlsx`: a small workbook whose sheet XML is mutated and zipped again;
+//! * `rules`: rule text through `RuleSet::load` with a `MemorySource`;
+//! * `drafts`: drafts through `check_material` on the shipped rules.
+//!
+//! Properties: nothing panics (each case runs under `catch_unwind`), every
+//! case finishes, rows read = scored + rejected with every rejected row inside
+//! the input, and the two CSV paths give the same JSON. An input that breaks a
+//! property is saved as `<out>/fuzz-crash-<target>-<n>.<ext>` and the exit
+//! code is 1.
+
+use crate::input::{self, Inputs, Path_, Target};
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use xianjiao_core::{MemorySource, RuleSet};
+
+/// splitmix64: tiny, fast, and the same numbers on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+}
+
+const TOKENS: &[&str] = &[
+    "\"", ",", "\n", "\r", "\r\n", "\0", "\u{feff}", "\t", " ", "\u{3000}", "-", "=", "+", "@",
+    "18446744073709551615", "18446744073709551616", "99999999999999999999999999", "9007199254740992",
+    "NaN", "nan", "inf", "-inf", "Infinity", "1e309", "-0", "0x10", "１０", "9.5", "09", "-1", "1e2",
+    "=HYPERLINK(\"http://x\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3+cmd",
+    ",,,,,,,,,", "\"\"", "\"a\"b", "党员互评", "群众参评", "支委会考评", "张三", "member", "rater_group",
+    "关坝镇党员分析评议测评汇总表\n",
+];
+
+/// Applies 1–4 random mutations.
+fn mutate(rng: &mut Rng, v: &mut Vec<u8>) {
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(v.len() + 1);
+        match rng.below(10) {
+            0 => if !v.is_empty() { let i = rng.below(v.len()); v[i] = rng.next() as u8; },
+            1 | 2 => { let t = rng.pick(TOKENS).as_bytes(); v.splice(at..at, t.iter().copied()); }
+            3 => { let end = (at + rng.below(40)).min(v.len()); v.drain(at..end); }
+            4 => v.truncate(at),
+            5 => {
+                // Duplicate a line somewhere else.
+                let lines: Vec<&[u8]> = v.split_inclusive(|&b| b == b'\n').collect();
+                if !lines.is_empty() {
+                    let l = lines[rng.below(lines.len())].to_vec();
+                    let to = line_start(v, rng.below(v.len() + 1));
+                    v.splice(to..to, l);
+                }
+            }
+            6 => {
+                // Many extra fields (past 64).
+                let n = 1 + rng.below(80);
+                let field: &[u8] = if rng.below(2) == 0 { b",9" } else { b",x" };
+                let to = line_end(v, at);
+                let extra: Vec<u8> = field.iter().copied().cycle().take(field.len() * n).collect();
+                v.splice(to..to, extra);
+            }
+            7 => { let b = [b'"', b',', b'\n', b'\r', 0, 0xff, 0xe5, 0xb5][rng.below(8)]; v.insert(at, b); }
+            8 => {
+                // Swap two lines' worth: move a chunk.
+                if v.len() > 2 {
+                    let a = rng.below(v.len());
+                    let len = rng.below(64).min(v.len() - a);
+                    let chunk: Vec<u8> = v.drain(a..a + len).collect();
+                    let to = rng.below(v.len() + 1);
+                    v.splice(to..to, chunk);
+                }
+            }
+            _ => { let t = rng.pick(TOKENS).as_bytes(); let to = line_end(v, at); v.splice(to..to, t.iter().copied()); }
+        }
+    }
+}
+
+fn line_start(v: &[u8], at: usize) -> usize {
+    v[..at.min(v.len())].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+}
+
+fn line_end(v: &[u8], at: usize) -> usize {
+    let at = at.min(v.len());
+    v[at..].iter().position(|&b| b == b'\n').map_or(v.len(), |i| at + i)
+}
+
+/// What a CSV seed is scored or counted with.
+#[derive(Clone)]
+struct CsvSeed {
+    rules: PathBuf,
+    /// `Some(form)` for sheets (empty: the first form), `None` for votes.
+    form: Option<String>,
+    vote: Option<String>,
+    bytes: Vec<u8>,
+}
+
+#[derive(Clone)]
+struct DraftSeed {
+    rules: PathBuf,
+    kind: String,
+    role: String,
+    text: String,
+}
+
+struct Corpus {
+    csv: Vec<CsvSeed>,
+    xlsx: Vec<(PathBuf, Vec<(String, Vec<u8>)>)>,
+    rules: Vec<(String, String)>,
+    drafts: Vec<DraftSeed>,
+}
+
+fn arg_after(args: &[&str], flag: &str) -> Option<String> {
+    args.iter().position(|a| *a == flag).and_then(|i| args.get(i + 1)).map(|s| s.to_string())
+}
+
+fn corpus(root: &Path) -> Result<Corpus, String> {
+    let mut c = Corpus { csv: vec![], xlsx: vec![], rules: vec![], drafts: vec![] };
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden")).map_err(|e| format!("tests/golden: {e}"))?
+        .flatten().map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    dirs.sort();
+    for d in dirs {
+        let Ok(args) = std::fs::read_to_string(d.join("args")) else { continue };
+        let rel = d.strip_prefix(root).unwrap_or(&d).to_string_lossy().to_string();
+        let args: Vec<String> = args.split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+        let a: Vec<&str> = args.iter().map(String::as_str).collect();
+        let Some(rules) = arg_after(&a, "--rules").map(|r| root.join(r)) else { continue };
+        let input = a.iter().skip(1).find(|x| !x.starts_with("--") && x.contains('.') && !x.ends_with(".rhai") && a.iter().position(|y| y == *x).is_some_and(|i| i > 0 && !a[i - 1].starts_with("--")));
+        match a.first().copied() {
+            Some("score") | Some("satisfaction") => {
+                let Some(inp) = input else { continue };
+                let Ok(bytes) = std::fs::read(root.join(inp)) else { continue };
+                if inp.ends_with(".xlsx") {
+                    c.xlsx.push((rules, unzip(&bytes)?));
+                } else if a[0] == "score" {
+                    c.csv.push(CsvSeed { rules, form: Some(arg_after(&a, "--form").unwrap_or_default()), vote: None, bytes });
+                } else {
+                    c.csv.push(CsvSeed { rules, form: None, vote: arg_after(&a, "--vote"), bytes });
+                }
+            }
+            Some("material") => {
+                let Some(inp) = input else { continue };
+                let (Some(kind), Some(role)) = (arg_after(&a, "--kind"), arg_after(&a, "--role")) else { continue };
+                let Ok(text) = std::fs::read_to_string(root.join(inp)) else { continue };
+                c.drafts.push(DraftSeed { rules, kind, role, text });
+            }
+            _ => {}
+        }
+    }
+    // Shapes offices really send: a title row, CRLF, GBK, UTF-16, BOM.
+    let extra: Vec<CsvSeed> = c.csv.iter().filter(|s| s.form.is_some()).take(1).flat_map(|s| {
+        let text = String::from_utf8_lossy(&s.bytes).to_string();
+        let gbk = encoding_rs::GB18030.encode(&text).0.into_owned();
+        let mut le = vec![0xff, 0xfe];
+        for u in text.encode_utf16() { le.extend_from_slice(&u.to_le_bytes()); }
+        [
+            format!("关坝镇党员分析评议测评汇总表\n\n{text}").into_bytes(),
+            text.replace('\n', "\r\n").into_bytes(),
+            format!("\u{feff}{text}").into_bytes(),
+            gbk,
+            le,
+        ].into_iter().map(|b| CsvSeed { bytes: b, ..s.clone() }).collect::<Vec<_>>()
+    }).collect();
+    c.csv.extend(extra);
+    let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("rules")).map_err(|e| format!("rules/: {e}"))?
+        .flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rhai")).collect();
+    rules.sort();
+    for r in rules {
+        if let (Some(n), Ok(t)) = (r.file_name(), std::fs::read_to_string(&r)) { c.rules.push((n.to_string_lossy().to_string(), t)); }
+    }
+    if c.csv.is_empty() || c.rules.is_empty() { return Err("没有找到种子输入(tests/golden、rules)/ no seed inputs found".into()); }
+    Ok(c)
+}
+
+fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let mut out = vec![];
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).map_err(|e| e.to_string())?;
+        let mut v = vec![];
+        f.read_to_end(&mut v).map_err(|e| e.to_string())?;
+        let name = f.name().map(|c| c.to_string()).map_err(|e| e.to_string())?;
+        out.push((name, v));
+    }
+    Ok(out)
+}
+
+fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (n, b) in entries {
+        if w.start_file(n.as_str(), opt).is_err() || w.write_all(b).is_err() { break; }
+    }
+    w.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+thread_local! {
+    static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs a case; a panic becomes `Err` with its message and place.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
+        PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into())
+    })
+}
+
+fn lines_bound(b: &[u8]) -> usize {
+    let n = memchr::memchr_iter(b'\n', b).count().max(memchr::memchr_iter(b'\r', b).count());
+    n + 1
+}
+
+fn check_rows(v: &serde_json::Value, bound: usize) -> Result<(), String> {
+    let rows = &v["rows"];
+    let (r, s, j) = (rows["read"].as_u64(), rows["scored"].as_u64(), rows["rejected"].as_u64());
+    if r.is_none() || r != s.zip(j).map(|(s, j)| s + j) { return Err(format!("rows read ≠ scored + rejected: {rows}")); }
+    let rej = v["rejected"].as_array().map(Vec::len).unwrap_or(0) as u64;
+    if Some(rej) != j { return Err(format!("{rej} rejections listed, rows.rejected = {j:?}")); }
+    for x in v["rejected"].as_array().into_iter().flatten() {
+        let row = x["row"].as_u64().unwrap_or(0) as usize;
+        if row == 0 || row > bound { return Err(format!("rejected row {row} outside the input (1..={bound}): {x}")); }
+    }
+    Ok(())
+}
+
+/// One CSV case through one path: the JSON report, or the error message.
+fn csv_once(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], path: Path_) -> Result<serde_json::Value, String> {
+    let mut inputs = Inputs::default();
+    match &seed.form {
+        Some(form) => {
+            let mut sc = rs.scorer((!form.is_empty()).then_some(form.as_str())).map_err(|e| e.to_string())?;
+            input::csv_bytes("case.csv", bytes, &mut Target::Score(&mut sc), &mut inputs, path)?;
+            let mut report = sc.finish().map_err(|e| format!("finish: {e}"))?;
+            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+            Ok(input::with_sources(&report, &origin, &inputs))
+        }
+        None => {
+            let mut vc = rs.vote_counter(seed.vote.as_deref()).map_err(|e| e.to_string())?;
+            input::csv_bytes("case.csv", bytes, &mut Target::Votes(&mut vc), &mut inputs, path)?;
+            let mut report = vc.finish();
+            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+            Ok(input::with_sources(&report, &origin, &inputs))
+        }
+    }
+}
+
+fn csv_case(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], file_check: Option<&Path>) -> Result<(), String> {
+    let bound = lines_bound(bytes);
+    let fast = guarded(|| csv_once(rs, seed, bytes, Path_::Auto))?;
+    let full = guarded(|| csv_once(rs, seed, bytes, Path_::Records))?;
+    if let Ok(v) = &fast { check_rows(v, bound)?; }
+    if let Ok(v) = &full { check_rows(v, bound)?; }
+    if fast != full {
+        return Err(format!("the fast path and the record reader differ:\n--- fast\n{}\n--- records\n{}", show(&fast), show(&full)));
+    }
+    if let (Some(tmp), Some(form)) = (file_check, &seed.form) {
+        // Now and then the real file path too (parallel fast path, sampling).
+        std::fs::write(tmp, bytes).map_err(|e| e.to_string())?;
+        let file = guarded(|| -> Result<serde_json::Value, String> {
+            let mut inputs = Inputs::default();
+            let mut sc = rs.scorer((!form.is_empty()).then_some(form.as_str())).map_err(|e| e.to_string())?;
+            input::read_file_quiet(tmp, &mut Target::Score(&mut sc), &mut inputs)?;
+            let mut report = sc.finish().map_err(|e| format!("finish: {e}"))?;
+            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+            Ok(input::with_sources(&report, &origin, &inputs))
+        })?;
+        let norm = |v: &Result<serde_json::Value, String>| match v {
+            Ok(v) => serde_json::to_string(v).unwrap_or_default().replace(&tmp.display().to_string(), "case.csv"),
+            Err(e) => e.clone(),
+        };
+        if norm(&file) != norm(&fast) {
+            return Err(format!("the file path and the in-memory path differ:\n--- file\n{}\n--- memory\n{}", show(&file), show(&fast)));
+        }
+    }
+    Ok(())
+}
+
+fn show(v: &Result<serde_json::Value, String>) -> String {
+    match v { Ok(v) => serde_json::to_string(v).unwrap_or_default(), Err(e) => format!("error: {e}") }
+}
+
+/// Mutates a workbook: the sheet XML (cells far away, odd values, broken
+/// bytes) or, rarely, the zip bytes themselves.
+fn xlsx_mutant(rng: &mut Rng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut e = entries.to_vec();
+    let sheet = e.iter().position(|(n, _)| n.contains("worksheets/sheet")).unwrap_or(0);
+    for _ in 0..1 + rng.below(3) {
+        match rng.below(8) {
+            0 | 1 => {
+                // A cell somewhere, maybe at the very edge of the sheet.
+                let col = ["A", "B", "C", "J", "ZZ", "XFD", "XFE", "AAAA"][rng.below(8)];
+                let row = [1u64, 2, 3, 100_000, 1_048_576, 1_048_577, 0, 4_294_967_296][rng.below(8)];
+                let val = [r#"<v>9</v>"#, r#"<v>1e309</v>"#, r#"<v>NaN</v>"#, r#"<v>-1</v>"#, r#"<v>99999</v>"#][rng.below(5)];
+                let t = if rng.below(3) == 0 { r#" t="inlineStr""# } else { "" };
+                let val = if t.is_empty() { val.to_string() } else { format!("<is><t>{}</t></is>", rng.pick(TOKENS).replace('<', "").replace('&', "")) };
+                let cell = format!(r#"<c r="{col}{row}"{t}>{val}</c>"#);
+                let x = &mut e[sheet].1;
+                if let Some(i) = find(x, b"</row>") {
+                    let at = if rng.below(2) == 0 { i } else { find(&x[i + 6..], b"</row>").map_or(i, |j| i + 6 + j) };
+                    x.splice(at..at, cell.bytes());
+                }
+            }
+            2 => {
+                let x = &mut e[sheet].1;
+                if let Some(i) = find(x, b"<dimension ref=\"") {
+                    let end = x[i + 16..].iter().position(|&b| b == b'"').map_or(i + 16, |j| i + 16 + j);
+                    x.splice(i + 16..end, b"A1:XFD1048576".iter().copied());
+                }
+            }
+            3 => {
+                // Duplicate a row element.
+                let x = &mut e[sheet].1;
+                if let (Some(a), Some(b)) = (find(x, b"<row"), find(x, b"</row>")) {
+                    if a < b { let r = x[a..b + 6].to_vec(); x.splice(a..a, r); }
+                }
+            }
+            4 | 5 => { let i = rng.below(e.len()); mutate(rng, &mut e[i].1); }
+            6 => { let i = rng.below(e.len()); let n = rng.below(e[i].1.len() + 1); e[i].1.truncate(n); }
+            _ => { let mut z = rezip(&e); mutate(rng, &mut z); return z; }
+        }
+    }
+    rezip(&e)
+}
+
+fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+    memchr::memmem::find(h, n)
+}
+
+fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
+    let r = guarded(|| -> Result<serde_json::Value, String> {
+        let wb = input::shielded(|| calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| e.to_string()))?;
+        let mut inputs = Inputs::default();
+        let mut sc = rs.scorer(None).map_err(|e| e.to_string())?;
+        input::workbook("case.xlsx", wb, &mut Target::Score(&mut sc), &mut inputs)?;
+        let mut report = sc.finish().map_err(|e| e.to_string())?;
+        let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+        Ok(input::with_sources(&report, &origin, &inputs))
+    })?;
+    if let Ok(v) = r { check_rows(&v, 1_048_577)?; }
+    Ok(())
+}
+
+fn rules_case(files: &[(String, String)], entry: usize, mutated: usize, text: &str) -> Result<(), String> {
+    guarded(|| {
+        let mut src = MemorySource::new();
+        for (i, (n, t)) in files.iter().enumerate() {
+            src.insert(n.clone(), if i == mutated { text.to_string() } else { t.clone() });
+        }
+        let rs = RuleSet::load(&files[entry].0, &src);
+        let _ = rs.diagnostics().len();
+        if !rs.has_errors() {
+            let _ = rs.run_tests(false);
+        }
+    })
+}
+
+fn drafts_case(rs: &RuleSet, seed: &DraftSeed, text: &str) -> Result<(), String> {
+    guarded(|| { let _ = rs.check_material(&seed.kind, &seed.role, text); })
+}
+
+#[derive(Default)]
+struct Tally {
+    cases: [AtomicUsize; 4],
+    failed: [AtomicUsize; 4],
+}
+
+const TARGETS: [&str; 4] = ["csv", "xlsx", "rules", "drafts"];
+
+fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: &Path, tally: &Tally, saved: &AtomicUsize) {
+    let mut rng = Rng(seed ^ (k as u64).wrapping_mul(0xa076_1d64_78bd_642f));
+    // Rule sets are built per thread (Rhai engines stay on their thread).
+    let mut loaded: Vec<(PathBuf, RuleSet)> = vec![];
+    fn rules_for(loaded: &mut Vec<(PathBuf, RuleSet)>, p: &Path) -> usize {
+        if let Some(i) = loaded.iter().position(|(q, _)| q == p) { return i; }
+        loaded.push((p.to_path_buf(), crate::load_rules(p)));
+        loaded.len() - 1
+    }
+    let tmp = std::env::temp_dir().join(format!("xianjiao-fuzz-{}-{k}.csv", std::process::id()));
+    for &(t, until) in plan {
+        let mut n = 0usize;
+        while Instant::now() < until {
+            n += 1;
+            let (res, input, ext): (Result<(), String>, Vec<u8>, &str) = match t {
+                0 => {
+                    let s = rng.pick(&corpus.csv).clone();
+                    let mut b = s.bytes.clone();
+                    mutate(&mut rng, &mut b);
+                    let i = rules_for(&mut loaded, &s.rules);
+                    let file = (n % 200 == 0).then_some(tmp.as_path());
+                    (csv_case(&loaded[i].1, &s, &b, file), b, "csv")
+                }
+                1 => {
+                    let Some((rp, entries)) = (!corpus.xlsx.is_empty()).then(|| rng.pick(&corpus.xlsx).clone()) else { break };
+                    let b = xlsx_mutant(&mut rng, &entries);
+                    let i = rules_for(&mut loaded, &rp);
+                    (xlsx_case(&loaded[i].1, &b), b, "xlsx")
+                }
+                2 => {
+                    let entry = rng.below(corpus.rules.len());
+                    let mutated = if rng.below(3) == 0 { rng.below(corpus.rules.len()) } else { entry };
+                    let mut b = corpus.rules[mutated].1.clone().into_bytes();
+                    mutate(&mut rng, &mut b);
+                    let text = String::from_utf8_lossy(&b).to_string();
+                    (rules_case(&corpus.rules, entry, mutated, &text), text.into_bytes(), "rhai")
+                }
+                _ => {
+                    let Some(s) = (!corpus.drafts.is_empty()).then(|| rng.pick(&corpus.drafts).clone()) else { break };
+                    let mut b = s.text.clone().into_bytes();
+                    mutate(&mut rng, &mut b);
+                    let text = String::from_utf8_lossy(&b).to_string();
+                    let i = rules_for(&mut loaded, &s.rules);
+                    (drafts_case(&loaded[i].1, &s, &text), text.into_bytes(), "txt")
+                }
+            };
+            tally.cases[t].fetch_add(1, Ordering::Relaxed);
+            if let Err(why) = res {
+                tally.failed[t].fetch_add(1, Ordering::Relaxed);
+                let m = saved.fetch_add(1, Ordering::Relaxed);
+                let f = out.join(format!("fuzz-crash-{}-{seed}-{k}-{m}.{ext}", TARGETS[t]));
+                let _ = std::fs::create_dir_all(out);
+                let _ = std::fs::write(&f, &input);
+                let short: String = why.chars().take(2000).collect();
+                eprintln!("FAIL {} case (saved {}): {short}", TARGETS[t], f.display());
+            }
+        }
+    }
+    let _ = std::fs::remove_file(&tmp);
+}
+
+/// `xianjiao fuzz`.
+pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> Result<ExitCode, ExitCode> {
+    let which: Vec<usize> = match target {
+        "all" => vec![0, 1, 2, 3],
+        t => match TARGETS.iter().position(|x| *x == t) {
+            Some(i) => vec![i],
+            None => { eprintln!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"); return Err(ExitCode::from(2)); }
+        },
+    };
+    let root = std::env::current_dir().unwrap_or_default();
+    let corpus = corpus(&root).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    // Time shares for `all`: CSV is the widest surface.
+    let weight = [50u64, 20, 15, 15];
+    let total_w: u64 = which.iter().map(|&t| weight[t]).sum();
+    let start = Instant::now();
+    let mut at = Duration::ZERO;
+    let plan: Vec<(usize, Instant)> = which.iter().map(|&t| {
+        at += Duration::from_millis(seconds * 1000 * weight[t] / total_w.max(1));
+        (t, start + at)
+    }).collect();
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let tally = Tally::default();
+    let saved = AtomicUsize::new(0);
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
+        let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        PANIC.with(|p| *p.borrow_mut() = Some(format!("panic: {msg}{at}")));
+    }));
+    std::thread::scope(|s| {
+        for k in 0..n {
+            let (corpus, plan, tally, saved) = (&corpus, &plan, &tally, &saved);
+            s.spawn(move || worker(k, seed, corpus, plan, out, tally, saved));
+        }
+    });
+    std::panic::set_hook(prev);
+    let mut total = 0;
+    let mut failed = 0;
+    for &t in &which {
+        let (c, f) = (tally.cases[t].load(Ordering::Relaxed), tally.failed[t].load(Ordering::Relaxed));
+        println!("fuzz {:<6} {c:>10} cases, {f} failed", TARGETS[t]);
+        total += c;
+        failed += f;
+    }
+    println!("fuzz total  {total:>10} cases in {:.1} s (seed {seed}, {n} threads): {} passed, {failed} failed", start.elapsed().as_secs_f64(), total - failed);
+    Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
+}
