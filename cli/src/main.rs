@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use xianjiao_core::{Profile, RuleSet, RuleSource, Severity, SourceError};
 
 mod bench;
+mod csvout;
 mod fastcsv;
+mod fuzz;
 mod input;
 mod table;
 
@@ -78,8 +80,10 @@ enum Cmd {
         /// Form name (default: the first form in the rules).
         #[arg(long)]
         form: Option<String>,
-        /// member,rater_group,<items...> per row.
-        sheets: PathBuf,
+        /// member,rater_group,<items...> per row: CSV files (UTF-8, UTF-16, GBK/GB18030)
+        /// or workbooks (every sheet whose header fits). All feed one report.
+        #[arg(required = true, num_args = 1..)]
+        sheets: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
         /// One CSV line per member: member,composite,<group means>,outcome.
@@ -131,6 +135,25 @@ enum Cmd {
         rules: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Fuzzing as a standing test: mutated sheets, workbooks, rule files and drafts (exit 1 on any property failure).
+    #[command(hide = true)]
+    Fuzz {
+        /// How long to run, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// PRNG seed (the same seed gives the same cases).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// csv, xlsx, rules, drafts or all.
+        #[arg(long, default_value = "all")]
+        target: String,
+        /// Where inputs that broke a property are saved.
+        #[arg(long, default_value = "tests/out")]
+        out: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
     },
 }
 
@@ -263,24 +286,27 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
         Cmd::Score { rules, form, sheets, json, csv, naive_rhai } => {
             let rs = usable_rules(&rules)?;
             if naive_rhai {
-                return bench::naive_score(&rs, form.as_deref(), &sheets);
+                let [one] = sheets.as_slice() else { eprintln!("--naive-rhai: one file / 仅一个文件"); return Err(ExitCode::from(2)) };
+                return bench::naive_score(&rs, form.as_deref(), one);
             }
             let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
             let t0 = std::time::Instant::now();
             let mut sc = rs.scorer(form.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            input::read_sheets(&sheets, &mut sc)?;
+            let inputs = input::read_sheets(&sheets, &mut sc)?;
             let t1 = std::time::Instant::now();
-            let report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
             if timing { eprintln!("timing: read+accumulate {:?}, finish {:?}", t1 - t0, t1.elapsed()); }
-            if json { print_json(&report) } else if csv { table::score_csv(&report) } else { table::score(&report) }
+            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+            if json { print_json(&input::with_sources(&report, &origin, &inputs)) } else if csv { table::score_csv(&report, &origin) } else { table::score(&report, &origin) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
         }
         Cmd::Satisfaction { rules, vote, votes, json } => {
             let rs = usable_rules(&rules)?;
             let mut vc = rs.vote_counter(vote.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            input::read_votes(&votes, &mut vc)?;
-            let report = vc.finish();
-            if json { print_json(&report) } else { table::votes(&report) }
+            let inputs = input::read_votes(&votes, &mut vc)?;
+            let mut report = vc.finish();
+            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+            if json { print_json(&input::with_sources(&report, &origin, &inputs)) } else { table::votes(&report, &origin) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
         }
         Cmd::Explain { rules, all, json } => {
@@ -305,6 +331,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             print!("{}", xianjiao_core::reference_markdown());
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Fuzz { seconds, seed, target, out, threads } => fuzz::run(seconds, seed, &target, &out, threads),
         Cmd::Test { rules, json } => {
             let files = rule_files(&rules);
             let mut results = vec![];
