@@ -5,7 +5,10 @@
 //     compared with the native CLI's expected.json;
 //  2. end-to-end: the demo page and the strict-CSP embedding page;
 //  3. speed: compiling rules and re-checking a 5,000-character draft;
-//  4. screenshots of every tab at desktop and 360 px (tests/out/).
+//  4. the member widget (widget.mjs: focus, local date, clear/undo, sizes,
+//     English, CSP, print, storage keys, parents, traps, axe-core) and
+//     screenshots of every tab at 1280 px, 390 px, 200% zoom (tests/out/);
+//  5. the npm package (npm.mjs): npm pack, install, Node and a Worker.
 //
 // Prints "N passed, N failed" last; exits 1 on any failure.
 import fs from 'node:fs';
@@ -14,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { start } from './serve.mjs';
 import { launch } from './pw.mjs';
+import { widgetTests } from './widget.mjs';
+import { npmTests } from './npm.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'tests', 'out');
@@ -21,6 +26,7 @@ fs.mkdirSync(out, { recursive: true });
 let passed = 0, failed = 0;
 const results = [];
 async function test(name, fn) {
+  if (process.env.ONLY && !new RegExp(process.env.ONLY).test(name)) return; // ONLY=regex runs a subset
   try { await fn(); passed++; console.log(`ok    ${name}`); }
   catch (e) { failed++; console.log(`FAIL  ${name}\n      ${String(e && e.stack || e).split('\n').slice(0, 6).join('\n      ')}`); }
 }
@@ -123,7 +129,7 @@ async function widgetPage(url, viewport = { width: 1100, height: 1300 }) {
   const errors = [];
   page.on('request', r => requests.push(r.url()));
   page.on('pageerror', e => errors.push(e.message));
-  page.on('console', m => { if (m.type() === 'error' && !/favicon/.test(m.text())) errors.push(m.text()); });
+  page.on('console', m => { if (m.type() === 'error' && !/favicon/.test(m.text() + (m.location() || {}).url)) errors.push(m.text()); });
   await page.goto(url);
   await page.waitForSelector('xianjiao-widget >> [role=tab]', { timeout: 20000 });
   return { context, page, requests, errors };
@@ -152,8 +158,9 @@ await test('member flow: role, ticks, short and long drafts, reload keeps them',
   eq((await page.inputValue(W + '#xj-draft')).length, long.length, 'draft restored after reload');
   await page.click(W + '#xj-tab-1');
   assert(await page.locator(W + 'ul.items input[type=checkbox]').first().isChecked(), 'tick restored after reload');
-  // clear my data
+  // clear my data (confirmed in the widget)
   await page.click(W + 'text=清除我的数据');
+  await page.click(W + '#xj-clear-yes');
   await page.click(W + '#xj-tab-2');
   eq(await page.inputValue(W + '#xj-draft'), '', 'draft gone after clearing');
   eq(await page.evaluate(() => Object.keys(localStorage).filter(k => k.startsWith('xianjiao:')).length), 0, 'localStorage cleared');
@@ -187,6 +194,7 @@ await test('works under a strict CSP (script-src self wasm-unsafe-eval), host st
   assert(/wasm-unsafe-eval/.test(csp) && !/unsafe-eval'/.test(csp.replace('wasm-unsafe-eval', '')), 'served with strict CSP: ' + csp);
   await page.click(W + '#xj-tab-0');
   const phase = await page.locator(W + '[role=tabpanel] p').first().textContent();
+  eq(await page.evaluate(() => document.querySelector('xianjiao-widget').shadowRoot.querySelectorAll('style').length), 0, 'styles are adopted, not <style> elements');
   assert(phase.includes('分析评议'), 'schedule renders under CSP: ' + phase);
   const color = await page.locator(W + 'button').first().evaluate(b => getComputedStyle(b).color);
   assert(color !== 'rgb(185, 28, 28)', 'host page style leaked into the widget: ' + color);
@@ -263,20 +271,6 @@ await test('text contrast is at least 4.5:1 on every tab, in normal and large-te
     }
   }
   eq(worst, [], 'low-contrast text');
-  await context.close();
-});
-
-await test('print report opens as a clean page with the checklist and the material result', async () => {
-  const { context, page } = await widgetPage(`${origin}/index.html`);
-  await page.click(W + '#xj-tab-2');
-  await page.fill(W + '#xj-draft', '存在的问题:学习不够。');
-  await page.evaluate(() => { window.print = () => {}; });
-  const [popup] = await Promise.all([context.waitForEvent('page'), page.click(W + 'text=打印自查报告')]);
-  await popup.waitForLoadState();
-  const text = await popup.evaluate(() => document.body.innerText);
-  assert(text.includes('自查报告') && text.includes('党性分析材料') && text.includes('未通过') && text.includes('转段'), 'report content: ' + text.slice(0, 300));
-  eq(await popup.evaluate(() => document.querySelectorAll('script,xianjiao-widget,button,input').length), 0, 'report page holds only text');
-  await popup.screenshot({ path: path.join(out, 'print-report.png'), fullPage: true });
   await context.close();
 });
 
@@ -370,25 +364,9 @@ await test('speed: compile rules and re-check a 5,000-character draft', async ()
   await page.close();
 });
 
-// ---------------------------------------------------------------- 4. screenshots
-await test('screenshots of every tab at desktop, 360 px and 320 px; no sideways scrolling', async () => {
-  for (const [label, vp] of [['desktop', { width: 1100, height: 1300 }], ['360px', { width: 360, height: 1400 }], ['320px', { width: 320, height: 1400 }]]) {
-    const { context, page } = await widgetPage(`${origin}/index.html`, vp);
-    await page.click(W + '#xj-tab-2');
-    await page.fill(W + '#xj-draft', fs.readFileSync(path.join(root, 'tests/golden/material-guanba-member-short-objective/draft.txt'), 'utf8'));
-    await page.click(W + '#xj-tab-3');
-    const inputs = page.locator(W + 'table input[type=number]');
-    const n = await inputs.count();
-    for (let i = 0; i < Math.min(n, 24); i++) await inputs.nth(i).fill(Math.floor(i / 3) === 7 ? '27' : '9');
-    for (const [i, name] of ['schedule', 'checklist', 'material', 'calculator'].entries()) {
-      await page.click(W + `#xj-tab-${i}`);
-      await page.screenshot({ path: path.join(out, `${name}-${label}.png`), fullPage: true });
-    }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    assert(overflow <= 1, `${label}: page scrolls sideways by ${overflow}px`);
-    await context.close();
-  }
-});
+// ---------------------------------------------------------------- 4. member widget (issues 8, 10), screenshots, npm package
+await widgetTests({ browser, test, assert, eq, origin, cspOrigin, root, out, widgetPage });
+await npmTests({ browser, test, assert, eq, root, out });
 
 await browser.close();
 server.close();

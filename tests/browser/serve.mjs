@@ -10,7 +10,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.wasm': 'application/wasm', '.css': 'text/css; charset=utf-8', '.rhai': 'text/plain; charset=utf-8', '.json': 'application/json',
   '.md': 'text/plain; charset=utf-8', '.ts': 'text/plain; charset=utf-8', '.png': 'image/png', '.svg': 'image/svg+xml' };
-export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self'";
+// The strict policy a portal can use: no 'unsafe-inline' for styles (the widget uses constructable stylesheets).
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'";
+// The same without 'wasm-unsafe-eval' (page?csp=nowasm): the widget must explain what the webmaster must add.
+export const CSP_NO_WASM = CSP.replace(" 'wasm-unsafe-eval'", '');
 
 export function start(port = 0, { csp = false } = {}) {
   const server = http.createServer((req, res) => {
@@ -23,7 +26,7 @@ export function start(port = 0, { csp = false } = {}) {
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); return; }
       const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
-      if (csp) headers['content-security-policy'] = CSP;
+      if (csp) headers['content-security-policy'] = url.searchParams.get('csp') === 'nowasm' ? CSP_NO_WASM : CSP;
       res.writeHead(200, headers).end(data);
     });
   });

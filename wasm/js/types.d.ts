@@ -1,22 +1,57 @@
 
-// ---- Types of the JSON the Engine returns (same as `xianjiao ... --json`) ----
+// ---- Types of the JSON the Engine returns (same as `xianjiao … --json`; the serde form of core/src/*.rs) ----
+/** A problem found while loading rule files (`code` is stable; `message` is Chinese + English). */
 export interface Diagnostic { code: string; severity: 'error' | 'warning'; file: string; line: number; col: number; message: string; }
-export interface ScheduleQuery { unit: string; on?: string; done?: string[]; }
-export interface Schedule {
-  unit: string; on: string | null;
-  phases: { name: string; start: string; end: string; days: number; status?: string }[];
-  steps: { phase: string; no: number; name: string; start: string | null; end: string | null; note?: string; status?: string }[];
-  current_phase: string | null; due: string[]; overdue: string[];
-}
-export interface Profile { role: string; unit?: string | null; conditions?: string[]; progress?: Record<string, number | boolean>; on?: string; }
-export interface ChecklistItem { id: string; phase: string; label: string; status: 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable'; reason: string; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; }
-export interface Checklist { role: string; unit: string | null; on: string | null; items: ChecklistItem[]; summary: Record<string, number>; gates: { phase: string; met: boolean; blocking: string[]; note?: string }[]; }
-export interface Finding { code: string; level: 'error' | 'warning' | 'info'; message: string; start: number | null; end: number | null; phrase?: string; }
-export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: { name: string; found: boolean; start: number | null; missing_fields: string[] }[]; areas_covered: string[]; areas_missing: string[]; findings: Finding[]; pass: boolean; reasons: string[]; }
+/** Thrown by Engine methods: a JS Error with the core's stable code. */
+export interface EngineError extends Error { code: string; }
+
+export type StepStatus = 'upcoming' | 'current' | 'overdue' | 'done' | 'past';
+export interface ScheduleQuery { unit: string; on?: string | null; done?: string[]; }
+export interface PhaseRow { name: string; start: string; end: string; days: number; status?: StepStatus; }
+export interface StepRow { phase: string; no: number; name: string; start: string | null; end: string | null; note?: string; status?: StepStatus; }
+export interface Schedule { unit: string; on: string | null; phases: PhaseRow[]; steps: StepRow[]; current_phase: string | null; due: string[]; overdue: string[]; }
+
+export interface Profile { role: string; unit?: string | null; conditions?: string[]; progress?: Record<string, number | boolean>; on?: string | null; }
+export type ItemStatus = 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable';
+export interface ChecklistItem { id: string; phase: string; label: string; status: ItemStatus; reason: string; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; }
+export interface ChecklistSummary { done: number; pending: number; overdue: number; exempt: number; not_applicable: number; }
+export interface GateState { phase: string; met: boolean; blocking: string[]; note?: string; }
+export interface Checklist { role: string; unit: string | null; on: string | null; items: ChecklistItem[]; summary: ChecklistSummary; gates: GateState[]; }
+
+export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'flag';
+/** Offsets are in Unicode scalar values (not UTF-16 units). */
+export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; start: number | null; end: number | null; phrase?: string; }
+export interface PartState { name: string; found: boolean; start: number | null; missing_fields: string[]; }
+export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: PartState[]; areas_covered: string[]; areas_missing: string[]; findings: Finding[]; pass: boolean; reasons: string[]; }
+
 export interface Rejection { row: number; field?: string; reason: string; }
-export interface ScoreReport { form: string; items: [string, number][]; members: { member: string; composite: number; groups: Record<string, { sheets: number; used: number; mean: number; weight: number; items: Record<string, number> }>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string }[]; rejected: Rejection[]; rows: { read: number; scored: number; rejected: number }; }
+export interface RowCounts { read: number; scored: number; rejected: number; }
+/** One sheet: `member`, `rater_group` and one key per form item (values as numbers or strings). */
+export type Sheet = Record<string, string | number | null>;
+export interface GroupScore { sheets: number; used: number; mean: number; weight: number; items: Record<string, number>; }
+export interface MemberScore { member: string; composite: number; groups: Record<string, GroupScore>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string; }
+export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; }
+
+/** `{unit, tier}` (one respondent) or `{unit, <tier>: count, …}` (tallies). */
+export type VoteRow = Record<string, string | number | null>;
 export interface Tally { subject: string; counts: Record<string, number>; total: number; rate: number; shares: Record<string, number>; triggered: boolean; action?: string; }
-export interface VoteReport { vote: string; tiers: string[]; rate_of: string[]; subjects: Tally[]; overall: Tally; rejected: Rejection[]; rows: { read: number; scored: number; rejected: number }; }
-/** The <xianjiao-widget> custom element. */
-export declare class XianjiaoWidget extends HTMLElement { loadSources(sources: Record<string, string>, entry: string): Promise<void>; }
-export declare function fetchRules(url: string): Promise<{ sources: Record<string, string>; entry: string }>;
+export interface VoteReport { vote: string; tiers: string[]; rate_of: string[]; subjects: Tally[]; overall: Tally; rejected: Rejection[]; rows: RowCounts; }
+
+export interface Named { name: string; label?: string | null; }
+export interface Rules {
+  campaign: { name: string; level?: string | null; source?: string | null };
+  roles: { name: string; label?: string | null; group: boolean }[];
+  conditions: Named[]; units: Named[];
+  phases: { name: string; start: string; end: string; min_days?: number | null; note?: string | null }[];
+  steps: { phase: string; name: string; window?: { start: string; end: string } | null; windows: [string, { start: string; end: string }][]; note?: string | null }[];
+  requirements: { id: string; phase: string; label: string; roles: string[]; min?: number | null; unit?: string | null; due: unknown; exempt: [string, string][]; substitute: [string, string][]; check?: string | null; note?: string | null }[];
+  materials: { kind: string; min_chars: [string, number][]; parts: { name: string; markers: string[]; fields: { name: string; markers: string[] }[] }[]; areas: { name: string; markers: string[] }[]; min_areas?: number | null; extra_areas: [string, { name: string; markers: string[] }[]][]; flags: { phrases: string[]; level: string; reason: string }[] }[];
+  forms: { name: string; subject: string; total: number; items: [string, number][]; groups: [string, number][]; trim: boolean; trim_min: number; outcome: unknown }[];
+  votes: { name: string; tiers: string[]; rate_of: string[]; below?: number | null; above?: number | null; action?: string | null }[];
+  gates: { phase: string; requires: string[]; note?: string | null }[];
+}
+export interface TestResult { name: string; file: string; line: number; col: number; pass: boolean; failures: string[]; }
+export interface RuleFunction { name: string; params: string; zh: string; en: string; example: string; }
+export interface ExplainItem { kind: string; key: string; change: 'added' | 'overridden' | 'removed' | 'inherited'; parent?: unknown; effective?: unknown; }
+export interface Explain { files: string[]; items: ExplainItem[]; counts: Record<string, number>; }
+export interface HighlightFinding { start: number | null; end: number | null; level: string; message: string; }

@@ -1,80 +1,112 @@
-
 // ---------------------------------------------------------------------------
-// <xianjiao-widget>: appended to the wasm-bindgen glue by `./x build`, so the
-// whole widget ships as one xianjiao.js plus xianjiao_bg.wasm. It uses the
-// glue's own bindings (Engine, renderHighlights, __wbg_init) directly.
+// <xianjiao-widget>. Two ways it ships (both made by `./x build`):
+//  * www/pkg/xianjiao.js: the wasm-bindgen glue + messages.js + this file in
+//    one module (the two import lines below are dropped), so a portal copies
+//    one .js and one .wasm;
+//  * the npm package: `import 'xianjiao/widget'` loads this file as is, next
+//    to the engine module xianjiao.js and messages.js.
 //
 // Invariants: user text only ever reaches the DOM as text nodes (no innerHTML
 // with data); nothing is sent anywhere (the only requests are the module, the
-// .wasm and the rule files); drafts and ticks live in localStorage under one
-// key per rule file, removed by "清除我的数据".
+// .wasm and the rule files, and parents only from the entry file's own
+// origin and directory); drafts and ticks live in localStorage under one key
+// per (rules URL, unit attribute), removed by "清除我的数据" (with undo).
+// Styles are a constructable stylesheet, so no CSP 'unsafe-inline' is needed.
 // ---------------------------------------------------------------------------
+import __wbg_init, { Engine, renderHighlights } from './xianjiao.js';
+import { xjItemReason, xjFindings, XJ_MESSAGES } from './messages.js';
 
 const XJ_STRINGS = {
   zh: {
     title: '先进性教育 · 自查', loading: '正在载入规则…', tabs: ['日程', '清单', '材料自查', '计算器'],
-    role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间',
+    role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
     status: { upcoming: '未开始', current: '进行中', overdue: '已逾期', done: '已完成', past: '已结束', pending: '待完成', exempt: '免除', not_applicable: '不适用' },
-    currentPhase: '当前阶段', due: '正在进行', overdueSteps: '已过期的环节', none: '无',
-    gateMet: '转段条件已满足', gateBlocked: '转段尚缺', kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
+    currentPhase: '当前阶段', due: '正在进行的环节', none: '无',
+    kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
     chars: '字数', min: '最低', parts: '必备部分', areas: '应涉及的方面', covered: '已涉及', missing: '未涉及', findings: '提示',
     pass: '通过', fail: '未通过', preview: '标注预览', form: '测评表', group: '评议组', composite: '综合得分', outcome: '结论',
-    vote: '满意度测评', rate: '比率', respondents: '参评人数', triggered: '触发', clear: '清除我的数据', print: '打印自查报告',
-    large: '大字', lang: 'English', errors: '规则文件有错误,请联系发布单位:', cleared: '已清除本机保存的数据', saved: '已自动保存在本机',
-    item: '项目', weight: '权重', mean: '平均分', report: '自查报告', substitute: '可替代', reason: '说明', dueDate: '截止',
+    vote: '满意度测评', respondents: '参评人数', clear: '清除我的数据', print: '打印自查报告',
+    large: '大字', lang: 'English', errors: '规则文件有错误,请联系发布单位:', saved: '已自动保存在本机',
+    item: '项目', mean: '平均分', report: '自查报告', substitute: '可替代', dueDate: '截止',
     noForm: '本地规则未设测评表', noVote: '本地规则未设满意度测评', privacy: '您输入的内容不会离开本浏览器。',
+    computed: '自动判定', computedWhy: '由其他各项自动判定,无需勾选',
+    na: (n, role) => `另有 ${n} 项不适用于“${role}”(点击查看)`,
+    confirmClear: '将清除本机保存的草稿、勾选、分数和设置。确定清除吗?', confirmYes: '确定清除', cancel: '取消',
+    cleared: '已清除本机保存的数据。', undo: '撤销', undone: '已恢复清除前的数据。',
+    restarted: '组件内部出错,已自动重新启动;您的草稿和勾选都还在。',
+    wasm: '此网页的内容安全策略(CSP)不允许运行 WebAssembly,自查组件无法启动。请网站管理员在 Content-Security-Policy 的 script-src 中加入 \'wasm-unsafe-eval\'。',
+    wasmLoad: (e) => `自查组件无法载入 xianjiao_bg.wasm(${e})。请网站管理员确认该文件与 xianjiao.js 放在同一目录,并以 application/wasm 类型提供。`,
+    noEntry: (href, st) => `无法载入规则文件 ${href}(HTTP ${st})。请网站管理员检查 rules 属性。`,
+    missingParent: (p, f, line) => `找不到上级规则文件 ${p}(${f} 第 ${line} 行 extends 引用)。请网站管理员把 ${p} 复制到 ${f} 所在的目录。`,
+    refused: (p, f) => `拒绝载入上级规则文件 ${p}:上级规则文件必须与 ${f} 在同一网站的同一目录(或其子目录)下。`,
+    name: '姓名', branch: '所在党支部', date: '日期', sign: '本人签名', opinion: '党支部意见', signBranch: '支部书记签名',
   },
   en: {
     title: 'Campaign self-check', loading: 'Loading rules…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
-    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates',
-    status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'n/a' },
-    currentPhase: 'Current phase', due: 'Due now', overdueSteps: 'Overdue steps', none: 'none',
-    gateMet: 'Phase transition: ready', gateBlocked: 'Phase transition blocked by', kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
+    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
+    status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'not applicable' },
+    currentPhase: 'Current phase', due: 'Steps in progress', none: 'none',
+    kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
     chars: 'Characters', min: 'minimum', parts: 'Required parts', areas: 'Areas', covered: 'covered', missing: 'missing', findings: 'Findings',
     pass: 'Pass', fail: 'Not yet', preview: 'Highlighted draft', form: 'Form', group: 'Rater group', composite: 'Composite', outcome: 'Outcome',
-    vote: 'Satisfaction vote', rate: 'Rate', respondents: 'Respondents', triggered: 'Triggers', clear: 'Clear my data', print: 'Print report',
-    large: 'Large text', lang: '中文', errors: 'The rule file has errors; please tell the publisher:', cleared: 'Saved data cleared', saved: 'Saved in this browser',
-    item: 'Item', weight: 'Weight', mean: 'Mean', report: 'Self-check report', substitute: 'Alternative', reason: 'Reason', dueDate: 'Due',
+    vote: 'Satisfaction vote', respondents: 'Respondents', clear: 'Clear my data', print: 'Print report',
+    large: 'Large text', lang: '中文', errors: 'The rule file has errors; please tell the publisher:', saved: 'Saved in this browser',
+    item: 'Item', mean: 'Mean', report: 'Self-check report', substitute: 'Alternative', dueDate: 'Due',
     noForm: 'These rules define no appraisal form', noVote: 'These rules define no vote', privacy: 'Nothing you type leaves this browser.',
+    computed: 'computed', computedWhy: 'Worked out from the other items; nothing to tick',
+    na: (n, role) => `${n} more items do not apply to “${role}” (show)`,
+    confirmClear: 'This clears the drafts, ticks, marks and settings saved in this browser. Clear them?', confirmYes: 'Yes, clear', cancel: 'Cancel',
+    cleared: 'Saved data cleared.', undo: 'Undo', undone: 'Your data is back.',
+    restarted: 'The widget hit an internal error and restarted itself; your drafts and ticks are kept.',
+    wasm: 'This page\'s Content-Security-Policy does not allow WebAssembly, so the self-check cannot start. The webmaster must add \'wasm-unsafe-eval\' to script-src.',
+    wasmLoad: (e) => `The self-check could not load xianjiao_bg.wasm (${e}). The webmaster must put it next to xianjiao.js and serve it as application/wasm.`,
+    noEntry: (href, st) => `Could not load the rule file ${href} (HTTP ${st}). The webmaster should check the rules attribute.`,
+    missingParent: (p, f, line) => `The parent rule file ${p} (extended by ${f}, line ${line}) is missing. The webmaster must copy ${p} next to ${f}.`,
+    refused: (p, f) => `Refused to load the parent rule file ${p}: parents must be on the same site as ${f}, in its directory or below.`,
+    name: 'Name', branch: 'Party branch', date: 'Date', sign: 'Signature', opinion: 'Branch opinion', signBranch: 'Branch secretary',
   },
 };
 
 const XJ_CSS = `
-:host { display: block; font-size: inherit; font-family: inherit; color: #1f2937; line-height: 1.6; }
+:host { display: block; font-size: max(16px, 1em); font-family: inherit; color: #1f2937; line-height: 1.6; }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
-.root { border: 1px solid #9ca3af; border-radius: .5em; background: #fff; padding: .75em; max-width: 100%; }
-.root.large { font-size: 1.25em; }
-header { display: flex; flex-wrap: wrap; gap: .5em; align-items: center; justify-content: space-between; margin-bottom: .5em; }
+.root { border: 1px solid #9ca3af; border-radius: .5em; background: #fff; padding: .75em; max-width: 100%; font-size: max(16px, 1em); }
+.root.large { font-size: max(20px, 1.25em); }
+.head { display: flex; flex-wrap: wrap; gap: .5em; align-items: center; justify-content: space-between; margin-bottom: .5em; }
 h2 { font-size: 1.2em; margin: 0; }
 h3 { font-size: 1.05em; margin: .8em 0 .3em; }
 .tools { display: flex; flex-wrap: wrap; gap: .4em; }
 button, select, input, textarea { font: inherit; color: inherit; }
-button { background: #f3f4f6; border: 1px solid #6b7280; border-radius: .35em; padding: .3em .7em; cursor: pointer; min-height: 2.2em; }
+button { background: #f3f4f6; border: 1px solid #6b7280; border-radius: .35em; padding: .3em .8em; cursor: pointer; min-height: 44px; min-width: 44px; }
 button:hover { background: #e5e7eb; }
+button[aria-pressed=true] { background: #1d4ed8; color: #fff; border-color: #1e3a8a; box-shadow: inset 0 2px 4px rgba(0,0,0,.35); }
+button[aria-pressed=true]::before { content: "✓ "; }
+button.danger { border-color: #991b1b; color: #991b1b; background: #fff; }
 :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 [role=tablist] { display: flex; flex-wrap: wrap; gap: .25em; border-bottom: 2px solid #1d4ed8; margin-bottom: .75em; }
 [role=tab] { border-radius: .35em .35em 0 0; border-bottom: none; background: #fff; }
 [role=tab][aria-selected=true] { background: #1d4ed8; color: #fff; border-color: #1d4ed8; }
 .row { display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; margin: .4em 0; }
 label { display: inline-flex; gap: .35em; align-items: center; }
+label.tick { gap: .5em; min-height: 44px; min-width: 44px; cursor: pointer; }
 select { max-width: 100%; }
-select, input[type=number], input[type=date] { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 2.2em; background: #fff; }
+select, input[type=number], input[type=date] { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 44px; min-width: 44px; background: #fff; }
 input[type=number] { width: 5.5em; }
-input[type=checkbox] { width: 1.2em; height: 1.2em; margin: 0; }
+input[type=checkbox] { width: 1.5em; height: 1.5em; margin: 0; flex: none; accent-color: #1d4ed8; }
 textarea { width: 100%; min-height: 12em; border: 1px solid #6b7280; border-radius: .3em; padding: .5em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d5db; padding: .3em .4em; text-align: left; vertical-align: top; }
 .scroll { overflow-x: auto; }
-.badge { display: inline-block; padding: 0 .45em; border-radius: .3em; font-size: .9em; white-space: nowrap; border: 1px solid currentColor; }
+.badge { display: inline-block; padding: 0 .45em; border-radius: .3em; white-space: nowrap; border: 1px solid currentColor; }
 .s-done, .s-past { color: #065f46; background: #ecfdf5; }
 .s-current, .s-pending { color: #1e3a8a; background: #eff6ff; }
 .s-overdue { color: #991b1b; background: #fef2f2; }
-.s-upcoming, .s-not_applicable { color: #374151; background: #f9fafb; }
+.s-upcoming, .s-not_applicable, .s-computed { color: #374151; background: #f9fafb; }
 .s-exempt { color: #5b21b6; background: #f5f3ff; }
 ul.items { list-style: none; padding: 0; margin: 0; }
 ul.items > li { border-bottom: 1px solid #e5e7eb; padding: .45em 0; }
-.muted { color: #4b5563; font-size: .92em; }
+.muted { color: #4b5563; }
 .ok { color: #065f46; font-weight: bold; }
 .bad { color: #991b1b; font-weight: bold; }
 .meter { height: .6em; background: #e5e7eb; border-radius: .3em; overflow: hidden; margin: .2em 0; }
@@ -82,10 +114,28 @@ ul.items > li { border-bottom: 1px solid #e5e7eb; padding: .45em 0; }
 .preview { white-space: pre-wrap; word-break: break-all; border: 1px dashed #9ca3af; padding: .5em; max-height: 20em; overflow: auto; }
 mark.error { background: #fecaca; color: #7f1d1d; }
 mark.warning { background: #fde68a; color: #78350f; }
-.diag { color: #991b1b; font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-all; }
-.status { min-height: 1.4em; }
+.diag { color: #991b1b; white-space: pre-wrap; word-break: break-word; }
+.diag code { font-family: ui-monospace, monospace; }
+.status { min-height: 1.6em; }
+.notice { border: 2px solid #1d4ed8; border-radius: .4em; padding: .4em .6em; margin: .4em 0; background: #eff6ff; }
+.notice.warn { border-color: #991b1b; background: #fef2f2; }
+.notice p { margin: 0 0 .3em; }
+details > summary { min-height: 44px; padding: .45em 0; cursor: pointer; color: #1e3a8a; }
+fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
 `;
+
+/** The widget's stylesheet: constructable (works under CSP `style-src 'self'`), else a <style> element. */
+let xjSheet = null;
+function xjStyle(shadow) {
+  try {
+    if (!xjSheet) { xjSheet = new CSSStyleSheet(); xjSheet.replaceSync(XJ_CSS); }
+    shadow.adoptedStyleSheets = [xjSheet];
+    return null;
+  } catch (_) {
+    const s = document.createElement('style'); s.textContent = XJ_CSS; return s; // older browsers
+  }
+}
 
 function xjEl(tag, attrs, ...kids) {
   const e = document.createElement(tag);
@@ -99,28 +149,66 @@ function xjEl(tag, attrs, ...kids) {
   return e;
 }
 
-let xjReady = null;
-function xjBoot() { return (xjReady ||= __wbg_init()); }
+/** The member's own calendar day (local time zone), YYYY-MM-DD. */
+function xjLocalDay(d = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
 
-/** Fetches a rule file and the parents it extends, each resolved against the URL of its child. */
-async function xjFetchRules(url) {
+// The engine module. In the one-file bundle the glue is this very module;
+// in the npm package it is ./xianjiao.js next to this file. After a trap the
+// widget imports it again under a fresh URL, which gives a new module with a
+// new WebAssembly instance (the glue caches its instance in module state).
+const XJ_GLUE_URL = typeof __wbg_get_imports === 'function' ? import.meta.url : new URL('./xianjiao.js', import.meta.url).href;
+let xjApi = null, xjGen = 0;
+function xjBoot() {
+  return (xjApi ||= __wbg_init().then(() => ({ Engine, renderHighlights, gen: 0 })));
+}
+async function xjRestart(dead) {
+  const cur = await xjBoot().catch(() => null);
+  if (cur && cur !== dead) return cur; // another widget already restarted it
+  const gen = ++xjGen;
+  const url = XJ_GLUE_URL + (XJ_GLUE_URL.includes('?') ? '&' : '?') + 'xj-fresh=' + gen;
+  xjApi = import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(async (m) => { await m.default(); return { Engine: m.Engine, renderHighlights: m.renderHighlights, gen }; });
+  return xjApi;
+}
+
+class XjRefused extends Error {}
+
+/**
+ * Fetches a rule file and the parents it extends, each resolved against the
+ * URL of its child. Parents must lie in the entry file's origin and directory
+ * (or below); anything else is refused before any request is made.
+ */
+async function xjFetchRules(url, lang = 'zh') {
+  const t = XJ_STRINGS[lang] || XJ_STRINGS.zh;
   const sources = {};
   const base = new URL(url, document.baseURI);
+  const dir = base.href.slice(0, base.href.length - base.pathname.length) + base.pathname.replace(/[^/]*$/, '');
   const entry = decodeURIComponent(base.pathname.split('/').pop());
   let name = entry, href = base.href;
   for (let depth = 0; depth < 8; depth++) {
-    const res = await fetch(href);
+    const res = await fetch(href, { credentials: 'same-origin' });
     if (!res.ok) {
-      if (depth === 0) throw new Error(`${href}: HTTP ${res.status}`);
+      if (depth === 0) throw new Error(t.noEntry(href, res.status));
       break; // a missing parent is reported by the engine as extends.not_found, with its line
     }
     sources[name] = await res.text();
     const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(sources[name]);
     if (!m || m[1] in sources) break;
+    const next = new URL(m[1], href);
+    if (next.origin !== base.origin || !next.href.startsWith(dir) || next.search || next.hash) throw new XjRefused(t.refused(m[1], entry));
     name = m[1];
-    href = new URL(m[1], href).href;
+    href = next.href;
   }
   return { sources, entry };
+}
+
+/** A message for a wasm that cannot start (CSP without 'wasm-unsafe-eval', missing file, wrong MIME type). */
+function xjBootMessage(t, e) {
+  const msg = String(e && e.message || e);
+  if ((typeof WebAssembly === 'object' && e instanceof WebAssembly.CompileError && /unsafe-eval|Content Security Policy|CSP/i.test(msg)) || /wasm-unsafe-eval|Content Security Policy/i.test(msg)) return t.wasm;
+  return t.wasmLoad(msg);
 }
 
 class XianjiaoWidget extends HTMLElement {
@@ -129,33 +217,48 @@ class XianjiaoWidget extends HTMLElement {
   constructor() {
     super();
     this.shadow = this.attachShadow({ mode: 'open' });
+    this.styleEl = xjStyle(this.shadow);
     this.engine = null;
     this.state = null;
     this.tab = 0;
     this.refs = {};
-    this.pending = 0;
+    this.notice = null; // {text, kind, action?}
+    this.confirming = false;
+    this.undoData = null;
   }
 
   connectedCallback() { if (!this.started) { this.started = true; this.load(); } }
   attributeChangedCallback(name, old, val) {
     if (!this.started || old === val) return;
-    if (name === 'rules') this.load(); else if (this.engine) { if (name === 'unit' && this.state) this.state.unit = val; this.render(); }
+    if (name === 'rules') { this.load(); return; }
+    if (!this.engine || !this.state) return;
+    if (name === 'unit') { this.restore(); }
+    if (name === 'lang' && val) this.state.lang = val;
+    this.render();
   }
 
   get t() { return XJ_STRINGS[this.lang] || XJ_STRINGS.zh; }
   get lang() { return (this.state && this.state.lang) || this.getAttribute('lang') || 'zh'; }
-  get storageKey() { return 'xianjiao:' + (this.getAttribute('rules') || this.entry || 'inline'); }
-  get today() { return this.getAttribute('today') || new Date().toISOString().slice(0, 10); }
+  get rulesUrl() { const r = this.getAttribute('rules'); try { return r ? new URL(r, document.baseURI).href : 'inline:' + (this.entry || ''); } catch (_) { return r; } }
+  get storageKey() { return 'xianjiao:' + this.rulesUrl + '|' + (this.getAttribute('unit') || ''); }
+  get legacyKey() { return 'xianjiao:' + (this.getAttribute('rules') || this.entry || 'inline'); }
+  get today() { return this.getAttribute('today') || xjLocalDay(); }
 
-  /** Loads rules from the `rules` attribute (fetching parents it extends). */
+  /** Shows a message in place of the widget (loading, or an error the webmaster must fix). */
+  shell(message, isError) {
+    this.shadow.replaceChildren(...[this.styleEl, xjEl('div', { class: 'root', role: 'region', 'aria-label': this.t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      xjEl('p', { class: isError ? 'diag' : 'muted', role: isError ? 'alert' : 'status' }, message))].filter(Boolean));
+  }
+
+  /** Loads rules from the `rules` attribute (fetching the parents it extends). */
   async load() {
     this.shell(this.t.loading);
+    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
+    const url = this.getAttribute('rules');
+    if (!url) return;
     try {
-      await xjBoot();
-      const url = this.getAttribute('rules');
-      if (!url) return;
-      const { sources, entry } = await xjFetchRules(url);
-      this.loadSources(sources, entry);
+      const { sources, entry } = await xjFetchRules(url, this.lang);
+      await this.loadSources(sources, entry);
     } catch (e) {
       this.shell(String(e && e.message || e), true);
     }
@@ -163,61 +266,114 @@ class XianjiaoWidget extends HTMLElement {
 
   /** Loads rules from text (the playground uses this): `sources` maps file name → text. */
   async loadSources(sources, entry) {
-    await xjBoot();
+    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
     if (this.engine) { try { this.engine.free(); } catch (_) {} }
+    this.sources = sources;
     this.entry = entry;
-    this.engine = new Engine(sources, entry);
+    this.engine = new this.api.Engine(sources, entry);
     if (this.engine.hasErrors()) { this.rules = null; this.renderDiagnostics(); return; }
     this.rules = this.engine.rules();
     this.restore();
     this.render();
   }
 
+  /** Calls the engine; a wasm trap starts a fresh instance (see recover). */
+  eng(method, ...args) {
+    try { return this.engine[method](...args); }
+    catch (e) { if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) this.recover(e); throw e; }
+  }
+  highlight(target, text, findings) {
+    try { this.api.renderHighlights(target, text, findings); }
+    catch (e) { if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) this.recover(e); else target.textContent = text; }
+  }
+
+  /** After a trap the instance's memory cannot be trusted: start a new one and reload the same rules. */
+  async recover(err) {
+    if (this.recovering) return;
+    this.recovering = true;
+    try {
+      this.api = await xjRestart(this.api);
+      this.engine = new this.api.Engine(this.sources, this.entry);
+      this.rules = this.engine.rules();
+      this.notice = { text: this.t.restarted, kind: 'warn' };
+      this.lastError = String(err && err.message || err);
+      this.render();
+    } catch (e) {
+      this.shell(this.t.restarted + ' ' + String(e && e.message || e), true);
+    } finally { this.recovering = false; }
+  }
+
   restore() {
     const r = this.rules;
     const roles = r.roles.filter(x => !x.group).map(x => x.name);
     let saved = {};
-    try { saved = JSON.parse(localStorage.getItem(this.storageKey) || '{}'); } catch (_) { saved = {}; }
-    const unitAttr = this.getAttribute('unit');
+    try {
+      const raw = localStorage.getItem(this.storageKey) ?? localStorage.getItem(this.legacyKey);
+      saved = JSON.parse(raw || '{}') || {};
+    } catch (_) { saved = {}; }
     this.state = Object.assign({
       role: roles[0] || (r.roles[0] && r.roles[0].name) || '',
-      unit: unitAttr || (r.units[0] && r.units[0].name) || '',
+      unit: (r.units[0] && r.units[0].name) || '',
       conditions: [], progress: {}, drafts: {}, kind: r.materials[0] && r.materials[0].kind,
       marks: {}, tiers: {}, form: r.forms[0] && r.forms[0].name, vote: r.votes[0] && r.votes[0].name,
-      large: false, lang: this.getAttribute('lang') || 'zh',
+      large: false, lang: 'zh',
     }, saved);
+    // The page's attributes always win over what was saved.
+    const unitAttr = this.getAttribute('unit'), langAttr = this.getAttribute('lang');
+    if (unitAttr) this.state.unit = unitAttr;
+    if (langAttr) this.state.lang = langAttr;
     if (!r.roles.some(x => x.name === this.state.role)) this.state.role = r.roles[0] ? r.roles[0].name : '';
-    if (unitAttr && !saved.unit) this.state.unit = unitAttr;
+    if (r.units.length && !r.units.some(x => x.name === this.state.unit)) this.state.unit = r.units[0].name;
+    this.state.conditions = this.state.conditions.filter(c => r.conditions.some(x => x.name === c));
   }
 
   save() {
     try { localStorage.setItem(this.storageKey, JSON.stringify(this.state)); } catch (_) { /* storage full or blocked: keep working */ }
   }
 
+  askClear() { this.confirming = true; this.notice = null; this.render('xj-clear-yes'); }
   clearData() {
-    try { localStorage.removeItem(this.storageKey); } catch (_) {}
+    this.confirming = false;
+    let saved = null;
+    try { saved = localStorage.getItem(this.storageKey); localStorage.removeItem(this.storageKey); localStorage.removeItem(this.legacyKey); } catch (_) {}
+    this.undoData = { saved, state: JSON.stringify(this.state) };
     this.restore();
-    this.render();
-    this.announce(this.t.cleared);
+    this.notice = { text: this.t.cleared, kind: 'info', undo: true };
+    this.render('xj-undo');
   }
-
-  shell(message, isError) {
-    this.shadow.replaceChildren(xjEl('style', {}, XJ_CSS), xjEl('div', { class: 'root', role: 'region', 'aria-label': this.t.title },
-      xjEl('p', { class: isError ? 'diag' : 'muted', role: isError ? 'alert' : 'status' }, message)));
+  undoClear() {
+    if (!this.undoData) return;
+    const { saved, state } = this.undoData;
+    this.undoData = null;
+    this.state = JSON.parse(state);
+    if (saved != null) { try { localStorage.setItem(this.storageKey, saved); } catch (_) {} } else this.save();
+    this.notice = { text: this.t.undone, kind: 'info' };
+    this.render('xj-clear');
   }
 
   renderDiagnostics() {
-    const d = this.engine.diagnostics();
-    this.shadow.replaceChildren(xjEl('style', {}, XJ_CSS), xjEl('div', { class: 'root', role: 'region', 'aria-label': this.t.title },
-      xjEl('h2', {}, this.t.title),
-      xjEl('p', { role: 'alert' }, this.t.errors),
-      xjEl('ul', { class: 'diag' }, d.map(x => xjEl('li', {}, `${x.file}:${x.line}:${x.col}: ${x.severity}[${x.code}]: ${x.message}`)))));
+    const t = this.t;
+    const d = this.eng('diagnostics');
+    const miss = d.find(x => x.code === 'extends.not_found');
+    let body;
+    if (miss) {
+      const parent = (/找不到上级规则文件 (\S+)/.exec(miss.message) || [])[1] || '?';
+      body = xjEl('p', { class: 'diag', role: 'alert' }, t.missingParent(parent, miss.file, miss.line));
+    } else {
+      body = [xjEl('p', { role: 'alert' }, t.errors),
+        xjEl('ul', { class: 'diag' }, d.map(x => xjEl('li', {}, xjEl('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${x.message}`)))];
+    }
+    this.shadow.replaceChildren(...[this.styleEl, xjEl('div', { class: 'root', role: 'region', 'aria-label': t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      xjEl('h2', {}, t.title), body)].filter(Boolean));
   }
 
   announce(msg) { if (this.refs.live) this.refs.live.textContent = msg; }
 
-  render() {
+  /** Rebuilds the widget, keeping keyboard focus on the control that had it (or on `focusId`). */
+  render(focusId) {
     if (!this.rules || !this.state) return;
+    const active = this.shadow.activeElement;
+    const keep = focusId || (active && active.id) || null;
     const t = this.t, s = this.state;
     const tabs = t.tabs.map((name, i) => xjEl('button', {
       role: 'tab', id: `xj-tab-${i}`, 'aria-selected': String(i === this.tab), 'aria-controls': `xj-panel-${i}`, tabindex: i === this.tab ? 0 : -1,
@@ -226,23 +382,41 @@ class XianjiaoWidget extends HTMLElement {
     const panel = xjEl('div', { role: 'tabpanel', id: `xj-panel-${this.tab}`, 'aria-labelledby': `xj-tab-${this.tab}`, tabindex: 0 });
     this.refs = { panel };
     this.refs.live = xjEl('div', { class: 'status muted', 'aria-live': 'polite', role: 'status' });
-    const root = xjEl('div', { class: 'root' + (s.large ? ' large' : ''), lang: this.lang === 'en' ? 'en' : 'zh-CN' },
-      xjEl('header', {},
+    const root = xjEl('div', { class: 'root' + (s.large ? ' large' : ''), role: 'region', 'aria-label': (this.rules.campaign && this.rules.campaign.name) || t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      xjEl('div', { class: 'head' },
         xjEl('h2', {}, (this.rules.campaign && this.rules.campaign.name) || t.title),
         xjEl('div', { class: 'tools' },
-          xjEl('button', { 'aria-pressed': String(!!s.large), onclick: () => { s.large = !s.large; this.save(); this.render(); } }, t.large),
-          xjEl('button', { onclick: () => { s.lang = this.lang === 'en' ? 'zh' : 'en'; this.save(); this.render(); } }, t.lang),
-          xjEl('button', { onclick: () => this.printReport() }, t.print),
-          xjEl('button', { onclick: () => this.clearData() }, t.clear))),
+          xjEl('button', { id: 'xj-large', 'aria-pressed': String(!!s.large), onclick: () => { s.large = !s.large; this.save(); this.render(); } }, t.large),
+          xjEl('button', { id: 'xj-lang', lang: this.lang === 'en' ? 'zh-CN' : 'en', onclick: () => { s.lang = this.lang === 'en' ? 'zh' : 'en'; this.save(); this.render(); } }, t.lang),
+          xjEl('button', { id: 'xj-print', onclick: () => this.printReport() }, t.print),
+          xjEl('button', { id: 'xj-clear', class: 'danger', 'aria-expanded': String(this.confirming), onclick: () => this.askClear() }, t.clear))),
+      this.noticeBox(),
       this.profileRow(),
       xjEl('div', { role: 'tablist', 'aria-label': t.title }, tabs),
       panel, this.refs.live,
       xjEl('p', { class: 'muted' }, t.privacy));
-    this.shadow.replaceChildren(xjEl('style', {}, XJ_CSS), root);
+    this.shadow.replaceChildren(...[this.styleEl, root].filter(Boolean));
     [this.renderSchedule, this.renderChecklist, this.renderMaterial, this.renderCalculator][this.tab].call(this, panel);
+    if (keep) { const el = this.shadow.getElementById(keep); if (el) el.focus(); }
   }
 
-  select(i) { this.tab = i; this.render(); const b = this.shadow.getElementById(`xj-tab-${i}`); if (b) b.focus(); }
+  noticeBox() {
+    const t = this.t;
+    if (this.confirming) {
+      return xjEl('div', { class: 'notice warn', role: 'alertdialog', 'aria-labelledby': 'xj-confirm-text' },
+        xjEl('p', { id: 'xj-confirm-text' }, t.confirmClear),
+        xjEl('div', { class: 'tools' },
+          xjEl('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes),
+          xjEl('button', { id: 'xj-clear-no', onclick: () => { this.confirming = false; this.render('xj-clear'); } }, t.cancel)));
+    }
+    if (!this.notice) return null;
+    const n = this.notice;
+    return xjEl('div', { class: 'notice' + (n.kind === 'warn' ? ' warn' : ''), role: n.kind === 'warn' ? 'alert' : 'status' },
+      xjEl('p', {}, n.text),
+      n.undo && this.undoData ? xjEl('button', { id: 'xj-undo', onclick: () => this.undoClear() }, `${t.undo} ↶`) : null);
+  }
+
+  select(i) { this.tab = i; this.render(`xj-tab-${i}`); }
   tabKey(e, i) {
     const n = this.t.tabs.length;
     if (e.key === 'ArrowRight') { e.preventDefault(); this.select((i + 1) % n); }
@@ -257,41 +431,49 @@ class XianjiaoWidget extends HTMLElement {
       r.roles.map(x => xjEl('option', { value: x.name, selected: x.name === s.role }, x.label ? `${x.name}(${x.label})` : x.name)));
     const unitSel = r.units.length ? xjEl('select', { id: 'xj-unit', onchange: (e) => { s.unit = e.target.value; this.save(); this.render(); } },
       r.units.map(x => xjEl('option', { value: x.name, selected: x.name === s.unit }, x.name))) : null;
-    const conds = r.conditions.map(c => xjEl('label', {}, xjEl('input', {
-      type: 'checkbox', checked: s.conditions.includes(c.name),
+    const conds = r.conditions.map((c, i) => xjEl('label', { class: 'tick' }, xjEl('input', {
+      type: 'checkbox', id: `xj-cond-${i}`, checked: s.conditions.includes(c.name),
       onchange: (e) => { s.conditions = e.target.checked ? [...s.conditions, c.name] : s.conditions.filter(x => x !== c.name); this.save(); this.render(); },
-    }), c.name));
+    }), c.label || c.name));
     return xjEl('div', {},
       xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-role' }, t.role), roleSel,
         unitSel && xjEl('label', { for: 'xj-unit' }, t.unit), unitSel,
         xjEl('span', { class: 'muted' }, `${t.today}: ${this.today}`)),
-      conds.length ? xjEl('fieldset', { class: 'row' }, xjEl('legend', { class: 'muted' }, t.conditions), conds) : null);
+      conds.length ? xjEl('fieldset', { class: 'row' }, xjEl('legend', {}, t.conditions), conds) : null);
   }
 
-  badge(status) { return xjEl('span', { class: `badge s-${status}` }, this.t.status[status] || status); }
+  badge(status, label) { return xjEl('span', { class: `badge s-${status}` }, label || this.t.status[status] || status); }
 
   renderSchedule(panel) {
     const t = this.t;
     let sc;
-    try { sc = this.engine.schedule({ unit: this.state.unit, on: this.today }); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { sc = this.eng('schedule', { unit: this.state.unit, on: this.today }); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
+    // A window that is over is simply past: the member cannot be late for the branch's meeting.
+    const st = (x) => x === 'overdue' ? 'past' : x;
     panel.append(
       xjEl('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
       xjEl('div', { class: 'scroll' }, xjEl('table', {},
-        xjEl('thead', {}, xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.phase), xjEl('th', { scope: 'col' }, t.dates), xjEl('th', { scope: 'col' }, ''))),
-        xjEl('tbody', {}, sc.phases.map(p => xjEl('tr', {}, xjEl('td', {}, p.name), xjEl('td', {}, `${p.start} – ${p.end}`), xjEl('td', {}, p.status ? this.badge(p.status) : '')))))));
+        xjEl('thead', {}, xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.phase), xjEl('th', { scope: 'col' }, t.dates), xjEl('th', { scope: 'col' }, t.state))),
+        xjEl('tbody', {}, sc.phases.map(p => xjEl('tr', {}, xjEl('td', {}, p.name), xjEl('td', {}, `${p.start} – ${p.end}`), xjEl('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
     for (const p of sc.phases) {
       const steps = sc.steps.filter(x => x.phase === p.name);
       if (!steps.length) continue;
       panel.append(xjEl('h3', {}, p.name), xjEl('ol', {}, steps.map(x => xjEl('li', {},
-        xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start ? `${x.start} – ${x.end}` : ''), ' ', x.status ? this.badge(x.status) : '',
+        xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start ? `${x.start} – ${x.end}` : ''), ' ', x.status ? this.badge(st(x.status)) : '',
         x.note ? xjEl('div', { class: 'muted' }, x.note) : null))));
     }
-    panel.append(xjEl('p', {}, `${t.due}: ${sc.due.join('、') || t.none}`), xjEl('p', {}, `${t.overdueSteps}: ${sc.overdue.join('、') || t.none}`));
+    panel.append(xjEl('p', {}, `${t.due}: ${sc.due.join('、') || t.none}`));
   }
 
   checklistData() {
     const s = this.state;
-    return this.engine.checklist({ role: s.role, unit: s.unit || null, conditions: s.conditions, progress: s.progress, on: this.today });
+    return this.eng('checklist', { role: s.role, unit: s.unit || null, conditions: s.conditions, progress: s.progress, on: this.today });
+  }
+  req(id) { return this.rules.requirements.find(q => q.id === id); }
+  gateText(g, items) {
+    const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
+    const label = (id) => { const it = items.find(x => x.id === id); return it ? it.label : id; };
+    return g.met ? M.gateMet(g.phase) : M.gateBlocked(g.phase, g.blocking.map(label));
   }
 
   renderChecklist(panel) {
@@ -304,23 +486,29 @@ class XianjiaoWidget extends HTMLElement {
     for (const it of cl.items) {
       if (it.status === 'not_applicable') continue;
       const id = `xj-req-${it.id}`;
-      let input;
-      if (it.required != null && !(it.required === 1 && !it.unit)) {
-        input = xjEl('input', { type: 'number', id, min: 0, step: 'any', value: s.progress[it.id] ?? '', 'aria-describedby': id + '-why',
-          oninput: (e) => { const v = e.target.value; if (v === '') delete s.progress[it.id]; else s.progress[it.id] = Number(v); this.save(); this.updateChecklist(refs, gates); } });
-      } else {
-        input = xjEl('input', { type: 'checkbox', id, checked: s.progress[it.id] === true, 'aria-describedby': id + '-why', disabled: it.status === 'exempt',
-          onchange: (e) => { if (e.target.checked) s.progress[it.id] = true; else delete s.progress[it.id]; this.save(); this.updateChecklist(refs, gates); } });
-      }
+      const q = this.req(it.id) || {};
+      const text = `${it.phase} · ${it.label}`;
       const badgeBox = xjEl('span', {}, this.badge(it.status));
       const why = xjEl('div', { class: 'muted', id: id + '-why' });
-      refs[it.id] = { badgeBox, why };
-      list.append(xjEl('li', {},
-        xjEl('div', { class: 'row' }, input, xjEl('label', { for: id }, `${it.phase} · ${it.label}`), it.unit ? xjEl('span', { class: 'muted' }, it.unit) : null, badgeBox),
-        why));
+      let row;
+      if (q.check || it.status === 'exempt') {
+        // Computed by a rule function, or exempt: nothing for the member to tick.
+        row = xjEl('div', { class: 'row' }, xjEl('span', {}, text), q.check ? this.badge('computed', t.computed) : null, badgeBox);
+      } else if (it.required != null && !(it.required === 1 && !it.unit)) {
+        const input = xjEl('input', { type: 'number', id, min: 0, step: 'any', value: s.progress[it.id] ?? '', 'aria-describedby': id + '-why',
+          oninput: (e) => { const v = e.target.value; if (v === '') delete s.progress[it.id]; else s.progress[it.id] = Number(v); this.save(); this.updateChecklist(refs, gates); } });
+        row = xjEl('div', { class: 'row' }, xjEl('label', { for: id }, text), input, it.unit ? xjEl('span', { class: 'muted' }, it.unit) : null, badgeBox);
+      } else {
+        const input = xjEl('input', { type: 'checkbox', id, checked: s.progress[it.id] === true, 'aria-describedby': id + '-why',
+          onchange: (e) => { if (e.target.checked) s.progress[it.id] = true; else delete s.progress[it.id]; this.save(); this.updateChecklist(refs, gates); } });
+        row = xjEl('div', { class: 'row' }, xjEl('label', { class: 'tick' }, input, text), badgeBox);
+      }
+      refs[it.id] = { badgeBox, why, computed: !!q.check };
+      list.append(xjEl('li', {}, row, why));
     }
-    const na = cl.items.filter(x => x.status === 'not_applicable').length;
-    panel.append(list, na ? xjEl('p', { class: 'muted' }, `${t.status.not_applicable}: ${na}`) : null, gates);
+    const na = cl.items.filter(x => x.status === 'not_applicable');
+    panel.append(list, gates, na.length ? xjEl('details', {}, xjEl('summary', {}, t.na(na.length, s.role)),
+      xjEl('ul', {}, na.map(it => xjEl('li', {}, `${it.phase} · ${it.label}: `, xjEl('span', { class: 'muted' }, xjItemReason(this.lang, it, this.req(it.id))))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
 
@@ -331,9 +519,10 @@ class XianjiaoWidget extends HTMLElement {
       const r = refs[it.id];
       if (!r) continue;
       r.badgeBox.replaceChildren(this.badge(it.status));
-      r.why.replaceChildren(it.reason, it.substitute ? xjEl('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? xjEl('div', {}, it.note) : '');
+      r.why.replaceChildren(xjItemReason(this.lang, it, this.req(it.id)), r.computed ? ` (${t.computedWhy})` : '',
+        it.substitute ? xjEl('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? xjEl('div', {}, it.note) : '');
     }
-    gates.replaceChildren(...cl.gates.map(g => xjEl('p', { class: g.met ? 'ok' : 'bad' }, g.met ? `${g.phase}: ${t.gateMet}` : `${g.phase}: ${t.gateBlocked} ${g.blocking.join('、')}`)));
+    gates.replaceChildren(...cl.gates.map(g => xjEl('p', { class: g.met ? 'ok' : 'bad' }, this.gateText(g, cl.items))));
     const sm = cl.summary;
     this.announce(`${t.status.done} ${sm.done} · ${t.status.pending} ${sm.pending} · ${t.status.overdue} ${sm.overdue} · ${t.status.exempt} ${sm.exempt}`);
   }
@@ -346,7 +535,7 @@ class XianjiaoWidget extends HTMLElement {
     const area = xjEl('textarea', { id: 'xj-draft', 'aria-describedby': 'xj-result', spellcheck: 'false' });
     area.value = s.drafts[s.kind] || '';
     const result = xjEl('div', { id: 'xj-result', 'aria-live': 'polite' });
-    const preview = xjEl('div', { class: 'preview', 'aria-label': t.preview });
+    const preview = xjEl('div', { class: 'preview', role: 'region', tabindex: 0, 'aria-labelledby': 'xj-preview-h' });
     let queued = false;
     const run = () => {
       queued = false;
@@ -356,29 +545,38 @@ class XianjiaoWidget extends HTMLElement {
     };
     area.addEventListener('input', () => { if (!queued) { queued = true; requestAnimationFrame(run); } });
     panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-kind' }, t.kind), kindSel),
-      xjEl('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, result, xjEl('h3', {}, t.preview), preview);
+      xjEl('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, result, xjEl('h3', { id: 'xj-preview-h' }, t.preview), preview);
     this.showMaterial(result, preview, area.value);
   }
 
+  materialData(text) {
+    const s = this.state;
+    const m = this.eng('checkMaterial', s.kind, s.role, text);
+    m.worded = xjFindings(this.lang, m, this.rules.materials.find(x => x.kind === m.kind));
+    return m;
+  }
+
   showMaterial(result, preview, text) {
-    const t = this.t, s = this.state;
+    const t = this.t;
     let m;
-    try { m = this.engine.checkMaterial(s.kind, s.role, text); } catch (e) { result.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { m = this.materialData(text); } catch (e) { result.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); return; }
     const pct = m.min_chars ? Math.min(100, Math.round(100 * m.chars / m.min_chars)) : 100;
+    const bar = xjEl('span');
+    bar.style.width = pct + '%'; // CSSOM, not a style attribute: allowed under a strict CSP
     result.replaceChildren(
       xjEl('p', {}, xjEl('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? t.pass : t.fail), ' · ',
         `${t.chars} ${m.chars}` + (m.min_chars ? ` / ${t.min} ${m.min_chars}` : '')),
-      m.min_chars ? xjEl('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': m.chars, 'aria-label': t.chars }, xjEl('span', { style: `width:${pct}%` })) : null,
+      m.min_chars ? xjEl('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
       m.parts.length ? xjEl('p', {}, `${t.parts}: `, m.parts.map(p => xjEl('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
       (m.areas_covered.length || m.areas_missing.length) ? xjEl('p', {}, `${t.areas}: ${t.covered} ${m.areas_covered.join('、') || t.none}; ${t.missing} ${m.areas_missing.join('、') || t.none}`) : null,
-      m.findings.length ? xjEl('ul', {}, m.findings.map(f => xjEl('li', { class: f.level === 'error' ? 'bad' : '' }, f.message))) : null);
-    renderHighlights(preview, text, m.findings);
+      m.worded.length ? xjEl('ul', { class: 'findings' }, m.worded.map(f => xjEl('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
+    this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, level: f.level, message: f.text })));
     this.lastMaterial = m;
   }
 
   renderCalculator(panel) {
     const t = this.t, s = this.state, r = this.rules;
-    const forms = r.forms.filter(f => f.subject !== 'unit' || true);
+    const forms = r.forms;
     if (!forms.length) panel.append(xjEl('p', {}, t.noForm));
     else {
       const form = forms.find(f => f.name === s.form) || forms[0];
@@ -390,9 +588,9 @@ class XianjiaoWidget extends HTMLElement {
       const out = xjEl('div', { 'aria-live': 'polite' });
       const recompute = () => this.showScore(form, groups, marks, out);
       const head = xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.item), groups.map(g => xjEl('th', { scope: 'col' }, `${g[0]} (${g[1]}%)`)));
-      const body = form.items.map(([item, points]) => xjEl('tr', {}, xjEl('th', { scope: 'row' }, `${item} (${points})`),
-        groups.map(([g]) => xjEl('td', {}, xjEl('input', {
-          type: 'number', min: 0, max: points, step: 'any', 'aria-label': `${g} · ${item}`, value: (marks[g] || {})[item] ?? '',
+      const body = form.items.map(([item, points], ii) => xjEl('tr', {}, xjEl('th', { scope: 'row' }, `${item} (${points})`),
+        groups.map(([g], gi) => xjEl('td', {}, xjEl('input', {
+          type: 'number', id: `xj-mark-${gi}-${ii}`, min: 0, max: points, step: 'any', 'aria-label': `${g} · ${item}`, value: (marks[g] || {})[item] ?? '',
           oninput: (e) => { (marks[g] ||= {})[item] = e.target.value; this.save(); recompute(); },
         })))));
       panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-form' }, t.form), formSel),
@@ -411,15 +609,17 @@ class XianjiaoWidget extends HTMLElement {
       try {
         const row = { unit: '—' };
         for (const tier of vote.tiers) row[tier] = String(counts[tier] || 0);
-        const rep = this.engine.satisfaction([row], vote.name);
-        const o = rep.overall;
-        vout.replaceChildren(xjEl('p', {}, `${t.respondents} ${o.total} · ${t.rate} ${o.rate}% (${vote.rate_of.join('+')})`),
-          o.total ? xjEl('p', { class: o.triggered ? 'bad' : 'ok' }, o.triggered ? `${t.triggered}: ${o.action || ''}` : '✓') : '');
+        const o = this.eng('satisfaction', [row], vote.name).overall;
+        const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
+        const judged = vote.below != null || vote.above != null;
+        vout.replaceChildren(xjEl('p', {}, `${t.respondents} ${o.total}`),
+          o.total ? xjEl('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, M.vote(vote, o)) : '');
+        this.lastVote = o.total ? M.vote(vote, o) : null;
       } catch (e) { vout.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
     };
     panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-vote' }, t.vote), voteSel),
-      xjEl('div', { class: 'row' }, vote.tiers.map(tier => xjEl('label', {}, tier, xjEl('input', {
-        type: 'number', min: 0, step: 1, value: counts[tier] ?? '', oninput: (e) => { counts[tier] = e.target.value; this.save(); recount(); },
+      xjEl('div', { class: 'row' }, vote.tiers.map((tier, i) => xjEl('label', {}, tier, xjEl('input', {
+        type: 'number', id: `xj-tier-${i}`, min: 0, step: 1, value: counts[tier] ?? '', oninput: (e) => { counts[tier] = e.target.value; this.save(); recount(); },
       })))), vout);
     recount();
   }
@@ -433,7 +633,7 @@ class XianjiaoWidget extends HTMLElement {
     });
     if (!sheets.length) { out.replaceChildren(); return; }
     try {
-      const rep = this.engine.score(sheets, form.name);
+      const rep = this.eng('score', sheets, form.name);
       const m = rep.members[0];
       out.replaceChildren(
         m ? xjEl('p', {}, xjEl('strong', {}, `${t.composite}: ${m.composite}`), m.outcome ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
@@ -443,35 +643,73 @@ class XianjiaoWidget extends HTMLElement {
     } catch (e) { out.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
   }
 
-  /** Opens a clean one-page report in a new window (DOM-built, no markup from data) and prints it. */
-  printReport() {
+  /** The report as DOM nodes of `doc` (text only, no markup from data). */
+  buildReport(doc) {
     const t = this.t, s = this.state;
     let cl = null, mat = null;
     try { cl = this.checklistData(); } catch (_) {}
-    try { mat = s.kind ? this.engine.checkMaterial(s.kind, s.role, s.drafts[s.kind] || '') : null; } catch (_) {}
-    const w = window.open('', '_blank');
-    const doc = w ? w.document : document;
+    try { mat = s.kind ? this.materialData(s.drafts[s.kind] || '') : null; } catch (_) {}
     const box = doc.createElement('div');
-    const add = (tag, text) => { const e = doc.createElement(tag); e.textContent = text; box.append(e); return e; };
+    box.className = 'xj-report';
+    box.lang = this.lang === 'en' ? 'en' : 'zh-CN';
+    const add = (tag, text, parent = box) => { const e = doc.createElement(tag); if (text != null) e.textContent = text; parent.append(e); return e; };
     add('h1', `${(this.rules.campaign && this.rules.campaign.name) || ''} · ${t.report}`);
-    add('p', `${t.role}: ${s.role}  ${t.unit}: ${s.unit}  ${t.today}: ${this.today}`);
+    const who = add('table', null);
+    who.className = 'xj-who';
+    for (const pair of [[t.name, ''], [t.branch, ''], [t.role, s.role], [t.unit, s.unit], [t.date, this.today]]) {
+      const tr = add('tr', null, who); add('th', pair[0] + ':', tr); add('td', pair[1], tr).className = pair[1] ? '' : 'blank';
+    }
     if (cl) {
       add('h2', t.tabs[1]);
-      const ul = add('ul', '');
-      for (const it of cl.items.filter(x => x.status !== 'not_applicable')) { const li = doc.createElement('li'); li.textContent = `[${t.status[it.status]}] ${it.phase} · ${it.label} — ${it.reason}`; ul.append(li); }
-      for (const g of cl.gates) add('p', g.met ? `${g.phase}: ${t.gateMet}` : `${g.phase}: ${t.gateBlocked} ${g.blocking.join('、')}`);
+      const ul = add('ul', null);
+      for (const it of cl.items.filter(x => x.status !== 'not_applicable')) add('li', `[${t.status[it.status]}] ${it.phase} · ${it.label} — ${xjItemReason(this.lang, it, this.req(it.id))}`, ul);
+      for (const g of cl.gates) add('p', this.gateText(g, cl.items));
     }
     if (mat) {
       add('h2', `${t.tabs[2]} · ${mat.kind}`);
-      add('p', `${mat.pass ? t.pass : t.fail} · ${t.chars} ${mat.chars}${mat.min_chars ? ' / ' + mat.min_chars : ''}`);
-      for (const f of mat.findings) add('p', '· ' + f.message);
+      add('p', `${mat.pass ? t.pass : t.fail} · ${t.chars} ${mat.chars}${mat.min_chars ? ' / ' + t.min + ' ' + mat.min_chars : ''}`);
+      for (const f of mat.worded) add('p', '· ' + f.text);
     }
     if (this.lastScore) add('p', `${t.composite}: ${this.lastScore.composite} ${this.lastScore.outcome || ''}`);
-    if (w) {
+    if (this.lastVote) add('p', this.lastVote);
+    const sig = add('div', null);
+    sig.className = 'xj-sign';
+    for (const label of [t.sign, t.date, t.opinion, t.signBranch, t.date]) { const p = add('p', null, sig); add('span', label + ':', p); add('span', '', p).className = 'line'; }
+    return box;
+  }
+
+  /**
+   * Prints a clean report: in a new window when one can be opened, otherwise
+   * (popup blocked) in this page through a print-only section.
+   */
+  printReport() {
+    const t = this.t;
+    const css = '.xj-report{font-family:sans-serif;font-size:12pt;color:#000}.xj-report h1{font-size:16pt}.xj-report h2{font-size:13pt}.xj-report li,.xj-report p{margin:.2em 0}'
+      + '.xj-who th{text-align:left;font-weight:normal;padding:.3em 1em .3em 0}.xj-who td.blank{border-bottom:1px solid #000;min-width:14em}'
+      + '.xj-sign{margin-top:2em;display:grid;grid-template-columns:1fr 1fr;gap:1.2em 2em}.xj-sign p{margin:0;display:flex;gap:.5em}.xj-sign .line{flex:1;border-bottom:1px solid #000;min-width:8em}';
+    let w = null;
+    try { w = window.open('', '_blank'); } catch (_) { w = null; }
+    if (w && w.document) {
+      const doc = w.document;
+      doc.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
       doc.title = t.report;
-      const st = doc.createElement('style'); st.textContent = 'body{font-family:sans-serif;font-size:12pt;margin:1.5cm}h1{font-size:16pt}h2{font-size:13pt}li,p{margin:.2em 0}';
-      doc.head.append(st); doc.body.append(box); w.focus(); w.print();
+      const st = doc.createElement('style'); st.textContent = 'body{margin:1.5cm}' + css;
+      doc.head.append(st); doc.body.append(this.buildReport(doc)); w.focus(); w.print();
+      return;
     }
+    // Popup blocked: a print-only section in this page, removed after printing.
+    const old = document.querySelector('body > .xj-print'); if (old) old.remove();
+    const sec = document.createElement('section');
+    sec.className = 'xj-print';
+    sec.append(this.buildReport(document));
+    document.body.append(sec);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync('@media screen{body>.xj-print{display:none}}@media print{body>*:not(.xj-print){display:none!important}body>.xj-print{display:block}}' + css);
+    const before = document.adoptedStyleSheets;
+    document.adoptedStyleSheets = [...before, sheet];
+    const done = () => { sec.remove(); document.adoptedStyleSheets = document.adoptedStyleSheets.filter(x => x !== sheet); window.removeEventListener('afterprint', done); };
+    window.addEventListener('afterprint', done);
+    window.print();
   }
 }
 

@@ -78,7 +78,7 @@ impl Engine {
     /// Loads `entry` from `sources` (an object mapping file names to rule text).
     /// Never throws for bad rules: read `diagnostics()`.
     #[wasm_bindgen(constructor)]
-    pub fn new(sources: JsValue, entry: &str) -> Result<Engine, JsValue> {
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<Engine, JsValue> {
         let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
         let mut src = MemorySource::new();
         for (k, v) in files { src.insert(k, v); }
@@ -86,6 +86,7 @@ impl Engine {
     }
 
     /// Every diagnostic: `[{code, severity, file, line, col, message}]`.
+    #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
     pub fn diagnostics(&self) -> Result<JsValue, JsValue> {
         to_js(&self.rules.diagnostics())
     }
@@ -105,31 +106,35 @@ impl Engine {
     }
 
     /// The typed rules after inheritance (roles, units, phases, steps, requirements, materials, forms, votes, gates).
+    #[wasm_bindgen(unchecked_return_type = "Rules")]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
         to_js(self.rules.rules())
     }
 
     /// `{unit, on?, done?}` → the schedule.
-    pub fn schedule(&self, query: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Schedule")]
+    pub fn schedule(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuery")] query: JsValue) -> Result<JsValue, JsValue> {
         let q: ScheduleQuery = from_js(query, "schedule query")?;
         to_js(&self.usable()?.schedule(&q.unit, day(&q.on)?, &q.done).map_err(eval_err)?)
     }
 
     /// `{role, unit?, conditions?, progress?, on?}` → the checklist.
-    pub fn checklist(&self, profile: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "Checklist")]
+    pub fn checklist(&self, #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue) -> Result<JsValue, JsValue> {
         let q: ProfileQuery = from_js(profile, "profile")?;
         to_js(&self.usable()?.checklist(&q.profile, day(&q.on)?).map_err(eval_err)?)
     }
 
     /// Checks a draft; offsets in the result are in Unicode scalar values.
-    #[wasm_bindgen(js_name = checkMaterial)]
+    #[wasm_bindgen(js_name = checkMaterial, unchecked_return_type = "MaterialReport")]
     pub fn check_material(&self, kind: &str, role: &str, text: &str) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.check_material(kind, role, text).map_err(eval_err)?)
     }
 
     /// Scores sheets: an array of objects keyed like the CSV header
     /// (`member`, `rater_group`, one key per item). Element i counts as line i+2.
-    pub fn score(&self, sheets: JsValue, form: Option<String>) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "ScoreReport")]
+    pub fn score(&self, #[wasm_bindgen(unchecked_param_type = "Sheet[]")] sheets: JsValue, form: Option<String>) -> Result<JsValue, JsValue> {
         let rows: Vec<serde_json::Map<String, Value>> = from_js(sheets, "sheets")?;
         let rs = self.usable()?;
         let mut sc = rs.scorer(form.as_deref()).map_err(eval_err)?;
@@ -146,7 +151,8 @@ impl Engine {
 
     /// Counts a vote: an array of `{unit, tier}` (one respondent each) or
     /// `{unit, <tier>: count, ...}` (tallies). Element i counts as line i+2.
-    pub fn satisfaction(&self, votes: JsValue, vote: Option<String>) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "VoteReport")]
+    pub fn satisfaction(&self, #[wasm_bindgen(unchecked_param_type = "VoteRow[]")] votes: JsValue, vote: Option<String>) -> Result<JsValue, JsValue> {
         let rows: Vec<serde_json::Map<String, Value>> = from_js(votes, "votes")?;
         let rs = self.usable()?;
         let mut vc = rs.vote_counter(vote.as_deref()).map_err(eval_err)?;
@@ -165,12 +171,13 @@ impl Engine {
     }
 
     /// The effective rules and what the entry file changes relative to its parent.
+    #[wasm_bindgen(unchecked_return_type = "Explain")]
     pub fn explain(&self) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.explain())
     }
 
     /// Runs the tests written in the entry rule file.
-    #[wasm_bindgen(js_name = runTests)]
+    #[wasm_bindgen(js_name = runTests, unchecked_return_type = "TestResult[]")]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.run_tests(true))
     }
@@ -178,7 +185,7 @@ impl Engine {
 
 /// A commented child rule file extending `parent`, listing the parent's rules to amend.
 #[wasm_bindgen]
-pub fn scaffold(parent: &str, name: &str, parent_source: JsValue) -> Result<String, JsValue> {
+pub fn scaffold(parent: &str, name: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parent_source: JsValue) -> Result<String, JsValue> {
     let files: std::collections::BTreeMap<String, String> = from_js(parent_source, "sources")?;
     let mut src = MemorySource::new();
     for (k, v) in files { src.insert(k, v); }
@@ -193,7 +200,7 @@ pub fn count_chars(text: &str) -> usize {
 }
 
 /// The rule-file function reference (for the playground).
-#[wasm_bindgen(js_name = ruleFunctions)]
+#[wasm_bindgen(js_name = ruleFunctions, unchecked_return_type = "RuleFunction[]")]
 pub fn rule_functions() -> Result<JsValue, JsValue> {
     to_js(&xianjiao_core::FUNCTIONS)
 }
@@ -202,7 +209,7 @@ pub fn rule_functions() -> Result<JsValue, JsValue> {
 /// (title = the reason). Text goes in as DOM text nodes only, so a draft that
 /// contains markup is shown as text and never parsed.
 #[wasm_bindgen(js_name = renderHighlights)]
-pub fn render_highlights(target: &web_sys::Element, text: &str, findings: JsValue) -> Result<(), JsValue> {
+pub fn render_highlights(target: &web_sys::Element, text: &str, #[wasm_bindgen(unchecked_param_type = "HighlightFinding[]")] findings: JsValue) -> Result<(), JsValue> {
     #[derive(serde::Deserialize)]
     struct F { start: Option<usize>, end: Option<usize>, level: String, message: String }
     let fs: Vec<F> = from_js(findings, "findings")?;

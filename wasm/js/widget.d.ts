@@ -1,0 +1,12 @@
+
+// ---- <xianjiao-widget> (import 'xianjiao/widget', or the one-file www/pkg/xianjiao.js) ----
+/** The member widget. Attributes: rules (URL of the entry rule file), unit, lang ('zh' | 'en'), today (YYYY-MM-DD). */
+export declare class XianjiaoWidget extends HTMLElement {
+  /** Loads rules from text instead of the `rules` attribute: file name → rule text. */
+  loadSources(sources: Record<string, string>, entry: string): Promise<void>;
+}
+/** Fetches an entry rule file and the parents it extends (same origin and directory only). */
+export declare function fetchRules(url: string, lang?: 'zh' | 'en'): Promise<{ sources: Record<string, string>; entry: string }>;
+declare global {
+  interface HTMLElementTagNameMap { 'xianjiao-widget': XianjiaoWidget; }
+}
