@@ -151,6 +151,18 @@ impl RuleSet {
         }
     }
 
+    /// A counter for the named knowledge test (default: the first one).
+    pub fn exam_counter(&self, exam: Option<&str>) -> Result<crate::exam::ExamCounter<'_>, EvalError> {
+        let e = match exam {
+            Some(n) => self.rules.exams.iter().find(|x| x.name == n),
+            None => self.rules.exams.first(),
+        };
+        e.map(crate::exam::ExamCounter::new).ok_or_else(|| {
+            let known: Vec<_> = self.rules.exams.iter().map(|x| x.name.as_str()).collect();
+            EvalError::new("exam.unknown", format!("规则中没有测试 {};可选: {} / no such test", exam.unwrap_or(""), known.join("、")))
+        })
+    }
+
     /// A counter for the named vote (default: the first vote).
     pub fn vote_counter(&self, vote: Option<&str>) -> Result<VoteCounter<'_>, EvalError> {
         let v = match vote {

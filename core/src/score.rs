@@ -106,6 +106,13 @@ pub struct SubjectScore {
     /// The outcome the rules give (合格 ...), if they give one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// True when `outcome` is only a suggestion (建议) for the branch
+    /// committee and no decision has been recorded.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub suggestion: bool,
+    /// The committee's recorded decision, which overrides `outcome`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
 }
 
 /// Counts of rows.
@@ -135,6 +142,12 @@ pub struct ScoreReport {
     pub rejected: Vec<Rejection>,
     /// Row counts (read = scored + rejected).
     pub rows: RowCounts,
+    /// How the outcome is meant (suggestion, labels, handling options) and
+    /// where the outcome rule comes from (e.g. a locally chosen pass mark).
+    pub outcome_rule: crate::model::OutcomeInfo,
+    /// Decisions recorded for names that have no sheet: never applied, listed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_decisions: Vec<String>,
 }
 
 impl ScoreReport {
@@ -192,6 +205,30 @@ pub struct Scorer<'a> {
     acc: SheetAccumulator<'a>,
     hooks: &'a Hooks,
     recipe: Option<HookRecipe<'a>>,
+    context: OutcomeContext,
+}
+
+/// A decision the branch committee (支委会) recorded for a member: it
+/// overrides the outcome the rules suggest.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Decision {
+    /// The outcome decided (one of the form's outcome labels).
+    pub outcome: String,
+    /// How an unqualified member is handled (one of the rules' options).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling: Option<String>,
+    /// Free text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// What the outcome rule sees besides the scores.
+#[derive(Debug, Clone, Default)]
+struct OutcomeContext {
+    /// Each member's satisfaction vote (满意度测评), by member name.
+    satisfaction: HashMap<String, crate::vote::Tally>,
+    /// The committee's decisions, by member name.
+    decisions: HashMap<String, Decision>,
 }
 
 impl<'a> std::ops::Deref for Scorer<'a> {
@@ -205,7 +242,39 @@ impl<'a> std::ops::DerefMut for Scorer<'a> {
 
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
-        Scorer { acc: SheetAccumulator::new(form), hooks, recipe }
+        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default() }
+    }
+
+    /// Gives the outcome rule each member's satisfaction vote (a vote report
+    /// whose subjects are members): the outcome function sees it as
+    /// `r.satisfaction`.
+    pub fn set_satisfaction(&mut self, votes: &crate::vote::VoteReport) {
+        self.context.satisfaction = votes.subjects.iter().map(|t| (t.subject.clone(), t.clone())).collect();
+    }
+
+    /// Records the branch committee's decision for a member. The decision
+    /// must be one of the outcome's `labels` and the handling one of its
+    /// `handling` options, when the rules list them; otherwise the reason is returned.
+    pub fn decide(&mut self, member: &str, outcome: &str, handling: Option<&str>, note: Option<&str>) -> Result<(), String> {
+        let info = &self.acc.form.outcome_info;
+        let (member, outcome) = (member.trim(), outcome.trim());
+        if member.is_empty() { return Err("缺少党员姓名 / missing member".into()); }
+        let labels: Vec<&str> = if !info.labels.is_empty() { info.labels.iter().map(String::as_str).collect() } else if let Outcome::Tiers(t) = &self.acc.form.outcome { t.iter().map(|x| x.1.as_str()).collect() } else { vec![] };
+        if !labels.is_empty() && !labels.contains(&outcome) {
+            return Err(format!("支委会决定 \"{outcome}\" 不是规则列出的结论之一:{} / not one of the outcome labels", labels.join("、")));
+        }
+        let handling = handling.map(str::trim).filter(|h| !h.is_empty());
+        if let Some(h) = handling {
+            if !info.handling.iter().any(|x| x == h) {
+                return Err(format!("处理方式 \"{h}\" 不是规则列出的方式之一:{} / not one of the handling options", info.handling.join("、")));
+            }
+        }
+        if self.context.decisions.contains_key(member) {
+            return Err(format!("{member} 的决定重复 / a second decision for the same member"));
+        }
+        let d = Decision { outcome: outcome.to_string(), handling: handling.map(str::to_string), note: note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string) };
+        self.context.decisions.insert(member.to_string(), d);
+        Ok(())
     }
 
     /// A fresh, empty accumulator for the same form (to fill on another thread).
@@ -308,7 +377,13 @@ impl<'a> SheetAccumulator<'a> {
     /// The index of a rater group of the form, by the name a sheet gives it.
     /// Every lookup of a group from input goes through here.
     fn group_index(&self, name: &str) -> Option<usize> {
-        self.form.groups.iter().position(|g| g.0 == name)
+        self.form.group_index(name)
+    }
+
+    /// Index of an item column by the name a sheet's header gives it (the
+    /// declared name or one of the form's aliases).
+    pub fn item_index(&self, name: &str) -> Option<usize> {
+        self.form.item_index(name.trim())
     }
 
     /// Trims the member and finds the rater group.
@@ -413,6 +488,7 @@ impl<'a> Scorer<'a> {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
         let hooks = self.hooks;
         let recipe = self.recipe;
+        let context = &self.context;
         let this = self.acc;
         let f = this.form;
         let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
@@ -423,7 +499,7 @@ impl<'a> Scorer<'a> {
                     let item_names = item_names.clone();
                     sc.spawn(move || {
                         let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build()), _ => None };
-                        let mut fin = Finisher::new(f, item_names);
+                        let mut fin = Finisher::new(f, item_names, context);
                         part.iter().map(|s| fin.subject(s, own.as_ref())).collect()
                     })
                 }).collect();
@@ -433,25 +509,31 @@ impl<'a> Scorer<'a> {
             for p in parts { all.extend(p?); }
             all
         } else {
-            let mut fin = Finisher::new(f, item_names);
+            let mut fin = Finisher::new(f, item_names, context);
             this.subjects.iter().map(|s| fin.subject(s, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
-        Ok(ScoreReport { form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members, rejected: this.rejected, rows: this.rows })
+        let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.index.contains_key(k.as_str())).cloned().collect();
+        unmatched_decisions.sort();
+        Ok(ScoreReport {
+            form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members,
+            rejected: this.rejected, rows: this.rows, outcome_rule: f.outcome_info.clone(), unmatched_decisions,
+        })
     }
 }
 
 /// Turns one subject's running sums into its result.
 struct Finisher<'f> {
     f: &'f Form,
+    context: &'f OutcomeContext,
     item_names: Arc<[String]>,
     named: Vec<(String, f64)>,
     cache: Option<Arc<[String]>>,
 }
 
 impl<'f> Finisher<'f> {
-    fn new(f: &'f Form, item_names: Arc<[String]>) -> Self {
+    fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext) -> Self {
         let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        Finisher { f, item_names, named, cache: None }
+        Finisher { f, context, item_names, named, cache: None }
     }
 
     fn subject(&mut self, s: &SubjectAcc, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
@@ -499,30 +581,48 @@ impl<'f> Finisher<'f> {
         let mut m = SubjectScore {
             member: s.name.clone(), composite, groups: Named { names, values: groups },
             items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
+            suggestion: false, decision: None,
         };
-        m.outcome = outcome(f, hooks, &m)?;
+        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member))?;
+        m.decision = self.context.decisions.get(&m.member).cloned();
+        m.suggestion = m.outcome.is_some() && f.outcome_info.suggestion && m.decision.is_none();
         Ok(m)
     }
 }
 
 /// `hooks` is needed only when the outcome is a custom function.
-fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore) -> Result<Option<String>, EvalError> {
+/// The record an outcome function receives (documented in the rule
+/// reference): `member`, `composite`, `groups` (name → mean), `sheets`,
+/// `complete`, and `satisfaction` (`given`, `rate`, `total`, `counts`: tier →
+/// number; `given` is false and the rest empty when no vote was supplied).
+pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>) -> Map {
+    let mut map = Map::new();
+    map.insert("member".into(), m.member.as_str().into());
+    map.insert("composite".into(), Dynamic::from_float(m.composite));
+    let mut g = Map::new();
+    for (k, v) in m.groups.iter() {
+        g.insert(k.as_str().into(), Dynamic::from_float(v.mean));
+    }
+    map.insert("groups".into(), Dynamic::from_map(g));
+    map.insert("sheets".into(), Dynamic::from_int(m.sheets as i64));
+    map.insert("complete".into(), Dynamic::from_bool(m.missing_groups.is_empty()));
+    let mut s = Map::new();
+    s.insert("given".into(), Dynamic::from_bool(sat.is_some()));
+    s.insert("rate".into(), Dynamic::from_float(sat.map_or(0.0, |t| t.rate)));
+    s.insert("total".into(), Dynamic::from_int(sat.map_or(0, |t| t.total as i64)));
+    let counts: Map = sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
+    s.insert("counts".into(), Dynamic::from_map(counts));
+    map.insert("satisfaction".into(), Dynamic::from_map(s));
+    map
+}
+
+fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::vote::Tally>) -> Result<Option<String>, EvalError> {
     Ok(match &f.outcome {
         Outcome::None => None,
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
         Outcome::Hook(name) => {
             let Some(hooks) = hooks else { return Err(EvalError::new("internal", "no engine for the outcome function".into())) };
-            let mut map = Map::new();
-            map.insert("member".into(), m.member.as_str().into());
-            map.insert("composite".into(), Dynamic::from_float(m.composite));
-            let mut g = Map::new();
-            for (k, v) in m.groups.iter() {
-                g.insert(k.as_str().into(), Dynamic::from_float(v.mean));
-            }
-            map.insert("groups".into(), Dynamic::from_map(g));
-            map.insert("sheets".into(), Dynamic::from_int(m.sheets as i64));
-            map.insert("complete".into(), Dynamic::from_bool(m.missing_groups.is_empty()));
-            let v = hooks.call(name, Dynamic::from_map(map), &f.loc)?;
+            let v = hooks.call(name, Dynamic::from_map(outcome_record(m, sat)), &f.loc)?;
             if v.is_unit() { None } else {
                 Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
             }

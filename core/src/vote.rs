@@ -73,6 +73,11 @@ impl<'a> VoteCounter<'a> {
         &self.vote.tiers
     }
 
+    /// Index of a tier by the name a sheet gives it (the declared tier or an alias).
+    pub fn tier_index(&self, name: &str) -> Option<usize> {
+        self.vote.tier_index(name.trim())
+    }
+
     fn slot(&mut self, subject: &str) -> usize {
         if let Some(&i) = self.index.get(subject) { return i; }
         let i = self.subjects.len();
@@ -92,7 +97,7 @@ impl<'a> VoteCounter<'a> {
     pub fn add_response(&mut self, row: usize, subject: &str, tier: &str) {
         let (subject, tier) = (subject.trim(), tier.trim());
         if subject.is_empty() { return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into()); }
-        let Some(t) = self.vote.tiers.iter().position(|x| x == tier) else {
+        let Some(t) = self.vote.tier_index(tier) else {
             return self.reject(row, Some("tier"), format!("未知的档次 \"{tier}\",应为 {} 之一 / unknown tier", self.vote.tiers.join("、")));
         };
         let mut one = vec![0; self.vote.tiers.len()];
@@ -162,7 +167,8 @@ impl<'a> VoteCounter<'a> {
         let num: u64 = self.vote.tiers.iter().zip(counts).filter(|(t, _)| self.vote.rate_of.contains(t)).fold(0u64, |a, x| a.saturating_add(*x.1));
         let pct = |n: u64| if total == 0 { 0.0 } else { round4(n as f64 * 100.0 / total as f64) };
         let rate = pct(num);
-        let triggered = total > 0 && (self.vote.below.is_some_and(|b| rate < b) || self.vote.above.is_some_and(|a| rate > a));
+        let majority = self.vote.majority && num.saturating_mul(2) > total;
+        let triggered = total > 0 && (majority || self.vote.below.is_some_and(|b| rate < b) || self.vote.above.is_some_and(|a| rate > a));
         Tally {
             subject: subject.to_string(),
             counts: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), (*c).into())).collect(),
