@@ -149,3 +149,21 @@ fn errors_print_as_file_line_col() {
     let line = rs.diagnostics()[0].to_string();
     assert!(line.starts_with("rules/town.rhai:2:35: error[weights.sum]: "), "{line}");
 }
+
+#[test]
+fn a_bundle_loads_like_its_chain_and_points_at_the_original_files() {
+    let mut src = MemorySource::new();
+    src.insert("base.rhai", "role(\"党员\");\nphase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\" });\n");
+    src.insert("town.rhai", "extends(\"base.rhai\");\nrequire(\"学\", #{ phase: \"甲\", roles: [\"党员\"], min: 3 });\n");
+    let b = xianjiao_core::bundle("town.rhai", &src).expect("bundles");
+    let mut only = MemorySource::new();
+    only.insert("town.bundle.rhai", b.clone());
+    let rs = RuleSet::load("town.bundle.rhai", &only);
+    assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
+    assert_eq!(rs.files(), ["base.rhai", "town.rhai"]);
+    assert_eq!(rs.rules().requirements[0].min, Some(3.0));
+    // A mistake inside the bundle is reported at its own file and line.
+    only.insert("bad.bundle.rhai", b.replace("min: 3", "min: \"3\""));
+    let d = RuleSet::load("bad.bundle.rhai", &only).diagnostics().to_vec();
+    assert_eq!((d[0].code, d[0].location.file.as_str(), d[0].location.line), ("field.type", "town.rhai", 2), "{d:?}");
+}

@@ -28,6 +28,9 @@ enum Cmd {
     Check {
         /// Rule files or directories of *.rhai files.
         rules: Vec<PathBuf>,
+        /// Also warn about declarations that say neither source: nor local:.
+        #[arg(long)]
+        strict: bool,
         #[arg(long)]
         json: bool,
     },
@@ -44,6 +47,9 @@ enum Cmd {
         /// Steps already done (comma-separated names).
         #[arg(long, value_delimiter = ',')]
         done: Vec<String>,
+        /// Batch (批次) whose dates apply (default: the one the rule file names).
+        #[arg(long)]
+        batch: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -129,10 +135,22 @@ enum Cmd {
         #[arg(long, default_value = "rules")]
         dir: PathBuf,
     },
+    /// 打包:规则文件及其上级合为一个文件 / one deployable file with the whole inheritance chain
+    Bundle {
+        /// The entry rule file.
+        rules: PathBuf,
+        /// Output file (e.g. guanba.bundle.rhai).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// 运行规则文件内的测试 / run the tests written inside rule files
     Test {
         /// Rule files or directories.
         rules: Vec<PathBuf>,
+        /// Mutation testing: change each number, date, boolean and name of the
+        /// declarations one at a time and list the changes no test catches.
+        #[arg(long)]
+        mutate: bool,
         #[arg(long)]
         json: bool,
     },
@@ -173,16 +191,29 @@ fn read_rule_file(path: &Path) -> Result<String, SourceError> {
 }
 
 impl RuleSource for FsSource {
+    /// Parents resolve only inside the directory of the entry file (and its
+    /// subdirectories): an absolute path, `..`, or a link that leads out is refused
+    /// without reading anything.
     fn load(&self, name: &str) -> Result<String, SourceError> {
         let p = Path::new(name);
-        let cand = if p.is_absolute() || p.exists() { p.to_path_buf() } else { self.dir.join(p) };
+        let outside = || SourceError::Unreadable(format!(
+            "上级文件只能放在规则目录 {} 之内,不能用绝对路径或 .. / a parent must lie inside the rules directory", self.dir.display()));
+        if p.is_absolute() || p.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(outside());
+        }
+        let cand = self.dir.join(p);
+        if let (Ok(root), Ok(real)) = (std::fs::canonicalize(if self.dir.as_os_str().is_empty() { Path::new(".") } else { &self.dir }), std::fs::canonicalize(&cand)) {
+            if !real.starts_with(&root) { return Err(outside()); }
+        }
         read_rule_file(&cand)
     }
 }
 
-fn load_rules(path: &Path) -> RuleSet {
+/// Runs `f` with the entry's name and a source that reads it by its path
+/// and its parents from its directory.
+fn with_source<T>(path: &Path, f: impl FnOnce(&str, &dyn RuleSource) -> T) -> T {
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let src = FsSource { dir: dir.clone() };
+    let src = FsSource { dir };
     // Name the entry by its path as given, parents by the name they are extended by.
     let name = path.to_string_lossy().to_string();
     struct Entry<'a> { name: &'a str, src: &'a FsSource }
@@ -191,7 +222,11 @@ fn load_rules(path: &Path) -> RuleSet {
             if n == self.name { read_rule_file(Path::new(self.name)) } else { self.src.load(n) }
         }
     }
-    RuleSet::load(&name, &Entry { name: &name, src: &src })
+    f(&name, &Entry { name: &name, src: &src })
+}
+
+fn load_rules(path: &Path) -> RuleSet {
+    with_source(path, |name, src| RuleSet::load(name, src))
 }
 
 /// Loads rules for evaluation: prints diagnostics and fails on errors.
@@ -233,13 +268,14 @@ fn day(s: &Option<String>) -> Result<Option<xianjiao_core::NaiveDate>, ExitCode>
 
 fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
     match cli.cmd {
-        Cmd::Check { rules, json } => {
+        Cmd::Check { rules, strict, json } => {
             let files = rule_files(&rules);
             if files.is_empty() { eprintln!("没有找到规则文件 / no rule files given"); return Err(ExitCode::from(2)); }
             let mut all = vec![];
             for f in &files {
                 let rs = load_rules(f);
-                for d in rs.diagnostics() {
+                let gaps = if strict { rs.origin_gaps() } else { &[] };
+                for d in rs.diagnostics().iter().chain(gaps) {
                     if !all.contains(d) { all.push(d.clone()); }
                 }
             }
@@ -253,10 +289,10 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             }
             Ok(ExitCode::from(if errors > 0 { 1 } else { 0 }))
         }
-        Cmd::Schedule { rules, unit, on, done, json } => {
+        Cmd::Schedule { rules, unit, on, done, batch, json } => {
             let rs = usable_rules(&rules)?;
             let on = day(&on)?;
-            let s = rs.schedule(&unit, on, &done).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            let s = rs.schedule_in(&unit, batch.as_deref(), on, &done).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
             if json { print_json(&s) } else { table::schedule(&s) }
             Ok(ExitCode::SUCCESS)
         }
@@ -327,12 +363,49 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             println!("已生成 / created {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Bundle { rules, output } => {
+            match with_source(&rules, |name, src| xianjiao_core::bundle(name, src)) {
+                Ok(text) => {
+                    std::fs::write(&output, text).map_err(|e| { eprintln!("{}: {e}", output.display()); ExitCode::from(2) })?;
+                    println!("已打包 / bundled {} → {}", rules.display(), output.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(diags) => {
+                    for d in &diags { eprintln!("{d}"); }
+                    eprintln!("规则有错误,未打包 / the rules have errors; nothing written");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
         Cmd::Reference => {
             print!("{}", xianjiao_core::reference_markdown());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Fuzz { seconds, seed, target, out, threads } => fuzz::run(seconds, seed, &target, &out, threads),
-        Cmd::Test { rules, json } => {
+        Cmd::Test { rules, mutate: true, json } => {
+            let files = rule_files(&rules);
+            if files.is_empty() { eprintln!("没有找到规则文件 / no rule files given"); return Err(ExitCode::from(2)); }
+            let dir = files[0].parent().map(Path::to_path_buf).unwrap_or_default();
+            let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().to_string()).collect();
+            struct Any<'a> { src: FsSource, names: &'a [String] }
+            impl RuleSource for Any<'_> {
+                fn load(&self, n: &str) -> Result<String, SourceError> {
+                    if self.names.iter().any(|x| x == n) { read_rule_file(Path::new(n)) } else { self.src.load(n) }
+                }
+            }
+            let report = xianjiao_core::mutation_test(&names, &Any { src: FsSource { dir }, names: &names });
+            if json {
+                print_json(&report);
+            } else {
+                for s in &report.survivors {
+                    println!("{}:{}:{}: survived: {} → {}", s.file, s.mutant.line, s.mutant.col, s.mutant.original, s.mutant.replacement);
+                }
+                println!("变异 {} 个,被测试发现 {} 个,存活 {} 个 / {} mutants, {} killed, {} survived",
+                    report.mutants, report.killed, report.survivors.len(), report.mutants, report.killed, report.survivors.len());
+            }
+            Ok(ExitCode::from(if report.survivors.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Test { rules, mutate: false, json } => {
             let files = rule_files(&rules);
             let mut results = vec![];
             let mut broken = false;

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod bundle;
 mod checklist;
 mod diag;
 mod error;
@@ -59,6 +60,7 @@ mod tests;
 mod vote;
 
 pub use api::{reference_markdown, FnDoc, FUNCTIONS};
+pub use bundle::bundle;
 pub use checklist::{Checklist, GateState, Item, ItemStatus, Summary};
 pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
@@ -68,7 +70,7 @@ pub use load::registered_functions;
 pub use material::{count_chars, Finding, MaterialReport, PartState};
 pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
-    Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window,
+    Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
 };
 pub use mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
 pub use profile::Profile;

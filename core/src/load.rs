@@ -288,6 +288,11 @@ fn run_file(engine: &Engine, rec: &Rec, name: &str, text: &str, diags: &mut Diag
 
 /// Loads `entry` and its parents, runs each once, and merges their declarations.
 pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limits, diags: &mut Diags) -> Loaded {
+    // A bundle carries its whole chain: load it from itself, entry last.
+    if let Some(files) = source.load(entry).ok().as_deref().and_then(crate::bundle::parse) {
+        let last = files.last().map(|f| f.0.clone()).unwrap_or_default();
+        return load(&last, &crate::bundle::BundleSource(files), limits, diags);
+    }
     let rec: Rec = Rc::default();
     let mut engine = sandbox::engine(limits);
     register(&mut engine, &rec);

@@ -6,6 +6,7 @@
 //! `start` begins the day after the previous phase of the same batch ends,
 //! when that end is known.
 
+use super::fields;
 use super::read::{window_of, F};
 use super::{Announce, Batch, Origin, Phase, PhaseDates, Rules, Step};
 use crate::diag::{Diags, Location};
@@ -19,7 +20,7 @@ const MAX_DAYS: i64 = 3660;
 
 pub(super) fn batches<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["label"]);
+        let mut f = F::new(e, d, fields("batch"));
         r.batches.push(Batch { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
     }
     if let Some(b) = r.campaign.batch.clone() {
@@ -109,7 +110,7 @@ fn resolve(name: &str, s: &Spec, prev_end: Option<NaiveDate>, min_days: Option<i
 pub(super) fn phases<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     let mut specs: Vec<(Spec, Vec<(String, Spec)>)> = vec![];
     for e in es {
-        let mut f = F::new(e, d, &["start", "end", "days", "extend_days", "min_days", "note", "batches"]);
+        let mut f = F::new(e, d, fields("phase"));
         let mut spec = spec_of(&mut f);
         let mut per_batch = vec![];
         if let Some(m) = f.map("batches") {
@@ -169,7 +170,7 @@ fn overlap(name: &str, dates: &PhaseDates, prev: Option<&(Option<NaiveDate>, Str
 
 pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["phase", "name", "window", "windows", "announce", "note"]);
+        let mut f = F::new(e, d, fields("step"));
         let phase = f.str("phase").unwrap_or_default();
         let name = f.str("name").unwrap_or_default();
         let window = f.get("window").cloned().and_then(|v| window_of(&mut f, "window", &v));

@@ -1,5 +1,6 @@
 //! Requirements (what each kind of member must do) and transition gates.
 
+use super::fields;
 use super::read::F;
 use super::{parse_date, Due, Gate, Requirement, Rules};
 use crate::diag::Diags;
@@ -8,7 +9,7 @@ use crate::load::Entity;
 pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     let role_or_cond = |r: &Rules, x: &str| r.roles.iter().any(|y| y.name == x) || r.conditions.iter().any(|y| y.name == x);
     for e in es {
-        let mut f = F::new(e, d, &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]);
+        let mut f = F::new(e, d, fields("require"));
         let phase = f.str("phase").unwrap_or_default();
         let label = f.str("label").unwrap_or_else(|| e.key.clone());
         let roles = f.strs("roles");
@@ -66,7 +67,7 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
 
 pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["requires", "note"]);
+        let mut f = F::new(e, d, fields("gate"));
         let requires = f.strs("requires");
         for q in &requires {
             if !r.requirements.iter().any(|x| &x.id == q) {

@@ -1,5 +1,6 @@
 //! Appraisal forms (测评表), votes (满意度测评) and knowledge tests (测试).
 
+use super::fields;
 use super::read::{strs_of, F};
 use super::{Exam, Form, Origin, Outcome, OutcomeInfo, Rules, Vote};
 use crate::diag::Diags;
@@ -8,7 +9,7 @@ use rhai::{Dynamic, Map};
 
 pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["subject", "total", "items", "groups", "aliases", "trim", "trim_min", "outcome", "note"]);
+        let mut f = F::new(e, d, fields("form"));
         let subject = f.str("subject").unwrap_or_else(|| "member".into());
         if subject != "member" && subject != "unit" {
             let loc = f.loc("subject");
@@ -118,7 +119,7 @@ fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
 
 pub(super) fn votes<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]);
+        let mut f = F::new(e, d, fields("vote"));
         let tiers = f.strs("tiers");
         let rate_of = f.strs("rate_of");
         for t in &rate_of {
@@ -155,7 +156,7 @@ pub(super) fn votes<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
 
 pub(super) fn exams<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["questions", "points", "roles", "note"]);
+        let mut f = F::new(e, d, fields("exam"));
         let questions = f.count("questions", 1);
         let points = f.num("points").unwrap_or(100.0);
         if points <= 0.0 {

@@ -1,6 +1,7 @@
 //! Materials: what a member's written analysis, study reflection or
 //! rectification plan must contain.
 
+use super::fields;
 use super::read::{strs_of, F};
 use super::{Flag, ItemClass, ItemField, ItemRule, Material, Part, Rules};
 use crate::diag::Diags;
@@ -9,7 +10,7 @@ use rhai::{Dynamic, Map};
 
 pub(super) fn materials<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]);
+        let mut f = F::new(e, d, fields("material"));
         let mut min_chars = vec![];
         if let Some(m) = f.map("min_chars") {
             for (role, v) in m {

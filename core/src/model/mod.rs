@@ -506,6 +506,32 @@ pub struct Rules {
     pub tests: Vec<TestCase>,
 }
 
+/// The option-map fields each declaration kind takes, besides `source`,
+/// `local` and `required`, which every kind takes. The loader rejects any
+/// other field (`field.unknown`); the playground completes from this table.
+pub const FIELDS: &[(&str, &[&str])] = &[
+    ("campaign", &["name", "level", "batch"]),
+    ("batch", &["label"]),
+    ("role", &["label", "group"]),
+    ("condition", &["label"]),
+    ("unit", &["label"]),
+    ("phase", &["start", "end", "days", "extend_days", "min_days", "note", "batches"]),
+    ("step", &["phase", "name", "window", "windows", "announce", "note"]),
+    ("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]),
+    ("material", &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]),
+    ("form", &["subject", "total", "items", "groups", "aliases", "trim", "trim_min", "outcome", "note"]),
+    ("vote", &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]),
+    ("exam", &["questions", "points", "roles", "note"]),
+    ("gate", &["requires", "note"]),
+];
+
+/// Fields every declaration kind takes.
+pub const COMMON_FIELDS: &[&str] = &["source", "local", "required"];
+
+pub(crate) fn fields(kind: &str) -> &'static [&'static str] {
+    FIELDS.iter().find(|(k, _)| *k == kind).map_or(&[], |x| x.1)
+}
+
 /// Builds the typed rules from merged declarations, kind by kind.
 pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
     let mut r = Rules::default();

@@ -1,5 +1,6 @@
 //! Campaign metadata, roles, personal conditions and unit types.
 
+use super::fields;
 use super::read::F;
 use super::{Campaign, Named, Role, Rules};
 use crate::diag::Diags;
@@ -7,7 +8,7 @@ use crate::load::Entity;
 
 pub(super) fn campaign<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
-        let mut f = F::new(e, d, &["name", "level", "batch"]);
+        let mut f = F::new(e, d, fields("campaign"));
         r.campaign = Campaign { name: f.str("name").unwrap_or_default(), level: f.str("level"), batch: f.str("batch"), origin: f.origin() };
     }
 }
@@ -20,15 +21,15 @@ pub(super) fn roles<'a>(
     d: &mut Diags,
 ) {
     for e in roles {
-        let mut f = F::new(e, d, &["label", "group"]);
+        let mut f = F::new(e, d, fields("role"));
         r.roles.push(Role { name: e.key.clone(), label: f.str("label"), group: f.bool("group").unwrap_or(false), origin: f.origin() });
     }
     for e in conditions {
-        let mut f = F::new(e, d, &["label"]);
+        let mut f = F::new(e, d, fields("condition"));
         r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
     }
     for e in units {
-        let mut f = F::new(e, d, &["label"]);
+        let mut f = F::new(e, d, fields("unit"));
         r.units.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
     }
 }

@@ -9,8 +9,7 @@ use crate::load::Entity;
 use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
 
-/// Fields every declaration may carry besides its own.
-const COMMON: &[&str] = &["source", "local", "required"];
+use super::COMMON_FIELDS as COMMON;
 
 pub(super) struct F<'a> {
     pub e: &'a Entity,
