@@ -197,8 +197,9 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     assert(!sched.includes('已逾期'), 'schedule shows 已逾期');
     assert(sched.includes('已结束'), 'past steps shown as 已结束');
     await page.click(W + '#xj-tab-1');
-    const gate = await page.locator(W + '[role=tabpanel] p.bad').first().textContent();
-    assert(gate.includes('转段尚缺') && gate.includes('广泛征求意见,并如实记录') && !/征求意见、|、交心谈心/.test(gate), 'gate lists labels: ' + gate);
+    const gate = await page.locator(W + '[role=tabpanel] .gate').first().textContent();
+    const blocking = await page.locator(W + '[role=tabpanel] .gate li').allTextContents();
+    assert(gate.includes('转段尚缺') && blocking.includes('广泛征求意见,并如实记录') && !blocking.includes('征求意见') && !blocking.includes('交心谈心'), 'gate lists labels: ' + gate);
     await page.selectOption(W + '#xj-role', '离退休党员');
     const sum = await page.locator(W + 'details summary').textContent();
     assert(/另有 \d+ 项不适用于“离退休党员”/.test(sum), 'n/a summary: ' + sum);
@@ -218,6 +219,13 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     await tiers.nth(0).fill('90'); await tiers.nth(1).fill('5'); await tiers.nth(2).fill('5');
     const vote = await page.locator(W + '[role=tabpanel]').textContent();
     assert(/满意和基本满意率 95%/.test(vote) && !/✓/.test(vote), 'vote result worded: ' + vote.slice(-120));
+    // a vote with a threshold says what the number means
+    const said = await page.evaluate(async () => {
+      const m = await import('/pkg/xianjiao.js');
+      const v = { rate_of: ['满意', '基本满意'], below: 80, action: '重写' };
+      return [m.XJ_MESSAGES.zh.vote(v, { rate: 95, triggered: false }), m.XJ_MESSAGES.zh.vote(v, { rate: 70.04, triggered: true }), m.XJ_MESSAGES.en.vote(v, { rate: 95, triggered: false })];
+    });
+    eq(said, ['满意和基本满意率 95%,未低于 80%,不需重写', '满意和基本满意率 70%,低于 80%,需重写', 'Rate of 满意 + 基本满意: 95%, not below 80%: no 重写 needed'], 'vote wording');
     await context.close();
   });
 

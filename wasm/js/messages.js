@@ -8,7 +8,9 @@
 // unnoticed until the engine itself returns codes + parameters.
 // ---------------------------------------------------------------------------
 
-function xjNum(x) { return Number.isInteger(x) ? String(x) : String(x); }
+function xjNum(x) { return String(x); }
+/** A rate for people: one decimal at most (94.8276 → 94.8). */
+function xjPct(x) { return String(Math.round(x * 10) / 10); }
 
 const XJ_MESSAGES = {
   zh: {
@@ -28,13 +30,13 @@ const XJ_MESSAGES = {
     'area.too_few': (have, need, missing) => `只涉及 ${have} 个方面,至少应涉及 ${need} 个;未涉及:${missing.join('、')}`,
     flag: (phrase, reason) => `“${phrase}”:${reason}`,
     vote: (v, o) => {
-      const head = `${v.rate_of.join('和')}率 ${o.rate}%`;
+      const head = `${v.rate_of.join('和')}率 ${xjPct(o.rate)}%`;
       const act = v.action || '处理';
       if (v.below != null) return o.triggered ? `${head},低于 ${v.below}%,需${act}` : `${head},未低于 ${v.below}%,不需${act}`;
       if (v.above != null) return o.triggered ? `${head},高于 ${v.above}%,需${act}` : `${head},未高于 ${v.above}%,不需${act}`;
       return `${head}(本地规则未设触发线)`;
     },
-    gateBlocked: (phase, labels) => `${phase}:转段尚缺 ${labels.join('、')}`,
+    gateBlocked: (phase, labels) => `${phase}:转段尚缺${labels.length ? ' ' + labels.join('、') : ':'}`,
     gateMet: (phase) => `${phase}:转段条件已满足`,
   },
   en: {
@@ -54,13 +56,13 @@ const XJ_MESSAGES = {
     'area.too_few': (have, need, missing) => `Only ${have} areas covered, at least ${need} needed; not covered: ${missing.join(', ')}`,
     flag: (phrase, reason) => `“${phrase}”: ${reason}`,
     vote: (v, o) => {
-      const head = `Rate of ${v.rate_of.join(' + ')}: ${o.rate}%`;
+      const head = `Rate of ${v.rate_of.join(' + ')}: ${xjPct(o.rate)}%`;
       const act = v.action || 'action';
       if (v.below != null) return o.triggered ? `${head}, below ${v.below}%: ${act} required` : `${head}, not below ${v.below}%: no ${act} needed`;
       if (v.above != null) return o.triggered ? `${head}, above ${v.above}%: ${act} required` : `${head}, not above ${v.above}%: no ${act} needed`;
       return `${head} (these rules set no threshold)`;
     },
-    gateBlocked: (phase, labels) => `${phase}: before moving on, still needed: ${labels.join(', ')}`,
+    gateBlocked: (phase, labels) => `${phase}: before moving on, still needed:${labels.length ? ' ' + labels.join(', ') : ''}`,
     gateMet: (phase) => `${phase}: ready to move to the next phase`,
   },
 };

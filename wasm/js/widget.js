@@ -25,7 +25,7 @@ const XJ_STRINGS = {
     kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
     chars: '字数', min: '最低', parts: '必备部分', areas: '应涉及的方面', covered: '已涉及', missing: '未涉及', findings: '提示',
     pass: '通过', fail: '未通过', preview: '标注预览', form: '测评表', group: '评议组', composite: '综合得分', outcome: '结论',
-    vote: '满意度测评', respondents: '参评人数', clear: '清除我的数据', print: '打印自查报告',
+    vote: '满意度测评', voteName: '测评名称', respondents: '参评人数', clear: '清除我的数据', print: '打印自查报告',
     large: '大字', lang: 'English', errors: '规则文件有错误,请联系发布单位:', saved: '已自动保存在本机',
     item: '项目', mean: '平均分', report: '自查报告', substitute: '可替代', dueDate: '截止',
     noForm: '本地规则未设测评表', noVote: '本地规则未设满意度测评', privacy: '您输入的内容不会离开本浏览器。',
@@ -49,7 +49,7 @@ const XJ_STRINGS = {
     kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
     chars: 'Characters', min: 'minimum', parts: 'Required parts', areas: 'Areas', covered: 'covered', missing: 'missing', findings: 'Findings',
     pass: 'Pass', fail: 'Not yet', preview: 'Highlighted draft', form: 'Form', group: 'Rater group', composite: 'Composite', outcome: 'Outcome',
-    vote: 'Satisfaction vote', respondents: 'Respondents', clear: 'Clear my data', print: 'Print report',
+    vote: 'Satisfaction vote', voteName: 'Vote', respondents: 'Respondents', clear: 'Clear my data', print: 'Print report',
     large: 'Large text', lang: '中文', errors: 'The rule file has errors; please tell the publisher:', saved: 'Saved in this browser',
     item: 'Item', mean: 'Mean', report: 'Self-check report', substitute: 'Alternative', dueDate: 'Due',
     noForm: 'These rules define no appraisal form', noVote: 'These rules define no vote', privacy: 'Nothing you type leaves this browser.',
@@ -120,6 +120,8 @@ mark.warning { background: #fde68a; color: #78350f; }
 .notice { border: 2px solid #1d4ed8; border-radius: .4em; padding: .4em .6em; margin: .4em 0; background: #eff6ff; }
 .notice.warn { border-color: #991b1b; background: #fef2f2; }
 .notice p { margin: 0 0 .3em; }
+.notice ul { margin: .2em 0 .4em; padding-left: 1.4em; }
+h3 + ul.items { border-top: 1px solid #e5e7eb; }
 details > summary { min-height: 44px; padding: .45em 0; cursor: pointer; color: #1e3a8a; }
 fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
@@ -470,6 +472,13 @@ class XianjiaoWidget extends HTMLElement {
     return this.eng('checklist', { role: s.role, unit: s.unit || null, conditions: s.conditions, progress: s.progress, on: this.today });
   }
   req(id) { return this.rules.requirements.find(q => q.id === id); }
+  gateBox(g, items) {
+    const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
+    const label = (id) => { const it = items.find(x => x.id === id); return it ? it.label : id; };
+    if (g.met) return xjEl('p', { class: 'ok gate' }, M.gateMet(g.phase));
+    return xjEl('div', { class: 'notice warn gate' }, xjEl('p', { class: 'bad' }, M.gateBlocked(g.phase, [])),
+      xjEl('ul', {}, g.blocking.map(id => xjEl('li', {}, label(id)))), g.note ? xjEl('p', { class: 'muted' }, g.note) : null);
+  }
   gateText(g, items) {
     const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
     const label = (id) => { const it = items.find(x => x.id === id); return it ? it.label : id; };
@@ -480,14 +489,16 @@ class XianjiaoWidget extends HTMLElement {
     const t = this.t, s = this.state;
     let cl;
     try { cl = this.checklistData(); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
-    const list = xjEl('ul', { class: 'items' });
+    const lists = new Map(); // phase → <ul>, in the order the rules give
     const gates = xjEl('div', {});
     const refs = {};
     for (const it of cl.items) {
       if (it.status === 'not_applicable') continue;
       const id = `xj-req-${it.id}`;
       const q = this.req(it.id) || {};
-      const text = `${it.phase} · ${it.label}`;
+      const text = it.label;
+      if (!lists.has(it.phase)) lists.set(it.phase, xjEl('ul', { class: 'items' }));
+      const list = lists.get(it.phase);
       const badgeBox = xjEl('span', {}, this.badge(it.status));
       const why = xjEl('div', { class: 'muted', id: id + '-why' });
       let row;
@@ -507,7 +518,8 @@ class XianjiaoWidget extends HTMLElement {
       list.append(xjEl('li', {}, row, why));
     }
     const na = cl.items.filter(x => x.status === 'not_applicable');
-    panel.append(list, gates, na.length ? xjEl('details', {}, xjEl('summary', {}, t.na(na.length, s.role)),
+    for (const [phase, list] of lists) panel.append(xjEl('h3', {}, phase), list);
+    panel.append(gates, na.length ? xjEl('details', {}, xjEl('summary', {}, t.na(na.length, s.role)),
       xjEl('ul', {}, na.map(it => xjEl('li', {}, `${it.phase} · ${it.label}: `, xjEl('span', { class: 'muted' }, xjItemReason(this.lang, it, this.req(it.id))))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
@@ -522,7 +534,7 @@ class XianjiaoWidget extends HTMLElement {
       r.why.replaceChildren(xjItemReason(this.lang, it, this.req(it.id)), r.computed ? ` (${t.computedWhy})` : '',
         it.substitute ? xjEl('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? xjEl('div', {}, it.note) : '');
     }
-    gates.replaceChildren(...cl.gates.map(g => xjEl('p', { class: g.met ? 'ok' : 'bad' }, this.gateText(g, cl.items))));
+    gates.replaceChildren(...cl.gates.map(g => this.gateBox(g, cl.items)));
     const sm = cl.summary;
     this.announce(`${t.status.done} ${sm.done} · ${t.status.pending} ${sm.pending} · ${t.status.overdue} ${sm.overdue} · ${t.status.exempt} ${sm.exempt}`);
   }
@@ -617,7 +629,7 @@ class XianjiaoWidget extends HTMLElement {
         this.lastVote = o.total ? M.vote(vote, o) : null;
       } catch (e) { vout.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
     };
-    panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-vote' }, t.vote), voteSel),
+    panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-vote' }, t.voteName), voteSel),
       xjEl('div', { class: 'row' }, vote.tiers.map((tier, i) => xjEl('label', {}, tier, xjEl('input', {
         type: 'number', id: `xj-tier-${i}`, min: 0, step: 1, value: counts[tier] ?? '', oninput: (e) => { counts[tier] = e.target.value; this.save(); recount(); },
       })))), vout);
@@ -674,7 +686,10 @@ class XianjiaoWidget extends HTMLElement {
     if (this.lastVote) add('p', this.lastVote);
     const sig = add('div', null);
     sig.className = 'xj-sign';
-    for (const label of [t.sign, t.date, t.opinion, t.signBranch, t.date]) { const p = add('p', null, sig); add('span', label + ':', p); add('span', '', p).className = 'line'; }
+    for (const label of [t.sign, t.date, t.opinion, t.signBranch, t.date]) {
+      const p = add('p', null, sig); add('span', label + ':', p); add('span', '', p).className = 'line';
+      if (label === t.opinion) p.className = 'wide';
+    }
     return box;
   }
 
@@ -686,7 +701,7 @@ class XianjiaoWidget extends HTMLElement {
     const t = this.t;
     const css = '.xj-report{font-family:sans-serif;font-size:12pt;color:#000}.xj-report h1{font-size:16pt}.xj-report h2{font-size:13pt}.xj-report li,.xj-report p{margin:.2em 0}'
       + '.xj-who th{text-align:left;font-weight:normal;padding:.3em 1em .3em 0}.xj-who td.blank{border-bottom:1px solid #000;min-width:14em}'
-      + '.xj-sign{margin-top:2em;display:grid;grid-template-columns:1fr 1fr;gap:1.2em 2em}.xj-sign p{margin:0;display:flex;gap:.5em}.xj-sign .line{flex:1;border-bottom:1px solid #000;min-width:8em}';
+      + '.xj-sign{margin-top:2em;display:grid;grid-template-columns:1fr 1fr;gap:1.2em 2em}.xj-sign p{margin:0;display:flex;gap:.5em}.xj-sign .line{flex:1;border-bottom:1px solid #000;min-width:8em}.xj-sign .wide{grid-column:1/3;min-height:4.5em;align-items:flex-end}';
     let w = null;
     try { w = window.open('', '_blank'); } catch (_) { w = null; }
     if (w && w.document) {
