@@ -1,15 +1,29 @@
 #!/usr/bin/env python3
-"""Scores a generated file of 2.3 million sheets for 100,000 members three ways,
-in one run, and prints the ratios:
+"""Scoring and loading benchmarks, every contender in one run, several rounds.
 
-  1. xianjiao score --csv            (streaming Rust, rules read once)
-  2. DuckDB SQL on the same CSV      (pip install duckdb; in-process, timed around the query)
-  3. xianjiao score --naive-rhai     (one Rhai function call per sheet)
+Scoring: a generated CSV of 2.3 million sheets for 100,000 members (23 million
+with --big), scored by
 
-Usage: bench/score_bench.py [--sheets N] [--members M] [--skip-naive]
-The xianjiao binary is taken from $XIANJIAO (default: release build in $CARGO_TARGET_DIR).
+  xianjiao   xianjiao score --csv              (the product: validates every row)
+  duckdb     DuckDB SQL, in-process, timed around the query (incl. CSV output)
+  polars     Polars lazy scan_csv + group_by, in-process (incl. CSV output)
+  naive      xianjiao score --naive-rhai       (one Rhai call per sheet; skipped with --big)
+  floor      bench/floor.rs, a minimal hand-written parser + hash-map sum (rustc -O)
+
+Every round runs each contender once, in turn. For each contender the script
+prints the min and median wall time, and for each other contender the ratio
+other / xianjiao per round (min and median): > 1 means xianjiao is faster.
+All composites of all contenders must agree (to 1e-3), or the run fails.
+xianjiao's and the floor's max RSS come from the OS (wait4).
+
+Loading (--load): rule files of 1k, 10k and 100k declarations checked by
+`xianjiao check`; prints the time per declaration, which stays flat when
+loading is linear.
+
+Usage: bench/score_bench.py [--rounds 3] [--big] [--skip-naive] [--load]
+The xianjiao binary is $XIANJIAO or the release build in $CARGO_TARGET_DIR.
 """
-import argparse, csv, os, random, resource, subprocess, sys, time
+import argparse, csv, os, random, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ITEMS = [("理想信念", 10), ("宗旨意识", 10), ("工作作风", 10), ("组织纪律", 10),
@@ -19,8 +33,8 @@ GROUPS = [("党员互评", 40, 15), ("群众参评", 30, 5), ("支委会考评",
 
 def generate(path, sheets, members):
     rng = random.Random(2005)
-    per = sum(g[2] for g in GROUPS)
-    with open(path, "w", newline="") as f:
+    tmp = path + ".part"
+    with open(tmp, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["member", "rater_group"] + [i[0] for i in ITEMS])
         n = 0
@@ -31,76 +45,163 @@ def generate(path, sheets, members):
                         w.writerow([f"党员{m:06d}", g] + [rng.randint(p // 2, p) for _, p in ITEMS])
                         n += 1
                         if n >= sheets:
-                            return
-            if per * members >= sheets:
-                break
+                            break
+                    if n >= sheets:
+                        break
+                if n >= sheets:
+                    break
+    os.replace(tmp, path)
 
 
-def child_maxrss_mb():
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
-def run(cmd, out):
+def timed(cmd, out):
+    """Runs a command with stdout to a file: (wall seconds, max RSS MB, exit code)."""
     t = time.perf_counter()
     with open(out, "w") as f:
-        subprocess.run(cmd, stdout=f, check=False)
-    return time.perf_counter() - t
+        p = subprocess.Popen(cmd, stdout=f)
+        _, status, ru = os.wait4(p.pid, 0)
+    return time.perf_counter() - t, ru.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def read_composites(path, key="member", col="composite"):
+    out = {}
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for r in csv.DictReader(f):
+            name = r[key].lstrip("'")
+            out[name] = float(r[col])
+    return out
+
+
+def fmt(xs):
+    return f"min {min(xs):7.3f}  median {statistics.median(xs):7.3f}"
+
+
+def score_bench(a, exe, cache):
+    data = os.path.join(cache, f"sheets-{a.sheets}-{a.members}.csv")
+    if not os.path.exists(data):
+        print(f"generating {data} ...", flush=True)
+        generate(data, a.sheets, a.members)
+    floor = os.path.join(cache, "floor")
+    src = os.path.join(ROOT, "bench", "floor.rs")
+    if not os.path.exists(floor) or os.path.getmtime(floor) < os.path.getmtime(src):
+        subprocess.run(["rustc", "-C", "opt-level=3", "-C", "codegen-units=1", "--edition", "2021", "-o", floor, src], check=True)
+    rules = os.path.join(ROOT, "rules", "guanba.rhai")
+    import duckdb, polars as pl
+    print(f"input: {a.sheets} sheets, {a.members} members, {os.path.getsize(data) / 1e6:.0f} MB CSV; "
+          f"{a.rounds} rounds; duckdb {duckdb.__version__}, polars {pl.__version__}, {os.cpu_count()} cores", flush=True)
+
+    con = duckdb.connect()
+    wsum = " + ".join(f"coalesce(m_{i}, 0) * {w}" for i, (_, w, _) in enumerate(GROUPS))
+    wpresent = " + ".join(f"(CASE WHEN m_{i} IS NULL THEN 0 ELSE {w} END)" for i, (_, w, _) in enumerate(GROUPS))
+    pivots = ", ".join(f"avg(total) FILTER (WHERE rater_group = '{g}') AS m_{i}" for i, (g, _, _) in enumerate(GROUPS))
+    total = " + ".join(f'"{n}"' for n, _ in ITEMS)
+    out_d = os.path.join(cache, "out-duckdb.csv")
+    sql = f"""COPY (
+        WITH s AS (SELECT member, rater_group, {total} AS total FROM read_csv('{data}', header = true)),
+             g AS (SELECT member, {pivots} FROM s GROUP BY member)
+        SELECT member, round(({wsum}) / ({wpresent}), 4) AS composite FROM g
+    ) TO '{out_d}' (HEADER)"""
+    out_p = os.path.join(cache, "out-polars.csv")
+    weights = {g: float(w) for g, w, _ in GROUPS}
+
+    def duck():
+        t = time.perf_counter(); con.execute(sql); return time.perf_counter() - t
+
+    def polars():
+        t = time.perf_counter()
+        q = (pl.scan_csv(data)
+             .with_columns(pl.sum_horizontal([pl.col(n) for n, _ in ITEMS]).alias("total"))
+             .group_by(["member", "rater_group"]).agg(pl.col("total").mean().alias("mean"))
+             .with_columns(pl.col("rater_group").replace_strict(weights, return_dtype=pl.Float64).alias("w"))
+             .group_by("member").agg(((pl.col("mean") * pl.col("w")).sum() / pl.col("w").sum()).round(4).alias("composite")))
+        q.collect().write_csv(out_p)
+        return time.perf_counter() - t
+
+    times = {k: [] for k in ["xianjiao", "duckdb", "polars", "naive", "floor"]}
+    rss = {}
+    out_x = os.path.join(cache, "out-xianjiao.csv")
+    out_f = os.path.join(cache, "out-floor.csv")
+    for r in range(a.rounds):
+        t, m, code = timed([exe, "score", "--rules", rules, "--csv", data], out_x)
+        times["xianjiao"].append(t); rss["xianjiao"] = max(rss.get("xianjiao", 0), m)
+        if code != 0:
+            print(f"xianjiao exited {code}", file=sys.stderr); return 1
+        times["duckdb"].append(duck())
+        times["polars"].append(polars())
+        t, m, _ = timed([floor, data], out_f)
+        times["floor"].append(t); rss["floor"] = max(rss.get("floor", 0), m)
+        if not a.skip_naive and not a.big:
+            t, m, _ = timed([exe, "score", "--rules", rules, "--naive-rhai", data], os.path.join(cache, "out-naive.txt"))
+            times["naive"].append(t)
+        print(f"round {r + 1}: " + "  ".join(f"{k} {v[-1]:.3f}s" for k, v in times.items() if v), flush=True)
+
+    mine = read_composites(out_x)
+    bad = 0
+    for name, path in [("duckdb", out_d), ("polars", out_p), ("floor", out_f)]:
+        other = read_composites(path)
+        diff = sum(1 for k, v in other.items() if abs(mine.get(k, -1e9) - v) > 1e-3) + abs(len(other) - len(mine))
+        print(f"composites: xianjiao {len(mine)} vs {name} {len(other)}: {diff} differ")
+        bad += diff
+    print()
+    for k, v in times.items():
+        if v:
+            print(f"{k:9} {fmt(v)} s" + (f"   max RSS {rss[k]:.0f} MB" if k in rss else ""))
+    print()
+    x = times["xianjiao"]
+    for k in ["duckdb", "polars", "naive"]:
+        if times[k]:
+            rs = [o / m for o, m in zip(times[k], x)]
+            print(f"{k} / xianjiao   {fmt(rs)}   (> 1: xianjiao faster)")
+    rs = [m / f for m, f in zip(x, times["floor"])]
+    print(f"xianjiao / floor  {fmt(rs)}   (how far above the floor)")
+    return 1 if bad else 0
+
+
+def load_bench(a, exe, cache):
+    print("rule-file load (xianjiao check), declarations → time; per declaration")
+    per = []
+    for n in [1_000, 10_000, 100_000]:
+        path = os.path.join(cache, f"load-{n}.rhai")
+        if not os.path.exists(path):
+            with open(path, "w") as f:
+                f.write('role("党员", #{ local: "bench" });\nunit("机关", #{ local: "bench" });\n')
+                f.write('phase("学习动员", #{ start: "2005-01-15", end: "2005-03-10", local: "bench" });\n')
+                for i in range(n - 3):
+                    k = i % 4
+                    if k == 0:
+                        f.write(f'step("学习动员", "环节{i}", #{{ windows: #{{ 机关: ["2005-01-20", "2005-01-25"] }}, local: "bench" }});\n')
+                    elif k == 1:
+                        f.write(f'role("角色{i}", #{{ label: "第{i}种", local: "bench" }});\n')
+                    else:
+                        f.write(f'require("要求{i}", #{{ phase: "学习动员", roles: ["党员"], min: {i % 50}, unit: "学时", due: "环节{i - k}", local: "bench" }});\n')
+        ts = []
+        for _ in range(a.rounds):
+            t, _, code = timed([exe, "check", path], os.devnull)
+            ts.append(t)
+        med = statistics.median(ts)
+        per.append(med / n)
+        print(f"{n:>7} declarations   {fmt(ts)} s   {med / n * 1e6:6.1f} µs per declaration (exit {code})", flush=True)
+    print(f"growth of the per-declaration time from 1k to 100k: {per[-1] / per[0]:.2f}x (1.0 = linear)")
+    return 0
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sheets", type=int, default=2_300_000)
+    ap.add_argument("--sheets", type=int)
     ap.add_argument("--members", type=int, default=100_000)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--big", action="store_true", help="23 million sheets")
     ap.add_argument("--skip-naive", action="store_true")
+    ap.add_argument("--load", action="store_true", help="only the rule-file load benchmark")
     ap.add_argument("--dir", default=os.path.join(os.environ.get("XIANJIAO_CACHE", os.path.expanduser("~/.cache/xianjiao")), "bench"))
     a = ap.parse_args()
+    a.sheets = a.sheets or (23_000_000 if a.big else 2_300_000)
     os.makedirs(a.dir, exist_ok=True)
-    data = os.path.join(a.dir, f"sheets-{a.sheets}-{a.members}.csv")
-    if not os.path.exists(data):
-        print(f"generating {data} ...", flush=True)
-        generate(data, a.sheets, a.members)
-    size = os.path.getsize(data) / 1e6
     exe = os.environ.get("XIANJIAO") or os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "release", "xianjiao")
-    rules = os.path.join(ROOT, "rules", "guanba.rhai")
-    print(f"input: {a.sheets} sheets, {a.members} members, {size:.0f} MB CSV")
-
-    t_x = run([exe, "score", "--rules", rules, "--csv", data], os.path.join(a.dir, "out-xianjiao.csv"))
-    rss_x = child_maxrss_mb()
-    print(f"xianjiao score        {t_x:8.3f} s   max RSS {rss_x:.0f} MB", flush=True)
-
-    import duckdb
-    con = duckdb.connect()
-    wsum = " + ".join(f"coalesce(m_{i}, 0) * {w}" for i, (_, w, _) in enumerate(GROUPS))
-    pivots = ", ".join(f"avg(total) FILTER (WHERE rater_group = '{g}') AS m_{i}" for i, (g, _, _) in enumerate(GROUPS))
-    total = " + ".join(f'"{n}"' for n, _ in ITEMS)
-    sql = f"""COPY (
-        WITH s AS (SELECT member, rater_group, {total} AS total FROM read_csv('{data}', header = true)),
-             g AS (SELECT member, {pivots} FROM s GROUP BY member)
-        SELECT member, round(({wsum}) / 100.0, 4) AS composite FROM g
-    ) TO '{os.path.join(a.dir, "out-duckdb.csv")}' (HEADER)"""
-    t = time.perf_counter()
-    con.execute(sql)
-    t_d = time.perf_counter() - t
-    print(f"duckdb {duckdb.__version__:<14} {t_d:8.3f} s   ({os.cpu_count()} threads)", flush=True)
-
-    # Same composites?
-    mine = {}
-    with open(os.path.join(a.dir, "out-xianjiao.csv")) as f:
-        for r in csv.DictReader(f):
-            mine[r["member"]] = float(r["composite"])
-    diff = 0
-    with open(os.path.join(a.dir, "out-duckdb.csv")) as f:
-        for r in csv.DictReader(f):
-            if abs(mine.get(r["member"], -1) - float(r["composite"])) > 1e-3:
-                diff += 1
-    print(f"members compared: {len(mine)}, composites differing: {diff}")
-
-    print(f"ratio duckdb / xianjiao      = {t_d / t_x:6.2f}x")
-    if not a.skip_naive:
-        t_n = run([exe, "score", "--rules", rules, "--naive-rhai", data], os.path.join(a.dir, "out-naive.txt"))
-        print(f"naive rhai per sheet  {t_n:8.3f} s", flush=True)
-        print(f"ratio naive-rhai / xianjiao  = {t_n / t_x:6.2f}x")
-    return 1 if diff else 0
+    if a.load:
+        return load_bench(a, exe, a.dir)
+    rc = score_bench(a, exe, a.dir)
+    print()
+    return rc or load_bench(a, exe, a.dir)
 
 
 if __name__ == "__main__":

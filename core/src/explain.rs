@@ -72,14 +72,16 @@ impl RuleSet {
     pub fn explain(&self) -> Explain {
         let child = items(self.rules());
         let parent = self.parent_rules().map(items).unwrap_or_default();
+        let parent_at: std::collections::HashMap<(&str, &str), &Value> = parent.iter().map(|(k, n, v)| ((*k, n.as_str()), v)).collect();
+        let child_has: std::collections::HashSet<(&str, &str)> = child.iter().map(|(k, n, _)| (*k, n.as_str())).collect();
         let mut out = vec![];
         for (kind, key, val) in &child {
-            let p = parent.iter().find(|(k, n, _)| k == kind && n == key).map(|x| x.2.clone());
+            let p = parent_at.get(&(*kind, key.as_str())).map(|v| (*v).clone());
             let change = match &p { None => Change::Added, Some(pv) if pv == val => Change::Inherited, Some(_) => Change::Overridden };
             out.push(ExplainItem { kind, key: key.clone(), change, parent: p, effective: Some(val.clone()) });
         }
         for (kind, key, val) in &parent {
-            if !child.iter().any(|(k, n, _)| k == kind && n == key) {
+            if !child_has.contains(&(*kind, key.as_str())) {
                 out.push(ExplainItem { kind, key: key.clone(), change: Change::Removed, parent: Some(val.clone()), effective: None });
             }
         }

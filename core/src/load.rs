@@ -432,6 +432,15 @@ fn check_lock(e: &Entity, d: &Decl, whole: bool, diags: &mut Diags) {
             diags.error("lock.weaken", &at, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能减弱:{why}", e.kind, e.key));
         }
     }
+    // An exemption the parent did not have at all is added, too.
+    for (k, new) in &d.fields {
+        if ADD_NONE.contains(&k.as_str()) && !e.fields.contains_key(k.as_str()) {
+            if let Some(why) = weakens(k, &Dynamic::from_map(Map::new()), Some(new)) {
+                let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
+                diags.error("lock.weaken", &at, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能减弱:{why}", e.kind, e.key));
+            }
+        }
+    }
     if let Some(v) = d.fields.get("required") {
         if v.as_bool().ok() == Some(false) {
             let at = d.field_locs.get("required").cloned().unwrap_or_else(|| d.loc.clone());

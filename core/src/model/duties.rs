@@ -5,16 +5,22 @@ use super::read::F;
 use super::{parse_date, Due, Gate, Requirement, Rules};
 use crate::diag::Diags;
 use crate::load::Entity;
+use std::collections::HashSet;
 
 pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
-    let role_or_cond = |r: &Rules, x: &str| r.roles.iter().any(|y| y.name == x) || r.conditions.iter().any(|y| y.name == x);
+    // Name sets built once, so that checking N requirements stays linear.
+    let roles: HashSet<String> = r.roles.iter().map(|x| x.name.clone()).collect();
+    let conds: HashSet<String> = r.conditions.iter().map(|x| x.name.clone()).collect();
+    let steps: HashSet<String> = r.steps.iter().map(|x| x.name.clone()).collect();
+    let phases: HashSet<String> = r.phases.iter().map(|x| x.name.clone()).collect();
+    let role_or_cond = |_: &Rules, x: &str| roles.contains(x) || conds.contains(x);
     for e in es {
         let mut f = F::new(e, d, fields("require"));
         let phase = f.str("phase").unwrap_or_default();
         let label = f.str("label").unwrap_or_else(|| e.key.clone());
         let roles = f.strs("roles");
         for role in &roles {
-            if !r.roles.iter().any(|x| &x.name == role) {
+            if !roles.contains(role) {
                 let loc = f.loc("roles");
                 let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();
                 f.d.error("role.unknown", &loc, format!("要求 \"{}\" 用了未声明的角色 \"{role}\";已声明: {} / unknown role", e.key, known.join("、")));
@@ -35,14 +41,14 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
                 parse_date(&s, &loc, f.d).map(Due::Date).unwrap_or(Due::PhaseEnd)
             }
             Some(s) => {
-                if !r.steps.iter().any(|st| st.name == s) {
+                if !steps.contains(&s) {
                     let loc = f.loc("due");
                     f.d.error("step.unknown", &loc, format!("要求 \"{}\" 的截止环节 \"{s}\" 未声明 / due names an unknown step", e.key));
                 }
                 Due::Step(s)
             }
         };
-        if !r.phases.iter().any(|p| p.name == phase) {
+        if !phases.contains(&phase) {
             f.d.error("require.unknown_phase", &e.loc, format!("要求 \"{}\" 属于未声明的阶段 \"{phase}\" / requirement names an unknown phase", e.key));
         }
         let min = f.num("min");
@@ -66,11 +72,12 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
 }
 
 pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    let ids: HashSet<String> = r.requirements.iter().map(|x| x.id.clone()).collect();
     for e in es {
         let mut f = F::new(e, d, fields("gate"));
         let requires = f.strs("requires");
         for q in &requires {
-            if !r.requirements.iter().any(|x| &x.id == q) {
+            if !ids.contains(q) {
                 let loc = f.loc("requires");
                 f.d.error("gate.unknown_requirement", &loc, format!("转段条件 \"{}\" 引用了未声明的要求 \"{q}\" / gate names an unknown requirement", e.key));
             }

@@ -1,0 +1,99 @@
+//! Hostile rule files (issue 8): each input here once lost data, stalled,
+//! exhausted memory or silently changed results. Each must now stop quickly
+//! with a clear diagnostic at its file:line:col.
+
+use std::time::{Duration, Instant};
+use xianjiao_core::{MemorySource, RuleSet};
+
+fn load(text: &str) -> RuleSet {
+    RuleSet::load("t.rhai", MemorySource::new().insert("t.rhai", text))
+}
+
+fn codes(rs: &RuleSet) -> Vec<&'static str> {
+    rs.diagnostics().iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn declaring_a_mountain_of_text_stops_with_a_size_error() {
+    // 60 KB names declared a million times once aborted the CLI after 21 s
+    // ("memory allocation failed") and left the browser's wasm instance dead.
+    let t = "let s = \"学\"; while s.len() < 60000 { s += s; }\nfor i in 0..1000000 { role(s); }";
+    let start = Instant::now();
+    let rs = load(t);
+    assert!(start.elapsed() < Duration::from_secs(10), "took {:?}", start.elapsed());
+    let d = &rs.diagnostics()[0];
+    assert!(matches!(d.code, "limit.size" | "limit.operations"), "{d}");
+    assert_eq!(d.location.line, 2, "{d}");
+}
+
+#[test]
+fn nan_and_infinity_are_not_numbers_a_rule_may_state() {
+    // One member once scored 1e300 and 合格 with `let nan = 0.0/0.0` as item points.
+    for bad in ["0.0 / 0.0", "1.0 / 0.0", "-1.0 / 0.0"] {
+        let t = format!("let x = {bad};\nrole(\"党员\");\nform(\"表\", #{{ items: [[\"甲\", x], [\"乙\", 50]], groups: [[\"互评\", x], [\"群众\", 50]] }});\nrequire(\"学\", #{{ phase: \"p\", min: x }});\nphase(\"p\", #{{ start: \"2005-01-01\", days: 3 }});");
+        let rs = load(&t);
+        assert!(rs.has_errors(), "{bad}: {:?}", codes(&rs));
+        assert!(codes(&rs).iter().filter(|c| **c == "field.type").count() >= 2, "{bad}: {:?}", codes(&rs));
+    }
+}
+
+#[test]
+fn loading_grows_linearly_with_declarations() {
+    // 25k declarations once took 1.45 s, 100k 33.5 s (quadratic merging).
+    fn file(n: usize) -> String {
+        let mut s = String::from("role(\"党员\");\nphase(\"p\", #{ start: \"2005-01-01\", days: 30 });\n");
+        for i in 0..n {
+            match i % 3 {
+                0 => s.push_str(&format!("step(\"p\", \"s{i}\", #{{ window: [\"2005-01-02\", \"2005-01-03\"] }});\n")),
+                1 => s.push_str(&format!("require(\"r{i}\", #{{ phase: \"p\", roles: [\"党员\"], min: 1, due: \"s{}\" }});\n", i - 1)),
+                _ => s.push_str(&format!("amend(\"require\", \"r{}\", #{{ min: 2 }});\n", i - 1)),
+            }
+        }
+        s
+    }
+    let time = |n: usize| {
+        let t = file(n);
+        let start = Instant::now();
+        let rs = load(&t);
+        assert!(!rs.has_errors(), "{:?}", rs.diagnostics().first());
+        start.elapsed().as_secs_f64()
+    };
+    time(1000); // warm up
+    let small = (0..3).map(|_| time(4000)).fold(f64::MAX, f64::min);
+    let big = (0..2).map(|_| time(16000)).fold(f64::MAX, f64::min);
+    // 4x the declarations: linear is ~4x the time, quadratic ~16x.
+    assert!(big / small < 9.0, "4,000 → {small:.3} s, 16,000 → {big:.3} s: ratio {:.1}", big / small);
+}
+
+#[test]
+fn a_parent_outside_the_rules_directory_is_refused_without_reading_it() {
+    let dir = std::env::temp_dir().join(format!("xianjiao-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("rules")).expect("dir");
+    std::fs::write(dir.join("secret.rhai"), "role(\"机密\");").expect("write");
+    let exe = env!("CARGO_BIN_EXE_xianjiao");
+    for parent in ["/etc/passwd", "../secret.rhai", "sub/../../secret.rhai"] {
+        let f = dir.join("rules").join("child.rhai");
+        std::fs::write(&f, format!("extends(\"{parent}\");\nrole(\"党员\");\n")).expect("write");
+        let out = std::process::Command::new(exe).args(["check", "--json"]).arg(&f).output().expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{parent}: {text}");
+        assert!(text.contains("file.unreadable") && text.contains("规则目录"), "{parent}: {text}");
+        assert!(!text.contains("root") && !text.contains("机密"), "{parent} leaked: {text}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_child_cannot_drop_or_weaken_a_required_rule() {
+    let mut src = MemorySource::new();
+    src.insert("base.rhai", "role(\"党员\");\nrole(\"离退休党员\");\nphase(\"p\", #{ start: \"2005-01-01\", days: 30 });\n\
+        require(\"材料\", #{ phase: \"p\", roles: [\"党员\", \"离退休党员\"], min: 2000, required: true, source: \"000: 有书写能力的党员都要撰写\" });\n\
+        require(\"可删\", #{ phase: \"p\" });\n");
+    src.insert("drop.rhai", "extends(\"base.rhai\");\nremove(\"require\", \"材料\");\nremove(\"require\", \"可删\");\n");
+    src.insert("weak.rhai", "extends(\"base.rhai\");\namend(\"require\", \"材料\", #{ min: 1500,\n  exempt: #{ 离退休党员: \"可不写\" } });\n");
+    src.insert("strong.rhai", "extends(\"base.rhai\");\namend(\"require\", \"材料\", #{ min: 2500, label: \"本镇加码\" });\n");
+    let at = |f: &str| RuleSet::load(f, &src).diagnostics().iter().map(|d| (d.code, d.location.line, d.location.col)).collect::<Vec<_>>();
+    assert_eq!(at("drop.rhai"), [("lock.remove", 2, 1)]);
+    assert_eq!(at("weak.rhai"), [("lock.weaken", 2, 27), ("lock.weaken", 3, 3)]);
+    assert_eq!(at("strong.rhai"), []);
+}
