@@ -302,12 +302,14 @@ struct Table<'t, 's, 'r> {
     base: usize,
     header_row: Option<usize>,
     max_line: usize,
+    /// The first row that looked like a header but did not fit, and why.
+    candidate: Option<(usize, String)>,
 }
 
 impl<'t, 's, 'r> Table<'t, 's, 'r> {
     fn new(target: &'t mut Target<'s, 'r>, base: usize) -> Self {
         let want = target.want();
-        Table { target, want, found: None, seen: 0, base, header_row: None, max_line: 0 }
+        Table { target, want, found: None, seen: 0, base, header_row: None, max_line: 0, candidate: None }
     }
     fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
@@ -321,9 +323,12 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         self.seen += 1;
         match self.want.header(cells) {
             Ok(Some(f)) => { self.found = Some(f); self.header_row = Some(line); Ok(()) }
-            Ok(None) if self.seen < HEADER_SEARCH => Ok(()),
+            Ok(None) | Err(_) if self.seen < HEADER_SEARCH => {
+                if let (Err(e), None) = (self.want.header(cells), &self.candidate) { self.candidate = Some((line, e)); }
+                Ok(())
+            }
             Ok(None) => Err(self.no_header()),
-            Err(e) => Err(format!("第 {line} 行(表头){e}")),
+            Err(e) => { self.candidate.get_or_insert((line, e)); Err(self.no_header()) }
         }
     }
     fn bad(&mut self, line: usize, reason: String) -> Result<(), String> {
@@ -338,7 +343,11 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         }
     }
     fn no_header(&self) -> String {
-        format!("前 {HEADER_SEARCH} 行中没有找到表头:{} / no header row in the first {HEADER_SEARCH} rows", self.want.expected())
+        match &self.candidate {
+            // A row that names the member column is the header the file meant: say what it lacks.
+            Some((line, e)) => format!("第 {line} 行(表头){e}"),
+            None => format!("前 {HEADER_SEARCH} 行中没有找到表头:{} / no header row in the first {HEADER_SEARCH} rows", self.want.expected()),
+        }
     }
     fn finish(&self) -> Result<(), String> {
         if self.found.is_none() {

@@ -1,0 +1,440 @@
+//! Spreadsheets as offices really send them (issue 8): each test here failed
+//! before the CLI's input was hardened. A verdict decides a member's standing,
+//! so nothing may be silently wrong: every data line is scored or rejected
+//! with its line and field, and files that cannot be read say why.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const HEAD: &str = "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xianjiao-hard-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn guanba() -> String {
+    root().join("rules/guanba.rhai").to_string_lossy().to_string()
+}
+
+fn xianjiao(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().expect("run xianjiao");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
+fn score_json(files: &[&Path]) -> (i32, serde_json::Value, String) {
+    let rules = guanba();
+    let mut args = vec!["score", "--rules", &rules, "--json"];
+    let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().to_string()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let (code, out, err) = xianjiao(&args);
+    let v = serde_json::from_str(&out).unwrap_or(serde_json::Value::Null);
+    (code, v, err)
+}
+
+fn rows(v: &serde_json::Value) -> (u64, u64, u64) {
+    let r = &v["rows"];
+    (r["read"].as_u64().unwrap_or(0), r["scored"].as_u64().unwrap_or(0), r["rejected"].as_u64().unwrap_or(0))
+}
+
+fn rejected(v: &serde_json::Value) -> Vec<(u64, String, String)> {
+    v["rejected"].as_array().into_iter().flatten()
+        .map(|r| (r["row"].as_u64().unwrap_or(0), r["field"].as_str().unwrap_or("").to_string(), r["reason"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+fn good_row(i: usize) -> String {
+    let g = ["党员互评", "群众参评", "支委会考评"][i % 3];
+    format!("党员{:03},{g},9,9,8,9,10,8,8,{}", i % 37, 20 + i % 7)
+}
+
+// ------------------------------------------------------------------ 1
+
+#[test]
+fn an_unterminated_quote_is_reported_at_its_line_and_no_line_after_it_is_lost() {
+    let d = tmpdir("quote");
+    let mut s = format!("{HEAD}\n{}\n\"张三,党员互评,9,9,9,9,9,9,9,27\n", good_row(0));
+    for i in 1..=1000 { s += &good_row(i); s.push('\n'); }
+    let f = d.join("s.csv");
+    std::fs::write(&f, &s).unwrap();
+    let (code, v, err) = score_json(&[&f]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(rows(&v), (1002, 1001, 1), "every data line read: {}", v["rows"]);
+    let rej = rejected(&v);
+    assert_eq!(rej.len(), 1);
+    assert_eq!(rej[0].0, 3, "{rej:?}");
+    assert!(rej[0].2.contains("引号未闭合"), "{rej:?}");
+}
+
+#[test]
+fn a_quote_closed_several_lines_later_is_one_record() {
+    let d = tmpdir("multiline");
+    let s = format!("{HEAD},备注\n{},\"第一行\n第二行\"\n{}\n李四,党员互评,99,9,9,9,9,9,9,27\n", good_row(0), good_row(1));
+    let f = d.join("s.csv");
+    std::fs::write(&f, &s).unwrap();
+    let (_, v, _) = score_json(&[&f]);
+    assert_eq!(rows(&v), (3, 2, 1));
+    assert_eq!(rejected(&v)[0].0, 5, "the row after a two-line record is line 5");
+}
+
+// ------------------------------------------------------------------ 2
+
+/// A minimal XLSX written by hand: inline strings, one sheet, and whatever
+/// extra cells are given (`(ref, value)`), in a deflated zip.
+fn tiny_xlsx(extra: &[(&str, &str)]) -> Vec<u8> {
+    let cell = |r: &str, v: &str| -> String {
+        if v.parse::<f64>().is_ok() { format!(r#"<c r="{r}"><v>{v}</v></c>"#) } else { format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#) }
+    };
+    let cols = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
+    let mut rows = String::new();
+    let data: Vec<Vec<String>> = std::iter::once(HEAD.split(',').map(str::to_string).collect())
+        .chain((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect())).collect();
+    for (i, r) in data.iter().enumerate() {
+        rows += &format!(r#"<row r="{}">"#, i + 1);
+        for (c, v) in cols.iter().zip(r) { rows += &cell(&format!("{c}{}", i + 1), v); }
+        rows += "</row>";
+    }
+    for (r, v) in extra {
+        let n: String = r.chars().filter(char::is_ascii_digit).collect();
+        rows += &format!(r#"<row r="{n}">{}</row>"#, cell(r, v));
+    }
+    let last = extra.last().map(|e| e.0).unwrap_or("J4");
+    let sheet = format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetData>{rows}</sheetData></worksheet>"#);
+    let files = [
+        ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
+        ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
+        ("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="测评" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string()),
+        ("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string()),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opt = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (n, t) in files {
+        w.start_file(n, opt).unwrap();
+        w.write_all(t.as_bytes()).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Runs the CLI with its address space capped at 1 GiB: reading must not
+/// allocate for the cells a sheet declares, only for those it holds.
+fn score_capped(f: &Path) -> (i32, serde_json::Value, String, std::time::Duration) {
+    let cmd = format!("ulimit -v 1048576; exec \"{}\" score --rules \"{}\" --json \"{}\"", env!("CARGO_BIN_EXE_xianjiao"), guanba(), f.display());
+    let t = std::time::Instant::now();
+    let o = Command::new("sh").arg("-c").arg(&cmd).output().expect("sh");
+    let took = t.elapsed();
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o.status.code().unwrap_or(-1), v, String::from_utf8_lossy(&o.stderr).into(), took)
+}
+
+#[test]
+fn a_cell_at_xfd1048576_costs_one_cell_not_the_whole_sheet() {
+    let d = tmpdir("bomb");
+    for (name, at) in [("xfd", "XFD1048576"), ("zz", "ZZ100000")] {
+        let bytes = tiny_xlsx(&[(at, "x")]);
+        assert!(bytes.len() < 4096, "{} bytes", bytes.len());
+        let f = d.join(format!("{name}.xlsx"));
+        std::fs::write(&f, &bytes).unwrap();
+        let (code, v, err, took) = score_capped(&f);
+        assert_eq!(code, 1, "{name}: exit {code}, {err}");
+        assert!(took.as_secs() < 20, "{name}: {took:?}");
+        assert_eq!(rows(&v), (4, 3, 1), "{name}: {}", v["rows"]);
+        let rej = rejected(&v);
+        let n: u64 = at.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
+        assert_eq!((rej[0].0, rej[0].1.as_str()), (n, "member"), "{name}: the stray cell's row is rejected, by its row: {rej:?}");
+    }
+}
+
+// ------------------------------------------------------------------ 3
+
+#[test]
+fn every_sheet_whose_header_fits_is_read_and_the_others_are_named() {
+    use rust_xlsxwriter::Workbook;
+    let d = tmpdir("sheets");
+    let mut wb = Workbook::new();
+    let head: Vec<&str> = HEAD.split(',').collect();
+    for (s, g) in ["党员互评", "群众参评", "支委会考评"].iter().enumerate() {
+        let ws = wb.add_worksheet();
+        ws.set_name(*g).unwrap();
+        for (c, h) in head.iter().enumerate() { ws.write_string(0, c as u16, *h).unwrap(); }
+        for r in 0..3u32 {
+            ws.write_string(r + 1, 0, format!("党员{r}")).unwrap();
+            ws.write_string(r + 1, 1, *g).unwrap();
+            for c in 2..9u16 { ws.write_number(r + 1, c, 8.0 + (s as f64)).unwrap(); }
+            ws.write_number(r + 1, 9, 25.0).unwrap();
+        }
+    }
+    let note = wb.add_worksheet();
+    note.set_name("填表说明").unwrap();
+    note.write_string(0, 0, "请按评议组分表填写").unwrap();
+    let f = d.join("by-group.xlsx");
+    wb.save(&f).unwrap();
+    let (code, v, err) = score_json(&[&f]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(rows(&v), (9, 9, 0));
+    for m in v["members"].as_array().unwrap() {
+        assert!(m.get("missing_groups").is_none(), "all three groups were in the workbook: {m}");
+    }
+    let sheets = v["sheets"].as_array().expect("a sheets list");
+    let status: Vec<(String, String)> = sheets.iter().map(|s| (s["sheet"].as_str().unwrap_or("").into(), s["status"].as_str().unwrap_or("").into())).collect();
+    assert_eq!(status, vec![
+        ("党员互评".into(), "read".into()), ("群众参评".into(), "read".into()), ("支委会考评".into(), "read".into()), ("填表说明".into(), "skipped".into()),
+    ]);
+    assert!(sheets[3]["reason"].as_str().unwrap_or("").contains("表头"), "{}", sheets[3]);
+    assert!(err.contains("填表说明") && err.contains("跳过"), "{err}");
+}
+
+// ------------------------------------------------------------------ 4
+
+fn sample_csv() -> String {
+    let mut s = format!("{HEAD}\n");
+    for i in 0..30 { s += &good_row(i); s.push('\n'); }
+    s += "王五,党员互评,abc,9,9,9,9,9,9,27\n";
+    s
+}
+
+/// The report without the `sheets` note (which names the encoding).
+fn core_of(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(m) = v.as_object_mut() { m.remove("sheets"); }
+    v
+}
+
+#[test]
+fn gbk_utf16_and_bom_files_read_as_their_utf8_twin() {
+    let d = tmpdir("enc");
+    let text = sample_csv();
+    let plain = d.join("utf8.csv");
+    std::fs::write(&plain, &text).unwrap();
+    let (_, want, _) = score_json(&[&plain]);
+    assert_eq!(rows(&want), (31, 30, 1));
+    let mut le = vec![0xff, 0xfe];
+    let mut be = vec![0xfe, 0xff];
+    for u in text.encode_utf16() { le.extend_from_slice(&u.to_le_bytes()); be.extend_from_slice(&u.to_be_bytes()); }
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("gbk", encoding_rs::GBK.encode(&text).0.into_owned(), "GB18030"),
+        ("gb18030", encoding_rs::GB18030.encode(&text).0.into_owned(), "GB18030"),
+        ("utf16le", le, "UTF-16LE"),
+        ("utf16be", be, "UTF-16BE"),
+        ("bom", [&[0xef, 0xbb, 0xbf][..], text.as_bytes()].concat(), "UTF-8 BOM"),
+    ];
+    for (name, bytes, enc) in cases {
+        let f = d.join(format!("{name}.csv"));
+        std::fs::write(&f, &bytes).unwrap();
+        let (code, v, err) = score_json(&[&f]);
+        assert_eq!(code, 1, "{name}: {err}");
+        assert_eq!(v["sheets"][0]["encoding"], enc, "{name}: {}", v["sheets"]);
+        assert_eq!(core_of(v), want, "{name}");
+    }
+}
+
+#[test]
+fn a_file_no_encoding_fits_says_what_was_tried_and_how_to_resave() {
+    let d = tmpdir("undecodable");
+    // Shift-JIS-like bytes: neither UTF-8 nor GB18030 on most lines.
+    let mut b = format!("{HEAD}\n").into_bytes();
+    for _ in 0..20 { b.extend_from_slice(&[0x82, 0xa0, 0x82, 0x22, 0xff, 0x80, b',', 0xfe, 0x7f, b'\n']); }
+    let f = d.join("sjis.csv");
+    std::fs::write(&f, &b).unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("UTF-8") && err.contains("GB18030") && err.contains("UTF-16") && err.contains("另存为"), "{err}");
+}
+
+// ------------------------------------------------------------------ 5
+
+#[test]
+fn line_numbers_are_exact_with_crlf_and_blank_lines_on_both_paths() {
+    let d = tmpdir("lines");
+    // Line 4 is blank, line 6 is bad; CRLF throughout.
+    let body = [HEAD.to_string(), good_row(0), good_row(1), String::new(), good_row(2), "李四,党员互评,99,9,9,9,9,9,9,27".into(), good_row(3)].join("\r\n") + "\r\n";
+    let plain = d.join("plain.csv");
+    std::fs::write(&plain, &body).unwrap();
+    // The same file with one harmless quoted field goes through the record reader.
+    let quoted = d.join("quoted.csv");
+    std::fs::write(&quoted, body.replacen("党员000,", "\"党员000\",", 1)).unwrap();
+    for f in [&plain, &quoted] {
+        let (_, v, _) = score_json(&[f]);
+        let rej = rejected(&v);
+        assert_eq!(rej.iter().map(|r| r.0).collect::<Vec<_>>(), vec![6], "{}: {rej:?}", f.display());
+        assert_eq!(rows(&v), (5, 4, 1));
+    }
+}
+
+#[test]
+fn fast_path_and_record_reader_agree_on_odd_rows() {
+    let d = tmpdir("agree");
+    let many: String = (0..70).map(|_| ",x").collect();
+    let odd = [
+        format!("张三,党员互评,9.5,9,9,9,9,9,9,27{many}"),
+        "李四,党员互评,abc,9,9,9,9,9,9,27".to_string() + &",9".repeat(70),
+        ",,,,,,,,,".to_string(),
+        "   ,  ,".to_string(),
+        "\u{3000}".to_string(),
+        "王五,党员互评,09,9,9,9,9,9,9,27".to_string(),
+        "赵六,党员互评,99999,9,9,9,9,9,9,27".to_string(),
+        "钱七,党员互评,1e309,9,9,9,9,9,9,27".to_string(),
+    ];
+    let mut body = format!("{HEAD}\n{}\n", good_row(0));
+    for o in &odd { body += o; body.push('\n'); body += &good_row(5); body.push('\n'); }
+    let plain = d.join("plain.csv");
+    let quoted = d.join("quoted.csv");
+    std::fs::write(&plain, &body).unwrap();
+    std::fs::write(&quoted, body.replacen("党员000,", "\"党员000\",", 1)).unwrap();
+    let (_, a, _) = score_json(&[&plain]);
+    let (_, b, _) = score_json(&[&quoted]);
+    assert!(a["rows"]["read"].as_u64().unwrap_or(0) > 0);
+    assert_eq!(a, b, "the fast path and the record reader differ");
+}
+
+#[test]
+fn a_fuzzed_corpus_gives_the_same_json_on_both_paths() {
+    // `xianjiao fuzz --target csv` scores every mutated CSV through the fast
+    // path and the record reader and fails on any difference, panic, or
+    // rows read ≠ scored + rejected.
+    let out = tmpdir("fuzz");
+    let (code, stdout, stderr) = xianjiao(&["fuzz", "--target", "csv", "--seconds", "8", "--seed", "7", "--threads", "1", "--out", &out.to_string_lossy()]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let cases: u64 = stdout.split_whitespace().skip_while(|w| *w != "csv").nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(cases >= 100, "{stdout}");
+}
+
+// ------------------------------------------------------------------ 6
+
+#[test]
+fn a_title_row_above_the_header_is_passed_over() {
+    let d = tmpdir("title");
+    let f = d.join("s.csv");
+    std::fs::write(&f, format!("关坝镇党员分析评议测评汇总表,,,,,,,,,\n\n{HEAD}\n{}\n李四,党员互评,99,9,9,9,9,9,9,27\n", good_row(0))).unwrap();
+    let (code, v, err) = score_json(&[&f]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(rows(&v), (2, 1, 1));
+    assert_eq!(rejected(&v)[0].0, 5);
+    assert_eq!(v["sheets"][0]["header_row"], 3);
+    // No header anywhere: say exactly what was expected.
+    std::fs::write(&f, "关坝镇党员分析评议测评汇总表\n序号,分数\n1,9\n").unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("没有找到表头") && err.contains("评议组") && err.contains("工作绩效"), "{err}");
+    // A header that names the member but lacks the rest: say what it lacks, at its row.
+    std::fs::write(&f, "关坝镇党员分析评议测评汇总表\n姓名,分数\n张三,9\n").unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("第 2 行(表头)缺少评议组列"), "{err}");
+}
+
+#[test]
+fn duplicated_columns_are_refused() {
+    let d = tmpdir("dup");
+    let f = d.join("s.csv");
+    std::fs::write(&f, format!("{HEAD},理想信念\n{},5\n", good_row(0))).unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("重复") && err.contains("理想信念") && err.contains("第 3 列") && err.contains("第 11 列"), "{err}");
+    std::fs::write(&f, format!("member,姓名,{}\n", &HEAD["member,".len()..])).unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2);
+    assert!(err.contains("多个被测评人列"), "{err}");
+}
+
+#[test]
+fn a_nul_in_a_member_name_rejects_the_row_on_both_paths() {
+    let d = tmpdir("nul");
+    let body = format!("{HEAD}\n{}\n张\0三,党员互评,9,9,9,9,9,9,9,27\n", good_row(0));
+    let plain = d.join("plain.csv");
+    std::fs::write(&plain, &body).unwrap();
+    let quoted = d.join("quoted.csv");
+    std::fs::write(&quoted, body.replacen("党员000,", "\"党员000\",", 1)).unwrap();
+    for f in [&plain, &quoted] {
+        let (_, v, _) = score_json(&[f]);
+        assert_eq!(rows(&v), (2, 1, 1), "{}", f.display());
+        let rej = rejected(&v);
+        assert_eq!((rej[0].0, rej[0].1.as_str()), (3, "member"), "{rej:?}");
+        assert!(rej[0].2.contains("控制字符"), "{rej:?}");
+    }
+}
+
+#[test]
+fn vote_counts_that_overflow_are_rejected_never_wrapped() {
+    let d = tmpdir("votes");
+    let f = d.join("v.csv");
+    std::fs::write(&f, "member,满意,基本满意,不满意\n张三,20,5,1\n李四,18446744073709551615,0,0\n王五,9007199254740000,0,0\n王五,1000,0,0\n赵六,99999999999999999999999,0,0\n").unwrap();
+    let rules = root().join("rules/guangan.rhai").to_string_lossy().to_string();
+    let (code, out, err) = xianjiao(&["satisfaction", "--rules", &rules, "--json", &f.to_string_lossy()]);
+    assert_eq!(code, 1, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(rows(&v), (5, 2, 3), "{}", v["rows"]);
+    let rej: Vec<u64> = rejected(&v).iter().map(|r| r.0).collect();
+    assert_eq!(rej, vec![3, 5, 6], "{}", v["rejected"]);
+    assert_eq!(v["overall"]["total"].as_u64(), Some(9_007_199_254_740_026), "nothing wrapped into the totals");
+}
+
+// ------------------------------------------------------------------ 7
+
+#[test]
+fn formulas_in_member_names_are_neutralised_in_score_csv() {
+    let d = tmpdir("formula");
+    let names = ["=HYPERLINK(\"http://evil.example\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1:A9)", "-2+3+cmd|' /C calc'!A0", "\t=1+1", "张,三"];
+    let mut body = format!("{HEAD}\n");
+    for n in names {
+        let q = format!("\"{}\"", n.replace('"', "\"\""));
+        for g in ["党员互评", "群众参评", "支委会考评"] { body += &format!("{q},{g},9,9,9,9,9,9,9,27\n"); }
+    }
+    let f = d.join("s.csv");
+    std::fs::write(&f, &body).unwrap();
+    let (code, out, err) = xianjiao(&["score", "--rules", &guanba(), "--csv", &f.to_string_lossy()]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1 + names.len(), "{out}");
+    for l in &lines[1..] {
+        let first = l.trim_start_matches('"');
+        assert!(!first.starts_with(['=', '+', '-', '@', '\t', '\r']), "a cell starts like a formula: {l}");
+    }
+    assert!(lines[1].starts_with("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\","), "{}", lines[1]);
+    assert!(lines[2].starts_with("'+cmd|' /C calc'!A0,"), "{}", lines[2]);
+    assert!(lines[6].starts_with("\"张,三\","), "{}", lines[6]);
+    // Numbers stay numbers.
+    assert!(lines[6].split(',').nth(2).is_some_and(|c| c.parse::<f64>().is_ok()), "{}", lines[6]);
+}
+
+// ------------------------------------------------------------------ 8
+
+#[test]
+fn several_files_feed_one_report_and_rejections_name_their_file() {
+    let d = tmpdir("many");
+    let mut a = format!("{HEAD}\n");
+    let mut b = format!("{HEAD}\n");
+    let mut all = format!("{HEAD}\n");
+    for i in 0..12 {
+        let r = good_row(i);
+        if i % 2 == 0 { a += &r; a.push('\n'); } else { b += &r; b.push('\n'); }
+        all += &r; all.push('\n');
+    }
+    b += "李四,党员互评,99,9,9,9,9,9,9,27\n";
+    all += "李四,党员互评,99,9,9,9,9,9,9,27\n";
+    let (fa, fb, fall) = (d.join("a.csv"), d.join("b.csv"), d.join("all.csv"));
+    std::fs::write(&fa, &a).unwrap();
+    std::fs::write(&fb, &b).unwrap();
+    std::fs::write(&fall, &all).unwrap();
+    let (code, v, err) = score_json(&[&fa, &fb]);
+    assert_eq!(code, 1, "{err}");
+    let (_, one, _) = score_json(&[&fall]);
+    assert_eq!(rows(&v), (13, 12, 1));
+    let composites = |v: &serde_json::Value| -> Vec<(String, f64)> {
+        let mut c: Vec<(String, f64)> = v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
+        c.sort_by(|x, y| x.0.cmp(&y.0));
+        c
+    };
+    assert_eq!(composites(&v), composites(&one));
+    let r = &v["rejected"][0];
+    assert_eq!(r["row"], 8, "{r}");
+    assert_eq!(r["field"], "理想信念");
+    assert_eq!(r["file"].as_str().unwrap_or(""), fb.to_string_lossy(), "{r}");
+}
