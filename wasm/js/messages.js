@@ -14,6 +14,7 @@ function xjPct(x) { return String(Math.round(x * 10) / 10); }
 
 const XJ_MESSAGES = {
   zh: {
+    sep: ';',
     done: (it) => it.required != null && it.have != null ? `已完成 ${xjNum(it.have)}/${xjNum(it.required)} ${it.unit || ''}` : '已完成',
     lack: (it) => it.required != null
       ? `已有 ${xjNum(it.have || 0)}/${xjNum(it.required)} ${it.unit || ''},还差 ${xjNum(it.required - (it.have || 0))}`
@@ -40,6 +41,7 @@ const XJ_MESSAGES = {
     gateMet: (phase) => `${phase}:转段条件已满足`,
   },
   en: {
+    sep: '; ',
     done: (it) => it.required != null && it.have != null ? `Done: ${xjNum(it.have)}/${xjNum(it.required)} ${it.unit || ''}` : 'Done',
     lack: (it) => it.required != null
       ? `${xjNum(it.have || 0)}/${xjNum(it.required)} ${it.unit || ''} so far, ${xjNum(it.required - (it.have || 0))} to go`
@@ -75,9 +77,14 @@ function xjItemReason(lang, it, req) {
     const i = it.reason.indexOf(':');
     return i > 0 ? M.exempt(it.reason.slice(0, i), it.reason.slice(i + 1)) : it.reason;
   }
-  if (it.status === 'done') return M.done(it);
-  const lack = M.lack(it);
-  return it.status === 'overdue' ? M.overdue(lack, it.due) : M.pending(lack, it.due);
+  // The segments of the engine's reason this catalogue knows; any other segment
+  // (a check the catalogue does not know yet) is kept verbatim, so nothing is lost.
+  const Z = XJ_MESSAGES.zh;
+  const known = [Z.done(it), Z.lack(it), `截止 ${it.due}`, `已过截止日期 ${it.due}`];
+  const extras = String(it.reason || '').split(';').filter(x => x && !known.includes(x));
+  const head = [it.status === 'done' ? M.done(it) : M.lack(it), ...extras].join(M.sep);
+  if (it.status === 'done') return head;
+  return it.status === 'overdue' ? M.overdue(head, it.due) : M.pending(head, it.due);
 }
 
 /**

@@ -21,7 +21,7 @@ const XJ_STRINGS = {
     title: '先进性教育 · 自查', loading: '正在载入规则…', tabs: ['日程', '清单', '材料自查', '计算器'],
     role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
     status: { upcoming: '未开始', current: '进行中', overdue: '已逾期', done: '已完成', past: '已结束', pending: '待完成', exempt: '免除', not_applicable: '不适用' },
-    currentPhase: '当前阶段', due: '正在进行的环节', none: '无',
+    currentPhase: '当前阶段', due: '正在进行的环节', none: '无', open: '待定', noDates: '日期待定',
     kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
     chars: '字数', min: '最低', parts: '必备部分', areas: '应涉及的方面', covered: '已涉及', missing: '未涉及', findings: '提示',
     pass: '通过', fail: '未通过', preview: '标注预览', form: '测评表', group: '评议组', composite: '综合得分', outcome: '结论',
@@ -45,7 +45,7 @@ const XJ_STRINGS = {
     title: 'Campaign self-check', loading: 'Loading rules…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
     role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
     status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'not applicable' },
-    currentPhase: 'Current phase', due: 'Steps in progress', none: 'none',
+    currentPhase: 'Current phase', due: 'Steps in progress', none: 'none', open: 'to be set', noDates: 'dates to be set',
     kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
     chars: 'Characters', min: 'minimum', parts: 'Required parts', areas: 'Areas', covered: 'covered', missing: 'missing', findings: 'Findings',
     pass: 'Pass', fail: 'Not yet', preview: 'Highlighted draft', form: 'Form', group: 'Rater group', composite: 'Composite', outcome: 'Outcome',
@@ -54,7 +54,7 @@ const XJ_STRINGS = {
     item: 'Item', mean: 'Mean', report: 'Self-check report', substitute: 'Alternative', dueDate: 'Due',
     noForm: 'These rules define no appraisal form', noVote: 'These rules define no vote', privacy: 'Nothing you type leaves this browser.',
     computed: 'computed', computedWhy: 'Worked out from the other items; nothing to tick',
-    na: (n, role) => `${n} more items do not apply to “${role}” (show)`,
+    na: (n, role) => `${n} more ${n === 1 ? 'item does' : 'items do'} not apply to “${role}” (show)`,
     confirmClear: 'This clears the drafts, ticks, marks and settings saved in this browser. Clear them?', confirmYes: 'Yes, clear', cancel: 'Cancel',
     cleared: 'Saved data cleared.', undo: 'Undo', undone: 'Your data is back.',
     restarted: 'The widget hit an internal error and restarted itself; your drafts and ticks are kept.',
@@ -109,6 +109,8 @@ ul.items > li { border-bottom: 1px solid #e5e7eb; padding: .45em 0; }
 .muted { color: #4b5563; }
 .ok { color: #065f46; font-weight: bold; }
 .bad { color: #991b1b; font-weight: bold; }
+ul.findings li.bad { font-weight: normal; }
+ul.findings li { margin: .15em 0; }
 .meter { height: .6em; background: #e5e7eb; border-radius: .3em; overflow: hidden; margin: .2em 0; }
 .meter > span { display: block; height: 100%; background: #1d4ed8; }
 .preview { white-space: pre-wrap; word-break: break-all; border: 1px dashed #9ca3af; padding: .5em; max-height: 20em; overflow: auto; }
@@ -456,16 +458,19 @@ class XianjiaoWidget extends HTMLElement {
       xjEl('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
       xjEl('div', { class: 'scroll' }, xjEl('table', {},
         xjEl('thead', {}, xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.phase), xjEl('th', { scope: 'col' }, t.dates), xjEl('th', { scope: 'col' }, t.state))),
-        xjEl('tbody', {}, sc.phases.map(p => xjEl('tr', {}, xjEl('td', {}, p.name), xjEl('td', {}, `${p.start} – ${p.end}`), xjEl('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
+        xjEl('tbody', {}, sc.phases.map(p => xjEl('tr', {}, xjEl('td', {}, p.name), xjEl('td', {}, this.span(p.start, p.end)), xjEl('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
     for (const p of sc.phases) {
       const steps = sc.steps.filter(x => x.phase === p.name);
       if (!steps.length) continue;
       panel.append(xjEl('h3', {}, p.name), xjEl('ol', {}, steps.map(x => xjEl('li', {},
-        xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start ? `${x.start} – ${x.end}` : ''), ' ', x.status ? this.badge(st(x.status)) : '',
+        xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start || x.end ? this.span(x.start, x.end) : ''), ' ', x.status ? this.badge(st(x.status)) : '',
         x.note ? xjEl('div', { class: 'muted' }, x.note) : null))));
     }
     panel.append(xjEl('p', {}, `${t.due}: ${sc.due.join('、') || t.none}`));
   }
+
+  /** A date range; a bound the rules leave open is said so, never printed as null. */
+  span(a, b) { return a || b ? `${a || this.t.open} – ${b || this.t.open}` : this.t.noDates; }
 
   checklistData() {
     const s = this.state;
@@ -496,15 +501,16 @@ class XianjiaoWidget extends HTMLElement {
       if (it.status === 'not_applicable') continue;
       const id = `xj-req-${it.id}`;
       const q = this.req(it.id) || {};
+      const computed = !!(q.check || it.computed);
       const text = it.label;
       if (!lists.has(it.phase)) lists.set(it.phase, xjEl('ul', { class: 'items' }));
       const list = lists.get(it.phase);
       const badgeBox = xjEl('span', {}, this.badge(it.status));
       const why = xjEl('div', { class: 'muted', id: id + '-why' });
       let row;
-      if (q.check || it.status === 'exempt') {
+      if (computed || it.status === 'exempt') {
         // Computed by a rule function, or exempt: nothing for the member to tick.
-        row = xjEl('div', { class: 'row' }, xjEl('span', {}, text), q.check ? this.badge('computed', t.computed) : null, badgeBox);
+        row = xjEl('div', { class: 'row' }, xjEl('span', {}, text), computed ? this.badge('computed', t.computed) : null, badgeBox);
       } else if (it.required != null && !(it.required === 1 && !it.unit)) {
         const input = xjEl('input', { type: 'number', id, min: 0, step: 'any', value: s.progress[it.id] ?? '', 'aria-describedby': id + '-why',
           oninput: (e) => { const v = e.target.value; if (v === '') delete s.progress[it.id]; else s.progress[it.id] = Number(v); this.save(); this.updateChecklist(refs, gates); } });
@@ -514,7 +520,7 @@ class XianjiaoWidget extends HTMLElement {
           onchange: (e) => { if (e.target.checked) s.progress[it.id] = true; else delete s.progress[it.id]; this.save(); this.updateChecklist(refs, gates); } });
         row = xjEl('div', { class: 'row' }, xjEl('label', { class: 'tick' }, input, text), badgeBox);
       }
-      refs[it.id] = { badgeBox, why, computed: !!q.check };
+      refs[it.id] = { badgeBox, why, computed };
       list.append(xjEl('li', {}, row, why));
     }
     const na = cl.items.filter(x => x.status === 'not_applicable');
