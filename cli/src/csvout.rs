@@ -33,7 +33,7 @@ pub fn text_unquoted(s: &str) -> Cow<'_, str> {
 }
 
 /// A number cell: the shortest round-trip form, `9` rather than `9.0`.
-pub fn number<'b>(buf: &'b mut ryu::Buffer, x: f64) -> &'b str {
+pub fn number(buf: &mut ryu::Buffer, x: f64) -> &str {
     if !x.is_finite() { return ""; }
     let s = buf.format(x);
     s.strip_suffix(".0").unwrap_or(s)

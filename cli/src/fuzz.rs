@@ -122,9 +122,12 @@ struct DraftSeed {
     text: String,
 }
 
+/// The entries of a zip (name, bytes).
+type Entries = Vec<(String, Vec<u8>)>;
+
 struct Corpus {
     csv: Vec<CsvSeed>,
-    xlsx: Vec<(PathBuf, Vec<(String, Vec<u8>)>)>,
+    xlsx: Vec<(PathBuf, Entries)>,
     rules: Vec<(String, String)>,
     drafts: Vec<DraftSeed>,
 }
@@ -191,7 +194,7 @@ fn corpus(root: &Path) -> Result<Corpus, String> {
     Ok(c)
 }
 
-fn unzip(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
+fn unzip(bytes: &[u8]) -> Result<Entries, String> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = vec![];
     for i in 0..z.len() {
@@ -311,7 +314,7 @@ fn xlsx_mutant(rng: &mut Rng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
                 let row = [1u64, 2, 3, 100_000, 1_048_576, 1_048_577, 0, 4_294_967_296][rng.below(8)];
                 let val = [r#"<v>9</v>"#, r#"<v>1e309</v>"#, r#"<v>NaN</v>"#, r#"<v>-1</v>"#, r#"<v>99999</v>"#][rng.below(5)];
                 let t = if rng.below(3) == 0 { r#" t="inlineStr""# } else { "" };
-                let val = if t.is_empty() { val.to_string() } else { format!("<is><t>{}</t></is>", rng.pick(TOKENS).replace('<', "").replace('&', "")) };
+                let val = if t.is_empty() { val.to_string() } else { format!("<is><t>{}</t></is>", rng.pick(TOKENS).replace(['<', '&'], "")) };
                 let cell = format!(r#"<c r="{col}{row}"{t}>{val}</c>"#);
                 let x = &mut e[sheet].1;
                 if let Some(i) = find(x, b"</row>") {
@@ -405,7 +408,7 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
                     let mut b = s.bytes.clone();
                     mutate(&mut rng, &mut b);
                     let i = rules_for(&mut loaded, &s.rules);
-                    let file = (n % 200 == 0).then_some(tmp.as_path());
+                    let file = n.is_multiple_of(200).then_some(tmp.as_path());
                     (csv_case(&loaded[i].1, &s, &b, file), b, "csv")
                 }
                 1 => {

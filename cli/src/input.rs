@@ -92,7 +92,7 @@ fn col_list(hits: &[(usize, &str)]) -> String {
     hits.iter().map(|(i, h)| format!("第 {} 列“{}”", i + 1, h.trim())).collect::<Vec<_>>().join("、")
 }
 
-fn matches_of<'c>(cells: &'c Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &'c str)> {
+fn matches_of(cells: &Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &str)> {
     cells.0.iter().filter(|(_, h)| pred(h.trim().trim_start_matches('\u{feff}').trim())).map(|(i, h)| (*i, h.as_str())).collect()
 }
 
