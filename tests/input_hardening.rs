@@ -438,3 +438,27 @@ fn several_files_feed_one_report_and_rejections_name_their_file() {
     assert_eq!(r["field"], "理想信念");
     assert_eq!(r["file"].as_str().unwrap_or(""), fb.to_string_lossy(), "{r}");
 }
+
+#[test]
+fn the_same_data_twice_is_refused_not_counted_twice() {
+    use rust_xlsxwriter::Workbook;
+    let d = tmpdir("copies");
+    let f = d.join("s.csv");
+    std::fs::write(&f, format!("{HEAD}\n{}\n", good_row(0))).unwrap();
+    let (code, _, err) = score_json(&[&f, &f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("完全相同"), "{err}");
+    // A sheet copied inside a workbook ("测评 (2)").
+    let mut wb = Workbook::new();
+    for name in ["测评", "测评 (2)"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        for (c, h) in HEAD.split(',').enumerate() { ws.write_string(0, c as u16, h).unwrap(); }
+        for (c, v) in good_row(0).split(',').enumerate() { ws.write_string(1, c as u16, v).unwrap(); }
+    }
+    let x = d.join("copied.xlsx");
+    wb.save(&x).unwrap();
+    let (code, _, err) = score_json(&[&x]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("测评 (2)") && err.contains("完全相同"), "{err}");
+}

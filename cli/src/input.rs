@@ -235,6 +235,9 @@ pub struct SourceInfo {
     /// Highest line number of this source.
     #[serde(skip)]
     lines: usize,
+    /// A hash of the data rows (sheets) or of the bytes (CSV files), to find copies.
+    #[serde(skip)]
+    digest: Option<u64>,
 }
 
 /// Every source read into one scorer or counter.
@@ -247,7 +250,7 @@ pub struct Inputs {
 
 impl Inputs {
     fn begin(&mut self, file: &str, sheet: Option<&str>) -> SourceInfo {
-        SourceInfo { file: file.to_string(), sheet: sheet.map(str::to_string), status: "read", reason: None, encoding: None, header_row: None, offset: self.next, lines: 0 }
+        SourceInfo { file: file.to_string(), sheet: sheet.map(str::to_string), status: "read", reason: None, encoding: None, header_row: None, offset: self.next, lines: 0, digest: None }
     }
     fn end(&mut self, s: SourceInfo) {
         if s.status == "read" { self.next = s.offset + s.lines + 1; }
@@ -272,6 +275,21 @@ impl Inputs {
         r.row -= s.offset;
         self.several().then(|| s.label())
     }
+    /// Refuses the same data read twice (a file given twice, a copied sheet):
+    /// every sheet of it would count twice.
+    pub fn refuse_copies(&self) -> Result<(), String> {
+        let read: Vec<&SourceInfo> = self.read().collect();
+        for (i, a) in read.iter().enumerate() {
+            for b in &read[..i] {
+                if a.digest.is_some() && a.digest == b.digest && a.lines > 0 {
+                    return Err(format!("“{}”与“{}”的数据完全相同,其中的测评表会被计两次;请删去副本(或在 Excel 中隐藏该工作表)后重试 / the same data twice: remove the copy",
+                        a.label(), b.label()));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Notes on stderr: sheets read and skipped, encodings, header rows.
     pub fn print_notes(&self) {
         if !self.notable() { return; }
@@ -304,18 +322,26 @@ struct Table<'t, 's, 'r> {
     max_line: usize,
     /// The first row that looked like a header but did not fit, and why.
     candidate: Option<(usize, String)>,
+    /// Hash of the data rows' cells (not their line numbers), and how many.
+    hash: std::collections::hash_map::DefaultHasher,
+    data_rows: usize,
 }
 
 impl<'t, 's, 'r> Table<'t, 's, 'r> {
     fn new(target: &'t mut Target<'s, 'r>, base: usize) -> Self {
         let want = target.want();
-        Table { target, want, found: None, seen: 0, base, header_row: None, max_line: 0, candidate: None }
+        Table { target, want, found: None, seen: 0, base, header_row: None, max_line: 0, candidate: None, hash: Default::default(), data_rows: 0 }
     }
     fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
         if cells.blank() { return Ok(()); }
         match &self.found {
-            Some(f) => { self.target.row(self.base + line, cells, f); Ok(()) }
+            Some(f) => {
+                std::hash::Hash::hash(&cells.0, &mut self.hash);
+                self.data_rows += 1;
+                self.target.row(self.base + line, cells, f);
+                Ok(())
+            }
             None => self.look(line, cells),
         }
     }
@@ -747,6 +773,7 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
         };
         info.header_row = table.header_row;
         info.lines = table.max_line;
+        info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
         match r {
             Ok(()) => {}
             Err(Skip(why)) if table.header_row.is_none() => { info.status = "skipped"; info.reason = Some(why); }
@@ -853,15 +880,38 @@ pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) ->
 pub fn read_sheets(paths: &[std::path::PathBuf], sc: &mut Scorer) -> Result<Inputs, ExitCode> {
     let mut inputs = Inputs::default();
     let mut t = Target::Score(sc);
-    for p in paths { read_file(p, &mut t, &mut inputs)?; }
+    for p in paths {
+        let before = inputs.sources.len();
+        read_file(p, &mut t, &mut inputs)?;
+        if paths.len() > 1 && !is_sheet(p) {
+            let digest = file_digest(p).map_err(|e| fail(p, &e))?;
+            for s in &mut inputs.sources[before..] { s.digest = Some(digest); }
+        }
+    }
+    inputs.refuse_copies().map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
     inputs.print_notes();
     Ok(inputs)
+}
+
+/// A hash of a file's bytes, streamed.
+fn file_digest(p: &Path) -> Result<u64, String> {
+    use std::hash::Hasher;
+    let mut f = std::fs::File::open(p).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+        if n == 0 { break; }
+        h.write(&buf[..n]);
+    }
+    Ok(h.finish())
 }
 
 /// Reads votes: `unit,tier` per respondent, or `unit,<tier>,...` counts per row.
 pub fn read_votes(path: &Path, vc: &mut VoteCounter) -> Result<Inputs, ExitCode> {
     let mut inputs = Inputs::default();
     read_file(path, &mut Target::Votes(vc), &mut inputs)?;
+    inputs.refuse_copies().map_err(|e| fail(path, &e))?;
     inputs.print_notes();
     Ok(inputs)
 }
