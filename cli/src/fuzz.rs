@@ -16,7 +16,7 @@
 //! property is saved as `<out>/fuzz-crash-<target>-<n>.<ext>` and the exit
 //! code is 1.
 
-use crate::input::{self, Inputs, Path_, Target};
+use crate::input::{self, Inputs, Route, Target};
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -246,19 +246,19 @@ fn check_rows(v: &serde_json::Value, bound: usize) -> Result<(), String> {
 }
 
 /// One CSV case through one path: the JSON report, or the error message.
-fn csv_once(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], path: Path_) -> Result<serde_json::Value, String> {
+fn csv_once(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], route: Route) -> Result<serde_json::Value, String> {
     let mut inputs = Inputs::default();
     match &seed.form {
         Some(form) => {
             let mut sc = rs.scorer((!form.is_empty()).then_some(form.as_str())).map_err(|e| e.to_string())?;
-            input::csv_bytes("case.csv", bytes, &mut Target::Score(&mut sc), &mut inputs, path)?;
+            input::csv_bytes("case.csv", bytes, &mut Target::Score(&mut sc), &mut inputs, route)?;
             let mut report = sc.finish().map_err(|e| format!("finish: {e}"))?;
             let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
             Ok(input::with_sources(&report, &origin, &inputs))
         }
         None => {
             let mut vc = rs.vote_counter(seed.vote.as_deref()).map_err(|e| e.to_string())?;
-            input::csv_bytes("case.csv", bytes, &mut Target::Votes(&mut vc), &mut inputs, path)?;
+            input::csv_bytes("case.csv", bytes, &mut Target::Votes(&mut vc), &mut inputs, route)?;
             let mut report = vc.finish();
             let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
             Ok(input::with_sources(&report, &origin, &inputs))
@@ -268,8 +268,8 @@ fn csv_once(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], path: Path_) -> Result<s
 
 fn csv_case(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], file_check: Option<&Path>) -> Result<(), String> {
     let bound = lines_bound(bytes);
-    let fast = guarded(|| csv_once(rs, seed, bytes, Path_::Auto))?;
-    let full = guarded(|| csv_once(rs, seed, bytes, Path_::Records))?;
+    let fast = guarded(|| csv_once(rs, seed, bytes, Route::Auto))?;
+    let full = guarded(|| csv_once(rs, seed, bytes, Route::Records))?;
     if let Ok(v) = &fast { check_rows(v, bound)?; }
     if let Ok(v) = &full { check_rows(v, bound)?; }
     if fast != full {

@@ -635,7 +635,7 @@ fn csv_records<R: BufRead>(recs: &mut CsvRecords<R>, table: &mut Table) -> Resul
 
 /// How the CSV reading may proceed (the fuzzer and tests pin one path).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Path_ {
+pub enum Route {
     /// The fast path when it can, else the record reader.
     Auto,
     /// The record reader only.
@@ -643,13 +643,13 @@ pub enum Path_ {
 }
 
 /// Reads CSV bytes held in memory.
-pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inputs, path: Path_) -> Result<(), String> {
+pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inputs, route: Route) -> Result<(), String> {
     let mut info = inputs.begin(name, None);
     let enc = sniff(&bytes[..bytes.len().min(SAMPLE)], bytes.len() <= SAMPLE)?;
     info.encoding = Some(enc.label());
     let text = decode(bytes, enc)?;
     let base = info.offset;
-    if let (Path_::Auto, Enc::Utf8 { .. }, Target::Score(sc)) = (path, enc, &mut *target) {
+    if let (Route::Auto, Enc::Utf8 { .. }, Target::Score(sc)) = (route, enc, &mut *target) {
         if let Some(plan) = fast_plan(&text, &target_want_score(sc)) {
             let body = text.get(plan.body_start..).unwrap_or_default();
             if let Some(lines) = fastcsv::score_bytes(body, base + plan.header_line, &plan.cols, sc) {
@@ -688,7 +688,7 @@ fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&
     let name = path.display().to_string();
     if enc != (Enc::Utf8 { bom: 0 }) && enc != (Enc::Utf8 { bom: 3 }) || cr_file {
         let bytes = std::fs::read(path).map_err(cant)?;
-        return csv_bytes(&name, &bytes, target, inputs, Path_::Auto);
+        return csv_bytes(&name, &bytes, target, inputs, Route::Auto);
     }
     let Enc::Utf8 { bom } = enc else { return Err(cannot_decode("")) };
     let mut info = inputs.begin(&name, None);
