@@ -551,7 +551,12 @@ impl<R: BufRead> CsvRecords<R> {
                 };
             }
             if malformed {
-                let why = format!("第 {start} 行:结束引号后紧跟其他字符(应为逗号或行尾),此行未计分 / text after a closing quote");
+                let end = span.last().map_or(start, |l| l.0);
+                let why = if end == start {
+                    "结束引号后紧跟其他字符(应为逗号或行尾),此行未计分 / text after a closing quote".to_string()
+                } else {
+                    format!("引号未闭合:本行开始的引号到第 {end} 行才遇到下一个 \",且其后不是逗号或行尾;此行未计分,其后各行照常读取 / unterminated quote")
+                };
                 self.requeue(span);
                 return Ok(Some(Rec::Bad(start, why)));
             }
@@ -564,7 +569,7 @@ impl<R: BufRead> CsvRecords<R> {
             match more {
                 Some(l) => span.push(l),
                 None => {
-                    let why = format!("第 {start} 行:引号未闭合(到{}仍没有结束的 \"),此行未计分,其后各行照常读取 / unterminated quote",
+                    let why = format!("引号未闭合(到{}仍没有结束的 \"),此行未计分,其后各行照常读取 / unterminated quote",
                         if too_long { format!(" {MAX_SPAN_LINES} 行内") } else { "文件末尾".into() });
                     self.requeue(span);
                     return Ok(Some(Rec::Bad(start, why)));
