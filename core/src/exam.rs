@@ -36,6 +36,8 @@ pub struct ExamStats {
 pub struct ExamReport {
     /// Test name.
     pub exam: String,
+    /// Number of questions, if the rules state it.
+    pub questions: Option<i64>,
     /// Full marks.
     pub points: f64,
     /// Per unit, in order of first appearance.
@@ -179,7 +181,7 @@ impl<'a> ExamCounter<'a> {
             all.score_sum += a.score_sum;
         }
         ExamReport {
-            exam: self.exam.name.clone(), points: self.exam.points,
+            exam: self.exam.name.clone(), questions: self.exam.questions, points: self.exam.points,
             units: self.units.iter().map(|(u, a)| Self::stats(u, a)).collect(),
             overall: Self::stats("合计", &all), rejected: self.rejected, rows: self.rows,
         }

@@ -40,9 +40,11 @@ fn lookup(actual: &Value, k: &str) -> Value {
     if let Some(v) = actual.get(k) { return v.clone(); }
     let mut cur = actual;
     for part in k.split('.') {
+        let named = |v: &Value| ["name", "id", "kind", "phase", "subject", "member", "unit"].iter().any(|f| v.get(f).and_then(Value::as_str) == Some(part));
         let next = match cur {
             Value::Object(o) => o.get(part),
-            Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)),
+            // An index, or the element whose name (id, kind …) is `part`.
+            Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)).or_else(|| a.iter().find(|v| named(v))),
             _ => None,
         };
         match next { Some(n) => cur = n, None => return Value::Null }
@@ -93,6 +95,14 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                     let vals: Vec<Option<&str>> = cells.iter().skip(2).map(|s| Some(s.as_str())).collect();
                     sc.add(i + 1, cells.first().map(|s| s.as_str()).unwrap_or(""), cells.get(1).map(|s| s.as_str()).unwrap_or(""), &vals);
                 }
+                let mut bad = vec![];
+                for d in m.get("decisions").and_then(|v| v.as_array()).cloned().unwrap_or_default() {
+                    let cell = |i: usize| d.get(i).and_then(|v| v.as_str()).map(str::to_string);
+                    if let Err(why) = sc.decide(&cell(0).unwrap_or_default(), &cell(1).unwrap_or_default(), cell(2).as_deref(), cell(3).as_deref()) {
+                        bad.push(why);
+                    }
+                }
+                if !bad.is_empty() { return bad; }
                 sc.finish().map_err(|e| e.to_string()).map(|r| {
                     let mut v = r.members.first().map(|m| serde_json::to_value(m).unwrap_or_default()).unwrap_or(Value::Null);
                     if let Some(o) = v.as_object_mut() { o.insert("rejected".into(), Value::from(r.rejected.len())); }
@@ -105,13 +115,63 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
         match rs.vote_counter(vote) {
             Err(e) => Err(e.to_string()),
             Ok(mut vc) => {
-                let counts = m.get("counts").and_then(|v| v.as_object()).cloned().unwrap_or_default();
-                let cells: Vec<String> = vc.tiers().iter().map(|t| counts.get(t).map(|v| v.to_string()).unwrap_or_else(|| "0".into())).collect();
-                let refs: Vec<Option<&str>> = cells.iter().map(|s| Some(s.as_str())).collect();
-                vc.add_counts(1, "测试", &refs);
-                Ok(serde_json::to_value(vc.finish().overall).unwrap_or_default())
+                let text = |v: &Value| match v { Value::String(s) => s.clone(), other => other.to_string() };
+                if let Some(rows) = m.get("responses").and_then(|v| v.as_array()) {
+                    // [[unit, tier]] or [[unit, respondent group, tier]], one per respondent.
+                    for (i, r) in rows.iter().enumerate() {
+                        let c: Vec<String> = r.as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default();
+                        match c.as_slice() {
+                            [u, g, t] => vc.add_response_from(i + 1, u, g, t),
+                            [u, t] => vc.add_response(i + 1, u, t),
+                            _ => return vec!["responses 每行写 [单位, 档次] 或 [单位, 类别, 档次] / each response is [unit, tier] or [unit, group, tier]".into()],
+                        }
+                    }
+                } else {
+                    let counts = m.get("counts").and_then(|v| v.as_object()).cloned().unwrap_or_default();
+                    let cells: Vec<String> = vc.tiers().iter().map(|t| counts.get(t).map(text).unwrap_or_else(|| "0".into())).collect();
+                    let refs: Vec<Option<&str>> = cells.iter().map(|s| Some(s.as_str())).collect();
+                    match m.get("groups").and_then(|v| v.as_object()) {
+                        Some(g) => {
+                            let gcells: Vec<String> = vc.groups().iter().map(|n| g.get(n).map(text).unwrap_or_else(|| "0".into())).collect();
+                            let grefs: Vec<Option<&str>> = gcells.iter().map(|s| Some(s.as_str())).collect();
+                            vc.add_counts_by_group(1, "测试", &refs, &grefs);
+                        }
+                        None => vc.add_counts(1, "测试", &refs),
+                    }
+                }
+                let r = vc.finish();
+                let mut v = serde_json::to_value(&r.overall).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("rejected".into(), Value::from(r.rejected.len()));
+                    o.insert("reasons".into(), Value::from(r.rejected.iter().map(|x| x.reason.clone()).collect::<Vec<_>>()));
+                }
+                Ok(v)
             }
         }
+    } else if let Some(Value::Object(m)) = get(&spec, "exam") {
+        match rs.exam_counter(m.get("exam").and_then(|v| v.as_str())) {
+            Err(e) => Err(e.to_string()),
+            Ok(mut ec) => {
+                let text = |v: &Value| match v { Value::String(s) => s.clone(), other => other.to_string() };
+                let rows = |k: &str| -> Vec<Vec<String>> {
+                    m.get(k).and_then(|v| v.as_array()).map(|a| a.iter().map(|r| r.as_array().map(|c| c.iter().map(text).collect()).unwrap_or_default()).collect()).unwrap_or_default()
+                };
+                let cell = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
+                for (i, r) in rows("units").iter().enumerate() {
+                    ec.add_unit(i + 1, &cell(r, 0), &cell(r, 1), &cell(r, 2), &cell(r, 3), &cell(r, 4));
+                }
+                for (i, r) in rows("members").iter().enumerate() {
+                    ec.add_member(i + 1, &cell(r, 0), &cell(r, 1), &cell(r, 2), &cell(r, 3));
+                }
+                let r = ec.finish();
+                let mut v = serde_json::to_value(&r).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() { o.insert("rejected".into(), Value::from(r.rejected.len())); }
+                Ok(v)
+            }
+        }
+    } else if let Some(Value::Object(m)) = get(&spec, "rules") {
+        let _ = m;
+        Ok(serde_json::to_value(rs.rules()).unwrap_or_default())
     } else if let Some(Value::Object(m)) = get(&spec, "schedule") {
         let unit = m.get("unit").and_then(|v| v.as_str()).unwrap_or("");
         let batch = m.get("batch").and_then(|v| v.as_str());
@@ -121,7 +181,7 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
             Ok(on) => rs.schedule_in(unit, batch, on, &[]).map_err(|e| e.to_string()).map(|s| serde_json::to_value(s).unwrap_or_default()),
         }
     } else {
-        Err("测试须包含 checklist、material、score、satisfaction 或 schedule 之一 / the test names nothing to run".into())
+        Err("测试须包含 checklist、material、score、satisfaction、exam、rules 或 schedule 之一 / the test names nothing to run".into())
     };
     let actual = match actual { Ok(a) => a, Err(e) => return vec![e] };
     let mut fails = vec![];

@@ -24,6 +24,9 @@ pub struct Tally {
     /// What the trigger means.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,
+    /// Respondents per respondent group (附件6), when the vote declares groups.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub groups: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Result of counting a vote.
@@ -51,6 +54,8 @@ pub struct VoteCounter<'a> {
     vote: &'a Vote,
     index: HashMap<String, usize>,
     subjects: Vec<(String, Vec<u64>)>,
+    /// Respondents per subject and respondent group (same order as `subjects`).
+    by_group: Vec<Vec<u64>>,
     /// Running counts of all subjects per tier, and their sum: kept so that a
     /// row that would take any total past [`MAX_COUNT`] is rejected, never wrapped.
     all: Vec<u64>,
@@ -65,7 +70,7 @@ pub const MAX_COUNT: u64 = (1 << 53) - 1;
 
 impl<'a> VoteCounter<'a> {
     pub(crate) fn new(vote: &'a Vote) -> Self {
-        VoteCounter { vote, index: HashMap::default(), subjects: vec![], all: vec![0; vote.tiers.len()], grand: 0, rejected: vec![], rows: RowCounts::default() }
+        VoteCounter { vote, index: HashMap::default(), subjects: vec![], by_group: vec![], all: vec![0; vote.tiers.len()], grand: 0, rejected: vec![], rows: RowCounts::default() }
     }
 
     /// The vote's tiers.
@@ -91,6 +96,60 @@ impl<'a> VoteCounter<'a> {
         self.rows.read += 1;
         self.rows.rejected += 1;
         self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+    }
+
+    /// The vote's respondent groups (附件6), if it declares them.
+    pub fn groups(&self) -> &[String] {
+        &self.vote.groups
+    }
+
+    fn group_of(&self, group: &str) -> Result<usize, String> {
+        let g = group.trim();
+        self.vote.groups.iter().position(|x| x == g).ok_or_else(|| if self.vote.groups.is_empty() {
+            format!("测评 \"{}\" 未声明参评人员类别(groups),不能按类别统计 / the vote declares no respondent groups", self.vote.name)
+        } else {
+            format!("未知的参评人员类别 \"{g}\",应为 {} 之一 / unknown respondent group", self.vote.groups.join("、"))
+        })
+    }
+
+    fn count_group(&mut self, subject: &str, add: &[u64]) {
+        let i = self.slot(subject.trim());
+        if self.by_group.len() <= i { self.by_group.resize(i + 1, vec![0; self.vote.groups.len()]); }
+        for (a, b) in self.by_group[i].iter_mut().zip(add) { *a = a.saturating_add(*b); }
+    }
+
+    /// One respondent's answer, with the respondent's group (附件6: 本单位党员群众代表 …).
+    pub fn add_response_from(&mut self, row: usize, subject: &str, group: &str, tier: &str) {
+        let g = match self.group_of(group) { Ok(g) => g, Err(why) => return self.reject(row, Some("group"), why) };
+        let before = self.rows.scored;
+        self.add_response(row, subject, tier);
+        if self.rows.scored > before {
+            let mut one = vec![0; self.vote.groups.len()];
+            one[g] = 1;
+            self.count_group(subject, &one);
+        }
+    }
+
+    /// A row of counts per tier and per respondent group; both must add up to
+    /// the same number of respondents.
+    pub fn add_counts_by_group(&mut self, row: usize, subject: &str, tiers: &[Option<&str>], groups: &[Option<&str>]) {
+        let mut parsed = vec![];
+        for (i, g) in self.vote.groups.iter().enumerate() {
+            let raw = groups.get(i).copied().flatten().map(str::trim).unwrap_or("");
+            match raw.parse::<u64>() {
+                Ok(n) if n <= MAX_COUNT => parsed.push(n),
+                _ => return self.reject(row, Some(g), format!("“{g}”的人数 \"{raw}\" 不是可计数的非负整数 / not a count")),
+            }
+        }
+        let by_group: u64 = parsed.iter().fold(0u64, |a, b| a.saturating_add(*b));
+        let by_tier: u64 = tiers.iter().map(|c| c.map(str::trim).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0)).fold(0u64, |a, b| a.saturating_add(b));
+        if by_group != by_tier {
+            let field = self.vote.groups.first().cloned();
+            return self.reject(row, field.as_deref(), format!("按类别合计 {by_group} 人,按档次合计 {by_tier} 人,两者不符 / group and tier totals differ"));
+        }
+        let before = self.rows.scored;
+        self.add_counts(row, subject, tiers);
+        if self.rows.scored > before { self.count_group(subject, &parsed); }
     }
 
     /// One respondent's answer.
@@ -175,13 +234,26 @@ impl<'a> VoteCounter<'a> {
             shares: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), pct(*c).into())).collect(),
             total, rate, triggered,
             action: if triggered { self.vote.action.clone() } else { None },
+            groups: serde_json::Map::new(),
         }
     }
 
     /// Finishes the count.
     pub fn finish(self) -> VoteReport {
-        let subjects = self.subjects.iter().map(|(s, c)| self.tally(s, c)).collect();
-        let overall = self.tally("合计", &self.all);
+        let named = |counts: &[u64]| -> serde_json::Map<String, serde_json::Value> {
+            if self.vote.groups.is_empty() || self.by_group.is_empty() { return serde_json::Map::new(); }
+            self.vote.groups.iter().zip(counts).map(|(g, c)| (g.clone(), (*c).into())).collect()
+        };
+        let mut all_groups = vec![0u64; self.vote.groups.len()];
+        for g in &self.by_group { for (a, b) in all_groups.iter_mut().zip(g) { *a = a.saturating_add(*b); } }
+        let zero = vec![0u64; self.vote.groups.len()];
+        let subjects = self.subjects.iter().enumerate().map(|(i, (s, c))| {
+            let mut t = self.tally(s, c);
+            t.groups = named(self.by_group.get(i).unwrap_or(&zero));
+            t
+        }).collect();
+        let mut overall = self.tally("合计", &self.all);
+        overall.groups = named(&all_groups);
         VoteReport { vote: self.vote.name.clone(), tiers: self.vote.tiers.clone(), rate_of: self.vote.rate_of.clone(), subjects, overall, rejected: self.rejected, rows: self.rows }
     }
 }

@@ -110,7 +110,7 @@ fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
                     f.d.error("outcome.label", &loc, format!("结论档次 \"{bad}\" 不在 labels 中 / tier label not among labels"));
                 }
             }
-            info = OutcomeInfo { suggestion, labels, handling, origin: Origin { source: text("source"), local: text("local") } };
+            info = OutcomeInfo { suggestion, labels, handling, origin: Origin { source: text("source"), local: text("local"), required: false } };
             (rule, info)
         }
         _ => { f.bad("outcome", OUTCOME_SHAPE, &v); (Outcome::None, info) }

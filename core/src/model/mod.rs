@@ -32,6 +32,9 @@ pub struct Origin {
     /// The locality's own choice, e.g. `本镇设定:60 分为合格线`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<String>,
+    /// A 规定动作: children may not remove or weaken it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
 }
 
 impl Origin {

@@ -70,7 +70,7 @@ impl<'a> F<'a> {
     }
     /// Where the declaration comes from (`source:` / `local:`).
     pub fn origin(&mut self) -> Origin {
-        Origin { source: self.str("source"), local: self.str("local") }
+        Origin { source: self.str("source"), local: self.str("local"), required: self.bool("required").unwrap_or(false) }
     }
     pub fn bool(&mut self, k: &str) -> Option<bool> {
         let v = self.get(k)?.clone();
