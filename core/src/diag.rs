@@ -101,6 +101,9 @@ pub fn hint_for(code: &str) -> &'static str {
         "limit.size" => "字符串、数组或映射太大,缩小数据",
         "script.unknown_function" => "函数名可能写错了,或参数个数、类型不对;见规则函数参考",
         "script.unknown_variable" => "先用 let 定义变量再使用",
+        "script.unknown_property" => "字段名可能写错了:成员情况有 role、unit、conditions、progress,测评结果有 member、composite、groups、sheets、complete;映射中可能没有的键先用 \"键\" in 映射 判断",
+        "script.type_mismatch" => "比较或运算的两边类型不同(如文字和数字、true/false 和数字):数字不要加引号,必要时用 to_float、to_int、to_string 转换",
+        "limit.total_operations" => "自定义函数一次计算的运算总量太大:简化函数、减少循环,或分批计算",
         _ => "见 docs/rules-guide.md",
     }
 }
