@@ -178,6 +178,7 @@ fn fmt_num(x: f64) -> String {
 }
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
+    hooks.begin_evaluation();
     let batch = batch_of(r, p.batch.as_deref())?;
     if !r.roles.iter().any(|x| x.name == p.role) {
         let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();

@@ -54,6 +54,8 @@ impl RuleSet {
             if let Some(f) = &q.check {
                 if !hooks.has(f, 1) {
                     d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
+                } else if let Err(e) = hooks.dry_run_check(f, &rules, &q.loc) {
+                    d.error(e.code, e.location.as_ref().unwrap_or(&q.loc), e.message);
                 }
             }
         }
@@ -63,6 +65,8 @@ impl RuleSet {
                     let e = loaded.entities.iter().find(|e| e.kind == "form" && e.key == fm.name);
                     let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
                     d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
+                } else if let Err(e) = hooks.dry_run_outcome(f, fm, &fm.loc) {
+                    d.error(e.code, e.location.as_ref().unwrap_or(&fm.loc), e.message);
                 }
             }
         }

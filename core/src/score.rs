@@ -487,6 +487,7 @@ impl<'a> Scorer<'a> {
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
         let hooks = self.hooks;
+        let budget = &hooks.begin_evaluation();
         let recipe = self.recipe;
         let context = &self.context;
         let this = self.acc;
@@ -498,7 +499,7 @@ impl<'a> Scorer<'a> {
                 let handles: Vec<_> = this.subjects.chunks(chunk).map(|part| {
                     let item_names = item_names.clone();
                     sc.spawn(move || {
-                        let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build()), _ => None };
+                        let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
                         let mut fin = Finisher::new(f, item_names, context);
                         part.iter().map(|s| fin.subject(s, own.as_ref())).collect()
                     })
