@@ -1,114 +1,137 @@
-// The rules playground: edit a locality's rule file in the browser, see every
-// diagnostic at its line as you type, the widget re-rendered with the edited
-// rules, the file's own tests, and what it changes relative to its parent.
-// Nothing is uploaded: "Download" saves the text from memory.
-import init, { Engine, fetchRules, ruleFunctions, scaffold } from './pkg/xianjiao.js';
+// The rules playground: a campaign-office clerk edits a locality's rule file in
+// the browser (CodeMirror 6: highlighting, completion, hover docs, lint marks
+// with quick fixes), or through forms for the common edits, which write the
+// matching amend(…) into the text. The preview is the member widget on the
+// edited rules. Nothing is uploaded: downloads are made from memory.
+//
+// Bundled by esbuild (`./x build`, build_editor) into pkg/playground.bundle.js
+// with the playground wasm (pkg/xianjiao_playground_bg.wasm, which adds
+// bundleRules, mutationTest and ruleFields to the widget's engine). The member
+// widget's page never loads any of this.
+import init, { Engine, scaffold, ruleFunctions, ruleFields, bundleRules } from 'xianjiao-playground';
+import { EditorSelection, Transaction } from '@codemirror/state';
+import { undo, redo, undoDepth, redoDepth } from '@codemirror/commands';
+import { createEditor, replaceAll, showDiagnostics } from './editor/cm.js';
+import { fileField, setFile, fileHistory } from './editor/file.js';
+import { renderForms } from './editor/forms.js';
 
 const $ = (id) => document.getElementById(id);
-const src = $('src'), hl = $('hl'), gutter = $('gutter'), preview = $('preview');
-const KEYWORDS = new Set(['let', 'const', 'fn', 'if', 'else', 'for', 'in', 'while', 'loop', 'return', 'break', 'continue', 'true', 'false', 'switch', 'do', 'until', 'throw', 'try', 'catch']);
-let FUNCS = new Set();
-let parents = {};     // read-only parent files: name → text
-let entry = 'guanba.rhai';
-let lastDiags = [];
-let queued = false;
+const preview = $('preview');
+const STORE = 'xianjiao-playground';
 
 function el(tag, attrs, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k === 'class') e.className = v; else e.setAttribute(k, v);
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k === 'class') e.className = v; else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const k of kids.flat()) if (k != null) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
+  for (const k of kids.flat()) if (k != null && k !== false) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
   return e;
 }
 
-/** Rhai syntax highlighting, built as DOM text nodes (the text is never parsed as HTML). */
-function highlight(text, diags) {
-  const errLines = new Map();
-  for (const d of diags) if (d.line > 0 && d.file === entry) errLines.set(d.line, errLines.get(d.line) === 'error' ? 'error' : d.severity);
-  const frag = document.createDocumentFragment();
-  const lines = text.split('\n');
-  const re = /(\/\/[^\n]*)|("(?:[^"\\\n]|\\.)*"?|`[^`]*`?)|(\b\d+(?:\.\d+)?\b)|([\p{L}_][\p{L}\p{N}_]*)|(\s+|.)/gu;
-  lines.forEach((line, i) => {
-    const sev = errLines.get(i + 1);
-    const lineEl = sev ? el('span', { class: sev === 'error' ? 'lerr' : 'lwarn' }) : frag;
-    let m;
-    re.lastIndex = 0;
-    while ((m = re.exec(line)) && m[0] !== '') {
-      const [tok, com, str, num, word] = m;
-      let cls = null;
-      if (com) cls = 'c'; else if (str) cls = 's'; else if (num) cls = 'n';
-      else if (word) cls = KEYWORDS.has(word) ? 'k' : FUNCS.has(word) ? 'f' : null;
-      lineEl.append(cls ? el('span', { class: cls }, tok) : document.createTextNode(tok));
-    }
-    if (sev) frag.append(lineEl);
-    if (i < lines.length - 1) frag.append('\n');
-  });
-  frag.append('\n');
-  hl.replaceChildren(frag);
-  gutter.replaceChildren(...lines.map((_, i) => {
-    const sev = errLines.get(i + 1);
-    const d = diags.filter(x => x.line === i + 1 && x.file === entry);
-    return el('div', sev ? { class: sev === 'error' ? 'err' : 'warn', title: d.map(x => x.message).join('\n'), 'data-line': i + 1 } : { 'data-line': i + 1 }, String(i + 1));
-  }));
-}
+await init({ module_or_path: new URL('xianjiao_playground_bg.wasm', import.meta.url) });
+const FIELDS = ruleFields();
+const state = {
+  rules: null,        // last rules read from the engine (names for completion, forms)
+  parentRules: null,  // the parent chain's rules (forms show them for comparison)
+  parentKey: '',
+  diags: [],
+  errors: 0,
+  lastGood: null,     // {sources, entry} the preview shows
+  loadedText: '',     // text as loaded (to know whether replacing it loses edits)
+  template: null,     // a shipped form to start a new one from
+};
 
-function goTo(line, col) {
-  const lines = src.value.split('\n');
-  let pos = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) pos += lines[i].length + 1;
-  pos += Math.max(0, (col || 1) - 1);
-  src.focus();
-  src.setSelectionRange(pos, pos);
-  src.scrollTop = Math.max(0, (line - 5) * parseFloat(getComputedStyle(src).lineHeight));
-}
+const view = createEditor($('editor'), {
+  functions: ruleFunctions(),
+  fields: FIELDS.fields,
+  common: FIELDS.common,
+  rules: () => state.rules,
+  files: () => Object.keys(file().parents),
+}, () => schedule(), [fileField, fileHistory]);
 
-function sources() { return Object.assign({}, parents, { [entry]: src.value }); }
+const file = () => view.state.field(fileField);
+const text = () => view.state.doc.toString();
+const sources = () => Object.assign({}, file().parents, { [file().entry]: text() });
 
+let timer = 0;
+function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 120); }
+
+/** Re-reads everything from the engine: diagnostics, names, forms, preview, tests, diff. */
 function refresh() {
-  queued = false;
-  localStorage.setItem('xianjiao-playground', JSON.stringify({ entry, text: src.value, parents }));
+  clearTimeout(timer);
+  const { entry, parents } = file();
+  try { localStorage.setItem(STORE, JSON.stringify({ entry, text: text(), parents, loaded: state.loadedText })); } catch (_) {}
   let engine;
-  try { engine = new Engine(sources(), entry); } catch (e) { $('diags').replaceChildren(el('li', { class: 'error' }, String(e.message || e))); return; }
-  const diags = engine.diagnostics();
-  lastDiags = diags;
-  highlight(src.value, diags);
-  const errors = diags.filter(d => d.severity === 'error').length;
+  try { engine = new Engine(sources(), entry); } catch (e) { $('dcount').textContent = String(e.message || e); return; }
+  try {
+    const diags = engine.diagnostics();
+    state.diags = diags;
+    state.errors = diags.filter(d => d.severity === 'error').length;
+    // A model error (weights, dates, names…) leaves the rules readable: the forms show them.
+    // A script error (syntax, limits, a missing parent) stops the file: keep the last rules read.
+    const stopped = diags.some(d => d.severity === 'error' && !/^(weights|form|date|phase|step|unit|role|require|gate|vote|field|material|hook|decl)\./.test(d.code));
+    if (!stopped || !state.rules) { try { const r = engine.rules(); if (r) state.rules = r; } catch (_) {} }
+    showDiagnostics(view, diags, entry);
+    renderDiagnostics(diags);
+    loadParentRules();
+    renderForms($('forms'), formContext());
+    if (!state.errors) {
+      state.lastGood = { sources: sources(), entry };
+      preview.loadSources(state.lastGood.sources, entry);
+      runTests(engine);
+      explain(engine);
+    } else {
+      $('tcount').textContent = '(先改正错误 / fix the errors first)';
+    }
+    const stale = $('stale');
+    stale.hidden = !state.errors;
+    stale.textContent = state.errors
+      ? `⚠ 文件有 ${state.errors} 个错误:预览显示的是最后一次没有错误的规则${state.lastGood ? '' : '(还没有)'}。/ The file has errors: the preview shows the last rules without errors.`
+      : '';
+  } finally { engine.free(); }
+}
+
+function renderDiagnostics(diags) {
+  const errors = state.errors;
   $('dcount').textContent = `${errors} 个错误,${diags.length - errors} 个警告 / ${errors} errors, ${diags.length - errors} warnings`;
+  $('dcount').className = errors ? 'bad' : diags.length ? 'warn' : 'good';
+  $('dbadge').textContent = diags.length ? `(${diags.length})` : '';
   $('diags').replaceChildren(...diags.map(d => el('li', { class: d.severity, tabindex: 0, 'data-line': d.line,
-    onclick: () => goTo(d.line, d.col), onkeydown: (e) => { if (e.key === 'Enter') goTo(d.line, d.col); } },
+    onclick: () => goTo(d.line, d.col, d.file), onkeydown: (e) => { if (e.key === 'Enter') goTo(d.line, d.col, d.file); } },
     `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}[${d.code}] ${d.message}`,
     el('span', { class: 'hint' }, '修改建议:' + d.hint))));
-  if (!errors) {
-    preview.loadSources(sources(), entry);
-    runTests(engine);
-    explain(engine);
-  } else {
-    $('tests').replaceChildren(); $('tcount').textContent = '(先改正错误 / fix the errors first)';
-  }
-  engine.free();
+}
+
+function goTo(line, col, f) {
+  if (f && f !== file().entry) return;
+  const doc = view.state.doc;
+  const l = doc.line(Math.min(Math.max(1, line), doc.lines));
+  const pos = Math.min(l.from + Math.max(0, (col || 1) - 1), l.to);
+  view.dispatch({ selection: EditorSelection.cursor(pos), scrollIntoView: true });
+  view.focus();
 }
 
 function runTests(engine) {
   const own = !engine;
-  engine = engine || new Engine(sources(), entry);
+  if (own) engine = new Engine(sources(), file().entry);
   try {
     const res = engine.runTests();
     const failed = res.filter(t => !t.pass).length;
     $('tcount').textContent = `${res.length - failed} 通过,${failed} 失败 / ${res.length - failed} passed, ${failed} failed`;
-    $('tests').replaceChildren(...res.map(t => el('li', { class: t.pass ? 'pass' : 'fail', tabindex: 0, onclick: () => goTo(t.line, t.col) },
+    $('tests').replaceChildren(...res.map(t => el('li', { class: t.pass ? 'pass' : 'fail', tabindex: 0, onclick: () => goTo(t.line, t.col, t.file) },
       `${t.pass ? '✓' : '✗'} ${t.file}:${t.line}  ${t.name}`, ...t.failures.map(f => el('div', {}, '    ' + f)))));
   } catch (e) { $('tcount').textContent = String(e.message || e); }
   if (own) engine.free();
 }
 
-function short(v) { const s = typeof v === 'string' ? v : JSON.stringify(v); return s.length > 80 ? s.slice(0, 80) + '…' : s; }
+function short(v) { const s = typeof v === 'string' ? v : JSON.stringify(v); return s && s.length > 80 ? s.slice(0, 80) + '…' : s; }
 
 function explain(engine) {
   const ex = engine.explain();
   const rows = [];
   for (const it of ex.items.filter(i => i.change !== 'inherited')) {
-    let detail = [];
+    const detail = [];
     if (it.change === 'overridden') {
       for (const [k, v] of Object.entries(it.effective)) {
         const p = it.parent[k];
@@ -116,7 +139,7 @@ function explain(engine) {
       }
     }
     const label = { added: '新增 added', overridden: '修改 overridden', removed: '删除 removed' }[it.change];
-    rows.push(el('tr', { class: it.change }, el('td', {}, label), el('td', {}, it.kind), el('td', {}, it.key), el('td', {}, detail.length ? detail : '')));
+    rows.push(el('tr', { class: it.change }, el('td', {}, label), el('td', {}, it.kind), el('td', {}, it.key), el('td', {}, detail)));
   }
   const c = ex.counts;
   $('explain').replaceChildren(
@@ -124,47 +147,210 @@ function explain(engine) {
     rows.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '变化'), el('th', {}, '种类'), el('th', {}, '名称'), el('th', {}, '上级 → 本文件'))), el('tbody', {}, rows)) : el('p', {}, '与上级相同 / same as the parent'));
 }
 
-async function loadBase(name, asChild) {
-  const { sources: s } = await fetchRules('rules/' + name);
-  if (asChild) {
-    parents = s;
-    const childName = ($('child').value.trim() || '我镇').replace(/\.rhai$/, '');
-    entry = childName + '.rhai';
-    src.value = scaffold(name, childName, s);
-  } else {
-    entry = name;
-    src.value = s[name];
-    delete s[name];
-    parents = s;
-  }
-  $('file').textContent = `正在编辑 / editing ${entry}` + (Object.keys(parents).length ? `(上级 / parents: ${Object.keys(parents).join(', ')})` : '');
-  refresh();
+/** The parent's effective rules (what the entry file extends), for comparison in the forms. */
+function loadParentRules() {
+  const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(text());
+  const parent = m && m[1];
+  const ps = file().parents;
+  const key = parent && parent in ps ? parent + '\u0000' + Object.keys(ps).join() : '';
+  if (key === state.parentKey) return;
+  state.parentKey = key;
+  state.parentRules = null;
+  if (!key) return;
+  const e = new Engine(ps, parent);
+  try { if (!e.hasErrors()) state.parentRules = e.rules(); } finally { e.free(); }
 }
 
-function download() {
-  const blob = new Blob([src.value], { type: 'text/plain;charset=utf-8' });
-  const a = el('a', { href: URL.createObjectURL(blob), download: entry });
+function formContext() {
+  return {
+    rules: state.rules, parentRules: state.parentRules, hasParent: !!state.parentKey, text: text(), template: state.template,
+    errors: state.errors,
+    /** Applies a change to the text as one undoable transaction. */
+    write(change, label) {
+      view.dispatch({ changes: change, userEvent: 'input.form', scrollIntoView: true, selection: EditorSelection.cursor(change.from + (change.insert || '').length) });
+      refresh();
+      announce(label);
+    },
+  };
+}
+
+function announce(msg) { $('file').textContent = msg; }
+
+// ------------------------------------------------------------------ files
+/** Fetches a shipped rule file and the parents it extends (same directory). */
+async function fetchChain(name) {
+  const out = {};
+  let n = name;
+  for (let depth = 0; depth < 8 && n && !(n in out); depth++) {
+    const res = await fetch('rules/' + encodeURIComponent(n));
+    if (!res.ok) { if (depth === 0) throw new Error(`rules/${n}: HTTP ${res.status}`); break; }
+    out[n] = await res.text();
+    const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(out[n]);
+    n = m && m[1];
+  }
+  return out;
+}
+
+function dirty() { return text() !== state.loadedText && text().trim() !== ''; }
+
+function ask(message) {
+  const dlg = $('confirm');
+  $('confirm-text').textContent = message;
+  return new Promise((resolve) => {
+    dlg.addEventListener('close', () => resolve(dlg.returnValue === 'yes'), { once: true });
+    dlg.returnValue = '';
+    dlg.showModal();
+  });
+}
+
+async function loadBase(name, asChild, undoable = true) {
+  const s = await fetchChain(name);
+  let entry, body, parents;
+  if (asChild) {
+    const childName = ($('child').value.trim() || '我镇').replace(/\.rhai$/, '');
+    entry = childName + '.rhai';
+    parents = s;
+    body = scaffold(name, childName, s);
+  } else {
+    entry = name; body = s[name]; parents = Object.assign({}, s); delete parents[name];
+  }
+  if (dirty() && !(await ask(`“${file().entry}”已修改,换成“${entry}”会替换这些修改。/ ${file().entry} has edits; opening ${entry} replaces them.`))) return false;
+  setText(entry, parents, body, name, undoable);
+  return true;
+}
+
+/** Puts a file into the editor as one undoable transaction (Ctrl+Z brings the old file back). */
+function setText(entry, parents, body, base, undoable = true) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: body }, effects: setFile.of({ entry, parents, base }),
+    selection: EditorSelection.cursor(0), scrollIntoView: true, userEvent: 'input.replace',
+    annotations: undoable ? [] : [Transaction.addToHistory.of(false)] });
+  state.loadedText = body;
+  state.rules = null;
+  state.parentKey = 'x';
+  showFile();
+  refresh();
+  followCampaignDate();
+}
+
+function showFile() {
+  const { entry, parents } = file();
+  announce(`正在编辑 / editing ${entry}` + (Object.keys(parents).length ? `(上级 / parents: ${Object.keys(parents).join(', ')})` : ''));
+}
+
+/** The preview's date: inside the file's first dated phase (its campaign), when the file has dates. */
+function followCampaignDate() {
+  const r = state.rules || state.lastGood && null;
+  if (!r) return;
+  let day = null;
+  for (const p of r.phases || []) {
+    const all = [p.dates, ...(p.batches || []).map(b => b[1])].filter(Boolean);
+    const d = all.find(x => x.start);
+    if (d) {
+      const start = new Date(d.start + 'T00:00:00Z');
+      const end = d.end ? new Date(d.end + 'T00:00:00Z') : new Date(start.getTime() + 10 * 864e5);
+      const mid = new Date(Math.min(end.getTime(), start.getTime() + 10 * 864e5));
+      day = mid.toISOString().slice(0, 10);
+      $('dayhint').textContent = `(${p.name} ${d.start}${d.end ? ' – ' + d.end : ''})`;
+      break;
+    }
+  }
+  if (!day) { $('dayhint').textContent = '(文件没有日期 / no dates in the file)'; return; }
+  $('day').value = day;
+  preview.setAttribute('today', day);
+}
+
+function download(name, body) {
+  const blob = new Blob([body], { type: 'text/plain;charset=utf-8' });
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
   document.body.append(a); a.click(); a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-await init();
-FUNCS = new Set(ruleFunctions().map(f => f.name));
-src.addEventListener('input', () => { if (!queued) { queued = true; requestAnimationFrame(refresh); } });
-src.addEventListener('scroll', () => { hl.scrollTop = src.scrollTop; hl.scrollLeft = src.scrollLeft; gutter.scrollTop = src.scrollTop; });
-src.addEventListener('keydown', (e) => { if (e.key === 'Tab' && !e.shiftKey && !e.ctrlKey) { e.preventDefault(); document.execCommand('insertText', false, '    '); } });
+function downloadBundle() {
+  const { entry } = file();
+  try {
+    const body = bundleRules(sources(), entry);
+    download(entry.replace(/\.rhai$/, '') + '.bundle.rhai', body);
+    announce(`已下载 ${entry.replace(/\.rhai$/, '')}.bundle.rhai(含上级文件)/ downloaded with its parents`);
+  } catch (e) {
+    announce(`不能打包:${e.message || e}`);
+    selectTab('t-diags');
+  }
+}
+
+// ------------------------------------------------------------------ mutation test (a Worker)
+let worker = null;
+function mutate() {
+  const btn = $('mutate'), st = $('mstatus');
+  if (state.errors) { st.textContent = '先改正错误 / fix the errors first'; return; }
+  btn.disabled = true;
+  btn.setAttribute('aria-busy', 'true');
+  const t0 = performance.now();
+  const tick = setInterval(() => { st.textContent = `运行中… ${((performance.now() - t0) / 1000).toFixed(0)} 秒 / running`; }, 500);
+  st.textContent = '运行中… / running';
+  $('survivors').replaceChildren();
+  worker ||= new Worker(new URL('worker.bundle.js', import.meta.url), { type: 'module' });
+  const entry = file().entry;
+  worker.onmessage = ({ data }) => {
+    clearInterval(tick);
+    btn.disabled = false; btn.removeAttribute('aria-busy');
+    if (data.error) { st.textContent = data.error; return; }
+    const r = data.report;
+    st.textContent = `${r.mutants} 个改动,${r.killed} 个被测试发现,${r.survivors.length} 个幸存 / ${r.mutants} mutants, ${r.killed} killed, ${r.survivors.length} survived (${((performance.now() - t0) / 1000).toFixed(1)} s)`;
+    $('survivors').replaceChildren(...r.survivors.map(s => el('li', { class: 'fail', tabindex: 0, onclick: () => goTo(s.line, s.col, s.file === entry ? entry : s.file),
+      onkeydown: (e) => { if (e.key === 'Enter') goTo(s.line, s.col, s.file); } }, `${s.file}:${s.line}:${s.col}  ${s.original} → ${s.replacement}`)));
+  };
+  worker.onerror = (e) => { clearInterval(tick); btn.disabled = false; btn.removeAttribute('aria-busy'); st.textContent = String(e.message || e); };
+  worker.postMessage({ sources: sources(), files: [entry] });
+}
+
+// ------------------------------------------------------------------ tabs
+const tabs = [...document.querySelectorAll('[role=tab]')];
+function selectTab(id) {
+  for (const t of tabs) {
+    const on = t.id === id;
+    t.setAttribute('aria-selected', String(on));
+    t.tabIndex = on ? 0 : -1;
+    $(t.getAttribute('aria-controls')).hidden = !on;
+  }
+}
+for (const t of tabs) {
+  t.addEventListener('click', () => selectTab(t.id));
+  t.addEventListener('keydown', (e) => {
+    const i = tabs.indexOf(t);
+    const j = e.key === 'ArrowRight' ? (i + 1) % tabs.length : e.key === 'ArrowLeft' ? (i + tabs.length - 1) % tabs.length : e.key === 'Home' ? 0 : e.key === 'End' ? tabs.length - 1 : -1;
+    if (j >= 0) { e.preventDefault(); selectTab(tabs[j].id); tabs[j].focus(); }
+  });
+}
+
+// ------------------------------------------------------------------ start
 $('edit').addEventListener('click', () => loadBase($('base').value, false));
 $('new').addEventListener('click', () => loadBase($('base').value, true));
-$('download').addEventListener('click', download);
+$('download').addEventListener('click', () => download(file().entry, text()));
+$('download-bundle').addEventListener('click', downloadBundle);
 $('run').addEventListener('click', () => runTests());
+$('mutate').addEventListener('click', mutate);
 $('day').addEventListener('change', () => preview.setAttribute('today', $('day').value));
+
+// A shipped form (関坝镇) is the template for a new form where the parent has none.
+fetchChain('guanba.rhai').then((s) => {
+  const e = new Engine(s, 'guanba.rhai');
+  try { state.template = { file: 'guanba.rhai', form: (e.rules().forms || [])[0] || null }; } finally { e.free(); }
+  renderForms($('forms'), formContext());
+}).catch(() => {});
+
+await customElements.whenDefined('xianjiao-widget');
 let saved = null;
-try { saved = JSON.parse(localStorage.getItem('xianjiao-playground') || 'null'); } catch (_) {}
+try { saved = JSON.parse(localStorage.getItem(STORE) || 'null'); } catch (_) {}
 if (saved && saved.text && new URLSearchParams(location.search).get('fresh') === null) {
-  entry = saved.entry; parents = saved.parents || {}; src.value = saved.text;
-  $('file').textContent = `正在编辑 / editing ${entry}`;
-  refresh();
+  setText(saved.entry, saved.parents || {}, saved.text, '', false);
+  state.loadedText = saved.loaded ?? saved.text;
 } else {
-  await loadBase('guanba.rhai', false);
+  await loadBase('guanba.rhai', false, false);
 }
-window.xianjiaoPlayground = { refresh, get diagnostics() { return lastDiags; }, get entry() { return entry; } };
+
+window.xianjiaoPlayground = {
+  view, refresh, undo: () => undo(view), redo: () => redo(view), depth: () => [undoDepth(view.state), redoDepth(view.state)], selectTab,
+  get diagnostics() { return state.diags; }, get entry() { return file().entry; }, get text() { return text(); }, get sources() { return sources(); },
+  get rules() { return state.rules; }, get stale() { return !$('stale').hidden; },
+};

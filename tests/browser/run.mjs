@@ -19,6 +19,7 @@ import { start } from './serve.mjs';
 import { launch } from './pw.mjs';
 import { widgetTests } from './widget.mjs';
 import { npmTests } from './npm.mjs';
+import { run as runEditorTests } from './editor.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'tests', 'out');
@@ -275,58 +276,7 @@ await test('text contrast is at least 4.5:1 on every tab, in normal and large-te
 });
 
 // ---------------------------------------------------------------- playground
-await test('playground: error marked at its line, fixed, preview updates, in-file test fails on a changed number, download', async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', e => errors.push(e.message));
-  await page.goto(`${origin}/playground.html?fresh`);
-  await page.waitForFunction(() => window.xianjiaoPlayground && document.querySelector('#src').value.includes('extends'));
-  await page.waitForSelector('#preview >> [role=tab]');
-  const text = await page.inputValue('#src');
-  const lines = text.split('\n');
-  const lineOf = (needle) => lines.findIndex(l => l.includes(needle)) + 1;
-  // 1. weights 40/30/30 → 40/30/20: weights.sum at the groups line
-  const bad = text.replace('["支委会考评", 30]]', '["支委会考评", 20]]');
-  await page.fill('#src', bad);
-  await page.waitForSelector('#diags li.error');
-  const d = await page.evaluate(() => window.xianjiaoPlayground.diagnostics.filter(x => x.severity === 'error'));
-  const formLine = lineOf('groups: [["党员互评", 40]');
-  assert(d.some(x => x.code === 'weights.sum' && x.line === formLine && x.col === lines[formLine - 1].indexOf('groups') + 1), `weights.sum expected at the groups: key, line ${formLine}: ${JSON.stringify(d)}`);
-  const marked = await page.locator(`#gutter .err[data-line="${formLine}"]`).count();
-  eq(marked, 1, 'gutter marks the line');
-  const li = await page.locator('#diags li.error').first().textContent();
-  assert(li.includes('90') && li.includes('修改建议'), 'Chinese message with hint: ' + li);
-  // 2. fix it: preview updates with the edited rules (rename a step and see it in the schedule)
-  await page.fill('#src', text.replace('"搞好动员部署"', '"召开动员大会"'));
-  await page.waitForFunction(() => !document.querySelector('#diags li.error'));
-  await page.waitForFunction(() => document.querySelector('#preview').shadowRoot.textContent.includes('召开动员大会'));
-  // 3. in-file tests: all pass, then a changed number makes one fail
-  await page.click('#run');
-  await page.waitForSelector('#tests li.pass');
-  eq(await page.locator('#tests li.fail').count(), 0, 'all in-file tests pass on the shipped file');
-  await page.fill('#src', text.replace('["党员互评", 40], ["群众参评", 30], ["支委会考评", 30]', '["党员互评", 50], ["群众参评", 20], ["支委会考评", 30]'));
-  await page.waitForSelector('#tests li.fail');
-  const fail = await page.locator('#tests li.fail').first().textContent();
-  assert(fail.includes('三组分数按40/30/30加权') && fail.includes('composite'), 'failing test named with its line: ' + fail);
-  // 4. explain: the changed weights show as overridden vs the parent? (guanba declares the form itself → added)
-  const ex = await page.locator('#explain').textContent();
-  assert(ex.includes('修改 overridden') && ex.includes('分析评议'), 'explain lists overridden phase: ' + ex.slice(0, 200));
-  // 5. download
-  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
-  eq(dl.suggestedFilename(), 'guanba.rhai', 'download name');
-  const saved = fs.readFileSync(await dl.path(), 'utf8');
-  assert(saved.includes('["党员互评", 50]'), 'downloaded text is the edited text');
-  // 6. a new child file of guangan scaffolds and loads clean
-  await page.selectOption('#base', 'guangan.rhai');
-  await page.fill('#child', '我镇');
-  await page.click('#new');
-  await page.waitForFunction(() => window.xianjiaoPlayground.entry === '我镇.rhai');
-  await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
-  await page.screenshot({ path: path.join(out, 'playground.png'), fullPage: true });
-  eq(errors, [], 'page errors');
-  await context.close();
-});
+await runEditorTests({ browser, origin, test, assert, eq, out }); // editor.mjs: CodeMirror, forms, bundle, mutation test (issue 11)
 
 await test('reference page lists every rule function', async () => {
   const page = await browser.newPage();

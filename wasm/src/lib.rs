@@ -236,3 +236,48 @@ pub fn render_highlights(target: &web_sys::Element, text: &str, #[wasm_bindgen(u
     }
     Ok(())
 }
+
+/// Exports only the playground needs (bundle, mutation test, field table). They
+/// are built into a separate wasm (`--features playground`, see `x`
+/// build_editor) so the member widget's download does not grow.
+#[cfg(feature = "playground")]
+mod playground {
+    use super::{err, from_js, to_js};
+    use wasm_bindgen::prelude::*;
+    use xianjiao_core::MemorySource;
+
+    fn memory(sources: JsValue) -> Result<MemorySource, JsValue> {
+        let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
+        let mut src = MemorySource::new();
+        for (k, v) in files { src.insert(k, v); }
+        Ok(src)
+    }
+
+    /// `entry` and its parents as one bundle file (`// xianjiao-bundle 1`). Throws
+    /// (`code` = `rules.invalid`, `diagnostics` = the list) when the rules have errors.
+    #[wasm_bindgen(js_name = bundleRules)]
+    pub fn bundle_rules(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<String, JsValue> {
+        let src = memory(sources)?;
+        xianjiao_core::bundle(entry, &src).map_err(|diags| {
+            let first = diags.iter().find(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
+            let e = err("rules.invalid", &format!("规则文件有错误 / the rules have errors: {first}"));
+            if let Ok(list) = to_js(&diags) { let _ = super::js_set(&e, "diagnostics", &list); }
+            e
+        })
+    }
+
+    /// Mutation-tests `files` (names in `sources`): `{mutants, killed, survivors: [{file, line, col, original, replacement}]}`.
+    #[wasm_bindgen(js_name = mutationTest)]
+    pub fn mutation_test(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, files: Vec<String>) -> Result<JsValue, JsValue> {
+        let src = memory(sources)?;
+        to_js(&xianjiao_core::mutation_test(&files, &src))
+    }
+
+    /// The option-map fields of each declaration kind: `{fields: {kind: [field]}, common: [field]}`.
+    #[wasm_bindgen(js_name = ruleFields)]
+    pub fn rule_fields() -> Result<JsValue, JsValue> {
+        let fields: serde_json::Map<String, serde_json::Value> =
+            xianjiao_core::FIELDS.iter().map(|(k, f)| (k.to_string(), serde_json::json!(f))).collect();
+        to_js(&serde_json::json!({ "fields": fields, "common": xianjiao_core::COMMON_FIELDS }))
+    }
+}

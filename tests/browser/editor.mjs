@@ -1,0 +1,303 @@
+// Playground editor tests (issue 11), run by run.mjs: CodeMirror completion of
+// functions, fields and names; hover docs; the full-width quick fix; a form
+// written through the forms under a guangan child and scored; the stale-preview
+// notice; a replaced file back with Ctrl+Z; Esc, Tab leaves the editor; the
+// bundle download loaded by the member widget; the mutation test in a worker;
+// the widget page never loads the playground bundle; screenshots at 1366×768
+// and at 200 % zoom.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const P = 'window.xianjiaoPlayground';
+
+export async function run({ browser, origin, test, assert, eq, out }) {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(e.message));
+  page.on('console', m => { if (m.type() === 'error' && !/favicon/.test(m.text() + (m.location() || {}).url)) errors.push(m.text() + ' ' + (m.location() || {}).url); });
+  const ready = async (url = `${origin}/playground.html?fresh`) => {
+    await page.goto(url);
+    await page.waitForFunction(() => window.xianjiaoPlayground && window.xianjiaoPlayground.text.includes('extends'), null, { timeout: 30000 });
+    await page.waitForSelector('#preview >> [role=tab]', { timeout: 20000 });
+  };
+  const text = () => page.evaluate(() => window.xianjiaoPlayground.text);
+  const setDoc = (t) => page.evaluate((t) => { const v = window.xianjiaoPlayground.view; v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: t } }); window.xianjiaoPlayground.refresh(); }, t);
+  /** Puts the cursor at the end of the document (or after `needle`) and focuses the editor. */
+  const cursorAt = (needle) => page.evaluate((needle) => {
+    const v = window.xianjiaoPlayground.view;
+    const s = v.state.doc.toString();
+    const pos = needle == null ? s.length : s.indexOf(needle) + needle.length;
+    v.dispatch({ selection: { anchor: pos }, scrollIntoView: true });
+    v.focus();
+  }, needle);
+  const options = () => page.$$eval('.cm-tooltip-autocomplete li', ls => ls.map(l => l.textContent));
+  const errorsNow = () => page.evaluate(() => window.xianjiaoPlayground.diagnostics.filter(d => d.severity === 'error'));
+  const confirmIfAsked = async () => {
+    try { await page.waitForSelector('#confirm[open]', { timeout: 1500 }); await page.click('#confirm-yes'); } catch (_) {}
+  };
+
+  await test('editor: typing `amen` offers amend; inside phase("学习动员", #{ it offers start; names where a name is expected', async () => {
+    await ready();
+    await cursorAt(null);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('amen');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o = await options();
+    assert(o.some(x => x.startsWith('amend')), 'amend offered: ' + o.join(' | '));
+    await page.keyboard.press('Escape');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Backspace');
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.endsWith('\n'));
+    await page.keyboard.insertText('phase("学习动员", #{ ');
+    await page.keyboard.type('st');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o2 = await options();
+    assert(o2.some(x => x.startsWith('start')), 'start offered: ' + o2.join(' | '));
+    assert(!o2.some(x => x.startsWith('amend')), 'only fields inside the option map: ' + o2.join(' | '));
+    await page.waitForFunction(() => /^start/.test((document.querySelector('.cm-tooltip-autocomplete li[aria-selected=true]') || {}).textContent || ''));
+    await page.keyboard.press('Enter');
+    const after = await text();
+    assert(after.includes('phase("学习动员", #{ start: '), 'completion inserted `start: `: ' + JSON.stringify(after.slice(-80)));
+    // amend("phase", …, #{ completes phase fields; a name is offered inside roles: [
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('});\namend("phase", "分析评议", #{ ext');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o3 = await options();
+    assert(o3.some(x => x.startsWith('extend_days')), 'amend("phase" completes phase fields: ' + o3.join(' | '));
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('end_days: 3 });\nrequire("新要求", #{ roles: ["');
+    await page.keyboard.type('党');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o4 = await options();
+    assert(o4.includes('党员') && o4.includes('党员领导干部'), 'declared roles offered in roles: [: ' + o4.join(' | '));
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('"], phase: "');
+    await page.keyboard.type('分');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o5 = await options();
+    assert(o5.includes('分析评议'), 'declared phases offered in phase: ": ' + o5.join(' | '));
+    await page.keyboard.press('Escape');
+  });
+
+  await test('editor: hovering `form` shows its doc (zh and en)', async () => {
+    await ready();
+    const at = await page.evaluate(() => {
+      const v = window.xianjiaoPlayground.view;
+      const pos = v.state.doc.toString().indexOf('\nform(') + 3;
+      v.dispatch({ effects: [], scrollIntoView: true, selection: { anchor: pos } });
+      return pos;
+    });
+    await page.waitForTimeout(200);
+    const box = await page.evaluate((pos) => { const c = window.xianjiaoPlayground.view.coordsAtPos(pos); return { x: c.left + 2, y: (c.top + c.bottom) / 2 }; }, at);
+    await page.mouse.move(box.x - 30, box.y + 40);
+    await page.mouse.move(box.x, box.y);
+    await page.waitForSelector('.cm-tooltip-hover .cm-xj-doc', { timeout: 5000 });
+    const doc = await page.textContent('.cm-tooltip-hover');
+    assert(doc.startsWith('form(') && /测评表/.test(doc) && /form/i.test(doc) && /groups/.test(doc), 'form doc shown: ' + doc.slice(0, 200));
+  });
+
+  await test('editor: full-width “学习动员” gets a quick fix that makes it "学习动员" and clears the error', async () => {
+    await ready();
+    const base = await text();
+    await setDoc(base + '\namend("phase"\uff0c “学习动员”, #{ extend_days: 3 })\uff1b\n'); // ， and ； as an IME types them
+    await page.waitForFunction(() => window.xianjiaoPlayground.diagnostics.some(d => d.severity === 'error'));
+    const e = await errorsNow();
+    assert(e.length >= 1, 'an error for the full-width quote');
+    await page.evaluate(() => { const v = window.xianjiaoPlayground.view; v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf('“学习动员”') }, scrollIntoView: true }); });
+    const mark = page.locator('.cm-lintRange-warning, .cm-lintRange-error', { hasText: '“' }).first();
+    await mark.hover();
+    await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction', { timeout: 5000 });
+    const tip = await page.textContent('.cm-tooltip-lint');
+    assert(/修改建议|全角/.test(tip), 'Chinese hint in the lint tooltip: ' + tip.slice(0, 200));
+    await page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: '全角' }).first().click();
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('amend("phase", "学习动员", #{ extend_days: 3 });'));
+    await page.waitForFunction(() => !window.xianjiaoPlayground.diagnostics.some(d => d.severity === 'error'));
+    // an unknown field offers the nearest known one
+    const t2 = (await text()).replace('amend("phase", "学习动员", #{ extend_days: 3 });', 'amend("phase", "学习动员", #{ extnd_days: 3 });');
+    await setDoc(t2);
+    await page.waitForFunction(() => window.xianjiaoPlayground.diagnostics.some(d => d.code === 'field.unknown'));
+    await page.evaluate(() => { const v = window.xianjiaoPlayground.view; v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf('extnd_days') }, scrollIntoView: true }); });
+    await page.locator('.cm-lintRange-error', { hasText: 'extnd_days' }).hover();
+    await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
+    await page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: 'extend_days' }).first().click();
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('#{ extend_days: 3 }') && !window.xianjiaoPlayground.diagnostics.some(d => d.severity === 'error'));
+  });
+
+  await test('editor: the stale-preview notice appears while errors exist and disappears when fixed', async () => {
+    await ready();
+    eq(await page.isVisible('#stale'), false, 'no notice on a clean file');
+    const base = await text();
+    await setDoc(base.replace('["支委会考评", 30]]', '["支委会考评", 20]]'));
+    await page.waitForSelector('#stale', { state: 'visible' });
+    const n = await page.textContent('#stale');
+    assert(/预览显示的是最后一次没有错误的规则/.test(n), 'notice text: ' + n);
+    await page.screenshot({ path: path.join(out, 'playground-stale.png') });
+    await setDoc(base);
+    await page.waitForSelector('#stale', { state: 'hidden' });
+  });
+
+  await test('editor: 编辑此文件 asks before replacing edited text, and Ctrl+Z brings it back', async () => {
+    await ready();
+    await cursorAt(null);
+    await page.keyboard.insertText('\n// 本镇的修改');
+    await page.selectOption('#base', 'meizhou.rhai');
+    await page.click('#edit');
+    await page.waitForSelector('#confirm[open]');
+    await page.click('#confirm-no');
+    assert((await text()).includes('// 本镇的修改'), 'cancel keeps the text');
+    await page.click('#edit');
+    await page.waitForSelector('#confirm[open]');
+    await page.click('#confirm-yes');
+    await page.waitForFunction(() => window.xianjiaoPlayground.entry === 'meizhou.rhai');
+    assert(!(await text()).includes('// 本镇的修改'), 'replaced');
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('// 本镇的修改'));
+    eq(await page.evaluate(() => window.xianjiaoPlayground.entry), 'guanba.rhai', 'undo brings back the file name too');
+    await page.keyboard.press('Control+y');
+    await page.waitForFunction(() => window.xianjiaoPlayground.entry === 'meizhou.rhai');
+  });
+
+  await test('editor: Tab indents, Esc then Tab leaves the editor', async () => {
+    await ready();
+    await cursorAt('extends("central.rhai");');
+    await page.keyboard.press('Tab');
+    const inEditor = () => page.evaluate(() => !!document.activeElement.closest('.cm-editor'));
+    assert(await inEditor(), 'Tab alone keeps focus in the editor');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    assert(!(await inEditor()), 'Esc, Tab leaves the editor');
+    const id = await page.evaluate(() => document.activeElement.id || document.activeElement.tagName);
+    eq(id, 't-preview', 'focus moves to the next control');
+  });
+
+  await test('forms: weights 50/20/30 under a guangan child write a form declaration that loads clean and scores', async () => {
+    await ready();
+    await page.selectOption('#base', 'guangan.rhai');
+    await page.fill('#child', '我镇');
+    await page.click('#new');
+    await confirmIfAsked();
+    await page.waitForFunction(() => window.xianjiaoPlayground.entry === '我镇.rhai');
+    // the preview's date follows guangan's campaign (first batch, 2005-01-15 … 2005-02-28)
+    const day = await page.inputValue('#day');
+    assert(day >= '2005-01-15' && day <= '2005-02-28', 'preview date inside guangan\'s first dated phase: ' + day);
+    eq(await page.getAttribute('#preview', 'today'), day, 'widget date');
+    await page.click('#t-forms');
+    await page.waitForSelector('#forms fieldset.form[data-form]');
+    const name = await page.getAttribute('#forms fieldset.form[data-form] >> nth=0', 'data-form');
+    const setGroup = async (g, v) => {
+      const inp = page.locator(`#forms fieldset.form[data-form="${name}"] input[data-group="${g}"]`);
+      await inp.fill(String(v));
+      await inp.press('Tab');
+    };
+    await setGroup('党员互评', 50);
+    await page.waitForFunction((n) => window.xianjiaoPlayground.text.includes(`form("${n}"`), name);
+    await setGroup('群众参评', 20);
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('["党员互评", 50], ["群众参评", 20], ["支委会考评", 30]'));
+    const t = await text();
+    eq(t.split(`form("${name}"`).length, 2, 'one form declaration');
+    await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
+    eq(await page.isVisible('#stale'), false, 'no stale notice once clean');
+    const shown = await page.$$eval(`#forms fieldset.form[data-form="${name}"] input[data-group]`, is => is.map(i => [i.dataset.group, Number(i.value)]));
+    eq(shown, [['党员互评', 50], ['群众参评', 20], ['支委会考评', 30]], 'form re-read from the engine');
+    // score a few sheets with the widget's engine on the written rules
+    const rep = await page.evaluate(async () => {
+      const m = await import('/pkg/xianjiao.js');
+      await m.default();
+      const pg = window.xianjiaoPlayground;
+      const e = new m.Engine(pg.sources, pg.entry);
+      const f = e.rules().forms[0];
+      const sheet = (member, group, frac) => Object.assign({ member, rater_group: group }, Object.fromEntries(f.items.map(([n, p]) => [n, String(p * frac)])));
+      const r = e.score([sheet('张三', '党员互评', 1), sheet('张三', '党员互评', 0.8), sheet('张三', '群众参评', 0.5), sheet('张三', '支委会考评', 0.7),
+        sheet('李四', '党员互评', 0.6), sheet('李四', '群众参评', 1), sheet('李四', '支委会考评', 1)]);
+      return { total: f.total, members: r.members.map(x => [x.member, x.composite]) };
+    });
+    const T = rep.total;
+    const want = { 张三: (50 * 0.9 * T + 20 * 0.5 * T + 30 * 0.7 * T) / 100, 李四: (50 * 0.6 * T + 20 * T + 30 * T) / 100 };
+    for (const [m, c] of rep.members) assert(Math.abs(c - want[m]) < 1e-6, `${m}: composite ${c}, expected ${want[m]}`);
+    eq(rep.members.length, 2, 'two members scored');
+    await page.screenshot({ path: path.join(out, 'playground-forms.png') });
+  });
+
+  await test('download with parents: NAME.bundle.rhai loads in the member widget', async () => {
+    // continues from the guangan child with its form
+    assert((await page.evaluate(() => window.xianjiaoPlayground.entry)) === '我镇.rhai', 'guangan child loaded');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-bundle')]);
+    eq(dl.suggestedFilename(), '我镇.bundle.rhai', 'bundle name');
+    const body = fs.readFileSync(await dl.path(), 'utf8');
+    assert(body.startsWith('// xianjiao-bundle 1\n'), 'bundle header');
+    const files = [...body.matchAll(/^\/\/ ---- file: (.*) ----$/gm)].map(m => m[1]);
+    eq(files, ['central.rhai', 'guangan.rhai', '我镇.rhai'], 'parents first, entry last');
+    fs.writeFileSync(path.join(out, '我镇.bundle.rhai'), body);
+    const wctx = await browser.newContext();
+    const w = await wctx.newPage();
+    const werr = [];
+    w.on('pageerror', e => werr.push(e.message));
+    await wctx.route(`${origin}/dl/**`, (r) => {
+      const u = decodeURIComponent(new URL(r.request().url()).pathname);
+      if (u === '/dl/page.html') return r.fulfill({ contentType: 'text/html; charset=utf-8', body: '<!doctype html><meta charset="utf-8"><script type="module" src="/pkg/xianjiao.js"></script><xianjiao-widget rules="/dl/我镇.bundle.rhai" today="2005-01-20"></xianjiao-widget>' });
+      if (u === '/dl/我镇.bundle.rhai') return r.fulfill({ contentType: 'text/plain; charset=utf-8', body });
+      return r.fulfill({ status: 404, body: 'not found' });
+    });
+    await w.goto(`${origin}/dl/page.html`);
+    await w.waitForSelector('xianjiao-widget >> [role=tab]', { timeout: 20000 });
+    const shown = await w.evaluate(() => document.querySelector('xianjiao-widget').shadowRoot.textContent);
+    assert(shown.includes('学习动员') && !/error\[/.test(shown), 'widget shows the bundled rules: ' + shown.slice(0, 200));
+    const n = await w.evaluate(async () => {
+      const m = await import('/pkg/xianjiao.js');
+      await m.default();
+      const res = await fetch('/dl/我镇.bundle.rhai');
+      const e = new m.Engine({ '我镇.bundle.rhai': await res.text() }, '我镇.bundle.rhai');
+      return { errors: e.diagnostics().filter(d => d.severity === 'error').length, groups: e.rules().forms[0].groups };
+    });
+    eq(n, { errors: 0, groups: [['党员互评', 50], ['群众参评', 20], ['支委会考评', 30]] }, 'bundle loads clean with the edited form');
+    eq(werr, [], 'widget page errors');
+    await wctx.close();
+  });
+
+  await test('mutation test runs in a worker and lists survivors beside the editor', async () => {
+    await page.click('#t-tests');
+    await page.click('#mutate');
+    assert(await page.isDisabled('#mutate'), 'busy while running');
+    await page.waitForFunction(() => /个幸存/.test(document.querySelector('#mstatus').textContent) || /error|错误/i.test(document.querySelector('#mstatus').textContent), null, { timeout: 120000 });
+    const st = await page.textContent('#mstatus');
+    assert(/\d+ 个改动/.test(st), 'report: ' + st);
+    const n = await page.locator('#survivors li').count();
+    const m = /(\d+) 个幸存/.exec(st);
+    eq(n, Number(m[1]), 'survivors listed');
+    console.log(`      ${st}`);
+  });
+
+  await test('screenshots of the playground at 1366×768 and at 200 % zoom (tests/out/)', async () => {
+    await ready();
+    await page.screenshot({ path: path.join(out, 'playground-1366.png') });
+    await page.click('#t-forms');
+    await page.screenshot({ path: path.join(out, 'playground-1366-forms.png') });
+    const z = await browser.newContext({ viewport: { width: 683, height: 384 }, deviceScaleFactor: 2 });
+    const zp = await z.newPage();
+    await zp.goto(`${origin}/playground.html?fresh`);
+    await zp.waitForSelector('#preview >> [role=tab]', { timeout: 30000 });
+    await zp.screenshot({ path: path.join(out, 'playground-200.png') });
+    await zp.screenshot({ path: path.join(out, 'playground-200-full.png'), fullPage: true });
+    const overflow = await zp.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 1, 'no horizontal scrolling at 200 %: ' + overflow);
+    await z.close();
+  });
+
+  await test('the member widget page makes no request for the playground code', async () => {
+    const c = await browser.newContext();
+    const p = await c.newPage();
+    const reqs = [];
+    p.on('request', r => reqs.push(r.url()));
+    await p.goto(`${origin}/index.html`);
+    await p.waitForSelector('xianjiao-widget >> [role=tab]', { timeout: 20000 });
+    await p.waitForLoadState('networkidle');
+    const bad = reqs.filter(u => /playground|worker\.bundle|codemirror/i.test(u));
+    eq(bad, [], 'playground requests from the widget page');
+    assert(reqs.some(u => u.endsWith('/pkg/xianjiao.js')), 'the widget loaded');
+    await c.close();
+  });
+
+  await test('playground: no page errors in all the above', async () => { eq(errors, [], 'playground page errors'); });
+  await context.close();
+}
