@@ -87,6 +87,8 @@ function xjItemReason(lang, it, req) {
   return it.status === 'overdue' ? M.overdue(head, it.due) : M.pending(head, it.due);
 }
 
+const XJ_KNOWN = ['chars.short', 'part.missing', 'part.field_missing', 'part.order', 'area.missing', 'area.too_few', 'flag'];
+
 /**
  * The findings of a material report, worded in `lang`: [{...finding, text}].
  * `mat` is the material's rules (for markers, min_areas and role areas).
@@ -125,10 +127,14 @@ function xjFindings(lang, m, mat) {
           break;
         }
         case 'flag': if (f.phrase != null) text = M.flag(f.phrase, f.message.slice(f.phrase.length + 3)); break;
+        default: { // a code this catalogue does not know yet: the engine's "中文 / English" text, in the right language
+          const i = f.message.lastIndexOf(' / ');
+          if (i > 0) text = lang === 'en' ? f.message.slice(i + 3) : f.message;
+        }
       }
     } catch (_) { text = f.message; }
     return Object.assign({}, f, { text });
   });
 }
 
-export { XJ_MESSAGES, xjItemReason, xjFindings };
+export { XJ_MESSAGES, XJ_KNOWN, xjItemReason, xjFindings };

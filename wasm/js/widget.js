@@ -725,7 +725,7 @@ class XianjiaoWidget extends HTMLElement {
     sec.append(this.buildReport(document));
     document.body.append(sec);
     const sheet = new CSSStyleSheet();
-    sheet.replaceSync('@media screen{body>.xj-print{display:none}}@media print{body>*:not(.xj-print){display:none!important}body>.xj-print{display:block}}' + css);
+    sheet.replaceSync('@media screen{body>.xj-print{display:none}}@media print{@page{margin:1.5cm}body{background:#fff!important;margin:0!important}body>*:not(.xj-print){display:none!important}body>.xj-print{display:block}}' + css);
     const before = document.adoptedStyleSheets;
     document.adoptedStyleSheets = [...before, sheet];
     const done = () => { sec.remove(); document.adoptedStyleSheets = document.adoptedStyleSheets.filter(x => x !== sheet); window.removeEventListener('afterprint', done); };
