@@ -8,7 +8,7 @@ import path from 'node:path';
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.rhai': 'text/plain; charset=utf-8', '.json': 'application/json' };
+const TYPES = { '.html': 'text/html; charset=utf-8', '.md': 'text/plain; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.rhai': 'text/plain; charset=utf-8', '.json': 'application/json' };
 
 function serveDir(dir) {
   const server = http.createServer((req, res) => {
@@ -26,6 +26,30 @@ function serveDir(dir) {
 export async function npmTests({ browser, test, assert, eq, root }) {
   const pkgDir = path.join(root, 'dist', 'npm');
   let app = null;
+
+  await test('web zip: unpacked, its example.html (strict CSP) shows the widget from the shipped files', async () => {
+    const zip = fs.readdirSync(path.join(root, 'dist')).find(f => /^xianjiao-web-.*\.zip$/.test(f));
+    assert(zip, 'dist/xianjiao-web-<version>.zip missing: run ./x build');
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xianjiao-web-'));
+    try { execFileSync('unzip', ['-q', path.join(root, 'dist', zip), '-d', tmp]); }
+    catch (_) { execFileSync('python3', ['-m', 'zipfile', '-e', path.join(root, 'dist', zip), tmp]); }
+    const dir = path.join(tmp, zip.replace(/\.zip$/, ''));
+    for (const f of ['xianjiao.js', 'xianjiao_bg.wasm', 'xianjiao.d.ts', '部署说明.md', 'example.html', 'rules/central.rhai', 'rules/guanba.rhai'])
+      assert(fs.existsSync(path.join(dir, f)), `zip lacks ${f}`);
+    const doc = fs.readFileSync(path.join(dir, '部署说明.md'), 'utf8');
+    assert(doc.indexOf('## 中文') < doc.indexOf('## English') && doc.includes('application/wasm') && doc.includes("'wasm-unsafe-eval'") && doc.includes('<xianjiao-widget'), '部署说明: zh then en, MIME type, CSP, snippet');
+    const server = await serveDir(dir);
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', e => errors.push(e.message));
+      page.on('console', m => { if (m.type() === 'error' && !/favicon/.test(m.text() + (m.location() || {}).url)) errors.push(m.text()); });
+      await page.goto(`http://127.0.0.1:${server.address().port}/example.html`);
+      await page.waitForSelector('xianjiao-widget >> [role=tab]', { timeout: 20000 });
+      eq(errors, [], 'errors on the example page');
+      await page.close();
+    } finally { server.close(); }
+  });
 
   await test('npm: `npm pack` and install into an empty folder', async () => {
     assert(fs.existsSync(path.join(pkgDir, 'package.json')), 'dist/npm missing: run ./x build');

@@ -188,7 +188,7 @@ async function xjFetchRules(url, lang = 'zh') {
   const t = XJ_STRINGS[lang] || XJ_STRINGS.zh;
   const sources = {};
   const base = new URL(url, document.baseURI);
-  const dir = base.href.slice(0, base.href.length - base.pathname.length) + base.pathname.replace(/[^/]*$/, '');
+  const dir = base.origin + base.pathname.replace(/[^/]*$/, '');
   const entry = decodeURIComponent(base.pathname.split('/').pop());
   let name = entry, href = base.href;
   for (let depth = 0; depth < 8; depth++) {
