@@ -358,7 +358,7 @@ fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
         let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
         Ok(input::with_sources(&report, &origin, &inputs))
     })?;
-    if let Ok(v) = r { check_rows(&v, 1_048_577)?; }
+    if let Ok(v) = r { check_rows(&v, 1_048_576)?; }
     Ok(())
 }
 

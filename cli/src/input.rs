@@ -795,6 +795,10 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
     Ok(())
 }
 
+/// Excel's limits: 1,048,576 rows, 16,384 columns (XFD).
+const MAX_SHEET_ROWS: u32 = 1 << 20;
+const MAX_SHEET_COLS: u32 = 1 << 14;
+
 /// Why a sheet was not (fully) read.
 struct Skip(String);
 
@@ -819,6 +823,10 @@ fn stream_cells<'a>(mut next: impl FnMut() -> Result<Option<calamine::Cell<calam
         }
         let Some(c) = c else { break };
         let (r, col) = c.get_position();
+        if r >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLS {
+            // Beyond what Excel can hold: the reference overflowed (calamine wraps it in release builds).
+            return Err(Skip("单元格位置超出工作表范围(最大 XFD1048576),表格文件已损坏 / a cell beyond XFD1048576: damaged workbook".into()));
+        }
         cur = Some(r);
         let v: calamine::Data = c.get_value().clone().into();
         let s = v.to_string();
