@@ -219,6 +219,36 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.screenshot({ path: path.join(out, 'playground-forms.png') });
   });
 
+  await test('forms: phase dates, a vote threshold and min_chars write amend(…) that loads clean', async () => {
+    // continues from the guangan child
+    await page.click('#t-forms');
+    const before = await text();
+    // the child names no batch, so its schedule uses the phases' own dates (guangan gives only 第一批's)
+    assert(/第一批: 2005-01-15 – 2005-02-28/.test(await page.textContent('#forms')), 'the parent\'s batch dates shown for comparison');
+    for (const [f, v] of [['start', '2005-01-17'], ['end', '2005-03-05']]) {
+      const date = page.locator(`#forms input[data-key="phase|学习动员|${f}"]`);
+      await date.fill(v);
+      await date.dispatchEvent('change');
+    }
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('amend("phase", "学习动员", #{ start: "2005-01-17", end: "2005-03-05" });'));
+    const vote = page.locator('#forms input[data-key="vote|满意度测评|below"]');
+    await vote.fill('85');
+    await vote.press('Tab');
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('amend("vote", "满意度测评", #{ below: 85 });'));
+    const mc = page.locator('#forms input[data-key^="mat|党性分析材料|"]').first();
+    await mc.fill('2500');
+    await mc.press('Tab');
+    await page.waitForFunction(() => /amend\("material", "党性分析材料", #\{ min_chars: #\{ "\*": 2500/.test(window.xianjiaoPlayground.text));
+    await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
+    const r = await page.evaluate(() => { const r = window.xianjiaoPlayground.rules; return [r.phases[0].dates.end, r.votes.find(v => v.name === '满意度测评').below, r.materials.find(m => m.kind === '党性分析材料').min_chars[0]]; });
+    eq(r, ['2005-03-05', 85, ['*', 2500]], 'engine reads the written values');
+    eq(await page.locator('#forms input[data-key="vote|满意度测评|below"]').inputValue(), '85', 'form re-read from the engine');
+    // one undo step per form edit: four undos bring the text back
+    await page.click('.cm-content');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+    await page.waitForFunction((b) => window.xianjiaoPlayground.text === b, before);
+  });
+
   await test('download with parents: NAME.bundle.rhai loads in the member widget', async () => {
     // continues from the guangan child with its form
     assert((await page.evaluate(() => window.xianjiaoPlayground.entry)) === '我镇.rhai', 'guangan child loaded');

@@ -47,8 +47,26 @@ function insertAt(text, kind) {
  * in the file's own declaration or amend when it has one, else a new amend
  * (the parent declares it) or a new declaration (`full()`, nobody does).
  */
-export function planEdit(text, kind, key, fields, { inParent = true, full = null } = {}) {
+export function planEdit(text, kind, key, fields, { inParent = true, full = null, batch = null } = {}) {
   const own = findDecls(text, kind, key).filter(d => d.mapFrom != null);
+  if (batch) {
+    // phase dates of one batch: batches: #{ 批次: #{ start, end } } — edited in place when the file has it
+    for (const d of own.reverse()) {
+      const inner = nestedMap(text, d.mapFrom, d.mapTo, ['batches', batch]);
+      if (!inner) continue;
+      let t = text;
+      for (const [f, v] of Object.entries(fields)) {
+        const m = nestedMap(t, d.mapFrom, d.mapTo + (t.length - text.length), ['batches', batch]);
+        t = apply(t, setField(t, m[0], m[1], f, v));
+      }
+      return diff(text, t);
+    }
+    const body = Object.entries(fields).filter(([, v]) => v !== null).map(([f, v]) => `${f}: ${v}`).join(', ');
+    fields = { batches: `#{ ${/^[\p{L}_][\p{L}\p{N}_]*$/u.test(batch) ? batch : lit(batch)}: #{ ${body} } }` };
+    if (own.length) return planEdit(text, kind, key, fields, { inParent, full });
+    const at = insertAt(text, kind);
+    return { from: at, to: at, insert: (at > 0 && text[at - 1] !== '\n' ? '\n' : '') + `amend(${lit(kind)}, ${lit(key)}, #{ ${Object.entries(fields).map(([f, v]) => `${f}: ${v}`).join(', ')} });\n` };
+  }
   if (own.length) {
     let t = text;
     for (const [f, v] of Object.entries(fields)) {
@@ -57,11 +75,32 @@ export function planEdit(text, kind, key, fields, { inParent = true, full = null
     }
     return diff(text, t);
   }
-  const body = Object.entries(fields).map(([f, v]) => `${f}: ${v}`).join(', ');
+  const body = Object.entries(fields).filter(([, v]) => v !== null).map(([f, v]) => `${f}: ${v}`).join(', ');
   const decl = !inParent && full ? full() : `amend(${lit(kind)}, ${lit(key)}, #{ ${body} });`;
   const at = insertAt(text, kind);
   const before = at > 0 && text[at - 1] !== '\n' ? '\n' : '';
   return { from: at, to: at, insert: before + decl + '\n' + (text[at] && text[at] !== '\n' && at < text.length ? '\n' : '') };
+}
+
+/** The range [from, to) of the map at `path` (keys) inside the map text[mapFrom..mapTo), or null. */
+function nestedMap(text, mapFrom, mapTo, path) {
+  let from = mapFrom, to = mapTo;
+  for (const key of path) {
+    const body = text.slice(from, to);
+    const re = new RegExp(`[{,\\s]"?${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s*:\\s*#\\{`, 'u');
+    const m = re.exec(body.slice(1));
+    if (!m) return null;
+    const start = from + 1 + m.index + m[0].length - 2; // at '#'
+    let depth = 0, i = start + 1;
+    for (; i < to; i++) {
+      const c = text[i];
+      if (c === '"') { i++; while (i < to && text[i] !== '"') { if (text[i] === '\\') i++; i++; } continue; }
+      if (c === '{' || c === '[' || c === '(') depth++;
+      else if (c === '}' || c === ']' || c === ')') { depth--; if (depth === 0) break; }
+    }
+    from = start; to = i + 1;
+  }
+  return [from, to];
 }
 
 /** Renders the forms into `root`. ctx: {rules, parentRules, hasParent, text, template, write(change, label)}. */
@@ -72,8 +111,11 @@ export function renderForms(root, ctx) {
   const pr = ctx.parentRules;
   const edit = (kind, key, fields, label, opts = {}) => {
     const inParent = opts.inParent ?? !!(pr && has(pr, kind, key));
-    const change = planEdit(ctx.text, kind, key, fields, { inParent, full: opts.full });
-    ctx.write(change, `已写入 / written: ${change.insert.trim().slice(0, 90)}`);
+    const change = planEdit(ctx.text, kind, key, fields, { inParent, full: opts.full, batch: opts.batch });
+    const what = Object.keys(fields).filter(f => fields[f] !== null).join('、') || '';
+    const isNew = !inParent && opts.full && !findDecls(ctx.text, kind, key).length;
+    ctx.write(change, isNew ? `已在文本里写入新的 ${kind}(${lit(key)}, …) 声明 / wrote a new ${kind} declaration`
+      : `已写入 ${kind} “${key}”${opts.batch ? '(' + opts.batch + ')' : ''} 的 ${what} / wrote ${what} of ${kind} ${key}`);
   };
   const parentNote = (v) => el('span', { class: 'parent' }, pr ? (v == null || v === '' ? '上级:无' : `上级:${v}`) : '');
   const input = (key, attrs, onchange) => el('input', Object.assign({ 'data-key': key, onchange }, attrs));
@@ -85,13 +127,18 @@ export function renderForms(root, ctx) {
     out.push(el('h3', {}, '阶段日期 Phase dates'));
     out.push(el('table', { class: 'ft' }, el('thead', {}, el('tr', {}, el('th', {}, '阶段'), el('th', {}, '开始 start'), el('th', {}, '结束 end'), el('th', {}, '延长天数 extend'))),
       el('tbody', {}, phases.map((p) => {
-        const d = p.dates || {};
+        // the dates the schedule uses: the campaign's batch when the phase gives that batch dates
+        const batch = r.campaign && r.campaign.batch && (p.batches || []).some(b => b[0] === r.campaign.batch) ? r.campaign.batch : null;
+        const d = (batch ? p.batches.find(b => b[0] === batch)[1] : p.dates) || {};
         const pp = pr && (pr.phases || []).find(x => x.name === p.name);
-        const pd = pp && pp.dates || {};
-        const batches = (p.batches || []).filter(b => b[1] && (b[1].start || b[1].end)).map(b => `${b[0]}: ${b[1].start || '…'} – ${b[1].end || '…'}`).join(';');
-        const set = (f, v) => edit('phase', p.name, { [f]: v }, p.name);
+        const pd = (pp && (batch && (pp.batches || []).find(b => b[0] === batch) || [null, pp.dates])[1]) || {};
+        // end and days exclude each other; a batch map written anew keeps the other date
+        const set = (f, v) => edit('phase', p.name, Object.assign(batch && f !== 'extend_days' ? { start: d.start ? lit(d.start) : null, end: d.end ? lit(d.end) : null } : {},
+          { [f]: v }, f === 'end' ? { days: null } : {}), p.name, { batch });
+        const others = (p.batches || []).filter(b => b[0] !== batch && b[1] && b[1].start).map(b => `${b[0]}: ${b[1].start} – ${b[1].end || '…'}`).join(';');
         return el('tr', {},
-          el('th', { scope: 'row' }, p.name, batches ? el('div', { class: 'parent' }, '按批次 by batch: ' + batches) : null),
+          el('th', { scope: 'row' }, p.name, batch ? el('div', { class: 'parent' }, `${batch}的日期 / dates of ${batch}`) : null,
+            others ? el('div', { class: 'parent' }, `其他批次 other batches: ${others}`) : null),
           el('td', {}, input(`phase|${p.name}|start`, { type: 'date', value: d.start || '', 'aria-label': `${p.name} 开始` }, (e) => e.target.value && set('start', lit(e.target.value))), parentNote(pd.start)),
           el('td', {}, input(`phase|${p.name}|end`, { type: 'date', value: d.end || '', 'aria-label': `${p.name} 结束` }, (e) => e.target.value && set('end', lit(e.target.value))), parentNote(pd.end)),
           el('td', {}, input(`phase|${p.name}|extend`, { type: 'number', min: 0, value: d.extend_days || 0, class: 'n', 'aria-label': `${p.name} 延长天数` }, (e) => e.target.value !== '' && set('extend_days', num(Number(e.target.value)))), parentNote(pd.extend_days)));
@@ -119,7 +166,7 @@ export function renderForms(root, ctx) {
               edit('step', key, { windows: '#{ ' + all.map(([u, x]) => `${mapKey(u)}: [${lit(x.start)}, ${lit(x.end)}]`).join(', ') + ' }' }, key);
             }
           };
-          rows.push(el('tr', {}, el('th', { scope: 'row' }, i <= 1 || unit === null ? s.name : ''), el('td', {}, unit || '全部'),
+          rows.push(el('tr', {}, el('th', { scope: 'row' }, i <= 1 || unit === null ? s.name : ''), el('td', { class: 'unit' }, unit || '全部'),
             el('td', {}, input(k + '|start', { type: 'date', value: (w && w.start) || '', 'aria-label': `${s.name} ${unit || ''} 开始` }, (e) => e.target.value && write('start', e.target.value)), parentNote(pw && pw.start)),
             el('td', {}, input(k + '|end', { type: 'date', value: (w && w.end) || '', 'aria-label': `${s.name} ${unit || ''} 结束` }, (e) => e.target.value && write('end', e.target.value)), parentNote(pw && pw.end))));
         });
@@ -175,7 +222,7 @@ export function renderForms(root, ctx) {
     for (const m of mats) {
       const pm = pr && (pr.materials || []).find(x => x.kind === m.kind);
       const box = el('fieldset', { class: 'form' }, el('legend', {}, m.kind));
-      const entries = m.min_chars || [];
+      const entries = (m.min_chars || []).some(e => e[0] === '*') ? m.min_chars : [['*', ''], ...(m.min_chars || [])];
       const write = (extra) => {
         const vals = [...box.querySelectorAll('[data-role]')].map(i => [i.dataset.role, i.value]).filter(x => x[1] !== '');
         if (extra) vals.push(extra);
@@ -190,7 +237,7 @@ export function renderForms(root, ctx) {
         const sel = el('select', { 'data-key': `mat|${m.kind}|add`, 'aria-label': `${m.kind} 增加角色` }, others.map(n => el('option', { value: n }, n)));
         box.append(el('div', { class: 'row' }, '为角色另定字数 Per role: ', sel, ' ', el('button', { type: 'button', 'data-key': `mat|${m.kind}|addbtn`, onclick: () => {
           const all = entries.find(e => e[0] === '*');
-          write([sel.value, all ? all[1] : 1000]);
+          write([sel.value, all && all[1] !== '' ? all[1] : 1000]);
         } }, '增加 Add')));
       }
       out.push(box);

@@ -178,8 +178,14 @@ export function setField(text, mapFrom, mapTo, key, value) {
     else if (c === ',' && depth === 0) { inner.push([entryStart, i]); entryStart = i + 1; }
   }
   inner.push([entryStart, mapTo - 1]);
-  for (const [s, e] of inner) {
+  for (const [k, [s, e]] of inner.entries()) {
     const m = /^(\s*)("?)([\p{L}\p{N}_]+)\2\s*:\s*/u.exec(text.slice(s, e));
+    if (m && m[3] === key && value === null) {
+      // remove the entry with one of its commas
+      if (k + 1 < inner.length) return { from: s + m[1].length, to: inner[k + 1][0] + (/^\s*/.exec(text.slice(inner[k + 1][0]))[0].length), insert: '' };
+      if (k > 0) return { from: inner[k - 1][1], to: e, insert: '' };
+      return { from: s, to: e, insert: ' ' };
+    }
     if (m && m[3] === key) {
       const vs = s + m[0].length;
       let ve = e; while (ve > vs && /\s/.test(text[ve - 1])) ve--;
@@ -187,6 +193,7 @@ export function setField(text, mapFrom, mapTo, key, value) {
     }
     last = e;
   }
+  if (value === null) return { from: mapFrom, to: mapFrom, insert: '' };
   // append: after the last non-space char before the closing brace
   let end = mapTo - 1; while (end > mapFrom + 2 && /\s/.test(text[end - 1])) end--;
   const empty = text.slice(mapFrom + 2, end).trim() === '';
