@@ -73,6 +73,10 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await expect('xj-clear', 'Cancel returns to 清除我的数据');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await expect('xj-clear', 'Escape closes the confirmation');
+    eq(await page.locator(W + '[role=alertdialog]').count(), 0, 'confirmation closed');
     eq(errors, [], 'page errors');
     await context.close();
   });

@@ -407,7 +407,8 @@ class XianjiaoWidget extends HTMLElement {
   noticeBox() {
     const t = this.t;
     if (this.confirming) {
-      return xjEl('div', { class: 'notice warn', role: 'alertdialog', 'aria-labelledby': 'xj-confirm-text' },
+      return xjEl('div', { class: 'notice warn', role: 'alertdialog', 'aria-labelledby': 'xj-confirm-text',
+        onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.confirming = false; this.render('xj-clear'); } } },
         xjEl('p', { id: 'xj-confirm-text' }, t.confirmClear),
         xjEl('div', { class: 'tools' },
           xjEl('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes),
