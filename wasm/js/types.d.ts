@@ -7,22 +7,29 @@ export interface EngineError extends Error { code: string; }
 
 export type StepStatus = 'upcoming' | 'current' | 'overdue' | 'done' | 'past';
 export interface ScheduleQuery { unit: string; on?: string | null; done?: string[]; }
-export interface PhaseRow { name: string; start: string; end: string; days: number; status?: StepStatus; }
+/** A phase; start/end/days are null where the rules leave a date open. */
+export interface PhaseRow { name: string; start: string | null; end: string | null; days: number | null; extend_days?: number; status?: StepStatus; }
+/** A notice due before a step (提前两天公示). */
+export interface Notice { step: string; on: string; label: string; }
 export interface StepRow { phase: string; no: number; name: string; start: string | null; end: string | null; note?: string; status?: StepStatus; }
-export interface Schedule { unit: string; on: string | null; phases: PhaseRow[]; steps: StepRow[]; current_phase: string | null; due: string[]; overdue: string[]; }
+export interface Schedule { unit: string; batch: string | null; on: string | null; phases: PhaseRow[]; steps: StepRow[]; current_phase: string | null; due: string[]; overdue: string[]; notices?: Notice[]; }
 
-export interface Profile { role: string; unit?: string | null; conditions?: string[]; progress?: Record<string, number | boolean>; on?: string | null; }
+/** One study session, for requirements counted by session (session_min). */
+export interface Session { date: string; hours: number; }
+export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[]>; on?: string | null; }
 export type ItemStatus = 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable';
-export interface ChecklistItem { id: string; phase: string; label: string; status: ItemStatus; reason: string; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; }
+export interface ChecklistItem { id: string; phase: string; label: string; status: ItemStatus; reason: string; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; computed?: boolean; short_sessions?: string[]; }
 export interface ChecklistSummary { done: number; pending: number; overdue: number; exempt: number; not_applicable: number; }
 export interface GateState { phase: string; met: boolean; blocking: string[]; note?: string; }
-export interface Checklist { role: string; unit: string | null; on: string | null; items: ChecklistItem[]; summary: ChecklistSummary; gates: GateState[]; }
+export interface Checklist { role: string; unit: string | null; batch: string | null; on: string | null; items: ChecklistItem[]; summary: ChecklistSummary; gates: GateState[]; unknown_progress?: string[]; }
 
-export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'flag';
+export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'item.field_missing' | 'flag' | (string & {});
 /** Offsets are in Unicode scalar values (not UTF-16 units). */
-export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; start: number | null; end: number | null; phrase?: string; }
+export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; start: number | null; end: number | null; phrase?: string; item?: number; field?: string; }
+/** An itemised entry of a material (整改方案: one line per measure). */
+export interface ItemState { class: string; heading: string; no: number; start: number; end: number; missing: string[]; }
 export interface PartState { name: string; found: boolean; start: number | null; missing_fields: string[]; }
-export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: PartState[]; areas_covered: string[]; areas_missing: string[]; findings: Finding[]; pass: boolean; reasons: string[]; }
+export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: PartState[]; areas_covered: string[]; areas_missing: string[]; items?: ItemState[] | null; findings: Finding[]; pass: boolean; reasons: string[]; }
 
 export interface Rejection { row: number; field?: string; reason: string; }
 export interface RowCounts { read: number; scored: number; rejected: number; }
