@@ -462,3 +462,17 @@ fn the_same_data_twice_is_refused_not_counted_twice() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("测评 (2)") && err.contains("完全相同"), "{err}");
 }
+
+#[test]
+fn a_cell_reference_past_xfd1048576_is_a_damaged_workbook_not_a_wrapped_row() {
+    // Found by the long fuzz run: calamine wraps such a row number in release
+    // builds (and overflows in debug builds); neither may place a mark in a row.
+    let d = tmpdir("overflow");
+    for at in ["A4294967298", "B1048577"] {
+        let f = d.join("o.xlsx");
+        std::fs::write(&f, tiny_xlsx(&[(at, "9")])).unwrap();
+        let (code, _, err) = score_json(&[&f]);
+        assert_eq!(code, 2, "{at}: {err}");
+        assert!(err.contains("损坏"), "{at}: {err}");
+    }
+}
