@@ -37,7 +37,8 @@ const MAX_SPAN_BYTES: usize = 256 << 10;
 const SAMPLE: usize = 64 << 10;
 
 /// How to re-save a file nobody can decode (Chinese first).
-pub const RESAVE: &str = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试 / in Excel, save as “CSV UTF-8 (Comma delimited)” and try again";
+const RESAVE: &str = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试";
+const RESAVE_EN: &str = "in Excel, save it as “CSV UTF-8 (Comma delimited)” and try again";
 
 fn is_sheet(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods"))
@@ -417,7 +418,7 @@ impl Enc {
 }
 
 fn cannot_decode(why: &str) -> String {
-    format!("无法识别文件编码{why}(已尝试 UTF-8、带 BOM 的 UTF-16 LE/BE、GB18030/GBK)。{RESAVE} / cannot decode the file (tried UTF-8, UTF-16 LE/BE with BOM, GB18030/GBK)")
+    format!("无法识别文件编码{why}(已尝试 UTF-8、带 BOM 的 UTF-16 LE/BE、GB18030/GBK)。{RESAVE} / cannot decode the file (tried UTF-8, UTF-16 LE/BE with BOM, GB18030/GBK); {RESAVE_EN}")
 }
 
 /// Detects the encoding from the first bytes of a file (`complete`: the whole file).
@@ -454,7 +455,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
 fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {
     let utf16 = |e: &'static encoding_rs::Encoding, body: &[u8]| {
         e.decode_without_bom_handling_and_without_replacement(body).map(|s| s.into_owned().into_bytes())
-            .ok_or_else(|| format!("文件以 {} 的 BOM 开头,但其中有无法解码的字节。{RESAVE} / invalid {} data", e.name(), e.name()))
+            .ok_or_else(|| format!("文件以 {} 的 BOM 开头,但其中有无法解码的字节。{RESAVE} / invalid {} data; {RESAVE_EN}", e.name(), e.name()))
     };
     let mut out = match enc {
         Enc::Utf8 { bom } => bytes.get(bom..).unwrap_or_default().to_vec(),
