@@ -61,6 +61,7 @@ function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 120); }
 function refresh() {
   clearTimeout(timer);
   const { entry, parents } = file();
+  if (state.shown !== file()) { state.shown = file(); showFile(); } // also after undo brings another file back
   try { localStorage.setItem(STORE, JSON.stringify({ entry, text: text(), parents, loaded: state.loadedText })); } catch (_) {}
   let engine;
   try { engine = new Engine(sources(), entry); } catch (e) { $('dcount').textContent = String(e.message || e); return; }
@@ -233,7 +234,12 @@ function setText(entry, parents, body, base, undoable = true) {
 }
 
 function showFile() {
-  const { entry, parents } = file();
+  const { entry, parents, base } = file();
+  // the select shows the shipped file this one is (or extends)
+  const shipped = [...$('base').options].map(o => o.value);
+  const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(text());
+  const pick = shipped.includes(entry) ? entry : shipped.includes(base) ? base : m && shipped.includes(m[1]) ? m[1] : null;
+  if (pick) $('base').value = pick;
   announce(`正在编辑 / editing ${entry}` + (Object.keys(parents).length ? `(上级 / parents: ${Object.keys(parents).join(', ')})` : ''));
 }
 

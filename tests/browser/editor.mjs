@@ -121,6 +121,16 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
     await page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: 'extend_days' }).first().click();
     await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('#{ extend_days: 3 }') && !window.xianjiaoPlayground.diagnostics.some(d => d.severity === 'error'));
+    // amend of a misspelt name (decl.unknown_target) offers the nearest declared one
+    await setDoc((await text()).replace('amend("phase", "学习动员", #{ extend_days: 3 });', 'amend("phase", "学习动圆", #{ extend_days: 3 });'));
+    await page.waitForFunction(() => window.xianjiaoPlayground.diagnostics.some(d => d.code === 'decl.unknown_target'));
+    await page.evaluate(() => { const v = window.xianjiaoPlayground.view; v.dispatch({ selection: { anchor: v.state.doc.toString().indexOf('学习动圆') }, scrollIntoView: true }); });
+    await page.locator('.cm-lintRange-error', { hasText: 'amend' }).last().hover();
+    await page.waitForSelector('.cm-tooltip-lint .cm-diagnosticAction');
+    const acts = await page.$$eval('.cm-tooltip-lint .cm-diagnosticAction', bs => bs.map(b => b.textContent));
+    assert(acts.some(a => a.includes('学习动员')) && acts.some(a => a.includes('phase(')), 'nearest name and a declaration offered: ' + acts.join(' | '));
+    await page.locator('.cm-tooltip-lint .cm-diagnosticAction', { hasText: '学习动员' }).first().click();
+    await page.waitForFunction(() => window.xianjiaoPlayground.text.includes('amend("phase", "学习动员", #{ extend_days: 3 });') && !window.xianjiaoPlayground.diagnostics.some(d => d.severity === 'error'));
   });
 
   await test('editor: the stale-preview notice appears while errors exist and disappears when fixed', async () => {

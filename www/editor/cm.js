@@ -10,7 +10,7 @@ import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirro
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, startCompletion } from '@codemirror/autocomplete';
 import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
-import { contextAt, kindOfCall, stringArgs, fullwidthFixes, nearest } from './rhai.js';
+import { contextAt, kindOfCall, stringArgs, fullwidthFixes, nearest, distance } from './rhai.js';
 
 const KEYWORDS = new Set(['let', 'const', 'fn', 'if', 'else', 'for', 'in', 'while', 'loop', 'return', 'break', 'continue', 'switch', 'do', 'until', 'throw', 'try', 'catch', 'private']);
 const ATOMS = new Set(['true', 'false', '()']);
@@ -247,6 +247,7 @@ export function createEditor(parent, ctx, onChange, extra = []) {
       ],
     }),
   });
+  view.xjNames = names;
   return view;
 }
 
@@ -283,6 +284,26 @@ export function showDiagnostics(view, diags, entry, fields) {
         if (best && at >= 0 && at <= line.to) {
           from = at; to = at + mm[1].length;
           actions.push({ name: `改为 ${best} / use ${best}`, apply: (v, f, t2) => v.dispatch({ changes: { from: f, to: t2, insert: best }, userEvent: 'input.fix' }) });
+        }
+      }
+    }
+    if (d.code === 'decl.unknown_target') {
+      // amend/remove of something the parents do not declare: the nearest declared name, or a declaration of its own
+      const mm = /(amend|remove)\s*\(\s*"([^"]+)"\s*,\s*"([^"]*)"\s*,?\s*/.exec(line.text);
+      if (mm) {
+        const [, fn, kind, key] = mm;
+        const at = line.from + mm.index;
+        const keyAt = at + mm[0].indexOf('"' + key + '"', mm[0].indexOf(',')) + 1;
+        from = at; to = at + mm[0].length;
+        const known = (view.xjNames ? view.xjNames(kind === 'step' ? 'stepKey' : kind) : []).filter(n => n !== key);
+        const best = known.length ? nearest(key, known) : null;
+        if (best && distance(best, key) <= Math.max(1, Math.floor(key.length / 2))) {
+          actions.push({ name: `改为 “${best}” / use ${best}`, apply: (v) => v.dispatch({ changes: { from: keyAt, to: keyAt + key.length, insert: best }, userEvent: 'input.fix' }) });
+        }
+        if (fn === 'amend' && /^[a-z_]+$/.test(kind)) {
+          const [ph, ...rest] = key.split('/');
+          const head = kind === 'step' && rest.length ? `step(${JSON.stringify(ph)}, ${JSON.stringify(rest.join('/'))}, ` : `${kind}(${JSON.stringify(key)}, `;
+          actions.push({ name: `改为本文件自己的声明 ${kind}(…) / declare it here`, apply: (v) => v.dispatch({ changes: { from: at, to: at + mm[0].length, insert: head }, userEvent: 'input.fix' }) });
         }
       }
     }

@@ -38,7 +38,7 @@ function insertAt(text, kind) {
     const nl = text.indexOf('\n', end);
     return nl < 0 ? text.length : nl + 1;
   }
-  const t = /^\/\/ *=+ *本文件的测试|^test\s*\(/m.exec(text);
+  const t = /^\/\/ *[-=]{3,}[^\n]*(测试|tests)|^test\s*\(/m.exec(text); // the tests' heading (guanba's, the scaffold's) or the first test
   return t ? t.index : text.length;
 }
 
