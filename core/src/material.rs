@@ -22,7 +22,8 @@
 //!
 //! A flagged phrase is not reported when the member negates it: a negation
 //! (不、没、没有、未、并非、绝非、决非、而非, and so 从不、从未、绝不、决不、不是、并不 …)
-//! stands before the phrase **in the same clause**. A clause ends at
+//! stands before the phrase **in the same clause** (looking back at most 60
+//! characters). A clause ends at
 //! `,。;:!?` (full or half width) and at a line break; `、` does not end
 //! it, so one negation covers a list (从不以工作太忙、任务太重为借口).
 //! Not negations: 不少、不断、不仅、不但、不光、不止、不只、未来, double
@@ -274,8 +275,12 @@ impl Matcher {
         let mut first: Vec<(char, Vec<usize>)> = vec![];
         for (i, (_, s)) in pats.iter().enumerate() {
             let Some(c) = s.chars().next() else { continue };
+            // Shorter phrases first, then declaration order: hits at one position come out by end.
             match first.binary_search_by(|x| x.0.cmp(&c)) {
-                Ok(k) => first[k].1.push(i),
+                Ok(k) => {
+                    let at = first[k].1.partition_point(|&j| pats[j].1.len() <= s.len());
+                    first[k].1.insert(at, i);
+                }
                 Err(k) => first.insert(k, (c, vec![i])),
             }
         }
@@ -283,7 +288,7 @@ impl Matcher {
     }
 
     /// Every occurrence of every phrase, overlapping ones included, ordered by
-    /// end, then start, then declaration order.
+    /// start, then end, then declaration order (no sort: the scan yields them so).
     fn hits(&self, text: &str) -> Vec<Hit> {
         let mut hits = vec![];
         if self.first.is_empty() { return hits; }
@@ -297,7 +302,6 @@ impl Matcher {
                 }
             }
         }
-        hits.sort_by_key(|h| (h.end, h.start, h.pat));
         hits
     }
 }
@@ -330,6 +334,9 @@ fn starts_negation_word(c: char) -> bool {
     matches!(c, '不' | '没' | '未' | '并' | '绝' | '决' | '而' | '差' | '了' | '对')
 }
 
+/// A negation further back than this many characters does not reach a phrase.
+const MAX_CLAUSE: usize = 60;
+
 /// Masks starting this many bytes before a clause are not looked at (flagged phrases are short).
 const MAX_MASK: usize = 256;
 
@@ -338,7 +345,12 @@ const MAX_MASK: usize = 256;
 /// one of them does not count).
 fn negated(text: &str, at: usize, masks: &[(usize, usize)]) -> bool {
     let before = &text[..at];
-    let clause_start = before.char_indices().rev().find(|(_, c)| ends_clause(*c)).map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
+    // The clause, at most MAX_CLAUSE characters of it.
+    let mut clause_start = at;
+    for (i, c) in before.char_indices().rev().take(MAX_CLAUSE) {
+        if ends_clause(c) { break; }
+        clause_start = i;
+    }
     let clause = &text[clause_start..at];
     // Flagged phrases that may overlap the clause (`masks` is sorted by start).
     let masks = &masks[masks.partition_point(|m| m.0 < clause_start.saturating_sub(MAX_MASK))..masks.partition_point(|m| m.0 < at)];
@@ -488,6 +500,9 @@ fn heading_prefix(prefix: &str) -> Option<usize> {
 fn ends_sentence(c: char) -> bool {
     matches!(c, '\n' | '\r' | '。' | ';' | '\u{FF1B}' | '!' | '?' | '\u{FF01}' | '\u{FF1F}')
 }
+
+/// Spaces, numbering and brackets before a class heading take at most this many characters.
+const MAX_PREFIX: usize = 24;
 
 /// A field label found in the draft: byte range of the marker, end of its colon, field index.
 #[derive(Debug, Clone, Copy)]
@@ -688,18 +703,30 @@ fn split_items(text: &str, class_hits: &[Hit], class_of: &[usize], labels: &[Lab
     // Headings: (start of the heading, class name start, class name end, class, begins a line).
     let mut heads: Vec<(usize, usize, usize, usize, bool)> = vec![];
     for (h, &class) in class_hits.iter().zip(class_of) {
-        let p = text[..h.start].char_indices().rev().find(|(_, c)| ends_sentence(*c)).map(|(i, c)| (i + c.len_utf8(), matches!(c, '\n' | '\r')));
-        let (p, line) = p.unwrap_or((0, true));
+        // The line or sentence start, at most MAX_PREFIX characters back.
+        let (mut found, mut seen) = (None, 0);
+        for (i, c) in text[..h.start].char_indices().rev().take(MAX_PREFIX + 1) {
+            seen += 1;
+            if ends_sentence(c) { found = Some((i + c.len_utf8(), matches!(c, '\n' | '\r'))); break; }
+        }
+        let (p, line) = match found {
+            Some(x) => x,
+            None if seen <= MAX_PREFIX => (0, true), // the text's start
+            None => continue,
+        };
         let Some(lead) = heading_prefix(&text[p..h.start]) else { continue };
         // Inside a line, a class name is a heading only when a colon follows it closely (近期整改的问题:).
         if !line && !text[h.end..].chars().take(7).take_while(|c| !ends_sentence(*c)).any(|c| matches!(c, ':' | '\u{FF1A}')) { continue; }
         heads.push((p + lead, h.start, h.end, class, line));
     }
-    heads.sort_by_key(|x| (x.1, std::cmp::Reverse(x.2)));
+    // Heads are in start order, shorter first at one start: the longest class name at a place wins.
     let mut kept: Vec<(usize, usize, usize, usize, bool)> = vec![];
     for h in heads {
-        if kept.last().is_some_and(|k| h.1 < k.2) { continue; }
-        kept.push(h);
+        match kept.last_mut() {
+            Some(k) if h.1 == k.1 => *k = h,
+            Some(k) if h.1 < k.2 => {}
+            _ => kept.push(h),
+        }
     }
     let mut out = vec![];
     for (k, &(head_start, name_start, name_end, class, _)) in kept.iter().enumerate() {
@@ -758,7 +785,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
             _ => {}
         }
     }
-    raw_labels.sort_by_key(|l| (l.start, std::cmp::Reverse(l.end)));
+    // In start order (as the hits are); a label inside a longer one (目标 in 整改目标:) is dropped.
     let mut labels: Vec<Label> = vec![];
     for l in raw_labels {
         if labels.last().is_some_and(|k| l.start < k.colon_end) { continue; }
@@ -866,8 +893,8 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut field_hits: Vec<Vec<Vec<usize>>> = m.parts.iter().map(|p| vec![vec![]; p.fields.len()]).collect();
     let mut area_hit = vec![false; m.areas.len()];
     let mut extra_hit: Vec<Vec<bool>> = m.extra_areas.iter().map(|(_, l)| vec![false; l.len()]).collect();
-    let mut flag_ranges: Vec<(usize, usize)> = hits.iter().filter(|h| matches!(mat.pats[h.pat].0, Pat::Flag(_))).map(|h| (h.start, h.end)).collect();
-    flag_ranges.sort_unstable();
+    // In start order, as the hits are.
+    let flag_ranges: Vec<(usize, usize)> = hits.iter().filter(|h| matches!(mat.pats[h.pat].0, Pat::Flag(_))).map(|h| (h.start, h.end)).collect();
     let mut findings = vec![];
     for hit in &hits {
         let (pat, phrase) = &mat.pats[hit.pat];
@@ -1258,6 +1285,21 @@ material("整改方案", #{
                 }
             }
         }
+    }
+
+    #[test]
+    fn long_unpunctuated_drafts_stay_fast() {
+        // No clause or sentence ends at all: the backward scans are bounded.
+        let text = format!("{}{}", "不".repeat(2000), "立即整改工作太忙客观原因".repeat(400));
+        let t = std::time::Instant::now();
+        let rs = rules();
+        for kind in ["整改方案", "党性分析材料"] {
+            rs.check_material(kind, "党员", &text).unwrap();
+        }
+        assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?}", t.elapsed());
+        // A negation 60 characters back no longer reaches.
+        assert_eq!(flagged(&format!("不{}工作太忙", "学".repeat(60))), ["工作太忙"]);
+        assert_eq!(flagged(&format!("不{}工作太忙", "学".repeat(50))), Vec::<String>::new());
     }
 
     #[test]
