@@ -476,3 +476,46 @@ fn a_cell_reference_past_xfd1048576_is_a_damaged_workbook_not_a_wrapped_row() {
         assert!(err.contains("损坏"), "{at}: {err}");
     }
 }
+
+/// A one-sheet ODS: `rows` of cells, then `tail` (raw XML rows).
+fn tiny_ods(rows: &[Vec<String>], tail: &str) -> Vec<u8> {
+    let cell = |v: &str| if v.parse::<f64>().is_ok() {
+        format!(r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#)
+    } else {
+        format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#)
+    };
+    let body: String = rows.iter().map(|r| format!("<table:table-row>{}<table:table-cell table:number-columns-repeated=\"16000\"/></table:table-row>", r.iter().map(|v| cell(v)).collect::<String>())).collect();
+    let content = format!(r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="测评">{body}{tail}</table:table></office:spreadsheet></office:body></office:document-content>"#);
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    w.start_file("mimetype", stored).unwrap();
+    w.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    w.start_file("content.xml", deflated).unwrap();
+    w.write_all(content.as_bytes()).unwrap();
+    w.start_file("META-INF/manifest.xml", deflated).unwrap();
+    w.write_all(manifest.as_bytes()).unwrap();
+    w.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_ods_that_repeats_a_cell_a_hundred_million_times_is_refused_before_allocating() {
+    let d = tmpdir("ods");
+    let mut rows: Vec<Vec<String>> = vec![HEAD.split(',').map(str::to_string).collect()];
+    rows.extend((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect()));
+    // As LibreOffice writes it: trailing empty cells and rows repeated to the sheet's end.
+    let legit = d.join("legit.ods");
+    std::fs::write(&legit, tiny_ods(&rows, r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#)).unwrap();
+    let (code, v, err, _) = score_capped(&legit);
+    assert_eq!((code, rows(&v)), (0, (3, 3, 0)), "{err}");
+    // One cell repeated 10,000 × 9,999 times: under 1 KB, 100 million cells.
+    let bomb = d.join("bomb.ods");
+    let bytes = tiny_ods(&rows[..1], r#"<table:table-row table:number-rows-repeated="9999"><table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#);
+    assert!(bytes.len() < 2048, "{}", bytes.len());
+    std::fs::write(&bomb, &bytes).unwrap();
+    let (code, _, err, took) = score_capped(&bomb);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("单元格") && err.contains("XLSX"), "{err}");
+    assert!(took.as_secs() < 20, "{took:?}");
+}

@@ -796,6 +796,49 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
     Ok(())
 }
 
+/// Cells an ODS may expand to: calamine builds ODS sheets densely, and
+/// `number-rows-repeated` × `number-columns-repeated` lets a file of a few
+/// hundred bytes ask for billions of cells (calamine itself stops at 100
+/// million, about 3 GB). Appraisal sheets hold tens of thousands.
+const MAX_ODS_CELLS: u64 = 5_000_000;
+
+/// Counts the cells an ODS's `content.xml` asks for, before calamine
+/// allocates them: per row, the repeats of the row times the columns up to its
+/// last cell with content (a self-closing cell is empty).
+pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
+    let mut z = zip::ZipArchive::new(r).map_err(|e| e.to_string())?;
+    let f = z.by_name("content.xml").map_err(|e| e.to_string())?;
+    let mut xml = vec![];
+    f.take(512 << 20).read_to_end(&mut xml).map_err(|e| e.to_string())?;
+    let attr = |tag: &[u8], name: &[u8]| -> u64 {
+        memchr::memmem::find(tag, name).and_then(|i| {
+            let v = &tag[i + name.len()..];
+            let end = v.iter().position(|&b| b == b'"')?;
+            std::str::from_utf8(&v[..end]).ok()?.parse().ok()
+        }).unwrap_or(1)
+    };
+    let (mut total, mut row_rep, mut pos, mut last) = (0u64, 1u64, 0u64, 0u64);
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &xml[at..]).map(|i| at + i) {
+        let end = memchr::memchr(b'>', &xml[i..]).map_or(xml.len(), |j| i + j);
+        let tag = &xml[i + 1..end];
+        let is = |name: &[u8]| tag.starts_with(name) && tag.get(name.len()).is_some_and(|&b| matches!(b, b' ' | b'/' | b'\t' | b'\n' | b'\r'));
+        if is(b"table:table-row") || tag == b"table:table-row" {
+            row_rep = attr(tag, b"table:number-rows-repeated=\"");
+            pos = 0;
+            last = 0;
+        } else if is(b"table:table-cell") || is(b"table:covered-table-cell") || tag == b"table:table-cell" || tag == b"table:covered-table-cell" {
+            pos = pos.saturating_add(attr(tag, b"table:number-columns-repeated=\""));
+            if !tag.ends_with(b"/") { last = pos; }
+        } else if tag.starts_with(b"/table:table-row") {
+            total = total.saturating_add(row_rep.saturating_mul(last));
+        }
+        at = end + 1;
+        if at >= xml.len() { break; }
+    }
+    Ok(total)
+}
+
 /// Excel's limits: 1,048,576 rows, 16,384 columns (XFD).
 const MAX_SHEET_ROWS: u32 = 1 << 20;
 const MAX_SHEET_COLS: u32 = 1 << 14;
@@ -878,6 +921,13 @@ pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Resul
 pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
     let name = path.display().to_string();
     if is_sheet(path) {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
+            let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+            let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+            if n > MAX_ODS_CELLS {
+                return Err(format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV"));
+            }
+        }
         match shielded(|| calamine::open_workbook_auto(path).map_err(|e| e.to_string())) {
             Ok(wb) => workbook(&name, wb, target, inputs),
             Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
