@@ -7,6 +7,7 @@
 // and at 200 % zoom.
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 
 const P = 'window.xianjiaoPlayground';
 
@@ -319,9 +320,23 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await zp.waitForSelector('#preview >> [role=tab]', { timeout: 30000 });
     await zp.screenshot({ path: path.join(out, 'playground-200.png') });
     await zp.screenshot({ path: path.join(out, 'playground-200-full.png'), fullPage: true });
+    await zp.click('#t-forms');
+    await zp.locator('#p-forms').screenshot({ path: path.join(out, 'playground-200-forms.png') });
     const overflow = await zp.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert(overflow <= 1, 'no horizontal scrolling at 200 %: ' + overflow);
     await z.close();
+  });
+
+  await test('axe-core: 0 violations on the playground page, every panel (the widget is checked in widget.mjs)', async () => {
+    await ready();
+    await page.addScriptTag({ path: path.join(process.env.XIANJIAO_CACHE || path.join(os.homedir(), '.cache/xianjiao'), 'node/node_modules/axe-core/axe.min.js') });
+    const found = [];
+    for (const t of ['t-preview', 't-forms', 't-diags', 't-tests', 't-explain']) {
+      await page.click('#' + t);
+      found.push(...(await page.evaluate(async () => (await window.axe.run({ exclude: [['xianjiao-widget']] }, { resultTypes: ['violations'] })).violations
+        .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`))).map(x => t + ': ' + x));
+    }
+    eq(found, [], 'axe violations');
   });
 
   await test('the member widget page makes no request for the playground code', async () => {

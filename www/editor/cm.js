@@ -241,7 +241,7 @@ export function createEditor(parent, ctx, onChange, extra = []) {
         resetEsc,
         tabKeys,
         keymap.of([...closeBracketsKeymap, ...completionKeymap, ...lintKeymap, ...searchKeymap, ...historyKeymap, ...defaultKeymap]),
-        EditorView.contentAttributes.of({ 'aria-label': '规则文件内容 / rule file text', 'aria-describedby': 'tabhint', spellcheck: 'false', autocapitalize: 'off' }),
+        EditorView.contentAttributes.of({ tabindex: '0', 'aria-label': '规则文件内容 / rule file text', 'aria-describedby': 'tabhint', spellcheck: 'false', autocapitalize: 'off' }),
         extra,
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u); }),
       ],

@@ -124,7 +124,7 @@ export function renderForms(root, ctx) {
   // ---- phases
   const phases = r.phases || [];
   if (phases.length) {
-    out.push(el('h3', {}, '阶段日期 Phase dates'));
+    out.push(el('h2', { class: 'fh' }, '阶段日期 Phase dates'));
     out.push(el('table', { class: 'ft' }, el('thead', {}, el('tr', {}, el('th', {}, '阶段'), el('th', {}, '开始 start'), el('th', {}, '结束 end'), el('th', {}, '延长天数 extend'))),
       el('tbody', {}, phases.map((p) => {
         // the dates the schedule uses: the campaign's batch when the phase gives that batch dates
@@ -147,15 +147,14 @@ export function renderForms(root, ctx) {
   // ---- step windows
   const steps = r.steps || [];
   if (steps.length) {
-    out.push(el('h3', {}, '环节时间 Step windows'));
+    out.push(el('h2', { class: 'fh' }, '环节时间 Step windows'));
     out.push(el('table', { class: 'ft' }, el('thead', {}, el('tr', {}, el('th', {}, '环节'), el('th', {}, '单位'), el('th', {}, '开始'), el('th', {}, '结束'))),
       el('tbody', {}, steps.flatMap((s) => {
         const key = `${s.phase}/${s.name}`;
         const ps = pr && (pr.steps || []).find(x => x.phase === s.phase && x.name === s.name);
         const rows = [];
-        const wins = [[null, s.window], ...(s.windows || [])];
+        const wins = [[null, s.window], ...(s.windows || [])].filter(([unit, w]) => !(unit === null && !w && (s.windows || []).length));
         wins.forEach(([unit, w], i) => {
-          if (unit === null && !w && (s.windows || []).length) return;
           const pw = ps ? (unit === null ? ps.window : ((ps.windows || []).find(x => x[0] === unit) || [])[1]) : null;
           const k = `step|${key}|${unit || ''}`;
           const write = (which, v) => {
@@ -166,7 +165,7 @@ export function renderForms(root, ctx) {
               edit('step', key, { windows: '#{ ' + all.map(([u, x]) => `${mapKey(u)}: [${lit(x.start)}, ${lit(x.end)}]`).join(', ') + ' }' }, key);
             }
           };
-          rows.push(el('tr', {}, el('th', { scope: 'row' }, i <= 1 || unit === null ? s.name : ''), el('td', { class: 'unit' }, unit || '全部'),
+          rows.push(el('tr', {}, i === 0 ? el('th', { scope: 'rowgroup', rowspan: wins.length }, s.name) : null, el('td', { class: 'unit' }, unit || '全部'),
             el('td', {}, input(k + '|start', { type: 'date', value: (w && w.start) || '', 'aria-label': `${s.name} ${unit || ''} 开始` }, (e) => e.target.value && write('start', e.target.value)), parentNote(pw && pw.start)),
             el('td', {}, input(k + '|end', { type: 'date', value: (w && w.end) || '', 'aria-label': `${s.name} ${unit || ''} 结束` }, (e) => e.target.value && write('end', e.target.value)), parentNote(pw && pw.end))));
         });
@@ -174,7 +173,7 @@ export function renderForms(root, ctx) {
       }))));
   }
   // ---- forms (weights, trim, items)
-  out.push(el('h3', {}, '测评表 Appraisal forms'));
+  out.push(el('h2', { class: 'fh' }, '测评表 Appraisal forms'));
   const forms = r.forms || [];
   const formBlock = (f, isNew) => {
     const pf = pr && (pr.forms || []).find(x => x.name === f.name);
@@ -218,7 +217,7 @@ export function renderForms(root, ctx) {
   // ---- materials: min_chars per role
   const mats = (r.materials || []).filter(m => m.min_chars);
   if (mats.length) {
-    out.push(el('h3', {}, '材料字数 Minimum characters'));
+    out.push(el('h2', { class: 'fh' }, '材料字数 Minimum characters'));
     for (const m of mats) {
       const pm = pr && (pr.materials || []).find(x => x.kind === m.kind);
       const box = el('fieldset', { class: 'form' }, el('legend', {}, m.kind));
@@ -246,7 +245,7 @@ export function renderForms(root, ctx) {
   // ---- votes: thresholds
   const votes = r.votes || [];
   if (votes.length) {
-    out.push(el('h3', {}, '测评线 Vote thresholds'));
+    out.push(el('h2', { class: 'fh' }, '测评线 Vote thresholds'));
     out.push(el('table', { class: 'ft' }, el('thead', {}, el('tr', {}, el('th', {}, '测评'), el('th', {}, '低于 below %'), el('th', {}, '高于 above %'))),
       el('tbody', {}, votes.map((v) => {
         const pv = pr && (pr.votes || []).find(x => x.name === v.name);
