@@ -502,16 +502,16 @@ fn tiny_ods(rows: &[Vec<String>], tail: &str) -> Vec<u8> {
 #[test]
 fn an_ods_that_repeats_a_cell_a_hundred_million_times_is_refused_before_allocating() {
     let d = tmpdir("ods");
-    let mut rows: Vec<Vec<String>> = vec![HEAD.split(',').map(str::to_string).collect()];
-    rows.extend((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect()));
+    let mut sheet: Vec<Vec<String>> = vec![HEAD.split(',').map(str::to_string).collect()];
+    sheet.extend((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect()));
     // As LibreOffice writes it: trailing empty cells and rows repeated to the sheet's end.
     let legit = d.join("legit.ods");
-    std::fs::write(&legit, tiny_ods(&rows, r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#)).unwrap();
+    std::fs::write(&legit, tiny_ods(&sheet, r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#)).unwrap();
     let (code, v, err, _) = score_capped(&legit);
     assert_eq!((code, rows(&v)), (0, (3, 3, 0)), "{err}");
     // One cell repeated 10,000 × 9,999 times: under 1 KB, 100 million cells.
     let bomb = d.join("bomb.ods");
-    let bytes = tiny_ods(&rows[..1], r#"<table:table-row table:number-rows-repeated="9999"><table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#);
+    let bytes = tiny_ods(&sheet[..1], r#"<table:table-row table:number-rows-repeated="9999"><table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#);
     assert!(bytes.len() < 2048, "{}", bytes.len());
     std::fs::write(&bomb, &bytes).unwrap();
     let (code, _, err, took) = score_capped(&bomb);
