@@ -9,18 +9,18 @@ use std::collections::HashSet;
 
 pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     // Name sets built once, so that checking N requirements stays linear.
-    let roles: HashSet<String> = r.roles.iter().map(|x| x.name.clone()).collect();
+    let declared_roles: HashSet<String> = r.roles.iter().map(|x| x.name.clone()).collect();
     let conds: HashSet<String> = r.conditions.iter().map(|x| x.name.clone()).collect();
     let steps: HashSet<String> = r.steps.iter().map(|x| x.name.clone()).collect();
     let phases: HashSet<String> = r.phases.iter().map(|x| x.name.clone()).collect();
-    let role_or_cond = |_: &Rules, x: &str| roles.contains(x) || conds.contains(x);
+    let role_or_cond = |_: &Rules, x: &str| declared_roles.contains(x) || conds.contains(x);
     for e in es {
         let mut f = F::new(e, d, fields("require"));
         let phase = f.str("phase").unwrap_or_default();
         let label = f.str("label").unwrap_or_else(|| e.key.clone());
         let roles = f.strs("roles");
         for role in &roles {
-            if !roles.contains(role) {
+            if !declared_roles.contains(role) {
                 let loc = f.loc("roles");
                 let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();
                 f.d.error("role.unknown", &loc, format!("要求 \"{}\" 用了未声明的角色 \"{role}\";已声明: {} / unknown role", e.key, known.join("、")));
