@@ -999,3 +999,50 @@ pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs:
     }
     v
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn recs(text: &str) -> Vec<Rec> {
+        let mut r = CsvRecords::new(text.as_bytes(), 1, Enc::Utf8 { bom: 0 });
+        let mut out = vec![];
+        while let Some(x) = r.next_rec().unwrap() { out.push(x); }
+        out
+    }
+
+    fn f(line: usize, v: &[&str]) -> Rec {
+        Rec::Fields(line, v.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn records_carry_their_physical_line() {
+        assert_eq!(recs("a,b\r\n\r\nc,\"d\r\ne\"\r\nf,g"), vec![f(1, &["a", "b"]), f(2, &[""]), f(3, &["c", "d\r\ne"]), f(5, &["f", "g"])]);
+        assert_eq!(recs("\"a\"\"b\",c\n"), vec![f(1, &["a\"b", "c"])]);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_one_bad_record_and_the_rest_is_read_again() {
+        let r = recs("h\n\"a,b\nc,d\ne,f\n");
+        assert!(matches!(&r[1], Rec::Bad(2, why) if why.contains("引号未闭合")), "{r:?}");
+        assert_eq!(&r[2..], &[f(3, &["c", "d"]), f(4, &["e", "f"])]);
+        let r = recs("\"a\"x,b\nc\n");
+        assert!(matches!(&r[0], Rec::Bad(1, _)) && r[1] == f(2, &["c"]), "{r:?}");
+    }
+
+    #[test]
+    fn encodings_are_told_apart() {
+        let t = "member,rater_group\n张三,党员互评\n李四,群众参评\n";
+        assert_eq!(sniff(t.as_bytes(), true), Ok(Enc::Utf8 { bom: 0 }));
+        assert_eq!(sniff(&encoding_rs::GBK.encode(t).0, true), Ok(Enc::Gb18030));
+        assert_eq!(sniff(&[&[0xef, 0xbb, 0xbf][..], t.as_bytes()].concat(), true), Ok(Enc::Utf8 { bom: 3 }));
+        assert_eq!(sniff(&[0xff, 0xfe, b'a', 0], true), Ok(Enc::Utf16Le));
+        assert_eq!(sniff(&[0xfe, 0xff, 0, b'a'], true), Ok(Enc::Utf16Be));
+        // UTF-8 with one broken line stays UTF-8 (that line is rejected, not the file).
+        let mut b = t.as_bytes().to_vec();
+        b.extend_from_slice(b"\xff\xfe\xfd,x\n");
+        assert_eq!(sniff(&b, true), Ok(Enc::Utf8 { bom: 0 }));
+        assert!(sniff(b"PK\x03\x04....", true).is_err());
+    }
+}
