@@ -12,7 +12,7 @@ import os from 'node:os';
 const P = 'window.xianjiaoPlayground';
 
 export async function run({ browser, origin, test, assert, eq, out }) {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', e => errors.push(e.message));
@@ -314,7 +314,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.screenshot({ path: path.join(out, 'playground-1366.png') });
     await page.click('#t-forms');
     await page.screenshot({ path: path.join(out, 'playground-1366-forms.png') });
-    const z = await browser.newContext({ viewport: { width: 683, height: 384 }, deviceScaleFactor: 2 });
+    const z = await browser.newContext({ viewport: { width: 683, height: 384 }, deviceScaleFactor: 2, locale: 'zh-CN' });
     const zp = await z.newPage();
     await zp.goto(`${origin}/playground.html?fresh`);
     await zp.waitForSelector('#preview >> [role=tab]', { timeout: 30000 });

@@ -117,7 +117,8 @@ export function renderForms(root, ctx) {
     ctx.write(change, isNew ? `已在文本里写入新的 ${kind}(${lit(key)}, …) 声明 / wrote a new ${kind} declaration`
       : `已写入 ${kind} “${key}”${opts.batch ? '(' + opts.batch + ')' : ''} 的 ${what} / wrote ${what} of ${kind} ${key}`);
   };
-  const parentNote = (v) => el('span', { class: 'parent' }, pr ? (v == null || v === '' ? '上级:无' : `上级:${v}`) : '');
+  // the parent's value for comparison (nothing when the parent gives none)
+  const parentNote = (v) => (pr && v != null && v !== '' ? el('span', { class: 'parent' }, `上级 parent: ${v}`) : null);
   const input = (key, attrs, onchange) => el('input', Object.assign({ 'data-key': key, onchange }, attrs));
 
   const out = [];
@@ -141,7 +142,7 @@ export function renderForms(root, ctx) {
             others ? el('div', { class: 'parent' }, `其他批次 other batches: ${others}`) : null),
           el('td', {}, input(`phase|${p.name}|start`, { type: 'date', value: d.start || '', 'aria-label': `${p.name} 开始` }, (e) => e.target.value && set('start', lit(e.target.value))), parentNote(pd.start)),
           el('td', {}, input(`phase|${p.name}|end`, { type: 'date', value: d.end || '', 'aria-label': `${p.name} 结束` }, (e) => e.target.value && set('end', lit(e.target.value))), parentNote(pd.end)),
-          el('td', {}, input(`phase|${p.name}|extend`, { type: 'number', min: 0, value: d.extend_days || 0, class: 'n', 'aria-label': `${p.name} 延长天数` }, (e) => e.target.value !== '' && set('extend_days', num(Number(e.target.value)))), parentNote(pd.extend_days)));
+          el('td', {}, input(`phase|${p.name}|extend`, { type: 'number', min: 0, value: d.extend_days || 0, class: 'n', 'aria-label': `${p.name} 延长天数` }, (e) => e.target.value !== '' && set('extend_days', num(Number(e.target.value)))), parentNote(pd.extend_days || null)));
       }))));
   }
   // ---- step windows
@@ -196,7 +197,8 @@ export function renderForms(root, ctx) {
     const sum = (f.groups || []).reduce((a, g) => a + g[1], 0);
     box.append(el('legend', {}, f.name, isNew ? el('span', { class: 'new' }, ' (新建 new)') : null));
     if (isNew) box.append(el('p', { class: 'parent' }, `上级没有测评表。改动任一数值会在本文件写入完整的 form(…) 声明(模板取自 ${(ctx.template && ctx.template.file) || ''})。/ The parent has no form: an edit writes a full form(…) declaration.`));
-    box.append(el('div', { class: 'row' }, el('b', {}, '评议组权重 Group weights '), el('span', { class: sum === 100 ? 'muted' : 'bad' }, `合计 ${sum}`)));
+    if ((f.groups || []).length) box.append(el('div', { class: 'row' }, el('b', {}, '评议组权重 Group weights '), el('span', { class: sum === 100 ? 'muted' : 'bad' }, `合计 ${sum}`)));
+    else box.append(el('div', { class: 'row muted' }, '不分评议组 / no rater groups'));
     box.append(el('div', { class: 'grid' }, (f.groups || []).map(([g, w]) => {
       const pg = pf && (pf.groups || []).find(x => x[0] === g);
       return el('label', {}, g, ' ', input(`${k}|group|${g}`, { type: 'number', min: 0, max: 100, value: w, class: 'n', 'data-group': g }, writeGroups), parentNote(pg && pg[1]));
