@@ -97,3 +97,13 @@ fn a_child_cannot_drop_or_weaken_a_required_rule() {
     assert_eq!(at("weak.rhai"), [("lock.weaken", 2, 27), ("lock.weaken", 3, 3)]);
     assert_eq!(at("strong.rhai"), []);
 }
+
+#[test]
+fn an_error_inside_a_parents_function_names_the_parent_file() {
+    let mut src = MemorySource::new();
+    src.insert("base.rhai", "role(\"党员\");\nfn 结论(r) {\n  if r.composit >= 60.0 { \"合格\" } else { \"不合格\" }\n}\n");
+    src.insert("town.rhai", "extends(\"base.rhai\");\nform(\"表\", #{ items: [[\"甲\", 100]], outcome: \"结论\" });\n");
+    let rs = RuleSet::load("town.rhai", &src);
+    let d = rs.diagnostics().iter().find(|d| d.severity == xianjiao_core::Severity::Error).expect("an error");
+    assert_eq!((d.location.file.as_str(), d.location.line), ("base.rhai", 3), "{d}");
+}

@@ -58,6 +58,9 @@ pub(crate) struct Hooks {
     engine: Engine,
     ast: AST,
     file: String,
+    /// The file that defines each function (a child's definition wins), so an
+    /// error inside a parent's function names the parent file.
+    fn_files: Vec<(String, String)>,
     meter: Rc<Meter>,
     /// Functions already dry-run (each is tried once per load).
     tried: RefCell<Vec<String>>,
@@ -108,18 +111,29 @@ impl HookRecipe<'_> {
     pub(crate) fn build_with(&self, budget: &Budget) -> Hooks {
         let engine = sandbox::engine(&self.limits);
         let mut ast = AST::empty();
-        for (_, text) in self.sources {
+        let mut fn_files = vec![];
+        for (name, text) in self.sources {
             if let Ok(a) = engine.compile(text) {
+                fn_files.extend(a.iter_functions().map(|f| (f.name.to_string(), name.clone())));
                 ast = ast.merge(&a.clone_functions_only());
             }
         }
-        Hooks::with_engine(engine, ast, budget.clone(), self.file)
+        let mut h = Hooks::with_engine(engine, ast, budget.clone(), self.file);
+        h.fn_files = fn_files;
+        h
     }
 }
 
 impl Hooks {
-    pub(crate) fn new(ast: AST, limits: &Limits, file: &str) -> Self {
-        Self::with_engine(sandbox::engine(limits), ast, Budget::new(limits.max_total_operations), file)
+    pub(crate) fn new(ast: AST, limits: &Limits, file: &str, fn_files: Vec<(String, String)>) -> Self {
+        let mut h = Self::with_engine(sandbox::engine(limits), ast, Budget::new(limits.max_total_operations), file);
+        h.fn_files = fn_files;
+        h
+    }
+
+    /// The file that defines function `name` (the last definition in the chain).
+    fn file_of(&self, name: &str) -> &str {
+        self.fn_files.iter().rev().find(|(f, _)| f == name).map_or(self.file.as_str(), |(_, file)| file.as_str())
     }
 
     fn with_engine(mut engine: Engine, ast: AST, budget: Budget, file: &str) -> Self {
@@ -135,7 +149,7 @@ impl Hooks {
                 _ => None,
             }
         });
-        Hooks { engine, ast, file: file.to_string(), meter, tried: RefCell::new(Vec::new()) }
+        Hooks { engine, ast, file: file.to_string(), fn_files: vec![], meter, tried: RefCell::new(Vec::new()) }
     }
 
     /// Starts an evaluation: a fresh total budget for every call until the
@@ -187,7 +201,10 @@ impl Hooks {
         let opts = CallFnOptions::new().eval_ast(false).rewind_scope(false);
         let result = self.engine.call_fn_with_options::<Dynamic>(opts, &mut Scope::new(), &self.ast, name, (arg,));
         budget.used.fetch_add(self.meter.ops.get(), Ordering::Relaxed);
-        let locate = |e: &EvalAltResult| Some(Location::new(&self.file, sandbox::error_position(e))).filter(|l| l.line > 0).unwrap_or_else(|| at.clone());
+        let locate = |e: &EvalAltResult| {
+            let file = self.file_of(sandbox::error_function(e).unwrap_or(name));
+            Some(Location::new(file, sandbox::error_position(e))).filter(|l| l.line > 0).unwrap_or_else(|| at.clone())
+        };
         match result {
             Ok(_) if budget.exceeded_with(0) => Err(self.budget_error(name, &budget, at.clone())),
             Ok(v) => Ok(v),

@@ -151,6 +151,8 @@ pub(crate) struct Loaded {
     /// Entities of the parent chain alone (for `explain`), when there is a parent.
     pub parent_entities: Option<Vec<Entity>>,
     pub functions: AST,
+    /// Function name → the file that defines it, in chain order.
+    pub fn_files: Vec<(String, String)>,
     pub sources: Vec<(String, String)>,
 }
 
@@ -339,17 +341,19 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
 
     let files: Vec<String> = chain.iter().map(|(n, _)| n.clone()).collect();
     let mut functions = AST::empty();
+    let mut fn_files = vec![];
     let mut merged = Merged::default();
     let mut parent_entities = None;
     let n = chain.len();
-    for (i, (_, run)) in chain.into_iter().enumerate() {
+    for (i, (file, run)) in chain.into_iter().enumerate() {
         if i + 1 == n && n > 1 {
             parent_entities = Some(merged.slots.iter().flatten().cloned().collect());
         }
+        fn_files.extend(run.functions.iter_functions().map(|f| (f.name.to_string(), file.clone())));
         functions = functions.merge(&run.functions);
         apply(&mut merged, run.decls, diags);
     }
-    Loaded { files, entities: merged.into_vec(), parent_entities, functions, sources }
+    Loaded { files, entities: merged.into_vec(), parent_entities, functions, fn_files, sources }
 }
 
 /// Entities merged so far, with an index by (kind, key) so that merging is

@@ -49,7 +49,7 @@ impl RuleSet {
         model::missing_origin(&own_entities, &mut gaps);
         let parent = loaded.parent_entities.as_ref().map(|e| model::build(e, &mut Diags::default()));
         let file = loaded.files.last().cloned().unwrap_or_default();
-        let hooks = Hooks::new(loaded.functions, limits, &file);
+        let hooks = Hooks::new(loaded.functions, limits, &file, loaded.fn_files);
         for q in &rules.requirements {
             if let Some(f) = &q.check {
                 if !hooks.has(f, 1) {

@@ -285,6 +285,14 @@ pub(crate) fn parse_code(kind: &rhai::ParseErrorType) -> &'static str {
     }
 }
 
+/// The script function in which an error happened (the innermost call), if any.
+pub(crate) fn error_function(err: &rhai::EvalAltResult) -> Option<&str> {
+    match err {
+        rhai::EvalAltResult::ErrorInFunctionCall(name, _, inner, _) => error_function(inner).or(Some(name.as_str())),
+        _ => None,
+    }
+}
+
 /// The innermost position of an error (inside the function where it happened).
 pub(crate) fn error_position(err: &rhai::EvalAltResult) -> rhai::Position {
     use rhai::EvalAltResult as E;
