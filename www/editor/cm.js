@@ -312,7 +312,7 @@ export function showDiagnostics(view, diags, entry, fields) {
       message: `${d.message}\n修改建议:${d.hint || ''}`, actions });
   }
   for (const c of fw) {
-    out.push({ from: c.from, to: c.to, severity: 'warning', source: 'fullwidth', message: `全角标点“${text.slice(c.from, c.to)}”应写成英文半角 ${c.insert} / full-width punctuation: use ASCII ${c.insert}`, actions: [fixAll] });
+    out.push({ from: c.from, to: c.to, severity: 'warning', source: 'fullwidth', message: `全角标点 「${text.slice(c.from, c.to)}」 应写成英文半角 ${c.insert}(输入法切换到英文标点)/ full-width punctuation: use ASCII ${c.insert}`, actions: [fixAll] });
   }
   void fields;
   view.dispatch(setDiagnostics(view.state, out));
