@@ -76,7 +76,7 @@ function refresh() {
     showDiagnostics(view, diags, entry);
     renderDiagnostics(diags);
     loadParentRules();
-    renderForms($('forms'), formContext());
+    if (!$('p-forms').hidden) drawForms(); else state.formsStale = true;
     if (!state.errors) {
       state.lastGood = { sources: sources(), entry };
       preview.loadSources(state.lastGood.sources, entry);
@@ -160,6 +160,13 @@ function loadParentRules() {
   if (!key) return;
   const e = new Engine(ps, parent);
   try { if (!e.hasErrors()) state.parentRules = e.rules(); } finally { e.free(); }
+}
+
+/** The forms panel, re-read from the engine (drawn when visible). */
+function drawForms() {
+  state.formsStale = false;
+  try { renderForms($('forms'), formContext()); }
+  catch (e) { $('forms').replaceChildren(el('p', { class: 'bad' }, '表单出错 / the forms failed: ' + (e.message || e))); console.warn(e); }
 }
 
 function formContext() {
@@ -319,6 +326,7 @@ function selectTab(id) {
     t.tabIndex = on ? 0 : -1;
     $(t.getAttribute('aria-controls')).hidden = !on;
   }
+  if (id === 't-forms' && state.formsStale) drawForms();
 }
 for (const t of tabs) {
   t.addEventListener('click', () => selectTab(t.id));
@@ -342,7 +350,8 @@ $('day').addEventListener('change', () => preview.setAttribute('today', $('day')
 fetchChain('guanba.rhai').then((s) => {
   const e = new Engine(s, 'guanba.rhai');
   try { state.template = { file: 'guanba.rhai', form: (e.rules().forms || [])[0] || null }; } finally { e.free(); }
-  renderForms($('forms'), formContext());
+  state.formsStale = true;
+  if (!$('p-forms').hidden) drawForms();
 }).catch(() => {});
 
 await customElements.whenDefined('xianjiao-widget');
