@@ -57,7 +57,7 @@ function plan(caseDir) {
   const rules = opt('--rules') || positional[0];
   if (cmd === 'check' || args.some(a => a.endsWith('.xlsx'))) return null; // spreadsheets are read by the CLI only // the CLI's check output names files on disk; diagnostics are compared in the sandbox/diagnostic tests
   const p = { rules, cmd };
-  if (cmd === 'schedule') p.arg = { unit: opt('--unit'), on: opt('--on'), done: (opt('--done') || '').split(',').filter(Boolean) };
+  if (cmd === 'schedule') p.arg = { unit: opt('--unit'), batch: opt('--batch'), on: opt('--on'), done: (opt('--done') || '').split(',').filter(Boolean) };
   if (cmd === 'checklist') p.arg = Object.assign(JSON.parse(read(opt('--profile'))), { on: opt('--on') });
   if (cmd === 'material') p.arg = [opt('--kind'), opt('--role'), read(positional[positional.length - 1])];
   if (cmd === 'score') p.arg = [csv(positional[positional.length - 1]), opt('--form')];

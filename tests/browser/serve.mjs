@@ -20,7 +20,8 @@ export function start(port = 0, { csp = false } = {}) {
     const url = new URL(req.url, 'http://localhost');
     let rel = decodeURIComponent(url.pathname);
     if (rel.endsWith('/')) rel += 'index.html';
-    const base = rel.startsWith('/rules/') ? root : path.join(root, 'www');
+    // /rules/ and the golden cases' own rule files come from the repository; the rest from www/.
+    const base = rel.startsWith('/rules/') || rel.startsWith('/tests/golden/') ? root : path.join(root, 'www');
     const file = path.normalize(path.join(base, rel));
     if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     fs.readFile(file, (err, data) => {

@@ -6,7 +6,7 @@ export interface Diagnostic { code: string; severity: 'error' | 'warning'; file:
 export interface EngineError extends Error { code: string; }
 
 export type StepStatus = 'upcoming' | 'current' | 'overdue' | 'done' | 'past';
-export interface ScheduleQuery { unit: string; on?: string | null; done?: string[]; }
+export interface ScheduleQuery { unit: string; batch?: string | null; on?: string | null; done?: string[]; }
 /** A phase; start/end/days are null where the rules leave a date open. */
 export interface PhaseRow { name: string; start: string | null; end: string | null; days: number | null; extend_days?: number; status?: StepStatus; }
 /** A notice due before a step (提前两天公示). */

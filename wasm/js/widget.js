@@ -447,6 +447,7 @@ class XianjiaoWidget extends HTMLElement {
       conds.length ? xjEl('fieldset', { class: 'row' }, xjEl('legend', {}, t.conditions), conds) : null);
   }
 
+  list(xs) { return xs.join(this.lang === 'en' ? ', ' : '、'); }
   badge(status, label) { return xjEl('span', { class: `badge s-${status}` }, label || this.t.status[status] || status); }
 
   renderSchedule(panel) {
@@ -467,7 +468,7 @@ class XianjiaoWidget extends HTMLElement {
         xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start || x.end ? this.span(x.start, x.end) : ''), ' ', x.status ? this.badge(st(x.status)) : '',
         x.note ? xjEl('div', { class: 'muted' }, x.note) : null))));
     }
-    panel.append(xjEl('p', {}, `${t.due}: ${sc.due.join('、') || t.none}`));
+    panel.append(xjEl('p', {}, `${t.due}: ${this.list(sc.due) || t.none}`));
   }
 
   /** A date range; a bound the rules leave open is said so, never printed as null. */
@@ -587,7 +588,7 @@ class XianjiaoWidget extends HTMLElement {
         `${t.chars} ${m.chars}` + (m.min_chars ? ` / ${t.min} ${m.min_chars}` : '')),
       m.min_chars ? xjEl('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
       m.parts.length ? xjEl('p', {}, `${t.parts}: `, m.parts.map(p => xjEl('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
-      (m.areas_covered.length || m.areas_missing.length) ? xjEl('p', {}, `${t.areas}: ${t.covered} ${m.areas_covered.join('、') || t.none}; ${t.missing} ${m.areas_missing.join('、') || t.none}`) : null,
+      (m.areas_covered.length || m.areas_missing.length) ? xjEl('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
       m.worded.length ? xjEl('ul', { class: 'findings' }, m.worded.map(f => xjEl('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
     this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, level: f.level, message: f.text })));
     this.lastMaterial = m;

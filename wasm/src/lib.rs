@@ -44,6 +44,8 @@ pub struct Engine {
 struct ScheduleQuery {
     unit: String,
     #[serde(default)]
+    batch: Option<String>,
+    #[serde(default)]
     on: Option<String>,
     #[serde(default)]
     done: Vec<String>,
@@ -111,11 +113,11 @@ impl Engine {
         to_js(self.rules.rules())
     }
 
-    /// `{unit, on?, done?}` → the schedule.
+    /// `{unit, batch?, on?, done?}` → the schedule (batch: whose dates apply, as `--batch`).
     #[wasm_bindgen(unchecked_return_type = "Schedule")]
     pub fn schedule(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuery")] query: JsValue) -> Result<JsValue, JsValue> {
         let q: ScheduleQuery = from_js(query, "schedule query")?;
-        to_js(&self.usable()?.schedule(&q.unit, day(&q.on)?, &q.done).map_err(eval_err)?)
+        to_js(&self.usable()?.schedule_in(&q.unit, q.batch.as_deref().filter(|b| !b.is_empty()), day(&q.on)?, &q.done).map_err(eval_err)?)
     }
 
     /// `{role, unit?, conditions?, progress?, on?}` → the checklist.
