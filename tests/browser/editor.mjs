@@ -78,6 +78,18 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const o5 = await options();
     assert(o5.includes('分析评议'), 'declared phases offered in phase: ": ' + o5.join(' | '));
     await page.keyboard.press('Escape');
+    await page.keyboard.insertText('析评议", due: "');
+    await page.keyboard.type('撰');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o6 = await options();
+    assert(o6.includes('撰写、审阅党性分析材料'), 'steps of that phase offered in due: ": ' + o6.join(' | '));
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('写、审阅党性分析材料" });\namend("require", "');
+    await page.keyboard.type('党');
+    await page.waitForSelector('.cm-tooltip-autocomplete li');
+    const o7 = await options();
+    assert(o7.includes('党性分析材料'), 'requirement ids offered in amend("require", ": ' + o7.join(' | '));
+    await page.keyboard.press('Escape');
   });
 
   await test('editor: hovering `form` shows its doc (zh and en)', async () => {
