@@ -225,6 +225,12 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     assert(li.includes('自动判定') && li.includes('无需勾选'), 'computed item shown as computed: ' + li);
     await page.evaluate(() => { const w = document.querySelector('xianjiao-widget'); w.setAttribute('unit', '机关'); w.setAttribute('today', '2005-02-20'); w.setAttribute('rules', 'rules/guangan.rhai'); });
     await page.waitForFunction(() => document.querySelector('xianjiao-widget').shadowRoot.querySelector('#xj-tab-3'));
+    // batch attribute: a batch whose dates the rules leave open says so instead of printing null
+    await page.evaluate(() => document.querySelector('xianjiao-widget').setAttribute('batch', '第三批'));
+    await page.click(W + '#xj-tab-0');
+    const b3 = await page.locator(W + '[role=tabpanel]').textContent();
+    assert(b3.includes('日期待定') && !b3.includes('null'), 'batch 第三批: ' + b3.slice(0, 160));
+    await page.evaluate(() => document.querySelector('xianjiao-widget').removeAttribute('batch'));
     await page.click(W + '#xj-tab-3');
     await page.selectOption(W + '#xj-vote', '满意度测评');
     const tiers = page.locator(W + '[id^=xj-tier-]');

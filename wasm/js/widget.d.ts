@@ -1,6 +1,6 @@
 
 // ---- <xianjiao-widget> (import 'xianjiao/widget', or the one-file www/pkg/xianjiao.js) ----
-/** The member widget. Attributes: rules (URL of the entry rule file), unit, lang ('zh' | 'en'), today (YYYY-MM-DD). */
+/** The member widget. Attributes: rules (URL of the entry rule file), unit, lang ('zh' | 'en'), today (YYYY-MM-DD), batch. */
 export declare class XianjiaoWidget extends HTMLElement {
   /** Loads rules from text instead of the `rules` attribute: file name → rule text. */
   loadSources(sources: Record<string, string>, entry: string): Promise<void>;

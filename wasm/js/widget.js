@@ -216,7 +216,7 @@ function xjBootMessage(t, e) {
 }
 
 class XianjiaoWidget extends HTMLElement {
-  static get observedAttributes() { return ['rules', 'unit', 'lang', 'today']; }
+  static get observedAttributes() { return ['rules', 'unit', 'lang', 'today', 'batch']; }
 
   constructor() {
     super();
@@ -453,7 +453,7 @@ class XianjiaoWidget extends HTMLElement {
   renderSchedule(panel) {
     const t = this.t;
     let sc;
-    try { sc = this.eng('schedule', { unit: this.state.unit, on: this.today }); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { sc = this.eng('schedule', { unit: this.state.unit, batch: this.getAttribute('batch') || null, on: this.today }); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
     // A window that is over is simply past: the member cannot be late for the branch's meeting.
     const st = (x) => x === 'overdue' ? 'past' : x;
     panel.append(
@@ -476,7 +476,7 @@ class XianjiaoWidget extends HTMLElement {
 
   checklistData() {
     const s = this.state;
-    return this.eng('checklist', { role: s.role, unit: s.unit || null, conditions: s.conditions, progress: s.progress, on: this.today });
+    return this.eng('checklist', { role: s.role, unit: s.unit || null, batch: this.getAttribute('batch') || null, conditions: s.conditions, progress: s.progress, on: this.today });
   }
   req(id) { return this.rules.requirements.find(q => q.id === id); }
   gateBox(g, items) {
