@@ -504,11 +504,10 @@ fn ends_sentence(c: char) -> bool {
 /// Spaces, numbering and brackets before a class heading take at most this many characters.
 const MAX_PREFIX: usize = 24;
 
-/// A field label found in the draft: byte range of the marker, end of its colon, field index.
+/// A field label found in the draft: start of the marker, end of its colon, field index.
 #[derive(Debug, Clone, Copy)]
 struct Label {
     start: usize,
-    end: usize,
     colon_end: usize,
     field: usize,
 }
@@ -779,7 +778,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
                 let after = &text[h.end..];
                 let sp = after.len() - after.trim_start_matches([' ', '\t', '\u{3000}']).len();
                 if let Some(c) = after[sp..].chars().next().filter(|c| matches!(c, ':' | '\u{FF1A}')) {
-                    raw_labels.push(Label { start: h.start, end: h.end, colon_end: h.end + sp + c.len_utf8(), field: f });
+                    raw_labels.push(Label { start: h.start, colon_end: h.end + sp + c.len_utf8(), field: f });
                 }
             }
             _ => {}
