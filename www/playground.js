@@ -55,7 +55,7 @@ const text = () => view.state.doc.toString();
 const sources = () => Object.assign({}, file().parents, { [file().entry]: text() });
 
 let timer = 0;
-function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 120); }
+function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 200); } // a load is ~10–150 ms: once typing pauses
 
 /** Re-reads everything from the engine: diagnostics, names, forms, preview, tests, diff. */
 function refresh() {
