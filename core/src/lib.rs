@@ -67,7 +67,7 @@ pub use error::{parse_day, EvalError};
 pub use exam::{ExamCounter, ExamReport, ExamStats};
 pub use explain::{scaffold, Change, Explain, ExplainItem};
 pub use load::registered_functions;
-pub use material::{count_chars, Finding, MaterialReport, PartState};
+pub use material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
     Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
