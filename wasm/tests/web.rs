@@ -37,7 +37,8 @@ fn schedule_uses_the_community_table() {
     let s = json(e.schedule(js(&serde_json::json!({ "unit": "社区", "on": "2005-08-30" }))).unwrap());
     assert_eq!(s["current_phase"], "分析评议");
     assert_eq!(s["steps"][1]["start"], "2005-08-20");
-    assert_eq!(s["due"], serde_json::json!(["撰写、审阅党性分析材料"]));
+    // (the rules may also list announcements due, such as 公示:…)
+    assert!(s["due"].as_array().unwrap().iter().any(|d| d == "撰写、审阅党性分析材料"), "due: {}", s["due"]);
 }
 
 #[wasm_bindgen_test]
