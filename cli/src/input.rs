@@ -27,6 +27,10 @@ use xianjiao_core::{Rejection, Scorer, VoteCounter};
 const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
 const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
 const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
+/// The respondent-group column of a one-row-per-respondent vote (附件6).
+const RGROUP_COLS: &[&str] = &["respondent_group", "参评人员类别", "类别"];
+/// A total column a 附件6 counts sheet may carry: checked against the tiers.
+const TOTAL_COLS: &[&str] = &["total", "合计", "合 计"];
 /// Non-blank rows searched for the header (title rows may come first).
 pub const HEADER_SEARCH: usize = 10;
 /// A quoted field still open after this many lines or bytes is taken as an
@@ -78,6 +82,14 @@ pub struct Found {
     cols: Vec<usize>,
     /// The tier column of a one-row-per-respondent vote.
     tier: Option<usize>,
+    /// Votes with respondent groups: the group column (one row per respondent)
+    /// or one count column per group (附件6), in the rules' order.
+    rgroup: Option<usize>,
+    rgroups: Vec<usize>,
+    /// A 合计 column, checked against the sum of the tiers.
+    total: Option<usize>,
+    /// Plain tables: the column of each wanted field (`None`: absent, optional).
+    plain: Vec<Option<usize>>,
 }
 
 /// What a header must name.
@@ -85,9 +97,28 @@ pub struct Found {
 pub enum Want {
     /// A form's sheets: the items, and a rater group column when the form has groups.
     Sheets { items: Vec<String>, need_group: bool },
-    /// A vote: one column per tier, or a tier column.
-    Votes { tiers: Vec<String> },
+    /// A vote: one column per tier, or a tier column; with respondent groups
+    /// (附件6) a group column or one count column per group.
+    Votes { tiers: Vec<String>, groups: Vec<String> },
+    /// A plain table of named fields (decisions, test figures, profiles):
+    /// the first field is the key that marks the header row.
+    Plain(Vec<Field>),
 }
+
+/// One field of a plain table: its key, the header names it may have, and
+/// whether it must be present.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Internal key.
+    pub key: &'static str,
+    /// Header names (compared ignoring ASCII case).
+    pub names: &'static [&'static str],
+    /// The header must have it.
+    pub required: bool,
+}
+
+/// Resolves a header cell to an item (forms) or tier (votes) index, aliases included.
+pub type Resolve<'a> = &'a dyn Fn(&str) -> Option<usize>;
 
 fn col_list(hits: &[(usize, &str)]) -> String {
     hits.iter().map(|(i, h)| format!("第 {} 列“{}”", i + 1, h.trim())).collect::<Vec<_>>().join("、")
@@ -100,8 +131,11 @@ fn matches_of(cells: &Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &str)> 
 impl Want {
     /// `Ok(None)` when the row is not a header at all (no member column),
     /// `Err` when it is one but cannot be used (what is missing or duplicated).
-    pub fn header(&self, cells: &Cells) -> Result<Option<Found>, String> {
-        let members = matches_of(cells, |h| MEMBER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
+    pub fn header(&self, cells: &Cells, resolve: Resolve) -> Result<Option<Found>, String> {
+        if let Want::Plain(fields) = self { return plain_header(fields, cells); }
+        // A vote's respondent group or tier may share a word with the member column (党员): it is then the group's.
+        let taken = |h: &str| matches!(self, Want::Votes { tiers, groups } if tiers.iter().chain(groups).any(|t| t == h));
+        let members = matches_of(cells, |h| MEMBER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)) && !taken(h));
         let member = match members.as_slice() {
             [] => return Ok(None),
             [m] => m.0,
@@ -120,8 +154,9 @@ impl Want {
                 }
                 let mut cols = vec![];
                 let mut missing = vec![];
-                for it in items {
-                    let hits = matches_of(cells, |h| h == it);
+                for (k, it) in items.iter().enumerate() {
+                    // The declared name or one of the form's aliases for it.
+                    let hits = matches_of(cells, |h| h == it || resolve(h) == Some(k));
                     match hits.as_slice() {
                         [] => missing.push(it.as_str()),
                         [c] => cols.push(c.0),
@@ -131,28 +166,71 @@ impl Want {
                 if !missing.is_empty() {
                     return Err(format!("缺少测评项目列:{} / header lacks item columns", missing.join("、")));
                 }
-                Ok(Some(Found { member, group, cols, tier: None }))
+                Ok(Some(Found { member, group, cols, tier: None, rgroup: None, rgroups: vec![], total: None, plain: vec![] }))
             }
-            Want::Votes { tiers } => {
+            Want::Votes { tiers, groups } => {
                 let mut cols = vec![];
-                for t in tiers {
-                    let hits = matches_of(cells, |h| h == t);
+                for (k, t) in tiers.iter().enumerate() {
+                    let hits = matches_of(cells, |h| h == t || resolve(h) == Some(k));
                     match hits.as_slice() {
                         [] => {}
                         [c] => cols.push(c.0),
                         more => return Err(format!("列名“{t}”重复:{} / duplicated column “{t}”", col_list(more))),
                     }
                 }
-                if cols.len() == tiers.len() {
-                    return Ok(Some(Found { member, group: None, cols, tier: None }));
+                let one = |names: &[&str], what: &str| -> Result<Option<usize>, String> {
+                    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+                        [] => Ok(None),
+                        [c] => Ok(Some(c.0)),
+                        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
+                    }
+                };
+                let total = one(TOTAL_COLS, "合计")?;
+                let rgroup = one(RGROUP_COLS, "参评人员类别")?;
+                let mut rgroups = vec![];
+                for g in groups {
+                    match matches_of(cells, |h| h == g).as_slice() {
+                        [] => {}
+                        [c] => rgroups.push(c.0),
+                        more => return Err(format!("列名“{g}”重复:{} / duplicated column “{g}”", col_list(more))),
+                    }
                 }
-                let tcols = matches_of(cells, |h| TIER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
-                match tcols.as_slice() {
-                    [t] => Ok(Some(Found { member, group: None, cols: vec![], tier: Some(t.0) })),
-                    [] => Err(format!("应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier", tiers.join("、"))),
-                    more => Err(format!("有多个档次列:{} / more than one tier column", col_list(more))),
+                if !rgroups.is_empty() && rgroups.len() != groups.len() {
+                    let missing: Vec<&str> = groups.iter().filter(|g| !cells.0.iter().any(|(_, h)| h.trim() == g.as_str())).map(String::as_str).collect();
+                    return Err(format!("按参评人员类别计数时每类一列,缺少:{} / one count column per respondent group; missing some", missing.join("、")));
                 }
+                let mut f = if cols.len() == tiers.len() {
+                    if rgroup.is_some() { return Err("每个档次一列(计数)时不能再有参评人员类别列;请每类一列计数 / counts per tier take one count column per group, not a group column".into()); }
+                    Found { member, group: None, cols, tier: None, rgroup: None, rgroups, total, plain: vec![] }
+                } else {
+                    let tcols = matches_of(cells, |h| TIER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
+                    match tcols.as_slice() {
+                        [t] if rgroups.is_empty() && total.is_none() => Found { member, group: None, cols: vec![], tier: Some(t.0), rgroup, rgroups: vec![], total: None, plain: vec![] },
+                        [_] => return Err("每人一行(tier 列)时不能有按类别或合计的计数列 / one row per respondent takes no count columns".into()),
+                        [] => return Err(format!("应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier", tiers.join("、"))),
+                        more => return Err(format!("有多个档次列:{} / more than one tier column", col_list(more))),
+                    }
+                };
+                if (f.rgroup.is_some() || !f.rgroups.is_empty()) && groups.is_empty() {
+                    return Err("此测评未声明参评人员类别(groups),表中却有类别列 / the vote declares no respondent groups".into());
+                }
+                // With respondent groups every column must be understood: none is silently left out.
+                if f.rgroup.is_some() || !f.rgroups.is_empty() {
+                    let mut known: Vec<usize> = vec![f.member];
+                    known.extend(f.cols.iter().copied());
+                    known.extend(f.tier);
+                    known.extend(f.rgroup);
+                    known.extend(f.rgroups.iter().copied());
+                    known.extend(f.total);
+                    let unknown: Vec<(usize, &str)> = cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
+                    if !unknown.is_empty() {
+                        return Err(format!("不认识的列:{}(应为被测评对象、档次、参评人员类别或合计)/ unknown columns", col_list(&unknown)));
+                    }
+                }
+                if f.total.is_some() && f.cols.is_empty() { f.total = None; }
+                Ok(Some(f))
             }
+            Want::Plain(_) => Ok(None),
         }
     }
 
@@ -165,11 +243,63 @@ impl Want {
                 items.join("、"),
                 if *need_group { ", a rater_group column" } else { "" }
             ),
-            Want::Votes { tiers } => format!(
+            Want::Votes { tiers, .. } => format!(
                 "应有被测评对象列({})及 tier 列或每个档次一列({})/ expected a unit column and a tier column or one column per tier",
                 MEMBER_COLS.join("、"), tiers.join("、")
             ),
+            Want::Plain(fields) => format!("应有以下列:{} / expected these columns",
+                fields.iter().map(|f| format!("{}{}", f.names.join("/"), if f.required { "" } else { "(可选)" })).collect::<Vec<_>>().join("、")),
         }
+    }
+}
+
+/// The header of a plain table: `Ok(None)` without the key column; every
+/// other column must be one of the fields (nothing is silently ignored).
+fn plain_header(fields: &[Field], cells: &Cells) -> Result<Option<Found>, String> {
+    let mut plain = vec![];
+    for f in fields {
+        match matches_of(cells, |h| f.names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+            [] => plain.push(None),
+            [c] => plain.push(Some(c.0)),
+            more => return Err(format!("列“{}”重复:{} / duplicated column", f.names[0], col_list(more))),
+        }
+    }
+    let Some(Some(key)) = plain.first().copied() else { return Ok(None) };
+    let missing: Vec<&str> = fields.iter().zip(&plain).filter(|(f, c)| f.required && c.is_none()).map(|(f, _)| f.names[0]).collect();
+    if !missing.is_empty() {
+        return Err(format!("缺少列:{} / missing columns", missing.join("、")));
+    }
+    let unknown: Vec<(usize, &str)> = cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !plain.contains(&Some(*i))).map(|(i, h)| (*i, h.as_str())).collect();
+    if !unknown.is_empty() {
+        return Err(format!("不认识的列:{} / unknown columns", col_list(&unknown)));
+    }
+    Ok(Some(Found { member: key, group: None, cols: vec![], tier: None, rgroup: None, rgroups: vec![], total: None, plain }))
+}
+
+/// Rows of a plain table as read: each with its (global) line and its
+/// fields in the order asked, or the reason the row could not be read.
+#[derive(Debug, Default)]
+pub struct PlainRows {
+    /// The fields asked for.
+    pub fields: Vec<Field>,
+    /// Which of the optional fields the header has.
+    pub present: Vec<bool>,
+    /// (line, fields or why the row is unreadable).
+    pub rows: Vec<(usize, Result<Vec<String>, String>)>,
+}
+
+impl PlainRows {
+    /// A table of these fields.
+    pub fn new(fields: Vec<Field>) -> Self {
+        PlainRows { fields, present: vec![], rows: vec![] }
+    }
+    /// Index of a field by key.
+    pub fn col(&self, key: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.key == key)
+    }
+    /// True when the header has the field.
+    pub fn has(&self, key: &str) -> bool {
+        self.col(key).and_then(|i| self.present.get(i).copied()).unwrap_or(false)
     }
 }
 
@@ -179,13 +309,24 @@ pub enum Target<'s, 'r> {
     Score(&'s mut Scorer<'r>),
     /// Votes.
     Votes(&'s mut VoteCounter<'r>),
+    /// A plain table, collected.
+    Plain(&'s mut PlainRows),
 }
 
 impl Target<'_, '_> {
     fn want(&self) -> Want {
         match self {
             Target::Score(sc) => Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() },
-            Target::Votes(vc) => Want::Votes { tiers: vc.tiers().to_vec() },
+            Target::Votes(vc) => Want::Votes { tiers: vc.tiers().to_vec(), groups: vc.groups().to_vec() },
+            Target::Plain(p) => Want::Plain(p.fields.clone()),
+        }
+    }
+    /// Item (forms) or tier (votes) index of a header cell, aliases included.
+    fn resolve(&self, h: &str) -> Option<usize> {
+        match self {
+            Target::Score(sc) => sc.item_index(h),
+            Target::Votes(vc) => vc.tier_index(h),
+            Target::Plain(_) => None,
         }
     }
     fn row(&mut self, line: usize, cells: &Cells, f: &Found) {
@@ -193,13 +334,31 @@ impl Target<'_, '_> {
             Target::Score(sc) => fastcsv::add_get(sc, line, |i| cells.get(i), f.member, f.group, &f.cols),
             Target::Votes(vc) => {
                 let subject = cells.get(f.member).unwrap_or("");
-                match f.tier {
-                    Some(t) => vc.add_response(line, subject, cells.get(t).unwrap_or("")),
-                    None => {
+                match (f.tier, f.rgroup) {
+                    (Some(t), Some(g)) => vc.add_response_from(line, subject, cells.get(g).unwrap_or(""), cells.get(t).unwrap_or("")),
+                    (Some(t), None) => vc.add_response(line, subject, cells.get(t).unwrap_or("")),
+                    (None, _) => {
                         let vals: Vec<Option<&str>> = f.cols.iter().map(|&i| cells.get(i)).collect();
-                        vc.add_counts(line, subject, &vals);
+                        if let Some(tc) = f.total {
+                            let raw = cells.get(tc).unwrap_or("").trim();
+                            let sum = vals.iter().map(|v| v.map(str::trim).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)).fold(0u64, u64::saturating_add);
+                            if !raw.is_empty() && raw.parse::<u64>().ok() != Some(sum) {
+                                return vc.reject(line, Some("合计"), format!("合计 \"{raw}\" 与各档次人数之和 {sum} 不符 / the total differs from the sum of the tiers"));
+                            }
+                        }
+                        if f.rgroups.is_empty() {
+                            vc.add_counts(line, subject, &vals);
+                        } else {
+                            let gs: Vec<Option<&str>> = f.rgroups.iter().map(|&i| cells.get(i)).collect();
+                            vc.add_counts_by_group(line, subject, &vals, &gs);
+                        }
                     }
                 }
+            }
+            Target::Plain(p) => {
+                let row = f.plain.iter().map(|c| c.and_then(|i| cells.get(i)).unwrap_or("").trim().to_string()).collect();
+                p.present = f.plain.iter().map(Option::is_some).collect();
+                p.rows.push((line, Ok(row)));
             }
         }
     }
@@ -207,6 +366,7 @@ impl Target<'_, '_> {
         match self {
             Target::Score(sc) => sc.reject(line, None, reason),
             Target::Votes(vc) => vc.reject(line, None, reason),
+            Target::Plain(p) => p.rows.push((line, Err(reason))),
         }
     }
 }
@@ -348,10 +508,17 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     }
     fn look(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.seen += 1;
-        match self.want.header(cells) {
-            Ok(Some(f)) => { self.found = Some(f); self.header_row = Some(line); Ok(()) }
+        let target = &*self.target;
+        let header = self.want.header(cells, &|h| target.resolve(h));
+        match header {
+            Ok(Some(f)) => {
+                if let Target::Plain(p) = &mut *self.target { p.present = f.plain.iter().map(Option::is_some).collect(); }
+                self.found = Some(f);
+                self.header_row = Some(line);
+                Ok(())
+            }
             Ok(None) | Err(_) if self.seen < HEADER_SEARCH => {
-                if let (Err(e), None) = (self.want.header(cells), &self.candidate) { self.candidate = Some((line, e)); }
+                if let (Err(e), None) = (header, &self.candidate) { self.candidate = Some((line, e)); }
                 Ok(())
             }
             Ok(None) => Err(self.no_header()),
@@ -604,7 +771,7 @@ struct FastPlan {
 }
 
 /// Looks for the header the way [`Table`] does, over plain quote-free lines.
-fn fast_plan(text: &[u8], want: &Want) -> Option<FastPlan> {
+fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<FastPlan> {
     let mut at = 0;
     let mut seen = 0;
     for line_no in 1.. {
@@ -616,7 +783,7 @@ fn fast_plan(text: &[u8], want: &Want) -> Option<FastPlan> {
         let cells = Cells::dense(s.split(',').map(str::to_string).collect());
         if !cells.blank() {
             seen += 1;
-            match want.header(&cells) {
+            match want.header(&cells, resolve) {
                 Ok(Some(f)) => return Some(FastPlan { cols: Cols { member: f.member, group: f.group, items: f.cols }, header_line: line_no, body_start: nl + 1 }),
                 Ok(None) if seen < HEADER_SEARCH => {}
                 _ => return None,
@@ -656,7 +823,9 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
     let text = decode(bytes, enc)?;
     let base = info.offset;
     if let (Route::Auto, Enc::Utf8 { .. }, Target::Score(sc)) = (route, enc, &mut *target) {
-        if let Some(plan) = fast_plan(&text, &target_want_score(sc)) {
+        let want = target_want_score(sc);
+        let plan = fast_plan(&text, &want, &|h| sc.item_index(h));
+        if let Some(plan) = plan {
             let body = text.get(plan.body_start..).unwrap_or_default();
             if let Some(lines) = fastcsv::score_bytes(body, base + plan.header_line, &plan.cols, sc) {
                 info.header_row = Some(plan.header_line);
@@ -701,7 +870,9 @@ fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&
     info.encoding = Some(enc.label());
     let base = info.offset;
     if let Target::Score(sc) = &mut *target {
-        if let Some(plan) = fast_plan(&sample[bom..], &target_want_score(sc)) {
+        let want = target_want_score(sc);
+        let plan = fast_plan(&sample[bom..], &want, &|h| sc.item_index(h));
+        if let Some(plan) = plan {
             match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
                 Ok(Some(lines)) => {
                     info.header_row = Some(plan.header_line);
@@ -975,6 +1146,15 @@ fn file_digest(p: &Path) -> Result<u64, String> {
 pub fn read_votes(path: &Path, vc: &mut VoteCounter) -> Result<Inputs, ExitCode> {
     let mut inputs = Inputs::default();
     read_file(path, &mut Target::Votes(vc), &mut inputs)?;
+    inputs.refuse_copies().map_err(|e| fail(path, &e))?;
+    inputs.print_notes();
+    Ok(inputs)
+}
+
+/// Reads a plain table (decisions, test figures, profiles) from a CSV or workbook.
+pub fn read_plain(path: &Path, rows: &mut PlainRows) -> Result<Inputs, ExitCode> {
+    let mut inputs = Inputs::default();
+    read_file(path, &mut Target::Plain(rows), &mut inputs)?;
     inputs.refuse_copies().map_err(|e| fail(path, &e))?;
     inputs.print_notes();
     Ok(inputs)

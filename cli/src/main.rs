@@ -13,7 +13,10 @@ mod csvout;
 mod fastcsv;
 mod fuzz;
 mod input;
+mod office;
+mod report;
 mod table;
+mod xlsxout;
 
 #[derive(Parser)]
 #[command(name = "xianjiao", version, about = "先进性教育活动规则引擎 / rules engine for Party-member education campaigns")]
@@ -95,9 +98,80 @@ enum Cmd {
         /// One CSV line per member: member,composite,<group means>,outcome.
         #[arg(long, conflicts_with = "json")]
         csv: bool,
+        /// Write the results to a file: .xlsx (results, rejected rows, rules used)
+        /// or .csv (UTF-8 with BOM, for Excel).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Column headers of --output: zh (default) or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: office::Lang,
+        /// The branch committee's decisions (CSV/XLSX: 姓名,结论,处理,备注).
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+        /// Per-member satisfaction votes (member,tier rows or member,<tier>... counts).
+        #[arg(long)]
+        satisfaction: Option<PathBuf>,
+        /// The vote the --satisfaction file answers (default: the first vote in the rules).
+        #[arg(long)]
+        satisfaction_vote: Option<String>,
         /// Benchmark only: score by calling a Rhai function per sheet.
         #[arg(long, hide = true)]
         naive_rhai: bool,
+    },
+    /// 测试统计 / knowledge-test figures: 参考率, 答卷回收率, 平均成绩
+    Exam {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Test name (default: the first test in the rules).
+        #[arg(long)]
+        exam: Option<String>,
+        /// 单位,应考,参考,回收,平均分 per unit, or 单位,姓名,参考,回收,成绩 per member (CSV or XLSX).
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 评议报告 / one printable HTML file: summary, charts, 评议意见表 per member, 回头看, 转段
+    Report {
+        #[arg(long)]
+        rules: PathBuf,
+        /// Form name (default: the first form in the rules).
+        #[arg(long)]
+        form: Option<String>,
+        /// The filled appraisal forms (as for `score`).
+        #[arg(required = true, num_args = 1..)]
+        sheets: Vec<PathBuf>,
+        /// 回头看 votes per unit (附件6: with respondent groups, or plain tiers).
+        #[arg(long)]
+        votes: Option<PathBuf>,
+        /// The vote of --votes (default: the first vote with respondent groups, else the first vote).
+        #[arg(long)]
+        vote: Option<String>,
+        /// 附件5 回头看 sheets scoring units (the form with subject "unit").
+        #[arg(long)]
+        lookback: Option<PathBuf>,
+        /// The unit form of --lookback (default: the first form with subject "unit").
+        #[arg(long)]
+        lookback_form: Option<String>,
+        /// Members' checklist progress (JSON list or CSV): member, role, unit, conditions, progress.
+        #[arg(long)]
+        profiles: Option<PathBuf>,
+        /// Day for the checklists of --profiles (YYYY-MM-DD).
+        #[arg(long)]
+        on: Option<String>,
+        /// The branch committee's decisions (as for `score`).
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+        /// Per-member satisfaction votes (as for `score`).
+        #[arg(long)]
+        satisfaction: Option<PathBuf>,
+        #[arg(long)]
+        satisfaction_vote: Option<String>,
+        /// Headings: zh (default) or en.
+        #[arg(long, value_enum, default_value_t)]
+        lang: office::Lang,
+        /// The HTML file to write.
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// 满意度测评 / satisfaction rates from votes (CSV or XLSX)
     Satisfaction {
@@ -319,7 +393,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if json { print_json(&r) } else { table::material(&r) }
             Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
         }
-        Cmd::Score { rules, form, sheets, json, csv, naive_rhai } => {
+        Cmd::Score { rules, form, sheets, json, csv, output, lang, decisions, satisfaction, satisfaction_vote, naive_rhai } => {
             let rs = usable_rules(&rules)?;
             if naive_rhai {
                 let [one] = sheets.as_slice() else { eprintln!("--naive-rhai: one file / 仅一个文件"); return Err(ExitCode::from(2)) };
@@ -327,14 +401,39 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             }
             let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
             let t0 = std::time::Instant::now();
-            let mut sc = rs.scorer(form.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let inputs = input::read_sheets(&sheets, &mut sc)?;
-            let t1 = std::time::Instant::now();
-            let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
-            if timing { eprintln!("timing: read+accumulate {:?}, finish {:?}", t1 - t0, t1.elapsed()); }
-            let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
-            if json { print_json(&input::with_sources(&report, &origin, &inputs)) } else if csv { table::score_csv(&report, &origin) } else { table::score(&report, &origin) }
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote };
+            let scored = office::score(&rs, form.as_deref(), &sheets, &extras)?;
+            if timing { eprintln!("timing: read+score {:?}", t0.elapsed()); }
+            let report = &scored.report;
+            if let Some(out) = &output {
+                office::write_results(&rs, &scored, out, lang).map_err(|e| { eprintln!("{}: {e}", out.display()); ExitCode::from(2) })?;
+                eprintln!("已写入 / written {}:{} 人,读入 {} 行,计分 {} 行,剔除 {} 行", out.display(), report.members.len(), report.rows.read, report.rows.scored, report.rows.rejected);
+            }
+            if json {
+                let mut v = input::with_sources(report, &scored.origin, &scored.inputs);
+                let other: Vec<&office::Problem> = scored.problems.iter().skip(report.rejected.len()).collect();
+                if let (false, Some(m)) = (other.is_empty(), v.as_object_mut()) {
+                    m.insert("other_rejected".into(), serde_json::to_value(&other).unwrap_or_default());
+                }
+                print_json(&v)
+            } else if csv { table::score_csv(report, &scored.origin) } else if output.is_none() { table::score(report, &scored.origin) }
+            Ok(ExitCode::from(if scored.problems.is_empty() && report.unmatched_decisions.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Exam { rules, exam, file, json } => {
+            let rs = usable_rules(&rules)?;
+            let (report, origin) = office::exam(&rs, exam.as_deref(), &file)?;
+            if json { print_json(&report) } else { table::exam(&report, &origin) }
             Ok(ExitCode::from(if report.rejected.is_empty() { 0 } else { 1 }))
+        }
+        Cmd::Report { rules, form, sheets, votes, vote, lookback, lookback_form, profiles, on, decisions, satisfaction, satisfaction_vote, lang, output } => {
+            let rs = usable_rules(&rules)?;
+            let on = day(&on)?;
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote };
+            let opts = report::Options { form, votes, vote, lookback, lookback_form, profiles, on, lang };
+            let (html, clean) = report::build(&rs, &sheets, &extras, &opts)?;
+            std::fs::write(&output, html).map_err(|e| { eprintln!("{}: {e}", output.display()); ExitCode::from(2) })?;
+            eprintln!("已写入 / written {}", output.display());
+            Ok(ExitCode::from(if clean { 0 } else { 1 }))
         }
         Cmd::Satisfaction { rules, vote, votes, json } => {
             let rs = usable_rules(&rules)?;

@@ -1,6 +1,6 @@
 //! Readable Chinese tables for the terminal.
 
-use xianjiao_core::{Change, Explain, Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
+use xianjiao_core::{Change, Explain, ExamReport, Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
 
 fn st(s: Option<Status>) -> &'static str {
     match s {
@@ -90,6 +90,17 @@ pub fn votes(r: &VoteReport, origin: &[Option<String>]) {
     for t in r.subjects.iter().chain(std::iter::once(&r.overall)) {
         let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("  {:<10} {}  共 {} 人  {:.2}%  {}", t.subject, counts.join("  "), t.total, t.rate, t.action.clone().unwrap_or_default());
+    }
+    for (i, x) in r.rejected.iter().enumerate() { println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason); }
+    println!("读入 {} 行,计入 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
+}
+
+pub fn exam(r: &ExamReport, origin: &[Option<String>]) {
+    println!("{}{}(满分 {})", r.exam, r.questions.map(|q| format!(",{q} 题")).unwrap_or_default(), r.points);
+    println!("  {:<12} {:>8} {:>8} {:>8} {:>8} {:>10} {:>8}", "单位", "应考", "参考", "回收", "参考率", "答卷回收率", "平均成绩");
+    for u in r.units.iter().chain(std::iter::once(&r.overall)) {
+        let avg = u.average.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into());
+        println!("  {:<12} {:>8} {:>8} {:>8} {:>7.1}% {:>9.1}% {:>8}", u.unit, u.expected, u.took, u.returned, u.participation, u.return_rate, avg);
     }
     for (i, x) in r.rejected.iter().enumerate() { println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason); }
     println!("读入 {} 行,计入 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);

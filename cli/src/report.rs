@@ -1,0 +1,657 @@
+//! `xianjiao report`: one self-contained HTML file a branch secretary can open
+//! from a USB stick and print — a summary, SVG charts, one 评议意见表
+//! (002 附件4) per member on its own A4 page, the 回头看 unit scores (附件5)
+//! and respondents by group and tier (附件6), and the unit roll-up of the
+//! 转段 gate with a draft 转段申请.
+//!
+//! Nothing is fetched: styles are inline, charts are inline SVG, no fonts or
+//! scripts. Every piece of text — member names above all — is escaped.
+
+use crate::input::{self, Field, PlainRows};
+use crate::office::{self, Extras, Lang, Problem, Scored};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use xianjiao_core::{Checklist, ItemStatus, NaiveDate, Profile, RuleSet, ScoreReport, SubjectScore, VoteReport};
+
+/// What the report is built from besides the sheets.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// Form of the member sheets.
+    pub form: Option<String>,
+    /// 回头看 votes per unit.
+    pub votes: Option<PathBuf>,
+    /// Vote of `votes`.
+    pub vote: Option<String>,
+    /// 附件5 sheets scoring units.
+    pub lookback: Option<PathBuf>,
+    /// Unit form of `lookback`.
+    pub lookback_form: Option<String>,
+    /// Members' checklist progress.
+    pub profiles: Option<PathBuf>,
+    /// Day for the checklists.
+    pub on: Option<NaiveDate>,
+    /// Headings.
+    pub lang: Lang,
+}
+
+/// HTML-escapes text (also for attribute values).
+pub fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// A number as people write it: at most `d` decimals, no trailing zeros.
+fn num(x: f64, d: usize) -> String {
+    let s = format!("{x:.d$}");
+    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+}
+
+/// One member's profile row, as given.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberProfile {
+    member: String,
+    role: String,
+    #[serde(default)]
+    unit: Option<String>,
+    /// The unit type of the rules (机关, 社区 …), when `unit` is not one.
+    #[serde(default)]
+    unit_type: Option<String>,
+    #[serde(default)]
+    batch: Option<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
+    #[serde(default)]
+    progress: serde_json::Map<String, serde_json::Value>,
+}
+
+fn profile_fields() -> Vec<Field> {
+    vec![
+        Field { key: "member", names: &["member", "姓名", "党员"], required: true },
+        Field { key: "role", names: &["role", "角色", "身份"], required: true },
+        Field { key: "unit", names: &["unit", "单位", "支部"], required: false },
+        Field { key: "unit_type", names: &["unit_type", "单位类型"], required: false },
+        Field { key: "batch", names: &["batch", "批次"], required: false },
+        Field { key: "conditions", names: &["conditions", "个人情况"], required: false },
+        Field { key: "progress", names: &["progress", "进度", "已完成"], required: false },
+    ]
+}
+
+/// Progress written in a cell: a JSON object, or `id;id=40;…` (done items, amounts).
+fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    let s = s.trim();
+    if s.starts_with('{') {
+        return serde_json::from_str(s).map_err(|e| format!("进度不是有效的 JSON / progress is not valid JSON: {e}"));
+    }
+    let mut m = serde_json::Map::new();
+    for part in s.split([';', '；', '、', ',']).map(str::trim).filter(|p| !p.is_empty()) {
+        match part.split_once(['=', ':']) {
+            Some((k, v)) => {
+                let x: f64 = v.trim().parse().map_err(|_| format!("“{part}”中的数量不是数字 / not a number"))?;
+                let n = serde_json::Number::from_f64(x).ok_or_else(|| format!("“{part}”中的数量无效 / invalid amount"))?;
+                m.insert(k.trim().to_string(), serde_json::Value::Number(n));
+            }
+            None => { m.insert(part.to_string(), serde_json::Value::Bool(true)); }
+        }
+    }
+    Ok(m)
+}
+
+/// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
+fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, ExitCode> {
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        let text = std::fs::read_to_string(path).map_err(|e| { eprintln!("{}: {e}", path.display()); ExitCode::from(2) })?;
+        return serde_json::from_str(&text).map_err(|e| { eprintln!("{}:{}:{}: error[profiles.json]: {e}", path.display(), e.line(), e.column()); ExitCode::from(2) });
+    }
+    let mut rows = PlainRows::new(profile_fields());
+    let inputs = input::read_plain(path, &mut rows)?;
+    let mut out = vec![];
+    for (line, row) in &rows.rows {
+        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
+        let file = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
+        match row {
+            Err(why) => problems.push(Problem { file, row: r.row, field: None, reason: why.clone() }),
+            Ok(v) => {
+                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
+                match progress_cell(&g("progress")) {
+                    Err(why) => problems.push(Problem { file, row: r.row, field: Some("progress".into()), reason: why }),
+                    Ok(progress) => out.push(MemberProfile {
+                        member: g("member"), role: g("role"), unit: Some(g("unit")).filter(|u| !u.is_empty()), unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()), batch: Some(g("batch")).filter(|u| !u.is_empty()),
+                        conditions: g("conditions").split([';', '；', '、', ',']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect(),
+                        progress,
+                    }),
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A member's checklist, or why there is none.
+struct Progress {
+    p: MemberProfile,
+    list: Result<Checklist, String>,
+}
+
+/// Scores everything and returns the HTML and whether every input row was used.
+pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> Result<(String, bool), ExitCode> {
+    let mut scored = office::score(rs, o.form.as_deref(), sheets, extras)?;
+    let votes = match &o.votes {
+        None => None,
+        Some(path) => {
+            // 回头看 votes: by default the first vote that counts respondent groups (附件6), else the first vote.
+            let default = rs.rules().votes.iter().find(|v| !v.groups.is_empty()).map(|v| v.name.clone());
+            let mut vc = rs.vote_counter(o.vote.as_deref().or(default.as_deref())).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            let vin = input::read_votes(path, &mut vc)?;
+            let mut v = vc.finish();
+            for r in &mut v.rejected {
+                let file = vin.relocate(r).unwrap_or_else(|| path.display().to_string());
+                eprintln!("{file}:{}: 未计入 / not counted: {}", r.row, r.reason);
+                scored.problems.push(Problem { file, row: r.row, field: r.field.clone(), reason: r.reason.clone() });
+            }
+            Some(v)
+        }
+    };
+    let lookback = match &o.lookback {
+        None => None,
+        Some(path) => {
+            let name = match &o.lookback_form {
+                Some(n) => n.clone(),
+                None => match rs.rules().forms.iter().find(|f| f.subject == "unit") {
+                    Some(f) => f.name.clone(),
+                    None => { eprintln!("规则中没有 subject: \"unit\" 的测评表,无法计算回头看 / the rules have no unit form"); return Err(ExitCode::from(2)); }
+                },
+            };
+            let mut sc = rs.scorer(Some(&name)).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+            let lin = input::read_sheets(std::slice::from_ref(path), &mut sc)?;
+            let mut r = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            for x in &mut r.rejected {
+                let file = lin.relocate(x).unwrap_or_else(|| path.display().to_string());
+                eprintln!("{file}:{}: 未计分 / not scored: {}", x.row, x.reason);
+                scored.problems.push(Problem { file, row: x.row, field: x.field.clone(), reason: x.reason.clone() });
+            }
+            Some(r)
+        }
+    };
+    let mut profile_errors = 0;
+    let progress = match &o.profiles {
+        None => None,
+        Some(path) => {
+            let list = read_profiles(path, &mut scored.problems)?;
+            Some(list.into_iter().map(|p| {
+                // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
+                let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
+                let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
+                let list = rs.checklist(&prof, o.on).map_err(|e| e.message.clone());
+                if list.is_err() { profile_errors += 1; }
+                Progress { p, list }
+            }).collect::<Vec<_>>())
+        }
+    };
+    let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && profile_errors == 0;
+    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.lang }.render();
+    Ok((html, clean))
+}
+
+struct Html<'a> {
+    rs: &'a RuleSet,
+    s: &'a Scored,
+    votes: Option<&'a VoteReport>,
+    lookback: Option<&'a ScoreReport>,
+    progress: Option<&'a [Progress]>,
+    l: Lang,
+}
+
+const CSS: &str = r#"
+*{box-sizing:border-box}
+html{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun","Songti SC",serif;font-size:11pt;color:#111;background:#fff;line-height:1.5}
+body{margin:0 auto;max-width:190mm;padding:8mm}
+h1{font-size:18pt;text-align:center;margin:0 0 4mm}
+h2{font-size:14pt;border-bottom:1.5px solid #222;margin:8mm 0 3mm;padding-bottom:1mm;break-after:avoid}
+h3{font-size:12pt;margin:5mm 0 2mm;break-after:avoid}
+p.meta{text-align:center;color:#333;margin:0 0 4mm}
+table{border-collapse:collapse;width:100%;margin:2mm 0 4mm}
+th,td{border:1px solid #444;padding:1.2mm 2mm;vertical-align:top;text-align:left;overflow-wrap:anywhere}
+th{background:#eee;font-weight:bold}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr{break-inside:avoid}
+th.who,td.who{white-space:nowrap;width:1%}
+th.g{text-align:center;font-size:9.5pt;vertical-align:middle}
+thead{display:table-header-group}
+figure{margin:3mm 0;break-inside:avoid}
+figcaption{font-weight:bold;margin-bottom:1mm}
+svg{display:block;max-width:100%;height:auto}
+.legend span{display:inline-block;margin-right:5mm}
+.legend i{display:inline-block;width:4mm;height:3mm;margin-right:1mm;vertical-align:middle;print-color-adjust:exact;-webkit-print-color-adjust:exact}
+.note{color:#333;font-size:10pt}
+.warn{color:#8a1c00}
+.draft{border:1px dashed #666;padding:4mm 6mm;margin:3mm 0;break-inside:avoid}
+.draft h3{text-align:center}
+.draft .stamp{text-align:right;margin-top:6mm}
+.draftmark{color:#8a1c00;font-weight:bold}
+section.part{break-after:page}
+.sheet{break-before:page;break-after:page;break-inside:avoid;page-break-inside:avoid}
+.sheet h1{font-size:16pt;margin-bottom:1mm}
+.sheet .sub{text-align:center;margin:0 0 4mm;font-size:12pt}
+.sheet table{margin:0}
+.sheet th{width:26mm;background:#fff;text-align:center;vertical-align:middle}
+.sheet tr.head td,.sheet tr.head th{vertical-align:middle;height:12mm}
+.sheet tr.head th{white-space:nowrap}
+.sheet td.box{height:auto}
+.sheet .sugg{font-size:10pt;color:#333;border-left:3px solid #999;padding-left:2mm;margin:0 0 1mm}
+.sheet .sugg b{color:#111}
+.line{border-bottom:1px solid #888;height:8.5mm}
+.sign td{height:22mm;vertical-align:bottom}
+.sign .date{display:inline-block;margin-left:10mm;letter-spacing:2em}
+.sheet .foot{font-size:10pt;margin-top:2mm}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{padding:0;max-width:none}h2{margin-top:4mm}}
+"#;
+
+const COLORS: [&str; 7] = ["#1f5fa8", "#d9822b", "#3a8f3a", "#8e44ad", "#b03a2e", "#148f95", "#6e6e6e"];
+
+impl Html<'_> {
+    fn t<'b>(&self, zh: &'b str, en: &'b str) -> &'b str {
+        self.l.t(zh, en)
+    }
+
+    fn render(&self) -> String {
+        let r = &self.s.report;
+        let campaign = &self.rs.rules().campaign.name;
+        let title = format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"));
+        let mut h = String::with_capacity(64 << 10);
+        let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+            <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
+            <title>{}</title><style>{CSS}</style></head><body>\n", self.t("zh-CN", "en"), esc(&title));
+        let _ = writeln!(h, "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}:{} · {}:{}</p>",
+            esc(&title), self.t("测评表", "Form"), esc(&r.form), self.t("规则", "Rules"), esc(&self.rs.files().join(" → ")));
+        self.summary(&mut h);
+        self.charts(&mut h);
+        self.rejected(&mut h);
+        h.push_str("</section>\n");
+        if self.votes.is_some() || self.lookback.is_some() {
+            h.push_str("<section class=\"part\">");
+            let _ = write!(h, "<h2>{}</h2>", self.t("四、“回头看”群众测评", "4. Look-back survey (回头看)"));
+            self.lookback_table(&mut h);
+            self.votes_table(&mut h);
+            h.push_str("</section>\n");
+        }
+        if self.progress.is_some() {
+            h.push_str("<section class=\"part\">");
+            self.rollup(&mut h);
+            h.push_str("</section>\n");
+        }
+        for m in &r.members { self.sheet(&mut h, m); }
+        h.push_str("</body></html>\n");
+        h
+    }
+
+    fn summary(&self, h: &mut String) {
+        let r = &self.s.report;
+        let n = r.members.len();
+        let mean = if n == 0 { 0.0 } else { r.members.iter().map(|m| m.composite).sum::<f64>() / n as f64 };
+        let mut counts: Vec<(String, usize, usize)> = vec![];
+        for m in &r.members {
+            let (label, decided) = match (&m.decision, &m.outcome) {
+                (Some(d), _) => (d.outcome.clone(), true),
+                (None, Some(o)) => (o.clone(), false),
+                (None, None) => (self.t("(无结论)", "(none)").to_string(), false),
+            };
+            match counts.iter_mut().find(|c| c.0 == label) {
+                Some(c) => { c.1 += 1; if decided { c.2 += 1; } }
+                None => counts.push((label, 1, usize::from(decided))),
+            }
+        }
+        let _ = write!(h, "<h2>{}</h2><table><tbody>", self.t("一、概况", "1. Summary"));
+        let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{n}</td></tr>", self.t("参评党员", "Members"));
+        let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}</td></tr>", self.t("平均综合得分", "Mean composite"), num(mean, 2));
+        for (label, k, decided) in &counts {
+            let how = if r.outcome_rule.suggestion {
+                format!("({}{decided}{})", self.t("其中支委会已决定 ", "committee decided "), self.t(" 人,其余为建议", "; the rest are suggestions"))
+            } else { String::new() };
+            let _ = write!(h, "<tr><th>{}{}</th><td class=\"n\">{k} {}</td></tr>", self.t("结论:", "Outcome: "), esc(label), esc(&how));
+        }
+        let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{} / {} / {}</td></tr>", self.t("测评表行数:读入 / 计分 / 剔除", "Sheet rows: read / scored / rejected"), r.rows.read, r.rows.scored, r.rows.rejected);
+        let other = self.s.problems.len().saturating_sub(r.rejected.len());
+        if other > 0 {
+            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{other}</td></tr>", self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)"));
+        }
+        if let Some(v) = self.votes {
+            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}", v.vote, self.t(" 满意和基本满意率", " rate"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
+        }
+        h.push_str("</tbody></table>");
+        if !r.unmatched_decisions.is_empty() {
+            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "), esc(&r.unmatched_decisions.join("、")));
+        }
+    }
+
+    fn legend(&self, h: &mut String, names: &[String]) {
+        h.push_str("<p class=\"legend\">");
+        for (i, g) in names.iter().enumerate() {
+            let _ = write!(h, "<span><i style=\"background:{}\"></i>{}</span>", COLORS[i % COLORS.len()], esc(g));
+        }
+        h.push_str("</p>");
+    }
+
+    fn charts(&self, h: &mut String) {
+        let r = &self.s.report;
+        let total: f64 = r.items.iter().map(|x| x.1).sum::<f64>().max(1.0);
+        let _ = write!(h, "<h2>{}</h2>", self.t("二、图表", "2. Charts"));
+        // Distribution of composites: ten equal bins of the form's total.
+        let mut bins = [0usize; 10];
+        for m in &r.members {
+            let b = ((m.composite / total * 10.0).floor().max(0.0) as usize).min(9);
+            bins[b] += 1;
+        }
+        let top = bins.iter().copied().max().unwrap_or(0).max(1);
+        let (w, hgt, left, bottom) = (680.0, 220.0, 40.0, 30.0);
+        let bw = (w - left - 10.0) / 10.0;
+        let _ = write!(h, "<figure><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt}\" width=\"{w}\" height=\"{hgt}\" role=\"img\" aria-label=\"{}\" font-size=\"11\">",
+            self.t("综合得分分布(人数)", "Distribution of composites (members)"), self.t("综合得分分布", "distribution of composites"));
+        let plot = hgt - bottom - 10.0;
+        for (i, c) in bins.iter().enumerate() {
+            let x = left + i as f64 * bw;
+            let bh = *c as f64 / top as f64 * plot;
+            let y = 10.0 + plot - bh;
+            let _ = write!(h, "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{}\"/>", x + 3.0, bw - 6.0, COLORS[0]);
+            if *c > 0 { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>", x + bw / 2.0, y - 2.0); }
+            let lo = total * i as f64 / 10.0;
+            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}–{}</text>", x + bw / 2.0, hgt - bottom + 14.0, num(lo, 1), num(lo + total / 10.0, 1));
+        }
+        let _ = write!(h, "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>", 10.0 + plot, w - 10.0, 10.0 + plot);
+        // Each group's mean per member, in chunks that fit a page.
+        let groups = r.items_groups();
+        for (k, chunk) in r.members.chunks(24).enumerate() {
+            let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
+            let cap = format!("{}{}", self.t("各评议组平均分(每人)", "Each rater group's mean per member"), if r.members.len() > 24 { format!("({})", k + 1) } else { String::new() });
+            self.bars(h, &cap, &groups, &rows, total, "");
+        }
+        if let Some(v) = self.votes {
+            for (k, chunk) in v.subjects.chunks(24).enumerate() {
+                let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|t| (t.subject.clone(), vec![Some(t.rate)])).collect();
+                let cap = format!("{}{}", self.t("各单位满意和基本满意率(%)", "Satisfaction rate per unit (%)"), if v.subjects.len() > 24 { format!("({})", k + 1) } else { String::new() });
+                self.bars(h, &cap, std::slice::from_ref(&v.vote), &rows, 100.0, "%");
+            }
+        }
+    }
+
+    /// Horizontal bars: one row per name, one bar per series, scaled to `max`.
+    fn bars(&self, h: &mut String, caption: &str, series: &[String], rows: &[(String, Vec<Option<f64>>)], max: f64, unit: &str) {
+        let k = series.len().max(1) as f64;
+        let (w, left, bar) = (680.0, 120.0, 11.0);
+        let row_h = k * bar + 8.0;
+        let hgt = rows.len() as f64 * row_h + 24.0;
+        let scale = (w - left - 60.0) / max.max(1.0);
+        let _ = write!(h, "<figure><figcaption>{}</figcaption>", esc(caption));
+        if series.len() > 1 { self.legend(h, series); }
+        let _ = write!(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt:.0}\" width=\"{w}\" height=\"{hgt:.0}\" font-size=\"11\" role=\"img\" aria-label=\"{}\">", esc(caption));
+        for (i, (name, vals)) in rows.iter().enumerate() {
+            let y0 = i as f64 * row_h + 4.0;
+            let shown: String = if name.chars().count() > 9 { format!("{}…", name.chars().take(8).collect::<String>()) } else { name.clone() };
+            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>", left - 6.0, y0 + k * bar / 2.0 + 4.0, esc(name), esc(&shown));
+            for (j, v) in vals.iter().enumerate() {
+                let y = y0 + j as f64 * bar;
+                match v {
+                    Some(v) => {
+                        let _ = write!(h, "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}{unit}</text>",
+                            (v * scale).max(0.5), bar - 1.5, COLORS[j % COLORS.len()], left + v * scale + 3.0, y + bar - 2.5, num(*v, 2));
+                    }
+                    None => { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#8a1c00\">{}</text>", left + 3.0, y + bar - 2.5, self.t("无测评表", "no sheets")); }
+                }
+            }
+        }
+        let _ = write!(h, "<line x1=\"{left}\" y1=\"0\" x2=\"{left}\" y2=\"{:.0}\" stroke=\"#222\"/>", hgt - 20.0);
+        for tick in 0..=4 {
+            let v = max * f64::from(tick) / 4.0;
+            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\" fill=\"#444\">{}</text>", left + v * scale, hgt - 6.0, num(v, 1));
+        }
+        h.push_str("</svg></figure>");
+    }
+
+    fn rejected(&self, h: &mut String) {
+        let p = &self.s.problems;
+        let _ = write!(h, "<h2>{}</h2>", self.t("三、未计分的行", "3. Rows not used"));
+        if p.is_empty() { let _ = write!(h, "<p>{}</p>", self.t("无。所有行均已计分。", "None: every row was used.")); return; }
+        let _ = write!(h, "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            self.t("文件", "File"), self.t("行", "Row"), self.t("字段", "Field"), self.t("原因", "Reason"));
+        for x in p {
+            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>", esc(&x.file), x.row, esc(x.field.as_deref().unwrap_or("")), esc(&x.reason));
+        }
+        h.push_str("</tbody></table>");
+    }
+
+    fn lookback_table(&self, h: &mut String) {
+        let Some(r) = self.lookback else { return };
+        let _ = write!(h, "<h3>{}{}</h3>", self.t("附件5 ", "Form 5: "), esc(&r.form));
+        let _ = write!(h, "<table><thead><tr><th>{}</th>", self.t("项目", "Item"));
+        for u in &r.members { let _ = write!(h, "<th class=\"n\">{}</th>", esc(&u.member)); }
+        let _ = write!(h, "<th class=\"n\">{}</th></tr></thead><tbody>", self.t("标准分", "Points"));
+        for (i, (item, pts)) in r.items.iter().enumerate() {
+            let _ = write!(h, "<tr><td>{}</td>", esc(item));
+            for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.items.values.get(i).map(|v| num(*v, 2)).unwrap_or_default()); }
+            let _ = write!(h, "<td class=\"n\">{}</td></tr>", num(*pts, 2));
+        }
+        let _ = write!(h, "<tr><th>{}</th>", self.t("合计(测评分)", "Total"));
+        for u in &r.members { let _ = write!(h, "<td class=\"n\"><b>{}</b></td>", num(u.composite, 2)); }
+        let _ = write!(h, "<td class=\"n\">{}</td></tr><tr><th>{}</th>", num(r.items.iter().map(|x| x.1).sum(), 2), self.t("测评表份数", "Sheets"));
+        for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.sheets); }
+        h.push_str("<td></td></tr></tbody></table>");
+    }
+
+    fn votes_table(&self, h: &mut String) {
+        let Some(v) = self.votes else { return };
+        let groups: Vec<&String> = v.overall.groups.keys().collect();
+        let rows: Vec<(String, &xianjiao_core::Tally)> = v.subjects.iter().map(|t| (t.subject.clone(), t))
+            .chain(std::iter::once((self.t("合计", "Total").to_string(), &v.overall))).collect();
+        let _ = write!(h, "<h3>{}{}</h3>", if groups.is_empty() { "" } else { self.t("附件6 ", "Form 6: ") }, esc(&v.vote));
+        // Two tables, so that seven groups and three tiers fit an A4 page upright.
+        if !groups.is_empty() {
+            let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th></tr><tr>",
+                self.t("被测评单位", "Unit"), groups.len() + 1, self.t("参加测评群众情况(人)", "Respondents by group"));
+            for g in &groups { let _ = write!(h, "<th class=\"g\">{}</th>", esc(g)); }
+            let _ = write!(h, "<th class=\"g\">{}</th></tr></thead><tbody>", self.t("合计", "Total"));
+            for (name, t) in &rows {
+                let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
+                for g in &groups { let _ = write!(h, "<td class=\"n\">{}</td>", t.groups.get(g.as_str()).map(|x| x.to_string()).unwrap_or_default()); }
+                let _ = write!(h, "<td class=\"n\"><b>{}</b></td></tr>", t.total);
+            }
+            h.push_str("</tbody></table>");
+        }
+        let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th><th colspan=\"{}\">{}</th><th rowspan=\"2\" class=\"g\">{}</th></tr><tr>",
+            self.t("被测评单位", "Unit"), v.tiers.len(), self.t("测评档次(人)", "Tiers (respondents)"), v.tiers.len(), self.t("占参评人员的", "Share of respondents"),
+            esc(&format!("{}{}", v.rate_of.join("+"), self.t("率", " rate"))));
+        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
+        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
+        h.push_str("</tr></thead><tbody>");
+        for (name, t) in &rows {
+            let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
+            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}</td>", t.counts.get(x).map(|x| x.to_string()).unwrap_or_default()); }
+            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}%</td>", t.shares.get(x).and_then(|x| x.as_f64()).map(|x| num(x, 2)).unwrap_or_default()); }
+            let _ = write!(h, "<td class=\"n\"><b>{}%</b>{}</td></tr>", num(t.rate, 2), t.action.as_deref().map(|a| format!(" <span class=\"warn\">{}</span>", esc(a))).unwrap_or_default());
+        }
+        h.push_str("</tbody></table>");
+    }
+
+    fn rollup(&self, h: &mut String) {
+        let Some(ps) = self.progress else { return };
+        let rules = self.rs.rules();
+        let n = if self.votes.is_some() || self.lookback.is_some() { self.t("五、", "5. ") } else { self.t("四、", "4. ") };
+        let _ = write!(h, "<h2>{n}{}</h2>", self.t("转段条件汇总", "Phase transition (转段) roll-up"));
+        let bad: Vec<&Progress> = ps.iter().filter(|p| p.list.is_err()).collect();
+        if !bad.is_empty() {
+            let _ = write!(h, "<p class=\"warn\">{}</p><ul>", self.t("以下党员的清单无法生成(请检查角色、单位类型或个人情况):", "No checklist for these members (check role, unit type or conditions):"));
+            for p in bad { let _ = write!(h, "<li>{}:{}</li>", esc(&p.p.member), esc(p.list.as_ref().err().map(String::as_str).unwrap_or(""))); }
+            h.push_str("</ul>");
+        }
+        let mut units: Vec<String> = vec![];
+        for p in ps { let u = p.p.unit.clone().unwrap_or_default(); if !units.contains(&u) { units.push(u); } }
+        for unit in &units {
+            let members: Vec<&Progress> = ps.iter().filter(|p| p.p.unit.clone().unwrap_or_default() == *unit).collect();
+            let uname = if unit.is_empty() { self.t("(未填单位)", "(no unit)").to_string() } else { unit.clone() };
+            let _ = write!(h, "<h3>{}</h3>", esc(&uname));
+            for gate in &rules.gates {
+                let mut met = 0;
+                let mut blockers: Vec<(&str, Vec<String>)> = vec![];
+                for p in &members {
+                    let Ok(c) = &p.list else { continue };
+                    match c.gates.iter().find(|g| g.phase == gate.phase) {
+                        Some(g) if g.met => met += 1,
+                        Some(g) => blockers.push((&p.p.member, g.blocking_labels.clone())),
+                        None => {}
+                    }
+                }
+                let ok = blockers.is_empty() && members.iter().all(|p| p.list.is_ok());
+                let _ = write!(h, "<p><b>{}{}</b>:{}</p>", esc(&gate.phase), self.t("阶段转段条件", " transition"),
+                    if ok { format!("{}({met}/{} {})", self.t("已满足", "met"), members.len(), self.t("人", "members")) }
+                    else { format!("<span class=\"warn\">{}</span>({met}/{} {})", self.t("尚未满足", "not met"), members.len(), self.t("人已完成", "members done")) });
+                if !blockers.is_empty() {
+                    let _ = write!(h, "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>", self.t("党员", "Member"), self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)"));
+                    for (m, labels) in &blockers { let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td></tr>", esc(m), esc(&labels.join("、"))); }
+                    h.push_str("</tbody></table>");
+                }
+                self.draft(h, &uname, unit, &gate.phase, met, members.len(), &blockers);
+            }
+            // 补课: a substitute that says 补课 and applies to this member, while the item is not done.
+            let mut owed: Vec<(String, String, String)> = vec![];
+            for p in &members {
+                let Ok(c) = &p.list else { continue };
+                for it in &c.items {
+                    if let Some(s) = &it.substitute {
+                        if s.contains("补课") && !matches!(it.status, ItemStatus::Done | ItemStatus::Exempt | ItemStatus::NotApplicable) {
+                            owed.push((p.p.member.clone(), it.label.clone(), s.clone()));
+                        }
+                    }
+                }
+            }
+            if let Some(t) = self.votes.and_then(|v| v.subjects.iter().find(|t| t.subject == *unit)) {
+                if let Some(a) = t.action.as_deref().filter(|a| a.contains("补课")) {
+                    owed.push((uname.clone(), format!("{}{}%", self.t("测评满意率 ", "vote rate "), num(t.rate, 2)), a.to_string()));
+                }
+            }
+            if !owed.is_empty() {
+                let _ = write!(h, "<p><b>{}</b></p><table><thead><tr><th class=\"who\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                    self.t("需要补课", "Owes 补课 (make-up)"), self.t("党员/单位", "Member/unit"), self.t("事项", "Item"), self.t("依据", "Why"));
+                for (m, l, s) in &owed { let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td><td>{}</td></tr>", esc(m), esc(l), esc(s)); }
+                h.push_str("</tbody></table>");
+            }
+        }
+    }
+
+    /// A draft 转段申请 for a unit: the gate's result and the look-back rate.
+    #[allow(clippy::too_many_arguments)]
+    fn draft(&self, h: &mut String, uname: &str, unit: &str, phase: &str, met: usize, n: usize, blockers: &[(&str, Vec<String>)]) {
+        let rules = self.rs.rules();
+        let next = rules.phases.iter().position(|p| p.name == phase).and_then(|i| rules.phases.get(i + 1)).map(|p| p.name.clone());
+        let rate = self.votes.map(|v| match v.subjects.iter().find(|t| t.subject == unit) {
+            Some(t) => (t.rate, t.total, false),
+            None => (v.overall.rate, v.overall.total, true),
+        });
+        let _ = write!(h, "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
+            self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
+            esc(&format!("{uname}{}{phase}{}", self.t("关于", " — application to close the "), self.t("阶段转段的申请", " phase"))),
+            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)"))));
+        let mut body = if self.l == Lang::Zh {
+            let mut s = format!("　　我单位{phase}阶段共有 {n} 名党员参加,其中 {met} 名已完成本阶段各项要求。");
+            if blockers.is_empty() {
+                s.push_str("转段条件已满足。");
+            } else {
+                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m}(尚缺:{})", l.join("、"))).collect();
+                let _ = write!(s, "尚有 {} 名党员未完成:{}。转段条件尚未满足,待上述事项完成后再申请转段。", blockers.len(), who.join(";"));
+            }
+            match rate {
+                Some((r, t, all)) => { let _ = write!(s, "“回头看”阶段成效测评{}参评 {t} 人,满意和基本满意率为 {}%。", if all { "(全部单位合计)" } else { "" }, num(r, 2)); }
+                None => s.push_str("“回头看”阶段成效测评满意和基本满意率为 ____%(未提供测评结果,请填写)。"),
+            }
+            if blockers.is_empty() {
+                let _ = write!(s, "经支部委员会研究,申请转入{}阶段。", next.as_deref().unwrap_or("下一"));
+            }
+            s
+        } else {
+            let mut s = format!("In the {phase} phase {n} members took part; {met} have completed every requirement. ");
+            if blockers.is_empty() { s.push_str("The transition conditions are met. "); } else {
+                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m} (missing: {})", l.join(", "))).collect();
+                let _ = write!(s, "{} members have not: {}. The conditions are not met yet; we will apply once these are done. ", blockers.len(), who.join("; "));
+            }
+            match rate {
+                Some((r, t, all)) => { let _ = write!(s, "Look-back survey{}: {t} respondents, satisfaction rate {}%. ", if all { " (all units)" } else { "" }, num(r, 2)); }
+                None => s.push_str("Look-back survey satisfaction rate: ____% (not given). "),
+            }
+            if blockers.is_empty() { let _ = write!(s, "We apply to move on to the {} phase.", next.as_deref().unwrap_or("next")); }
+            s
+        };
+        body = esc(&body);
+        let _ = write!(h, "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>", self.t("　　特此申请。", "Respectfully submitted."),
+            esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))), self.t("年　　月　　日", "Date: ________"));
+    }
+
+    /// Strongest and weakest items of a member, as shares of their points.
+    fn strengths(&self, m: &SubjectScore) -> Option<(Vec<String>, Vec<String>)> {
+        let r = &self.s.report;
+        let mut v: Vec<(f64, String)> = r.items.iter().enumerate().filter_map(|(i, (name, pts))| {
+            let x = *m.items.values.get(i)?;
+            Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
+        }).collect();
+        if v.len() < 2 { return None; }
+        v.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (hi, lo) = (v[0].0, v[v.len() - 1].0);
+        if (hi - lo).abs() < 1e-9 { return Some((vec![], vec![])); }
+        let k = (v.len() / 4).clamp(1, 2);
+        let best = v.iter().take(k).filter(|x| x.0 > lo).map(|x| x.1.clone()).collect();
+        let worst = v.iter().rev().take(k).filter(|x| x.0 < hi).map(|x| x.1.clone()).collect();
+        Some((best, worst))
+    }
+
+    fn lines(h: &mut String, n: usize) {
+        for _ in 0..n { h.push_str("<div class=\"line\"></div>"); }
+    }
+
+    /// 附件4 党员评议意见表 for one member, on its own page.
+    fn sheet(&self, h: &mut String, m: &SubjectScore) {
+        let rules = self.rs.rules();
+        let post = self.progress.and_then(|ps| ps.iter().find(|p| p.p.member == m.member)).map(|p| p.p.role.clone()).unwrap_or_default();
+        let _ = write!(h, "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>", esc(&m.member),
+            esc(&rules.campaign.name), self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)"));
+        let _ = write!(h, "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
+            self.t("姓名", "Name"), esc(&m.member), self.t("职务", "Post"), esc(&post), self.t("测评综合得分", "Composite score"), num(m.composite, 2));
+        let sugg = self.strengths(m);
+        let note = self.t("建议,供支委会参考:", "Suggestion for the branch committee: ");
+        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要优点", "Main strengths"));
+        if let Some((best, _)) = &sugg {
+            if !best.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest.")); }
+        }
+        Self::lines(h, 5);
+        let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要不足", "Main shortcomings"));
+        if let Some((_, worst)) = &sugg {
+            if !worst.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest.")); }
+        }
+        Self::lines(h, 5);
+        let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("努力方向<br>(建议)", "Direction<br>(suggested)"));
+        Self::lines(h, 7);
+        let _ = write!(h, "</td></tr><tr class=\"sign\"><td colspan=\"3\">{}<span class=\"date\">{}</span></td><td colspan=\"3\">{}<span class=\"date\">{}</span></td></tr>",
+            self.t("支部负责人签名:", "Branch head's signature: "), self.t("年月日", "Y M D"), self.t("党员本人签名:", "Member's signature: "), self.t("年月日", "Y M D"));
+        let mut remark = vec![];
+        let c = office::conclusion(m, self.l);
+        if !c.is_empty() { remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: "))); }
+        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) { remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: "))); }
+        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) { remark.push(n.to_string()); }
+        if !m.missing_groups.is_empty() { remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、"))); }
+        let groups: Vec<String> = m.groups.iter().map(|(g, x)| format!("{g} {}({} {})", num(x.mean, 2), x.sheets, self.t("份", "sheets"))).collect();
+        if !groups.is_empty() { remark.push(groups.join(";")); }
+        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join("。")));
+        Self::lines(h, 1);
+        let _ = writeln!(h, "</td></tr></tbody></table><p class=\"foot\">{}</p></section>", self.t("注:若不够书写,可另附页。", "If space runs out, attach a page."));
+    }
+}

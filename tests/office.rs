@@ -1,0 +1,278 @@
+//! What a branch and a campaign office take away: `score -o` as XLSX (read
+//! back with calamine) and as CSV (BOM, columns), decisions and satisfaction
+//! votes, header aliases and respondent groups, `exam`, and the HTML report
+//! (one 评议意见表 per member, 附件6 shares, the 转段 roll-up, escaping, and
+//! at least one printed page per member when Chromium is installed).
+//!
+//! Golden files: `tests/golden/office-guanba/expected-*.{json,csv}`, and every
+//! case folder with an `office-args` file (`exam` cases: the browser's
+//! differential test has no `exam` call, so they are not `args` cases).
+//! `UPDATE_EXPECT=1 cargo test --test office` rewrites them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+use calamine::{Data, Reader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xianjiao-office-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const D: &str = "tests/golden/office-guanba";
+
+fn score_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec!["score", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv",
+        "--decisions", "tests/golden/office-guanba/decisions.csv", "--satisfaction", "tests/golden/office-guanba/satisfaction.csv", "-o", out];
+    a.extend_from_slice(extra);
+    a
+}
+
+/// Compares `actual` with a golden file (or rewrites it under UPDATE_EXPECT).
+fn golden(rel: &str, actual: &str) {
+    let path = root().join(rel);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{rel}: {e} (UPDATE_EXPECT=1 creates it)"));
+    assert_eq!(expected, actual, "{rel} differs");
+}
+
+fn cell(d: &Data) -> serde_json::Value {
+    match d {
+        Data::Empty => serde_json::Value::Null,
+        Data::String(s) => s.clone().into(),
+        Data::Float(f) => (*f).into(),
+        Data::Int(i) => (*i).into(),
+        Data::Bool(b) => (*b).into(),
+        other => other.to_string().into(),
+    }
+}
+
+#[test]
+fn xlsx_has_results_rejected_rows_and_rules() {
+    let dir = tmp("xlsx");
+    let out = dir.join("results.xlsx");
+    let o = run(&score_args(out.to_str().unwrap(), &[]));
+    assert_eq!(o.status.code(), Some(1), "rows were rejected: exit 1\n{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb = calamine::open_workbook_auto(&out).unwrap();
+    let names = wb.sheet_names().to_vec();
+    assert_eq!(names, ["评议结果", "未计分的行", "所用规则"]);
+    let mut all = serde_json::Map::new();
+    for n in &names {
+        let r = wb.worksheet_range(n).unwrap();
+        let rows: Vec<Vec<serde_json::Value>> = r.rows().map(|row| row.iter().map(cell).collect()).collect();
+        all.insert(n.clone(), rows.into());
+    }
+    // Spot checks, then the whole workbook against the golden file.
+    let res = all["评议结果"].as_array().unwrap();
+    assert_eq!(res[0][0], "姓名");
+    let head = res[0].as_array().unwrap();
+    assert!(head.iter().any(|h| h == "综合得分") && head.iter().any(|h| h == "缺少的评议组") && head.iter().any(|h| h == "满意率(%)"));
+    let row = |name: &str| res.iter().find(|r| r[0] == name).unwrap_or_else(|| panic!("no row for {name}"));
+    let col = |h: &str| head.iter().position(|x| x == h).unwrap();
+    assert_eq!(row("王五")[col("结论")], "不合格(支委会决定)");
+    assert_eq!(row("王五")[col("处理方式")], "限期改正");
+    assert_eq!(row("李四")[col("结论")], "合格(建议)");
+    assert_eq!(row("张三")[col("满意率(%)")], 100.0);
+    assert_eq!(row("<b>周九</b>")[col("缺少的评议组")], "群众参评");
+    // The formula-looking name is text with a leading ', never a formula.
+    assert!(res.iter().any(|r| r[0] == "'=HYPERLINK(\"http://x\",\"点我\")"), "{res:?}");
+    let rej = all["未计分的行"].as_array().unwrap();
+    assert_eq!(rej[0], serde_json::json!(["文件", "行", "字段", "原因"]));
+    assert!(rej.iter().any(|r| r[0] == "tests/golden/office-guanba/decisions.csv" && r[1] == 4.0 && r[2] == "decision"), "{rej:?}");
+    assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "rater_group"));
+    assert!(rej.iter().any(|r| r[3].as_str().is_some_and(|s| s.contains("吴十"))), "unmatched decision listed");
+    let rules = serde_json::to_string(&all["所用规则"]).unwrap();
+    for needle in ["rules/guanba.rhai", "central.rhai", "工作绩效", "支委会考评", "本镇设定:综合得分60分及以上建议为合格", "不去最高分和最低分", "支委会鉴评"] {
+        assert!(rules.contains(needle), "rules sheet lacks {needle}: {rules}");
+    }
+    golden(&format!("{D}/expected-xlsx.json"), &(serde_json::to_string_pretty(&all).unwrap() + "\n"));
+    // The formula guard: no cell of any sheet is a formula.
+    let mut wb = calamine::open_workbook_auto(&out).unwrap();
+    for n in &names {
+        let f = wb.worksheet_formula(n).unwrap();
+        assert!(f.used_cells().all(|(_, _, s)| s.is_empty()), "a formula in {n}");
+    }
+}
+
+#[test]
+fn csv_has_a_bom_the_same_columns_and_english_headers() {
+    let dir = tmp("csv");
+    let out = dir.join("results.csv");
+    run(&score_args(out.to_str().unwrap(), &[]));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(&[0xef, 0xbb, 0xbf]), "UTF-8 BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let head = text.lines().next().unwrap();
+    assert_eq!(head, "姓名,党员互评平均分,党员互评份数,群众参评平均分,群众参评份数,支委会考评平均分,支委会考评份数,综合得分,满意率(%),结论,处理方式,备注,缺少的评议组");
+    assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\""), "neutralised and quoted");
+    golden(&format!("{D}/expected-results.csv"), &String::from_utf8(std::fs::read(&out).unwrap()).unwrap());
+    // The XLSX's first sheet and the CSV have the same columns.
+    let xl = dir.join("r.xlsx");
+    run(&score_args(xl.to_str().unwrap(), &[]));
+    let mut wb = calamine::open_workbook_auto(&xl).unwrap();
+    let r = wb.worksheet_range("评议结果").unwrap();
+    let xh: Vec<String> = r.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(xh.join(","), head);
+    let en = dir.join("en.csv");
+    run(&score_args(en.to_str().unwrap(), &["--lang", "en"]));
+    let t = std::fs::read_to_string(&en).unwrap();
+    assert!(t.starts_with("\u{feff}Member,党员互评 mean,党员互评 sheets,"), "{t}");
+    assert!(t.contains("不合格 (committee decision)") && t.contains("合格 (suggested)"));
+}
+
+#[test]
+fn decisions_errors_name_file_and_row_and_json_lists_unmatched() {
+    let o = run(&["score", "--rules", "rules/guanba.rhai", &format!("{D}/sheets.csv"), "--decisions", &format!("{D}/decisions.csv"), "--json"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("tests/golden/office-guanba/decisions.csv:4:") && err.contains("优秀"), "{err}");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["unmatched_decisions"], serde_json::json!(["吴十"]));
+    assert_eq!(v["other_rejected"][0]["row"], 4);
+    let wang = v["members"].as_array().unwrap().iter().find(|m| m["member"] == "王五").unwrap();
+    assert_eq!(wang["decision"], serde_json::json!({ "outcome": "不合格", "handling": "限期改正", "note": "限期三个月整改" }));
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// A small rule file with item and tier aliases, a vote with groups and an
+/// outcome that reads the satisfaction vote.
+fn alias_rules(dir: &Path) -> PathBuf {
+    let p = dir.join("town.rhai");
+    std::fs::write(&p, r#"
+role("党员", #{ local: "t" });
+fn 结论(r) { if r.satisfaction.given && r.satisfaction.rate < 50.0 { "不合格" } else { "合格" } }
+form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], aliases: #{ 绩效: "工作绩效" }, outcome: "结论", local: "t" });
+vote("满意度", #{ tiers: ["满意", "不满意"], aliases: #{ 很满意: "满意" }, rate_of: ["满意"], local: "t" });
+vote("回头看", #{ tiers: ["满意", "不满意"], rate_of: ["满意"], groups: ["党员", "群众"], local: "t" });
+"#).unwrap();
+    p
+}
+
+#[test]
+fn aliases_in_headers_and_satisfaction_in_the_outcome() {
+    let dir = tmp("alias");
+    let rules = alias_rules(&dir);
+    std::fs::write(dir.join("s.csv"), "姓名,理想信念,绩效\n张三,40,40\n李四,30,30\n").unwrap();
+    std::fs::write(dir.join("v.csv"), "member,很满意,不满意\n张三,9,1\n李四,2,8\n").unwrap();
+    let o = run(&["score", "--rules", rules.to_str().unwrap(), dir.join("s.csv").to_str().unwrap(), "--satisfaction", dir.join("v.csv").to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["members"][0]["composite"], 80.0);
+    assert_eq!(v["members"][0]["outcome"], "合格");
+    assert_eq!(v["members"][1]["outcome"], "不合格", "李四's 20% satisfaction reaches the outcome function");
+}
+
+#[test]
+fn votes_with_respondent_groups() {
+    let dir = tmp("groups");
+    let rules = alias_rules(&dir);
+    let r = rules.to_str().unwrap();
+    // One row per respondent with a group column.
+    std::fs::write(dir.join("a.csv"), "单位,参评人员类别,档次\n甲,党员,满意\n甲,群众,不满意\n甲,群众,满意\n甲,路人,满意\n").unwrap();
+    let o = run(&["satisfaction", "--rules", r, "--vote", "回头看", dir.join("a.csv").to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subjects"][0]["groups"], serde_json::json!({ "党员": 1, "群众": 2 }));
+    assert_eq!((v["rows"]["read"].as_u64(), v["rows"]["rejected"].as_u64()), (Some(4), Some(1)), "unknown group rejected: {v}");
+    // 附件6 layout: one count column per group, tiers and a total.
+    std::fs::write(dir.join("b.csv"), "被测评单位,党员,群众,合计,满意,不满意\n甲,3,2,5,4,1\n乙,1,1,3,2,1\n").unwrap();
+    let o = run(&["satisfaction", "--rules", r, "--vote", "回头看", dir.join("b.csv").to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["subjects"][0]["groups"], serde_json::json!({ "党员": 3, "群众": 2 }));
+    assert_eq!(v["rejected"][0]["row"], 3, "乙: groups add up to 2, tiers to 3: {v}");
+    // With groups, an unknown column is an error, not ignored.
+    std::fs::write(dir.join("c.csv"), "被测评单位,党员,群众,满意,不满意,备注\n甲,3,2,4,1,好\n").unwrap();
+    let o = run(&["satisfaction", "--rules", r, "--vote", "回头看", dir.join("c.csv").to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("不认识的列:第 6 列“备注”"), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn office_golden_cases() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden")).unwrap().flatten().map(|e| e.path())
+        .filter(|p| p.join("office-args").exists()).collect();
+    dirs.sort();
+    assert!(dirs.len() >= 2);
+    for dir in dirs {
+        let rel = dir.strip_prefix(root()).unwrap().to_string_lossy().to_string();
+        let args: Vec<String> = std::fs::read_to_string(dir.join("office-args")).unwrap().split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args);
+        let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{rel}: {e}: {}", String::from_utf8_lossy(&o.stderr)));
+        let actual = serde_json::to_string_pretty(&serde_json::json!({ "exit": o.status.code(), "stdout": out })).unwrap() + "\n";
+        golden(&format!("{rel}/expected.json"), &actual);
+    }
+    // 004: 52417 took the test, 51788 sheets came back, average 99.5 → 100%, 98.8%, 99.5.
+    let v: serde_json::Value = serde_json::from_slice(&run(&["exam", "--rules", "rules/meizhou.rhai", "tests/golden/exam-meizhou/units.csv", "--json"]).stdout).unwrap();
+    assert_eq!(v["overall"]["participation"], 100.0);
+    assert_eq!((v["overall"]["return_rate"].as_f64().unwrap() * 10.0).round() / 10.0, 98.8);
+    assert_eq!(v["overall"]["average"], 99.5);
+}
+
+fn report(dir: &Path, extra: &[&str]) -> (String, Output) {
+    let out = dir.join("report.html");
+    let mut a = vec!["report", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv",
+        "--votes", "tests/golden/office-guanba/votes.csv", "--lookback", "tests/golden/office-guanba/lookback.csv",
+        "--profiles", "tests/golden/office-guanba/profiles.json", "--decisions", "tests/golden/office-guanba/decisions.csv",
+        "--satisfaction", "tests/golden/office-guanba/satisfaction.csv", "-o", out.to_str().unwrap()];
+    a.extend_from_slice(extra);
+    let o = run(&a);
+    (std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr))), o)
+}
+
+#[test]
+fn report_has_one_form_per_member_shares_and_the_roll_up() {
+    let dir = tmp("report");
+    let (h, o) = report(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1), "rejected rows: exit 1");
+    // One 评议意见表 per member (7 members), each a print page of its own.
+    assert_eq!(h.matches("<section class=\"sheet\"").count(), 7);
+    for f in ["姓名", "职务", "测评综合得分", "主要优点", "主要不足", "努力方向", "支部负责人签名", "党员本人签名", "年月日", "备注"] {
+        assert!(h.matches(f).count() >= 7, "{f} on every form");
+    }
+    assert!(h.contains("建议,供支委会参考:") && h.contains("“工作绩效”"), "strengths pre-filled as marked suggestions");
+    assert!(h.contains(".sheet{break-before:page;break-after:page") && h.contains("@page{size:A4"));
+    // 附件6: respondents by group × tier and each tier's share.
+    assert!(h.contains("附件6 回头看满意度") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
+    // 附件5 unit scores.
+    assert!(h.contains("附件5 回头看群众测评表") && h.contains("85.5"));
+    // Roll-up: who blocks the 转段 gate and on what, who owes 补课, the draft with the rate.
+    assert!(h.contains("尚未满足") && h.contains("参加领导班子专题民主生活会"));
+    assert!(h.contains("需要补课") && h.contains("回来后及时补课"));
+    assert!(h.contains("镇机关关于分析评议阶段转段的申请") && h.contains("满意和基本满意率为 96.43%"));
+    assert!(h.contains("兴隆街社区关于分析评议阶段转段的申请") && h.contains("申请转入整改提高阶段"));
+    // Charts are inline SVG; nothing is fetched; names are escaped.
+    assert!(h.matches("<svg").count() >= 3);
+    for bad in ["<script", "src=", "href=", "@import", "url(", "<link"] { assert!(!h.contains(bad), "{bad} in the report"); }
+    assert!(!h.contains("<b>周九</b>") && h.contains("&lt;b&gt;周九&lt;/b&gt;"));
+    let (en, _) = report(&dir, &["--lang", "en"]);
+    assert!(en.contains("1. Summary") && en.contains("Member appraisal opinion form") && en.contains("Suggestion for the branch committee"));
+}
+
+/// Prints the report with headless Chromium and counts the PDF's pages
+/// (`/Type /Page` objects). Skipped, with a note, where Chromium is absent.
+#[test]
+fn printed_report_has_a_page_per_member() {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())) else {
+        eprintln!("note: no Chromium here; the page count is checked by tests/browser/report.mjs");
+        return;
+    };
+    let dir = tmp("pdf");
+    report(&dir, &[]);
+    let pdf = dir.join("report.pdf");
+    let o = Command::new(chromium).args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+        &format!("--print-to-pdf={}", pdf.display()), &format!("file://{}", dir.join("report.html").display())]).output().unwrap();
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let pages = bytes.windows(12).filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's').count();
+    assert!(pages >= 7 + 3, "{pages} pages for 7 members and 3 summary parts");
+}
