@@ -20,6 +20,7 @@ import { launch } from './pw.mjs';
 import { widgetTests } from './widget.mjs';
 import { npmTests } from './npm.mjs';
 import { run as runEditorTests } from './editor.mjs';
+import { run as runReportTests } from './report.mjs'; // xianjiao report: no requests, ≥ 1 printed page per member (issue 9)
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(root, 'tests', 'out');
@@ -277,6 +278,7 @@ await test('text contrast is at least 4.5:1 on every tab, in normal and large-te
 
 // ---------------------------------------------------------------- playground
 await runEditorTests({ browser, origin, test, assert, eq, out }); // editor.mjs: CodeMirror, forms, bundle, mutation test (issue 11)
+await runReportTests({ browser, origin, test, assert, eq, out }); // report.mjs: the CLI's HTML report printed by Chromium (issue 9)
 
 await test('reference page lists every rule function', async () => {
   const page = await browser.newPage();
