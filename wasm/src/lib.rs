@@ -283,3 +283,6 @@ mod playground {
         to_js(&serde_json::json!({ "fields": fields, "common": xianjiao_core::COMMON_FIELDS }))
     }
 }
+
+#[cfg(feature = "office")]
+mod office;

@@ -1,0 +1,422 @@
+// ---------------------------------------------------------------------------
+// Spreadsheets in and out for the office workbench (<xianjiao-office>), read the
+// way the CLI reads them (cli/src/input.rs), so the golden sheets give the same
+// JSON in the browser:
+//  * encodings: UTF-8 BOM, UTF-16 LE/BE BOMs, valid UTF-8, else GB18030
+//    (TextDecoder('gb18030')); a line that does not decode is rejected, not the file;
+//  * an RFC 4180 reader that knows each record's physical line, reports an
+//    unterminated quote at its line and reads the following lines again;
+//  * the header found among the first 10 non-blank rows, duplicates refused;
+//  * XLSX: every visible sheet whose header fits (the others named with the
+//    reason), cells read sparsely (unzipped with the browser's DecompressionStream);
+//  * out: XLSX (stored/deflated zip, inline strings) and CSV (UTF-8 with BOM),
+//    every text cell starting with = + - @ tab or CR given a leading ' (as
+//    cli/src/csvout.rs does).
+// No DOM here: used by the worker (reading) and the element (writing).
+// ---------------------------------------------------------------------------
+
+export const MEMBER_COLS = ['member', '姓名', '党员', '被测评人', 'unit', '单位', '被测评单位', 'subject'];
+export const GROUP_COLS = ['rater_group', '评议组', '测评层次', 'group'];
+export const HEADER_SEARCH = 10;
+const MAX_SPAN_LINES = 200;
+const MAX_SPAN_BYTES = 256 << 10;
+const SAMPLE = 64 << 10;
+const RESAVE = '请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试';
+const RESAVE_EN = 'in Excel, save it as “CSV UTF-8 (Comma delimited)” and try again';
+
+// ---------------------------------------------------------------- encodings
+const cannotDecode = (why) => `无法识别文件编码${why}(已尝试 UTF-8、带 BOM 的 UTF-16 LE/BE、GB18030/GBK)。${RESAVE} / cannot decode the file (tried UTF-8, UTF-16 LE/BE with BOM, GB18030/GBK); ${RESAVE_EN}`;
+const fatal = (label) => new TextDecoder(label, { fatal: true, ignoreBOM: true });
+
+function isAscii(b, s, e) { for (let i = s; i < e; i++) if (b[i] > 0x7f) return false; return true; }
+function decodes(dec, b, s, e) { try { dec.decode(b.subarray(s, e)); return true; } catch (_) { return false; } }
+
+/** The encoding of a CSV from its first bytes, as the CLI's `sniff`. Throws a message. */
+export function sniff(bytes, complete) {
+  const b = bytes;
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return { label: 'UTF-8 BOM', skip: 3 };
+  if (b[0] === 0xff && b[1] === 0xfe) return { label: 'UTF-16LE', skip: 2 };
+  if (b[0] === 0xfe && b[1] === 0xff) return { label: 'UTF-16BE', skip: 2 };
+  if (b[0] === 0x50 && b[1] === 0x4b && b[2] === 3 && b[3] === 4) throw new Error('这是 XLSX/ZIP 格式的文件,请使用 .xlsx 扩展名 / this is an XLSX (zip) file: name it .xlsx');
+  let nul = 0; for (let i = 0; i < b.length; i++) if (b[i] === 0) nul++;
+  if (b.length >= 8 && nul * 4 >= b.length) throw new Error(cannotDecode(':像是没有 BOM 的 UTF-16 或二进制文件'));
+  const lines = [];
+  let s = 0;
+  for (let i = 0; i <= b.length; i++) if (i === b.length || b[i] === 0x0a) { lines.push([s, i]); s = i + 1; }
+  if (!complete && lines.length > 1) lines.pop();
+  const u8 = fatal('utf-8'), gb = fatal('gb18030');
+  let ascii = 0, naOk = 0, bad = 0, gbRescued = 0;
+  for (const [s0, e0] of lines) {
+    if (isAscii(b, s0, e0)) { ascii++; continue; }
+    if (decodes(u8, b, s0, e0)) { naOk++; continue; }
+    bad++;
+    if (decodes(gb, b, s0, e0)) gbRescued++;
+  }
+  const total = ascii + naOk + bad;
+  if (bad === 0) return { label: 'UTF-8', skip: 0 };
+  if (naOk === 0 && gbRescued === bad) return { label: 'GB18030', skip: 0 };
+  if (gbRescued > naOk && gbRescued * 2 >= bad) return { label: 'GB18030', skip: 0 };
+  if ((ascii + naOk) * 2 > total) return { label: 'UTF-8', skip: 0 };
+  throw new Error(cannotDecode(''));
+}
+
+/** The file as text plus the (1-based) lines that did not decode. */
+export function decode(bytes, enc) {
+  const body = bytes.subarray(enc.skip);
+  let text, badLines = null;
+  if (enc.label.startsWith('UTF-16')) {
+    const name = enc.label === 'UTF-16LE' ? 'utf-16le' : 'utf-16be';
+    try { text = fatal(name).decode(body); }
+    catch (_) { throw new Error(`文件以 ${enc.label} 的 BOM 开头,但其中有无法解码的字节。${RESAVE} / invalid ${enc.label} data; ${RESAVE_EN}`); }
+  } else {
+    const label = enc.label === 'GB18030' ? 'gb18030' : 'utf-8';
+    try { text = fatal(label).decode(body); }
+    catch (_) {
+      // Line by line: a line that does not decode is kept (with replacement characters) and its record rejected.
+      const dec = fatal(label), loose = new TextDecoder(label, { ignoreBOM: true });
+      const parts = []; badLines = new Set();
+      let s = 0, line = 1;
+      for (let i = 0; i <= body.length; i++) {
+        if (i === body.length || body[i] === 0x0a) {
+          const e = Math.min(i + 1, body.length);
+          const seg = body.subarray(s, e);
+          try { parts.push(dec.decode(seg)); } catch (_) { parts.push(loose.decode(seg)); badLines.add(line); }
+          s = e; line++;
+        }
+      }
+      text = parts.join('');
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.indexOf('\n') < 0 && text.indexOf('\r') >= 0) text = text.replace(/\r/g, '\n');
+  return { text, badLines };
+}
+
+// ---------------------------------------------------------------- CSV records
+/**
+ * Calls `onRec(line, fields)` for every record and `onBad(line, reason)` for a
+ * record that cannot be read, in file order; `onProgress(fraction)` now and then.
+ */
+export function csvRecords(text, badLineText, badLines, onRec, onBad, onProgress) {
+  const lines = []; // [start, bodyEnd, termLen] of each physical line
+  {
+    let s = 0;
+    const n = text.length;
+    while (s < n) {
+      let nl = text.indexOf('\n', s);
+      if (nl < 0) { lines.push([s, n, 0]); break; }
+      const cr = nl > s && text.charCodeAt(nl - 1) === 13;
+      lines.push([s, cr ? nl - 1 : nl, cr ? 2 : 1]);
+      s = nl + 1;
+    }
+  }
+  const N = lines.length;
+  let i = 0;
+  const step = Math.max(1, Math.floor(N / 50));
+  while (i < N) {
+    if (onProgress && i % step === 0) onProgress(i / N);
+    const start = i + 1;
+    const [s0, e0] = lines[i];
+    const first = text.slice(s0, e0);
+    if (first.indexOf('"') < 0) {
+      i++;
+      if (badLines && badLines.has(start)) { onBad(start, badLineText); continue; }
+      onRec(start, first.split(','));
+      continue;
+    }
+    // The state machine over one record that may span lines.
+    const fields = []; let cur = ''; let st = 0; // 0 start, 1 plain, 2 quoted, 3 quote seen
+    let j = i, spanBytes = 0, bad = null;
+    for (;;) {
+      const [s, e, term] = lines[j];
+      spanBytes += e - s + term;
+      let malformed = false;
+      for (let k = s; k < e; k++) {
+        const c = text[k];
+        if (st === 0) { if (c === '"') st = 2; else if (c === ',') { fields.push(cur); cur = ''; } else { cur += c; st = 1; } }
+        else if (st === 1) { if (c === ',') { fields.push(cur); cur = ''; st = 0; } else cur += c; }
+        else if (st === 2) { if (c === '"') st = 3; else cur += c; }
+        else { if (c === '"') { cur += '"'; st = 2; } else if (c === ',') { fields.push(cur); cur = ''; st = 0; } else { malformed = true; break; } }
+      }
+      if (malformed) {
+        bad = j === i ? '结束引号后紧跟其他字符(应为逗号或行尾),此行未计分 / text after a closing quote'
+          : `引号未闭合:本行开始的引号到第 ${j + 1} 行才遇到下一个 ",且其后不是逗号或行尾;此行未计分,其后各行照常读取 / unterminated quote`;
+        break;
+      }
+      if (st !== 2) break;
+      const atEof = term === 0;
+      cur += text.slice(e, e + term);
+      const tooLong = j - i + 1 >= MAX_SPAN_LINES || spanBytes >= MAX_SPAN_BYTES;
+      if (atEof || tooLong || j + 1 >= N) {
+        bad = `引号未闭合(到${tooLong ? ` ${MAX_SPAN_LINES} 行内` : '文件末尾'}仍没有结束的 "),此行未计分,其后各行照常读取 / unterminated quote`;
+        break;
+      }
+      j++;
+    }
+    if (bad) { onBad(start, bad); i++; continue; } // the lines after the first are read again
+    fields.push(cur);
+    let badEnc = false;
+    if (badLines) for (let k = i; k <= j; k++) if (badLines.has(k + 1)) badEnc = true;
+    i = j + 1;
+    if (badEnc) onBad(start, badLineText); else onRec(start, fields);
+  }
+}
+
+// ---------------------------------------------------------------- header and rows
+const norm = (h) => String(h).trim().replace(/^\ufeff+/, '').trim();
+const colList = (hits) => hits.map(([i, h]) => `第 ${i + 1} 列“${String(h).trim()}”`).join('、');
+const eqAscii = (a, b) => a.length === b.length && a.toLowerCase() === b.toLowerCase();
+
+/** cells: [[col, text]] (sorted). Returns null (not a header), a Found, or throws the reason it cannot be used. */
+export function header(cells, want) {
+  const hits = (pred) => cells.filter(([, h]) => pred(norm(h)));
+  const members = hits((h) => MEMBER_COLS.some((n) => eqAscii(h, n)));
+  if (members.length === 0) return null;
+  if (members.length > 1) throw new Error(`有多个被测评人列:${colList(members)},只能有一列 / more than one member column`);
+  const groups = hits((h) => GROUP_COLS.some((n) => eqAscii(h, n)));
+  if (groups.length > 1) throw new Error(`有多个评议组列:${colList(groups)},只能有一列 / more than one rater_group column`);
+  const group = groups.length ? groups[0][0] : null;
+  if (want.need_group && group == null) throw new Error(`缺少评议组列,应为 ${GROUP_COLS.join('、')} 之一 / header has no rater_group column`);
+  const cols = [], missing = [];
+  for (const it of want.items) {
+    const h = hits((x) => x === it);
+    if (h.length === 0) missing.push(it);
+    else if (h.length > 1) throw new Error(`列名“${it}”重复:${colList(h)} / duplicated column “${it}”`);
+    else cols.push(h[0][0]);
+  }
+  if (missing.length) throw new Error(`缺少测评项目列:${missing.join('、')} / header lacks item columns`);
+  return { member: members[0][0], group, cols };
+}
+
+function expected(want) {
+  return `应有被测评人列(${MEMBER_COLS.join('、')})${want.need_group ? `、评议组列(${GROUP_COLS.join('、')})` : ''}及测评项目列(${want.items.join('、')})/ expected a member column${want.need_group ? ', a rater_group column' : ''} and the item columns`;
+}
+
+/**
+ * One file or sheet: finds the header, then hands each data row on as
+ * `row(line, get, found)` (get(col) → text or undefined); `feed` takes the
+ * row's texts (for the blank test), a function giving its [[col, text]]
+ * pairs (for the header search) and `get`.
+ */
+export class Table {
+  constructor(want, row, bad) { Object.assign(this, { want, rowFn: row, badFn: bad, found: null, seen: 0, headerRow: null, maxLine: 0, candidate: null, dataRows: 0 }); }
+  feed(line, values, pairs, get) {
+    if (line > this.maxLine) this.maxLine = line;
+    let blank = true;
+    for (let i = 0; i < values.length; i++) if (values[i].trim() !== '') { blank = false; break; }
+    if (blank) return;
+    if (this.found) { this.dataRows++; this.rowFn(line, get, this.found, values); return; }
+    this.seen++;
+    let f = null, err = null;
+    try { f = header(pairs(), this.want); } catch (e) { err = e.message; }
+    if (f) { this.found = f; this.headerRow = line; return; }
+    if (this.seen < HEADER_SEARCH) { if (err && !this.candidate) this.candidate = [line, err]; return; }
+    if (err && !this.candidate) this.candidate = [line, err];
+    throw new Error(this.noHeader());
+  }
+  bad(line, reason) {
+    this.maxLine = Math.max(this.maxLine, line);
+    if (this.found) { this.badFn(line, reason); return; }
+    this.seen++;
+    if (this.seen >= HEADER_SEARCH) throw new Error(this.noHeader());
+  }
+  noHeader() {
+    if (this.candidate) return `第 ${this.candidate[0]} 行(表头)${this.candidate[1]}`;
+    return `前 ${HEADER_SEARCH} 行中没有找到表头:${expected(this.want)} / no header row in the first ${HEADER_SEARCH} rows`;
+  }
+  finish() {
+    if (!this.found) throw new Error(this.seen === 0 ? '空文件,没有表头 / empty file, no header' : this.noHeader());
+  }
+}
+
+// ---------------------------------------------------------------- zip
+const CRC = (() => { const t = new Uint32Array(256); for (let n = 0; n < 256; n++) { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[n] = c >>> 0; } return t; })();
+function crc32(b) { let c = 0xffffffff; for (let i = 0; i < b.length; i++) c = CRC[(c ^ b[i]) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; }
+
+async function inflate(data) {
+  const s = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(s).arrayBuffer());
+}
+async function deflate(data) {
+  const s = new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw'));
+  return new Uint8Array(await new Response(s).arrayBuffer());
+}
+
+/** The entries of a zip: name → async () => bytes. */
+export function unzip(bytes) {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let eocd = -1;
+  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) if (dv.getUint32(i, true) === 0x06054b50) { eocd = i; break; }
+  if (eocd < 0) throw new Error('不是有效的 XLSX 文件(找不到 zip 目录)/ not a valid XLSX (zip) file');
+  const count = dv.getUint16(eocd + 10, true);
+  let p = dv.getUint32(eocd + 16, true);
+  const out = new Map();
+  const utf8 = new TextDecoder();
+  for (let n = 0; n < count; n++) {
+    if (p + 46 > bytes.length || dv.getUint32(p, true) !== 0x02014b50) throw new Error('XLSX 文件已损坏(zip 目录)/ damaged XLSX (zip directory)');
+    const method = dv.getUint16(p + 10, true), csize = dv.getUint32(p + 20, true);
+    const nlen = dv.getUint16(p + 28, true), xlen = dv.getUint16(p + 30, true), clen = dv.getUint16(p + 32, true);
+    const local = dv.getUint32(p + 42, true);
+    const name = utf8.decode(bytes.subarray(p + 46, p + 46 + nlen));
+    p += 46 + nlen + xlen + clen;
+    out.set(name.replace(/^\//, ''), async () => {
+      const ds = local + 30 + dv.getUint16(local + 26, true) + dv.getUint16(local + 28, true);
+      const raw = bytes.subarray(ds, ds + csize);
+      if (method === 0) return raw;
+      if (method === 8) return inflate(raw);
+      throw new Error(`XLSX 中的压缩方式 ${method} 不受支持 / unsupported zip method ${method}`);
+    });
+  }
+  return out;
+}
+
+/** A zip of [name, bytes] (deflated when the browser can). */
+export async function zip(files) {
+  const enc = new TextEncoder();
+  const parts = [], central = [];
+  let off = 0;
+  for (const [name, data0] of files) {
+    const data = typeof data0 === 'string' ? enc.encode(data0) : data0;
+    const nb = enc.encode(name);
+    let body = data, method = 0;
+    if (typeof CompressionStream === 'function') { try { body = await deflate(data); method = 8; } catch (_) { body = data; method = 0; } }
+    const crc = crc32(data);
+    const h = new DataView(new ArrayBuffer(30));
+    h.setUint32(0, 0x04034b50, true); h.setUint16(4, 20, true); h.setUint16(6, 0x0800, true); h.setUint16(8, method, true);
+    h.setUint16(10, 0, true); h.setUint16(12, 0x21, true); h.setUint32(14, crc, true); h.setUint32(18, body.length, true); h.setUint32(22, data.length, true);
+    h.setUint16(26, nb.length, true); h.setUint16(28, 0, true);
+    const c = new DataView(new ArrayBuffer(46));
+    c.setUint32(0, 0x02014b50, true); c.setUint16(4, 20, true); c.setUint16(6, 20, true); c.setUint16(8, 0x0800, true); c.setUint16(10, method, true);
+    c.setUint16(12, 0, true); c.setUint16(14, 0x21, true); c.setUint32(16, crc, true); c.setUint32(20, body.length, true); c.setUint32(24, data.length, true);
+    c.setUint16(28, nb.length, true); c.setUint32(42, off, true);
+    parts.push(new Uint8Array(h.buffer), nb, body);
+    central.push(new Uint8Array(c.buffer), nb);
+    off += 30 + nb.length + body.length;
+  }
+  const csize = central.reduce((a, b) => a + b.length, 0);
+  const e = new DataView(new ArrayBuffer(22));
+  e.setUint32(0, 0x06054b50, true); e.setUint16(8, files.length, true); e.setUint16(10, files.length, true);
+  e.setUint32(12, csize, true); e.setUint32(16, off, true);
+  return new Blob([...parts, ...central, new Uint8Array(e.buffer)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+}
+
+// ---------------------------------------------------------------- XLSX in
+const ENT = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+export function unxml(s) {
+  if (s.indexOf('&') < 0 && s.indexOf('_x') < 0) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e) => e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : (ENT[e] ?? m))
+    .replace(/_x([0-9A-Fa-f]{4})_/g, (_, h) => String.fromCharCode(parseInt(h, 16)));
+}
+const attr = (tag, name) => { const m = new RegExp(`\\s${name}="([^"]*)"`).exec(tag); return m ? unxml(m[1]) : null; };
+/** Text of the <t> elements of a string item, phonetic runs left out. */
+function itemText(si) { let t = ''; const x = si.replace(/<rPh\b[\s\S]*?<\/rPh>/g, ''); for (const m of x.matchAll(/<t\b[^>]*?(?:\/>|>([\s\S]*?)<\/t>)/g)) t += unxml(m[1] || ''); return t; }
+function colIndex(ref) { let c = 0, i = 0; for (; i < ref.length; i++) { const k = ref.charCodeAt(i); if (k < 65 || k > 90) break; c = c * 26 + (k - 64); } return [c - 1, parseInt(ref.slice(i), 10)]; }
+
+/**
+ * Opens a workbook: `{sheets: [{name, visible}], rows(name, onRow)}` where
+ * onRow(line, cells) receives each row's non-empty cells [[col, text]].
+ */
+export async function openXlsx(bytes) {
+  const z = unzip(bytes);
+  const text = async (n) => { const f = z.get(n); return f ? new TextDecoder().decode(await f()) : null; };
+  const wb = await text('xl/workbook.xml');
+  if (wb == null) throw new Error('不是 XLSX 工作簿(缺少 xl/workbook.xml)/ not an XLSX workbook');
+  const rels = (await text('xl/_rels/workbook.xml.rels')) || '';
+  const target = {};
+  for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) target[attr(m[0], 'Id')] = attr(m[0], 'Target');
+  const sst = [];
+  const ss = await text('xl/sharedStrings.xml');
+  if (ss) for (const m of ss.matchAll(/<si>([\s\S]*?)<\/si>|<si\/>/g)) sst.push(m[1] ? itemText(m[1]) : '');
+  const sheets = [];
+  for (const m of wb.matchAll(/<sheet\b[^>]*>/g)) {
+    const state = attr(m[0], 'state');
+    let t = target[attr(m[0], 'r:id')] || '';
+    t = t.startsWith('/') ? t.slice(1) : 'xl/' + t.replace(/^\.\//, '');
+    sheets.push({ name: attr(m[0], 'name'), visible: !state || state === 'visible', path: t });
+  }
+  async function rows(name, onRow) {
+    const sh = sheets.find((s) => s.name === name);
+    const xml = sh && await text(sh.path);
+    if (xml == null) throw new Error('无法读取此工作表 / cannot read the sheet');
+    let curRow = null, cells = [];
+    const flush = () => {
+      if (curRow == null) return;
+      cells.sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < cells.length; k++) if (cells[k][0] === cells[k - 1][0]) { onRow(curRow, null, '同一单元格在文件中出现两次 / the same cell appears twice'); cells = []; return; }
+      onRow(curRow, cells);
+      cells = [];
+    };
+    let rowNo = 0, colNo = -1;
+    const re = /<row\b([^>]*?)\/?>|<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g;
+    let m;
+    while ((m = re.exec(xml))) {
+      if (m[1] !== undefined) { const r = attr(m[0], 'r'); rowNo = r ? parseInt(r, 10) : rowNo + 1; colNo = -1; continue; }
+      const a = m[2], body = m[3] || '';
+      const ref = attr(' ' + a, 'r');
+      let col, row;
+      if (ref) [col, row] = colIndex(ref); else { col = colNo + 1; row = rowNo; }
+      colNo = col;
+      if (row > 1048576 || col >= 16384 || !(row >= 1)) throw new Error('单元格位置超出工作表范围(最大 XFD1048576),表格文件已损坏 / a cell beyond XFD1048576: damaged workbook');
+      if (row !== curRow) { flush(); curRow = row; }
+      const t = attr(' ' + a, 't') || 'n';
+      let v;
+      if (t === 'inlineStr') v = itemText(body);
+      else {
+        const vm = /<v>([\s\S]*?)<\/v>/.exec(body);
+        if (!vm) continue;
+        const raw = unxml(vm[1]);
+        if (t === 's') v = sst[parseInt(raw, 10)] ?? '';
+        else if (t === 'b') v = raw === '1' ? 'true' : 'false';
+        else if (t === 'n') { const x = Number(raw); v = raw.trim() === '' || Number.isNaN(x) ? raw : String(x); }
+        else v = raw;
+      }
+      if (v !== '') cells.push([col, v]);
+    }
+    flush();
+  }
+  return { sheets, rows };
+}
+
+// ---------------------------------------------------------------- out
+const FORMULA = /^[=+\-@\t\r]/;
+/** A text cell neutralised against formula injection (as csvout.rs). */
+export const neutral = (s) => FORMULA.test(s) ? "'" + s : s;
+/** A text cell as it goes into a CSV: neutralised, then quoted if needed. */
+export function csvText(s) {
+  const n = neutral(String(s));
+  return /[",\n\r]/.test(n) ? '"' + n.replace(/"/g, '""') + '"' : n;
+}
+/** CSV (UTF-8 with BOM, CRLF): rows of cells; numbers stay numbers. */
+export function toCsv(rows) {
+  const body = rows.map((r) => r.map((c) => c == null ? '' : typeof c === 'number' ? (Number.isFinite(c) ? String(c) : '') : csvText(c)).join(',')).join('\r\n') + '\r\n';
+  return new Blob(['\ufeff' + body], { type: 'text/csv;charset=utf-8' });
+}
+
+const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c])).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `_x${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}_`);
+function colName(i) { let s = ''; i++; while (i > 0) { const r = (i - 1) % 26; s = String.fromCharCode(65 + r) + s; i = Math.floor((i - 1) / 26); } return s; }
+
+/** An XLSX workbook of sheets [{name, rows}] (first row bold as a header). */
+export async function toXlsx(sheets) {
+  const ws = sheets.map((sh) => {
+    const rows = sh.rows.map((r, i) => `<row r="${i + 1}">` + r.map((c, j) => {
+      const ref = colName(j) + (i + 1), s = i === 0 ? ' s="1"' : '';
+      if (c == null || c === '') return '';
+      if (typeof c === 'number') return Number.isFinite(c) ? `<c r="${ref}"${s}><v>${c}</v></c>` : '';
+      return `<c r="${ref}"${s} t="inlineStr"><is><t xml:space="preserve">${esc(neutral(String(c)))}</t></is></c>`;
+    }).join('') + '</row>').join('');
+    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + '</sheetData></worksheet>';
+  });
+  const files = [
+    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+      + ws.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') + '</Types>'],
+    ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
+    ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+      + sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') + '</sheets></workbook>'],
+    ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+      + sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')
+      + `<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`],
+    ['xl/styles.xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="宋体"/></font><font><b/><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>'],
+    ...ws.map((x, i) => [`xl/worksheets/sheet${i + 1}.xml`, x]),
+  ];
+  return zip(files);
+}

@@ -1,0 +1,72 @@
+//! Exports only the office workbench needs (`www/office.html`, `<xianjiao-office>`),
+//! built into a separate wasm (`--features office`, see `x` build_office) so the
+//! member widget's download does not grow.
+//!
+//! Spreadsheets are read in JavaScript (wasm/js/office-io.js: encodings, CSV
+//! records with their lines, header search, XLSX cells) and handed over as one
+//! packed string, which is far faster than an array of objects (50,000 sheets:
+//! ~4 s through `Engine.score`, a few hundred ms here).
+
+use super::{err, eval_err, Engine};
+use std::borrow::Cow;
+use wasm_bindgen::prelude::*;
+
+/// One packed field: `\x1b0` is an absent cell; `\x1b1`, `\x1b2`, `\x1b3` stand for
+/// `\x1b`, `\x1e`, `\x1f` inside a value.
+fn field(s: &str) -> Option<Cow<'_, str>> {
+    if !s.contains('\u{1b}') { return Some(Cow::Borrowed(s)); }
+    if s == "\u{1b}0" { return None; }
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        if c != '\u{1b}' { out.push(c); continue; }
+        match it.next() {
+            Some('1') => out.push('\u{1b}'),
+            Some('2') => out.push('\u{1e}'),
+            Some('3') => out.push('\u{1f}'),
+            _ => {}
+        }
+    }
+    Some(Cow::Owned(out))
+}
+
+/// Scores packed rows and returns the report as JSON text (the CLI's `--json`).
+/// Rows are separated by `\x1e`, fields by `\x1f`. A row is either
+/// `r, member, rater_group, <one field per item in the form's order>` or
+/// `x, reason` (a row the reader could not read); `lines[i]` is row i's line.
+#[wasm_bindgen(js_name = scorePacked)]
+pub fn score_packed(engine: &Engine, packed: &str, lines: &[u32], form: Option<String>) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let mut sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
+    let n = sc.item_names().count();
+    let mut vals: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(n);
+    for (i, row) in packed.split('\u{1e}').enumerate() {
+        if row.is_empty() { continue; }
+        let line = lines.get(i).copied().unwrap_or(0) as usize;
+        let mut f = row.split('\u{1f}');
+        if f.next() == Some("x") {
+            let reason = f.next().and_then(field).map(Cow::into_owned).unwrap_or_default();
+            sc.reject(line, None, reason);
+            continue;
+        }
+        let member = f.next().and_then(field);
+        let group = f.next().and_then(field);
+        vals.clear();
+        for _ in 0..n { vals.push(f.next().and_then(field)); }
+        let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+        sc.add(line, member.as_deref().unwrap_or(""), group.as_deref().unwrap_or(""), &refs);
+    }
+    let report = sc.finish().map_err(eval_err)?;
+    serde_json::to_string(&report).map_err(|e| err("js.serialize", &e.to_string()))
+}
+
+/// The form a scorer would use (`form`: a name, or empty for the default):
+/// `{form, items: [[name, points]], groups: [name], need_group}` — what a header must name.
+#[wasm_bindgen(js_name = formColumns)]
+pub fn form_columns(engine: &Engine, form: Option<String>) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
+    let items: Vec<&str> = sc.item_names().collect();
+    serde_json::to_string(&serde_json::json!({ "items": items, "need_group": sc.has_groups() }))
+        .map_err(|e| err("js.serialize", &e.to_string()))
+}
