@@ -247,7 +247,7 @@ section.part{break-after:page}
 .sheet h1{font-size:16pt;margin-bottom:1mm}
 .sheet .sub{text-align:center;margin:0 0 4mm;font-size:12pt}
 .sheet table{margin:0}
-.sheet th{width:26mm;background:#fff;text-align:center;vertical-align:middle}
+.sheet th{width:30mm;background:#fff;text-align:center;vertical-align:middle;overflow-wrap:normal}
 .sheet tr.head td,.sheet tr.head th{vertical-align:middle;height:12mm}
 .sheet tr.head th{white-space:nowrap}
 .sheet td.box{height:auto}
@@ -260,6 +260,10 @@ section.part{break-after:page}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{padding:0;max-width:none}h2{margin-top:4mm}}
 "#;
+
+/// Members per bar chart: a chart with its caption and legend fits one A4 page
+/// (an SVG taller than a page would be cut, not broken).
+const CHART_ROWS: usize = 16;
 
 const COLORS: [&str; 7] = ["#1f5fa8", "#d9822b", "#3a8f3a", "#8e44ad", "#b03a2e", "#148f95", "#6e6e6e"];
 
@@ -276,7 +280,8 @@ impl Html<'_> {
         let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
             <title>{}</title><style>{CSS}</style></head><body>\n", self.t("zh-CN", "en"), esc(&title));
-        let _ = writeln!(h, "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}:{} · {}:{}</p>",
+        let colon = self.t(":", ": ");
+        let _ = writeln!(h, "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
             esc(&title), self.t("测评表", "Form"), esc(&r.form), self.t("规则", "Rules"), esc(&self.rs.files().join(" → ")));
         self.summary(&mut h);
         self.charts(&mut h);
@@ -374,15 +379,15 @@ impl Html<'_> {
         let _ = write!(h, "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>", 10.0 + plot, w - 10.0, 10.0 + plot);
         // Each group's mean per member, in chunks that fit a page.
         let groups = r.items_groups();
-        for (k, chunk) in r.members.chunks(24).enumerate() {
+        for (k, chunk) in r.members.chunks(CHART_ROWS).enumerate() {
             let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
-            let cap = format!("{}{}", self.t("各评议组平均分(每人)", "Each rater group's mean per member"), if r.members.len() > 24 { format!("({})", k + 1) } else { String::new() });
+            let cap = format!("{}{}", self.t("各评议组平均分(每人)", "Each rater group's mean per member"), if r.members.len() > CHART_ROWS { format!("({})", k + 1) } else { String::new() });
             self.bars(h, &cap, &groups, &rows, total, "");
         }
         if let Some(v) = self.votes {
-            for (k, chunk) in v.subjects.chunks(24).enumerate() {
+            for (k, chunk) in v.subjects.chunks(CHART_ROWS * 2).enumerate() {
                 let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|t| (t.subject.clone(), vec![Some(t.rate)])).collect();
-                let cap = format!("{}{}", self.t("各单位满意和基本满意率(%)", "Satisfaction rate per unit (%)"), if v.subjects.len() > 24 { format!("({})", k + 1) } else { String::new() });
+                let cap = format!("{}{}", self.t("各单位满意和基本满意率(%)", "Satisfaction rate per unit (%)"), if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() });
                 self.bars(h, &cap, std::slice::from_ref(&v.vote), &rows, 100.0, "%");
             }
         }
@@ -650,8 +655,26 @@ impl Html<'_> {
         if !m.missing_groups.is_empty() { remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、"))); }
         let groups: Vec<String> = m.groups.iter().map(|(g, x)| format!("{g} {}({} {})", num(x.mean, 2), x.sheets, self.t("份", "sheets"))).collect();
         if !groups.is_empty() { remark.push(groups.join(";")); }
-        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join("。")));
+        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join(self.t("。", ". "))));
         Self::lines(h, 1);
         let _ = writeln!(h, "</td></tr></tbody></table><p class=\"foot\">{}</p></section>", self.t("注:若不够书写,可另附页。", "If space runs out, attach a page."));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_progress_cells_read() {
+        assert_eq!(esc("<b>\"周九\"</b> & 'x'"), "&lt;b&gt;&quot;周九&quot;&lt;/b&gt; &amp; &#39;x&#39;");
+        assert_eq!(esc("a\u{0}b"), "a\u{fffd}b");
+        let p = progress_cell("征求意见;交心谈心、学习学时=40").unwrap();
+        assert_eq!(serde_json::Value::Object(p), serde_json::json!({ "征求意见": true, "交心谈心": true, "学习学时": 40.0 }));
+        assert_eq!(progress_cell("{\"a\": 3}").unwrap()["a"], 3);
+        assert!(progress_cell("学习学时=很多").is_err());
+        assert_eq!(num(96.428_57, 2), "96.43");
+        assert_eq!(num(100.0, 2), "100");
     }
 }
