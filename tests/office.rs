@@ -276,3 +276,28 @@ fn printed_report_has_a_page_per_member() {
     let pages = bytes.windows(12).filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's').count();
     assert!(pages >= 7 + 3, "{pages} pages for 7 members and 3 summary parts");
 }
+
+#[test]
+fn decisions_from_a_workbook_and_profiles_from_a_csv() {
+    let dir = tmp("wb");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in [["姓名", "结论", "处理", "备注"], ["王五", "不合格", "劝其退党", ""], ["李四", "合格", "限期改正", ""]].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() { if !v.is_empty() { ws.write_string(r as u32, c as u16, *v).unwrap(); } }
+    }
+    let dx = dir.join("决定.xlsx");
+    wb.save(&dx).unwrap();
+    std::fs::write(dir.join("p.csv"), "姓名,角色,单位,单位类型,个人情况,进度\n张三,党员,镇机关,机关,,征求意见;交心谈心;党性分析材料;专题组织生活会;修改党性分析材料\n王五,党员,镇机关,机关,因公出差,征求意见\n赵六,党员,镇机关,机关,,学习学时=很多\n").unwrap();
+    std::fs::write(dir.join("sat.csv"), "member,tier\n张三,满意\n无名氏,满意\n").unwrap();
+    let out = dir.join("r.html");
+    let o = run(&["report", "--rules", "rules/guanba.rhai", &format!("{D}/sheets.csv"), "--decisions", dx.to_str().unwrap(),
+        "--profiles", dir.join("p.csv").to_str().unwrap(), "--satisfaction", dir.join("sat.csv").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // 李四 is 合格: a handling option for a qualified member is still one of the rules' options, so it is taken; row 3 of the workbook is fine.
+    assert!(err.contains("无名氏") && err.contains("没有测评表"), "{err}");
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(h.contains("不合格(支委会决定)") && h.contains("劝其退党"));
+    assert!(h.contains("p.csv") && h.contains("学习学时=很多"), "the bad progress cell is listed with its file");
+    assert!(h.contains("王五") && h.contains("回来后及时补课"));
+    assert!(h.contains("以下姓名有满意度测评但没有测评表"));
+}

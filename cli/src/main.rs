@@ -415,9 +415,12 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 if let (false, Some(m)) = (other.is_empty(), v.as_object_mut()) {
                     m.insert("other_rejected".into(), serde_json::to_value(&other).unwrap_or_default());
                 }
+                if let (false, Some(m)) = (scored.unmatched_satisfaction.is_empty(), v.as_object_mut()) {
+                    m.insert("unmatched_satisfaction".into(), serde_json::to_value(&scored.unmatched_satisfaction).unwrap_or_default());
+                }
                 print_json(&v)
             } else if csv { table::score_csv(report, &scored.origin) } else if output.is_none() { table::score(report, &scored.origin) }
-            Ok(ExitCode::from(if scored.problems.is_empty() && report.unmatched_decisions.is_empty() { 0 } else { 1 }))
+            Ok(ExitCode::from(if scored.problems.is_empty() && report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() { 0 } else { 1 }))
         }
         Cmd::Exam { rules, exam, file, json } => {
             let rs = usable_rules(&rules)?;

@@ -62,6 +62,8 @@ pub struct Scored {
     pub origin: Vec<Option<String>>,
     /// The sheet sources.
     pub inputs: input::Inputs,
+    /// Names with a satisfaction vote but no sheet: listed, never used.
+    pub unmatched_satisfaction: Vec<String>,
 }
 
 /// The label of the only (or first) source read, for rejections of a single file.
@@ -135,7 +137,12 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
     for name in &report.unmatched_decisions {
         eprintln!("支委会决定中的“{name}”没有测评表,未采用 / a decision for a name with no sheets");
     }
-    Ok(Scored { report, problems, satisfaction, origin, inputs })
+    let unmatched_satisfaction: Vec<String> = satisfaction.iter().flat_map(|v| &v.subjects)
+        .filter(|t| !report.members.iter().any(|m| m.member == t.subject)).map(|t| t.subject.clone()).collect();
+    for name in &unmatched_satisfaction {
+        eprintln!("满意度测评中的“{name}”没有测评表,未采用 / a satisfaction vote for a name with no sheets");
+    }
+    Ok(Scored { report, problems, satisfaction, origin, inputs, unmatched_satisfaction })
 }
 
 /// The conclusion as a branch reads it: the committee's decision, or the
@@ -189,6 +196,9 @@ pub fn problems_table(s: &Scored, lang: Lang) -> Table {
     let mut rows: Vec<Vec<Cell>> = s.problems.iter().map(|p| vec![Cell::t(&p.file), Cell::n(p.row as f64), p.field.clone().map_or(Cell::Empty, Cell::t), Cell::t(&p.reason)]).collect();
     for name in &s.report.unmatched_decisions {
         rows.push(vec![Cell::t(lang.t("支委会决定", "decisions")), Cell::Empty, Cell::t("member"), Cell::t(format!("“{name}”没有测评表,决定未采用 / no sheets for this name"))]);
+    }
+    for name in &s.unmatched_satisfaction {
+        rows.push(vec![Cell::t(lang.t("满意度测评", "satisfaction votes")), Cell::Empty, Cell::t("member"), Cell::t(format!("“{name}”没有测评表,满意度未采用 / no sheets for this name"))]);
     }
     Table { name: lang.t("未计分的行", "Rejected rows").into(), header, rows }
 }

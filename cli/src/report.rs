@@ -201,7 +201,7 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
             }).collect::<Vec<_>>())
         }
     };
-    let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && profile_errors == 0;
+    let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
     let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.lang }.render();
     Ok((html, clean))
 }
@@ -338,6 +338,9 @@ impl Html<'_> {
             let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}", v.vote, self.t(" 满意和基本满意率", " rate"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
         }
         h.push_str("</tbody></table>");
+        if !self.s.unmatched_satisfaction.is_empty() {
+            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有满意度测评但没有测评表,未采用:", "Satisfaction votes for names with no sheets (not used): "), esc(&self.s.unmatched_satisfaction.join("、")));
+        }
         if !r.unmatched_decisions.is_empty() {
             let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "), esc(&r.unmatched_decisions.join("、")));
         }
