@@ -249,7 +249,7 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     // Roll-up: who blocks the 转段 gate and on what, who owes 补课, the draft with the rate.
     assert!(h.contains("尚未满足") && h.contains("参加领导班子专题民主生活会"));
     assert!(h.contains("需要补课") && h.contains("回来后及时补课"));
-    assert!(h.contains("镇机关关于分析评议阶段转段的申请") && h.contains("满意和基本满意率为 96.43%"));
+    assert!(h.contains("镇机关关于分析评议阶段转段的申请") && h.contains("参评 28 人,满意、基本满意占 96.43%"));
     assert!(h.contains("兴隆街社区关于分析评议阶段转段的申请") && h.contains("申请转入整改提高阶段"));
     // Charts are inline SVG; nothing is fetched; names are escaped.
     assert!(h.matches("<svg").count() >= 3);

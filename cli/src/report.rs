@@ -335,7 +335,7 @@ impl Html<'_> {
             let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{other}</td></tr>", self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)"));
         }
         if let Some(v) = self.votes {
-            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}", v.vote, self.t(" 满意和基本满意率", " rate"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
+            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}{}{}", v.vote, self.t(":", ": "), v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
         }
         h.push_str("</tbody></table>");
         if !self.s.unmatched_satisfaction.is_empty() {
@@ -390,7 +390,7 @@ impl Html<'_> {
         if let Some(v) = self.votes {
             for (k, chunk) in v.subjects.chunks(CHART_ROWS * 2).enumerate() {
                 let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|t| (t.subject.clone(), vec![Some(t.rate)])).collect();
-                let cap = format!("{}{}", self.t("各单位满意和基本满意率(%)", "Satisfaction rate per unit (%)"), if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() });
+                let cap = format!("{}{}{}{}", self.t("各单位", "Per unit: "), v.rate_of.join(self.t("、", " + ")), self.t("占比(%)", " share (%)"), if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() });
                 self.bars(h, &cap, std::slice::from_ref(&v.vote), &rows, 100.0, "%");
             }
         }
@@ -480,7 +480,7 @@ impl Html<'_> {
         }
         let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th><th colspan=\"{}\">{}</th><th rowspan=\"2\" class=\"g\">{}</th></tr><tr>",
             self.t("被测评单位", "Unit"), v.tiers.len(), self.t("测评档次(人)", "Tiers (respondents)"), v.tiers.len(), self.t("占参评人员的", "Share of respondents"),
-            esc(&format!("{}{}", v.rate_of.join("+"), self.t("率", " rate"))));
+            esc(&format!("{}{}", v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))));
         for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
         for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
         h.push_str("</tr></thead><tbody>");
@@ -563,9 +563,11 @@ impl Html<'_> {
     fn draft(&self, h: &mut String, uname: &str, unit: &str, phase: &str, met: usize, n: usize, blockers: &[(&str, Vec<String>)]) {
         let rules = self.rs.rules();
         let next = rules.phases.iter().position(|p| p.name == phase).and_then(|i| rules.phases.get(i + 1)).map(|p| p.name.clone());
+        // The vote's own rate (rate_of over respondents) and what it triggers: a 满意 rate or, for a
+        // 成效测评 that counts 一般化/走过场, a share whose majority means 补课.
         let rate = self.votes.map(|v| match v.subjects.iter().find(|t| t.subject == unit) {
-            Some(t) => (t.rate, t.total, false),
-            None => (v.overall.rate, v.overall.total, true),
+            Some(t) => (t, false, v),
+            None => (&v.overall, true, v),
         });
         let _ = write!(h, "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
             self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
@@ -580,8 +582,11 @@ impl Html<'_> {
                 let _ = write!(s, "尚有 {} 名党员未完成:{}。转段条件尚未满足,待上述事项完成后再申请转段。", blockers.len(), who.join(";"));
             }
             match rate {
-                Some((r, t, all)) => { let _ = write!(s, "“回头看”阶段成效测评{}参评 {t} 人,满意和基本满意率为 {}%。", if all { "(全部单位合计)" } else { "" }, num(r, 2)); }
-                None => s.push_str("“回头看”阶段成效测评满意和基本满意率为 ____%(未提供测评结果,请填写)。"),
+                Some((t, all, v)) => {
+                    let _ = write!(s, "阶段成效测评(“{}”){}参评 {} 人,{}占 {}%。", v.vote, if all { "全部单位合计" } else { "" }, t.total, v.rate_of.join("、"), num(t.rate, 2));
+                    if let Some(a) = &t.action { let _ = write!(s, "按规定需{a}。"); }
+                }
+                None => s.push_str("阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。"),
             }
             if blockers.is_empty() {
                 let _ = write!(s, "经支部委员会研究,申请转入{}阶段。", next.as_deref().unwrap_or("下一"));
@@ -594,8 +599,11 @@ impl Html<'_> {
                 let _ = write!(s, "{} members have not: {}. The conditions are not met yet; we will apply once these are done. ", blockers.len(), who.join("; "));
             }
             match rate {
-                Some((r, t, all)) => { let _ = write!(s, "Look-back survey{}: {t} respondents, satisfaction rate {}%. ", if all { " (all units)" } else { "" }, num(r, 2)); }
-                None => s.push_str("Look-back survey satisfaction rate: ____% (not given). "),
+                Some((t, all, v)) => {
+                    let _ = write!(s, "Phase-effect survey (“{}”){}: {} respondents, {} {}%. ", v.vote, if all { ", all units" } else { "" }, t.total, v.rate_of.join(" + "), num(t.rate, 2));
+                    if let Some(a) = &t.action { let _ = write!(s, "The rules require: {a}. "); }
+                }
+                None => s.push_str("Phase-effect survey (look-back) satisfaction rate: ____% (not given). "),
             }
             if blockers.is_empty() { let _ = write!(s, "We apply to move on to the {} phase.", next.as_deref().unwrap_or("next")); }
             s
