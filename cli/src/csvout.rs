@@ -18,7 +18,7 @@ const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 
 /// A text cell as it must be written into a CSV: neutralised, then quoted if needed.
 pub fn text(s: &str) -> Cow<'_, str> {
-    let neutral: Cow<str> = if s.starts_with(FORMULA_START) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) };
+    let neutral = text_unquoted(s);
     if neutral.contains([',', '"', '\n', '\r']) {
         Cow::Owned(format!("\"{}\"", neutral.replace('"', "\"\"")))
     } else {

@@ -527,7 +527,11 @@ impl Html<'_> {
                     else { format!("<span class=\"warn\">{}</span>({met}/{} {})", self.t("尚未满足", "not met"), members.len(), self.t("人已完成", "members done")) });
                 if !blockers.is_empty() {
                     let _ = write!(h, "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>", self.t("党员", "Member"), self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)"));
-                    for (m, labels) in &blockers { let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td></tr>", esc(m), esc(&labels.join("、"))); }
+                    for (m, labels) in &blockers {
+                        // One label a line: labels themselves contain 、 (撰写、审阅…).
+                        let list: Vec<String> = labels.iter().map(|l| esc(l)).collect();
+                        let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td></tr>", esc(m), list.join("<br>"));
+                    }
                     h.push_str("</tbody></table>");
                 }
                 self.draft(h, &uname, unit, &gate.phase, met, members.len(), &blockers);
@@ -578,7 +582,7 @@ impl Html<'_> {
             if blockers.is_empty() {
                 s.push_str("转段条件已满足。");
             } else {
-                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m}(尚缺:{})", l.join("、"))).collect();
+                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m}(尚缺:{})", l.iter().map(|x| format!("“{x}”")).collect::<Vec<_>>().join("、"))).collect();
                 let _ = write!(s, "尚有 {} 名党员未完成:{}。转段条件尚未满足,待上述事项完成后再申请转段。", blockers.len(), who.join(";"));
             }
             match rate {
