@@ -68,6 +68,18 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       eq(lines.map((l) => l[1]), exp.rejected.map((x) => x.row), `${file}: rejected rows listed by line`);
       assert(lines.every((l) => l[0].startsWith(path.basename(file))), 'rejected rows name the file: ' + JSON.stringify(lines));
     }
+    // a real drop (DataTransfer) on the drop zone, GBK bytes
+    const gbk = fs.readFileSync(path.join(root, 'tests/golden/office-guanba-gbk/sheets.csv')).toString('base64');
+    const dropped = await page.evaluate((b64) => new Promise((res, rej) => {
+      const el = document.querySelector('xianjiao-office');
+      el.addEventListener('xianjiao-office-scored', () => res(el.result), { once: true });
+      el.addEventListener('xianjiao-office-error', (e) => rej(new Error(e.detail.message)), { once: true });
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], '支部测评表.csv', { type: 'text/csv' }));
+      el.shadowRoot.querySelector('#xo-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }), gbk);
+    eq([dropped.sources[0].encoding, dropped.report.members.map((m) => m.composite)], ['GB18030', golden('score-guanba').members.map((m) => m.composite)], 'GBK file dropped on the drop zone');
+    eq(dropped.report.rejected[0].source, '支部测评表.csv', 'rejections name the dropped file');
     // “建议” shown for suggested outcomes; sorting by name / composite / outcome
     const outcomes = await page.$$eval(O + '#xo-members tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent));
     assert(outcomes.every((t) => t.endsWith('建议')), 'suggestions marked 建议: ' + outcomes);
