@@ -106,9 +106,10 @@ figcaption { font-weight: bold; margin-bottom: .3em; }
 .forms.show { display: block; }
 .form { border: 1px solid #9ca3af; padding: 1em; margin: 1em 0; background: #fff; color: #000; }
 .form h4 { text-align: center; font-size: 1.4em; margin: 0 0 .6em; letter-spacing: .2em; }
-.form table { border: 1.5px solid #000; }
+.form table { border: 1.5px solid #000; table-layout: fixed; }
 .form th, .form td { border: 1px solid #000; padding: .5em; }
 .form th { width: 8em; text-align: center; font-weight: normal; }
+@media (max-width: 30em) { .form th { width: 5.5em; } }
 .form td.box { height: 9em; }
 .form .sign { display: flex; justify-content: space-between; gap: 1em; flex-wrap: wrap; }
 @media (max-width: 30em) { .bar { grid-template-columns: 5em 1fr 3.5em; } .root { padding: .5em; } }
