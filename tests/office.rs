@@ -301,3 +301,34 @@ fn decisions_from_a_workbook_and_profiles_from_a_csv() {
     assert!(h.contains("王五") && h.contains("回来后及时补课"));
     assert!(h.contains("以下姓名有满意度测评但没有测评表"));
 }
+
+#[test]
+fn the_outcome_function_sees_each_members_checklist() {
+    // 000/002: the committee decides from the scores, the vote, public opinion and the member's record.
+    let dir = tmp("checklist");
+    let rules = dir.join("town.rhai");
+    std::fs::write(&rules, r#"
+role("党员", #{ local: "t" });
+phase("分析评议", #{ start: "2005-08-16", end: "2005-09-16", local: "t" });
+require("党性分析材料", #{ phase: "分析评议", roles: ["党员"], local: "t" });
+require("组织生活会", #{ phase: "分析评议", roles: ["党员"], local: "t" });
+gate("分析评议", #{ requires: ["党性分析材料", "组织生活会"], local: "t" });
+fn 结论(r) {
+    if !r.checklist.given { return "待核对清单"; }
+    if !r.checklist.gates["分析评议"] { return "待补课"; }
+    if r.composite >= 60.0 { "合格" } else { "不合格" }
+}
+form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], outcome: #{ function: "结论", suggestion: true, local: "t" }, local: "t" });
+"#).unwrap();
+    std::fs::write(dir.join("s.csv"), "姓名,理想信念,工作绩效\n张三,40,40\n李四,40,40\n王五,40,40\n").unwrap();
+    std::fs::write(dir.join("p.json"), r#"[
+ {"member": "张三", "role": "党员", "progress": {"党性分析材料": true, "组织生活会": true}},
+ {"member": "李四", "role": "党员", "progress": {"党性分析材料": true}}
+]"#).unwrap();
+    let o = run(&["score", "--rules", rules.to_str().unwrap(), dir.join("s.csv").to_str().unwrap(), "--profiles", dir.join("p.json").to_str().unwrap(), "--on", "2005-09-20", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let outcome = |i: usize| v["members"][i]["outcome"].as_str().unwrap_or_default().to_string();
+    assert_eq!([outcome(0), outcome(1), outcome(2)], ["合格", "待补课", "待核对清单"]);
+    assert_eq!(v["members"][0]["suggestion"], true);
+}

@@ -119,6 +119,12 @@ enum Cmd {
         /// The vote the --satisfaction file answers (default: the first vote in the rules).
         #[arg(long)]
         satisfaction_vote: Option<String>,
+        /// Members' checklist progress (JSON list or CSV/XLSX): the outcome function sees r.checklist.
+        #[arg(long)]
+        profiles: Option<PathBuf>,
+        /// Day for the checklists of --profiles (YYYY-MM-DD).
+        #[arg(long)]
+        on: Option<String>,
         /// Benchmark only: score by calling a Rhai function per sheet.
         #[arg(long, hide = true)]
         naive_rhai: bool,
@@ -398,7 +404,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if json { print_json(&r) } else { table::material(&r) }
             Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
         }
-        Cmd::Score { rules, form, sheets, json, csv, output, lang, decisions, satisfaction, satisfaction_vote, naive_rhai } => {
+        Cmd::Score { rules, form, sheets, json, csv, output, lang, decisions, satisfaction, satisfaction_vote, profiles, on, naive_rhai } => {
             let rs = usable_rules(&rules)?;
             if naive_rhai {
                 let [one] = sheets.as_slice() else { eprintln!("--naive-rhai: one file / 仅一个文件"); return Err(ExitCode::from(2)) };
@@ -406,7 +412,8 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             }
             let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
             let t0 = std::time::Instant::now();
-            let extras = office::Extras { decisions, satisfaction, satisfaction_vote };
+            let on = day(&on)?;
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on };
             let scored = office::score(&rs, form.as_deref(), &sheets, &extras)?;
             if timing { eprintln!("timing: read+score {:?}", t0.elapsed()); }
             let report = &scored.report;
@@ -436,8 +443,8 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
         Cmd::Report { rules, form, sheets, votes, vote, lookback, lookback_form, profiles, on, decisions, satisfaction, satisfaction_vote, lang, output } => {
             let rs = usable_rules(&rules)?;
             let on = day(&on)?;
-            let extras = office::Extras { decisions, satisfaction, satisfaction_vote };
-            let opts = report::Options { form, votes, vote, lookback, lookback_form, profiles, on, lang };
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on };
+            let opts = report::Options { form, votes, vote, lookback, lookback_form, lang };
             let (html, clean) = report::build(&rs, &sheets, &extras, &opts)?;
             std::fs::write(&output, html).map_err(|e| { eprintln!("{}: {e}", output.display()); ExitCode::from(2) })?;
             eprintln!("已写入 / written {}", output.display());

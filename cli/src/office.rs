@@ -47,6 +47,11 @@ pub struct Extras {
     pub satisfaction: Option<PathBuf>,
     /// Which vote the satisfaction file is (default: the first).
     pub satisfaction_vote: Option<String>,
+    /// Members' checklist progress (JSON list or CSV/XLSX): the outcome rule
+    /// sees each member's checklist as `r.checklist`, the report rolls them up.
+    pub profiles: Option<PathBuf>,
+    /// Day for the checklists of `profiles`.
+    pub on: Option<xianjiao_core::NaiveDate>,
 }
 
 /// Everything scoring produced.
@@ -64,6 +69,8 @@ pub struct Scored {
     pub inputs: input::Inputs,
     /// Names with a satisfaction vote but no sheet: listed, never used.
     pub unmatched_satisfaction: Vec<String>,
+    /// Members' checklists, when profiles were given.
+    pub profiles: Option<Vec<crate::report::Progress>>,
 }
 
 /// The label of the only (or first) source read, for rejections of a single file.
@@ -129,6 +136,16 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             Some(v)
         }
     };
+    let profiles = match &extras.profiles {
+        None => None,
+        Some(path) => {
+            let list = crate::report::checklists(rs, path, extras.on, &mut problems)?;
+            for p in &list {
+                if let Ok(cl) = &p.list { sc.set_checklist(&p.p.member, cl.clone()); }
+            }
+            Some(list)
+        }
+    };
     let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let single = first_label(&inputs, sheets.first().map(PathBuf::as_path).unwrap_or(Path::new("")));
@@ -142,7 +159,7 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
     for name in &unmatched_satisfaction {
         eprintln!("满意度测评中的“{name}”没有测评表,未采用 / a satisfaction vote for a name with no sheets");
     }
-    Ok(Scored { report, problems, satisfaction, origin, inputs, unmatched_satisfaction })
+    Ok(Scored { report, problems, satisfaction, origin, inputs, unmatched_satisfaction, profiles })
 }
 
 /// The conclusion as a branch reads it: the committee's decision, or the

@@ -27,10 +27,6 @@ pub struct Options {
     pub lookback: Option<PathBuf>,
     /// Unit form of `lookback`.
     pub lookback_form: Option<String>,
-    /// Members' checklist progress.
-    pub profiles: Option<PathBuf>,
-    /// Day for the checklists.
-    pub on: Option<NaiveDate>,
     /// Headings.
     pub lang: Lang,
 }
@@ -61,8 +57,8 @@ fn num(x: f64, d: usize) -> String {
 /// One member's profile row, as given.
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct MemberProfile {
-    member: String,
+pub(crate) struct MemberProfile {
+    pub(crate) member: String,
     role: String,
     #[serde(default)]
     unit: Option<String>,
@@ -141,9 +137,22 @@ fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberP
 }
 
 /// A member's checklist, or why there is none.
-struct Progress {
-    p: MemberProfile,
-    list: Result<Checklist, String>,
+#[derive(Debug)]
+pub(crate) struct Progress {
+    pub(crate) p: MemberProfile,
+    pub(crate) list: Result<Checklist, String>,
+}
+
+/// Reads members' profiles and works out each one's checklist on `on`.
+pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, problems: &mut Vec<Problem>) -> Result<Vec<Progress>, ExitCode> {
+    let list = read_profiles(path, problems)?;
+    Ok(list.into_iter().map(|p| {
+        // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
+        let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
+        let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
+        let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
+        Progress { p, list }
+    }).collect())
 }
 
 /// Scores everything and returns the HTML and whether every input row was used.
@@ -186,21 +195,8 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
             Some(r)
         }
     };
-    let mut profile_errors = 0;
-    let progress = match &o.profiles {
-        None => None,
-        Some(path) => {
-            let list = read_profiles(path, &mut scored.problems)?;
-            Some(list.into_iter().map(|p| {
-                // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-                let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-                let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
-                let list = rs.checklist(&prof, o.on).map_err(|e| e.message.clone());
-                if list.is_err() { profile_errors += 1; }
-                Progress { p, list }
-            }).collect::<Vec<_>>())
-        }
-    };
+    let progress = scored.profiles.take();
+    let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
     let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
     let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.lang }.render();
     Ok((html, clean))

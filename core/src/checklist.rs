@@ -26,6 +26,17 @@ pub enum ItemStatus {
     NotApplicable,
 }
 
+/// The status as written in JSON and seen by rule functions (`done`, `pending` …).
+pub(crate) fn status_name(s: ItemStatus) -> &'static str {
+    match s {
+        ItemStatus::Done => "done",
+        ItemStatus::Pending => "pending",
+        ItemStatus::Overdue => "overdue",
+        ItemStatus::Exempt => "exempt",
+        ItemStatus::NotApplicable => "not_applicable",
+    }
+}
+
 /// One line of a checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {

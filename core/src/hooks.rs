@@ -332,5 +332,5 @@ pub(crate) fn sample_outcome(form: &Form) -> Dynamic {
         suggestion: false,
         decision: None,
     };
-    Dynamic::from_map(outcome_record(&m, None))
+    Dynamic::from_map(outcome_record(&m, None, None))
 }

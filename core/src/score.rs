@@ -229,6 +229,8 @@ struct OutcomeContext {
     satisfaction: HashMap<String, crate::vote::Tally>,
     /// The committee's decisions, by member name.
     decisions: HashMap<String, Decision>,
+    /// Each member's checklist state, by member name.
+    checklists: HashMap<String, crate::checklist::Checklist>,
 }
 
 impl<'a> std::ops::Deref for Scorer<'a> {
@@ -250,6 +252,12 @@ impl<'a> Scorer<'a> {
     /// `r.satisfaction`.
     pub fn set_satisfaction(&mut self, votes: &crate::vote::VoteReport) {
         self.context.satisfaction = votes.subjects.iter().map(|t| (t.subject.clone(), t.clone())).collect();
+    }
+
+    /// Gives the outcome rule a member's checklist (what they have done of the
+    /// campaign's requirements): the outcome function sees it as `r.checklist`.
+    pub fn set_checklist(&mut self, member: &str, checklist: crate::checklist::Checklist) {
+        self.context.checklists.insert(member.trim().to_string(), checklist);
     }
 
     /// Records the branch committee's decision for a member. The decision
@@ -584,7 +592,7 @@ impl<'f> Finisher<'f> {
             items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
             suggestion: false, decision: None,
         };
-        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member))?;
+        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member))?;
         m.decision = self.context.decisions.get(&m.member).cloned();
         m.suggestion = m.outcome.is_some() && f.outcome_info.suggestion && m.decision.is_none();
         Ok(m)
@@ -594,9 +602,12 @@ impl<'f> Finisher<'f> {
 /// `hooks` is needed only when the outcome is a custom function.
 /// The record an outcome function receives (documented in the rule
 /// reference): `member`, `composite`, `groups` (name → mean), `sheets`,
-/// `complete`, and `satisfaction` (`given`, `rate`, `total`, `counts`: tier →
-/// number; `given` is false and the rest empty when no vote was supplied).
-pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>) -> Map {
+/// `complete`, `satisfaction` (`given`, `rate`, `total`, `counts`: tier →
+/// number; `given` is false and the rest empty when no vote was supplied) and
+/// `checklist` (`given`, `done`, `pending`, `overdue`, `exempt`, `items`: id →
+/// status, `gates`: phase → met; `given` is false and the rest empty without
+/// the member's progress).
+pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>, cl: Option<&crate::checklist::Checklist>) -> Map {
     let mut map = Map::new();
     map.insert("member".into(), m.member.as_str().into());
     map.insert("composite".into(), Dynamic::from_float(m.composite));
@@ -614,16 +625,28 @@ pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>)
     let counts: Map = sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
     s.insert("counts".into(), Dynamic::from_map(counts));
     map.insert("satisfaction".into(), Dynamic::from_map(s));
+    let mut c = Map::new();
+    let count = |f: fn(&crate::checklist::Summary) -> usize| Dynamic::from_int(cl.map_or(0, |x| f(&x.summary) as i64));
+    c.insert("given".into(), Dynamic::from_bool(cl.is_some()));
+    c.insert("done".into(), count(|s| s.done));
+    c.insert("pending".into(), count(|s| s.pending));
+    c.insert("overdue".into(), count(|s| s.overdue));
+    c.insert("exempt".into(), count(|s| s.exempt));
+    let items: Map = cl.map(|x| x.items.iter().map(|i| (i.id.as_str().into(), Dynamic::from(crate::checklist::status_name(i.status).to_string()))).collect()).unwrap_or_default();
+    c.insert("items".into(), Dynamic::from_map(items));
+    let gates: Map = cl.map(|x| x.gates.iter().map(|g| (g.phase.as_str().into(), Dynamic::from_bool(g.met))).collect()).unwrap_or_default();
+    c.insert("gates".into(), Dynamic::from_map(gates));
+    map.insert("checklist".into(), Dynamic::from_map(c));
     map
 }
 
-fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::vote::Tally>) -> Result<Option<String>, EvalError> {
+fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::vote::Tally>, cl: Option<&crate::checklist::Checklist>) -> Result<Option<String>, EvalError> {
     Ok(match &f.outcome {
         Outcome::None => None,
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
         Outcome::Hook(name) => {
             let Some(hooks) = hooks else { return Err(EvalError::new("internal", "no engine for the outcome function".into())) };
-            let v = hooks.call(name, Dynamic::from_map(outcome_record(m, sat)), &f.loc)?;
+            let v = hooks.call(name, Dynamic::from_map(outcome_record(m, sat, cl)), &f.loc)?;
             if v.is_unit() { None } else {
                 Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
             }
