@@ -107,3 +107,42 @@ fn an_error_inside_a_parents_function_names_the_parent_file() {
     let d = rs.diagnostics().iter().find(|d| d.severity == xianjiao_core::Severity::Error).expect("an error");
     assert_eq!((d.location.file.as_str(), d.location.line), ("base.rhai", 3), "{d}");
 }
+
+#[test]
+fn members_see_the_rule_never_the_seed() {
+    // Issue 7: a member sees the rule; a clerk sees its source. Every text a
+    // member can be shown (labels, notes, reasons, substitutes, flag reasons,
+    // actions) is free of seed references; provenance lives in source:/local:.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules");
+    struct Dir(std::path::PathBuf);
+    impl xianjiao_core::RuleSource for Dir {
+        fn load(&self, n: &str) -> Result<String, xianjiao_core::SourceError> {
+            std::fs::read_to_string(self.0.join(n.rsplit('/').next().unwrap_or(n))).map_err(|_| xianjiao_core::SourceError::NotFound)
+        }
+    }
+    let seed = |s: &str| s.contains("seed") || s.contains("种子") || s.chars().collect::<Vec<_>>().windows(4).any(|w| w[0..3].iter().all(|c| c.is_ascii_digit()) && (w[3] == ':' || w[3] == '：'));
+    let mut seen = 0;
+    for f in ["central.rhai", "guanba.rhai", "guangan.rhai", "meizhou.rhai", "jiangsu-water.rhai"] {
+        let rs = RuleSet::load(f, &Dir(dir.clone()));
+        assert!(!rs.has_errors(), "{f}: {:?}", rs.diagnostics());
+        let r = rs.rules();
+        let mut texts: Vec<&str> = vec![];
+        for q in &r.requirements {
+            texts.push(&q.label);
+            texts.extend(q.note.as_deref());
+            texts.extend(q.exempt.iter().map(|x| x.1.as_str()));
+            texts.extend(q.substitute.iter().map(|x| x.1.as_str()));
+        }
+        for p in &r.phases { texts.extend(p.note.as_deref()); }
+        for s in &r.steps { texts.extend(s.note.as_deref()); texts.extend(s.announce.as_ref().map(|a| a.label.as_str())); }
+        for m in &r.materials { texts.extend(m.flags.iter().map(|x| x.reason.as_str())); }
+        for v in &r.votes { texts.extend(v.action.as_deref()); }
+        for g in &r.gates { texts.extend(g.note.as_deref()); }
+        for x in &r.roles { texts.extend(x.label.as_deref()); }
+        for t in texts {
+            seen += 1;
+            assert!(!seed(t), "{f}: member-facing text names a seed: {t}");
+        }
+    }
+    assert!(seen > 100, "only {seen} texts checked");
+}

@@ -145,8 +145,14 @@ pub fn explain(e: &Explain, all: bool) {
         println!("{label}({})", items.len());
         for i in items {
             println!("  {:<9} {}", i.kind, i.key);
+            // Where the rule comes from (a seed and its quote, or the locality's own choice): for clerks.
+            let now = i.effective.as_ref().or(i.parent.as_ref());
+            for k in ["source", "local"] {
+                if let Some(serde_json::Value::String(v)) = now.and_then(|x| x.get(k)) { println!("      {k}: {v}"); }
+            }
             if let (Some(serde_json::Value::Object(p)), Some(serde_json::Value::Object(c))) = (&i.parent, &i.effective) {
                 for (k, cv) in c {
+                    if k == "source" || k == "local" { continue; }
                     let pv = p.get(k).cloned().unwrap_or(serde_json::Value::Null);
                     if &pv != cv { println!("      {k}: {}  →  {}", short(&pv), short(cv)); }
                 }
