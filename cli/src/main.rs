@@ -281,8 +281,9 @@ impl RuleSource for FsSource {
     /// without reading anything.
     fn load(&self, name: &str) -> Result<String, SourceError> {
         let p = Path::new(name);
+        let shown = if self.dir.as_os_str().is_empty() { Path::new(".") } else { self.dir.as_path() };
         let outside = || SourceError::Unreadable(format!(
-            "上级文件只能放在规则目录 {} 之内,不能用绝对路径或 .. / a parent must lie inside the rules directory", self.dir.display()));
+            "上级文件只能放在规则目录 {} 之内,不能用绝对路径或 .. / a parent must lie inside the rules directory", shown.display()));
         if p.is_absolute() || p.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
             return Err(outside());
         }
