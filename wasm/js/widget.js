@@ -580,7 +580,8 @@ class XianjiaoWidget extends HTMLElement {
     const t = this.t;
     let m;
     try { m = this.materialData(text); } catch (e) { result.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); return; }
-    const pct = m.min_chars ? Math.min(100, Math.round(100 * m.chars / m.min_chars)) : 100;
+    // At least 1% once anything is written, so a short start still shows on the bar.
+    const pct = m.min_chars ? Math.min(100, Math.max(m.chars > 0 ? 1 : 0, Math.round(100 * m.chars / m.min_chars))) : 100;
     const bar = xjEl('span');
     bar.style.width = pct + '%'; // CSSOM, not a style attribute: allowed under a strict CSP
     result.replaceChildren(
