@@ -311,9 +311,12 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     assert(st.h >= 44 && st.bg === 'rgb(243, 244, 246)', 'widget styles applied under CSP: ' + JSON.stringify(st));
     await page.click(W + '#xj-tab-2');
     await page.fill(W + '#xj-draft', '存在的问题:学习不够。');
-    await page.waitForFunction(() => document.querySelector('xianjiao-widget').shadowRoot.querySelector('.meter span'));
-    const w = await page.locator(W + '.meter span').evaluate(s => s.getBoundingClientRect().width);
-    assert(w > 0, 'progress bar width set under CSP');
+    // The bar exists before the typed text is checked (0% for an empty draft): wait for the re-check.
+    const ok = await page.waitForFunction(() => {
+      const s = document.querySelector('xianjiao-widget').shadowRoot.querySelector('.meter span');
+      return s && s.getBoundingClientRect().width > 0;
+    }, null, { timeout: 5000 }).then(() => true, () => false);
+    assert(ok, 'progress bar width set under CSP');
     eq(errors.filter(e => /Content Security Policy|Refused/.test(e)), [], 'CSP violations');
     await context.close();
   });
