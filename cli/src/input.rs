@@ -828,15 +828,25 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
         if let Some(plan) = plan {
             let body = text.get(plan.body_start..).unwrap_or_default();
             if let Some(lines) = fastcsv::score_bytes(body, base + plan.header_line, &plan.cols, sc) {
-                info.header_row = Some(plan.header_line);
-                info.lines = lines - base;
-                inputs.end(info);
+                fast_done(inputs, info, plan.header_line, lines);
                 return Ok(());
             }
         }
     }
-    let mut table = Table::new(target, base);
-    let mut recs = CsvRecords::new(&text[..], 1, enc);
+    records(&text[..], enc, target, inputs, info)
+}
+
+/// Finishes a source the fast path read: header row, last line, recorded.
+fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, header_line: usize, lines: usize) {
+    info.header_row = Some(header_line);
+    info.lines = lines - info.offset;
+    inputs.end(info);
+}
+
+/// Reads a source with the record reader (from memory or streamed) and records it.
+fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inputs: &mut Inputs, mut info: SourceInfo) -> Result<(), String> {
+    let mut table = Table::new(target, info.offset);
+    let mut recs = CsvRecords::new(reader, 1, enc);
     let r = csv_records(&mut recs, &mut table);
     info.header_row = table.header_row;
     info.lines = table.max_line;
@@ -875,9 +885,7 @@ fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&
         if let Some(plan) = plan {
             match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
                 Ok(Some(lines)) => {
-                    info.header_row = Some(plan.header_line);
-                    info.lines = lines - base;
-                    inputs.end(info);
+                    fast_done(inputs, info, plan.header_line, lines);
                     return Ok(());
                 }
                 Ok(None) => { if let Some(b) = bar { b.set_position(0); } }
@@ -887,14 +895,7 @@ fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&
     }
     f.seek(std::io::SeekFrom::Start(bom as u64)).map_err(cant)?;
     let reader = std::io::BufReader::with_capacity(1 << 16, ProgressRead { f, bar, n: 0 });
-    let mut table = Table::new(target, base);
-    let mut recs = CsvRecords::new(reader, 1, enc);
-    let r = csv_records(&mut recs, &mut table);
-    info.header_row = table.header_row;
-    info.lines = table.max_line;
-    r?;
-    inputs.end(info);
-    Ok(())
+    records(reader, enc, target, inputs, info)
 }
 
 /// Moves the progress bar as the record reader consumes the file.

@@ -10,34 +10,17 @@
 // ---------------------------------------------------------------------------
 import init, { Engine, scorePacked, formColumns } from 'xianjiao-office-glue';
 import { sniff, decode, csvRecords, Table, openXlsx } from './office-io.js';
+import { xjFetchRuleChain } from './rules-fetch.js';
 
 let boot = null;
 const engines = new Map();
 
-async function fetchRules(url) {
-  const sources = {};
-  const base = new URL(url);
-  const dir = base.origin + base.pathname.replace(/[^/]*$/, '');
-  const entry = decodeURIComponent(base.pathname.split('/').pop());
-  let name = entry, href = base.href;
-  for (let depth = 0; depth < 8; depth++) {
-    const res = await fetch(href, { credentials: 'same-origin' });
-    if (!res.ok) {
-      if (depth === 0) throw new Error(`无法载入规则文件 ${href}(HTTP ${res.status})/ cannot load the rule file`);
-      break;
-    }
-    sources[name] = await res.text();
-    const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(sources[name]);
-    if (!m || m[1] in sources) break;
-    const next = new URL(m[1], href);
-    if (next.origin !== base.origin || !next.href.startsWith(dir) || next.search || next.hash) {
-      throw new Error(`拒绝载入上级规则文件 ${m[1]}:上级规则文件必须与 ${entry} 在同一网站的同一目录(或其子目录)下 / parent refused`);
-    }
-    name = m[1];
-    href = next.href;
-  }
-  return { sources, entry };
-}
+// The widget's fetcher (same confinement of parents), worded for the office.
+const fetchWords = {
+  noEntry: (href, status) => `无法载入规则文件 ${href}(HTTP ${status})/ cannot load the rule file`,
+  refused: (parent, entry) => `拒绝载入上级规则文件 ${parent}:上级规则文件必须与 ${entry} 在同一网站的同一目录(或其子目录)下 / parent refused`,
+};
+const fetchRules = (url) => xjFetchRuleChain(url, undefined, fetchWords);
 
 async function engineFor(url) {
   if (!boot) boot = init();

@@ -1,10 +1,10 @@
 // ---------------------------------------------------------------------------
 // <xianjiao-widget>. Two ways it ships (both made by `./x build`):
-//  * www/pkg/xianjiao.js: the wasm-bindgen glue + messages.js + this file in
-//    one module (the two import lines below are dropped), so a portal copies
+//  * www/pkg/xianjiao.js: the wasm-bindgen glue + messages.js + rules-fetch.js
+//    + this file in one module (their import lines are dropped), so a portal copies
 //    one .js and one .wasm;
 //  * the npm package: `import 'xianjiao/widget'` loads this file as is, next
-//    to the engine module xianjiao.js and messages.js.
+//    to the engine module xianjiao.js, messages.js and rules-fetch.js.
 //
 // Invariants: user text only ever reaches the DOM as text nodes (no innerHTML
 // with data); nothing is sent anywhere (the only requests are the module, the
@@ -15,6 +15,7 @@
 // ---------------------------------------------------------------------------
 import __wbg_init, { Engine, renderHighlights } from './xianjiao.js';
 import { xjItemReason, xjFindings, XJ_MESSAGES } from './messages.js';
+import { xjFetchRuleChain } from './rules-fetch.js';
 
 const XJ_STRINGS = {
   zh: {
@@ -177,35 +178,12 @@ async function xjRestart(dead) {
   return xjApi;
 }
 
-class XjRefused extends Error {}
-
 /**
- * Fetches a rule file and the parents it extends, each resolved against the
- * URL of its child. Parents must lie in the entry file's origin and directory
- * (or below); anything else is refused before any request is made.
+ * Fetches a rule file and the parents it extends (rules-fetch.js), with the
+ * widget's wording of the two errors.
  */
-async function xjFetchRules(url, lang = 'zh') {
-  const t = XJ_STRINGS[lang] || XJ_STRINGS.zh;
-  const sources = {};
-  const base = new URL(url, document.baseURI);
-  const dir = base.origin + base.pathname.replace(/[^/]*$/, '');
-  const entry = decodeURIComponent(base.pathname.split('/').pop());
-  let name = entry, href = base.href;
-  for (let depth = 0; depth < 8; depth++) {
-    const res = await fetch(href, { credentials: 'same-origin' });
-    if (!res.ok) {
-      if (depth === 0) throw new Error(t.noEntry(href, res.status));
-      break; // a missing parent is reported by the engine as extends.not_found, with its line
-    }
-    sources[name] = await res.text();
-    const m = /^\s*extends\s*\(\s*"([^"]+)"\s*\)/m.exec(sources[name]);
-    if (!m || m[1] in sources) break;
-    const next = new URL(m[1], href);
-    if (next.origin !== base.origin || !next.href.startsWith(dir) || next.search || next.hash) throw new XjRefused(t.refused(m[1], entry));
-    name = m[1];
-    href = next.href;
-  }
-  return { sources, entry };
+function xjFetchRules(url, lang = 'zh') {
+  return xjFetchRuleChain(url, document.baseURI, XJ_STRINGS[lang] || XJ_STRINGS.zh);
 }
 
 /** A message for a wasm that cannot start (CSP without 'wasm-unsafe-eval', missing file, wrong MIME type). */
