@@ -68,6 +68,22 @@ pub struct VoteCounter<'a> {
 /// number a JSON reader (JavaScript) and the rate's `f64` hold exactly.
 pub const MAX_COUNT: u64 = (1 << 53) - 1;
 
+/// One count per name (tiers or respondent groups), from the row's cells in
+/// the same order; the first bad cell gives its name and why.
+fn counts_of<'n>(names: &'n [String], cells: &[Option<&str>]) -> Result<Vec<u64>, (&'n str, String)> {
+    names.iter().enumerate().map(|(i, t)| {
+        let raw = cells.get(i).copied().flatten().map(str::trim).unwrap_or("");
+        match raw.parse::<u64>() {
+            Ok(n) if n <= MAX_COUNT => Ok(n),
+            Ok(_) => Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range"))),
+            Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range")))
+            }
+            Err(_) => Err((t.as_str(), format!("“{t}”的人数 \"{raw}\" 不是非负整数 / not a count"))),
+        }
+    }).collect()
+}
+
 impl<'a> VoteCounter<'a> {
     pub(crate) fn new(vote: &'a Vote) -> Self {
         VoteCounter { vote, index: HashMap::default(), subjects: vec![], by_group: vec![], all: vec![0; vote.tiers.len()], grand: 0, rejected: vec![], rows: RowCounts::default() }
@@ -133,16 +149,16 @@ impl<'a> VoteCounter<'a> {
     /// A row of counts per tier and per respondent group; both must add up to
     /// the same number of respondents.
     pub fn add_counts_by_group(&mut self, row: usize, subject: &str, tiers: &[Option<&str>], groups: &[Option<&str>]) {
-        let mut parsed = vec![];
-        for (i, g) in self.vote.groups.iter().enumerate() {
-            let raw = groups.get(i).copied().flatten().map(str::trim).unwrap_or("");
-            match raw.parse::<u64>() {
-                Ok(n) if n <= MAX_COUNT => parsed.push(n),
-                _ => return self.reject(row, Some(g), format!("“{g}”的人数 \"{raw}\" 不是可计数的非负整数 / not a count")),
-            }
-        }
+        // A bad tier cell is reported as itself, before the totals are compared.
+        let by_tier = match counts_of(&self.vote.tiers, tiers) {
+            Ok(c) => c.iter().fold(0u64, |a, b| a.saturating_add(*b)),
+            Err((t, why)) => return self.reject(row, Some(t), why),
+        };
+        let parsed = match counts_of(&self.vote.groups, groups) {
+            Ok(c) => c,
+            Err((g, why)) => return self.reject(row, Some(g), why),
+        };
         let by_group: u64 = parsed.iter().fold(0u64, |a, b| a.saturating_add(*b));
-        let by_tier: u64 = tiers.iter().map(|c| c.map(str::trim).and_then(|c| c.parse::<u64>().ok()).unwrap_or(0)).fold(0u64, |a, b| a.saturating_add(b));
         if by_group != by_tier {
             let field = self.vote.groups.first().cloned();
             return self.reject(row, field.as_deref(), format!("按类别合计 {by_group} 人,按档次合计 {by_tier} 人,两者不符 / group and tier totals differ"));
@@ -172,18 +188,10 @@ impl<'a> VoteCounter<'a> {
     pub fn add_counts(&mut self, row: usize, subject: &str, counts: &[Option<&str>]) {
         let subject = subject.trim();
         if subject.is_empty() { return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into()); }
-        let mut parsed = vec![];
-        for (i, t) in self.vote.tiers.iter().enumerate() {
-            let raw = counts.get(i).copied().flatten().map(str::trim).unwrap_or("");
-            match raw.parse::<u64>() {
-                Ok(n) if n <= MAX_COUNT => parsed.push(n),
-                Ok(_) => return self.reject(row, Some(t), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range")),
-                Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
-                    return self.reject(row, Some(t), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range"));
-                }
-                Err(_) => return self.reject(row, Some(t), format!("“{t}”的人数 \"{raw}\" 不是非负整数 / not a count")),
-            }
-        }
+        let parsed = match counts_of(&self.vote.tiers, counts) {
+            Ok(c) => c,
+            Err((t, why)) => return self.reject(row, Some(t), why),
+        };
         if let Err(why) = self.tally_in(subject, &parsed) {
             let field = self.vote.tiers.first().cloned();
             return self.reject(row, field.as_deref(), why);
@@ -255,5 +263,28 @@ impl<'a> VoteCounter<'a> {
         let mut overall = self.tally("合计", &self.all);
         overall.groups = named(&all_groups);
         VoteReport { vote: self.vote.name.clone(), tiers: self.vote.tiers.clone(), rate_of: self.vote.rate_of.clone(), subjects, overall, rejected: self.rejected, rows: self.rows }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VoteCounter;
+    use crate::model::{Origin, Vote};
+
+    #[test]
+    fn a_bad_tier_cell_in_a_row_by_group_is_reported_as_itself() {
+        let v = Vote {
+            name: "回头看".into(), tiers: vec!["满意".into(), "不满意".into()], aliases: vec![], rate_of: vec!["满意".into()],
+            below: None, above: None, majority: false, action: None, groups: vec!["党员".into(), "群众".into()], origin: Origin::default(),
+        };
+        let mut c = VoteCounter::new(&v);
+        c.add_counts_by_group(2, "机关", &[Some("三"), Some("1")], &[Some("2"), Some("2")]);
+        c.add_counts_by_group(3, "机关", &[Some("3"), Some("1")], &[Some("2"), Some("1")]);
+        c.add_counts_by_group(4, "机关", &[Some("3"), Some("1")], &[Some("2"), Some("2")]);
+        let r = c.finish();
+        assert_eq!((r.rows.read, r.rows.scored, r.rows.rejected), (3, 1, 2));
+        assert_eq!(r.rejected[0].field.as_deref(), Some("满意"), "{:?}", r.rejected[0]);
+        assert!(r.rejected[1].reason.contains("两者不符"), "{:?}", r.rejected[1]);
+        assert_eq!(r.overall.groups.get("群众").and_then(|v| v.as_u64()), Some(2));
     }
 }
