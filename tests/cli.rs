@@ -148,3 +148,46 @@ fn mangled_spreadsheets_never_crash_the_scorer() {
         }
     }
 }
+
+/// The fixed Chinese wording of the catalogue (template text between parameters, 2+ characters).
+fn zh_template_fragments() -> Vec<String> {
+    let mut v = vec![];
+    for (code, zh, _) in xianjiao_core::CATALOGUE {
+        if code.starts_with("sep.") { continue; }
+        let mut rest = *zh;
+        while !rest.is_empty() {
+            let (lit, tail) = rest.split_once('{').unwrap_or((rest, ""));
+            let lit = lit.trim_matches(|c: char| !('\u{4e00}'..='\u{9fff}').contains(&c));
+            if lit.chars().count() >= 2 { v.push(lit.to_string()); }
+            rest = tail.split_once('}').map_or("", |x| x.1);
+        }
+    }
+    v
+}
+
+#[test]
+fn lang_en_words_findings_and_reasons_from_the_catalogue() {
+    let g = root().join("tests/golden");
+    let dir = g.join("material-plan-items-fail");
+    let (plan, draft) = (dir.join("plan.rhai").to_string_lossy().to_string(), dir.join("draft.txt").to_string_lossy().to_string());
+    let (code, zh, _) = xianjiao(&["material", "--rules", &plan, "--kind", "整改方案", "--role", "党员", &draft]);
+    assert_eq!(code, 1, "{zh}");
+    let (code, en, err) = xianjiao(&["material", "--rules", &plan, "--kind", "整改方案", "--role", "党员", "--lang", "en", &draft]);
+    assert_eq!(code, 1, "{en}{err}");
+    assert!(zh.contains("第1项缺少") && !zh.contains(" / item"), "{zh}");
+    assert!(en.contains("Item 1 of “") && en.contains("result: not yet"), "{en}");
+    let fragments = zh_template_fragments();
+    assert!(fragments.iter().any(|f| zh.contains(f.as_str())), "the zh output uses the catalogue: {zh}");
+    for f in &fragments {
+        assert!(!en.contains(f.as_str()), "Chinese template text “{f}” in English output:\n{en}");
+    }
+    assert!(!en.lines().any(|l| l.contains("=") && l.contains('(')), "an unknown code fell back: {en}");
+    let profile = g.join("checklist-guangan-member-40h/profile.json").to_string_lossy().to_string();
+    let rules = root().join("rules/guangan.rhai").to_string_lossy().to_string();
+    let (code, en, err) = xianjiao(&["checklist", "--rules", &rules, "--profile", &profile, "--on", "2005-02-20", "--lang", "en"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(en.contains("total: ") && en.contains("Done"), "{en}");
+    for f in &fragments {
+        assert!(!en.contains(f.as_str()), "Chinese template text “{f}” in English checklist:\n{en}");
+    }
+}

@@ -72,6 +72,9 @@ enum Cmd {
         on: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Language of the reasons: zh (default) or en. Rule content stays in the rules' words.
+        #[arg(long, value_enum, default_value_t)]
+        lang: office::Lang,
     },
     /// 材料自查 / check a draft against the material rules
     Material {
@@ -86,6 +89,9 @@ enum Cmd {
         text: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Language of the findings: zh (default) or en. Rule content stays in the rules' words.
+        #[arg(long, value_enum, default_value_t)]
+        lang: office::Lang,
     },
     /// 测评计分 / score filled appraisal forms (CSV or XLSX)
     Score {
@@ -382,16 +388,16 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             if json { print_json(&s) } else { table::schedule(&s) }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Checklist { rules, profile, on, json } => {
+        Cmd::Checklist { rules, profile, on, json, lang } => {
             let rs = usable_rules(&rules)?;
             let on = day(&on)?;
             let text = std::fs::read_to_string(&profile).map_err(|e| { eprintln!("{}: {e}", profile.display()); ExitCode::from(2) })?;
             let p: Profile = serde_json::from_str(&text).map_err(|e| { eprintln!("{}:{}:{}: error[profile.json]: {e}", profile.display(), e.line(), e.column()); ExitCode::from(2) })?;
             let c = rs.checklist(&p, on).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            if json { print_json(&c) } else { table::checklist(&c) }
+            if json { print_json(&c) } else { table::checklist(&c, lang.core()) }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Material { rules, kind, role, text, json } => {
+        Cmd::Material { rules, kind, role, text, json, lang } => {
             let rs = usable_rules(&rules)?;
             let t = if text.as_os_str() == "-" {
                 let mut s = String::new();
@@ -402,7 +408,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 String::from_utf8(bytes).map_err(|e| { eprintln!("{}: 不是 UTF-8 文本,第 {} 字节处出错 / not UTF-8 at byte {}", text.display(), e.utf8_error().valid_up_to(), e.utf8_error().valid_up_to()); ExitCode::from(2) })?
             };
             let r = rs.check_material(&kind, &role, &t).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            if json { print_json(&r) } else { table::material(&r) }
+            if json { print_json(&r) } else { table::material(&r, lang.core()) }
             Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
         }
         Cmd::Score { rules, form, sheets, json, csv, output, lang, decisions, satisfaction, satisfaction_vote, profiles, on, naive_rhai } => {

@@ -23,6 +23,10 @@ impl Lang {
     pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
         if self == Lang::Zh { zh } else { en }
     }
+    /// The engine's message catalogue language.
+    pub fn core(self) -> xianjiao_core::Lang {
+        if self == Lang::Zh { xianjiao_core::Lang::Zh } else { xianjiao_core::Lang::En }
+    }
 }
 
 /// A row that was not used, with its file.

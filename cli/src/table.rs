@@ -1,6 +1,6 @@
 //! Readable Chinese tables for the terminal.
 
-use xianjiao_core::{Change, Explain, ExamReport, Checklist, ItemStatus, MaterialReport, Schedule, ScoreReport, Status, VoteReport};
+use xianjiao_core::{join_messages, word, Change, Explain, ExamReport, Checklist, ItemStatus, Lang, MaterialReport, Msg, Schedule, ScoreReport, Status, VoteReport};
 
 fn st(s: Option<Status>) -> &'static str {
     match s {
@@ -34,38 +34,51 @@ pub fn schedule(s: &Schedule) {
     if !s.overdue.is_empty() { println!("已过期未完成:{}", s.overdue.join("、")); }
 }
 
-pub fn checklist(c: &Checklist) {
-    println!("角色:{}{}", c.role, c.unit.as_ref().map(|u| format!("    单位:{u}")).unwrap_or_default());
+pub fn checklist(c: &Checklist, lang: Lang) {
+    let en = lang == Lang::En;
+    let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
+    let unit = c.unit.as_ref().map(|u| format!("    {}{u}", t("单位:", "unit: "))).unwrap_or_default();
+    println!("{}{}{unit}", t("角色:", "role: "), c.role);
     for i in &c.items {
         let mark = match i.status {
-            ItemStatus::Done => "[✓] 已完成",
-            ItemStatus::Pending => "[ ] 待完成",
-            ItemStatus::Overdue => "[!] 已逾期",
-            ItemStatus::Exempt => "[-] 免除  ",
-            ItemStatus::NotApplicable => "[·] 不适用",
+            ItemStatus::Done => t("[✓] 已完成", "[✓] done      "),
+            ItemStatus::Pending => t("[ ] 待完成", "[ ] pending   "),
+            ItemStatus::Overdue => t("[!] 已逾期", "[!] overdue   "),
+            ItemStatus::Exempt => t("[-] 免除  ", "[-] exempt    "),
+            ItemStatus::NotApplicable => t("[·] 不适用", "[·] n/a       "),
         };
-        println!("{mark}  {}·{}  {}", i.phase, i.label, i.reason);
-        if let Some(s) = &i.substitute { println!("            可替代:{s}"); }
+        println!("{mark}  {}·{}  {}", i.phase, i.label, join_messages(lang, &i.why));
+        if let Some(s) = &i.substitute { println!("            {}{s}", t("可替代:", "alternative: ")); }
     }
     let s = &c.summary;
-    println!("合计:已完成 {},待完成 {},逾期 {},免除 {},不适用 {}", s.done, s.pending, s.overdue, s.exempt, s.not_applicable);
+    if en {
+        println!("total: {} done, {} pending, {} overdue, {} exempt, {} not applicable", s.done, s.pending, s.overdue, s.exempt, s.not_applicable);
+    } else {
+        println!("合计:已完成 {},待完成 {},逾期 {},免除 {},不适用 {}", s.done, s.pending, s.overdue, s.exempt, s.not_applicable);
+    }
     for g in &c.gates {
-        if g.met { println!("转段({}):条件已满足", g.phase) } else { println!("转段({}):尚缺 {}", g.phase, g.blocking.join("、")) }
+        let m = if g.met { Msg::new("gate.met") } else { Msg::new("gate.blocked").with("labels", g.blocking_labels.clone()) };
+        println!("{}", word(lang, &m.with("phase", &g.phase)));
     }
 }
 
-pub fn material(r: &MaterialReport) {
-    println!("{}({}):{} 字{}", r.kind, r.role, r.chars, r.min_chars.map(|m| format!(",最低 {m} 字")).unwrap_or_default());
+pub fn material(r: &MaterialReport, lang: Lang) {
+    let en = lang == Lang::En;
+    let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
+    let min = r.min_chars.map(|m| if en { format!(", minimum {m}") } else { format!(",最低 {m} 字") }).unwrap_or_default();
+    if en { println!("{} ({}): {} characters{min}", r.kind, r.role, r.chars) } else { println!("{}({}):{} 字{min}", r.kind, r.role, r.chars) }
     for p in &r.parts {
         println!("  {} {}", if p.found && p.missing_fields.is_empty() { "✓" } else { "✗" }, p.name);
     }
-    if !r.areas_covered.is_empty() { println!("  已涉及:{}", r.areas_covered.join("、")); }
-    if !r.areas_missing.is_empty() { println!("  未涉及:{}", r.areas_missing.join("、")); }
+    let list = |xs: &[String]| xs.join(t("、", ", "));
+    if !r.areas_covered.is_empty() { println!("  {}{}", t("已涉及:", "covered: "), list(&r.areas_covered)); }
+    if !r.areas_missing.is_empty() { println!("  {}{}", t("未涉及:", "missing: "), list(&r.areas_missing)); }
     for f in &r.findings {
         let at = f.start.map(|s| format!("[{}..{}] ", s, f.end.unwrap_or(s))).unwrap_or_default();
-        println!("  {} {at}{}", if f.level == "error" { "错误" } else { "提示" }, f.message);
+        let level = if f.level == "error" { t("错误", "error  ") } else { t("提示", "note   ") };
+        println!("  {level} {at}{}", word(lang, &f.msg));
     }
-    println!("{}", if r.pass { "结论:通过" } else { "结论:未通过" });
+    println!("{}", if r.pass { t("结论:通过", "result: pass") } else { t("结论:未通过", "result: not yet") });
 }
 
 /// Where a rejected row came from, when rows come from several files or sheets.

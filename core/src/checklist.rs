@@ -3,6 +3,7 @@
 
 use crate::error::EvalError;
 use crate::hooks::Hooks;
+use crate::messages::{join, num, Lang, Msg};
 use crate::model::{Due, Requirement, Rules};
 use crate::profile::Profile;
 use crate::schedule::batch_of;
@@ -48,8 +49,10 @@ pub struct Item {
     pub label: String,
     /// Status.
     pub status: ItemStatus,
-    /// Why it has that status, in Chinese.
+    /// Why it has that status, in Chinese (`why` worded in zh, joined by ";").
     pub reason: String,
+    /// Why it has that status, as catalogue codes plus parameters (see [`crate::messages`]).
+    pub why: Vec<Msg>,
     /// Due date, when known.
     pub due: Option<NaiveDate>,
     /// Quantity required.
@@ -173,10 +176,10 @@ fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalErr
                     return Err(invalid(&q.id, "每次学习写作 {\"date\": \"2005-01-20\", \"hours\": 3} / each session is {date, hours}"));
                 };
                 crate::error::parse_day(date)?;
-                if !hours.is_finite() || hours < 0.0 || hours > 24.0 {
+                if !hours.is_finite() || !(0.0..=24.0).contains(&hours) {
                     return Err(invalid(&q.id, &format!("{date} 的学时 {hours} 不在 0 到 24 之间 / hours out of range")));
                 }
-                if hours >= min { total += hours } else { short.push(format!("{date} {}", fmt_num(hours))) }
+                if hours >= min { total += hours } else { short.push(format!("{date} {}", num(hours))) }
             }
             Ok(Progress::Sessions(total, short))
         }
@@ -184,9 +187,6 @@ fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalErr
     }
 }
 
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 { format!("{}", x as i64) } else { format!("{x}") }
-}
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
     hooks.begin_evaluation();
@@ -218,10 +218,10 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             Progress::Sessions(x, short) => (Some(*x), short.clone()),
             _ => (None, vec![]),
         };
-        let (status, reason) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
-            (ItemStatus::NotApplicable, format!("仅适用于 {}", q.roles.join("、")))
+        let (status, why) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
+            (ItemStatus::NotApplicable, vec![Msg::new("item.only_for").with("roles", q.roles.clone())])
         } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || p.conditions.contains(w)) {
-            (ItemStatus::Exempt, format!("{who}:{why}"))
+            (ItemStatus::Exempt, vec![Msg::new("item.exempt").with("who", who).with("why", why)])
         } else {
             let done = if let Some(f) = &q.check {
                 hooks.check(f, p, &q.loc)?
@@ -231,30 +231,37 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
                 matches!(progress, Progress::Done(true)) || have.is_some_and(|x| x > 0.0)
             };
             let unit = q.unit.as_deref().unwrap_or("");
-            let mut extra = String::new();
-            if !short_sessions.is_empty() {
-                extra = format!(";{} 次少于每次 {} {unit},未计入:{}", short_sessions.len(), fmt_num(q.session_min.unwrap_or(0.0)), short_sessions.join("、"));
+            let session_min = q.session_min.unwrap_or(0.0);
+            let extra = if !short_sessions.is_empty() {
+                Some(Msg::new("item.sessions_short").with("count", short_sessions.len()).with("min", session_min).with("unit", unit).with("dates", short_sessions.clone()))
             } else if q.session_min.is_some() && matches!(progress, Progress::Amount(_)) {
-                extra = format!(";未逐次记录,每次不少于 {} {unit} 未核对", fmt_num(q.session_min.unwrap_or(0.0)));
-            }
+                Some(Msg::new("item.sessions_unchecked").with("min", session_min).with("unit", unit))
+            } else {
+                None
+            };
             if done {
                 let why = match (q.min, have) {
-                    (Some(m), Some(h)) => format!("已完成 {}/{} {unit}{extra}", fmt_num(h), fmt_num(m)),
-                    _ => "已完成".to_string(),
+                    (Some(m), Some(h)) => [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra].into_iter().flatten().collect(),
+                    _ => vec![Msg::new("item.done")],
                 };
                 (ItemStatus::Done, why)
             } else {
-                let lack = match q.min {
-                    Some(m) => format!("已有 {}/{} {unit},还差 {}{extra}", fmt_num(have.unwrap_or(0.0)), fmt_num(m), fmt_num(m - have.unwrap_or(0.0))),
-                    None => "尚未完成".to_string(),
+                let mut why: Vec<Msg> = match q.min {
+                    Some(m) => {
+                        let h = have.unwrap_or(0.0);
+                        [Some(Msg::new("item.lack_count").with("have", h).with("required", m).with("unit", unit).with("short", m - h)), extra].into_iter().flatten().collect()
+                    }
+                    None => vec![Msg::new("item.not_done")],
                 };
-                match (on, due) {
-                    (Some(d), Some(dd)) if d > dd => (ItemStatus::Overdue, format!("{lack};已过截止日期 {dd}")),
-                    (_, Some(dd)) => (ItemStatus::Pending, format!("{lack};截止 {dd}")),
-                    _ => (ItemStatus::Pending, lack),
-                }
+                let status = match (on, due) {
+                    (Some(d), Some(dd)) if d > dd => { why.push(Msg::new("item.overdue").with("due", dd.to_string())); ItemStatus::Overdue }
+                    (_, Some(dd)) => { why.push(Msg::new("item.due").with("due", dd.to_string())); ItemStatus::Pending }
+                    _ => ItemStatus::Pending,
+                };
+                (status, why)
             }
         };
+        let reason = join(Lang::Zh, &why);
         match status {
             ItemStatus::Done => summary.done += 1,
             ItemStatus::Pending => summary.pending += 1,
@@ -263,7 +270,7 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             ItemStatus::NotApplicable => summary.not_applicable += 1,
         }
         items.push(Item {
-            id: q.id.clone(), phase: q.phase.clone(), label: q.label.clone(), status, reason, due,
+            id: q.id.clone(), phase: q.phase.clone(), label: q.label.clone(), status, reason, why, due,
             required: q.min, have, unit: q.unit.clone(), substitute, note: q.note.clone(),
             computed: q.check.is_some(), short_sessions,
         });

@@ -48,6 +48,7 @@ mod explain;
 mod hooks;
 mod load;
 mod material;
+mod messages;
 mod model;
 mod mutate;
 mod profile;
@@ -68,6 +69,7 @@ pub use exam::{ExamCounter, ExamReport, ExamStats};
 pub use explain::{scaffold, Change, Explain, ExplainItem};
 pub use load::registered_functions;
 pub use material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
+pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
 pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
     Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,

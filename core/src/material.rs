@@ -81,6 +81,7 @@
 //! items than `min_items` is `item.missing`.
 
 use crate::model::{ItemRule, Material, Rules};
+use crate::messages::Msg;
 use crate::EvalError;
 use serde::Serialize;
 
@@ -118,8 +119,10 @@ pub struct Finding {
     pub code: &'static str,
     /// "error" fails the check, "warning" informs, "info" marks something found.
     pub level: &'static str,
-    /// What it means, in Chinese.
+    /// What it means, in Chinese (`msg` worded in zh).
     pub message: String,
+    /// What it means as a catalogue code plus parameters (see [`crate::messages`]).
+    pub msg: Msg,
     /// Start offset in chars, for findings in the text.
     pub start: Option<usize>,
     /// End offset (exclusive) in chars.
@@ -136,8 +139,8 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(code: &'static str, level: &'static str, message: String, start: Option<usize>, end: Option<usize>) -> Finding {
-        Finding { code, level, message, start, end, phrase: None, item: None, field: None }
+    fn new(code: &'static str, level: &'static str, msg: Msg, start: Option<usize>, end: Option<usize>) -> Finding {
+        Finding { code, level, message: msg.zh(), msg, start, end, phrase: None, item: None, field: None }
     }
 }
 
@@ -528,7 +531,7 @@ fn is_blank(s: &str) -> bool {
 #[derive(Debug, PartialEq)]
 enum DateParse {
     Ok(ItemDate),
-    Bad { expr: String, why: String, start: usize, end: usize },
+    Bad { expr: String, why: Msg, start: usize, end: usize },
     None,
 }
 
@@ -599,19 +602,21 @@ fn find_date(s: &str) -> DateParse {
         let j = tail(j);
         DateParse::Ok(ItemDate { text: s[byte(i)..byte(j)].to_string(), year, month, day })
     };
-    let bad = |i: usize, j: usize, why: String| DateParse::Bad { expr: s[byte(i)..byte(j)].to_string(), why, start: byte(i), end: byte(j) };
+    let bad = |i: usize, j: usize, why: Msg| DateParse::Bad { expr: s[byte(i)..byte(j)].to_string(), why, start: byte(i), end: byte(j) };
     // Month, then day or a part of the month; `k` is the index after 月.
     let month_path = |i: usize, k: usize, year: Option<i32>, month: u32| -> DateParse {
         if !(1..=12).contains(&month) {
-            return bad(i, k, format!("没有{month}月 / there is no month {month}"));
+            return bad(i, k, Msg::new("date.no_month").with("month", month));
         }
         if let Some((d, j, _, _)) = number_at(&cs, k) {
             if cs.get(j).is_some_and(|x| matches!(x.1, '日' | '号')) {
                 let max = days_in_month(year, month);
                 if d == 0 || d > max {
-                    let y = year.map(|y| format!("{y}年")).unwrap_or_default();
-                    let en = year.map_or(format!("month {month}"), |y| format!("{y}-{month:02}"));
-                    return bad(i, j + 1, format!("{y}{month}月没有{d}日 / {en} has no day {d}"));
+                    let why = match year {
+                        Some(y) => Msg::new("date.no_day_in").with("year", i64::from(y)),
+                        None => Msg::new("date.no_day"),
+                    };
+                    return bad(i, j + 1, why.with("month", month).with("day", d));
                 }
                 return make(i, j + 1, year, Some(month), Some(d));
             }
@@ -623,7 +628,7 @@ fn find_date(s: &str) -> DateParse {
     };
     let quarter = |i: usize, k: usize, year: Option<i32>, q: u32| -> DateParse {
         if !(1..=4).contains(&q) {
-            return bad(i, k, format!("没有第{q}季度 / there is no quarter {q}"));
+            return bad(i, k, Msg::new("date.no_quarter").with("quarter", q));
         }
         let k = ["末", "底"].iter().find(|w| starts(k, w)).map_or(k, |_| k + 1);
         make(i, k, year, Some(q * 3), None)
@@ -652,7 +657,7 @@ fn find_date(s: &str) -> DateParse {
                     for (w, m) in [("年底", 12), ("年末", 12), ("底", 12), ("末", 12), ("年内", 12), ("内", 12), ("上半年", 6), ("下半年", 12)] {
                         if starts(k, w) { return make(i, k + w.chars().count(), Some(y), Some(m), None); }
                     }
-                    return bad(i, k, "只写了年份,请写到月份 / a year alone is not precise enough: name the month".to_string());
+                    return bad(i, k, Msg::new("date.year_only"));
                 }
                 Some('月') => return month_path(i, j + 1, None, n),
                 Some('-' | '/' | '.' | '－' | '／' | '\u{FF0E}') if !cn && len == 4 => {
@@ -661,11 +666,11 @@ fn find_date(s: &str) -> DateParse {
                     let day = if cs.get(j2).map(|x| x.1) == sep { number_at(&cs, j2 + 1).filter(|x| !x.3) } else { None };
                     let (end, d) = match day { Some((d, j3, _, _)) => (j3, Some(d)), None => (j2, None) };
                     if !(1..=12).contains(&m) {
-                        return bad(i, end, format!("没有{m}月 / there is no month {m}"));
+                        return bad(i, end, Msg::new("date.no_month").with("month", m));
                     }
                     if let Some(d) = d {
                         if d == 0 || d > days_in_month(Some(n as i32), m) {
-                            return bad(i, end, format!("{n}年{m}月没有{d}日 / {n}-{m:02} has no day {d}"));
+                            return bad(i, end, Msg::new("date.no_day_in").with("year", n).with("month", m).with("day", d));
                         }
                     }
                     return make(i, end, Some(n as i32), Some(m), d);
@@ -799,8 +804,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
         per_class[sp.class] += 1;
         let no = per_class[sp.class];
         let idx = items.len();
-        let label = format!("“{}”第{}项", sp.heading, no);
-        let en = format!("item {no} of “{}”", sp.heading);
+        let at = |code: &str, field: &str| Msg::new(code).with("heading", &sp.heading).with("no", no).with("field", field);
         let mine: Vec<&Label> = labels.iter().filter(|l| l.start >= sp.start && l.start < sp.end).collect();
         // A short span at the item's head for findings about the whole item.
         let line_end = text[sp.start..sp.end].find('\n').map_or(sp.end, |x| sp.start + x);
@@ -813,7 +817,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
             let Some(k) = mine.iter().position(|l| l.field == j) else {
                 missing.push(f.name.clone());
                 let marker = f.markers.first().map_or(f.name.as_str(), |s| s.as_str());
-                let msg = format!("{label}缺少“{}”(应写“{marker}:……”) / {en} lacks {}", f.name, f.name);
+                let msg = at("item.field_missing", &f.name).with("marker", marker);
                 findings.push(Finding { item: Some(idx), field: Some(f.name.clone()), ..Finding::new("item.field_missing", "error", msg, Some(ch(head.0)), Some(ch(head.1))) });
                 continue;
             };
@@ -822,7 +826,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
             let body = text.get(l.colon_end..end).unwrap_or("");
             if is_blank(body) {
                 missing.push(f.name.clone());
-                let msg = format!("{label}的“{}”没有填写内容 / {en}: {} is empty", f.name, f.name);
+                let msg = at("item.field_empty", &f.name);
                 findings.push(Finding { item: Some(idx), field: Some(f.name.clone()), ..Finding::new("item.field_empty", "error", msg, Some(ch(l.start)), Some(ch(l.colon_end))) });
                 continue;
             }
@@ -832,13 +836,13 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
             match find_date(trimmed) {
                 DateParse::Ok(d) => { if date.is_none() { date = Some(d); } }
                 DateParse::Bad { expr, why, start, end } => {
-                    let msg = format!("{label}的“{}”“{expr}”不是有效日期:{why}", f.name);
+                    let msg = at("item.date_invalid", &f.name).with("expr", expr).with("why", why);
                     findings.push(Finding { item: Some(idx), field: Some(f.name.clone()),
                         ..Finding::new("item.date_invalid", "error", msg, Some(ch(l.colon_end + start)), Some(ch(l.colon_end + end))) });
                 }
                 DateParse::None => {
                     let shown: String = trimmed[lead..].chars().take(20).collect();
-                    let msg = format!("{label}的“{}”没有写明日期(“{shown}”),应写如“5月底前”“2005年5月31日前” / {en}: {} names no date", f.name, f.name);
+                    let msg = at("item.date_missing", &f.name).with("shown", shown);
                     findings.push(Finding { item: Some(idx), field: Some(f.name.clone()),
                         ..Finding::new("item.date_invalid", "error", msg, Some(ch(l.colon_end + lead)), Some(ch(l.colon_end + trimmed.len().max(lead)))) });
                 }
@@ -848,13 +852,12 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
         items.push(ItemState { class: rule.classes[sp.class].name.clone(), heading: sp.heading.clone(), no, start: ch(sp.start), end: ch(end), missing, date });
     }
     if items.len() < rule.min_items {
-        let classes: Vec<&str> = rule.classes.iter().map(|c| c.name.as_str()).collect();
-        let fields: Vec<&str> = rule.fields.iter().map(|f| f.name.as_str()).collect();
+        let classes: Vec<String> = rule.classes.iter().map(|c| c.name.clone()).collect();
+        let fields: Vec<String> = rule.fields.iter().map(|f| f.name.clone()).collect();
         let msg = if items.is_empty() {
-            format!("没有找到整改项:请按“{}”分类,类别名称另起一行,再逐项写明{} / no items found: start each class ({}) on its own line",
-                classes.join("”“"), fields.join("、"), classes.join(", "))
+            Msg::new("item.none").with("classes", classes).with("fields", fields)
         } else {
-            format!("只有 {} 项,至少应有 {} 项 / only {} items, at least {} required", items.len(), rule.min_items, items.len(), rule.min_items)
+            Msg::new("item.too_few").with("have", items.len()).with("need", rule.min_items)
         };
         findings.push(Finding::new("item.missing", "error", msg, None, None));
     }
@@ -907,7 +910,8 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
                 if negated(text, hit.start, &flag_ranges) { continue; }
                 let f = &m.flags[i];
                 let level = if f.level == "error" { "error" } else { "warning" };
-                findings.push(Finding { phrase: Some(phrase.clone()), ..Finding::new("flag", level, format!("“{phrase}”:{}", f.reason), Some(s), Some(e)) });
+                let msg = Msg::new("flag").with("phrase", phrase).with("reason", &f.reason);
+                findings.push(Finding { phrase: Some(phrase.clone()), ..Finding::new("flag", level, msg, Some(s), Some(e)) });
             }
             Pat::Class(_) | Pat::ItemField(_) => {}
         }
@@ -917,8 +921,8 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut reasons = vec![];
     if let Some(min) = min_chars {
         if (chars as i64) < min {
-            let msg = format!("字数 {chars},少于{role}的最低要求 {min} 字,还差 {} 字", min - chars as i64);
-            reasons.push(msg.clone());
+            let msg = Msg::new("chars.short").with("chars", chars).with("role", role).with("min", min).with("short", min - chars as i64);
+            reasons.push(msg.zh());
             findings.push(Finding::new("chars.short", "error", msg, None, None));
         }
     }
@@ -938,21 +942,21 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
                 }
             }
             if !missing_fields.is_empty() {
-                let msg = format!("“{}”部分缺少:{}", p.name, missing_fields.join("、"));
-                reasons.push(msg.clone());
+                let msg = Msg::new("part.field_missing").with("part", &p.name).with("fields", missing_fields.clone());
+                reasons.push(msg.zh());
                 findings.push(Finding::new("part.field_missing", "error", msg, Some(s), None));
             }
         } else {
-            let msg = format!("缺少“{}”部分(应含“{}”等字样)", p.name, p.markers.first().cloned().unwrap_or_default());
-            reasons.push(msg.clone());
+            let msg = Msg::new("part.missing").with("part", &p.name).with("marker", p.markers.first().cloned().unwrap_or_default());
+            reasons.push(msg.zh());
             findings.push(Finding::new("part.missing", "error", msg, None, None));
         }
         parts.push(PartState { name: p.name.clone(), found: start.is_some(), start, missing_fields });
     }
     let found_in_decl_order: Vec<usize> = part_first.iter().flatten().copied().collect();
     if found_in_decl_order.windows(2).any(|w| w[0] > w[1]) {
-        let names: Vec<_> = m.parts.iter().map(|p| p.name.as_str()).collect();
-        findings.push(Finding::new("part.order", "warning", format!("各部分顺序应为:{}", names.join(" → ")), None, None));
+        let names: Vec<String> = m.parts.iter().map(|p| p.name.clone()).collect();
+        findings.push(Finding::new("part.order", "warning", Msg::new("part.order").with("names", names), None, None));
     }
 
     // Areas.
@@ -964,11 +968,11 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let need = m.min_areas.unwrap_or(m.areas.len());
     if areas_covered.len() < need {
         let msg = if m.min_areas.is_some() {
-            format!("只涉及 {} 个方面,至少应涉及 {need} 个;未涉及:{}", areas_covered.len(), areas_missing.join("、"))
+            Msg::new("area.too_few").with("have", areas_covered.len()).with("need", need).with("missing", areas_missing.clone())
         } else {
-            format!("未涉及:{}", areas_missing.join("、"))
+            Msg::new("area.missing").with("missing", areas_missing.clone())
         };
-        reasons.push(msg.clone());
+        reasons.push(msg.zh());
         findings.push(Finding::new(if m.min_areas.is_some() { "area.too_few" } else { "area.missing" }, "error", msg, None, None));
     }
     for (i, (r0, list)) in m.extra_areas.iter().enumerate() {
@@ -976,8 +980,8 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         let miss: Vec<_> = list.iter().enumerate().filter(|(j, _)| !extra_hit[i][*j]).map(|(_, a)| a.name.clone()).collect();
         areas_covered.extend(list.iter().enumerate().filter(|(j, _)| extra_hit[i][*j]).map(|(_, a)| a.name.clone()));
         if !miss.is_empty() {
-            let msg = format!("{role}还应剖析:{}", miss.join("、"));
-            reasons.push(msg.clone());
+            let msg = Msg::new("area.role_missing").with("role", role).with("missing", miss.clone());
+            reasons.push(msg.zh());
             findings.push(Finding::new("area.missing", "error", msg, None, None));
             areas_missing.extend(miss);
         }
@@ -1083,7 +1087,7 @@ material("党性分析材料", #{
         }
         let empty = codes(&r, "item.field_empty");
         assert_eq!(empty.len(), 12, "{empty:#?}");
-        assert!(empty.contains(&"“近期整改”第1项的“完成时间”没有填写内容 / item 1 of “近期整改”: 完成时间 is empty".to_string()), "{empty:#?}");
+        assert!(empty.contains(&"“近期整改”第1项的“完成时间”没有填写内容".to_string()), "{empty:#?}");
         // Headings alone: every field of every class missing.
         let r = plan("一、立即整改\n二、近期整改\n三、逐步整改\n");
         assert_eq!(codes(&r, "item.field_missing").len(), 12);
@@ -1100,7 +1104,7 @@ material("党性分析材料", #{
         assert!(!r.pass);
         let f: Vec<&Finding> = r.findings.iter().filter(|f| f.code == "item.field_missing").collect();
         assert_eq!(f.len(), 1);
-        assert_eq!(f[0].message, "“立即整改”第2项缺少“完成时间”(应写“完成时间:……”) / item 2 of “立即整改” lacks 完成时间");
+        assert_eq!(f[0].message, "“立即整改”第2项缺少“完成时间”(应写“完成时间:……”)");
         assert_eq!((f[0].item, f[0].field.as_deref()), (Some(1), Some("完成时间")));
         // The finding points at the item's number.
         let items = r.items.as_ref().unwrap();
@@ -1109,7 +1113,7 @@ material("党性分析材料", #{
         assert_eq!(items[1].missing, ["完成时间"]);
         // Unnumbered: the second 目标 starts a second item.
         let r = plan("一、立即整改\n目标:当天登记。措施:建立台账。完成时间:5月底前。初步效果:已登记。\n目标:按时参加组织生活。措施:提前请假。初步效果:未再迟到。\n");
-        assert_eq!(codes(&r, "item.field_missing"), ["“立即整改”第2项缺少“完成时间”(应写“完成时间:……”) / item 2 of “立即整改” lacks 完成时间"]);
+        assert_eq!(codes(&r, "item.field_missing"), ["“立即整改”第2项缺少“完成时间”(应写“完成时间:……”)"]);
     }
 
     #[test]
@@ -1117,7 +1121,7 @@ material("党性分析材料", #{
         let r = plan("二、近期整改\n目标:完成水库除险加固。措施:分段施工。时限:6月底前。\n");
         assert!(!r.pass);
         assert_eq!(r.items.as_ref().unwrap()[0].missing, ["初步效果"]);
-        assert_eq!(codes(&r, "item.field_missing"), ["“近期整改”第1项缺少“初步效果”(应写“初步效果:……”) / item 1 of “近期整改” lacks 初步效果"]);
+        assert_eq!(codes(&r, "item.field_missing"), ["“近期整改”第1项缺少“初步效果”(应写“初步效果:……”)"]);
     }
 
     #[test]
@@ -1139,9 +1143,9 @@ material("党性分析材料", #{
         let r = plan("立即整改\n1. 目标:甲。措施:乙。完成时间:2月30日前。初步效果:丙。\n2. 目标:甲。措施:乙。完成时间:尽快。初步效果:丙。\n3. 目标:甲。措施:乙。完成时间:13月底。初步效果:丙。\n");
         let bad = codes(&r, "item.date_invalid");
         assert_eq!(bad, [
-            "“立即整改”第1项的“完成时间”“2月30日”不是有效日期:2月没有30日 / month 2 has no day 30",
-            "“立即整改”第2项的“完成时间”没有写明日期(“尽快”),应写如“5月底前”“2005年5月31日前” / item 2 of “立即整改”: 完成时间 names no date",
-            "“立即整改”第3项的“完成时间”“13月”不是有效日期:没有13月 / there is no month 13",
+            "“立即整改”第1项的“完成时间”“2月30日”不是有效日期:2月没有30日",
+            "“立即整改”第2项的“完成时间”没有写明日期(“尽快”),应写如“5月底前”“2005年5月31日前”",
+            "“立即整改”第3项的“完成时间”“13月”不是有效日期:没有13月",
         ]);
         // The finding covers the date as written.
         let f = r.findings.iter().find(|f| f.code == "item.date_invalid").unwrap();

@@ -241,7 +241,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     const said = await page.evaluate(async () => {
       const m = await import('/pkg/xianjiao.js');
       const v = { rate_of: ['满意', '基本满意'], below: 80, action: '重写' };
-      return [m.XJ_MESSAGES.zh.vote(v, { rate: 95, triggered: false }), m.XJ_MESSAGES.zh.vote(v, { rate: 70.04, triggered: true }), m.XJ_MESSAGES.en.vote(v, { rate: 95, triggered: false })];
+      return [m.xjVote(m.word, 'zh', v, { rate: 95, triggered: false }), m.xjVote(m.word, 'zh', v, { rate: 70.04, triggered: true }), m.xjVote(m.word, 'en', v, { rate: 95, triggered: false })];
     });
     eq(said, ['满意和基本满意率 95%,未低于 80%,不需重写', '满意和基本满意率 70%,低于 80%,需重写', 'Rate of 满意 + 基本满意: 95%, not below 80%: no 重写 needed'], 'vote wording');
     await context.close();
@@ -278,6 +278,10 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
       await m.default();
       const out = [];
       let compared = 0;
+      // the fixed Chinese wording of the catalogue, which must never show in English
+      const cat = JSON.parse(m.messageCatalogue());
+      const frags = Object.entries(cat.zh).filter(([c]) => !c.startsWith('sep.'))
+        .flatMap(([, t]) => t.split(/\{[^}]*\}/)).map(x => x.replace(/^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$/g, '')).filter(x => x.length >= 2);
       for (const p of plans) {
         const { sources, entry } = await m.fetchRules('/' + p.rules);
         const e = new m.Engine(sources, entry);
@@ -287,11 +291,18 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
         compared++;
         if (p.cmd === 'material') {
           const r = e.checkMaterial(p.kind, p.role, p.draft);
-          for (const f of m.xjFindings('zh', r, rules.materials.find(x => x.kind === r.kind))) if (f.text !== f.message) out.push(`${p.d}: ${f.code}: ${f.text} ≠ ${f.message}`);
-          for (const f of m.xjFindings('en', r, rules.materials.find(x => x.kind === r.kind))) if (f.code !== 'flag' && /[缺涉字]/.test(f.text.replace(/“[^”]*”/g, ''))) out.push(`${p.d}: en ${f.code}: ${f.text}`);
+          for (const f of m.xjFindings(m.word, 'zh', r)) if (f.text !== f.message) out.push(`${p.d}: ${f.code}: ${f.text} ≠ ${f.message}`);
+          for (const f of m.xjFindings(m.word, 'en', r)) {
+            const left = frags.filter(x => f.text.includes(x));
+            if (left.length || /^[a-z_.]+\(/.test(f.text)) out.push(`${p.d}: en ${f.code}: ${f.text} (${left})`);
+          }
         } else {
           const c = e.checklist(Object.assign(JSON.parse(p.profile), { on: p.on }));
-          for (const it of c.items) { const t = m.xjItemReason('zh', it, rules.requirements.find(q => q.id === it.id)); if (t !== it.reason) out.push(`${p.d}: ${it.id}: ${t} ≠ ${it.reason}`); }
+          for (const it of c.items) {
+            const t = m.xjItemReason(m.word, 'zh', it); if (t !== it.reason) out.push(`${p.d}: ${it.id}: ${t} ≠ ${it.reason}`);
+            const en = m.xjItemReason(m.word, 'en', it); const left = frags.filter(x => en.includes(x));
+            if (left.length) out.push(`${p.d}: en ${it.id}: ${en} (${left})`);
+          }
         }
         e.free();
       }

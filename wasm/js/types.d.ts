@@ -18,14 +18,16 @@ export interface Schedule { unit: string; batch: string | null; on: string | nul
 export interface Session { date: string; hours: number; }
 export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[]>; on?: string | null; }
 export type ItemStatus = 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable';
-export interface ChecklistItem { id: string; phase: string; label: string; status: ItemStatus; reason: string; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; computed?: boolean; short_sessions?: string[]; }
+/** A catalogue code plus parameters; word it with `word(lang, msg)` (one catalogue for zh and en). */
+export interface Msg { code: string; params: Record<string, number | string | string[] | Msg>; }
+export interface ChecklistItem { id: string; phase: string; label: string; status: ItemStatus; reason: string; why: Msg[]; due: string | null; required?: number; have?: number; unit?: string; substitute?: string; note?: string; computed?: boolean; short_sessions?: string[]; }
 export interface ChecklistSummary { done: number; pending: number; overdue: number; exempt: number; not_applicable: number; }
-export interface GateState { phase: string; met: boolean; blocking: string[]; note?: string; }
+export interface GateState { phase: string; met: boolean; blocking: string[]; blocking_labels: string[]; note?: string; }
 export interface Checklist { role: string; unit: string | null; batch: string | null; on: string | null; items: ChecklistItem[]; summary: ChecklistSummary; gates: GateState[]; unknown_progress?: string[]; }
 
-export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'item.field_missing' | 'flag' | (string & {});
+export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'item.field_missing' | 'item.field_empty' | 'item.date_invalid' | 'item.missing' | 'flag' | (string & {});
 /** Offsets are in Unicode scalar values (not UTF-16 units). */
-export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; start: number | null; end: number | null; phrase?: string; item?: number; field?: string; }
+export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; msg: Msg; start: number | null; end: number | null; phrase?: string; item?: number; field?: string; }
 /** An itemised entry of a material (整改方案: one line per measure). */
 export interface ItemState { class: string; heading: string; no: number; start: number; end: number; missing: string[]; }
 export interface PartState { name: string; found: boolean; start: number | null; missing_fields: string[]; }

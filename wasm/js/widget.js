@@ -13,8 +13,8 @@
 // per (rules URL, unit attribute), removed by "清除我的数据" (with undo).
 // Styles are a constructable stylesheet, so no CSP 'unsafe-inline' is needed.
 // ---------------------------------------------------------------------------
-import __wbg_init, { Engine, renderHighlights } from './xianjiao.js';
-import { xjItemReason, xjFindings, XJ_MESSAGES } from './messages.js';
+import __wbg_init, { Engine, renderHighlights, word } from './xianjiao.js';
+import { xjItemReason, xjFindings, xjGate, xjVote } from './messages.js';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
 const XJ_STRINGS = {
@@ -167,14 +167,14 @@ function xjLocalDay(d = new Date()) {
 const XJ_GLUE_URL = typeof __wbg_get_imports === 'function' ? import.meta.url : new URL('./xianjiao.js', import.meta.url).href;
 let xjApi = null, xjGen = 0;
 function xjBoot() {
-  return (xjApi ||= __wbg_init().then(() => ({ Engine, renderHighlights, gen: 0 })));
+  return (xjApi ||= __wbg_init().then(() => ({ Engine, renderHighlights, word, gen: 0 })));
 }
 async function xjRestart(dead) {
   const cur = await xjBoot().catch(() => null);
   if (cur && cur !== dead) return cur; // another widget already restarted it
   const gen = ++xjGen;
   const url = XJ_GLUE_URL + (XJ_GLUE_URL.includes('?') ? '&' : '?') + 'xj-fresh=' + gen;
-  xjApi = import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(async (m) => { await m.default(); return { Engine: m.Engine, renderHighlights: m.renderHighlights, gen }; });
+  xjApi = import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(async (m) => { await m.default(); return { Engine: m.Engine, renderHighlights: m.renderHighlights, word: m.word, gen }; });
   return xjApi;
 }
 
@@ -457,18 +457,15 @@ class XianjiaoWidget extends HTMLElement {
     return this.eng('checklist', { role: s.role, unit: s.unit || null, batch: this.getAttribute('batch') || null, conditions: s.conditions, progress: s.progress, on: this.today });
   }
   req(id) { return this.rules.requirements.find(q => q.id === id); }
-  gateBox(g, items) {
-    const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
-    const label = (id) => { const it = items.find(x => x.id === id); return it ? it.label : id; };
-    if (g.met) return xjEl('p', { class: 'ok gate' }, M.gateMet(g.phase));
-    return xjEl('div', { class: 'notice warn gate' }, xjEl('p', { class: 'bad' }, M.gateBlocked(g.phase, [])),
-      xjEl('ul', {}, g.blocking.map(id => xjEl('li', {}, label(id)))), g.note ? xjEl('p', { class: 'muted' }, g.note) : null);
+  gateBox(g) {
+    const word = this.word;
+    if (g.met) return xjEl('p', { class: 'ok gate' }, xjGate(word, this.lang, g));
+    return xjEl('div', { class: 'notice warn gate' }, xjEl('p', { class: 'bad' }, xjGate(word, this.lang, g, true)),
+      xjEl('ul', {}, g.blocking_labels.map(label => xjEl('li', {}, label))), g.note ? xjEl('p', { class: 'muted' }, g.note) : null);
   }
-  gateText(g, items) {
-    const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
-    const label = (id) => { const it = items.find(x => x.id === id); return it ? it.label : id; };
-    return g.met ? M.gateMet(g.phase) : M.gateBlocked(g.phase, g.blocking.map(label));
-  }
+  gateText(g) { return xjGate(this.word, this.lang, g); }
+  /** `word` of the current engine module (a fresh one after a trap). */
+  get word() { return (lang, m) => this.api.word(lang, m); }
 
   renderChecklist(panel) {
     const t = this.t, s = this.state;
@@ -506,7 +503,7 @@ class XianjiaoWidget extends HTMLElement {
     const na = cl.items.filter(x => x.status === 'not_applicable');
     for (const [phase, list] of lists) panel.append(xjEl('h3', {}, phase), list);
     panel.append(gates, na.length ? xjEl('details', {}, xjEl('summary', {}, t.na(na.length, s.role)),
-      xjEl('ul', {}, na.map(it => xjEl('li', {}, `${it.phase} · ${it.label}: `, xjEl('span', { class: 'muted' }, xjItemReason(this.lang, it, this.req(it.id))))))) : null);
+      xjEl('ul', {}, na.map(it => xjEl('li', {}, `${it.phase} · ${it.label}: `, xjEl('span', { class: 'muted' }, xjItemReason(this.word, this.lang, it)))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
 
@@ -517,7 +514,7 @@ class XianjiaoWidget extends HTMLElement {
       const r = refs[it.id];
       if (!r) continue;
       r.badgeBox.replaceChildren(this.badge(it.status));
-      r.why.replaceChildren(xjItemReason(this.lang, it, this.req(it.id)), r.computed ? ` (${t.computedWhy})` : '',
+      r.why.replaceChildren(xjItemReason(this.word, this.lang, it), r.computed ? ` (${t.computedWhy})` : '',
         it.substitute ? xjEl('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? xjEl('div', {}, it.note) : '');
     }
     gates.replaceChildren(...cl.gates.map(g => this.gateBox(g, cl.items)));
@@ -550,7 +547,7 @@ class XianjiaoWidget extends HTMLElement {
   materialData(text) {
     const s = this.state;
     const m = this.eng('checkMaterial', s.kind, s.role, text);
-    m.worded = xjFindings(this.lang, m, this.rules.materials.find(x => x.kind === m.kind));
+    m.worded = xjFindings(this.word, this.lang, m);
     return m;
   }
 
@@ -609,11 +606,11 @@ class XianjiaoWidget extends HTMLElement {
         const row = { unit: '—' };
         for (const tier of vote.tiers) row[tier] = String(counts[tier] || 0);
         const o = this.eng('satisfaction', [row], vote.name).overall;
-        const M = XJ_MESSAGES[this.lang] || XJ_MESSAGES.zh;
         const judged = vote.below != null || vote.above != null;
+        const said = o.total ? xjVote(this.word, this.lang, vote, o) : null;
         vout.replaceChildren(xjEl('p', {}, `${t.respondents} ${o.total}`),
-          o.total ? xjEl('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, M.vote(vote, o)) : '');
-        this.lastVote = o.total ? M.vote(vote, o) : null;
+          said ? xjEl('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, said) : '');
+        this.lastVote = said;
       } catch (e) { vout.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
     };
     panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-vote' }, t.voteName), voteSel),
@@ -661,7 +658,7 @@ class XianjiaoWidget extends HTMLElement {
     if (cl) {
       add('h2', t.tabs[1]);
       const ul = add('ul', null);
-      for (const it of cl.items.filter(x => x.status !== 'not_applicable')) add('li', `[${t.status[it.status]}] ${it.phase} · ${it.label} — ${xjItemReason(this.lang, it, this.req(it.id))}`, ul);
+      for (const it of cl.items.filter(x => x.status !== 'not_applicable')) add('li', `[${t.status[it.status]}] ${it.phase} · ${it.label} — ${xjItemReason(this.word, this.lang, it)}`, ul);
       for (const g of cl.gates) add('p', this.gateText(g, cl.items));
     }
     if (mat) {

@@ -201,6 +201,30 @@ pub fn count_chars(text: &str) -> usize {
     xianjiao_core::count_chars(text)
 }
 
+/// Words engine messages (a finding's `msg`, a checklist item's `why`) from the
+/// one message catalogue: `word("en", item.why)` joins several into one reason
+/// line, `word("en", finding.msg)` words one. `lang` is "zh" or "en".
+#[wasm_bindgen]
+pub fn word(lang: &str, #[wasm_bindgen(unchecked_param_type = "Msg | Msg[]")] msgs: JsValue) -> Result<String, JsValue> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(xianjiao_core::Msg),
+        Many(Vec<xianjiao_core::Msg>),
+    }
+    let lang = xianjiao_core::Lang::parse(lang);
+    Ok(match from_js::<OneOrMany>(msgs, "word")? {
+        OneOrMany::One(m) => xianjiao_core::word(lang, &m),
+        OneOrMany::Many(ms) => xianjiao_core::join_messages(lang, &ms),
+    })
+}
+
+/// The message catalogue as JSON: `{"zh": {code: template}, "en": {…}}`.
+#[wasm_bindgen(js_name = messageCatalogue)]
+pub fn message_catalogue() -> String {
+    xianjiao_core::catalogue_json()
+}
+
 /// The rule-file function reference (for the playground).
 #[wasm_bindgen(js_name = ruleFunctions, unchecked_return_type = "RuleFunction[]")]
 pub fn rule_functions() -> Result<JsValue, JsValue> {
