@@ -46,12 +46,13 @@ impl Cols {
 /// nothing, for any other line: `row` then handles it with the general rules,
 /// so both paths accept, reject and word messages identically.
 #[inline]
-fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize, utf8: bool) -> bool {
+fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
     let mut marks = [0f64; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() { return false; }
     // A line that is not UTF-8 anywhere (even in a column not used) is rejected by `row`, as the record reader does.
-    // `utf8`: the caller has already validated the whole block this line belongs to.
-    if !utf8 && !raw.is_ascii() && std::str::from_utf8(raw).is_err() { return false; }
+    // Commas never fall inside a multi-byte character, so the line is UTF-8 when every field is:
+    // marks are digits, the member and the group are checked by `try_add_fast`, the rest here.
+    let utf8 = |b: &[u8]| b.is_ascii() || std::str::from_utf8(b).is_ok();
     let (mut member, mut group): (&[u8], &[u8]) = (b"", b"");
     let mut pos = 0;
     for (col, role) in roles.iter().enumerate() {
@@ -74,11 +75,16 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
             }
             _ => {
                 let end = memchr::memchr(b',', &raw[pos..]).map_or(raw.len(), |i| pos + i);
-                match *role { Role::Member => member = &raw[pos..end], Role::Group => group = &raw[pos..end], _ => {} }
+                match *role {
+                    Role::Member => member = &raw[pos..end],
+                    Role::Group => group = &raw[pos..end],
+                    _ => if !utf8(&raw[pos..end]) { return false },
+                }
                 pos = end;
             }
         }
     }
+    if pos < raw.len() && !utf8(&raw[pos..]) { return false; }
     acc.try_add_fast(member, group, &marks[..n_items])
 }
 
@@ -90,16 +96,12 @@ struct Part<'a> {
 
 /// Feeds every complete line of `bytes` (which ends with a newline) to the accumulator.
 fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &Cols, roles: &[Role]) {
-    // The block holds whole lines, and a newline never falls inside a multi-byte
-    // character: when the block is UTF-8, so is every line of it. One check per
-    // block instead of one per line (every line holds CJK names).
-    let utf8 = std::str::from_utf8(bytes).is_ok();
     let mut at = 0;
     for nl in memchr::memchr_iter(b'\n', bytes) {
         *lines += 1;
         let l = &bytes[at..nl];
         let l = l.strip_suffix(b"\r").unwrap_or(l);
-        if !row_fast(acc, l, roles, cols.items.len(), utf8) {
+        if !row_fast(acc, l, roles, cols.items.len()) {
             row(acc, *lines, l, cols);
         }
         at = nl + 1;

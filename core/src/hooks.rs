@@ -192,9 +192,16 @@ impl Hooks {
     /// Calls a custom function with one argument.
     /// `at` is where the rules name the function, used when Rhai gives no position.
     pub(crate) fn call(&self, name: &str, arg: Dynamic, at: &Location) -> Result<Dynamic, EvalError> {
-        let budget = self.budget();
+        // Borrowed, not cloned: engines on other threads share the budget, and
+        // a clone per call would make every call bump one shared count.
+        let own;
+        let held = self.meter.budget.try_borrow();
+        let budget: &Budget = match &held {
+            Ok(b) => b,
+            Err(_) => { own = self.budget(); &own }
+        };
         if budget.exceeded_with(0) {
-            return Err(self.budget_error(name, &budget, at.clone()));
+            return Err(self.budget_error(name, budget, at.clone()));
         }
         self.meter.ops.set(0);
         // The AST holds functions only, so there is nothing to evaluate before the call.
@@ -206,9 +213,9 @@ impl Hooks {
             Some(Location::new(file, sandbox::error_position(e))).filter(|l| l.line > 0).unwrap_or_else(|| at.clone())
         };
         match result {
-            Ok(_) if budget.exceeded_with(0) => Err(self.budget_error(name, &budget, at.clone())),
+            Ok(_) if budget.exceeded_with(0) => Err(self.budget_error(name, budget, at.clone())),
             Ok(v) => Ok(v),
-            Err(e) if sandbox::error_code(&e) == "limit.total_operations" => Err(self.budget_error(name, &budget, locate(&e))),
+            Err(e) if sandbox::error_code(&e) == "limit.total_operations" => Err(self.budget_error(name, budget, locate(&e))),
             Err(e) => Err(EvalError {
                 code: sandbox::error_code(&e),
                 message: format!("自定义函数 {name} 出错 / custom function {name} failed: {}", sandbox::error_message(&e)),

@@ -26,19 +26,108 @@ pub struct Rejection {
     pub reason: String,
 }
 
+/// Subjects by name: an open-addressing table of indices into the
+/// accumulator's name list, so each name is stored once.
 #[derive(Debug, Clone, Default)]
-struct GroupAcc {
-    n: u32,
-    sum_total: f64,
-    sum_items: Vec<f64>,
-    max: Option<(f64, Vec<f64>)>,
-    min: Option<(f64, Vec<f64>)>,
+struct NameIndex {
+    /// (hash, subject index + 1); 0 marks an empty slot. Length a power of two.
+    slots: Vec<(u64, usize)>,
+    len: usize,
 }
 
+#[inline]
+fn name_hash(name: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(name);
+    h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl NameIndex {
+    #[inline]
+    fn slot(&self, h: u64) -> usize {
+        // The high bits of the multiplied hash are the well mixed ones.
+        (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    /// The subject whose name is `name` (`names(i)` gives subject i's name).
+    #[inline]
+    fn get<'n>(&self, name: &[u8], h: u64, names: impl Fn(usize) -> &'n [u8]) -> Option<usize> {
+        if self.slots.is_empty() { return None; }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        loop {
+            let (sh, si) = self.slots[i];
+            if si == 0 { return None; }
+            if sh == h && names(si - 1) == name { return Some(si - 1); }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Records subject `si` under hash `h` (its name is not in the table yet).
+    fn insert(&mut self, h: u64, si: usize) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(0, 0); (old.len() * 2).max(64)];
+            self.len = 0;
+            for (oh, osi) in old.into_iter().filter(|x| x.1 != 0) { self.put(oh, osi); }
+        }
+        self.put(h, si + 1);
+    }
+
+    fn put(&mut self, h: u64, v: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        while self.slots[i].1 != 0 { i = (i + 1) & mask; }
+        self.slots[i] = (h, v);
+        self.len += 1;
+    }
+}
+
+/// One row of `T`s per subject, kept in pages of [`Paged::PAGE`] rows: a
+/// page, once allocated, never moves, so growing copies nothing.
 #[derive(Debug, Clone)]
-struct SubjectAcc {
-    name: String,
-    groups: Vec<GroupAcc>,
+struct Paged<T> {
+    pages: Vec<Vec<T>>,
+    row: usize,
+}
+
+impl<T: Copy + Default> Paged<T> {
+    const PAGE: usize = 1024;
+
+    fn new(row: usize) -> Self {
+        Paged { pages: vec![], row }
+    }
+
+    /// Appends a row of defaults.
+    fn push(&mut self) {
+        let cap = Self::PAGE * self.row;
+        match self.pages.last_mut() {
+            Some(p) if p.len() < cap => p.resize(p.len() + self.row, T::default()),
+            _ => { let mut p = Vec::with_capacity(cap); p.resize(self.row, T::default()); self.pages.push(p); }
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> &[T] {
+        let at = (i % Self::PAGE) * self.row;
+        &self.pages[i / Self::PAGE][at..at + self.row]
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> &mut [T] {
+        let at = (i % Self::PAGE) * self.row;
+        &mut self.pages[i / Self::PAGE][at..at + self.row]
+    }
+}
+
+/// One subject's running sums for one rater group, as the finisher reads them.
+struct GroupAcc<'s> {
+    n: u32,
+    sum_total: f64,
+    sum_items: &'s [f64],
+    max: &'s Option<(f64, Vec<f64>)>,
+    min: &'s Option<(f64, Vec<f64>)>,
 }
 
 /// Values named by a shared list of names, serialized as a JSON object in order.
@@ -162,8 +251,18 @@ impl ScoreReport {
 #[derive(Debug, Clone)]
 pub struct SheetAccumulator<'a> {
     form: &'a Form,
-    index: HashMap<String, usize>,
-    subjects: Vec<SubjectAcc>,
+    /// Every subject's name, one after another; subject i's ends at `ends[i]`.
+    names: String,
+    ends: Vec<usize>,
+    index: NameIndex,
+    /// Per subject and rater group: sheets received.
+    counts: Paged<u32>,
+    /// Per subject and rater group: the sum of sheet totals, then the sum per item.
+    sums: Paged<f64>,
+    /// Per subject and rater group, only when the rules trim: the highest and the lowest sheet.
+    extremes: Vec<Option<(f64, Vec<f64>)>>,
+    /// Rater group names as sheets may write them (names and aliases), with their index.
+    group_names: Vec<(Box<[u8]>, usize)>,
     rejected: Vec<Rejection>,
     rows: RowCounts,
     last: Option<usize>,
@@ -178,6 +277,19 @@ fn trim(s: &str) -> &str {
     let lead_ok = if a < 0x80 { a.is_ascii_graphic() } else { !matches!(a, 0xC2 | 0xE1 | 0xE2 | 0xE3) };
     let tail_ok = if z < 0x80 { z.is_ascii_graphic() } else { !s.ends_with(char::is_whitespace) };
     if lead_ok && tail_ok { s } else { s.trim() }
+}
+
+/// Byte equality, inlined for the short names sheets repeat on every line.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() { return false; }
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        let w = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+        w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8)
+    } else {
+        a == b
+    }
 }
 
 /// Whole numbers of up to 4 digits, the common case, without the float parser.
@@ -295,20 +407,31 @@ impl<'a> Scorer<'a> {
     /// when accumulators are absorbed in input order.
     pub fn absorb(&mut self, other: SheetAccumulator<'a>, line_offset: usize) {
         let a = &mut self.acc;
-        for s in other.subjects {
-            match a.index.get(&s.name) {
-                Some(&i) => {
-                    for (g, h) in a.subjects[i].groups.iter_mut().zip(s.groups) {
-                        g.n += h.n;
-                        g.sum_total += h.sum_total;
-                        for (x, y) in g.sum_items.iter_mut().zip(&h.sum_items) { *x += y; }
-                        if let Some(m) = h.max { if g.max.as_ref().is_none_or(|x| m.0 > x.0) { g.max = Some(m); } }
-                        if let Some(m) = h.min { if g.min.as_ref().is_none_or(|x| m.0 < x.0) { g.min = Some(m); } }
+        let ng = a.n_groups();
+        for j in 0..other.ends.len() {
+            let name = other.name(j);
+            let h = name_hash(name.as_bytes());
+            let (oc, os) = (other.counts.get(j), other.sums.get(j));
+            match a.find(name.as_bytes(), h) {
+                Some(i) => {
+                    for (x, y) in a.counts.get_mut(i).iter_mut().zip(oc) { *x += y; }
+                    // Per group: the total, then the items, as sums were always merged.
+                    for (x, y) in a.sums.get_mut(i).iter_mut().zip(os) { *x += y; }
+                    if a.form.trim {
+                        for g in 0..ng {
+                            let (mx, mn) = (&other.extremes[(j * ng + g) * 2], &other.extremes[(j * ng + g) * 2 + 1]);
+                            if let Some(m) = mx { if a.extremes[(i * ng + g) * 2].as_ref().is_none_or(|x| m.0 > x.0) { a.extremes[(i * ng + g) * 2] = Some(m.clone()); } }
+                            if let Some(m) = mn { if a.extremes[(i * ng + g) * 2 + 1].as_ref().is_none_or(|x| m.0 < x.0) { a.extremes[(i * ng + g) * 2 + 1] = Some(m.clone()); } }
+                        }
                     }
                 }
                 None => {
-                    a.index.insert(s.name.clone(), a.subjects.len());
-                    a.subjects.push(s);
+                    let i = a.push_subject(name, h);
+                    a.counts.get_mut(i).copy_from_slice(oc);
+                    a.sums.get_mut(i).copy_from_slice(os);
+                    if a.form.trim {
+                        a.extremes[i * ng * 2..(i + 1) * ng * 2].clone_from_slice(&other.extremes[j * ng * 2..(j + 1) * ng * 2]);
+                    }
                 }
             }
         }
@@ -323,7 +446,57 @@ impl<'a> Scorer<'a> {
 
 impl<'a> SheetAccumulator<'a> {
     fn new(form: &'a Form) -> Self {
-        SheetAccumulator { form, index: HashMap::default(), subjects: vec![], rejected: vec![], rows: RowCounts::default(), last: None }
+        // Every name a sheet may give a group, resolved once: `group_index` of the exact bytes.
+        let group_names = form.groups.iter().map(|g| &g.0).chain(form.aliases.iter().map(|x| &x.0))
+            .filter_map(|n| form.group_index(n).map(|i| (n.as_bytes().into(), i))).collect();
+        SheetAccumulator {
+            form, names: String::new(), ends: vec![], index: NameIndex::default(),
+            counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + form.items.len())), extremes: vec![],
+            group_names, rejected: vec![], rows: RowCounts::default(), last: None,
+        }
+    }
+
+    /// Rater groups kept per subject (one when the form has none).
+    #[inline]
+    fn n_groups(&self) -> usize {
+        self.form.groups.len().max(1)
+    }
+
+    /// Sums kept per subject and group: the total, then each item.
+    #[inline]
+    fn stride(&self) -> usize {
+        1 + self.form.items.len()
+    }
+
+    /// Subject i's name.
+    #[inline]
+    fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.names[start..self.ends[i]]
+    }
+
+    /// The subject named `name` (whose hash is `h`), if it has a sheet.
+    #[inline]
+    fn find(&self, name: &[u8], h: u64) -> Option<usize> {
+        let (names, ends) = (self.names.as_bytes(), &self.ends);
+        self.index.get(name, h, |i| &names[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+    }
+
+    /// True when some sheet was scored for `name`.
+    fn contains(&self, name: &str) -> bool {
+        self.find(name.as_bytes(), name_hash(name.as_bytes())).is_some()
+    }
+
+    /// Adds a subject with no sheet yet; returns its index.
+    fn push_subject(&mut self, name: &str, h: u64) -> usize {
+        let i = self.ends.len();
+        self.names.push_str(name);
+        self.ends.push(self.names.len());
+        self.index.insert(h, i);
+        self.counts.push();
+        self.sums.push();
+        if self.form.trim { self.extremes.resize(self.extremes.len() + self.n_groups() * 2, None); }
+        i
     }
 
     /// The form's item names, in order.
@@ -358,16 +531,21 @@ impl<'a> SheetAccumulator<'a> {
     /// every mark within its item's points — and returns false, having
     /// recorded nothing, for anything else, which the caller then passes to
     /// [`SheetAccumulator::add`] so that errors are found and worded once.
+    /// `member` and `group` may be any bytes: what is not UTF-8 goes the general way too.
     pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[f64]) -> bool {
-        let gi = if self.form.groups.is_empty() { 0 } else {
-            let Ok(group) = std::str::from_utf8(group) else { return false };
-            match self.group_index(group) { Some(i) => i, None => return false }
+        let gi = if self.form.groups.is_empty() {
+            // The column is not read, but a line that is not UTF-8 anywhere goes the general way.
+            if !group.is_ascii() && std::str::from_utf8(group).is_err() { return false; }
+            0
+        } else {
+            // The exact bytes of a group name or alias (so valid UTF-8 with nothing to trim).
+            match self.group_names.iter().find(|(n, _)| same(n, group)) { Some(&(_, i)) => i, None => return false }
         };
         if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), v)| v > p) {
             return false;
         }
         let si = match self.last {
-            Some(i) if self.subjects[i].name.as_bytes() == member => i,
+            Some(i) if same(self.name(i).as_bytes(), member) => i,
             _ => {
                 // Control characters (C0, DEL, and C1 behind the 0xC2 lead byte) go the general way to be rejected there.
                 if member.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) { return false; }
@@ -450,16 +628,10 @@ impl<'a> SheetAccumulator<'a> {
     }
 
     fn subject_index(&mut self, member: &str) -> usize {
-        let i = match self.index.get(member) {
-            Some(&i) => i,
-            None => {
-                let i = self.subjects.len();
-                self.index.insert(member.to_string(), i);
-                let ng = self.form.groups.len().max(1);
-                let n_items = self.form.items.len();
-                self.subjects.push(SubjectAcc { name: member.to_string(), groups: vec![GroupAcc { sum_items: vec![0.0; n_items], ..Default::default() }; ng] });
-                i
-            }
+        let h = name_hash(member.as_bytes());
+        let i = match self.find(member.as_bytes(), h) {
+            Some(i) => i,
+            None => self.push_subject(member, h),
         };
         self.last = Some(i);
         i
@@ -468,23 +640,35 @@ impl<'a> SheetAccumulator<'a> {
     fn accumulate(&mut self, member: &str, gi: usize, marks: &[f64]) {
         // Sheets usually come grouped by member: try the last one before hashing.
         let si = match self.last {
-            Some(i) if self.subjects[i].name == member => i,
+            Some(i) if self.name(i) == member => i,
             _ => self.subject_index(member),
         };
         self.add_to(si, gi, marks);
     }
 
+    #[inline]
     fn add_to(&mut self, si: usize, gi: usize, marks: &[f64]) {
-        let trim_sheets = self.form.trim;
-        let g = &mut self.subjects[si].groups[gi];
+        let stride = self.stride();
         let total: f64 = marks.iter().sum();
-        g.n += 1;
-        g.sum_total += total;
-        for (s, v) in g.sum_items.iter_mut().zip(marks.iter()) { *s += v; }
-        if trim_sheets {
-            if g.max.as_ref().is_none_or(|m| total > m.0) { g.max = Some((total, marks.to_vec())); }
-            if g.min.as_ref().is_none_or(|m| total < m.0) { g.min = Some((total, marks.to_vec())); }
+        self.counts.get_mut(si)[gi] += 1;
+        let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
+        g[0] += total;
+        for (s, v) in g[1..].iter_mut().zip(marks.iter()) { *s += v; }
+        if self.form.trim {
+            let k = si * self.n_groups() + gi;
+            let (max, min) = (k * 2, k * 2 + 1);
+            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) { self.extremes[max] = Some((total, marks.to_vec())); }
+            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) { self.extremes[min] = Some((total, marks.to_vec())); }
         }
+    }
+
+    /// Subject i's running sums for group g.
+    fn group_acc(&self, i: usize, g: usize) -> GroupAcc<'_> {
+        let (k, stride) = (i * self.n_groups() + g, self.stride());
+        let s = &self.sums.get(i)[g * stride..(g + 1) * stride];
+        const NONE: &Option<(f64, Vec<f64>)> = &None;
+        let (max, min) = if self.form.trim { (&self.extremes[k * 2], &self.extremes[k * 2 + 1]) } else { (NONE, NONE) };
+        GroupAcc { n: self.counts.get(i)[g], sum_total: s[0], sum_items: &s[1..], max, min }
     }
 }
 
@@ -501,27 +685,38 @@ impl<'a> Scorer<'a> {
         let this = self.acc;
         let f = this.form;
         let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
-        let members = if threads > 1 && this.subjects.len() >= 20_000 {
-            let chunk = this.subjects.len().div_ceil(threads);
-            let parts: Vec<Result<Vec<SubjectScore>, EvalError>> = std::thread::scope(|sc| {
-                let handles: Vec<_> = this.subjects.chunks(chunk).map(|part| {
+        let n = this.ends.len();
+        let members = if threads > 1 && n >= 20_000 {
+            // The first share is finished here, with the rules' own engine;
+            // each other share on a thread of its own with an engine built there.
+            let chunk = n.div_ceil(threads);
+            let this = &this;
+            let part = move |from: usize, fin: &mut Finisher, hooks: Option<&Hooks>| -> Result<Vec<SubjectScore>, EvalError> {
+                let to = (from + chunk).min(n);
+                let mut out = Vec::with_capacity(if from == 0 { n } else { to - from });
+                for i in from..to { out.push(fin.subject(this, i, hooks)?); }
+                Ok(out)
+            };
+            type Share = Result<Vec<SubjectScore>, EvalError>;
+            let (first, rest): (Share, Vec<Share>) = std::thread::scope(|sc| {
+                let handles: Vec<_> = (chunk..n).step_by(chunk).map(|from| {
                     let item_names = item_names.clone();
                     sc.spawn(move || {
                         let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
-                        let mut fin = Finisher::new(f, item_names, context);
-                        part.iter().map(|s| fin.subject(s, own.as_ref())).collect()
+                        part(from, &mut Finisher::new(f, item_names, context), own.as_ref())
                     })
                 }).collect();
-                handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(EvalError::new("internal", "worker panicked".into())))).collect()
+                let first = part(0, &mut Finisher::new(f, item_names.clone(), context), Some(hooks));
+                (first, handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(EvalError::new("internal", "worker panicked".into())))).collect())
             });
-            let mut all = Vec::with_capacity(this.subjects.len());
-            for p in parts { all.extend(p?); }
+            let mut all = first?;
+            for p in rest { all.extend(p?); }
             all
         } else {
             let mut fin = Finisher::new(f, item_names, context);
-            this.subjects.iter().map(|s| fin.subject(s, Some(hooks))).collect::<Result<Vec<_>, _>>()?
+            (0..n).map(|i| fin.subject(&this, i, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
-        let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.index.contains_key(k.as_str())).cloned().collect();
+        let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
         unmatched_decisions.sort();
         Ok(ScoreReport {
             form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members,
@@ -537,15 +732,16 @@ struct Finisher<'f> {
     item_names: Arc<[String]>,
     named: Vec<(String, f64)>,
     cache: Option<Arc<[String]>>,
+    blank: Option<(Dynamic, Dynamic)>,
 }
 
 impl<'f> Finisher<'f> {
     fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext) -> Self {
         let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        Finisher { f, context, item_names, named, cache: None }
+        Finisher { f, context, item_names, named, cache: None, blank: None }
     }
 
-    fn subject(&mut self, s: &SubjectAcc, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
+    fn subject(&mut self, acc: &SheetAccumulator, si: usize, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
         let f = self.f;
         let mut groups = Vec::with_capacity(self.named.len());
         let mut present: Vec<&str> = Vec::with_capacity(self.named.len());
@@ -555,13 +751,13 @@ impl<'f> Finisher<'f> {
         let mut missing = vec![];
         let mut sheets = 0;
         for (gi, (gname, w)) in self.named.iter().enumerate() {
-            let g = &s.groups[gi];
+            let g = acc.group_acc(si, gi);
             sheets += g.n;
             if g.n == 0 { missing.push(gname.clone()); continue; }
             let trim = f.trim && g.n as usize >= f.trim_min.max(3);
-            let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, g.sum_items.clone());
+            let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, g.sum_items.to_vec());
             if trim {
-                for ex in [&g.max, &g.min].into_iter().flatten() {
+                for ex in [g.max, g.min].into_iter().flatten() {
                     n -= 1.0;
                     tot -= ex.0;
                     for (a, b) in its.iter_mut().zip(&ex.1) { *a -= b; }
@@ -588,11 +784,11 @@ impl<'f> Finisher<'f> {
         };
         if f.groups.is_empty() { missing.clear(); }
         let mut m = SubjectScore {
-            member: s.name.clone(), composite, groups: Named { names, values: groups },
+            member: acc.name(si).to_string(), composite, groups: Named { names, values: groups },
             items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
             suggestion: false, decision: None,
         };
-        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member))?;
+        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member), &mut self.blank)?;
         m.decision = self.context.decisions.get(&m.member).cloned();
         m.suggestion = m.outcome.is_some() && f.outcome_info.suggestion && m.decision.is_none();
         Ok(m)
@@ -608,6 +804,11 @@ impl<'f> Finisher<'f> {
 /// status, `gates`: phase → met; `given` is false and the rest empty without
 /// the member's progress).
 pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>, cl: Option<&crate::checklist::Checklist>) -> Map {
+    record_with(m, satisfaction_record(sat), checklist_record(cl))
+}
+
+/// [`outcome_record`] given its `satisfaction` and `checklist` parts.
+fn record_with(m: &SubjectScore, satisfaction: Dynamic, checklist: Dynamic) -> Map {
     let mut map = Map::new();
     map.insert("member".into(), m.member.as_str().into());
     map.insert("composite".into(), Dynamic::from_float(m.composite));
@@ -618,13 +819,24 @@ pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>,
     map.insert("groups".into(), Dynamic::from_map(g));
     map.insert("sheets".into(), Dynamic::from_int(m.sheets as i64));
     map.insert("complete".into(), Dynamic::from_bool(m.missing_groups.is_empty()));
+    map.insert("satisfaction".into(), satisfaction);
+    map.insert("checklist".into(), checklist);
+    map
+}
+
+/// The record's `satisfaction` part.
+fn satisfaction_record(sat: Option<&crate::vote::Tally>) -> Dynamic {
     let mut s = Map::new();
     s.insert("given".into(), Dynamic::from_bool(sat.is_some()));
     s.insert("rate".into(), Dynamic::from_float(sat.map_or(0.0, |t| t.rate)));
     s.insert("total".into(), Dynamic::from_int(sat.map_or(0, |t| t.total as i64)));
     let counts: Map = sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
     s.insert("counts".into(), Dynamic::from_map(counts));
-    map.insert("satisfaction".into(), Dynamic::from_map(s));
+    Dynamic::from_map(s)
+}
+
+/// The record's `checklist` part.
+fn checklist_record(cl: Option<&crate::checklist::Checklist>) -> Dynamic {
     let mut c = Map::new();
     let count = |f: fn(&crate::checklist::Summary) -> usize| Dynamic::from_int(cl.map_or(0, |x| f(&x.summary) as i64));
     c.insert("given".into(), Dynamic::from_bool(cl.is_some()));
@@ -636,17 +848,25 @@ pub(crate) fn outcome_record(m: &SubjectScore, sat: Option<&crate::vote::Tally>,
     c.insert("items".into(), Dynamic::from_map(items));
     let gates: Map = cl.map(|x| x.gates.iter().map(|g| (g.phase.as_str().into(), Dynamic::from_bool(g.met))).collect()).unwrap_or_default();
     c.insert("gates".into(), Dynamic::from_map(gates));
-    map.insert("checklist".into(), Dynamic::from_map(c));
-    map
+    Dynamic::from_map(c)
 }
 
-fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::vote::Tally>, cl: Option<&crate::checklist::Checklist>) -> Result<Option<String>, EvalError> {
+/// `blank`: the record's parts for a member with no satisfaction vote and no
+/// checklist, built once and cloned (most members of a large run).
+fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::vote::Tally>, cl: Option<&crate::checklist::Checklist>, blank: &mut Option<(Dynamic, Dynamic)>) -> Result<Option<String>, EvalError> {
     Ok(match &f.outcome {
         Outcome::None => None,
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
         Outcome::Hook(name) => {
             let Some(hooks) = hooks else { return Err(EvalError::new("internal", "no engine for the outcome function".into())) };
-            let v = hooks.call(name, Dynamic::from_map(outcome_record(m, sat, cl)), &f.loc)?;
+            let record = match (sat, cl) {
+                (None, None) => {
+                    let (s, c) = blank.get_or_insert_with(|| (satisfaction_record(None), checklist_record(None)));
+                    record_with(m, s.clone(), c.clone())
+                }
+                _ => outcome_record(m, sat, cl),
+            };
+            let v = hooks.call(name, Dynamic::from_map(record), &f.loc)?;
             if v.is_unit() { None } else {
                 Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
             }
