@@ -19,7 +19,8 @@ const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
 /// A text cell as it must be written into a CSV: neutralised, then quoted if needed.
 pub fn text(s: &str) -> Cow<'_, str> {
     let neutral = text_unquoted(s);
-    if neutral.contains([',', '"', '\n', '\r']) {
+    // Bytes, not chars: all four are ASCII, never part of a multi-byte character.
+    if neutral.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         Cow::Owned(format!("\"{}\"", neutral.replace('"', "\"\"")))
     } else {
         neutral

@@ -47,7 +47,7 @@ impl Cols {
 /// so both paths accept, reject and word messages identically.
 #[inline]
 fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
-    let mut marks = [0f64; 32];
+    let mut marks = [0u32; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() { return false; }
     // A line that is not UTF-8 anywhere (even in a column not used) is rejected by `row`, as the record reader does.
     // Commas never fall inside a multi-byte character, so the line is UTF-8 when every field is:
@@ -62,19 +62,26 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
         }
         match *role {
             Role::Item(k) => {
-                let start = pos;
-                let mut n = 0u32;
-                while pos < raw.len() && raw[pos].is_ascii_digit() {
-                    if pos - start == 4 { return false; } // 5 digits or more: the general path
-                    n = n * 10 + (raw[pos] - b'0') as u32;
-                    pos += 1;
+                // 1 to 4 digits, no leading zero (a lone 0 is fine), then a comma or the end.
+                let Some(&first) = raw.get(pos) else { return false };
+                let d = first.wrapping_sub(b'0');
+                if d > 9 { return false; }
+                let (mut n, mut at) = (d as u32, pos + 1);
+                if d != 0 {
+                    while at < raw.len() && at < pos + 4 {
+                        let d = raw[at].wrapping_sub(b'0');
+                        if d > 9 { break; }
+                        n = n * 10 + d as u32;
+                        at += 1;
+                    }
                 }
-                let len = pos - start;
-                if len == 0 || len > 4 || (len > 1 && raw[start] == b'0') || (pos < raw.len() && raw[pos] != b',') { return false; }
-                marks[k] = n as f64;
+                // A fifth digit, a digit after a leading 0, or anything but a comma: the general path.
+                if at < raw.len() && raw[at] != b',' { return false; }
+                marks[k] = n;
+                pos = at;
             }
             _ => {
-                let end = memchr::memchr(b',', &raw[pos..]).map_or(raw.len(), |i| pos + i);
+                let end = comma(raw, pos);
                 match *role {
                     Role::Member => member = &raw[pos..end],
                     Role::Group => group = &raw[pos..end],
@@ -86,6 +93,23 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
     }
     if pos < raw.len() && !utf8(&raw[pos..]) { return false; }
     acc.try_add_fast(member, group, &marks[..n_items])
+}
+
+/// The first comma at or after `from` (or the end): eight bytes at a time,
+/// since the fields searched (names, groups) are short.
+#[inline]
+fn comma(s: &[u8], from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut p = from;
+    while let Some(w) = s.get(p..p + 8) {
+        let t = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ (ONES * b',' as u64);
+        // The lowest byte flagged is exactly the first zero byte of `t` (the first comma).
+        let m = t.wrapping_sub(ONES) & !t & (ONES << 7);
+        if m != 0 { return p + (m.trailing_zeros() / 8) as usize; }
+        p += 8;
+    }
+    while p < s.len() && s[p] != b',' { p += 1; }
+    p
 }
 
 /// What a worker saw.

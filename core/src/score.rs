@@ -532,7 +532,7 @@ impl<'a> SheetAccumulator<'a> {
     /// recorded nothing, for anything else, which the caller then passes to
     /// [`SheetAccumulator::add`] so that errors are found and worded once.
     /// `member` and `group` may be any bytes: what is not UTF-8 goes the general way too.
-    pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[f64]) -> bool {
+    pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[u32]) -> bool {
         let gi = if self.form.groups.is_empty() {
             // The column is not read, but a line that is not UTF-8 anywhere goes the general way.
             if !group.is_ascii() && std::str::from_utf8(group).is_err() { return false; }
@@ -541,7 +541,7 @@ impl<'a> SheetAccumulator<'a> {
             // The exact bytes of a group name or alias (so valid UTF-8 with nothing to trim).
             match self.group_names.iter().find(|(n, _)| same(n, group)) { Some(&(_, i)) => i, None => return false }
         };
-        if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), v)| v > p) {
+        if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), &v)| v as f64 > *p) {
             return false;
         }
         let si = match self.last {
@@ -554,7 +554,7 @@ impl<'a> SheetAccumulator<'a> {
                 self.subject_index(m)
             }
         };
-        self.add_to(si, gi, marks);
+        self.add_whole(si, gi, marks);
         self.rows.read += 1;
         self.rows.scored += 1;
         true
@@ -662,6 +662,25 @@ impl<'a> SheetAccumulator<'a> {
         }
     }
 
+    /// [`Self::add_to`] for whole marks: up to 32 of them, their f64 sum is
+    /// exact, so adding them as integers first gives the very same total.
+    #[inline]
+    fn add_whole(&mut self, si: usize, gi: usize, marks: &[u32]) {
+        if self.form.trim || marks.len() > 32 {
+            let mut f = [0f64; 32];
+            let mut heap = vec![];
+            let f: &mut [f64] = if marks.len() <= f.len() { &mut f[..marks.len()] } else { heap.resize(marks.len(), 0.0); &mut heap };
+            for (a, &b) in f.iter_mut().zip(marks) { *a = b as f64; }
+            return self.add_to(si, gi, f);
+        }
+        let stride = self.stride();
+        let total: u64 = marks.iter().map(|&v| v as u64).sum();
+        self.counts.get_mut(si)[gi] += 1;
+        let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
+        g[0] += total as f64;
+        for (s, &v) in g[1..].iter_mut().zip(marks) { *s += v as f64; }
+    }
+
     /// Subject i's running sums for group g.
     fn group_acc(&self, i: usize, g: usize) -> GroupAcc<'_> {
         let (k, stride) = (i * self.n_groups() + g, self.stride());
@@ -687,30 +706,56 @@ impl<'a> Scorer<'a> {
         let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
         let n = this.ends.len();
         let members = if threads > 1 && n >= 20_000 {
-            // The first share is finished here, with the rules' own engine;
-            // each other share on a thread of its own with an engine built there.
-            let chunk = n.div_ceil(threads);
-            let this = &this;
-            let part = move |from: usize, fin: &mut Finisher, hooks: Option<&Hooks>| -> Result<Vec<SubjectScore>, EvalError> {
-                let to = (from + chunk).min(n);
-                let mut out = Vec::with_capacity(if from == 0 { n } else { to - from });
-                for i in from..to { out.push(fin.subject(this, i, hooks)?); }
-                Ok(out)
+            // Blocks of subjects are claimed from both ends: this thread takes
+            // them from the front with the rules' own engine, writing straight
+            // into the result; the others from the back, each with an engine
+            // built there. Whoever is faster does more. The error reported is
+            // the first in subject order, as when each thread had a fixed share.
+            const BLOCK: usize = 1024;
+            let ends = std::sync::Mutex::new((0, n.div_ceil(BLOCK)));
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let claim = |front: bool| -> Option<usize> {
+                let mut e = ends.lock().unwrap_or_else(|p| p.into_inner());
+                if e.0 >= e.1 || stop.load(std::sync::atomic::Ordering::Relaxed) { return None; }
+                Some(if front { e.0 += 1; e.0 - 1 } else { e.1 -= 1; e.1 })
             };
-            type Share = Result<Vec<SubjectScore>, EvalError>;
-            let (first, rest): (Share, Vec<Share>) = std::thread::scope(|sc| {
-                let handles: Vec<_> = (chunk..n).step_by(chunk).map(|from| {
+            let this = &this;
+            let block = |b: usize, fin: &mut Finisher, hooks: Option<&Hooks>, out: &mut Vec<SubjectScore>| -> Result<(), EvalError> {
+                for i in b * BLOCK..((b + 1) * BLOCK).min(n) { out.push(fin.subject(this, i, hooks)?); }
+                Ok(())
+            };
+            type Blocks = Vec<(usize, Result<Vec<SubjectScore>, EvalError>)>;
+            let (first, rest): (Result<Vec<SubjectScore>, EvalError>, Vec<Blocks>) = std::thread::scope(|sc| {
+                let handles: Vec<_> = (1..threads).map(|_| {
                     let item_names = item_names.clone();
+                    let (claim, block) = (&claim, &block);
                     sc.spawn(move || {
                         let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
-                        part(from, &mut Finisher::new(f, item_names, context), own.as_ref())
+                        let mut fin = Finisher::new(f, item_names, context);
+                        let mut done: Blocks = vec![];
+                        while let Some(b) = claim(false) {
+                            let mut out = Vec::with_capacity(BLOCK);
+                            let r = block(b, &mut fin, own.as_ref(), &mut out);
+                            done.push((b, r.map(|_| out)));
+                        }
+                        done
                     })
                 }).collect();
-                let first = part(0, &mut Finisher::new(f, item_names.clone(), context), Some(hooks));
-                (first, handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(EvalError::new("internal", "worker panicked".into())))).collect())
+                let mut fin = Finisher::new(f, item_names.clone(), context);
+                let mut all = Vec::with_capacity(n);
+                let mut first = Ok(());
+                while let Some(b) = claim(true) {
+                    first = block(b, &mut fin, Some(hooks), &mut all);
+                    // Every block the others hold comes later: this error is the first.
+                    if first.is_err() { stop.store(true, std::sync::atomic::Ordering::Relaxed); break; }
+                }
+                let rest = handles.into_iter().map(|h| h.join().unwrap_or_else(|_| vec![(0, Err(EvalError::new("internal", "worker panicked".into())))])).collect();
+                (first.map(|_| all), rest)
             });
             let mut all = first?;
-            for p in rest { all.extend(p?); }
+            let mut rest: Blocks = rest.into_iter().flatten().collect();
+            rest.sort_by_key(|x| x.0);
+            for (_, p) in rest { all.extend(p?); }
             all
         } else {
             let mut fin = Finisher::new(f, item_names, context);
