@@ -405,9 +405,18 @@ impl<'a> Scorer<'a> {
     /// Merges an accumulator filled elsewhere; `line_offset` is added to the
     /// line numbers of its rejected rows. Subjects keep first-appearance order
     /// when accumulators are absorbed in input order.
-    pub fn absorb(&mut self, other: SheetAccumulator<'a>, line_offset: usize) {
+    pub fn absorb(&mut self, mut other: SheetAccumulator<'a>, line_offset: usize) {
         let a = &mut self.acc;
         let ng = a.n_groups();
+        if a.ends.is_empty() && std::ptr::eq(a.form, other.form) {
+            // Nothing to merge into (the first worker's accumulator): take its subjects as they are.
+            std::mem::swap(&mut a.names, &mut other.names);
+            std::mem::swap(&mut a.ends, &mut other.ends);
+            std::mem::swap(&mut a.index, &mut other.index);
+            std::mem::swap(&mut a.counts, &mut other.counts);
+            std::mem::swap(&mut a.sums, &mut other.sums);
+            std::mem::swap(&mut a.extremes, &mut other.extremes);
+        }
         for j in 0..other.ends.len() {
             let name = other.name(j);
             let h = name_hash(name.as_bytes());
@@ -776,20 +785,23 @@ struct Finisher<'f> {
     context: &'f OutcomeContext,
     item_names: Arc<[String]>,
     named: Vec<(String, f64)>,
-    cache: Option<Arc<[String]>>,
+    /// The groups present for the last subject, and their names.
+    cache: Option<(Vec<usize>, Arc<[String]>)>,
+    present: Vec<usize>,
     blank: Option<(Dynamic, Dynamic)>,
 }
 
 impl<'f> Finisher<'f> {
     fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext) -> Self {
         let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        Finisher { f, context, item_names, named, cache: None, blank: None }
+        Finisher { f, context, item_names, named, cache: None, present: vec![], blank: None }
     }
 
     fn subject(&mut self, acc: &SheetAccumulator, si: usize, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
         let f = self.f;
         let mut groups = Vec::with_capacity(self.named.len());
-        let mut present: Vec<&str> = Vec::with_capacity(self.named.len());
+        let mut present = std::mem::take(&mut self.present);
+        present.clear();
         let mut present_w = 0.0;
         let mut composite = 0.0;
         let mut items_w = vec![0.0; f.items.len()];
@@ -813,17 +825,23 @@ impl<'f> Finisher<'f> {
             composite += mean * w;
             present_w += w;
             for (a, b) in items_w.iter_mut().zip(&its) { *a += b * w; }
-            present.push(gname);
+            present.push(gi);
             for x in its.iter_mut() { *x = round4(*x); }
             groups.push(GroupScore { sheets: g.n, used: n as u32, mean: round4(mean), weight: *w, items: Named { names: self.item_names.clone(), values: its } });
         }
         // Share one name list among subjects with the same groups present.
         let names = match &self.cache {
-            Some(c) if c.len() == present.len() && c.iter().zip(&present).all(|(a, b)| a == b) => c.clone(),
-            _ => { let c: Arc<[String]> = present.iter().map(|x| x.to_string()).collect(); self.cache = Some(c.clone()); c }
+            Some((p, c)) if *p == present => c.clone(),
+            _ => {
+                let c: Arc<[String]> = present.iter().map(|&i| self.named[i].0.clone()).collect();
+                self.cache = Some((present.clone(), c.clone()));
+                c
+            }
         };
+        self.present = present;
         let (composite, items) = if present_w > 0.0 {
-            (round4(composite / present_w), items_w.iter().map(|v| round4(v / present_w)).collect())
+            for v in items_w.iter_mut() { *v = round4(*v / present_w); }
+            (round4(composite / present_w), items_w)
         } else {
             (0.0, vec![])
         };
