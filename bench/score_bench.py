@@ -53,13 +53,28 @@ def generate(path, sheets, members):
     os.replace(tmp, path)
 
 
+# Runs one command and reports "wall maxrss_kb exit_code". A child's max RSS
+# counts the memory of the process it was forked from, and this script holds
+# DuckDB and Polars (hundreds of MB): so the command is forked from this small
+# helper instead, and the helper's own start is not timed.
+SPAWN = """
+import os, sys, time
+t = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1)
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+print(time.perf_counter() - t, ru.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def timed(cmd, out):
     """Runs a command with stdout to a file: (wall seconds, max RSS MB, exit code)."""
-    t = time.perf_counter()
-    with open(out, "w") as f:
-        p = subprocess.Popen(cmd, stdout=f)
-        _, status, ru = os.wait4(p.pid, 0)
-    return time.perf_counter() - t, ru.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    r = subprocess.run([sys.executable, "-c", SPAWN, out] + list(cmd), stdout=subprocess.PIPE, check=True, text=True)
+    wall, rss, code = r.stdout.split()
+    return float(wall), int(rss) / 1024, int(code)
 
 
 def read_composites(path, key="member", col="composite"):
