@@ -46,3 +46,41 @@ fn golden_cases() {
     let failures: Vec<String> = dirs.iter().filter_map(|d| run_case(d).err()).collect();
     assert!(failures.is_empty(), "{} of {} golden cases failed:\n{}", failures.len(), dirs.len(), failures.join("\n\n"));
 }
+
+/// The differential corpus for compiled rules: every golden case that
+/// evaluates rules (`--rules`) is run again against its rules compiled by
+/// `xianjiao compile` and must give exactly the same output (the browser
+/// tests do the same for the script-free wasm).
+#[test]
+fn compiled_rules_give_the_same_output_as_the_scripts() {
+    let root = root();
+    let tmp = std::env::temp_dir().join(format!("xianjiao-compiled-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden")).into_iter().flatten().flatten()
+        .map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    dirs.sort();
+    let (mut compared, mut failures) = (0, vec![]);
+    for dir in &dirs {
+        let rel = dir.strip_prefix(&root).unwrap_or(dir).to_string_lossy().to_string();
+        let args: Vec<String> = std::fs::read_to_string(dir.join("args")).unwrap().split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+        if ["check", "explain", "test", "compile", "bundle", "new", "reference"].contains(&args[0].as_str()) { continue; }
+        let Some(i) = args.iter().position(|a| a == "--rules") else { continue };
+        let out = tmp.join(format!("{}.rules.json", dir.file_name().unwrap().to_string_lossy()));
+        let c = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(["compile", &args[i + 1], "-o", &out.to_string_lossy()]).current_dir(&root).output().unwrap();
+        if !c.status.success() { continue; } // rules with errors: their cases are about the errors
+        let mut args2 = args.clone();
+        args2[i + 1] = out.to_string_lossy().to_string();
+        let o = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args2).current_dir(&root).output().unwrap();
+        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+        let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
+        let got = serde_json::json!({ "exit": o.status.code(), "stdout": got });
+        compared += 1;
+        if got != expected {
+            failures.push(format!("{rel}: compiled rules differ\n--- expected\n{}\n--- compiled\n{}\nstderr: {}",
+                serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&got).unwrap_or_default(), String::from_utf8_lossy(&o.stderr)));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(compared >= 30, "only {compared} golden cases compared");
+    assert!(failures.is_empty(), "{} of {compared} cases differ:\n{}", failures.len(), failures.join("\n\n"));
+}

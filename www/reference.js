@@ -1,4 +1,4 @@
-import init, { ruleFunctions } from './pkg/xianjiao.js';
+import init, { ruleFunctions } from './pkg/xianjiao_full.js';
 await init();
 const ref = document.getElementById('ref');
 const el = (tag, text) => { const e = document.createElement(tag); if (text != null) e.textContent = text; return e; };

@@ -234,6 +234,14 @@ enum Cmd {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// 编译:规则链编译为数据文件,成员组件不需脚本解释器即可读取 / the chain as data: the member widget reads it without the script interpreter
+    Compile {
+        /// The entry rule file.
+        rules: PathBuf,
+        /// Output file (e.g. guanba.rules.json).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// 运行规则文件内的测试 / run the tests written inside rule files
     Test {
         /// Rule files or directories.
@@ -483,6 +491,24 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             std::fs::write(&out, text).map_err(|e| { eprintln!("{}: {e}", out.display()); ExitCode::from(2) })?;
             println!("已生成 / created {}", out.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Compile { rules, output } => {
+            let rs = load_rules(&rules);
+            match rs.compile() {
+                Ok(text) => {
+                    std::fs::write(&output, text).map_err(|e| { eprintln!("{}: {e}", output.display()); ExitCode::from(2) })?;
+                    println!("已编译 / compiled {} → {}{}", rules.display(), output.display(), if rs.has_functions() {
+                        "(含自定义函数:成员组件将载入完整引擎 / defines custom functions: the widget loads the full engine)"
+                    } else { "" });
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(d) => {
+                    for d in rs.diagnostics().iter().filter(|x| x.severity == xianjiao_core::Severity::Error) { eprintln!("{d}"); }
+                    if !rs.has_errors() { eprintln!("{d}"); }
+                    eprintln!("规则有错误,未编译 / the rules have errors; nothing written");
+                    Ok(ExitCode::from(1))
+                }
+            }
         }
         Cmd::Bundle { rules, output } => {
             match with_source(&rules, |name, src| xianjiao_core::bundle(name, src)) {

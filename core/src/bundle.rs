@@ -21,6 +21,7 @@ const MAGIC: &str = "// xianjiao-bundle 1";
 const SEP: &str = "// ---- file: ";
 
 /// The files of a bundle, in order, when `text` is one.
+#[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn parse(text: &str) -> Option<Vec<(String, String)>> {
     let rest = text.strip_prefix(MAGIC)?;
     let rest = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n'))?;
@@ -37,6 +38,7 @@ pub(crate) fn parse(text: &str) -> Option<Vec<(String, String)>> {
 }
 
 /// Serves a bundle's files by name (base names match, as portals copy flat).
+#[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) struct BundleSource(pub Vec<(String, String)>);
 
 impl RuleSource for BundleSource {

@@ -28,6 +28,7 @@ pub struct Location {
 }
 
 impl Location {
+    #[cfg_attr(not(feature = "script"), allow(dead_code))]
     pub(crate) fn new(file: &str, pos: rhai::Position) -> Self {
         Location { file: file.to_string(), line: pos.line().unwrap_or(0), col: pos.position().unwrap_or(0) }
     }

@@ -72,29 +72,7 @@ impl std::fmt::Debug for Hooks {
     }
 }
 
-pub(crate) fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
-    use serde_json::Value as V;
-    match v {
-        V::Null => Dynamic::UNIT,
-        V::Bool(b) => Dynamic::from_bool(*b),
-        V::Number(n) => match n.as_i64() { Some(i) => Dynamic::from_int(i), None => Dynamic::from_float(n.as_f64().unwrap_or(0.0)) },
-        V::String(s) => s.as_str().into(),
-        V::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect::<Array>()),
-        V::Object(o) => Dynamic::from_map(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect::<Map>()),
-    }
-}
-
-pub(crate) fn dynamic_to_json(v: &Dynamic) -> serde_json::Value {
-    use serde_json::Value as V;
-    if v.is_unit() { return V::Null; }
-    if let Ok(b) = v.as_bool() { return V::Bool(b); }
-    if let Ok(i) = v.as_int() { return V::from(i); }
-    if let Ok(f) = v.as_float() { return V::from(f); }
-    if v.is_string() { return V::String(v.clone().into_string().unwrap_or_default()); }
-    if let Ok(a) = v.clone().into_array() { return V::Array(a.iter().map(dynamic_to_json).collect()); }
-    if let Some(m) = v.clone().try_cast::<Map>() { return V::Object(m.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect()); }
-    V::String(v.to_string())
-}
+pub(crate) use crate::entity::json_to_dynamic;
 
 /// What it takes to build a rule chain's hooks again on another thread:
 /// the source texts (plain, shareable data), recompiled there.

@@ -41,15 +41,23 @@
 mod api;
 mod bundle;
 mod checklist;
+mod compiled;
 mod diag;
 mod error;
 mod exam;
+mod entity;
 mod explain;
+#[cfg(feature = "script")]
 mod hooks;
+#[cfg(not(feature = "script"))]
+#[path = "hooks_lite.rs"]
+mod hooks;
+#[cfg(feature = "script")]
 mod load;
 mod material;
 mod messages;
 mod model;
+#[cfg(feature = "script")]
 mod mutate;
 mod profile;
 mod ruleset;
@@ -67,6 +75,7 @@ pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use exam::{ExamCounter, ExamReport, ExamStats};
 pub use explain::{scaffold, Change, Explain, ExplainItem};
+#[cfg(feature = "script")]
 pub use load::registered_functions;
 pub use material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
@@ -74,6 +83,7 @@ pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
     Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
 };
+#[cfg(feature = "script")]
 pub use mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
 pub use profile::Profile;
 pub use ruleset::RuleSet;

@@ -8,6 +8,7 @@
 //! `amend` changes some fields, `remove` deletes.
 
 use crate::diag::{Diags, Location};
+pub(crate) use crate::entity::Entity;
 use crate::sandbox;
 use crate::source::RuleSource;
 use rhai::{Dynamic, Engine, ImmutableString, Map, NativeCallContext, AST};
@@ -106,24 +107,6 @@ fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<S
         if !c.is_whitespace() { pending = None; }
     }
     out
-}
-
-/// One declared thing after merging, with where each field was last set.
-#[derive(Debug, Clone)]
-pub(crate) struct Entity {
-    pub kind: String,
-    pub key: String,
-    pub fields: Map,
-    pub loc: Location,
-    pub field_locs: HashMap<String, Location>,
-    /// Declared `required: true` by this file (a 规定动作 children may not drop or weaken).
-    pub required_by: Option<String>,
-}
-
-impl Entity {
-    pub(crate) fn field_loc(&self, f: &str) -> &Location {
-        self.field_locs.get(f).unwrap_or(&self.loc)
-    }
 }
 
 #[derive(Default)]

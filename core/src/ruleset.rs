@@ -5,11 +5,15 @@
 use crate::diag::{Diagnostic, Diags, Severity};
 use crate::error::EvalError;
 use crate::hooks::{self, Hooks};
-use crate::model::{self, Outcome, Rules};
+use crate::model::{self, Rules};
+#[cfg(feature = "script")]
+use crate::model::Outcome;
 use crate::profile::Profile;
 use crate::sandbox::Limits;
 use crate::source::RuleSource;
-use crate::{checklist, load, material, schedule};
+use crate::{checklist, compiled, material, schedule};
+#[cfg(feature = "script")]
+use crate::load;
 use crate::checklist::Checklist;
 use crate::material::MaterialReport;
 use crate::schedule::Schedule;
@@ -29,6 +33,21 @@ pub struct RuleSet {
     sources: Vec<(String, String)>,
     limits: Limits,
     origin_gaps: Vec<Diagnostic>,
+    /// The merged declarations (what `compile` writes).
+    #[cfg_attr(not(feature = "script"), allow(dead_code))]
+    entities: Vec<crate::entity::Entity>,
+    /// The chain defines custom functions.
+    functions: bool,
+}
+
+#[cfg(feature = "script")]
+fn no_hooks(limits: &Limits) -> Hooks {
+    Hooks::new(rhai::AST::empty(), limits, "", vec![])
+}
+
+#[cfg(not(feature = "script"))]
+fn no_hooks(_limits: &Limits) -> Hooks {
+    Hooks::default()
 }
 
 impl RuleSet {
@@ -38,8 +57,27 @@ impl RuleSet {
         Self::load_with_limits(entry, source, &Limits::default())
     }
 
-    /// Loads with explicit sandbox limits.
+    /// Loads with explicit sandbox limits. `entry` may be a rule script
+    /// (`.rhai`, with its parents) or a compiled bundle (`xianjiao compile`).
     pub fn load_with_limits(entry: &str, source: &dyn RuleSource, limits: &Limits) -> RuleSet {
+        if let Ok(text) = source.load(entry) {
+            if compiled::is_compiled(&text) {
+                return Self::from_compiled(entry, &text, limits);
+            }
+        }
+        Self::load_script(entry, source, limits)
+    }
+
+    #[cfg(not(feature = "script"))]
+    fn load_script(entry: &str, _source: &dyn RuleSource, limits: &Limits) -> RuleSet {
+        let mut d = Diags::default();
+        d.error("engine.needs_script", &crate::diag::Location { file: entry.to_string(), line: 1, col: 1 },
+            format!("{entry} 是规则脚本,本引擎只读编译后的规则(xianjiao compile);请改用完整引擎 / {entry} is a rule script: this build reads compiled rules only, use the full engine"));
+        Self::from_entities(vec![entry.to_string()], vec![], d, limits, false)
+    }
+
+    #[cfg(feature = "script")]
+    fn load_script(entry: &str, source: &dyn RuleSource, limits: &Limits) -> RuleSet {
         let mut d = Diags::default();
         let loaded = load::load(entry, source, limits, &mut d);
         let rules = model::build(&loaded.entities, &mut d);
@@ -49,6 +87,7 @@ impl RuleSet {
         model::missing_origin(&own_entities, &mut gaps);
         let parent = loaded.parent_entities.as_ref().map(|e| model::build(e, &mut Diags::default()));
         let file = loaded.files.last().cloned().unwrap_or_default();
+        let functions = loaded.functions.iter_functions().next().is_some();
         let hooks = Hooks::new(loaded.functions, limits, &file, loaded.fn_files);
         for q in &rules.requirements {
             if let Some(f) = &q.check {
@@ -77,7 +116,102 @@ impl RuleSet {
             let fb = loaded.files.iter().position(|f| *f == b.location.file);
             (fa, a.location.line, a.location.col).cmp(&(fb, b.location.line, b.location.col))
         });
-        RuleSet { rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources, limits: *limits, origin_gaps: gaps.list }
+        RuleSet {
+            rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources, limits: *limits,
+            origin_gaps: gaps.list, entities: loaded.entities, functions,
+        }
+    }
+
+    /// Reads a compiled bundle: its declarations are data, built into rules
+    /// by the same `model::build` as a script's. A bundle whose chain defines
+    /// custom functions is loaded from the sources it carries when the script
+    /// engine is here; without it, calling one of them is an error that says so.
+    fn from_compiled(entry: &str, text: &str, limits: &Limits) -> RuleSet {
+        let c = match compiled::read(text) {
+            Ok(c) => c,
+            Err(why) => {
+                let mut d = Diags::default();
+                d.error("compiled.invalid", &crate::diag::Location { file: entry.to_string(), line: 1, col: 1 }, why);
+                return Self::from_entities(vec![entry.to_string()], vec![], d, limits, false);
+            }
+        };
+        if !c.sources.is_empty() {
+            // The declarations are data either way; the functions (each file's
+            // text with all but its `fn` definitions blanked, at their own
+            // lines) are compiled here as the scoring threads do.
+            #[cfg(feature = "script")]
+            {
+                let mut rs = Self::from_entities(c.files, c.entities, Diags::default(), limits, true);
+                let file = rs.files.last().cloned().unwrap_or_default();
+                let budget = rs.hooks.begin_evaluation();
+                rs.hooks = hooks::HookRecipe { sources: &c.sources, limits: *limits, file: &file }.build_with(&budget);
+                rs.sources = c.sources;
+                let mut d = Diags::default();
+                for q in &rs.rules.requirements {
+                    if let Some(f) = q.check.as_ref().filter(|f| !rs.hooks.has(f, 1)) {
+                        d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
+                    }
+                }
+                for fm in &rs.rules.forms {
+                    if let Outcome::Hook(f) = &fm.outcome {
+                        if !rs.hooks.has(f, 1) {
+                            d.error("hook.unknown_function", &fm.loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
+                        }
+                    }
+                }
+                rs.diagnostics.extend(d.list);
+                return rs;
+            }
+            // Everything but the custom functions works from the data; a call
+            // of one is the error `engine.needs_script`, on which the widget
+            // loads the full engine (and only then).
+            #[cfg(not(feature = "script"))]
+            return Self::from_entities(c.files, c.entities, Diags::default(), limits, true);
+        }
+        Self::from_entities(c.files, c.entities, Diags::default(), limits, false)
+    }
+
+    fn from_entities(files: Vec<String>, entities: Vec<crate::entity::Entity>, mut d: Diags, limits: &Limits, functions: bool) -> RuleSet {
+        let rules = model::build(&entities, &mut d);
+        let matchers = rules.materials.iter().map(material::Matcher::new).collect();
+        RuleSet {
+            rules, diagnostics: d.list, files, hooks: no_hooks(limits), matchers, parent: None, sources: vec![], limits: *limits,
+            origin_gaps: vec![], entities, functions,
+        }
+    }
+
+    /// The compiled bundle of this chain (`xianjiao compile`): its merged
+    /// declarations as JSON, plus, when it defines custom functions, each
+    /// file's function definitions (the rest of the text blanked, so lines and
+    /// columns stay). If the definitions cut out do not compile to exactly the
+    /// chain's functions, the whole texts are written instead.
+    #[cfg(feature = "script")]
+    pub fn compile(&self) -> Result<String, Diagnostic> {
+        if let Some(e) = self.diagnostics.iter().find(|d| d.severity == Severity::Error) {
+            return Err(e.clone());
+        }
+        let mut sources: Vec<(String, String)> = vec![];
+        if self.functions {
+            let engine = crate::sandbox::engine(&self.limits);
+            let fns = |t: &str| -> Option<Vec<(String, usize)>> {
+                let mut v: Vec<(String, usize)> = engine.compile(t).ok()?.iter_functions().map(|f| (f.name.to_string(), f.params.len())).collect();
+                v.sort();
+                Some(v)
+            };
+            for (name, text) in &self.sources {
+                let Some(cut) = compiled::functions_only(text) else { continue };
+                let same = fns(text).is_some() && fns(text) == fns(&cut);
+                sources.push((name.clone(), if same { cut } else { text.clone() }));
+            }
+        }
+        compiled::write(&self.files, &self.entities, &sources).map_err(|(at, why)| Diagnostic {
+            severity: Severity::Error, code: "compile.value", location: at, message: why, hint: "",
+        })
+    }
+
+    /// True when the chain defines custom functions (which need the script engine).
+    pub fn has_functions(&self) -> bool {
+        self.functions
     }
 
     /// Warnings for the entry file's declarations that say neither `source:`

@@ -12,7 +12,9 @@
 //! the limits below, so a runaway loop or recursion ends with an error
 //! instead of hanging a page.
 
+#[cfg(feature = "script")]
 use rhai::{Array, Dynamic, Engine, EvalAltResult, ImmutableString, Map, NativeCallContext, Position, FLOAT, INT};
+#[cfg(feature = "script")]
 use std::any::TypeId;
 
 /// The limits a rule script runs under. These are engine safety limits, not
@@ -80,11 +82,13 @@ pub(crate) const ALLOWED: &[&str] = &[
     "==", "!=", "<", "<=", ">", ">=",
 ];
 
+#[cfg(feature = "script")]
 /// Keywords rule scripts may not use: `eval` runs text as code; `Fn`, `call`
 /// and `curry` call functions by computed name; `is_def_fn` / `is_def_var`
 /// probe the engine.
 const DISABLED: &[&str] = &["eval", "Fn", "call", "curry", "is_def_fn", "is_def_var"];
 
+#[cfg(feature = "script")]
 /// Registers the allowed functions and returns each registered name
 /// (one entry per overload), so a test can compare them with [`ALLOWED`].
 fn register_allowed(e: &mut Engine) -> Vec<&'static str> {
@@ -181,6 +185,7 @@ fn register_allowed(e: &mut Engine) -> Vec<&'static str> {
     names
 }
 
+#[cfg(feature = "script")]
 /// Equality for `x in array`: values of the same kind compare by value
 /// (numbers as numbers); values of different kinds are simply not equal.
 fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
@@ -196,10 +201,12 @@ fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
     }
 }
 
+#[cfg(feature = "script")]
 fn num(v: &Dynamic) -> Result<FLOAT, ()> {
     v.as_int().map(|i| i as FLOAT).or_else(|_| v.as_float()).map_err(|_| ())
 }
 
+#[cfg(feature = "script")]
 /// A readable type name for messages.
 fn kind(v: &Dynamic) -> &'static str {
     if v.is_unit() {
@@ -221,6 +228,7 @@ fn kind(v: &Dynamic) -> &'static str {
     }
 }
 
+#[cfg(feature = "script")]
 fn mismatch(ctx: NativeCallContext, args: &mut [&mut Dynamic]) -> Result<bool, Box<EvalAltResult>> {
     let (a, b) = match args {
         [a, b] => (&**a, &**b),
@@ -234,6 +242,7 @@ fn mismatch(ctx: NativeCallContext, args: &mut [&mut Dynamic]) -> Result<bool, B
     .into())
 }
 
+#[cfg(feature = "script")]
 /// A fresh sandboxed engine with the given limits (no rule functions registered yet).
 pub(crate) fn engine(limits: &Limits) -> Engine {
     let mut e = Engine::new_raw();
@@ -256,6 +265,7 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     e
 }
 
+#[cfg(feature = "script")]
 /// Maps a Rhai error to a diagnostic code.
 pub(crate) fn error_code(err: &rhai::EvalAltResult) -> &'static str {
     use rhai::EvalAltResult as E;
@@ -274,6 +284,7 @@ pub(crate) fn error_code(err: &rhai::EvalAltResult) -> &'static str {
     }
 }
 
+#[cfg(feature = "script")]
 pub(crate) fn parse_code(kind: &rhai::ParseErrorType) -> &'static str {
     use rhai::{LexError, ParseErrorType as P};
     match kind {
@@ -285,6 +296,7 @@ pub(crate) fn parse_code(kind: &rhai::ParseErrorType) -> &'static str {
     }
 }
 
+#[cfg(feature = "script")]
 /// The script function in which an error happened (the innermost call), if any.
 pub(crate) fn error_function(err: &rhai::EvalAltResult) -> Option<&str> {
     match err {
@@ -293,6 +305,7 @@ pub(crate) fn error_function(err: &rhai::EvalAltResult) -> Option<&str> {
     }
 }
 
+#[cfg(feature = "script")]
 /// The innermost position of an error (inside the function where it happened).
 pub(crate) fn error_position(err: &rhai::EvalAltResult) -> rhai::Position {
     use rhai::EvalAltResult as E;
@@ -305,6 +318,7 @@ pub(crate) fn error_position(err: &rhai::EvalAltResult) -> rhai::Position {
     }
 }
 
+#[cfg(feature = "script")]
 /// A readable message for a Rhai error, Chinese first.
 pub(crate) fn error_message(err: &rhai::EvalAltResult) -> String {
     use rhai::EvalAltResult as E;
@@ -329,7 +343,7 @@ pub(crate) fn error_message(err: &rhai::EvalAltResult) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "script"))]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
@@ -345,7 +359,7 @@ mod tests {
         assert_eq!(got, want, "sandbox registrations and ALLOWED differ");
         // Nothing registered outside the recording macro, and no package.
         let src = include_str!("sandbox.rs");
-        let body = &src[..src.find("#[cfg(test)]").unwrap()];
+        let body = &src[..src.find("#[cfg(all(test").unwrap()];
         assert_eq!(body.matches("register_fn(").count(), 1, "register functions through reg! only");
         assert_eq!(body.matches("register_raw_fn(").count(), 2);
         assert!(!body.contains("Package::") && !body.contains("register_global_module") && !body.contains("register_static_module"));

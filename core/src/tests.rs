@@ -4,7 +4,7 @@
 
 use crate::profile::Profile;
 use crate::diag::Location;
-use crate::hooks::dynamic_to_json;
+use crate::entity::dynamic_to_json;
 use crate::model::TestCase;
 use crate::RuleSet;
 use serde::Serialize;

@@ -227,8 +227,10 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const rep = await page.evaluate(async () => {
       const m = await import('/pkg/xianjiao.js');
       await m.default();
+      const full = await import('/pkg/xianjiao_full.js'); // the engine with Rhai reads .rhai files
+      await full.default();
       const pg = window.xianjiaoPlayground;
-      const e = new m.Engine(pg.sources, pg.entry);
+      const e = new full.Engine(pg.sources, pg.entry);
       const f = e.rules().forms[0];
       const sheet = (member, group, frac) => Object.assign({ member, rater_group: group }, Object.fromEntries(f.items.map(([n, p]) => [n, String(p * frac)])));
       const r = e.score([sheet('张三', '党员互评', 1), sheet('张三', '党员互评', 0.8), sheet('张三', '群众参评', 0.5), sheet('张三', '支委会考评', 0.7),
@@ -299,8 +301,10 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const n = await w.evaluate(async () => {
       const m = await import('/pkg/xianjiao.js');
       await m.default();
+      const full = await import('/pkg/xianjiao_full.js'); // the engine with Rhai reads .rhai files
+      await full.default();
       const res = await fetch('/dl/我镇.bundle.rhai');
-      const e = new m.Engine({ '我镇.bundle.rhai': await res.text() }, '我镇.bundle.rhai');
+      const e = new full.Engine({ '我镇.bundle.rhai': await res.text() }, '我镇.bundle.rhai');
       return { errors: e.diagnostics().filter(d => d.severity === 'error').length, groups: e.rules().forms[0].groups };
     });
     eq(n, { errors: 0, groups: [['党员互评', 50], ['群众参评', 20], ['支委会考评', 30]] }, 'bundle loads clean with the edited form');

@@ -12,6 +12,7 @@
 //
 // Prints "N passed, N failed" last; exits 1 on any failure.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
@@ -67,35 +68,56 @@ function plan(caseDir) {
   return p;
 }
 
-await test('golden corpus: wasm build gives the native CLI\'s JSON', async () => {
+const cliExe = path.join(process.env.CARGO_TARGET_DIR || path.join(process.env.XIANJIAO_CACHE || path.join(process.env.HOME || '', '.cache/xianjiao'), 'target'), 'debug', 'xianjiao');
+
+// The differential corpus of issue 12: the same JSON from the native CLI, the
+// full wasm (Rhai) on the .rhai files, and the script-free wasm on the rules
+// compiled by `xianjiao compile` (which the demo page and the web zip use).
+await test('golden corpus: native, wasm with Rhai (.rhai) and wasm without Rhai (compiled) give the same JSON', async () => {
   const page = await browser.newPage();
   await page.goto(`${origin}/index.html`);
   const dirs = fs.readdirSync(path.join(root, 'tests/golden')).map(d => path.join(root, 'tests/golden', d)).filter(d => fs.existsSync(path.join(d, 'args'))).sort();
-  let compared = 0;
+  let compared = 0, lite = 0, needFull = 0;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-compiled-'));
   for (const d of dirs) {
     const p = plan(d);
     if (!p) continue;
     const expected = JSON.parse(fs.readFileSync(path.join(d, 'expected.json'), 'utf8')).stdout;
-    const actual = await page.evaluate(async ({ p }) => {
+    let compiled = null;
+    try { execFileSync(cliExe, ['compile', p.rules, '-o', path.join(tmp, 'r.rules.json')], { cwd: root, stdio: 'ignore' }); compiled = fs.readFileSync(path.join(tmp, 'r.rules.json'), 'utf8'); } catch (_) { /* rules with errors */ }
+    const got = await page.evaluate(async ({ p, compiled }) => {
       const m = await import('/pkg/xianjiao.js');
       await m.default();
+      const full = await import('/pkg/xianjiao_full.js');
+      await full.default();
       const { sources, entry } = await m.fetchRules('/' + p.rules);
-      const e = new m.Engine(sources, entry);
-      try {
-        if (p.cmd === 'schedule') return e.schedule(p.arg);
-        if (p.cmd === 'checklist') return e.checklist(p.arg);
-        if (p.cmd === 'material') return e.checkMaterial(...p.arg);
-        if (p.cmd === 'score') return e.score(p.arg[0], p.arg[1]);
-        if (p.cmd === 'satisfaction') return e.satisfaction(p.arg[0], p.arg[1]);
-        if (p.cmd === 'explain') { const x = e.explain(); x.files = x.files.map(f => f.split('/').pop()); return x; }
-      } finally { e.free(); }
-    }, { p });
+      const run = (e) => {
+        try {
+          if (p.cmd === 'schedule') return e.schedule(p.arg);
+          if (p.cmd === 'checklist') return e.checklist(p.arg);
+          if (p.cmd === 'material') return e.checkMaterial(...p.arg);
+          if (p.cmd === 'score') return e.score(p.arg[0], p.arg[1]);
+          if (p.cmd === 'satisfaction') return e.satisfaction(p.arg[0], p.arg[1]);
+          if (p.cmd === 'explain') { const x = e.explain(); x.files = x.files.map(f => f.split('/').pop()); return x; }
+        } finally { e.free(); }
+      };
+      const out = { full: run(new full.Engine(sources, entry)) };
+      if (compiled && p.cmd !== 'explain') {
+        try { out.lite = run(new m.Engine({ 'r.rules.json': compiled }, 'r.rules.json')); }
+        catch (e) { if (e.code === 'engine.needs_script') out.needsFull = true; else throw e; }
+      }
+      return out;
+    }, { p, compiled });
     if (p.cmd === 'explain') expected.files = expected.files.map(f => f.split('/').pop());
-    eq(actual, expected, `${path.basename(d)}: wasm differs from native`);
+    eq(got.full, expected, `${path.basename(d)}: wasm (Rhai) differs from native`);
+    if (got.lite !== undefined) { eq(got.lite, expected, `${path.basename(d)}: wasm without Rhai (compiled rules) differs from native`); lite++; }
+    if (got.needsFull) needFull++;
     compared++;
   }
+  fs.rmSync(tmp, { recursive: true, force: true });
   assert(compared >= 15, `only ${compared} golden cases compared`);
-  console.log(`      ${compared} golden cases identical in wasm and native`);
+  assert(lite >= 15, `only ${lite} golden cases compared without Rhai`);
+  console.log(`      ${compared} golden cases identical in wasm (Rhai) and native; ${lite} also identical in the script-free wasm on compiled rules (${needFull} call a custom function, which loads the full engine)`);
   await page.close();
 });
 
@@ -107,11 +129,12 @@ await test('in-file rule tests give the same results in wasm as `xianjiao test`'
   await page.goto(`${origin}/index.html`);
   const res = await page.evaluate(async () => {
     const m = await import('/pkg/xianjiao.js');
-    await m.default();
+    const full = await import('/pkg/xianjiao_full.js');
+    await full.default();
     const out = {};
     for (const f of ['central.rhai', 'guanba.rhai', 'guangan.rhai', 'jiangsu-water.rhai', 'meizhou.rhai']) {
       const { sources, entry } = await m.fetchRules('/rules/' + f);
-      const e = new m.Engine(sources, entry);
+      const e = new full.Engine(sources, entry);
       out[f] = e.runTests().map(t => [t.name, t.line, t.pass]);
     }
     return out;
@@ -299,19 +322,23 @@ await test('speed: compile rules and re-check a 5,000-character draft', async ()
   const r = await page.evaluate(async () => {
     const m = await import('/pkg/xianjiao.js');
     await m.default();
+    const full = await import('/pkg/xianjiao_full.js');
+    await full.default();
     const { sources, entry } = await m.fetchRules('/rules/guanba.rhai');
+    const compiled = { 'guanba.rules.json': await (await fetch('/pkg/rules/guanba.rules.json')).text() };
     const med = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const compile = [];
-    for (let i = 0; i < 30; i++) { const t = performance.now(); const e = new m.Engine(sources, entry); compile.push(performance.now() - t); e.free(); }
-    const e = new m.Engine(sources, entry);
+    const compile = [], compileRhai = [];
+    for (let i = 0; i < 30; i++) { const t = performance.now(); const e = new full.Engine(sources, entry); compileRhai.push(performance.now() - t); e.free(); }
+    for (let i = 0; i < 30; i++) { const t = performance.now(); const e = new m.Engine(compiled, 'guanba.rules.json'); compile.push(performance.now() - t); e.free(); }
+    const e = new m.Engine(compiled, 'guanba.rules.json');
     const base = '存在的问题:理想信念方面学习不够深入,宗旨意识有所淡化。原因剖析:世界观改造放松,客观原因是工作太忙。整改措施:每周学习四个学时。';
     let text = ''; while (text.length < 5000) text += base;
     text = text.slice(0, 5000);
     const check = [];
     for (let i = 0; i < 200; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', text.slice(0, 4990 + (i % 10))); check.push(performance.now() - t); }
-    return { compile: med(compile), check: med(check), checkMax: Math.max(...check) };
+    return { compile: med(compile), compileRhai: med(compileRhai), check: med(check), checkMax: Math.max(...check) };
   });
-  console.log(`      compile guanba.rhai (+central.rhai): median ${r.compile.toFixed(2)} ms; check 5,000 chars: median ${r.check.toFixed(3)} ms, max ${r.checkMax.toFixed(3)} ms (a frame is 16.7 ms)`);
+  console.log(`      load guanba compiled (script-free engine): median ${r.compile.toFixed(2)} ms; guanba.rhai + central.rhai (full engine): median ${r.compileRhai.toFixed(2)} ms; check 5,000 chars: median ${r.check.toFixed(3)} ms, max ${r.checkMax.toFixed(3)} ms (a frame is 16.7 ms)`);
   fs.writeFileSync(path.join(out, 'speed.json'), JSON.stringify(r, null, 2));
   assert(r.check < 16.7 && r.compile < 16.7 * 3, 'too slow');
   await page.close();

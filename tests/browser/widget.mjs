@@ -17,6 +17,42 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     await context.route(url, r => r.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
   }
 
+  // Issue 12: what a member's browser downloads before the widget renders guanba
+  // (the demo page, compiled rules, the script-free engine), against 250 KB gzip;
+  // the full engine (Rhai) comes only when guanba's outcome function is needed.
+  await test('first load: ≤ 250 KB gzip before the widget renders guanba; the full engine loads only for the outcome function', async () => {
+    const zlib = await import('node:zlib');
+    const context = await browser.newContext({ viewport: { width: 1100, height: 1300 } });
+    const page = await context.newPage();
+    const got = [];
+    page.on('response', async (r) => {
+      const entry = { url: r.url(), t: Date.now(), bytes: null };
+      got.push(entry);
+      try { entry.bytes = zlib.gzipSync(await r.body(), { level: 9 }).length; } catch (_) { entry.bytes = 0; }
+    });
+    await page.goto(`${origin}/index.html`);
+    await page.waitForSelector(W + '[role=tab]');
+    const rendered = Date.now();
+    await page.waitForTimeout(300); // bodies of responses already received
+    const before = got.filter(x => x.t <= rendered);
+    const total = before.reduce((a, x) => a + (x.bytes || 0), 0);
+    const show = before.map(x => `${new URL(x.url).pathname} ${x.bytes}`).join(', ');
+    console.log(`      before the widget renders guanba: ${total} B gzip in ${before.length} responses (${show})`);
+    fs.writeFileSync(path.join(out, 'first-load.json'), JSON.stringify({ total, responses: before.map(x => ({ path: new URL(x.url).pathname, gzip: x.bytes })) }, null, 2));
+    assert(total <= 250_000, `first load ${total} B gzip > 250,000 B: ${show}`);
+    assert(!got.some(x => /xianjiao_full/.test(x.url)), 'the full engine was loaded before it was needed');
+    // the calculator: guanba's outcome is a rule function → the full engine, then the result
+    await page.click(W + '#xj-tab-3');
+    const marks = page.locator(W + '[id^=xj-mark-0-]');
+    const n = await marks.count();
+    for (let i = 0; i < n; i++) await marks.nth(i).fill('8');
+    await page.waitForFunction(() => /综合得分: [\d.]+ · 结论/.test(document.querySelector('xianjiao-widget').shadowRoot.textContent), null, { timeout: 20000 });
+    assert(got.some(x => /xianjiao_full_bg\.wasm/.test(x.url)), 'the full engine was loaded for the outcome function');
+    const text = await page.locator(W + '[role=tabpanel]').textContent();
+    assert(!/engine\.needs_script|完整引擎/.test(text), 'loading message left: ' + text.slice(-200));
+    await context.close();
+  });
+
   await test('keyboard: focus stays on every control after it changes the widget', async () => {
     const { context, page, errors } = await widgetPage(`${origin}/index.html`);
     const steps = [];
@@ -276,6 +312,8 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     const diffs = await page.evaluate(async (plans) => {
       const m = await import('/pkg/xianjiao.js');
       await m.default();
+      const full = await import('/pkg/xianjiao_full.js'); // the engine with Rhai reads .rhai files
+      await full.default();
       const out = [];
       let compared = 0;
       // the fixed Chinese wording of the catalogue, which must never show in English
@@ -284,7 +322,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
         .flatMap(([, t]) => t.split(/\{[^}]*\}/)).map(x => x.replace(/^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$/g, '')).filter(x => x.length >= 2);
       for (const p of plans) {
         const { sources, entry } = await m.fetchRules('/' + p.rules);
-        const e = new m.Engine(sources, entry);
+        const e = new full.Engine(sources, entry);
         const rules = e.rules();
         try { p.cmd === 'material' ? e.checkMaterial(p.kind, p.role, p.draft) : e.checklist(Object.assign(JSON.parse(p.profile), { on: p.on })); }
         catch (_) { e.free(); continue; } // a case the golden test itself reports

@@ -19,7 +19,7 @@ import { xjFetchRuleChain } from './rules-fetch.js';
 
 const XJ_STRINGS = {
   zh: {
-    title: '先进性教育 · 自查', loading: '正在载入规则…', tabs: ['日程', '清单', '材料自查', '计算器'],
+    title: '先进性教育 · 自查', loading: '正在载入规则…', loadingFull: '正在载入计算所需的完整引擎…', tabs: ['日程', '清单', '材料自查', '计算器'],
     role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
     status: { upcoming: '未开始', current: '进行中', overdue: '已逾期', done: '已完成', past: '已结束', pending: '待完成', exempt: '免除', not_applicable: '不适用' },
     currentPhase: '当前阶段', due: '正在进行的环节', none: '无', open: '待定', noDates: '日期待定',
@@ -43,7 +43,7 @@ const XJ_STRINGS = {
     name: '姓名', branch: '所在党支部', date: '日期', sign: '本人签名', opinion: '党支部意见', signBranch: '支部书记签名',
   },
   en: {
-    title: 'Campaign self-check', loading: 'Loading rules…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
+    title: 'Campaign self-check', loading: 'Loading rules…', loadingFull: 'Loading the full engine this calculation needs…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
     role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
     status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'not applicable' },
     currentPhase: 'Current phase', due: 'Steps in progress', none: 'none', open: 'to be set', noDates: 'dates to be set',
@@ -160,22 +160,41 @@ function xjLocalDay(d = new Date()) {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-// The engine module. In the one-file bundle the glue is this very module;
-// in the npm package it is ./xianjiao.js next to this file. After a trap the
-// widget imports it again under a fresh URL, which gives a new module with a
-// new WebAssembly instance (the glue caches its instance in module state).
-const XJ_GLUE_URL = typeof __wbg_get_imports === 'function' ? import.meta.url : new URL('./xianjiao.js', import.meta.url).href;
-let xjApi = null, xjGen = 0;
+// The engine modules. In the one-file bundle (www/pkg/xianjiao.js) the glue is
+// this very module and is the script-free build: it reads compiled rules
+// (`xianjiao compile`) without Rhai's parser and evaluator, which keeps a
+// member's first download small. The full build (xianjiao_full.js next to it)
+// is imported only when the rules need it: a plain .rhai file, or a custom
+// function the rules call (the error `engine.needs_script`). In the npm
+// package ./xianjiao.js is the full build and nothing more is loaded.
+// After a trap the widget imports the module it was using again under a fresh
+// URL: a new module, a new WebAssembly instance (the glue caches its instance).
+const XJ_BUNDLED = typeof __wbg_get_imports === 'function';
+const XJ_GLUE_URL = XJ_BUNDLED ? import.meta.url : new URL('./xianjiao.js', import.meta.url).href;
+const XJ_FULL_URL = XJ_BUNDLED ? new URL('./xianjiao_full.js', import.meta.url).href : null;
+let xjApi = null, xjFullApi = null, xjGen = 0;
 function xjBoot() {
-  return (xjApi ||= __wbg_init().then(() => ({ Engine, renderHighlights, word, gen: 0 })));
+  return (xjApi ||= __wbg_init().then(() => ({ Engine, renderHighlights, word, gen: 0, url: XJ_GLUE_URL, full: !XJ_BUNDLED })));
+}
+function xjImport(url, gen, full) {
+  const u = gen ? url + (url.includes('?') ? '&' : '?') + 'xj-fresh=' + gen : url;
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ u).then(async (m) => {
+    await m.default();
+    return { Engine: m.Engine, renderHighlights: m.renderHighlights, word: m.word, gen, url, full };
+  });
+}
+/** The engine with the script interpreter (the same module when it already is one). */
+function xjBootFull() {
+  if (!XJ_FULL_URL) return xjBoot();
+  return (xjFullApi ||= xjImport(XJ_FULL_URL, 0, true).catch((e) => { xjFullApi = null; throw e; }));
 }
 async function xjRestart(dead) {
-  const cur = await xjBoot().catch(() => null);
+  const full = !!(dead && dead.full && XJ_FULL_URL);
+  const cur = await (full ? xjBootFull() : xjBoot()).catch(() => null);
   if (cur && cur !== dead) return cur; // another widget already restarted it
-  const gen = ++xjGen;
-  const url = XJ_GLUE_URL + (XJ_GLUE_URL.includes('?') ? '&' : '?') + 'xj-fresh=' + gen;
-  xjApi = import(/* webpackIgnore: true */ /* @vite-ignore */ url).then(async (m) => { await m.default(); return { Engine: m.Engine, renderHighlights: m.renderHighlights, word: m.word, gen }; });
-  return xjApi;
+  const p = xjImport(full ? XJ_FULL_URL : XJ_GLUE_URL, ++xjGen, full || !XJ_BUNDLED);
+  if (full) xjFullApi = p; else xjApi = p;
+  return p;
 }
 
 /**
@@ -253,16 +272,48 @@ class XianjiaoWidget extends HTMLElement {
     this.sources = sources;
     this.entry = entry;
     this.engine = new this.api.Engine(sources, entry);
+    if (this.engine.hasErrors() && this.needsScript()) {
+      // a plain .rhai file: the full engine reads it
+      try { await this.upgrade(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
+    }
     if (this.engine.hasErrors()) { this.rules = null; this.renderDiagnostics(); return; }
     this.rules = this.engine.rules();
     this.restore();
     this.render();
   }
 
-  /** Calls the engine; a wasm trap starts a fresh instance (see recover). */
+  /** True when the script-free engine cannot read these rules (a .rhai file). */
+  needsScript() {
+    return !this.api.full && this.engine.diagnostics().some(d => d.code === 'engine.needs_script');
+  }
+  /** Switches to the engine with the script interpreter and loads the same rules into it. */
+  async upgrade() {
+    const api = await xjBootFull();
+    if (this.engine) { try { this.engine.free(); } catch (_) {} }
+    this.api = api;
+    this.engine = new api.Engine(this.sources, this.entry);
+  }
+  /**
+   * Calls the engine; a wasm trap starts a fresh instance (see recover). A
+   * custom function the script-free engine cannot run loads the full engine,
+   * then renders again; meanwhile the caller shows "loading".
+   */
   eng(method, ...args) {
     try { return this.engine[method](...args); }
-    catch (e) { if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) this.recover(e); throw e; }
+    catch (e) {
+      if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) this.recover(e);
+      else if (e && e.code === 'engine.needs_script' && !this.api.full) {
+        if (!this.upgrading) {
+          this.upgrading = (async () => {
+            try { await this.upgrade(); this.rules = this.engine.rules(); this.render(); }
+            catch (err) { this.shell(xjBootMessage(this.t, err), true); }
+            finally { this.upgrading = null; }
+          })();
+        }
+        throw new Error(this.t.loadingFull);
+      }
+      throw e;
+    }
   }
   highlight(target, text, findings) {
     try { this.api.renderHighlights(target, text, findings); }

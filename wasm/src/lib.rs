@@ -8,8 +8,13 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use xianjiao_core::{MemorySource, Profile, RuleSet};
 
+// Values cross the boundary as JSON text (serde_json here, JSON.parse /
+// JSON.stringify there): one serializer for every type instead of a second,
+// JS-object-building one, which keeps the member's download smaller, and the
+// result is by construction the CLI's `--json`.
 fn to_js<T: Serialize>(v: &T) -> Result<JsValue, JsValue> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| err("js.serialize", &e.to_string()))
+    let text = serde_json::to_string(v).map_err(|e| err("js.serialize", &e.to_string()))?;
+    json_parse(&text).map_err(|_| err("js.serialize", "JSON.parse"))
 }
 
 fn err(code: &str, message: &str) -> JsValue {
@@ -24,10 +29,16 @@ extern "C" {
     fn js_sys_error(message: &str) -> JsValue;
     #[wasm_bindgen(js_namespace = Reflect, js_name = set, catch)]
     fn js_set(target: &JsValue, key: &str, value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn json_parse(text: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+    fn json_stringify(v: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(v).map_err(|e| err("input.invalid", &format!("{what}: {e}")))
+    // undefined (and functions) stringify to undefined: read as null, which says what was expected.
+    let text = json_stringify(&v).ok().and_then(|t| t.as_string()).unwrap_or_else(|| "null".to_string());
+    serde_json::from_str(&text).map_err(|e| err("input.invalid", &format!("{what}: {e}")))
 }
 
 fn eval_err(e: xianjiao_core::EvalError) -> JsValue {
@@ -172,12 +183,16 @@ impl Engine {
         to_js(&vc.finish())
     }
 
+    // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
+    #[cfg(feature = "script")]
     /// The effective rules and what the entry file changes relative to its parent.
     #[wasm_bindgen(unchecked_return_type = "Explain")]
     pub fn explain(&self) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.explain())
     }
 
+    // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
+    #[cfg(feature = "script")]
     /// Runs the tests written in the entry rule file.
     #[wasm_bindgen(js_name = runTests, unchecked_return_type = "TestResult[]")]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
@@ -185,6 +200,8 @@ impl Engine {
     }
 }
 
+// Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
+#[cfg(feature = "script")]
 /// A commented child rule file extending `parent`, listing the parent's rules to amend.
 #[wasm_bindgen]
 pub fn scaffold(parent: &str, name: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parent_source: JsValue) -> Result<String, JsValue> {
@@ -225,6 +242,8 @@ pub fn message_catalogue() -> String {
     xianjiao_core::catalogue_json()
 }
 
+// Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
+#[cfg(feature = "script")]
 /// The rule-file function reference (for the playground).
 #[wasm_bindgen(js_name = ruleFunctions, unchecked_return_type = "RuleFunction[]")]
 pub fn rule_functions() -> Result<JsValue, JsValue> {

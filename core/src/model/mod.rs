@@ -14,7 +14,7 @@ mod people;
 mod read;
 
 use crate::diag::{Diags, Location};
-use crate::load::Entity;
+use crate::entity::Entity;
 use chrono::NaiveDate;
 use rhai::Map;
 use serde::Serialize;
@@ -557,6 +557,7 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
 }
 
 /// Every declaration without `source:` or `local:` (for `check --strict`).
+#[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn missing_origin(entities: &[Entity], d: &mut Diags) {
     for e in entities {
         if e.kind == "test" { continue; }

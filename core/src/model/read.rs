@@ -5,7 +5,7 @@
 
 use super::{Area, Origin, Window};
 use crate::diag::{Diags, Location};
-use crate::load::Entity;
+use crate::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
 
