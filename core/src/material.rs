@@ -214,7 +214,7 @@ pub struct MaterialReport {
     pub findings: Vec<Finding>,
     /// True when no error-level finding.
     pub pass: bool,
-    /// Reasons for failing, in Chinese.
+    /// Reasons for failing, in Chinese, each once.
     pub reasons: Vec<String>,
 }
 
@@ -804,7 +804,7 @@ fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pat, String)]
         per_class[sp.class] += 1;
         let no = per_class[sp.class];
         let idx = items.len();
-        let at = |code: &str, field: &str| Msg::new(code).with("heading", &sp.heading).with("no", no).with("field", field);
+        let at = |code: &'static str, field: &str| Msg::new(code).with("heading", &sp.heading).with("no", no).with("field", field);
         let mine: Vec<&Label> = labels.iter().filter(|l| l.start >= sp.start && l.start < sp.end).collect();
         // A short span at the item's head for findings about the whole item.
         let line_end = text[sp.start..sp.end].find('\n').map_or(sp.end, |x| sp.start + x);
@@ -995,8 +995,9 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         items
     });
 
+    // A phrase flagged many times is one reason (its findings keep every place).
     for f in findings.iter().filter(|f| f.code == "flag" && f.level == "error") {
-        reasons.push(f.message.clone());
+        if !reasons.contains(&f.message) { reasons.push(f.message.clone()); }
     }
     findings.sort_by_key(|f| (f.start.is_none(), f.start.unwrap_or(0)));
     let pass = !findings.iter().any(|f| f.level == "error");

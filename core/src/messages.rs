@@ -13,6 +13,7 @@
 //! separator, or by the one after a bar: `{names| → }`.
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// One parameter of a message.
@@ -57,29 +58,64 @@ impl From<Msg> for Arg {
     fn from(m: Msg) -> Self { Arg::Msg(Box::new(m)) }
 }
 
-/// A stable code plus its parameters.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A stable code plus its parameters. Codes and parameter names written by
+/// the engine are static text, so building a message allocates only its values.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Msg {
     /// A key of [`CATALOGUE`].
-    pub code: String,
-    /// Named parameters.
-    #[serde(default)]
-    pub params: BTreeMap<String, Arg>,
+    pub code: Cow<'static, str>,
+    /// Named parameters, in the order given (JSON: an object).
+    pub params: Vec<(Cow<'static, str>, Arg)>,
 }
 
 impl Msg {
     /// A message without parameters.
-    pub fn new(code: &str) -> Msg {
-        Msg { code: code.to_string(), params: BTreeMap::new() }
+    pub fn new(code: &'static str) -> Msg {
+        Msg { code: Cow::Borrowed(code), params: Vec::new() }
     }
     /// Adds a parameter.
-    pub fn with(mut self, name: &str, v: impl Into<Arg>) -> Msg {
-        self.params.insert(name.to_string(), v.into());
+    pub fn with(mut self, name: &'static str, v: impl Into<Arg>) -> Msg {
+        self.params.push((Cow::Borrowed(name), v.into()));
         self
+    }
+    /// A parameter by name.
+    pub fn param(&self, name: &str) -> Option<&Arg> {
+        self.params.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
     /// The Chinese text.
     pub fn zh(&self) -> String {
         word(Lang::Zh, self)
+    }
+}
+
+impl Serialize for Msg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeStruct};
+        struct Params<'a>(&'a [(Cow<'static, str>, Arg)]);
+        impl Serialize for Params<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 { m.serialize_entry(k.as_ref(), v)?; }
+                m.end()
+            }
+        }
+        let mut st = s.serialize_struct("Msg", 2)?;
+        st.serialize_field("code", self.code.as_ref())?;
+        st.serialize_field("params", &Params(&self.params))?;
+        st.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Msg {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            code: String,
+            #[serde(default)]
+            params: BTreeMap<String, Arg>,
+        }
+        let r = Raw::deserialize(d)?;
+        Ok(Msg { code: Cow::Owned(r.code), params: r.params.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect() })
     }
 }
 
@@ -192,7 +228,7 @@ pub fn word(lang: Lang, m: &Msg) -> String {
         let Some(j) = rest[i..].find('}') else { break };
         let inner = &rest[i + 1..i + j];
         let (name, sep) = match inner.split_once('|') { Some((n, s)) => (n, Some(s)), None => (inner, None) };
-        match m.params.get(name) {
+        match m.param(name) {
             Some(a) => arg(lang, a, sep, &mut out),
             None => { out.push('{'); out.push_str(name); out.push('}'); }
         }
