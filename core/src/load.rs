@@ -284,7 +284,8 @@ fn run_file(engine: &Engine, rec: &Rec, fast: Option<(&mut fast::Keys, &sandbox:
 /// Loads `entry` and its parents, runs each once, and merges their declarations.
 pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limits, diags: &mut Diags) -> Loaded {
     // A bundle carries its whole chain: load it from itself, entry last.
-    if let Some(files) = source.load(entry).ok().as_deref().and_then(crate::bundle::parse) {
+    let mut first = Some(source.load(entry));
+    if let Some(files) = first.as_ref().and_then(|t| t.as_deref().ok()).and_then(crate::bundle::parse) {
         let last = files.last().map(|f| f.0.clone()).unwrap_or_default();
         return load(&last, &crate::bundle::BundleSource(files), limits, diags);
     }
@@ -310,7 +311,8 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
             }
             break;
         }
-        let text = match source.load(&name) {
+        // The entry was read above already.
+        let text = match first.take().unwrap_or_else(|| source.load(&name)) {
             Ok(t) => t,
             Err(crate::source::SourceError::NotFound) => {
                 match &from {
@@ -341,7 +343,7 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
     let n = chain.len();
     for (i, (file, run)) in chain.into_iter().enumerate() {
         if i + 1 == n && n > 1 {
-            parent_entities = Some(merged.slots.iter().flatten().cloned().collect());
+            parent_entities = Some(merged.slots.iter().zip(&merged.gone).filter(|(_, g)| !**g).map(|(e, _)| e.clone()).collect());
         }
         fn_files.extend(run.functions.iter_functions().map(|f| (f.name.to_string(), file.clone())));
         functions = functions.merge(&run.functions);
@@ -354,14 +356,19 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
 /// linear in the number of declarations.
 #[derive(Default)]
 struct Merged {
-    slots: Vec<Option<Entity>>,
+    slots: Vec<Entity>,
+    /// Slots whose entity a later file removed.
+    gone: Vec<bool>,
     /// Per kind (its place in [`KINDS`]): key → slot.
     index: Vec<rustc_hash::FxHashMap<String, usize>>,
 }
 
 impl Merged {
     fn into_vec(self) -> Vec<Entity> {
-        self.slots.into_iter().flatten().collect()
+        let (mut slots, gone) = (self.slots, self.gone);
+        let mut gone = gone.into_iter();
+        slots.retain(|_| !gone.next().unwrap_or(false));
+        slots
     }
 }
 
@@ -451,6 +458,7 @@ fn check_lock(e: &Entity, d: &Decl, whole: bool, diags: &mut Diags) {
 fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
     m.index.resize_with(KINDS.len(), Default::default);
     m.slots.reserve(decls.len());
+    m.gone.reserve(decls.len());
     for d in decls {
         let Some(kind) = KINDS.iter().position(|k| *k == d.kind) else {
             diags.error("decl.unknown_kind", &d.loc, format!("未知的种类 \"{}\",可用: {} / unknown kind", d.kind, KINDS.join(", ")));
@@ -458,10 +466,10 @@ fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
         };
         let declares_required = d.fields.get("required").and_then(|v| v.as_bool().ok()) == Some(true);
         let index = &mut m.index[kind];
-        let pos = index.get(d.key.as_str()).copied().filter(|&i| m.slots[i].is_some());
+        let pos = index.get(d.key.as_str()).copied().filter(|&i| !m.gone[i]);
         match (d.op, pos) {
             (Op::Declare, Some(i)) => {
-                let Some(e) = m.slots[i].as_mut() else { continue };
+                let e = &mut m.slots[i];
                 if e.loc.file == d.loc.file {
                     diags.warning("decl.duplicate", &d.loc, format!("{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins", d.kind, d.key, e.loc.line));
                 }
@@ -474,17 +482,18 @@ fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
             }
             (Op::Declare, None) => {
                 index.insert(d.key.clone(), m.slots.len());
-                m.slots.push(Some(Entity {
+                m.gone.push(false);
+                m.slots.push(Entity {
                     required_by: declares_required.then(|| d.loc.file.clone()),
                     field_locs: d.field_locs,
                     kind: d.kind,
                     key: d.key,
                     fields: d.fields,
                     loc: d.loc,
-                }));
+                });
             }
             (Op::Amend, Some(i)) => {
-                let Some(e) = m.slots[i].as_mut() else { continue };
+                let e = &mut m.slots[i];
                 check_lock(e, &d, false, diags);
                 if d.fields.contains_key("source") || d.fields.contains_key("local") {
                     // The amendment says where its change comes from; the old provenance no longer covers it alone.
@@ -503,11 +512,11 @@ fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
                 }
             }
             (Op::Remove, Some(i)) => {
-                if let Some(by) = m.slots[i].as_ref().and_then(|e| e.required_by.clone()).filter(|by| *by != d.loc.file) {
+                if let Some(by) = m.slots[i].required_by.clone().filter(|by| *by != d.loc.file) {
                     diags.error("lock.remove", &d.loc, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能删除 / a required declaration cannot be removed", d.kind, d.key));
                     continue;
                 }
-                m.slots[i] = None;
+                m.gone[i] = true;
                 index.remove(d.key.as_str());
             }
             (Op::Amend | Op::Remove, None) => {
@@ -585,7 +594,7 @@ mod fast {
         nesting: usize,
         totals: Totals,
         /// Keys of the call's first-level map, with where they are written.
-        key_at: Vec<(ImmutableString, usize, usize)>,
+        key_at: Vec<(&'t str, usize, usize)>,
         /// Short strings already read, shared as Rhai's parser shares them.
         strs: HashMap<&'t str, ImmutableString>,
     }
@@ -659,8 +668,11 @@ mod fast {
             match self.peek()? {
                 b'"' => {
                     let s = self.string()?;
-                    if s.len() > 64 { return Some(s.into()); }
-                    Some(self.strs.entry(s).or_insert_with(|| s.into()).clone().into())
+                    if let Some(v) = self.strs.get(s) { return Some(v.clone().into()); }
+                    let v: ImmutableString = s.into();
+                    // A bounded cache: names repeat, most other strings do not.
+                    if s.len() <= 64 && self.strs.len() < 1024 { self.strs.insert(s, v.clone()); }
+                    Some(v.into())
                 }
                 b'0'..=b'9' => {
                     let start = self.i;
@@ -712,9 +724,8 @@ mod fast {
                         if self.peek() == Some(b':') { return None; }
                         self.ws()?;
                         let v = self.value(depth + 1)?;
-                        let k: ImmutableString = k.into();
-                        if depth == 0 { self.key_at.push((k.clone(), line, col)); }
-                        m.insert(k.as_str().into(), v);
+                        if depth == 0 { self.key_at.push((k, line, col)); }
+                        m.insert(k.into(), v);
                         self.totals.entries += 1;
                         self.ws()?;
                         if self.eat(b',').is_none() { self.eat(b'}')?; break; }
@@ -733,10 +744,13 @@ mod fast {
 
     /// What one call declares: `Ok(Some)` a declaration, `Ok(None)` an `extends`.
     fn call(name: &str, mut args: Vec<Dynamic>) -> Option<Result<(Op, String, String, Map), String>> {
-        let str_at = |args: &[Dynamic], i: usize| args.get(i).filter(|a| a.is_string()).map(|a| a.to_string());
-        let shape: Vec<u8> = args.iter().map(|a| if a.is_string() { b'S' } else if a.is_map() { b'M' } else { b'?' }).collect();
+        let str_at = |args: &[Dynamic], i: usize| args.get(i).and_then(|a| a.read_lock::<ImmutableString>().map(|s| s.to_string()));
+        if args.len() > 3 { return None; }
+        let mut buf = [0u8; 3];
+        for (b, a) in buf.iter_mut().zip(&args) { *b = if a.is_string() { b'S' } else if a.is_map() { b'M' } else { b'?' }; }
+        let shape = &buf[..args.len()];
         let map = |args: &mut Vec<Dynamic>| args.pop().and_then(|m| m.try_cast::<Map>());
-        Some(Ok(match (name, shape.as_slice()) {
+        Some(Ok(match (name, shape) {
             (n, b"S") if DECL1.contains(&n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, Map::new()),
             (n, b"SM") if DECL1.contains(&n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, map(&mut args)?),
             ("campaign", b"M") => (Op::Declare, "campaign".into(), String::new(), map(&mut args)?),
@@ -805,12 +819,15 @@ mod fast {
                 Ok((op, kind, key, fields)) => {
                     out.bytes += 64 + kind.len() + key.len() + fields.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>();
                     if out.bytes > MAX_DECLARED_BYTES { return None; }
-                    s.key_at.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-                    let field_locs = fields.keys().map(|k| {
-                        let at = s.key_at.binary_search_by(|(n, ..)| n.as_str().cmp(k.as_str())).ok().map(|i| &s.key_at[i]);
-                        let at = at.map_or_else(|| loc.clone(), |&(_, line, col)| Location { file: file.to_string(), line, col });
-                        (k.to_string(), at)
-                    }).collect();
+                    // The map's keys are where they are written (each once); the
+                    // fields `step` adds itself, where the call is.
+                    let mut field_locs = std::collections::HashMap::with_capacity(fields.len());
+                    for &(k, line, col) in &s.key_at {
+                        field_locs.insert(k.to_string(), Location { file: file.to_string(), line, col });
+                    }
+                    for k in fields.keys() {
+                        if !field_locs.contains_key(k.as_str()) { field_locs.insert(k.to_string(), loc.clone()); }
+                    }
                     out.decls.push(Decl { op, kind, key, fields, loc, field_locs });
                 }
             }

@@ -61,7 +61,7 @@ fn spec_of_map(f: &mut F, batch: &str, m: &Map) -> Spec {
     let loc = f.loc("batches");
     let mut spec = Spec { start: None, end: None, days: None, extend: 0, origin: Origin::default(), loc: loc.clone(), end_loc: loc.clone() };
     for (k, v) in m {
-        let text = v.clone().into_string().ok();
+        let text = super::read::text_of(v);
         let num = v.as_int().ok();
         match (k.as_str(), text, num) {
             ("start", Some(s), _) => spec.start = super::parse_date(&s, &loc, f.d),
@@ -173,16 +173,16 @@ pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         let mut f = F::new(e, d, fields("step"));
         let phase = f.str("phase").unwrap_or_default();
         let name = f.str("name").unwrap_or_default();
-        let window = f.get("window").cloned().and_then(|v| window_of(&mut f, "window", &v));
+        let window = f.get("window").and_then(|v| window_of(&mut f, "window", v));
         let mut windows = vec![];
-        if let Some(m) = f.map("windows") {
-            for (u, v) in m {
+        if let Some(m) = f.map_value("windows").and_then(|v| v.read_lock::<Map>()) {
+            for (u, v) in m.iter() {
                 if !r.units.iter().any(|x| x.name == u.as_str()) {
                     let loc = f.loc("windows");
                     let known: Vec<_> = r.units.iter().map(|x| x.name.as_str()).collect();
                     f.d.error("unit.unknown", &loc, format!("环节 \"{name}\" 的时间表用了未声明的单位类型 \"{u}\";已声明: {} / unknown unit type", known.join("、")));
                 }
-                if let Some(w) = window_of(&mut f, "windows", &v) { windows.push((u.to_string(), w)); }
+                if let Some(w) = window_of(&mut f, "windows", v) { windows.push((u.to_string(), w)); }
             }
         }
         let announce = f.map("announce").and_then(|m| {

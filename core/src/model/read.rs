@@ -7,7 +7,7 @@ use super::{Area, Origin, Window};
 use crate::diag::{Diags, Location};
 use crate::entity::Entity;
 use chrono::NaiveDate;
-use rhai::{Dynamic, Map};
+use rhai::{Array, Dynamic, Map};
 
 use super::COMMON_FIELDS as COMMON;
 
@@ -35,9 +35,10 @@ impl<'a> F<'a> {
     pub fn loc(&self, k: &str) -> Location {
         self.e.field_loc(k).clone()
     }
-    pub fn get(&self, k: &str) -> Option<&Dynamic> {
+    pub fn get(&self, k: &str) -> Option<&'a Dynamic> {
         debug_assert!(self.allowed.contains(&k) || COMMON.contains(&k), "field {k} not in allowed list");
-        self.e.fields.get(k).filter(|v| !v.is_unit())
+        let e: &'a Entity = self.e;
+        e.fields.get(k).filter(|v| !v.is_unit())
     }
     pub fn bad(&mut self, k: &str, want: &str, v: &Dynamic) {
         let loc = self.loc(k);
@@ -45,17 +46,17 @@ impl<'a> F<'a> {
         self.d.error("field.type", &loc, msg);
     }
     pub fn str(&mut self, k: &str) -> Option<String> {
-        let v = self.get(k)?.clone();
-        match v.clone().into_string() {
-            Ok(s) => Some(s),
-            Err(_) => { self.bad(k, "字符串 string", &v); None }
+        let v = self.get(k)?;
+        match text_of(v) {
+            Some(s) => Some(s),
+            None => { self.bad(k, "字符串 string", v); None }
         }
     }
     pub fn num(&mut self, k: &str) -> Option<f64> {
-        let v = self.get(k)?.clone();
-        match to_num(&v) {
+        let v = self.get(k)?;
+        match to_num(v) {
             Some(n) => Some(n),
-            None => { self.bad(k, "有限的数字 finite number", &v); None }
+            None => { self.bad(k, "有限的数字 finite number", v); None }
         }
     }
     /// A whole number of at least `lo` (days, characters, counts).
@@ -73,17 +74,17 @@ impl<'a> F<'a> {
         Origin { source: self.str("source"), local: self.str("local"), required: self.bool("required").unwrap_or(false) }
     }
     pub fn bool(&mut self, k: &str) -> Option<bool> {
-        let v = self.get(k)?.clone();
+        let v = self.get(k)?;
         match v.as_bool() {
             Ok(b) => Some(b),
-            Err(_) => { self.bad(k, "true/false", &v); None }
+            Err(_) => { self.bad(k, "true/false", v); None }
         }
     }
     pub fn strs(&mut self, k: &str) -> Vec<String> {
-        let Some(v) = self.get(k).cloned() else { return vec![] };
-        match strs_of(&v) {
+        let Some(v) = self.get(k) else { return vec![] };
+        match strs_of(v) {
             Some(s) => s,
-            None => { self.bad(k, "字符串数组 array of strings", &v); vec![] }
+            None => { self.bad(k, "字符串数组 array of strings", v); vec![] }
         }
     }
     pub fn date(&mut self, k: &str) -> Option<NaiveDate> {
@@ -92,18 +93,22 @@ impl<'a> F<'a> {
         parse_date(&s, &loc, self.d)
     }
     pub fn map(&mut self, k: &str) -> Option<Map> {
-        let v = self.get(k)?.clone();
-        match v.clone().try_cast::<Map>() {
-            Some(m) => Some(m),
-            None => { self.bad(k, "映射 #{...}", &v); None }
-        }
+        let v = self.get(k)?;
+        let m = v.read_lock::<Map>().map(|m| m.clone());
+        if m.is_none() { self.bad(k, "映射 #{...}", v); }
+        m
+    }
+    /// The value of `k` when it is a map (read it with `read_lock::<Map>`), without copying it.
+    pub fn map_value(&mut self, k: &str) -> Option<&'a Dynamic> {
+        let v = self.get(k)?;
+        if v.read_lock::<Map>().is_none() { self.bad(k, "映射 #{...}", v); return None; }
+        Some(v)
     }
     pub fn array(&mut self, k: &str) -> Vec<Dynamic> {
-        let Some(v) = self.get(k).cloned() else { return vec![] };
-        match v.clone().into_array() {
-            Ok(a) => a,
-            Err(_) => { self.bad(k, "数组 [...]", &v); vec![] }
-        }
+        let Some(v) = self.get(k) else { return vec![] };
+        let a = v.read_lock::<Array>().map(|a| a.clone());
+        if a.is_none() { self.bad(k, "数组 [...]", v); }
+        a.unwrap_or_default()
     }
     /// `#{ key: "text" }` pairs.
     pub fn str_pairs(&mut self, k: &str) -> Vec<(String, String)> {
@@ -134,11 +139,11 @@ impl<'a> F<'a> {
         out
     }
     pub fn areas_of(&mut self, k: &str, v: &Dynamic) -> Option<Area> {
-        if let Ok(s) = v.clone().into_string() {
+        if let Some(s) = text_of(v) {
             return Some(Area { markers: vec![s.clone()], name: s });
         }
-        if let Some(m) = v.clone().try_cast::<Map>() {
-            let name = m.get("name").and_then(|n| n.clone().into_string().ok());
+        if let Some(m) = v.read_lock::<Map>() {
+            let name = m.get("name").and_then(text_of);
             let markers = m.get("markers").and_then(strs_of);
             if let Some(name) = name {
                 return Some(Area { markers: markers.unwrap_or_else(|| vec![name.clone()]), name });
@@ -159,10 +164,15 @@ pub(super) fn to_num(v: &Dynamic) -> Option<f64> {
     v.as_float().ok().filter(|x| x.is_finite())
 }
 
+/// The text of a string value (what `into_string` gives), without copying the value.
+pub(super) fn text_of(v: &Dynamic) -> Option<String> {
+    v.read_lock::<rhai::ImmutableString>().map(|s| s.to_string())
+}
+
 pub(super) fn strs_of(v: &Dynamic) -> Option<Vec<String>> {
-    if let Ok(s) = v.clone().into_string() { return Some(vec![s]); }
-    let a = v.clone().into_array().ok()?;
-    a.into_iter().map(|x| x.into_string().ok()).collect()
+    if let Some(s) = text_of(v) { return Some(vec![s]); }
+    let a = v.read_lock::<Array>()?;
+    a.iter().map(text_of).collect()
 }
 
 pub(crate) fn parse_date(s: &str, loc: &Location, d: &mut Diags) -> Option<NaiveDate> {
@@ -177,12 +187,10 @@ pub(crate) fn parse_date(s: &str, loc: &Location, d: &mut Diags) -> Option<Naive
 
 pub(super) fn window_of(f: &mut F, k: &str, v: &Dynamic) -> Option<Window> {
     let loc = f.loc(k);
-    let a = match v.clone().into_array() {
-        Ok(a) if a.len() == 2 => a,
+    let (s, e) = match v.read_lock::<Array>() {
+        Some(a) if a.len() == 2 => (text_of(&a[0]), text_of(&a[1])),
         _ => { f.bad(k, "[\"开始日期\", \"结束日期\"]", v); return None; }
     };
-    let s = a[0].clone().into_string().ok();
-    let e = a[1].clone().into_string().ok();
     let (Some(s), Some(e)) = (s, e) else { f.bad(k, "[\"开始日期\", \"结束日期\"]", v); return None; };
     let start = parse_date(&s, &loc, f.d)?;
     let end = parse_date(&e, &loc, f.d)?;
