@@ -372,11 +372,13 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             let files = rule_files(&rules);
             if files.is_empty() { eprintln!("没有找到规则文件 / no rule files given"); return Err(ExitCode::from(2)); }
             let mut all = vec![];
+            // A parent checked with each child is reported once (a set, not a scan: a file may have 100,000 diagnostics).
+            let mut seen = std::collections::HashSet::new();
             for f in &files {
                 let rs = load_rules(f);
                 let gaps = if strict { rs.origin_gaps() } else { &[] };
                 for d in rs.diagnostics().iter().chain(gaps) {
-                    if !all.contains(d) { all.push(d.clone()); }
+                    if seen.insert(d.to_string()) { all.push(d.clone()); }
                 }
             }
             let errors = all.iter().filter(|d| d.severity == Severity::Error).count();

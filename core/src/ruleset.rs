@@ -83,8 +83,7 @@ impl RuleSet {
         let rules = model::build(&loaded.entities, &mut d);
         let mut gaps = Diags::default();
         let own = loaded.files.last().cloned().unwrap_or_default();
-        let own_entities: Vec<_> = loaded.entities.iter().filter(|e| e.loc.file == own).cloned().collect();
-        model::missing_origin(&own_entities, &mut gaps);
+        model::missing_origin(loaded.entities.iter().filter(|e| e.loc.file == own), &mut gaps);
         let parent = loaded.parent_entities.as_ref().map(|e| model::build(e, &mut Diags::default()));
         let file = loaded.files.last().cloned().unwrap_or_default();
         let functions = loaded.functions.iter_functions().next().is_some();

@@ -558,7 +558,7 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
 
 /// Every declaration without `source:` or `local:` (for `check --strict`).
 #[cfg_attr(not(feature = "script"), allow(dead_code))]
-pub(crate) fn missing_origin(entities: &[Entity], d: &mut Diags) {
+pub(crate) fn missing_origin<'a>(entities: impl Iterator<Item = &'a Entity>, d: &mut Diags) {
     for e in entities {
         if e.kind == "test" { continue; }
         if !e.fields.contains_key("source") && !e.fields.contains_key("local") {
