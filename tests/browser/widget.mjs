@@ -329,7 +329,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
         compared++;
         if (p.cmd === 'material') {
           const r = e.checkMaterial(p.kind, p.role, p.draft);
-          for (const f of m.xjFindings(m.word, 'zh', r)) if (f.text !== f.message) out.push(`${p.d}: ${f.code}: ${f.text} ≠ ${f.message}`);
+          for (const f of r.findings) { const t = m.word('zh', f.msg); if (t !== f.message) out.push(`${p.d}: ${f.code}: ${t} ≠ ${f.message}`); }
           for (const f of m.xjFindings(m.word, 'en', r)) {
             const left = frags.filter(x => f.text.includes(x));
             if (left.length || /^[a-z_.]+\(/.test(f.text)) out.push(`${p.d}: en ${f.code}: ${f.text} (${left})`);
@@ -337,7 +337,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
         } else {
           const c = e.checklist(Object.assign(JSON.parse(p.profile), { on: p.on }));
           for (const it of c.items) {
-            const t = m.xjItemReason(m.word, 'zh', it); if (t !== it.reason) out.push(`${p.d}: ${it.id}: ${t} ≠ ${it.reason}`);
+            const t = m.word('zh', it.why); if (t !== it.reason) out.push(`${p.d}: ${it.id}: ${t} ≠ ${it.reason}`);
             const en = m.xjItemReason(m.word, 'en', it); const left = frags.filter(x => en.includes(x));
             if (left.length) out.push(`${p.d}: en ${it.id}: ${en} (${left})`);
           }

@@ -13,14 +13,27 @@
 /** A rate for people: one decimal at most (94.8276 → 94.8). */
 function xjPct(x) { return String(Math.round(x * 10) / 10); }
 
-/** The reason line of a checklist item. */
+/** The reason line of a checklist item (the engine's Chinese `reason` is that same wording in zh). */
 function xjItemReason(word, lang, it) {
-  return word(lang, it.why || []);
+  return lang === 'zh' && typeof it.reason === 'string' ? it.reason : word(lang, it.why || []);
 }
 
-/** The findings of a material report, each with its `text` worded in `lang`. */
+/**
+ * The findings of a material report, each with its `text` worded in `lang`
+ * (in zh the engine's `message` is that wording; a draft that repeats a
+ * flagged phrase many times is worded once per distinct message).
+ */
 function xjFindings(word, lang, m) {
-  return m.findings.map(f => Object.assign({}, f, { text: word(lang, f.msg) }));
+  const seen = new Map();
+  return m.findings.map(f => {
+    let text = lang === 'zh' && typeof f.message === 'string' ? f.message : null;
+    if (text == null) {
+      const key = JSON.stringify(f.msg);
+      text = seen.get(key);
+      if (text === undefined) { text = word(lang, f.msg); seen.set(key, text); }
+    }
+    return Object.assign({}, f, { text });
+  });
 }
 
 /** A phase gate: met, or what is still needed (by label). With `head`, only the heading line. */
