@@ -64,7 +64,7 @@ impl From<Msg> for Arg {
 pub struct Msg {
     /// A key of [`CATALOGUE`].
     pub code: Cow<'static, str>,
-    /// Named parameters, in the order given (JSON: an object).
+    /// Named parameters (JSON: an object, keys in order).
     pub params: Vec<(Cow<'static, str>, Arg)>,
 }
 
@@ -94,8 +94,11 @@ impl Serialize for Msg {
         struct Params<'a>(&'a [(Cow<'static, str>, Arg)]);
         impl Serialize for Params<'_> {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(Some(self.0.len()))?;
-                for (k, v) in self.0 { m.serialize_entry(k.as_ref(), v)?; }
+                // In key order, so the JSON does not depend on the order they were added in.
+                let mut kv: Vec<&(Cow<'static, str>, Arg)> = self.0.iter().collect();
+                kv.sort_by(|a, b| a.0.cmp(&b.0));
+                let mut m = s.serialize_map(Some(kv.len()))?;
+                for (k, v) in kv { m.serialize_entry(k.as_ref(), v)?; }
                 m.end()
             }
         }
