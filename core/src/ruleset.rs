@@ -40,6 +40,34 @@ pub struct RuleSet {
     functions: bool,
 }
 
+/// Every `check` and `outcome` function the rules name must be defined with
+/// one parameter; with `dry_run`, each is also run once on a sample record.
+#[cfg(feature = "script")]
+fn check_functions(rules: &Rules, hooks: &Hooks, entities: &[crate::entity::Entity], dry_run: bool, d: &mut Diags) {
+    for q in &rules.requirements {
+        let Some(f) = &q.check else { continue };
+        if !hooks.has(f, 1) {
+            d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
+        } else if dry_run {
+            if let Err(e) = hooks.dry_run_check(f, rules, &q.loc) {
+                d.error(e.code, e.location.as_ref().unwrap_or(&q.loc), e.message);
+            }
+        }
+    }
+    for fm in &rules.forms {
+        let Outcome::Hook(f) = &fm.outcome else { continue };
+        if !hooks.has(f, 1) {
+            let e = entities.iter().find(|e| e.kind == "form" && e.key == fm.name);
+            let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
+            d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
+        } else if dry_run {
+            if let Err(e) = hooks.dry_run_outcome(f, fm, &fm.loc) {
+                d.error(e.code, e.location.as_ref().unwrap_or(&fm.loc), e.message);
+            }
+        }
+    }
+}
+
 #[cfg(feature = "script")]
 fn no_hooks(limits: &Limits) -> Hooks {
     Hooks::new(rhai::AST::empty(), limits, "", vec![])
@@ -88,26 +116,7 @@ impl RuleSet {
         let file = loaded.files.last().cloned().unwrap_or_default();
         let functions = loaded.functions.iter_functions().next().is_some();
         let hooks = Hooks::new(loaded.functions, limits, &file, loaded.fn_files);
-        for q in &rules.requirements {
-            if let Some(f) = &q.check {
-                if !hooks.has(f, 1) {
-                    d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
-                } else if let Err(e) = hooks.dry_run_check(f, &rules, &q.loc) {
-                    d.error(e.code, e.location.as_ref().unwrap_or(&q.loc), e.message);
-                }
-            }
-        }
-        for fm in &rules.forms {
-            if let Outcome::Hook(f) = &fm.outcome {
-                if !hooks.has(f, 1) {
-                    let e = loaded.entities.iter().find(|e| e.kind == "form" && e.key == fm.name);
-                    let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
-                    d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
-                } else if let Err(e) = hooks.dry_run_outcome(f, fm, &fm.loc) {
-                    d.error(e.code, e.location.as_ref().unwrap_or(&fm.loc), e.message);
-                }
-            }
-        }
+        check_functions(&rules, &hooks, &loaded.entities, true, &mut d);
         let matchers = rules.materials.iter().map(material::Matcher::new).collect();
         let mut diagnostics = d.list;
         diagnostics.sort_by(|a, b| {
@@ -145,19 +154,9 @@ impl RuleSet {
                 let budget = rs.hooks.begin_evaluation();
                 rs.hooks = hooks::HookRecipe { sources: &c.sources, limits: *limits, file: &file }.build_with(&budget);
                 rs.sources = c.sources;
+                // Dry runs were done when it was compiled; that each named function exists is checked again.
                 let mut d = Diags::default();
-                for q in &rs.rules.requirements {
-                    if let Some(f) = q.check.as_ref().filter(|f| !rs.hooks.has(f, 1)) {
-                        d.error("hook.unknown_function", &q.loc, format!("要求 \"{}\" 的 check 函数 {f}(profile) 未定义 / check function not defined", q.id));
-                    }
-                }
-                for fm in &rs.rules.forms {
-                    if let Outcome::Hook(f) = &fm.outcome {
-                        if !rs.hooks.has(f, 1) {
-                            d.error("hook.unknown_function", &fm.loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
-                        }
-                    }
-                }
+                check_functions(&rs.rules, &rs.hooks, &rs.entities, false, &mut d);
                 rs.diagnostics.extend(d.list);
                 return rs;
             }
@@ -199,7 +198,8 @@ impl RuleSet {
             };
             for (name, text) in &self.sources {
                 let Some(cut) = compiled::functions_only(text) else { continue };
-                let same = fns(text).is_some() && fns(text) == fns(&cut);
+                let whole = fns(text);
+                let same = whole.is_some() && whole == fns(&cut);
                 sources.push((name.clone(), if same { cut } else { text.clone() }));
             }
         }
