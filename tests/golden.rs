@@ -12,16 +12,26 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-fn run_case(dir: &Path) -> Result<(), String> {
-    let root = root();
+/// A case folder's path from the repository root and its command line (`{dir}` filled in).
+fn case_args(dir: &Path) -> Result<(String, Vec<String>), String> {
     let args_text = std::fs::read_to_string(dir.join("args")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let rel = dir.strip_prefix(&root).unwrap_or(dir).to_string_lossy().to_string();
-    let args: Vec<String> = args_text.split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args).current_dir(&root).output().map_err(|e| e.to_string())?;
+    let rel = dir.strip_prefix(root()).unwrap_or(dir).to_string_lossy().to_string();
+    let args = args_text.split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+    Ok((rel, args))
+}
+
+/// Runs the CLI from the repository root: `{"exit": N, "stdout": <JSON output>}`.
+fn run_json(rel: &str, args: &[String]) -> Result<serde_json::Value, String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().map_err(|e| e.to_string())?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let parsed: serde_json::Value = serde_json::from_str(&stdout)
         .map_err(|e| format!("{rel}: output is not JSON ({e}):\n{stdout}\nstderr: {}", String::from_utf8_lossy(&out.stderr)))?;
-    let actual = serde_json::json!({ "exit": out.status.code(), "stdout": parsed });
+    Ok(serde_json::json!({ "exit": out.status.code(), "stdout": parsed }))
+}
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let (rel, args) = case_args(dir)?;
+    let actual = run_json(&rel, &args)?;
     let path = dir.join("expected.json");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
         let text = serde_json::to_string_pretty(&actual).map_err(|e| e.to_string())? + "\n";
@@ -61,8 +71,7 @@ fn compiled_rules_give_the_same_output_as_the_scripts() {
     dirs.sort();
     let (mut compared, mut failures) = (0, vec![]);
     for dir in &dirs {
-        let rel = dir.strip_prefix(&root).unwrap_or(dir).to_string_lossy().to_string();
-        let args: Vec<String> = std::fs::read_to_string(dir.join("args")).unwrap().split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+        let (rel, args) = case_args(dir).unwrap();
         if ["check", "explain", "test", "compile", "bundle", "new", "reference"].contains(&args[0].as_str()) { continue; }
         let Some(i) = args.iter().position(|a| a == "--rules") else { continue };
         let out = tmp.join(format!("{}.rules.json", dir.file_name().unwrap().to_string_lossy()));
@@ -70,14 +79,13 @@ fn compiled_rules_give_the_same_output_as_the_scripts() {
         if !c.status.success() { continue; } // rules with errors: their cases are about the errors
         let mut args2 = args.clone();
         args2[i + 1] = out.to_string_lossy().to_string();
-        let o = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args2).current_dir(&root).output().unwrap();
-        let got: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
         let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-        let got = serde_json::json!({ "exit": o.status.code(), "stdout": got });
         compared += 1;
-        if got != expected {
-            failures.push(format!("{rel}: compiled rules differ\n--- expected\n{}\n--- compiled\n{}\nstderr: {}",
-                serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&got).unwrap_or_default(), String::from_utf8_lossy(&o.stderr)));
+        match run_json(&rel, &args2) {
+            Ok(got) if got == expected => {}
+            Ok(got) => failures.push(format!("{rel}: compiled rules differ\n--- expected\n{}\n--- compiled\n{}",
+                serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&got).unwrap_or_default())),
+            Err(e) => failures.push(format!("{rel} on compiled rules: {e}")),
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);

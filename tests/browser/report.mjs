@@ -6,17 +6,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cliExe } from './pw.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export async function run({ browser, test, assert, eq, out }) {
   await test('report: self-contained HTML prints one page or more per member', async () => {
-    const cache = process.env.XIANJIAO_CACHE || path.join(process.env.HOME || '', '.cache/xianjiao');
-    const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(cache, 'target'), 'debug', 'xianjiao');
     const d = 'tests/golden/office-guanba';
     const html = path.join(out, 'report.html');
     try {
-      execFileSync(exe, ['report', '--rules', 'rules/guanba.rhai', `${d}/sheets.csv`, '--votes', `${d}/votes.csv`, '--lookback', `${d}/lookback.csv`,
+      execFileSync(cliExe, ['report', '--rules', 'rules/guanba.rhai', `${d}/sheets.csv`, '--votes', `${d}/votes.csv`, '--lookback', `${d}/lookback.csv`,
         '--profiles', `${d}/profiles.json`, '--decisions', `${d}/decisions.csv`, '-o', html], { cwd: root, stdio: 'pipe' });
     } catch (e) {
       assert(e.status === 1, 'report exits 0, or 1 for the fixture\'s rejected rows: ' + e.stderr); // the fixture has bad rows on purpose

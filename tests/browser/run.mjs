@@ -17,7 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { start } from './serve.mjs';
-import { launch } from './pw.mjs';
+import { launch, cliExe } from './pw.mjs';
 import { widgetTests } from './widget.mjs';
 import { npmTests } from './npm.mjs';
 import { run as runEditorTests } from './editor.mjs';
@@ -67,8 +67,6 @@ function plan(caseDir) {
   if (cmd === 'explain') p.arg = [];
   return p;
 }
-
-const cliExe = path.join(process.env.CARGO_TARGET_DIR || path.join(process.env.XIANJIAO_CACHE || path.join(process.env.HOME || '', '.cache/xianjiao'), 'target'), 'debug', 'xianjiao');
 
 // The differential corpus of issue 12: the same JSON from the native CLI, the
 // full wasm (Rhai) on the .rhai files, and the script-free wasm on the rules
@@ -122,9 +120,7 @@ await test('golden corpus: native, wasm with Rhai (.rhai) and wasm without Rhai 
 });
 
 await test('in-file rule tests give the same results in wasm as `xianjiao test`', async () => {
-  const cache = process.env.XIANJIAO_CACHE || path.join(process.env.HOME || '', '.cache/xianjiao');
-  const exe = path.join(process.env.CARGO_TARGET_DIR || path.join(cache, 'target'), 'debug', 'xianjiao');
-  const cli = JSON.parse(execFileSync(exe, ['test', 'rules/', '--json'], { cwd: root }).toString()).results.map(t => [t.name, t.line, t.pass]);
+  const cli = JSON.parse(execFileSync(cliExe, ['test', 'rules/', '--json'], { cwd: root }).toString()).results.map(t => [t.name, t.line, t.pass]);
   const page = await browser.newPage();
   await page.goto(`${origin}/index.html`);
   const res = await page.evaluate(async () => {
