@@ -448,7 +448,11 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                     m.insert("unmatched_satisfaction".into(), serde_json::to_value(&scored.unmatched_satisfaction).unwrap_or_default());
                 }
                 print_json(&v)
-            } else if csv { table::score_csv(report, &scored.origin) } else if output.is_none() { table::score(report, &scored.origin) }
+            } else if csv {
+                let t = std::time::Instant::now();
+                table::score_csv(report, &scored.origin);
+                if timing { eprintln!("timing: csv {:?}", t.elapsed()); }
+            } else if output.is_none() { table::score(report, &scored.origin) }
             Ok(ExitCode::from(if scored.problems.is_empty() && report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() { 0 } else { 1 }))
         }
         Cmd::Exam { rules, exam, file, json } => {

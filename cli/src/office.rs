@@ -150,7 +150,9 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             Some(list)
         }
     };
+    let t = std::time::Instant::now();
     let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+    if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: finish {:?}", t.elapsed()); }
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let single = first_label(&inputs, sheets.first().map(PathBuf::as_path).unwrap_or(Path::new("")));
     let sheet_problems = report.rejected.iter().zip(&origin).map(|(r, o)| Problem { file: o.clone().unwrap_or_else(|| single.clone()), row: r.row, field: r.field.clone(), reason: r.reason.clone() });

@@ -151,6 +151,11 @@ impl Hooks {
         }
     }
 
+    /// The outcome function `name` as a native plan, when it is simple enough.
+    pub(crate) fn plan(&self, name: &str) -> Option<crate::plan::Plan> {
+        crate::plan::Plan::of(&self.ast, name)
+    }
+
     /// True when the rule files define `name` taking `arity` parameters.
     pub(crate) fn has(&self, name: &str, arity: usize) -> bool {
         self.ast.iter_functions().any(|f| f.name == name && f.params.len() == arity)

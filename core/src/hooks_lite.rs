@@ -46,6 +46,11 @@ impl Hooks {
         Budget
     }
 
+    /// Plans are translated from the script's syntax tree: none here.
+    pub(crate) fn plan(&self, _name: &str) -> Option<crate::plan::Plan> {
+        None
+    }
+
     pub(crate) fn call(&self, name: &str, _arg: Dynamic, at: &Location) -> Result<Dynamic, EvalError> {
         Err(unavailable(name, at))
     }

@@ -59,6 +59,7 @@ mod messages;
 mod model;
 #[cfg(feature = "script")]
 mod mutate;
+mod plan;
 mod profile;
 mod ruleset;
 mod sandbox;

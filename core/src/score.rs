@@ -13,6 +13,7 @@ use serde::Serialize;
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 use crate::hooks::HookRecipe;
+use crate::plan::{Field, Plan, Record, V};
 
 /// A sheet that was not scored, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -318,6 +319,8 @@ pub struct Scorer<'a> {
     hooks: &'a Hooks,
     recipe: Option<HookRecipe<'a>>,
     context: OutcomeContext,
+    /// The outcome function as a native plan, when it is simple enough (`plan.rs`).
+    plan: Option<Plan>,
 }
 
 /// A decision the branch committee (支委会) recorded for a member: it
@@ -356,7 +359,21 @@ impl<'a> std::ops::DerefMut for Scorer<'a> {
 
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
-        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default() }
+        let plan = match &form.outcome { Outcome::Hook(name) => hooks.plan(name), _ => None };
+        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan }
+    }
+
+    /// True when the outcome function runs as a native plan.
+    pub fn outcome_planned(&self) -> bool {
+        self.plan.is_some()
+    }
+
+    /// Runs the outcome function in Rhai for every member, as if it could not
+    /// be planned: for tests that compare the two.
+    #[doc(hidden)]
+    pub fn without_plan(mut self) -> Self {
+        self.plan = None;
+        self
     }
 
     /// Gives the outcome rule each member's satisfaction vote (a vote report
@@ -710,6 +727,7 @@ impl<'a> Scorer<'a> {
         let budget = &hooks.begin_evaluation();
         let recipe = self.recipe;
         let context = &self.context;
+        let plan = self.plan.as_ref();
         let this = self.acc;
         let f = this.form;
         let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
@@ -740,7 +758,7 @@ impl<'a> Scorer<'a> {
                     let (claim, block) = (&claim, &block);
                     sc.spawn(move || {
                         let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
-                        let mut fin = Finisher::new(f, item_names, context);
+                        let mut fin = Finisher::new(f, item_names, context, plan);
                         let mut done: Blocks = vec![];
                         while let Some(b) = claim(false) {
                             let mut out = Vec::with_capacity(BLOCK);
@@ -750,7 +768,7 @@ impl<'a> Scorer<'a> {
                         done
                     })
                 }).collect();
-                let mut fin = Finisher::new(f, item_names.clone(), context);
+                let mut fin = Finisher::new(f, item_names.clone(), context, plan);
                 let mut all = Vec::with_capacity(n);
                 let mut first = Ok(());
                 while let Some(b) = claim(true) {
@@ -767,7 +785,7 @@ impl<'a> Scorer<'a> {
             for (_, p) in rest { all.extend(p?); }
             all
         } else {
-            let mut fin = Finisher::new(f, item_names, context);
+            let mut fin = Finisher::new(f, item_names, context, plan);
             (0..n).map(|i| fin.subject(&this, i, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
         let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
@@ -782,6 +800,7 @@ impl<'a> Scorer<'a> {
 /// Turns one subject's running sums into its result.
 struct Finisher<'f> {
     f: &'f Form,
+    plan: Option<&'f Plan>,
     context: &'f OutcomeContext,
     item_names: Arc<[String]>,
     named: Vec<(String, f64)>,
@@ -792,9 +811,9 @@ struct Finisher<'f> {
 }
 
 impl<'f> Finisher<'f> {
-    fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext) -> Self {
+    fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext, plan: Option<&'f Plan>) -> Self {
         let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        Finisher { f, context, item_names, named, cache: None, present: vec![], blank: None }
+        Finisher { f, plan, context, item_names, named, cache: None, present: vec![], blank: None }
     }
 
     fn subject(&mut self, acc: &SheetAccumulator, si: usize, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
@@ -851,7 +870,11 @@ impl<'f> Finisher<'f> {
             items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
             suggestion: false, decision: None,
         };
-        m.outcome = outcome(f, hooks, &m, self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member), &mut self.blank)?;
+        let (sat, cl) = (self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member));
+        m.outcome = match self.plan.and_then(|p| p.run(&RecordView { m: &m, sat, cl })) {
+            Some(planned) => planned,
+            None => outcome(f, hooks, &m, sat, cl, &mut self.blank)?,
+        };
         m.decision = self.context.decisions.get(&m.member).cloned();
         m.suggestion = m.outcome.is_some() && f.outcome_info.suggestion && m.decision.is_none();
         Ok(m)
@@ -885,6 +908,39 @@ fn record_with(m: &SubjectScore, satisfaction: Dynamic, checklist: Dynamic) -> M
     map.insert("satisfaction".into(), satisfaction);
     map.insert("checklist".into(), checklist);
     map
+}
+
+/// The outcome record's plain fields, read for a plan from the same values
+/// [`record_with`] puts into the map (a test compares the two field by field).
+pub(crate) struct RecordView<'a> {
+    pub m: &'a SubjectScore,
+    pub sat: Option<&'a crate::vote::Tally>,
+    pub cl: Option<&'a crate::checklist::Checklist>,
+}
+
+impl Record for RecordView<'_> {
+    fn field(&self, f: &Field) -> Option<V<'_>> {
+        let count = |g: fn(&crate::checklist::Summary) -> usize| V::Int(self.cl.map_or(0, |x| g(&x.summary) as i64));
+        // Map keys are unique: where a name repeats, the map keeps the last.
+        Some(match f {
+            Field::Member => V::Str(&self.m.member),
+            Field::Composite => V::Float(self.m.composite),
+            Field::Sheets => V::Int(self.m.sheets as i64),
+            Field::Complete => V::Bool(self.m.missing_groups.is_empty()),
+            Field::Group(g) => V::Float(self.m.groups.iter().filter(|(k, _)| k.as_str() == &**g).last()?.1.mean),
+            Field::SatGiven => V::Bool(self.sat.is_some()),
+            Field::SatRate => V::Float(self.sat.map_or(0.0, |t| t.rate)),
+            Field::SatTotal => V::Int(self.sat.map_or(0, |t| t.total as i64)),
+            Field::SatCount(k) => V::Int(self.sat?.counts.get(&**k)?.as_i64().unwrap_or(0)),
+            Field::ClGiven => V::Bool(self.cl.is_some()),
+            Field::ClDone => count(|s| s.done),
+            Field::ClPending => count(|s| s.pending),
+            Field::ClOverdue => count(|s| s.overdue),
+            Field::ClExempt => count(|s| s.exempt),
+            Field::ClItem(id) => V::Str(crate::checklist::status_name(self.cl?.items.iter().rev().find(|i| i.id == **id)?.status)),
+            Field::ClGate(p) => V::Bool(self.cl?.gates.iter().rev().find(|g| g.phase == **p)?.met),
+        })
+    }
 }
 
 /// The record's `satisfaction` part.
