@@ -241,7 +241,7 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
             s.spawn(move || {
                 let t = std::time::Instant::now();
                 let r = work(path, a, b, acc, cols, quoted, bar);
-                if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: worker [{a}, {b}) {:?}", t.elapsed()); }
+                crate::bench::timing(&format!("worker [{a}, {b})"), t.elapsed());
                 r
             })
         }).collect();
@@ -261,7 +261,7 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
         sc.absorb(p.acc, offset);
         offset += n;
     }
-    if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: merge {:?}", t.elapsed()); }
+    crate::bench::timing("merge", t.elapsed());
     Ok(Some(offset))
 }
 

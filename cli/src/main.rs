@@ -427,12 +427,13 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
                 let [one] = sheets.as_slice() else { eprintln!("--naive-rhai: one file / 仅一个文件"); return Err(ExitCode::from(2)) };
                 return bench::naive_score(&rs, form.as_deref(), one);
             }
-            let timing = std::env::var_os("XIANJIAO_TIMING").is_some();
             let t0 = std::time::Instant::now();
             let on = day(&on)?;
-            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on };
+            // The table and the CSV show composites, group means and outcomes only.
+            let lean = !json && output.is_none();
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on, lean };
             let scored = office::score(&rs, form.as_deref(), &sheets, &extras)?;
-            if timing { eprintln!("timing: read+score {:?}", t0.elapsed()); }
+            bench::timing("read+score", t0.elapsed());
             let report = &scored.report;
             if let Some(out) = &output {
                 office::write_results(&rs, &scored, out, lang).map_err(|e| { eprintln!("{}: {e}", out.display()); ExitCode::from(2) })?;
@@ -451,7 +452,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             } else if csv {
                 let t = std::time::Instant::now();
                 table::score_csv(report, &scored.origin);
-                if timing { eprintln!("timing: csv {:?}", t.elapsed()); }
+                bench::timing("csv", t.elapsed());
             } else if output.is_none() { table::score(report, &scored.origin) }
             Ok(ExitCode::from(if scored.problems.is_empty() && report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() { 0 } else { 1 }))
         }
@@ -464,7 +465,7 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
         Cmd::Report { rules, form, sheets, votes, vote, lookback, lookback_form, profiles, on, decisions, satisfaction, satisfaction_vote, lang, output } => {
             let rs = usable_rules(&rules)?;
             let on = day(&on)?;
-            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on };
+            let extras = office::Extras { decisions, satisfaction, satisfaction_vote, profiles, on, lean: false };
             let opts = report::Options { form, votes, vote, lookback, lookback_form, lang };
             let (html, clean) = report::build(&rs, &sheets, &extras, &opts)?;
             std::fs::write(&output, html).map_err(|e| { eprintln!("{}: {e}", output.display()); ExitCode::from(2) })?;

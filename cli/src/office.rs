@@ -56,6 +56,9 @@ pub struct Extras {
     pub profiles: Option<PathBuf>,
     /// Day for the checklists of `profiles`.
     pub on: Option<xianjiao_core::NaiveDate>,
+    /// Only composites, group means and outcomes are shown (table, CSV): the
+    /// per-item means are not computed.
+    pub lean: bool,
 }
 
 /// Everything scoring produced.
@@ -103,6 +106,7 @@ pub fn decision_fields() -> Vec<Field> {
 pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extras) -> Result<Scored, ExitCode> {
     let mut problems = vec![];
     let mut sc = rs.scorer(form).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    if extras.lean { sc = sc.without_item_means(); }
     let inputs = input::read_sheets(sheets, &mut sc)?;
     if let Some(path) = &extras.decisions {
         let mut rows = PlainRows::new(decision_fields());
@@ -152,7 +156,7 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
     };
     let t = std::time::Instant::now();
     let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
-    if std::env::var_os("XIANJIAO_TIMING").is_some() { eprintln!("timing: finish {:?}", t.elapsed()); }
+    crate::bench::timing("finish", t.elapsed());
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let single = first_label(&inputs, sheets.first().map(PathBuf::as_path).unwrap_or(Path::new("")));
     let sheet_problems = report.rejected.iter().zip(&origin).map(|(r, o)| Problem { file: o.clone().unwrap_or_else(|| single.clone()), row: r.row, field: r.field.clone(), reason: r.reason.clone() });

@@ -267,6 +267,9 @@ pub struct SheetAccumulator<'a> {
     rejected: Vec<Rejection>,
     rows: RowCounts,
     last: Option<usize>,
+    /// Per item, the highest whole mark allowed: a whole mark `v` is within
+    /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
+    caps: Box<[i64]>,
 }
 
 /// `str::trim`, skipped when there is nothing to trim (the common case).
@@ -321,6 +324,8 @@ pub struct Scorer<'a> {
     context: OutcomeContext,
     /// The outcome function as a native plan, when it is simple enough (`plan.rs`).
     plan: Option<Plan>,
+    /// Results without per-item means (see [`Scorer::without_item_means`]).
+    lean: bool,
 }
 
 /// A decision the branch committee (支委会) recorded for a member: it
@@ -360,12 +365,21 @@ impl<'a> std::ops::DerefMut for Scorer<'a> {
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
         let plan = match &form.outcome { Outcome::Hook(name) => hooks.plan(name), _ => None };
-        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan }
+        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan, lean: false }
     }
 
     /// True when the outcome function runs as a native plan.
     pub fn outcome_planned(&self) -> bool {
         self.plan.is_some()
+    }
+
+    /// Leaves out the per-item means (`groups[].items` and `items` stay
+    /// empty), for outputs that show only composites, group means and
+    /// outcomes (the CLI's table and CSV): less memory and time for large
+    /// runs. Composites, means and outcomes are the same.
+    pub fn without_item_means(mut self) -> Self {
+        self.lean = true;
+        self
     }
 
     /// Runs the outcome function in Rhai for every member, as if it could not
@@ -479,6 +493,7 @@ impl<'a> SheetAccumulator<'a> {
             form, names: String::new(), ends: vec![], index: NameIndex::default(),
             counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + form.items.len())), extremes: vec![],
             group_names, rejected: vec![], rows: RowCounts::default(), last: None,
+            caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
         }
     }
 
@@ -567,7 +582,7 @@ impl<'a> SheetAccumulator<'a> {
             // The exact bytes of a group name or alias (so valid UTF-8 with nothing to trim).
             match self.group_names.iter().find(|(n, _)| same(n, group)) { Some(&(_, i)) => i, None => return false }
         };
-        if marks.len() != self.form.items.len() || self.form.items.iter().zip(marks).any(|((_, p), &v)| v as f64 > *p) {
+        if marks.len() != self.caps.len() || self.caps.iter().zip(marks).any(|(&cap, &v)| v as i64 > cap) {
             return false;
         }
         let si = match self.last {
@@ -728,9 +743,10 @@ impl<'a> Scorer<'a> {
         let recipe = self.recipe;
         let context = &self.context;
         let plan = self.plan.as_ref();
+        let lean = self.lean;
         let this = self.acc;
         let f = this.form;
-        let item_names: Arc<[String]> = f.items.iter().map(|x| x.0.clone()).collect();
+        let item_names: Vec<String> = f.items.iter().map(|x| x.0.clone()).collect();
         let n = this.ends.len();
         let members = if threads > 1 && n >= 20_000 {
             // Blocks of subjects are claimed from both ends: this thread takes
@@ -754,11 +770,11 @@ impl<'a> Scorer<'a> {
             type Blocks = Vec<(usize, Result<Vec<SubjectScore>, EvalError>)>;
             let (first, rest): (Result<Vec<SubjectScore>, EvalError>, Vec<Blocks>) = std::thread::scope(|sc| {
                 let handles: Vec<_> = (1..threads).map(|_| {
-                    let item_names = item_names.clone();
+                    let item_names = &item_names;
                     let (claim, block) = (&claim, &block);
                     sc.spawn(move || {
                         let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
-                        let mut fin = Finisher::new(f, item_names, context, plan);
+                        let mut fin = Finisher::new(f, item_names, context, plan, lean);
                         let mut done: Blocks = vec![];
                         while let Some(b) = claim(false) {
                             let mut out = Vec::with_capacity(BLOCK);
@@ -768,7 +784,7 @@ impl<'a> Scorer<'a> {
                         done
                     })
                 }).collect();
-                let mut fin = Finisher::new(f, item_names.clone(), context, plan);
+                let mut fin = Finisher::new(f, &item_names, context, plan, lean);
                 let mut all = Vec::with_capacity(n);
                 let mut first = Ok(());
                 while let Some(b) = claim(true) {
@@ -785,7 +801,7 @@ impl<'a> Scorer<'a> {
             for (_, p) in rest { all.extend(p?); }
             all
         } else {
-            let mut fin = Finisher::new(f, item_names, context, plan);
+            let mut fin = Finisher::new(f, &item_names, context, plan, lean);
             (0..n).map(|i| fin.subject(&this, i, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
         let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
@@ -801,6 +817,7 @@ impl<'a> Scorer<'a> {
 struct Finisher<'f> {
     f: &'f Form,
     plan: Option<&'f Plan>,
+    lean: bool,
     context: &'f OutcomeContext,
     item_names: Arc<[String]>,
     named: Vec<(String, f64)>,
@@ -811,9 +828,12 @@ struct Finisher<'f> {
 }
 
 impl<'f> Finisher<'f> {
-    fn new(f: &'f Form, item_names: Arc<[String]>, context: &'f OutcomeContext, plan: Option<&'f Plan>) -> Self {
+    fn new(f: &'f Form, item_names: &[String], context: &'f OutcomeContext, plan: Option<&'f Plan>, lean: bool) -> Self {
         let named = if f.groups.is_empty() { vec![("全部".into(), 100.0)] } else { f.groups.clone() };
-        Finisher { f, plan, context, item_names, named, cache: None, present: vec![], blank: None }
+        // Each finisher's own copy: threads cloning one shared Arc per group
+        // and member would contend for its reference count.
+        let item_names: Arc<[String]> = if lean { Arc::from([]) } else { item_names.iter().cloned().collect() };
+        Finisher { f, plan, lean, context, item_names, named, cache: None, present: vec![], blank: None }
     }
 
     fn subject(&mut self, acc: &SheetAccumulator, si: usize, hooks: Option<&Hooks>) -> Result<SubjectScore, EvalError> {
@@ -823,7 +843,7 @@ impl<'f> Finisher<'f> {
         present.clear();
         let mut present_w = 0.0;
         let mut composite = 0.0;
-        let mut items_w = vec![0.0; f.items.len()];
+        let mut items_w = if self.lean { vec![] } else { vec![0.0; f.items.len()] };
         let mut missing = vec![];
         let mut sheets = 0;
         for (gi, (gname, w)) in self.named.iter().enumerate() {
@@ -831,7 +851,7 @@ impl<'f> Finisher<'f> {
             sheets += g.n;
             if g.n == 0 { missing.push(gname.clone()); continue; }
             let trim = f.trim && g.n as usize >= f.trim_min.max(3);
-            let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, g.sum_items.to_vec());
+            let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, if self.lean { vec![] } else { g.sum_items.to_vec() });
             if trim {
                 for ex in [g.max, g.min].into_iter().flatten() {
                     n -= 1.0;
@@ -991,4 +1011,25 @@ fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// The fast path's whole-mark caps accept exactly the marks `v as f64 <= points` accepts.
+    #[test]
+    fn whole_mark_caps_match_the_points() {
+        for p in [0.5, 7.5, 10.0, 9999.0, 12.999999] {
+            let text = format!("form(\"f\", #{{ items: [[\"a\", {p:?}]], local: \"t\" }});");
+            let mut src = crate::MemorySource::new();
+            src.insert("t.rhai", &text);
+            let rs = crate::RuleSet::load("t.rhai", &src);
+            assert!(!rs.has_errors(), "{text}: {:?}", rs.diagnostics());
+            for v in 0..40u32 {
+                let mut sc = rs.scorer(None).unwrap();
+                assert_eq!(sc.try_add_fast("张三".as_bytes(), b"", &[v]), v as f64 <= p, "mark {v}, points {p}");
+            }
+        }
+    }
 }
