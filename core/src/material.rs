@@ -16,7 +16,8 @@
 //! Every marker and flagged phrase of a material is looked up in one pass
 //! over the draft: a table from a phrase's first character to the phrases
 //! that start with it. Matches may overlap (every occurrence of every
-//! phrase is found).
+//! phrase is found). A flagged phrase found several times is one finding
+//! whose `at` lists every place (one message, many highlights).
 //!
 //! # Negated flags
 //!
@@ -130,6 +131,12 @@ pub struct Finding {
     /// The matched phrase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrase: Option<String>,
+    /// For `flag`: every place the phrase is flagged, `[start, end]` in chars, in
+    /// text order (the first is `start`/`end`). A phrase repeated in a draft is one
+    /// finding with many places, not one finding per place: the message is the same,
+    /// and re-checking a long draft as the member types stays cheap (issue 12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Vec<[usize; 2]>>,
     /// For `item.*` findings: index of the item in [`MaterialReport::items`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<usize>,
@@ -140,7 +147,7 @@ pub struct Finding {
 
 impl Finding {
     fn new(code: &'static str, level: &'static str, msg: Msg, start: Option<usize>, end: Option<usize>) -> Finding {
-        Finding { code, level, message: msg.zh(), msg, start, end, phrase: None, item: None, field: None }
+        Finding { code, level, message: msg.zh(), msg, start, end, phrase: None, at: None, item: None, field: None }
     }
 }
 
@@ -897,7 +904,9 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut extra_hit: Vec<Vec<bool>> = m.extra_areas.iter().map(|(_, l)| vec![false; l.len()]).collect();
     // In start order, as the hits are.
     let flag_ranges: Vec<(usize, usize)> = hits.iter().filter(|h| matches!(mat.pats[h.pat].0, Pat::Flag(_))).map(|h| (h.start, h.end)).collect();
-    let mut findings = vec![];
+    let mut findings: Vec<Finding> = vec![];
+    // Pattern index → its flag finding in `findings` (one per phrase, every place in `at`).
+    let mut flag_finding: Vec<Option<usize>> = vec![None; mat.pats.len()];
     for hit in &hits {
         let (pat, phrase) = &mat.pats[hit.pat];
         let (s, e) = (char_at[hit.start], char_at[hit.end]);
@@ -908,10 +917,15 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
             Pat::Extra(i, j) => extra_hit[i][j] = true,
             Pat::Flag(i) => {
                 if negated(text, hit.start, &flag_ranges) { continue; }
+                if let Some(at) = flag_finding[hit.pat].and_then(|k| findings.get_mut(k)).and_then(|f| f.at.as_mut()) {
+                    at.push([s, e]);
+                    continue;
+                }
                 let f = &m.flags[i];
                 let level = if f.level == "error" { "error" } else { "warning" };
                 let msg = Msg::new("flag").with("phrase", phrase).with("reason", &f.reason);
-                findings.push(Finding { phrase: Some(phrase.clone()), ..Finding::new("flag", level, msg, Some(s), Some(e)) });
+                flag_finding[hit.pat] = Some(findings.len());
+                findings.push(Finding { phrase: Some(phrase.clone()), at: Some(vec![[s, e]]), ..Finding::new("flag", level, msg, Some(s), Some(e)) });
             }
             Pat::Class(_) | Pat::ItemField(_) => {}
         }
@@ -995,7 +1009,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         items
     });
 
-    // A phrase flagged many times is one reason (its findings keep every place).
+    // A phrase flagged many times is one reason (its finding keeps every place in `at`).
     for f in findings.iter().filter(|f| f.code == "flag" && f.level == "error") {
         if !reasons.contains(&f.message) { reasons.push(f.message.clone()); }
     }
@@ -1311,6 +1325,23 @@ material("整改方案", #{
         for w in NOT_NEGATIONS.iter().chain(NEGATORS) {
             assert!(w.chars().next().is_some_and(starts_negation_word), "{w}");
         }
+    }
+
+    #[test]
+    fn a_repeated_phrase_is_one_finding_with_every_place() {
+        // “客观原因” twice (the negated third is not a place), “工作太忙” once; chars, not bytes.
+        let text = "客观原因是工作太忙。又是客观原因。我从不讲客观原因。";
+        let r = rules().check_material("党性分析材料", "党员", text).unwrap();
+        let flags: Vec<_> = r.findings.iter().filter(|f| f.code == "flag").collect();
+        assert_eq!(flags.len(), 2);
+        assert_eq!((flags[0].phrase.as_deref(), flags[0].start, flags[0].end), (Some("客观原因"), Some(0), Some(4)));
+        assert_eq!(flags[0].at, Some(vec![[0, 4], [12, 16]]));
+        assert_eq!((flags[1].phrase.as_deref(), flags[1].at.clone()), (Some("工作太忙"), Some(vec![[5, 9]])));
+        // One reason per phrase, as before.
+        assert_eq!(r.reasons.iter().filter(|x| x.contains("客观原因”")).count(), 1);
+        // The JSON of a finding keeps its first place in start/end and lists all in `at`.
+        let j = serde_json::to_value(flags[0]).unwrap();
+        assert_eq!(j["at"], serde_json::json!([[0, 4], [12, 16]]));
     }
 
     #[test]

@@ -251,17 +251,24 @@ pub fn rule_functions() -> Result<JsValue, JsValue> {
 }
 
 /// Renders `text` into `target` with the findings' ranges wrapped in `<mark>`
-/// (title = the reason). Text goes in as DOM text nodes only, so a draft that
-/// contains markup is shown as text and never parsed.
+/// (title = the reason): `start..end`, or each `[start, end]` of `at` when a
+/// finding has it (a flagged phrase repeated in the draft). Text goes in as DOM
+/// text nodes only, so a draft that contains markup is shown as text and never parsed.
 #[wasm_bindgen(js_name = renderHighlights)]
 pub fn render_highlights(target: &web_sys::Element, text: &str, #[wasm_bindgen(unchecked_param_type = "HighlightFinding[]")] findings: JsValue) -> Result<(), JsValue> {
     #[derive(serde::Deserialize)]
-    struct F { start: Option<usize>, end: Option<usize>, level: String, message: String }
+    struct F { start: Option<usize>, end: Option<usize>, #[serde(default)] at: Option<Vec<(usize, usize)>>, level: String, message: String }
     let fs: Vec<F> = from_js(findings, "findings")?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| err("dom", "no document"))?;
     target.set_text_content(None);
     let chars: Vec<char> = text.chars().collect();
-    let mut spans: Vec<(usize, usize, &F)> = fs.iter().filter_map(|f| Some((f.start?, f.end?, f))).filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
+    let mut spans: Vec<(usize, usize, &F)> = fs.iter()
+        .flat_map(|f| match &f.at {
+            Some(at) => at.iter().map(|&(s, e)| Some((s, e, f))).collect::<Vec<_>>(),
+            None => vec![f.start.zip(f.end).map(|(s, e)| (s, e, f))],
+        })
+        .flatten()
+        .filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
     spans.sort_by_key(|x| x.0);
     let mut at = 0;
     for (s, e, f) in spans {
