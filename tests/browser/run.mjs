@@ -330,12 +330,24 @@ await test('speed: compile rules and re-check a 5,000-character draft', async ()
     const base = '存在的问题:理想信念方面学习不够深入,宗旨意识有所淡化。原因剖析:世界观改造放松,客观原因是工作太忙。整改措施:每周学习四个学时。';
     let text = ''; while (text.length < 5000) text += base;
     text = text.slice(0, 5000);
+    // A re-check: the widget checks the saved draft when it renders, then again on each
+    // keystroke. The first calls also compile the check's wasm functions (V8 compiles
+    // lazily, then optimizes hot ones), so 20 unmeasured calls come first; every one of
+    // the 200 measured calls counts in the max (issue 12: median ≤ 1 ms, max ≤ 4 ms).
+    const draft = (i) => text.slice(0, 4990 + (i % 10));
+    const first = []; // the warm-up calls, reported (not asserted): what the widget's first render pays
+    for (let i = 0; i < 20; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', draft(i)); first.push(performance.now() - t); }
     const check = [];
-    for (let i = 0; i < 200; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', text.slice(0, 4990 + (i % 10))); check.push(performance.now() - t); }
-    return { compile: med(compile), compileRhai: med(compileRhai), check: med(check), checkMax: Math.max(...check) };
+    let findings = 0;
+    for (let i = 0; i < 200; i++) { const t = performance.now(); findings = e.checkMaterial('党性分析材料', '党员', draft(i)).findings.length; check.push(performance.now() - t); }
+    const sorted = [...check].sort((a, b) => a - b);
+    const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    return { compile: med(compile), compileRhai: med(compileRhai), check: med(check), checkMin: sorted[0], checkP95: at(0.95), checkMax: sorted[sorted.length - 1],
+      checkCalls: check.length, firstCall: first[0], warmupMax: Math.max(...first), findings };
   });
-  console.log(`      load guanba compiled (script-free engine): median ${r.compile.toFixed(2)} ms; guanba.rhai + central.rhai (full engine): median ${r.compileRhai.toFixed(2)} ms; check 5,000 chars: median ${r.check.toFixed(3)} ms, max ${r.checkMax.toFixed(3)} ms (a frame is 16.7 ms)`);
+  console.log(`      load guanba compiled (script-free engine): median ${r.compile.toFixed(2)} ms; guanba.rhai + central.rhai (full engine): median ${r.compileRhai.toFixed(2)} ms; re-check 5,000 chars (${r.checkCalls} calls after 20 warm-up): min ${r.checkMin.toFixed(2)}, median ${r.check.toFixed(2)}, p95 ${r.checkP95.toFixed(2)}, max ${r.checkMax.toFixed(2)} ms; first check ${r.firstCall.toFixed(2)} ms (a frame is 16.7 ms)`);
   fs.writeFileSync(path.join(out, 'speed.json'), JSON.stringify(r, null, 2));
+  assert(r.findings === 3, `findings of the repeated draft: ${r.findings} (two phrases flagged at every place, one area finding)`);
   assert(r.check < 16.7 && r.compile < 16.7 * 3, 'too slow');
   await page.close();
 });
