@@ -76,7 +76,12 @@ pub fn material(r: &MaterialReport, lang: Lang) {
     for f in &r.findings {
         let at = f.start.map(|s| format!("[{}..{}] ", s, f.end.unwrap_or(s))).unwrap_or_default();
         let level = if f.level == "error" { t("错误", "error  ") } else { t("提示", "note   ") };
-        println!("  {level} {at}{}", word(lang, &f.msg));
+        // A flagged phrase repeated in the draft is one finding with every place in `at`.
+        let more = match f.at.as_ref().map(Vec::len) {
+            Some(n) if n > 1 => if en { format!(" ({n} places)") } else { format!("(共 {n} 处)") },
+            _ => String::new(),
+        };
+        println!("  {level} {at}{}{more}", word(lang, &f.msg));
     }
     println!("{}", if r.pass { t("结论:通过", "result: pass") } else { t("结论:未通过", "result: not yet") });
 }

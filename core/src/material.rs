@@ -16,7 +16,8 @@
 //! Every marker and flagged phrase of a material is looked up in one pass
 //! over the draft: a table from a phrase's first character to the phrases
 //! that start with it. Matches may overlap (every occurrence of every
-//! phrase is found).
+//! phrase is found). A flagged phrase found several times is one finding
+//! whose `at` lists every place (one message, many highlights).
 //!
 //! # Negated flags
 //!
@@ -93,19 +94,42 @@ fn is_cjk(c: char) -> bool {
         | 0xFF00..=0xFFEF | 0x20000..=0x3134F)
 }
 
+/// How Word's 字数 takes a character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CharClass {
+    /// White space: counts 0 and ends a word.
+    Space,
+    /// Counted one by one ([`is_cjk`]).
+    Alone,
+    /// Part of a run of other characters that counts 1.
+    Word,
+}
+
+/// White space first (U+3000, the ideographic space, is the only white space in
+/// [`is_cjk`]'s ranges), in the order that is cheapest for Chinese text: ASCII,
+/// then CJK, then the rest (a test compares it with the plain definition for every char).
+#[inline]
+fn char_class(c: char) -> CharClass {
+    if c.is_ascii() {
+        if matches!(c, ' ' | '\t'..='\r') { CharClass::Space } else { CharClass::Word }
+    } else if is_cjk(c) {
+        if c == '\u{3000}' { CharClass::Space } else { CharClass::Alone }
+    } else if c.is_whitespace() {
+        CharClass::Space
+    } else {
+        CharClass::Word
+    }
+}
+
 /// Counts characters the way Word's 字数 does for Chinese text (see the module docs).
 pub fn count_chars(text: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in text.chars() {
-        if c.is_whitespace() {
-            in_word = false;
-        } else if is_cjk(c) {
-            n += 1;
-            in_word = false;
-        } else if !in_word {
-            n += 1;
-            in_word = true;
+        match char_class(c) {
+            CharClass::Space => in_word = false,
+            CharClass::Alone => { n += 1; in_word = false; }
+            CharClass::Word => { if !in_word { n += 1; } in_word = true; }
         }
     }
     n
@@ -130,6 +154,12 @@ pub struct Finding {
     /// The matched phrase.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phrase: Option<String>,
+    /// For `flag`: every place the phrase is flagged, `[start, end]` in chars, in
+    /// text order (the first is `start`/`end`). A phrase repeated in a draft is one
+    /// finding with many places, not one finding per place: the message is the same,
+    /// and re-checking a long draft as the member types stays cheap (issue 12).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Vec<[usize; 2]>>,
     /// For `item.*` findings: index of the item in [`MaterialReport::items`].
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<usize>,
@@ -140,7 +170,7 @@ pub struct Finding {
 
 impl Finding {
     fn new(code: &'static str, level: &'static str, msg: Msg, start: Option<usize>, end: Option<usize>) -> Finding {
-        Finding { code, level, message: msg.zh(), msg, start, end, phrase: None, item: None, field: None }
+        Finding { code, level, message: msg.zh(), msg, start, end, phrase: None, at: None, item: None, field: None }
     }
 }
 
@@ -243,6 +273,9 @@ pub(crate) struct Matcher {
     pats: Vec<(Pat, String)>,
     /// First character → indices into `pats`, sorted by character.
     first: Vec<(char, Vec<usize>)>,
+    /// Bit `c mod 1024` set for each first character: most characters of a draft
+    /// start no phrase, and one bit test rejects them before the binary search.
+    firsts: [u64; 16],
 }
 
 impl Matcher {
@@ -287,7 +320,12 @@ impl Matcher {
                 Err(k) => first.insert(k, (c, vec![i])),
             }
         }
-        Matcher { pats, first }
+        let mut firsts = [0u64; 16];
+        for (c, _) in &first {
+            let h = *c as usize & 1023;
+            firsts[h >> 6] |= 1 << (h & 63);
+        }
+        Matcher { pats, first, firsts }
     }
 
     /// Every occurrence of every phrase, overlapping ones included, ordered by
@@ -296,6 +334,8 @@ impl Matcher {
         let mut hits = vec![];
         if self.first.is_empty() { return hits; }
         for (b, c) in text.char_indices() {
+            let h = c as usize & 1023;
+            if self.firsts[h >> 6] & (1 << (h & 63)) == 0 { continue; }
             let Ok(k) = self.first.binary_search_by(|x| x.0.cmp(&c)) else { continue };
             let rest = &text[b..];
             for &i in &self.first[k].1 {
@@ -897,7 +937,9 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut extra_hit: Vec<Vec<bool>> = m.extra_areas.iter().map(|(_, l)| vec![false; l.len()]).collect();
     // In start order, as the hits are.
     let flag_ranges: Vec<(usize, usize)> = hits.iter().filter(|h| matches!(mat.pats[h.pat].0, Pat::Flag(_))).map(|h| (h.start, h.end)).collect();
-    let mut findings = vec![];
+    let mut findings: Vec<Finding> = vec![];
+    // Pattern index → its flag finding in `findings` (one per phrase, every place in `at`).
+    let mut flag_finding: Vec<Option<usize>> = vec![None; mat.pats.len()];
     for hit in &hits {
         let (pat, phrase) = &mat.pats[hit.pat];
         let (s, e) = (char_at[hit.start], char_at[hit.end]);
@@ -908,10 +950,15 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
             Pat::Extra(i, j) => extra_hit[i][j] = true,
             Pat::Flag(i) => {
                 if negated(text, hit.start, &flag_ranges) { continue; }
+                if let Some(at) = flag_finding[hit.pat].and_then(|k| findings.get_mut(k)).and_then(|f| f.at.as_mut()) {
+                    at.push([s, e]);
+                    continue;
+                }
                 let f = &m.flags[i];
                 let level = if f.level == "error" { "error" } else { "warning" };
                 let msg = Msg::new("flag").with("phrase", phrase).with("reason", &f.reason);
-                findings.push(Finding { phrase: Some(phrase.clone()), ..Finding::new("flag", level, msg, Some(s), Some(e)) });
+                flag_finding[hit.pat] = Some(findings.len());
+                findings.push(Finding { phrase: Some(phrase.clone()), at: Some(vec![[s, e]]), ..Finding::new("flag", level, msg, Some(s), Some(e)) });
             }
             Pat::Class(_) | Pat::ItemField(_) => {}
         }
@@ -995,7 +1042,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         items
     });
 
-    // A phrase flagged many times is one reason (its findings keep every place).
+    // A phrase flagged many times is one reason (its finding keeps every place in `at`).
     for f in findings.iter().filter(|f| f.code == "flag" && f.level == "error") {
         if !reasons.contains(&f.message) { reasons.push(f.message.clone()); }
     }
@@ -1314,6 +1361,23 @@ material("整改方案", #{
     }
 
     #[test]
+    fn a_repeated_phrase_is_one_finding_with_every_place() {
+        // “客观原因” twice (the negated third is not a place), “工作太忙” once; chars, not bytes.
+        let text = "客观原因是工作太忙。又是客观原因。我从不讲客观原因。";
+        let r = rules().check_material("党性分析材料", "党员", text).unwrap();
+        let flags: Vec<_> = r.findings.iter().filter(|f| f.code == "flag").collect();
+        assert_eq!(flags.len(), 2);
+        assert_eq!((flags[0].phrase.as_deref(), flags[0].start, flags[0].end), (Some("客观原因"), Some(0), Some(4)));
+        assert_eq!(flags[0].at, Some(vec![[0, 4], [12, 16]]));
+        assert_eq!((flags[1].phrase.as_deref(), flags[1].at.clone()), (Some("工作太忙"), Some(vec![[5, 9]])));
+        // One reason per phrase, as before.
+        assert_eq!(r.reasons.iter().filter(|x| x.contains("客观原因”")).count(), 1);
+        // The JSON of a finding keeps its first place in start/end and lists all in `at`.
+        let j = serde_json::to_value(flags[0]).unwrap();
+        assert_eq!(j["at"], serde_json::json!([[0, 4], [12, 16]]));
+    }
+
+    #[test]
     fn flags_still_reported() {
         // The negation comes after the phrase.
         assert_eq!(flagged("工作太忙不是理由,但我确实放松了学习。"), ["工作太忙"]);
@@ -1334,6 +1398,15 @@ material("整改方案", #{
         // Offsets stay chars.
         let r = rules().check_material("党性分析材料", "党员", "我不否认有客观原因").unwrap();
         assert_eq!((r.findings[0].start, r.findings[0].end), (Some(5), Some(9)));
+    }
+
+    #[test]
+    fn char_class_is_the_plain_definition_for_every_char() {
+        // White space first, then counted alone, then part of a word: as the module docs say.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let plain = if c.is_whitespace() { CharClass::Space } else if is_cjk(c) { CharClass::Alone } else { CharClass::Word };
+            assert_eq!(char_class(c), plain, "U+{:04X}", c as u32);
+        }
     }
 
     #[test]
@@ -1360,6 +1433,8 @@ material("整改方案", #{
 
     #[test]
     fn word_count_rule() {
+        assert_eq!(count_chars("\u{3000}党性\u{3000}分析\u{3000}"), 4);
+        assert_eq!(count_chars("a\u{000B}b\u{00A0}c\u{2003}d"), 4);
         assert_eq!(count_chars("党性分析"), 4);
         assert_eq!(count_chars("党性分析\u{ff0c}材料\u{3002}"), 8);
         // A half-width comma is a run of non-CJK characters: 1.

@@ -330,13 +330,31 @@ await test('speed: compile rules and re-check a 5,000-character draft', async ()
     const base = '存在的问题:理想信念方面学习不够深入,宗旨意识有所淡化。原因剖析:世界观改造放松,客观原因是工作太忙。整改措施:每周学习四个学时。';
     let text = ''; while (text.length < 5000) text += base;
     text = text.slice(0, 5000);
+    // A re-check: the widget checks the saved draft when it renders, then again on each
+    // keystroke. The first ~60 calls of a fresh page are not the steady state: V8
+    // compiles the check's wasm lazily and optimizes the hot functions on background
+    // threads (2 cores here: calls of 2-15 ms), and the first young-generation GC after
+    // the page loaded (near call 40) copies what survived loading (5-18 ms; later ones 1-2 ms).
+    // So 100 warm-up calls come first, reported (first call, max) but not asserted;
+    // every one of the 200 measured calls counts in the max (issue 12: median ≤ 1 ms, max ≤ 4 ms).
+    const draft = (i) => text.slice(0, 4990 + (i % 10));
+    const WARM = 100;
+    const first = [];
+    for (let i = 0; i < WARM; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', draft(i)); first.push(performance.now() - t); }
     const check = [];
-    for (let i = 0; i < 200; i++) { const t = performance.now(); e.checkMaterial('党性分析材料', '党员', text.slice(0, 4990 + (i % 10))); check.push(performance.now() - t); }
-    return { compile: med(compile), compileRhai: med(compileRhai), check: med(check), checkMax: Math.max(...check) };
+    let findings = 0;
+    for (let i = 0; i < 200; i++) { const t = performance.now(); findings = e.checkMaterial('党性分析材料', '党员', draft(i)).findings.length; check.push(performance.now() - t); }
+    const sorted = [...check].sort((a, b) => a - b);
+    const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+    return { compile: med(compile), compileRhai: med(compileRhai), check: med(check), checkMin: sorted[0], checkP95: at(0.95), checkMax: sorted[sorted.length - 1],
+      checkCalls: check.length, warmupCalls: first.length, firstCall: first[0], warmupMax: Math.max(...first), findings };
   });
-  console.log(`      load guanba compiled (script-free engine): median ${r.compile.toFixed(2)} ms; guanba.rhai + central.rhai (full engine): median ${r.compileRhai.toFixed(2)} ms; check 5,000 chars: median ${r.check.toFixed(3)} ms, max ${r.checkMax.toFixed(3)} ms (a frame is 16.7 ms)`);
+  console.log(`      load guanba compiled (script-free engine): median ${r.compile.toFixed(2)} ms; guanba.rhai + central.rhai (full engine): median ${r.compileRhai.toFixed(2)} ms; re-check 5,000 chars, ${r.checkCalls} calls: min ${r.checkMin.toFixed(2)}, median ${r.check.toFixed(2)}, p95 ${r.checkP95.toFixed(2)}, max ${r.checkMax.toFixed(2)} ms, after ${r.warmupCalls} warm-up calls: first ${r.firstCall.toFixed(2)} ms, max ${r.warmupMax.toFixed(2)} ms (a frame is 16.7 ms)`);
   fs.writeFileSync(path.join(out, 'speed.json'), JSON.stringify(r, null, 2));
+  assert(r.findings === 3, `findings of the repeated draft: ${r.findings} (two phrases flagged at every place, one area finding)`);
   assert(r.check < 16.7 && r.compile < 16.7 * 3, 'too slow');
+  // Issue 12's row: re-checking the draft takes ≤ 1 ms median and ≤ 4 ms at most over the 200 calls.
+  assert(r.check <= 1 && r.checkMax <= 4, `re-check of 5,000 characters: median ${r.check.toFixed(2)} ms (≤ 1), max ${r.checkMax.toFixed(2)} ms (≤ 4)`);
   await page.close();
 });
 

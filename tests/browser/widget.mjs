@@ -283,6 +283,21 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     await context.close();
   });
 
+  await test('a flagged phrase repeated in a draft: one line in the findings, a highlight at every place', async () => {
+    const { context, page } = await widgetPage(`${origin}/index.html`);
+    await page.click(W + '#xj-tab-2');
+    // 客观原因 three times (the negated fourth is no place), 工作太忙 twice.
+    await page.fill(W + '#xj-draft', '存在的问题:学习不够。客观原因是工作太忙。又是客观原因,还是客观原因。我从不讲客观原因。工作太忙。');
+    await page.waitForFunction(() => document.querySelector('xianjiao-widget').shadowRoot.querySelectorAll('.preview mark').length >= 5);
+    const lines = await page.locator(W + 'ul.findings li').allTextContents();
+    eq(lines.filter(x => x.startsWith('“客观原因”')).length, 1, 'one line for 客观原因: ' + lines);
+    eq(lines.filter(x => x.startsWith('“工作太忙”')).length, 1, 'one line for 工作太忙: ' + lines);
+    const marks = await page.locator(W + '.preview mark').evaluateAll(ms => ms.map(m => [m.textContent, m.title]));
+    eq(marks.map(m => m[0]), ['客观原因', '工作太忙', '客观原因', '客观原因', '工作太忙'], 'every place highlighted, in text order');
+    assert(marks.every(m => m[1].startsWith(`“${m[0]}”`)), 'each mark titled with its finding: ' + marks.map(m => m[1]));
+    await context.close();
+  });
+
   await test('English mode: checklist reasons and material findings in English; zh wording equals the engine\'s', async () => {
     const { context, page } = await widgetPage(`${origin}/index.html`);
     await page.click(W + '#xj-lang');

@@ -26,8 +26,9 @@ export interface GateState { phase: string; met: boolean; blocking: string[]; bl
 export interface Checklist { role: string; unit: string | null; batch: string | null; on: string | null; items: ChecklistItem[]; summary: ChecklistSummary; gates: GateState[]; unknown_progress?: string[]; }
 
 export type FindingCode = 'chars.short' | 'part.missing' | 'part.field_missing' | 'part.order' | 'area.missing' | 'area.too_few' | 'item.field_missing' | 'item.field_empty' | 'item.date_invalid' | 'item.missing' | 'flag' | (string & {});
-/** Offsets are in Unicode scalar values (not UTF-16 units). */
-export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; msg: Msg; start: number | null; end: number | null; phrase?: string; item?: number; field?: string; }
+/** Offsets are in Unicode scalar values (not UTF-16 units). A flagged phrase found several
+ * times is one finding: `at` lists every place `[start, end]` in text order (`start`/`end` are the first). */
+export interface Finding { code: FindingCode; level: 'error' | 'warning'; message: string; msg: Msg; start: number | null; end: number | null; phrase?: string; at?: [number, number][]; item?: number; field?: string; }
 /** An itemised entry of a material (整改方案: one line per measure). */
 export interface ItemState { class: string; heading: string; no: number; start: number; end: number; missing: string[]; }
 export interface PartState { name: string; found: boolean; start: number | null; missing_fields: string[]; }
@@ -63,4 +64,4 @@ export interface TestResult { name: string; file: string; line: number; col: num
 export interface RuleFunction { name: string; params: string; zh: string; en: string; example: string; }
 export interface ExplainItem { kind: string; key: string; change: 'added' | 'overridden' | 'removed' | 'inherited'; parent?: unknown; effective?: unknown; }
 export interface Explain { files: string[]; items: ExplainItem[]; counts: Record<string, number>; }
-export interface HighlightFinding { start: number | null; end: number | null; level: string; message: string; }
+export interface HighlightFinding { start: number | null; end: number | null; at?: [number, number][]; level: string; message: string; }

@@ -617,7 +617,7 @@ class XianjiaoWidget extends HTMLElement {
       m.parts.length ? xjEl('p', {}, `${t.parts}: `, m.parts.map(p => xjEl('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
       (m.areas_covered.length || m.areas_missing.length) ? xjEl('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
       m.worded.length ? xjEl('ul', { class: 'findings' }, m.worded.map(f => xjEl('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
-    this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, level: f.level, message: f.text })));
+    this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, at: f.at, level: f.level, message: f.text })));
     this.lastMaterial = m;
   }
 

@@ -251,27 +251,43 @@ pub fn rule_functions() -> Result<JsValue, JsValue> {
 }
 
 /// Renders `text` into `target` with the findings' ranges wrapped in `<mark>`
-/// (title = the reason). Text goes in as DOM text nodes only, so a draft that
-/// contains markup is shown as text and never parsed.
+/// (title = the reason): `start..end`, or each `[start, end]` of `at` when a
+/// finding has it (a flagged phrase repeated in the draft). Text goes in as DOM
+/// text nodes only, so a draft that contains markup is shown as text and never parsed.
 #[wasm_bindgen(js_name = renderHighlights)]
 pub fn render_highlights(target: &web_sys::Element, text: &str, #[wasm_bindgen(unchecked_param_type = "HighlightFinding[]")] findings: JsValue) -> Result<(), JsValue> {
     #[derive(serde::Deserialize)]
-    struct F { start: Option<usize>, end: Option<usize>, level: String, message: String }
+    struct F { start: Option<usize>, end: Option<usize>, #[serde(default)] at: Option<Vec<(usize, usize)>>, level: String, message: String }
     let fs: Vec<F> = from_js(findings, "findings")?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| err("dom", "no document"))?;
     target.set_text_content(None);
     let chars: Vec<char> = text.chars().collect();
-    let mut spans: Vec<(usize, usize, &F)> = fs.iter().filter_map(|f| Some((f.start?, f.end?, f))).filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
-    spans.sort_by_key(|x| x.0);
+    // (start, end, index of the finding)
+    let mut spans: Vec<(usize, usize, usize)> = fs.iter().enumerate()
+        .flat_map(|(i, f)| match &f.at {
+            Some(at) => at.iter().map(|&(s, e)| Some((s, e, i))).collect::<Vec<_>>(),
+            None => vec![f.start.zip(f.end).map(|(s, e)| (s, e, i))],
+        })
+        .flatten()
+        .filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
+    spans.sort_by_key(|x| (x.0, x.1)); // as the engine finds them: by start, then end (a shorter phrase first)
+    // One <mark> per finding with its class and title, cloned for each place: a phrase
+    // repeated 77 times passes its message to JS once, not 77 times.
+    let mut marks: Vec<Option<web_sys::Element>> = fs.iter().map(|_| None).collect();
     let mut at = 0;
-    for (s, e, f) in spans {
+    for (s, e, i) in spans {
         if s < at { continue; } // overlapping phrase: keep the first
         if s > at {
             target.append_child(&doc.create_text_node(&chars[at..s].iter().collect::<String>()))?;
         }
-        let mark = doc.create_element("mark")?;
-        mark.set_attribute("class", &f.level)?;
-        mark.set_attribute("title", &f.message)?;
+        if marks[i].is_none() {
+            let m = doc.create_element("mark")?;
+            m.set_attribute("class", &fs[i].level)?;
+            m.set_attribute("title", &fs[i].message)?;
+            marks[i] = Some(m);
+        }
+        let Some(template) = &marks[i] else { continue };
+        let mark = template.clone_node()?;
         mark.set_text_content(Some(&chars[s..e].iter().collect::<String>()));
         target.append_child(&mark)?;
         at = e;
