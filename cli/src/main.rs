@@ -422,12 +422,13 @@ fn run(cli: Cli) -> Result<ExitCode, ExitCode> {
             Ok(ExitCode::from(if r.pass { 0 } else { 1 }))
         }
         Cmd::Score { rules, form, sheets, json, csv, output, lang, decisions, satisfaction, satisfaction_vote, profiles, on, naive_rhai } => {
+            let t0 = std::time::Instant::now();
             let rs = usable_rules(&rules)?;
+            bench::timing("rules", t0.elapsed());
             if naive_rhai {
                 let [one] = sheets.as_slice() else { eprintln!("--naive-rhai: one file / 仅一个文件"); return Err(ExitCode::from(2)) };
                 return bench::naive_score(&rs, form.as_deref(), one);
             }
-            let t0 = std::time::Instant::now();
             let on = day(&on)?;
             // The table and the CSV show composites, group means and outcomes only.
             let lean = !json && output.is_none();

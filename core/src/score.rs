@@ -270,6 +270,8 @@ pub struct SheetAccumulator<'a> {
     /// Per item, the highest whole mark allowed: a whole mark `v` is within
     /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
     caps: Box<[i64]>,
+    /// False when only totals are summed (results without per-item means).
+    items_kept: bool,
 }
 
 /// `str::trim`, skipped when there is nothing to trim (the common case).
@@ -379,6 +381,10 @@ impl<'a> Scorer<'a> {
     /// runs. Composites, means and outcomes are the same.
     pub fn without_item_means(mut self) -> Self {
         self.lean = true;
+        // Before any sheet: the accumulators then sum only totals.
+        if self.acc.ends.is_empty() && self.acc.rows.read == 0 {
+            self.acc = SheetAccumulator::with_items(self.acc.form, false);
+        }
         self
     }
 
@@ -430,7 +436,7 @@ impl<'a> Scorer<'a> {
 
     /// A fresh, empty accumulator for the same form (to fill on another thread).
     pub fn fresh(&self) -> SheetAccumulator<'a> {
-        SheetAccumulator::new(self.acc.form)
+        SheetAccumulator::with_items(self.acc.form, self.acc.items_kept)
     }
 
     /// Merges an accumulator filled elsewhere; `line_offset` is added to the
@@ -438,6 +444,8 @@ impl<'a> Scorer<'a> {
     /// when accumulators are absorbed in input order.
     pub fn absorb(&mut self, mut other: SheetAccumulator<'a>, line_offset: usize) {
         let a = &mut self.acc;
+        // Accumulators come from `fresh`, so they sum the same things; anything else is a bug.
+        assert_eq!(a.stride(), other.stride(), "accumulators of different shapes");
         let ng = a.n_groups();
         if a.ends.is_empty() && std::ptr::eq(a.form, other.form) {
             // Nothing to merge into (the first worker's accumulator): take its subjects as they are.
@@ -486,13 +494,19 @@ impl<'a> Scorer<'a> {
 
 impl<'a> SheetAccumulator<'a> {
     fn new(form: &'a Form) -> Self {
+        Self::with_items(form, true)
+    }
+
+    /// `items`: whether per-item sums are kept (else only each group's totals).
+    fn with_items(form: &'a Form, items: bool) -> Self {
         // Every name a sheet may give a group, resolved once: `group_index` of the exact bytes.
         let group_names = form.groups.iter().map(|g| &g.0).chain(form.aliases.iter().map(|x| &x.0))
             .filter_map(|n| form.group_index(n).map(|i| (n.as_bytes().into(), i))).collect();
         SheetAccumulator {
             form, names: String::new(), ends: vec![], index: NameIndex::default(),
-            counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + form.items.len())), extremes: vec![],
+            counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + if items { form.items.len() } else { 0 })), extremes: vec![],
             group_names, rejected: vec![], rows: RowCounts::default(), last: None,
+            items_kept: items,
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
         }
     }
@@ -506,7 +520,7 @@ impl<'a> SheetAccumulator<'a> {
     /// Sums kept per subject and group: the total, then each item.
     #[inline]
     fn stride(&self) -> usize {
-        1 + self.form.items.len()
+        1 + if self.items_kept { self.form.items.len() } else { 0 }
     }
 
     /// Subject i's name.
@@ -698,8 +712,9 @@ impl<'a> SheetAccumulator<'a> {
         if self.form.trim {
             let k = si * self.n_groups() + gi;
             let (max, min) = (k * 2, k * 2 + 1);
-            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) { self.extremes[max] = Some((total, marks.to_vec())); }
-            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) { self.extremes[min] = Some((total, marks.to_vec())); }
+            let kept = |m: &[f64]| if self.items_kept { m.to_vec() } else { vec![] };
+            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) { self.extremes[max] = Some((total, kept(marks))); }
+            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) { self.extremes[min] = Some((total, kept(marks))); }
         }
     }
 
