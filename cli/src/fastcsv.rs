@@ -164,11 +164,12 @@ pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) 
 }
 
 /// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
-fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<Option<Part<'a>>> {
+/// `buf`: the thread's read buffer, kept from piece to piece.
+fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool, bar: Option<&indicatif::ProgressBar>, buf: &mut Vec<u8>) -> std::io::Result<Option<Part<'a>>> {
     let mut f = File::open(path)?;
     f.seek(SeekFrom::Start(start))?;
     let mut left = end - start;
-    let mut buf = vec![0u8; BLOCK];
+    buf.resize(BLOCK, 0);
     let mut carry: Vec<u8> = vec![];
     let mut lines = 0;
     let roles = cols.roles();
@@ -212,13 +213,16 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
 pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<Option<usize>> {
     let size = std::fs::metadata(path)?.len();
     if body_start > size { return Ok(None); }
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) as u64;
-    let chunks = if size - body_start < 4 * BLOCK as u64 { 1 } else { threads };
-    // Cut points just after a newline, so no line straddles two workers.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    // A few pieces per thread, claimed in turn: a thread slowed down (by the OS, by page
+    // faults) takes fewer pieces rather than holding everyone up at the end.
+    let body = size - body_start;
+    let chunks = if body < 4 * BLOCK as u64 { 1 } else { (threads as u64 * 4).min(body / (2 * BLOCK as u64)).max(1) };
+    // Cut points just after a newline, so no line straddles two pieces.
     let mut cuts = vec![body_start];
     let mut f = File::open(path)?;
     for k in 1..chunks {
-        let guess = body_start + (size - body_start) * k / chunks;
+        let guess = body_start + body * k / chunks;
         if guess <= *cuts.last().unwrap_or(&0) { continue; }
         f.seek(SeekFrom::Start(guess))?;
         let mut probe = vec![0u8; 64 * 1024];
@@ -229,24 +233,31 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
             if let Some(i) = memchr::memchr(b'\n', &probe[..n]) { pos += i as u64 + 1; break; }
             pos += n as u64;
         }
-        if pos < size { cuts.push(pos); }
+        if pos < size && pos > *cuts.last().unwrap_or(&0) { cuts.push(pos); }
     }
     cuts.push(size);
+    let pieces: Vec<(u64, u64)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
     let quoted = AtomicBool::new(false);
-    let parts: Vec<std::io::Result<Option<Part>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = cuts.windows(2).map(|w| {
-            let acc = sc.fresh();
-            let quoted = &quoted;
-            let (a, b) = (w[0], w[1]);
-            s.spawn(move || {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<std::io::Result<Option<Part>>>>> = pieces.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    // One fresh accumulator per piece (the scorer itself stays on this thread).
+    let accs: Vec<std::sync::Mutex<Option<SheetAccumulator>>> = pieces.iter().map(|_| std::sync::Mutex::new(Some(sc.fresh()))).collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads.min(pieces.len()) {
+            let (quoted, next, slots, pieces, accs) = (&quoted, &next, &slots, &pieces, &accs);
+            s.spawn(move || { let mut buf = vec![]; loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(a, b)) = pieces.get(k) else { break };
                 let t = std::time::Instant::now();
-                let r = work(path, a, b, acc, cols, quoted, bar);
-                crate::bench::timing(&format!("worker [{a}, {b})"), t.elapsed());
-                r
-            })
-        }).collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(std::io::Error::other("worker panicked")))).collect()
+                let Some(acc) = accs[k].lock().ok().and_then(|mut x| x.take()) else { break };
+                let r = work(path, a, b, acc, cols, quoted, bar, &mut buf);
+                crate::bench::timing(&format!("piece [{a}, {b})"), t.elapsed());
+                if let Ok(mut slot) = slots[k].lock() { *slot = Some(r); }
+            } });
+        }
     });
+    let parts: Vec<std::io::Result<Option<Part>>> = slots.into_iter()
+        .map(|m| m.into_inner().ok().flatten().unwrap_or_else(|| Err(std::io::Error::other("worker panicked")))).collect();
     let mut done = vec![];
     for p in parts {
         match p? {
