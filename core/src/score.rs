@@ -202,7 +202,7 @@ pub struct SubjectScore {
     pub suggestion: bool,
     /// The committee's recorded decision, which overrides `outcome`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
+    pub decision: Option<Box<Decision>>,
 }
 
 /// Counts of rows.
@@ -910,7 +910,7 @@ impl<'f> Finisher<'f> {
             Some(planned) => planned,
             None => outcome(f, hooks, &m, sat, cl, &mut self.blank)?,
         };
-        m.decision = self.context.decisions.get(&m.member).cloned();
+        m.decision = self.context.decisions.get(&m.member).cloned().map(Box::new);
         m.suggestion = m.outcome.is_some() && f.outcome_info.suggestion && m.decision.is_none();
         Ok(m)
     }
