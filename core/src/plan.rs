@@ -377,6 +377,19 @@ impl<'p, 'r: 'p, 's> Run<'p, 'r, 's> {
         }
     }
 
+    /// `&&` (`stop` false) and `||` (`stop` true): the operands in turn until
+    /// one is `stop`; each must be true/false, as Rhai requires.
+    fn until(&mut self, xs: &'p [E], stop: bool) -> Option<V<'p>> {
+        for x in xs {
+            match self.value(x)? {
+                V::Bool(b) if b == stop => return Some(V::Bool(stop)),
+                V::Bool(_) => {}
+                _ => return None,
+            }
+        }
+        Some(V::Bool(!stop))
+    }
+
     fn expr(&mut self, e: &'p E) -> Option<Flow<'p>> {
         Some(Flow::Value(match e {
             E::Lit(l) => match l {
@@ -401,26 +414,8 @@ impl<'p, 'r: 'p, 's> Run<'p, 'r, 's> {
                 let (x, y) = (self.value(a)?, self.value(b)?);
                 binary(*op, x, y)?
             }
-            E::And(xs) => {
-                for x in xs {
-                    match self.value(x)? {
-                        V::Bool(true) => {}
-                        V::Bool(false) => return Some(Flow::Value(V::Bool(false))),
-                        _ => return None,
-                    }
-                }
-                V::Bool(true)
-            }
-            E::Or(xs) => {
-                for x in xs {
-                    match self.value(x)? {
-                        V::Bool(false) => {}
-                        V::Bool(true) => return Some(Flow::Value(V::Bool(true))),
-                        _ => return None,
-                    }
-                }
-                V::Bool(false)
-            }
+            E::And(xs) => self.until(xs, false)?,
+            E::Or(xs) => self.until(xs, true)?,
             E::Block(b) => return self.block(b),
         }))
     }
@@ -436,37 +431,30 @@ fn binary<'a>(op: Op, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
             Op::Sub => Int(a.checked_sub(b)?),
             Op::Mul => Int(a.checked_mul(b)?),
             Op::Div => Int(if b == 0 { return None } else { a.checked_div(b)? }),
-            Op::Eq => Bool(a == b),
-            Op::Ne => Bool(a != b),
-            Op::Lt => Bool(a < b),
-            Op::Le => Bool(a <= b),
-            Op::Gt => Bool(a > b),
-            Op::Ge => Bool(a >= b),
+            _ => Bool(compare(op, a, b)?),
         },
         (Int(_) | Float(_), Int(_) | Float(_)) => {
             let f = |v: V| match v { Int(i) => i as f64, Float(f) => f, _ => 0.0 };
             float(op, f(x), f(y))
         }
-        (Str(a), Str(b)) => match op {
-            Op::Eq => Bool(a == b),
-            Op::Ne => Bool(a != b),
-            Op::Lt => Bool(a < b),
-            Op::Le => Bool(a <= b),
-            Op::Gt => Bool(a > b),
-            Op::Ge => Bool(a >= b),
-            // `+` checks the string size limit; `-` removes text: Rhai runs those.
-            _ => return None,
-        },
-        (Bool(a), Bool(b)) => match op {
-            Op::Eq => Bool(a == b),
-            Op::Ne => Bool(a != b),
-            Op::Lt => Bool(!a & b),
-            Op::Le => Bool(a <= b),
-            Op::Gt => Bool(a & !b),
-            Op::Ge => Bool(a >= b),
-            _ => return None,
-        },
+        // Text `+` checks the string size limit and `-` removes text: Rhai runs those.
+        (Str(a), Str(b)) => Bool(compare(op, a, b)?),
+        (Bool(a), Bool(b)) => Bool(compare(op, a, b)?),
         _ => return None,
+    })
+}
+
+/// The six comparisons, as Rhai's built-ins make them for integers, text
+/// (byte order) and booleans (`false < true`); `None` for arithmetic.
+fn compare<T: PartialOrd>(op: Op, a: T, b: T) -> Option<bool> {
+    Some(match op {
+        Op::Eq => a == b,
+        Op::Ne => a != b,
+        Op::Lt => a < b,
+        Op::Le => a <= b,
+        Op::Gt => a > b,
+        Op::Ge => a >= b,
+        Op::Add | Op::Sub | Op::Mul | Op::Div => return None,
     })
 }
 

@@ -326,8 +326,6 @@ pub struct Scorer<'a> {
     context: OutcomeContext,
     /// The outcome function as a native plan, when it is simple enough (`plan.rs`).
     plan: Option<Plan>,
-    /// Results without per-item means (see [`Scorer::without_item_means`]).
-    lean: bool,
 }
 
 /// A decision the branch committee (支委会) recorded for a member: it
@@ -367,7 +365,7 @@ impl<'a> std::ops::DerefMut for Scorer<'a> {
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
         let plan = match &form.outcome { Outcome::Hook(name) => hooks.plan(name), _ => None };
-        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan, lean: false }
+        Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan }
     }
 
     /// True when the outcome function runs as a native plan.
@@ -378,10 +376,10 @@ impl<'a> Scorer<'a> {
     /// Leaves out the per-item means (`groups[].items` and `items` stay
     /// empty), for outputs that show only composites, group means and
     /// outcomes (the CLI's table and CSV): less memory and time for large
-    /// runs. Composites, means and outcomes are the same.
+    /// runs. Composites, means and outcomes are the same. Call it before
+    /// adding sheets (the accumulators then sum only totals); once sheets
+    /// are in, the item sums are there and the means are kept.
     pub fn without_item_means(mut self) -> Self {
-        self.lean = true;
-        // Before any sheet: the accumulators then sum only totals.
         if self.acc.ends.is_empty() && self.acc.rows.read == 0 {
             self.acc = SheetAccumulator::with_items(self.acc.form, false);
         }
@@ -758,7 +756,7 @@ impl<'a> Scorer<'a> {
         let recipe = self.recipe;
         let context = &self.context;
         let plan = self.plan.as_ref();
-        let lean = self.lean;
+        let lean = !self.acc.items_kept;
         let this = self.acc;
         let f = this.form;
         let item_names: Vec<String> = f.items.iter().map(|x| x.0.clone()).collect();
@@ -946,7 +944,8 @@ fn record_with(m: &SubjectScore, satisfaction: Dynamic, checklist: Dynamic) -> M
 }
 
 /// The outcome record's plain fields, read for a plan from the same values
-/// [`record_with`] puts into the map (a test compares the two field by field).
+/// [`record_with`] puts into the map (plan.rs's differential test reads every
+/// field through plans and through Rhai on the map, and compares).
 pub(crate) struct RecordView<'a> {
     pub m: &'a SubjectScore,
     pub sat: Option<&'a crate::vote::Tally>,
