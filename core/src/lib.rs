@@ -38,61 +38,45 @@
 
 #![warn(missing_docs)]
 
-mod api;
-mod bundle;
-mod checklist;
-mod compiled;
+// Stages, in pipeline order (ARCHITECTURE.md has the map): rule text is loaded
+// (`load`), typed and validated (`model`), evaluated (`eval`); `authoring` serves
+// the people who write rule files. `sandbox` is the one security boundary.
+mod authoring;
 mod diag;
 mod error;
-mod exam;
-mod entity;
-mod explain;
-#[cfg(feature = "script")]
-mod hooks;
-#[cfg(not(feature = "script"))]
-#[path = "hooks_lite.rs"]
-mod hooks;
-#[cfg(feature = "script")]
+mod eval;
 mod load;
-mod material;
 mod messages;
 mod model;
-#[cfg(feature = "script")]
-mod mutate;
-mod plan;
-mod profile;
 mod ruleset;
 mod sandbox;
-mod schedule;
-mod score;
 mod source;
-mod tests;
-mod vote;
 
-pub use api::{reference_markdown, FnDoc, FUNCTIONS};
-pub use bundle::bundle;
-pub use checklist::{Checklist, GateState, Item, ItemStatus, Summary};
+pub use authoring::api::{reference_markdown, FnDoc, FUNCTIONS};
+pub use load::bundle::bundle;
+pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
 pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
-pub use exam::{ExamCounter, ExamReport, ExamStats};
-pub use explain::{scaffold, Change, Explain, ExplainItem};
+pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
+pub use authoring::explain::{scaffold, Change, Explain, ExplainItem};
 #[cfg(feature = "script")]
 pub use load::registered_functions;
-pub use material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
+pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
 pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
     Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
 };
 #[cfg(feature = "script")]
-pub use mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
-pub use profile::Profile;
+pub use authoring::mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
+pub use eval::profile::Profile;
 pub use ruleset::RuleSet;
 pub use sandbox::Limits;
-pub use schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
-pub use score::{Decision, GroupScore, Named, Rejection, RowCounts, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
+pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
+pub use eval::rows::{Rejection, RowCounts};
+pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use source::{MemorySource, RuleSource, SourceError};
-pub use tests::TestResult;
-pub use vote::{Tally, VoteCounter, VoteReport};
+pub use authoring::tests::TestResult;
+pub use eval::vote::{Tally, VoteCounter, VoteReport};
 
 pub use chrono::NaiveDate;

@@ -4,21 +4,22 @@
 
 use crate::diag::{Diagnostic, Diags, Severity};
 use crate::error::EvalError;
-use crate::hooks::{self, Hooks};
+use crate::eval::hooks::{self, Hooks};
 use crate::model::{self, Rules};
 #[cfg(feature = "script")]
 use crate::model::Outcome;
-use crate::profile::Profile;
+use crate::eval::profile::Profile;
 use crate::sandbox::Limits;
 use crate::source::RuleSource;
-use crate::{checklist, compiled, material, schedule};
+use crate::eval::{checklist, material, schedule};
+use crate::load::compiled;
 #[cfg(feature = "script")]
 use crate::load;
-use crate::checklist::Checklist;
-use crate::material::MaterialReport;
-use crate::schedule::Schedule;
-use crate::score::Scorer;
-use crate::vote::VoteCounter;
+use crate::eval::checklist::Checklist;
+use crate::eval::material::MaterialReport;
+use crate::eval::schedule::Schedule;
+use crate::eval::score::Scorer;
+use crate::eval::vote::VoteCounter;
 use chrono::NaiveDate;
 
 /// A loaded, validated rule set.
@@ -35,7 +36,7 @@ pub struct RuleSet {
     origin_gaps: Vec<Diagnostic>,
     /// The merged declarations (what `compile` writes).
     #[cfg_attr(not(feature = "script"), allow(dead_code))]
-    entities: Vec<crate::entity::Entity>,
+    entities: Vec<crate::load::entity::Entity>,
     /// The chain defines custom functions.
     functions: bool,
 }
@@ -43,7 +44,7 @@ pub struct RuleSet {
 /// Every `check` and `outcome` function the rules name must be defined with
 /// one parameter; with `dry_run`, each is also run once on a sample record.
 #[cfg(feature = "script")]
-fn check_functions(rules: &Rules, hooks: &Hooks, entities: &[crate::entity::Entity], dry_run: bool, d: &mut Diags) {
+fn check_functions(rules: &Rules, hooks: &Hooks, entities: &[crate::load::entity::Entity], dry_run: bool, d: &mut Diags) {
     for q in &rules.requirements {
         let Some(f) = &q.check else { continue };
         if !hooks.has(f, 1) {
@@ -61,7 +62,7 @@ fn check_functions(rules: &Rules, hooks: &Hooks, entities: &[crate::entity::Enti
             let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
             d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
         } else if dry_run {
-            if let Err(e) = hooks.dry_run_outcome(f, fm, &fm.loc) {
+            if let Err(e) = hooks.dry_run_outcome(f, crate::eval::score::record::sample_outcome(fm), &fm.loc) {
                 d.error(e.code, e.location.as_ref().unwrap_or(&fm.loc), e.message);
             }
         }
@@ -169,7 +170,7 @@ impl RuleSet {
         Self::from_entities(c.files, c.entities, Diags::default(), limits, false)
     }
 
-    fn from_entities(files: Vec<String>, entities: Vec<crate::entity::Entity>, mut d: Diags, limits: &Limits, functions: bool) -> RuleSet {
+    fn from_entities(files: Vec<String>, entities: Vec<crate::load::entity::Entity>, mut d: Diags, limits: &Limits, functions: bool) -> RuleSet {
         let rules = model::build(&entities, &mut d);
         let matchers = rules.materials.iter().map(material::Matcher::new).collect();
         RuleSet {
@@ -289,12 +290,12 @@ impl RuleSet {
     }
 
     /// A counter for the named knowledge test (default: the first one).
-    pub fn exam_counter(&self, exam: Option<&str>) -> Result<crate::exam::ExamCounter<'_>, EvalError> {
+    pub fn exam_counter(&self, exam: Option<&str>) -> Result<crate::eval::exam::ExamCounter<'_>, EvalError> {
         let e = match exam {
             Some(n) => self.rules.exams.iter().find(|x| x.name == n),
             None => self.rules.exams.first(),
         };
-        e.map(crate::exam::ExamCounter::new).ok_or_else(|| {
+        e.map(crate::eval::exam::ExamCounter::new).ok_or_else(|| {
             let known: Vec<_> = self.rules.exams.iter().map(|x| x.name.as_str()).collect();
             EvalError::new("exam.unknown", format!("规则中没有测试 {};可选: {} / no such test", exam.unwrap_or(""), known.join("、")))
         })

@@ -10,7 +10,7 @@ use super::fields;
 use super::read::{window_of, F};
 use super::{Announce, Batch, Origin, Phase, PhaseDates, Rules, Step};
 use crate::diag::{Diags, Location};
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
 

@@ -4,7 +4,7 @@ use super::fields;
 use super::read::F;
 use super::{parse_date, Due, Gate, Requirement, Rules};
 use crate::diag::Diags;
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use std::collections::HashSet;
 
 pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {

@@ -4,7 +4,7 @@ use super::fields;
 use super::read::{strs_of, F};
 use super::{Exam, Form, Origin, Outcome, OutcomeInfo, Rules, Vote};
 use crate::diag::Diags;
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use rhai::{Dynamic, Map};
 
 pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {

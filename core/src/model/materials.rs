@@ -5,7 +5,7 @@ use super::fields;
 use super::read::{strs_of, F};
 use super::{Flag, ItemClass, ItemField, ItemRule, Material, Part, Rules};
 use crate::diag::Diags;
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use rhai::{Dynamic, Map};
 
 pub(super) fn materials<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {

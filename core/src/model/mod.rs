@@ -14,7 +14,7 @@ mod people;
 mod read;
 
 use crate::diag::{Diags, Location};
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::Map;
 use serde::Serialize;

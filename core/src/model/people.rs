@@ -4,7 +4,7 @@ use super::fields;
 use super::read::F;
 use super::{Campaign, Named, Role, Rules};
 use crate::diag::Diags;
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 
 pub(super) fn campaign<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {

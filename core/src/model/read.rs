@@ -5,7 +5,7 @@
 
 use super::{Area, Origin, Window};
 use crate::diag::{Diags, Location};
-use crate::entity::Entity;
+use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Map};
 

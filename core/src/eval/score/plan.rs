@@ -34,69 +34,8 @@
 #[cfg(feature = "script")]
 use rhai::{ASTFlags, Expr as RExpr, Stmt as RStmt, AST};
 
-/// A field of the outcome record (see `score::outcome_record`), by path.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Field {
-    Member,
-    Composite,
-    Sheets,
-    Complete,
-    Group(Box<str>),
-    SatGiven,
-    SatRate,
-    SatTotal,
-    SatCount(Box<str>),
-    ClGiven,
-    ClDone,
-    ClPending,
-    ClOverdue,
-    ClExempt,
-    ClItem(Box<str>),
-    ClGate(Box<str>),
-}
-
-impl Field {
-    /// The field a path of constant keys names; `None` for a path that does
-    /// not end at a plain value of the record (a map, or no such field).
-    fn of(path: &[&str]) -> Option<Field> {
-        Some(match path {
-            ["member"] => Field::Member,
-            ["composite"] => Field::Composite,
-            ["sheets"] => Field::Sheets,
-            ["complete"] => Field::Complete,
-            ["groups", g] => Field::Group((*g).into()),
-            ["satisfaction", "given"] => Field::SatGiven,
-            ["satisfaction", "rate"] => Field::SatRate,
-            ["satisfaction", "total"] => Field::SatTotal,
-            ["satisfaction", "counts", t] => Field::SatCount((*t).into()),
-            ["checklist", "given"] => Field::ClGiven,
-            ["checklist", "done"] => Field::ClDone,
-            ["checklist", "pending"] => Field::ClPending,
-            ["checklist", "overdue"] => Field::ClOverdue,
-            ["checklist", "exempt"] => Field::ClExempt,
-            ["checklist", "items", i] => Field::ClItem((*i).into()),
-            ["checklist", "gates", p] => Field::ClGate((*p).into()),
-            _ => return None,
-        })
-    }
-}
-
-/// A value while a plan runs: strings borrow from the plan or the record.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum V<'a> {
-    Unit,
-    Bool(bool),
-    Int(i64),
-    Float(f64),
-    Str(&'a str),
-}
-
-/// What a plan reads its fields from.
-pub(crate) trait Record {
-    /// The field's value, or `None` when the record has no such field (Rhai
-    /// would stop with an error: the plan gives up and lets it).
-    fn field(&self, f: &Field) -> Option<V<'_>>;
-}
+use super::record::{Field, Record, V};
+use crate::eval::hooks::Hooks;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Op {
@@ -160,6 +99,17 @@ struct Tr {
 }
 
 impl Plan {
+    /// The native plan of a rule file's custom function, when it is simple
+    /// enough; never in the script-free build, which has no syntax tree.
+    pub(crate) fn of_hook(hooks: &Hooks, name: &str) -> Option<Plan> {
+        #[cfg(feature = "script")]
+        return Plan::of(hooks.ast(), name);
+        #[cfg(not(feature = "script"))]
+        {
+            let _ = (hooks, name);
+            None
+        }
+    }
     #[cfg(feature = "script")]
     /// The plan of the function Rhai would call for `name` with one
     /// argument, when its body uses only what plans support.
@@ -548,9 +498,11 @@ mod tests {
 #[cfg(all(test, feature = "script"))]
 mod differential {
     #![allow(clippy::unwrap_used)]
-    use crate::hooks::Hooks;
+    use crate::eval::hooks::Hooks;
     use crate::sandbox::{engine, Limits};
-    use crate::score::{outcome_record, GroupScore, Named, RecordView, SubjectScore};
+    use super::Plan;
+    use crate::eval::score::record::{outcome_record, RecordView};
+    use crate::eval::score::{GroupScore, Named, SubjectScore};
     use rhai::Dynamic;
     use std::sync::Arc;
 
@@ -613,22 +565,22 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         SubjectScore { member: member.into(), composite, groups: Named { names, values }, items, sheets, missing_groups: missing, outcome: None, suggestion: false, decision: None }
     }
 
-    fn tally(counts: [u64; 3]) -> crate::vote::Tally {
+    fn tally(counts: [u64; 3]) -> crate::eval::vote::Tally {
         let total: u64 = counts.iter().sum();
         let mut m = serde_json::Map::new();
         for (k, v) in ["满意", "基本满意", "不满意"].iter().zip(counts) { m.insert(k.to_string(), v.into()); }
         let rate = if total == 0 { 0.0 } else { (counts[0] + counts[1]) as f64 * 100.0 / total as f64 };
-        crate::vote::Tally { subject: "x".into(), counts: m, total, rate, shares: serde_json::Map::new(), triggered: false, action: None, groups: serde_json::Map::new() }
+        crate::eval::vote::Tally { subject: "x".into(), counts: m, total, rate, shares: serde_json::Map::new(), triggered: false, action: None, groups: serde_json::Map::new() }
     }
 
-    fn checklists() -> Vec<crate::checklist::Checklist> {
-        let mut src = crate::MemorySource::new();
+    fn checklists() -> Vec<crate::eval::checklist::Checklist> {
+        let mut src = crate::source::MemorySource::new();
         for f in ["guanba.rhai", "central.rhai"] { src.insert(f, &std::fs::read_to_string(format!("../rules/{f}")).unwrap()); }
-        let rs = crate::RuleSet::load("guanba.rhai", &src);
+        let rs = crate::ruleset::RuleSet::load("guanba.rhai", &src);
         let day = chrono::NaiveDate::from_ymd_opt(2005, 6, 1);
         let mut out = vec![];
         for progress in ["{}", r#"{"征求意见": true}"#, r#"{"征求意见": true, "交心谈心": true, "党性分析材料": true, "专题组织生活会": true, "修改党性分析材料": true}"#] {
-            let p = crate::Profile { role: "党员".into(), progress: serde_json::from_str(progress).unwrap(), ..Default::default() };
+            let p = crate::eval::profile::Profile { role: "党员".into(), progress: serde_json::from_str(progress).unwrap(), ..Default::default() };
             out.push(rs.checklist(&p, day).unwrap());
         }
         out
@@ -645,7 +597,7 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         let hooks = Hooks::new(ast, &Limits::default(), "t.rhai", vec![]);
         let planned: Vec<&String> = names.iter().filter(|n| PLANNED.contains(&format!("fn {n}("))).collect();
         for n in &names {
-            assert_eq!(hooks.plan(n).is_some(), planned.contains(&n), "{n}: planned?");
+            assert_eq!(Plan::of_hook(&hooks, n).is_some(), planned.contains(&n), "{n}: planned?");
         }
         let composites = [0.0, 45.5, 59.9999, 59.99999999999999, 60.0, 60.00000000000001, 75.25, 90.0, 100.0];
         let group_sets: [&[(&str, f64)]; 4] = [
@@ -656,11 +608,11 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         ];
         let tallies = [None, Some(tally([10, 0, 0])), Some(tally([2, 3, 6])), Some(tally([0, 0, 0]))];
         let lists = checklists();
-        let mut cls: Vec<Option<&crate::checklist::Checklist>> = vec![None];
+        let mut cls: Vec<Option<&crate::eval::checklist::Checklist>> = vec![None];
         cls.extend(lists.iter().map(Some));
         let (mut answered, mut gave_up) = (0, 0);
         for name in &planned {
-            let plan = hooks.plan(name).unwrap();
+            let plan = Plan::of_hook(&hooks, name).unwrap();
             let before = answered;
             for (ci, &c) in composites.iter().enumerate() {
                 for gs in &group_sets {

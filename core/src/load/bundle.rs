@@ -15,7 +15,7 @@
 
 use crate::diag::Diagnostic;
 use crate::source::{RuleSource, SourceError};
-use crate::RuleSet;
+use crate::ruleset::RuleSet;
 
 const MAGIC: &str = "// xianjiao-bundle 1";
 const SEP: &str = "// ---- file: ";

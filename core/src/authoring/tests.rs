@@ -2,11 +2,11 @@
 //! run against the rule set they live in. The same runner serves the CLI
 //! (`xianjiao test`) and the browser playground.
 
-use crate::profile::Profile;
+use crate::eval::profile::Profile;
 use crate::diag::Location;
-use crate::entity::dynamic_to_json;
+use crate::load::entity::dynamic_to_json;
 use crate::model::TestCase;
-use crate::RuleSet;
+use crate::ruleset::RuleSet;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -60,7 +60,7 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     let actual: Result<Value, String> = if let Some(c) = get(&spec, "checklist") {
         let mut c = c.clone();
         let on = c.as_object_mut().and_then(|o| o.remove("on")).and_then(|v| v.as_str().map(str::to_string));
-        let on = match on.map(|s| crate::parse_day(&s)).transpose() { Ok(x) => x, Err(e) => return vec![e.message] };
+        let on = match on.map(|s| crate::error::parse_day(&s)).transpose() { Ok(x) => x, Err(e) => return vec![e.message] };
         match serde_json::from_value::<Profile>(c) {
             Err(e) => Err(format!("checklist 写法有误 / bad checklist spec: {e}")),
             Ok(p) => rs.checklist(&p, on).map_err(|e| e.to_string()).map(|cl| {
@@ -175,7 +175,7 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     } else if let Some(Value::Object(m)) = get(&spec, "schedule") {
         let unit = m.get("unit").and_then(|v| v.as_str()).unwrap_or("");
         let batch = m.get("batch").and_then(|v| v.as_str());
-        let on = m.get("on").and_then(|v| v.as_str()).map(crate::parse_day).transpose();
+        let on = m.get("on").and_then(|v| v.as_str()).map(crate::error::parse_day).transpose();
         match on {
             Err(e) => Err(e.message),
             Ok(on) => rs.schedule_in(unit, batch, on, &[]).map_err(|e| e.to_string()).map(|s| serde_json::to_value(s).unwrap_or_default()),

@@ -11,7 +11,7 @@
 //! says so instead of guessing.
 
 use crate::diag::Location;
-use crate::entity::{json_to_dynamic, strict_json, Entity};
+use crate::load::entity::{json_to_dynamic, strict_json, Entity};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 

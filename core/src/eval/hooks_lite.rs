@@ -5,9 +5,9 @@
 //! build can run it, never a guess.
 
 use crate::diag::Location;
-use crate::profile::Profile;
+use crate::eval::profile::Profile;
 use crate::sandbox::Limits;
-use crate::EvalError;
+use crate::error::EvalError;
 use rhai::Dynamic;
 
 /// The operation budget of one evaluation (nothing to count here).
@@ -44,11 +44,6 @@ fn unavailable(name: &str, at: &Location) -> EvalError {
 impl Hooks {
     pub(crate) fn begin_evaluation(&self) -> Budget {
         Budget
-    }
-
-    /// Plans are translated from the script's syntax tree: none here.
-    pub(crate) fn plan(&self, _name: &str) -> Option<crate::plan::Plan> {
-        None
     }
 
     pub(crate) fn call(&self, name: &str, _arg: Dynamic, at: &Location) -> Result<Dynamic, EvalError> {

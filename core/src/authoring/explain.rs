@@ -3,7 +3,7 @@
 //! playground.
 
 use crate::model::Rules;
-use crate::RuleSet;
+use crate::ruleset::RuleSet;
 use serde::Serialize;
 use serde_json::Value;
 

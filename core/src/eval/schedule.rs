@@ -2,7 +2,7 @@
 //! where a given day falls.
 
 use crate::model::Rules;
-use crate::EvalError;
+use crate::error::EvalError;
 use chrono::NaiveDate;
 use serde::Serialize;
 

@@ -2,7 +2,7 @@
 //! rules count, and whether it triggers rewriting or 补课.
 
 use crate::model::Vote;
-use crate::score::{round4, Rejection, RowCounts};
+use crate::eval::rows::{round4, Rejection, RowCounts};
 use serde::Serialize;
 use rustc_hash::FxHashMap as HashMap;
 

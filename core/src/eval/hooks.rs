@@ -6,12 +6,11 @@
 //! one evaluation (one checklist, one scoring run, the dry runs of one load)
 //! share a total operation [`Budget`], counted across threads.
 
-use crate::profile::Profile;
+use crate::eval::profile::Profile;
 use crate::diag::Location;
-use crate::model::{Form, Rules};
-use crate::score::{outcome_record, GroupScore, Named, SubjectScore};
+use crate::model::Rules;
 use crate::sandbox::{self, Limits};
-use crate::EvalError;
+use crate::error::EvalError;
 use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope, AST};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -72,7 +71,7 @@ impl std::fmt::Debug for Hooks {
     }
 }
 
-pub(crate) use crate::entity::json_to_dynamic;
+pub(crate) use crate::load::entity::json_to_dynamic;
 
 /// What it takes to build a rule chain's hooks again on another thread:
 /// the source texts (plain, shareable data), recompiled there.
@@ -152,8 +151,9 @@ impl Hooks {
     }
 
     /// The outcome function `name` as a native plan, when it is simple enough.
-    pub(crate) fn plan(&self, name: &str) -> Option<crate::plan::Plan> {
-        crate::plan::Plan::of(&self.ast, name)
+    /// The script's syntax tree, which `score::plan` translates.
+    pub(crate) fn ast(&self) -> &AST {
+        &self.ast
     }
 
     /// True when the rule files define `name` taking `arity` parameters.
@@ -238,13 +238,13 @@ impl Hooks {
         check_result(name, v).map(|_| ()).map_err(|e| EvalError { location: Some(at.clone()), ..e })
     }
 
-    /// Dry-runs a form's `outcome` function on [`sample_outcome`]: it must
-    /// run and return a string or `()`.
-    pub(crate) fn dry_run_outcome(&self, name: &str, form: &Form, at: &Location) -> Result<(), EvalError> {
+    /// Dry-runs a form's `outcome` function on `sample` (the record of
+    /// `score::record::sample_outcome`): it must run and return a string or `()`.
+    pub(crate) fn dry_run_outcome(&self, name: &str, sample: Dynamic, at: &Location) -> Result<(), EvalError> {
         if !self.first_try(name) {
             return Ok(());
         }
-        let v = self.dry_run(name, sample_outcome(form), at)?;
+        let v = self.dry_run(name, sample, at)?;
         if v.is_unit() || v.is_string() {
             Ok(())
         } else {
@@ -299,28 +299,3 @@ pub(crate) fn sample_profile(rules: &Rules) -> Dynamic {
     Hooks::profile_map(&p)
 }
 
-/// The record `outcome` functions receive (`score::outcome_record`), for dry
-/// runs: one member with every rater group present, each with the same mean
-/// of four fifths of the form's points, and no satisfaction vote.
-pub(crate) fn sample_outcome(form: &Form) -> Dynamic {
-    let points: f64 = form.items.iter().map(|x| x.1).sum();
-    let mean = (points * 0.8 * 10_000.0).round() / 10_000.0;
-    let names: Vec<String> = if form.groups.is_empty() { vec!["全部".into()] } else { form.groups.iter().map(|g| g.0.clone()).collect() };
-    let item_names: std::sync::Arc<[String]> = form.items.iter().map(|x| x.0.clone()).collect();
-    let item_means: Vec<f64> = form.items.iter().map(|x| x.1 * 0.8).collect();
-    let groups = names.iter().zip(form.groups.iter().map(|g| g.1).chain(std::iter::repeat(100.0))).map(|(_, w)| GroupScore {
-        sheets: 1, used: 1, mean, weight: w, items: Named { names: item_names.clone(), values: item_means.clone() },
-    }).collect();
-    let m = SubjectScore {
-        member: "样例".into(),
-        composite: mean,
-        sheets: names.len() as u32,
-        groups: Named { names: names.into(), values: groups },
-        items: Named { names: item_names, values: item_means },
-        missing_groups: vec![],
-        outcome: None,
-        suggestion: false,
-        decision: None,
-    };
-    Dynamic::from_map(outcome_record(&m, None, None))
-}

@@ -83,7 +83,7 @@
 
 use crate::model::{ItemRule, Material, Rules};
 use crate::messages::Msg;
-use crate::EvalError;
+use crate::error::EvalError;
 use serde::Serialize;
 
 /// True for characters Word counts one by one.
@@ -1055,7 +1055,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::{MemorySource, RuleSet};
+    use crate::{source::MemorySource, ruleset::RuleSet};
 
     const RULES: &str = r#"
 role("党员");
@@ -1078,7 +1078,7 @@ material("党性分析材料", #{
         let mut src = MemorySource::new();
         src.insert("t.rhai", RULES);
         let rs = RuleSet::load("t.rhai", &src);
-        assert!(rs.diagnostics().iter().all(|d| d.severity != crate::Severity::Error), "{:?}", rs.diagnostics());
+        assert!(rs.diagnostics().iter().all(|d| d.severity != crate::diag::Severity::Error), "{:?}", rs.diagnostics());
         rs
     }
 

@@ -2,11 +2,11 @@
 //! one member profile and progress record, plus the unit's transition gates.
 
 use crate::error::EvalError;
-use crate::hooks::Hooks;
+use crate::eval::hooks::Hooks;
 use crate::messages::{join, num, Lang, Msg};
 use crate::model::{Due, Requirement, Rules};
-use crate::profile::Profile;
-use crate::schedule::batch_of;
+use crate::eval::profile::Profile;
+use crate::eval::schedule::batch_of;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;

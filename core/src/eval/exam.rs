@@ -8,7 +8,7 @@
 //! rejects its row with the field at fault.
 
 use crate::model::Exam;
-use crate::score::{round4, Rejection, RowCounts};
+use crate::eval::rows::{round4, Rejection, RowCounts};
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 

@@ -11,7 +11,7 @@
 //! (`label`, `note`, `source`, markers and phrases) is not mutated.
 
 use crate::source::{RuleSource, SourceError};
-use crate::RuleSet;
+use crate::ruleset::RuleSet;
 use serde::Serialize;
 use std::collections::HashMap;
 

@@ -1,0 +1,429 @@
+//! Streams sheets into running sums per subject and rater group: the part of
+//! scoring that needs no Rhai, so it can run on several threads, each with its
+//! own accumulator, merged after.
+
+use crate::eval::rows::{Rejection, RowCounts};
+use crate::model::Form;
+
+/// Subjects by name: an open-addressing table of indices into the
+/// accumulator's name list, so each name is stored once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameIndex {
+    /// (hash, subject index + 1); 0 marks an empty slot. Length a power of two.
+    pub(crate) slots: Vec<(u64, usize)>,
+    pub(crate) len: usize,
+}
+
+#[inline]
+pub(crate) fn name_hash(name: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(name);
+    h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+impl NameIndex {
+    #[inline]
+    pub(crate) fn slot(&self, h: u64) -> usize {
+        // The high bits of the multiplied hash are the well mixed ones.
+        (h >> (64 - self.slots.len().trailing_zeros())) as usize
+    }
+
+    /// The subject whose name is `name` (`names(i)` gives subject i's name).
+    #[inline]
+    pub(crate) fn get<'n>(&self, name: &[u8], h: u64, names: impl Fn(usize) -> &'n [u8]) -> Option<usize> {
+        if self.slots.is_empty() { return None; }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        loop {
+            let (sh, si) = self.slots[i];
+            if si == 0 { return None; }
+            if sh == h && names(si - 1) == name { return Some(si - 1); }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Records subject `si` under hash `h` (its name is not in the table yet).
+    pub(crate) fn insert(&mut self, h: u64, si: usize) {
+        if (self.len + 1) * 2 > self.slots.len() {
+            let old = std::mem::take(&mut self.slots);
+            self.slots = vec![(0, 0); (old.len() * 2).max(64)];
+            self.len = 0;
+            for (oh, osi) in old.into_iter().filter(|x| x.1 != 0) { self.put(oh, osi); }
+        }
+        self.put(h, si + 1);
+    }
+
+    pub(crate) fn put(&mut self, h: u64, v: usize) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(h);
+        while self.slots[i].1 != 0 { i = (i + 1) & mask; }
+        self.slots[i] = (h, v);
+        self.len += 1;
+    }
+}
+
+/// One row of `T`s per subject, kept in pages of [`Paged::PAGE`] rows: a
+/// page, once allocated, never moves, so growing copies nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct Paged<T> {
+    pub(crate) pages: Vec<Vec<T>>,
+    pub(crate) row: usize,
+}
+
+impl<T: Copy + Default> Paged<T> {
+    const PAGE: usize = 1024;
+
+    pub(crate) fn new(row: usize) -> Self {
+        Paged { pages: vec![], row }
+    }
+
+    /// Appends a row of defaults.
+    pub(crate) fn push(&mut self) {
+        let cap = Self::PAGE * self.row;
+        match self.pages.last_mut() {
+            Some(p) if p.len() < cap => p.resize(p.len() + self.row, T::default()),
+            _ => { let mut p = Vec::with_capacity(cap); p.resize(self.row, T::default()); self.pages.push(p); }
+        }
+    }
+
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> &[T] {
+        let at = (i % Self::PAGE) * self.row;
+        &self.pages[i / Self::PAGE][at..at + self.row]
+    }
+
+    #[inline]
+    pub(crate) fn get_mut(&mut self, i: usize) -> &mut [T] {
+        let at = (i % Self::PAGE) * self.row;
+        &mut self.pages[i / Self::PAGE][at..at + self.row]
+    }
+}
+
+/// One subject's running sums for one rater group, as the finisher reads them.
+pub(crate) struct GroupAcc<'s> {
+    pub(crate) n: u32,
+    pub(crate) sum_total: f64,
+    pub(crate) sum_items: &'s [f64],
+    pub(crate) max: &'s Option<(f64, Vec<f64>)>,
+    pub(crate) min: &'s Option<(f64, Vec<f64>)>,
+}
+
+/// Streams sheets for one form: the part of scoring that needs no Rhai, so it
+/// can run on several threads, each with its own accumulator, merged after.
+#[derive(Debug, Clone)]
+pub struct SheetAccumulator<'a> {
+    pub(crate) form: &'a Form,
+    /// Every subject's name, one after another; subject i's ends at `ends[i]`.
+    pub(crate) names: String,
+    pub(crate) ends: Vec<usize>,
+    pub(crate) index: NameIndex,
+    /// Per subject and rater group: sheets received.
+    pub(crate) counts: Paged<u32>,
+    /// Per subject and rater group: the sum of sheet totals, then the sum per item.
+    pub(crate) sums: Paged<f64>,
+    /// Per subject and rater group, only when the rules trim: the highest and the lowest sheet.
+    pub(crate) extremes: Vec<Option<(f64, Vec<f64>)>>,
+    /// Rater group names as sheets may write them (names and aliases), with their index.
+    pub(crate) group_names: Vec<(Box<[u8]>, usize)>,
+    pub(crate) rejected: Vec<Rejection>,
+    pub(crate) rows: RowCounts,
+    pub(crate) last: Option<usize>,
+    /// Per item, the highest whole mark allowed: a whole mark `v` is within
+    /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
+    pub(crate) caps: Box<[i64]>,
+    /// False when only totals are summed (results without per-item means).
+    pub(crate) items_kept: bool,
+}
+
+/// `str::trim`, skipped when there is nothing to trim (the common case).
+#[inline]
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let (Some(&a), Some(&z)) = (b.first(), b.last()) else { return s };
+    // Lead bytes of every non-ASCII white-space character (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+    let lead_ok = if a < 0x80 { a.is_ascii_graphic() } else { !matches!(a, 0xC2 | 0xE1 | 0xE2 | 0xE3) };
+    let tail_ok = if z < 0x80 { z.is_ascii_graphic() } else { !s.ends_with(char::is_whitespace) };
+    if lead_ok && tail_ok { s } else { s.trim() }
+}
+
+/// Byte equality, inlined for the short names sheets repeat on every line.
+#[inline]
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() { return false; }
+    let n = a.len();
+    if (8..=16).contains(&n) {
+        let w = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
+        w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8)
+    } else {
+        a == b
+    }
+}
+
+/// Whole numbers of up to 4 digits, the common case, without the float parser.
+#[inline]
+pub(crate) fn fast_num(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 4 { return None; }
+    let mut n = 0u32;
+    for &c in b {
+        if !c.is_ascii_digit() { return None; }
+        n = n * 10 + (c - b'0') as u32;
+    }
+    Some(n as f64)
+}
+
+impl<'a> SheetAccumulator<'a> {
+    pub(crate) fn new(form: &'a Form) -> Self {
+        Self::with_items(form, true)
+    }
+
+    /// `items`: whether per-item sums are kept (else only each group's totals).
+    pub(crate) fn with_items(form: &'a Form, items: bool) -> Self {
+        // Every name a sheet may give a group, resolved once: `group_index` of the exact bytes.
+        let group_names = form.groups.iter().map(|g| &g.0).chain(form.aliases.iter().map(|x| &x.0))
+            .filter_map(|n| form.group_index(n).map(|i| (n.as_bytes().into(), i))).collect();
+        SheetAccumulator {
+            form, names: String::new(), ends: vec![], index: NameIndex::default(),
+            counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + if items { form.items.len() } else { 0 })), extremes: vec![],
+            group_names, rejected: vec![], rows: RowCounts::default(), last: None,
+            items_kept: items,
+            caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
+        }
+    }
+
+    /// Rater groups kept per subject (one when the form has none).
+    #[inline]
+    pub(crate) fn n_groups(&self) -> usize {
+        self.form.groups.len().max(1)
+    }
+
+    /// Sums kept per subject and group: the total, then each item.
+    #[inline]
+    pub(crate) fn stride(&self) -> usize {
+        1 + if self.items_kept { self.form.items.len() } else { 0 }
+    }
+
+    /// Subject i's name.
+    #[inline]
+    pub(crate) fn name(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.names[start..self.ends[i]]
+    }
+
+    /// The subject named `name` (whose hash is `h`), if it has a sheet.
+    #[inline]
+    pub(crate) fn find(&self, name: &[u8], h: u64) -> Option<usize> {
+        let (names, ends) = (self.names.as_bytes(), &self.ends);
+        self.index.get(name, h, |i| &names[if i == 0 { 0 } else { ends[i - 1] }..ends[i]])
+    }
+
+    /// True when some sheet was scored for `name`.
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.find(name.as_bytes(), name_hash(name.as_bytes())).is_some()
+    }
+
+    /// Adds a subject with no sheet yet; returns its index.
+    pub(crate) fn push_subject(&mut self, name: &str, h: u64) -> usize {
+        let i = self.ends.len();
+        self.names.push_str(name);
+        self.ends.push(self.names.len());
+        self.index.insert(h, i);
+        self.counts.push();
+        self.sums.push();
+        if self.form.trim { self.extremes.resize(self.extremes.len() + self.n_groups() * 2, None); }
+        i
+    }
+
+    /// The form's item names, in order.
+    pub fn item_names(&self) -> impl Iterator<Item = &str> {
+        self.form.items.iter().map(|x| x.0.as_str())
+    }
+
+    /// True when the form has rater groups (so rows must name one).
+    pub fn has_groups(&self) -> bool {
+        !self.form.groups.is_empty()
+    }
+
+    /// Records a row that could not even be split into fields (bad CSV).
+    pub fn reject(&mut self, row: usize, field: Option<&str>, reason: String) {
+        self.rows.read += 1;
+        self.rows.rejected += 1;
+        self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+    }
+
+    /// Adds one sheet: `values` are the marks in the form's item order.
+    /// A bad sheet is recorded as rejected (with `row`) and skipped.
+    pub fn add(&mut self, row: usize, member: &str, group: &str, values: &[Option<&str>]) {
+        match self.try_add(member, group, values) {
+            Ok(()) => { self.rows.read += 1; self.rows.scored += 1; }
+            Err((field, reason)) => self.reject(row, field.as_deref(), reason),
+        }
+    }
+
+    /// The CLI's fast CSV path: one sheet given as raw bytes plus marks
+    /// already parsed from plain digit strings. Handles only the common case —
+    /// a known group written exactly, a member name with nothing to trim,
+    /// every mark within its item's points — and returns false, having
+    /// recorded nothing, for anything else, which the caller then passes to
+    /// [`SheetAccumulator::add`] so that errors are found and worded once.
+    /// `member` and `group` may be any bytes: what is not UTF-8 goes the general way too.
+    pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[u32]) -> bool {
+        let gi = if self.form.groups.is_empty() {
+            // The column is not read, but a line that is not UTF-8 anywhere goes the general way.
+            if !group.is_ascii() && std::str::from_utf8(group).is_err() { return false; }
+            0
+        } else {
+            // The exact bytes of a group name or alias (so valid UTF-8 with nothing to trim).
+            match self.group_names.iter().find(|(n, _)| same(n, group)) { Some(&(_, i)) => i, None => return false }
+        };
+        if marks.len() != self.caps.len() || self.caps.iter().zip(marks).any(|(&cap, &v)| v as i64 > cap) {
+            return false;
+        }
+        let si = match self.last {
+            Some(i) if same(self.name(i).as_bytes(), member) => i,
+            _ => {
+                // Control characters (C0, DEL, and C1 behind the 0xC2 lead byte) go the general way to be rejected there.
+                if member.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) { return false; }
+                let Ok(m) = std::str::from_utf8(member) else { return false };
+                if m.is_empty() || trim(m).len() != m.len() { return false; }
+                self.subject_index(m)
+            }
+        };
+        self.add_whole(si, gi, marks);
+        self.rows.read += 1;
+        self.rows.scored += 1;
+        true
+    }
+
+    /// The index of a rater group of the form, by the name a sheet gives it.
+    /// Every lookup of a group from input goes through here.
+    pub(crate) fn group_index(&self, name: &str) -> Option<usize> {
+        self.form.group_index(name)
+    }
+
+    /// Index of an item column by the name a sheet's header gives it (the
+    /// declared name or one of the form's aliases).
+    pub fn item_index(&self, name: &str) -> Option<usize> {
+        self.form.item_index(name.trim())
+    }
+
+    /// Trims the member and finds the rater group.
+    pub(crate) fn resolve<'m>(&self, member: &'m str, group: &str) -> Result<(&'m str, usize), (Option<String>, String)> {
+        let member = trim(member);
+        if member.is_empty() {
+            return Err((Some("member".into()), "缺少被测评人姓名 / missing member".into()));
+        }
+        if let Some(c) = member.chars().find(|c| c.is_control()) {
+            return Err((Some("member".into()), format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32)));
+        }
+        if self.form.groups.is_empty() {
+            return Ok((member, 0));
+        }
+        let group = trim(group);
+        match self.group_index(group) {
+            Some(i) => Ok((member, i)),
+            None if group.is_empty() => Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
+            None => {
+                let known: Vec<_> = self.form.groups.iter().map(|g| g.0.as_str()).collect();
+                Err((Some("rater_group".into()), format!("未知的评议组 \"{group}\",应为 {} 之一 / unknown rater group", known.join("、"))))
+            }
+        }
+    }
+
+    pub(crate) fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
+        let (member, gi) = self.resolve(member, group)?;
+        let n_items = self.form.items.len();
+        let mut stack = [0f64; 32];
+        let mut heap = vec![];
+        let marks: &mut [f64] = if n_items <= stack.len() { &mut stack[..n_items] } else { heap.resize(n_items, 0.0); &mut heap };
+        for (i, (item, points)) in self.form.items.iter().enumerate() {
+            let raw = values.get(i).copied().flatten().map(trim).unwrap_or("");
+            let v = match fast_num(raw) {
+                Some(v) => v,
+                None => {
+                    if raw.is_empty() {
+                        return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
+                    }
+                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?
+                }
+            };
+            if !v.is_finite() {
+                return Err((Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是有效数字 / not a finite number")));
+            }
+            if v < 0.0 {
+                return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
+            }
+            if v > *points {
+                return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 超过该项分值 {points} / mark above the item's points")));
+            }
+            marks[i] = v;
+        }
+        self.accumulate(member, gi, marks);
+        Ok(())
+    }
+
+    pub(crate) fn subject_index(&mut self, member: &str) -> usize {
+        let h = name_hash(member.as_bytes());
+        let i = match self.find(member.as_bytes(), h) {
+            Some(i) => i,
+            None => self.push_subject(member, h),
+        };
+        self.last = Some(i);
+        i
+    }
+
+    pub(crate) fn accumulate(&mut self, member: &str, gi: usize, marks: &[f64]) {
+        // Sheets usually come grouped by member: try the last one before hashing.
+        let si = match self.last {
+            Some(i) if self.name(i) == member => i,
+            _ => self.subject_index(member),
+        };
+        self.add_to(si, gi, marks);
+    }
+
+    #[inline]
+    pub(crate) fn add_to(&mut self, si: usize, gi: usize, marks: &[f64]) {
+        let stride = self.stride();
+        let total: f64 = marks.iter().sum();
+        self.counts.get_mut(si)[gi] += 1;
+        let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
+        g[0] += total;
+        for (s, v) in g[1..].iter_mut().zip(marks.iter()) { *s += v; }
+        if self.form.trim {
+            let k = si * self.n_groups() + gi;
+            let (max, min) = (k * 2, k * 2 + 1);
+            let kept = |m: &[f64]| if self.items_kept { m.to_vec() } else { vec![] };
+            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) { self.extremes[max] = Some((total, kept(marks))); }
+            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) { self.extremes[min] = Some((total, kept(marks))); }
+        }
+    }
+
+    /// [`Self::add_to`] for whole marks: up to 32 of them, their f64 sum is
+    /// exact, so adding them as integers first gives the very same total.
+    #[inline]
+    pub(crate) fn add_whole(&mut self, si: usize, gi: usize, marks: &[u32]) {
+        if self.form.trim || marks.len() > 32 {
+            let mut f = [0f64; 32];
+            let mut heap = vec![];
+            let f: &mut [f64] = if marks.len() <= f.len() { &mut f[..marks.len()] } else { heap.resize(marks.len(), 0.0); &mut heap };
+            for (a, &b) in f.iter_mut().zip(marks) { *a = b as f64; }
+            return self.add_to(si, gi, f);
+        }
+        let stride = self.stride();
+        let total: u64 = marks.iter().map(|&v| v as u64).sum();
+        self.counts.get_mut(si)[gi] += 1;
+        let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
+        g[0] += total as f64;
+        for (s, &v) in g[1..].iter_mut().zip(marks) { *s += v as f64; }
+    }
+
+    /// Subject i's running sums for group g.
+    pub(crate) fn group_acc(&self, i: usize, g: usize) -> GroupAcc<'_> {
+        let (k, stride) = (i * self.n_groups() + g, self.stride());
+        let s = &self.sums.get(i)[g * stride..(g + 1) * stride];
+        const NONE: &Option<(f64, Vec<f64>)> = &None;
+        let (max, min) = if self.form.trim { (&self.extremes[k * 2], &self.extremes[k * 2 + 1]) } else { (NONE, NONE) };
+        GroupAcc { n: self.counts.get(i)[g], sum_total: s[0], sum_items: &s[1..], max, min }
+    }
+}

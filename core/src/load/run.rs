@@ -1,0 +1,312 @@
+//! Runs each file of a chain once in the sandbox engine, recording every
+//! declaration call with its place, and merges the chain (see `merge`).
+
+use crate::diag::{Diags, Location};
+use super::entity::Entity;
+use super::merge::{apply, Merged};
+use super::{literal as fast, size_of, Decl, Op, MAX_CHAIN, MAX_DECLARED_BYTES};
+use crate::sandbox;
+use crate::source::RuleSource;
+use rhai::{Dynamic, Engine, ImmutableString, Map, NativeCallContext, AST};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Finds where the keys of a declaration's option map are written: scans the
+/// call that starts at `loc` and records every `key:` of its first-level
+/// `#{ ... }` map, skipping strings and comments. Keys are matched by name, so
+/// a diagnostic about `groups` points at `groups:`, not at the call.
+fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<String, Location> {
+    let mut out = HashMap::new();
+    if loc.line == 0 { return out; }
+    let Some(&before) = line_starts.get(loc.line - 1) else { return out };
+    let Some(line_text) = text.get(before..) else { return out };
+    let start = before + line_text.char_indices().nth(loc.col.saturating_sub(1)).map_or(0, |x| x.0);
+    let (mut line, mut col) = (loc.line, loc.col);
+    let (mut paren, mut brace, mut bracket) = (0i32, 0i32, 0i32);
+    let mut chars = text[start..].chars().peekable();
+    let mut ident = String::new();
+    let mut ident_at = (0, 0);
+    let mut pending: Option<(String, (usize, usize))> = None;
+    let mut started = false;
+    while let Some(c) = chars.next() {
+        let here = (line, col);
+        if c == '\n' { line += 1; col = 1; } else { col += 1; }
+        // Strings and comments.
+        if c == '"' || c == '`' {
+            let mut s = String::new();
+            while let Some(d) = chars.next() {
+                if d == '\n' { line += 1; col = 1; } else { col += 1; }
+                if d == '\\' { if let Some(e) = chars.next() { col += 1; s.push(e); } continue; }
+                if d == c { break; }
+                s.push(d);
+            }
+            pending = Some((s, here));
+            ident.clear();
+            continue;
+        }
+        if c == '/' && chars.peek() == Some(&'/') {
+            for d in chars.by_ref() { if d == '\n' { line += 1; col = 1; break; } }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            if ident.is_empty() { ident_at = here; }
+            ident.push(c);
+            continue;
+        }
+        if !ident.is_empty() { pending = Some((std::mem::take(&mut ident), ident_at)); }
+        match c {
+            '(' => { paren += 1; started = true; }
+            ')' => { paren -= 1; if started && paren <= 0 { break; } }
+            '{' => brace += 1,
+            '}' => brace -= 1,
+            '[' => bracket += 1,
+            ']' => bracket -= 1,
+            ':' if paren == 1 && brace == 1 && bracket == 0 => {
+                if let Some((k, (l, c0))) = pending.take() {
+                    out.entry(k).or_insert(Location { file: loc.file.clone(), line: l, col: c0 });
+                }
+            }
+            c if c.is_whitespace() => continue,
+            _ => {}
+        }
+        if !c.is_whitespace() { pending = None; }
+    }
+    out
+}
+
+#[derive(Default)]
+pub(crate) struct Recorder {
+    pub(crate) file: String,
+    pub(crate) decls: Vec<Decl>,
+    pub(crate) parent: Option<(String, Location)>,
+    pub(crate) diags: Diags,
+    /// Bytes declared so far by the whole chain (see [`MAX_DECLARED_BYTES`]).
+    pub(crate) bytes: usize,
+}
+
+
+/// Every file of a chain, run, plus the merged entities.
+pub(crate) struct Loaded {
+    pub files: Vec<String>,
+    pub entities: Vec<Entity>,
+    /// Entities of the parent chain alone (for `explain`), when there is a parent.
+    pub parent_entities: Option<Vec<Entity>>,
+    pub functions: AST,
+    /// Function name → the file that defines it, in chain order.
+    pub fn_files: Vec<(String, String)>,
+    pub sources: Vec<(String, String)>,
+}
+
+pub(crate) type Rec = Rc<RefCell<Recorder>>;
+
+type Res = Result<(), Box<rhai::EvalAltResult>>;
+
+fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, fields: Map) -> Res {
+    let mut r = rec.borrow_mut();
+    r.bytes += 64 + kind.len() + key.len() + fields.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>();
+    if r.bytes > MAX_DECLARED_BYTES {
+        let what = format!("规则文件声明的内容总量(上限 {} MB)/ everything the rule files declare", MAX_DECLARED_BYTES >> 20);
+        return Err(Box::new(rhai::EvalAltResult::ErrorDataTooLarge(what, ctx.call_position())));
+    }
+    let loc = Location::new(&r.file, ctx.call_position());
+    r.decls.push(Decl { op, kind: kind.to_string(), key: key.to_string(), fields, loc, field_locs: HashMap::new() });
+    Ok(())
+}
+
+/// Registers every declaration function of [`crate::authoring::api::FUNCTIONS`] and returns their names.
+pub(crate) fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
+    let mut names = Vec::new();
+    macro_rules! decl1 {
+        ($name:literal, $kind:literal) => {{
+            let r = rec.clone();
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString| {
+                push(&r, &ctx, Op::Declare, $kind, &key, Map::new())
+            });
+            let r = rec.clone();
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| {
+                push(&r, &ctx, Op::Declare, $kind, &key, m)
+            });
+            names.push($name);
+        }};
+    }
+    decl1!("batch", "batch");
+    decl1!("role", "role");
+    decl1!("condition", "condition");
+    decl1!("unit", "unit");
+    decl1!("phase", "phase");
+    decl1!("require", "require");
+    decl1!("material", "material");
+    decl1!("form", "form");
+    decl1!("vote", "vote");
+    decl1!("exam", "exam");
+    decl1!("gate", "gate");
+    decl1!("test", "test");
+    let r = rec.clone();
+    engine.register_fn("campaign", move |ctx: NativeCallContext, m: Map| push(&r, &ctx, Op::Declare, "campaign", "", m));
+    names.push("campaign");
+    let r = rec.clone();
+    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString, mut m: Map| {
+        m.insert("phase".into(), Dynamic::from(phase.clone()));
+        m.insert("name".into(), Dynamic::from(name.clone()));
+        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
+    });
+    let r = rec.clone();
+    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString| {
+        let mut m = Map::new();
+        m.insert("phase".into(), Dynamic::from(phase.clone()));
+        m.insert("name".into(), Dynamic::from(name.clone()));
+        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
+    });
+    names.push("step");
+    let r = rec.clone();
+    engine.register_fn("amend", move |ctx: NativeCallContext, kind: ImmutableString, key: ImmutableString, m: Map| {
+        push(&r, &ctx, Op::Amend, &kind, &key, m)
+    });
+    names.push("amend");
+    let r = rec.clone();
+    engine.register_fn("remove", move |ctx: NativeCallContext, kind: ImmutableString, key: ImmutableString| {
+        push(&r, &ctx, Op::Remove, &kind, &key, Map::new())
+    });
+    names.push("remove");
+    let r = rec.clone();
+    engine.register_fn("extends", move |ctx: NativeCallContext, parent: ImmutableString| {
+        let mut rr = r.borrow_mut();
+        let loc = Location::new(&rr.file, ctx.call_position());
+        if rr.parent.is_some() {
+            rr.diags.error("extends.twice", &loc, "一个文件只能继承一个上级文件 / a file may extend only one parent");
+        } else {
+            rr.parent = Some((parent.to_string(), loc));
+        }
+    });
+    names.push("extends");
+    names
+}
+
+/// Names of the functions the loader registers for rule files (for the reference test).
+pub fn registered_functions() -> Vec<&'static str> {
+    let rec: Rec = Rc::default();
+    let mut e = Engine::new_raw();
+    register(&mut e, &rec)
+}
+
+pub(crate) struct FileRun {
+    pub(crate) decls: Vec<Decl>,
+    pub(crate) parent: Option<(String, Location)>,
+    pub(crate) functions: AST,
+}
+
+/// Runs one file: read directly when it is nothing but literal declarations
+/// (see [`fast`]; `fast` is `None` to always run it in Rhai), else in Rhai.
+pub(crate) fn run_file(engine: &Engine, rec: &Rec, fast: Option<(&mut fast::Keys, &sandbox::Limits)>, name: &str, text: &str, diags: &mut Diags) -> FileRun {
+    {
+        let mut r = rec.borrow_mut();
+        r.file = name.to_string();
+        r.decls.clear();
+        r.parent = None;
+    }
+    if let Some((keys, limits)) = fast {
+        let bytes = rec.borrow().bytes;
+        if let Some(run) = fast::run(engine, keys, limits, name, text, bytes) {
+            rec.borrow_mut().bytes = run.bytes;
+            diags.list.extend(run.diags.list);
+            return FileRun { decls: run.decls, parent: run.parent, functions: AST::empty() };
+        }
+    }
+    let mut functions = AST::empty();
+    match engine.compile(text) {
+        Err(e) => {
+            let loc = Location::new(name, e.1);
+            diags.error(sandbox::parse_code(&e.0), &loc, format!("语法错误 / syntax error: {}", e.0));
+        }
+        Ok(ast) => {
+            if let Err(e) = engine.run_ast(&ast) {
+                let loc = Location::new(name, sandbox::error_position(&e));
+                diags.error(sandbox::error_code(&e), &loc, sandbox::error_message(&e));
+            }
+            functions = ast.clone_functions_only();
+        }
+    }
+    let mut r = rec.borrow_mut();
+    diags.list.append(&mut r.diags.list);
+    let mut decls = std::mem::take(&mut r.decls);
+    let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    for d in &mut decls {
+        if !d.fields.is_empty() {
+            let mut at = key_positions(text, &line_starts, &d.loc);
+            d.field_locs = d.fields.keys().map(|k| (k.to_string(), at.remove(k.as_str()).unwrap_or_else(|| d.loc.clone()))).collect();
+        }
+    }
+    FileRun { decls, parent: r.parent.take(), functions }
+}
+
+/// Loads `entry` and its parents, runs each once, and merges their declarations.
+pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limits, diags: &mut Diags) -> Loaded {
+    // A bundle carries its whole chain: load it from itself, entry last.
+    let mut first = Some(source.load(entry));
+    if let Some(files) = first.as_ref().and_then(|t| t.as_deref().ok()).and_then(crate::load::bundle::parse) {
+        let last = files.last().map(|f| f.0.clone()).unwrap_or_default();
+        return load(&last, &crate::load::bundle::BundleSource(files), limits, diags);
+    }
+    let rec: Rec = Rc::default();
+    let mut engine = sandbox::engine(limits);
+    register(&mut engine, &rec);
+    let mut keys = fast::Keys::default();
+
+    // Walk up the chain: entry, parent, grandparent ...
+    let mut chain: Vec<(String, FileRun)> = Vec::new();
+    let mut sources = Vec::new();
+    let mut next: Option<(String, Option<Location>)> = Some((entry.to_string(), None));
+    while let Some((name, from)) = next.take() {
+        if chain.iter().any(|(n, _)| *n == name) {
+            if let Some(loc) = &from {
+                diags.error("extends.cycle", loc, format!("继承关系成环: {name} / inheritance cycle through {name}"));
+            }
+            break;
+        }
+        if chain.len() >= MAX_CHAIN {
+            if let Some(loc) = &from {
+                diags.error("extends.depth", loc, format!("继承层级超过 {MAX_CHAIN} 层 / inheritance deeper than {MAX_CHAIN}"));
+            }
+            break;
+        }
+        // The entry was read above already.
+        let text = match first.take().unwrap_or_else(|| source.load(&name)) {
+            Ok(t) => t,
+            Err(crate::source::SourceError::NotFound) => {
+                match &from {
+                    Some(loc) => diags.error("extends.not_found", loc, format!("找不到上级规则文件 {name} / parent rule file {name} not found")),
+                    None => diags.error("file.not_found", &Location { file: name.clone(), line: 0, col: 0 }, format!("找不到规则文件 {name} / rule file not found")),
+                }
+                break;
+            }
+            Err(crate::source::SourceError::Unreadable(why)) => {
+                let loc = from.clone().unwrap_or(Location { file: name.clone(), line: 0, col: 0 });
+                diags.error("file.unreadable", &loc, format!("无法读取规则文件 {name}:{why} / cannot read rule file"));
+                break;
+            }
+        };
+        let run = run_file(&engine, &rec, Some((&mut keys, limits)), &name, &text, diags);
+        sources.push((name.clone(), text));
+        next = run.parent.clone().map(|(p, loc)| (p, Some(loc)));
+        chain.push((name, run));
+    }
+    chain.reverse();
+    sources.reverse();
+
+    let files: Vec<String> = chain.iter().map(|(n, _)| n.clone()).collect();
+    let mut functions = AST::empty();
+    let mut fn_files = vec![];
+    let mut merged = Merged::default();
+    let mut parent_entities = None;
+    let n = chain.len();
+    for (i, (file, run)) in chain.into_iter().enumerate() {
+        if i + 1 == n && n > 1 {
+            parent_entities = Some(merged.live());
+        }
+        fn_files.extend(run.functions.iter_functions().map(|f| (f.name.to_string(), file.clone())));
+        functions = functions.merge(&run.functions);
+        apply(&mut merged, run.decls, diags);
+    }
+    Loaded { files, entities: merged.into_vec(), parent_entities, functions, fn_files, sources }
+}
