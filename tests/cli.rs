@@ -191,3 +191,19 @@ fn lang_en_words_findings_and_reasons_from_the_catalogue() {
         assert!(!en.contains(f.as_str()), "Chinese template text “{f}” in English checklist:\n{en}");
     }
 }
+
+#[test]
+fn the_shipped_binary_has_no_developer_commands() {
+    // The fuzz harness and the benchmark's naive scorer live in `xianjiao-dev`.
+    let (code, out, _) = xianjiao(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("score") && !out.contains("fuzz") && !out.contains("naive"), "{out}");
+    let (code, _, err) = xianjiao(&["fuzz", "--seconds", "1"]);
+    assert_eq!(code, 2, "{err}");
+    let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
+    let sheets = root().join("tests/golden/office-guanba/sheets.csv").to_string_lossy().to_string();
+    let (code, _, err) = xianjiao(&["score", "--rules", &rules, "--naive-rhai", &sheets]);
+    assert_eq!(code, 2, "{err}");
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao-dev")).args(["naive", "--rules", &rules, &sheets]).output().expect("run xianjiao-dev");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "{\"members\": 8}", "{}", String::from_utf8_lossy(&o.stderr));
+}

@@ -30,6 +30,12 @@ fn xianjiao(args: &[&str]) -> (i32, String, String) {
     (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
 }
 
+/// The developer tools (`fuzz`), kept out of the shipped binary.
+fn xianjiao_dev(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao-dev")).args(args).current_dir(root()).output().expect("run xianjiao-dev");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
 fn score_json(files: &[&Path]) -> (i32, serde_json::Value, String) {
     let rules = guanba();
     let mut args = vec!["score", "--rules", &rules, "--json"];
@@ -296,11 +302,11 @@ fn fast_path_and_record_reader_agree_on_odd_rows() {
 
 #[test]
 fn a_fuzzed_corpus_gives_the_same_json_on_both_paths() {
-    // `xianjiao fuzz --target csv` scores every mutated CSV through the fast
+    // `xianjiao-dev fuzz --target csv` scores every mutated CSV through the fast
     // path and the record reader and fails on any difference, panic, or
     // rows read ≠ scored + rejected.
     let out = tmpdir("fuzz");
-    let (code, stdout, stderr) = xianjiao(&["fuzz", "--target", "csv", "--seconds", "8", "--seed", "7", "--threads", "1", "--out", &out.to_string_lossy()]);
+    let (code, stdout, stderr) = xianjiao_dev(&["fuzz", "--target", "csv", "--seconds", "8", "--seed", "7", "--threads", "1", "--out", &out.to_string_lossy()]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let cases: u64 = stdout.split_whitespace().skip_while(|w| *w != "csv").nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(cases >= 100, "{stdout}");

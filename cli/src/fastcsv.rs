@@ -251,7 +251,7 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
                 let t = std::time::Instant::now();
                 let Some(acc) = accs[k].lock().ok().and_then(|mut x| x.take()) else { break };
                 let r = work(path, a, b, acc, cols, quoted, bar, &mut buf);
-                crate::bench::timing(&format!("piece [{a}, {b})"), t.elapsed());
+                crate::timing::timing(&format!("piece [{a}, {b})"), t.elapsed());
                 if let Ok(mut slot) = slots[k].lock() { *slot = Some(r); }
             } });
         }
@@ -272,7 +272,7 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
         sc.absorb(p.acc, offset);
         offset += n;
     }
-    crate::bench::timing("merge", t.elapsed());
+    crate::timing::timing("merge", t.elapsed());
     Ok(Some(offset))
 }
 

@@ -2,64 +2,14 @@
 //! decisions and the members' satisfaction votes read in, the result tables
 //! (members, rejected rows, rules used) for XLSX/CSV, and test statistics.
 
-use crate::input::{self, Field, PlainRows};
+use crate::args::{day, Lang, Scoring};
+use crate::error::CliError;
+use crate::input::{self, Field, PlainRows, Problem, Target};
+use crate::profiles::{self, Progress};
+use crate::timing::timing;
 use crate::xlsxout::{Cell, Table};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use xianjiao_core::{Outcome, RuleSet, ScoreReport, SubjectScore, VoteReport};
-
-/// Headings in Chinese (default) or English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum Lang {
-    /// 中文
-    #[default]
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// Chinese or English text.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        if self == Lang::Zh { zh } else { en }
-    }
-    /// The engine's message catalogue language.
-    pub fn core(self) -> xianjiao_core::Lang {
-        if self == Lang::Zh { xianjiao_core::Lang::Zh } else { xianjiao_core::Lang::En }
-    }
-}
-
-/// A row that was not used, with its file.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Problem {
-    /// File (or `file#sheet`).
-    pub file: String,
-    /// Line (row) in that file or sheet.
-    pub row: usize,
-    /// Field at fault.
-    pub field: Option<String>,
-    /// Why.
-    pub reason: String,
-}
-
-/// Where the extra inputs of `score` and `report` come from.
-#[derive(Debug, Default, Clone)]
-pub struct Extras {
-    /// The committee's decisions.
-    pub decisions: Option<PathBuf>,
-    /// Per-member satisfaction votes.
-    pub satisfaction: Option<PathBuf>,
-    /// Which vote the satisfaction file is (default: the first).
-    pub satisfaction_vote: Option<String>,
-    /// Members' checklist progress (JSON list or CSV/XLSX): the outcome rule
-    /// sees each member's checklist as `r.checklist`, the report rolls them up.
-    pub profiles: Option<PathBuf>,
-    /// Day for the checklists of `profiles`.
-    pub on: Option<xianjiao_core::NaiveDate>,
-    /// Only composites, group means and outcomes are shown (table, CSV): the
-    /// per-item means are not computed.
-    pub lean: bool,
-}
 
 /// Everything scoring produced.
 #[derive(Debug)]
@@ -77,7 +27,7 @@ pub struct Scored {
     /// Names with a satisfaction vote but no sheet: listed, never used.
     pub unmatched_satisfaction: Vec<String>,
     /// Members' checklists, when profiles were given.
-    pub profiles: Option<Vec<crate::report::Progress>>,
+    pub profiles: Option<Vec<Progress>>,
 }
 
 /// The label of the only (or first) source read, for rejections of a single file.
@@ -103,14 +53,18 @@ pub fn decision_fields() -> Vec<Field> {
 }
 
 /// Scores the sheets with the committee's decisions and the satisfaction votes.
-pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extras) -> Result<Scored, ExitCode> {
+/// `lean`: only composites, group means and outcomes are shown (table, CSV),
+/// so the per-item means are not computed.
+pub fn score(rs: &RuleSet, s: &Scoring, lean: bool) -> Result<Scored, CliError> {
+    let on = day(s.on.as_deref())?;
+    let sheets = &s.sheets[..];
     let mut problems = vec![];
-    let mut sc = rs.scorer(form).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-    if extras.lean { sc = sc.without_item_means(); }
-    let inputs = input::read_sheets(sheets, &mut sc)?;
-    if let Some(path) = &extras.decisions {
+    let mut sc = rs.scorer(s.form.as_deref()).map_err(CliError::usage)?;
+    if lean { sc = sc.without_item_means(); }
+    let inputs = input::read_all(sheets, Target::Score(&mut sc))?;
+    if let Some(path) = &s.decisions {
         let mut rows = PlainRows::new(decision_fields());
-        let din = input::read_plain(path, &mut rows)?;
+        let din = input::read_all(std::slice::from_ref(path), Target::Plain(&mut rows))?;
         for (line, row) in &rows.rows {
             let (file, row_no) = relocated(&din, path, *line);
             let result = match row {
@@ -129,11 +83,11 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             }
         }
     }
-    let satisfaction = match &extras.satisfaction {
+    let satisfaction = match &s.satisfaction {
         None => None,
         Some(path) => {
-            let mut vc = rs.vote_counter(extras.satisfaction_vote.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let vin = input::read_votes(path, &mut vc)?;
+            let mut vc = rs.vote_counter(s.satisfaction_vote.as_deref()).map_err(CliError::usage)?;
+            let vin = input::read_all(std::slice::from_ref(path), Target::Votes(&mut vc))?;
             let mut v = vc.finish();
             for r in &mut v.rejected {
                 let label = vin.relocate(r).unwrap_or_else(|| first_label(&vin, path));
@@ -144,10 +98,10 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             Some(v)
         }
     };
-    let profiles = match &extras.profiles {
+    let profiles = match &s.profiles {
         None => None,
         Some(path) => {
-            let list = crate::report::checklists(rs, path, extras.on, &mut problems)?;
+            let list = profiles::checklists(rs, path, on, &mut problems)?;
             for p in &list {
                 if let Ok(cl) = &p.list { sc.set_checklist(&p.p.member, cl.clone()); }
             }
@@ -155,8 +109,8 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
         }
     };
     let t = std::time::Instant::now();
-    let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
-    crate::bench::timing("finish", t.elapsed());
+    let mut report = sc.finish().map_err(CliError::failed)?;
+    timing("finish", t.elapsed());
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let single = first_label(&inputs, sheets.first().map(PathBuf::as_path).unwrap_or(Path::new("")));
     let sheet_problems = report.rejected.iter().zip(&origin).map(|(r, o)| Problem { file: o.clone().unwrap_or_else(|| single.clone()), row: r.row, field: r.field.clone(), reason: r.reason.clone() });
@@ -295,19 +249,17 @@ pub fn exam_fields() -> Vec<Field> {
 }
 
 /// Counts a test from unit figures or member rows.
-pub fn exam(rs: &RuleSet, exam: Option<&str>, path: &Path) -> Result<(xianjiao_core::ExamReport, Vec<Option<String>>), ExitCode> {
-    let mut ec = rs.exam_counter(exam).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+pub fn exam(rs: &RuleSet, exam: Option<&str>, path: &Path) -> Result<(xianjiao_core::ExamReport, Vec<Option<String>>), CliError> {
+    let mut ec = rs.exam_counter(exam).map_err(CliError::usage)?;
     let mut rows = PlainRows::new(exam_fields());
-    let inputs = input::read_plain(path, &mut rows)?;
+    let inputs = input::read_all(std::slice::from_ref(&path.to_path_buf()), Target::Plain(&mut rows))?;
     let members = rows.has("member");
     let unit_figures = rows.has("expected") && rows.has("average");
     if members && (rows.has("expected") || rows.has("average")) || !members && !unit_figures {
-        eprintln!("{}: 应为单位汇总(单位、应考、参考、回收、平均分)或每人一行(单位、姓名、参考、回收、成绩)/ expected unit figures (unit, expected, took, returned, average) or member rows (unit, member, took, returned, score)", path.display());
-        return Err(ExitCode::from(2));
+        return Err(CliError::file(path, "应为单位汇总(单位、应考、参考、回收、平均分)或每人一行(单位、姓名、参考、回收、成绩)/ expected unit figures (unit, expected, took, returned, average) or member rows (unit, member, took, returned, score)"));
     }
     if !members && rows.has("score") {
-        eprintln!("{}: 单位汇总不应有“成绩”列 / unit figures take no score column", path.display());
-        return Err(ExitCode::from(2));
+        return Err(CliError::file(path, "单位汇总不应有“成绩”列 / unit figures take no score column"));
     }
     for (line, row) in &rows.rows {
         match row {

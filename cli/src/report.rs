@@ -7,29 +7,13 @@
 //! Nothing is fetched: styles are inline, charts are inline SVG, no fonts or
 //! scripts. Every piece of text — member names above all — is escaped.
 
-use crate::input::{self, Field, PlainRows};
-use crate::office::{self, Extras, Lang, Problem, Scored};
+use crate::args::{Lang, ReportArgs};
+use crate::error::CliError;
+use crate::input::{self, Problem, Target};
+use crate::office::{self, Scored};
+use crate::profiles::Progress;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use xianjiao_core::{Checklist, ItemStatus, NaiveDate, Profile, RuleSet, ScoreReport, SubjectScore, VoteReport};
-
-/// What the report is built from besides the sheets.
-#[derive(Debug, Default, Clone)]
-pub struct Options {
-    /// Form of the member sheets.
-    pub form: Option<String>,
-    /// 回头看 votes per unit.
-    pub votes: Option<PathBuf>,
-    /// Vote of `votes`.
-    pub vote: Option<String>,
-    /// 附件5 sheets scoring units.
-    pub lookback: Option<PathBuf>,
-    /// Unit form of `lookback`.
-    pub lookback_form: Option<String>,
-    /// Headings.
-    pub lang: Lang,
-}
+use xianjiao_core::{ItemStatus, RuleSet, ScoreReport, SubjectScore, VoteReport};
 
 /// HTML-escapes text (also for attribute values).
 pub fn esc(s: &str) -> String {
@@ -54,117 +38,16 @@ fn num(x: f64, d: usize) -> String {
     if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
 }
 
-/// One member's profile row, as given.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct MemberProfile {
-    pub(crate) member: String,
-    role: String,
-    #[serde(default)]
-    unit: Option<String>,
-    /// The unit type of the rules (机关, 社区 …), when `unit` is not one.
-    #[serde(default)]
-    unit_type: Option<String>,
-    #[serde(default)]
-    batch: Option<String>,
-    #[serde(default)]
-    conditions: Vec<String>,
-    #[serde(default)]
-    progress: serde_json::Map<String, serde_json::Value>,
-}
-
-fn profile_fields() -> Vec<Field> {
-    vec![
-        Field { key: "member", names: &["member", "姓名", "党员"], required: true },
-        Field { key: "role", names: &["role", "角色", "身份"], required: true },
-        Field { key: "unit", names: &["unit", "单位", "支部"], required: false },
-        Field { key: "unit_type", names: &["unit_type", "单位类型"], required: false },
-        Field { key: "batch", names: &["batch", "批次"], required: false },
-        Field { key: "conditions", names: &["conditions", "个人情况"], required: false },
-        Field { key: "progress", names: &["progress", "进度", "已完成"], required: false },
-    ]
-}
-
-/// Progress written in a cell: a JSON object, or `id;id=40;…` (done items, amounts).
-fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    let s = s.trim();
-    if s.starts_with('{') {
-        return serde_json::from_str(s).map_err(|e| format!("进度不是有效的 JSON / progress is not valid JSON: {e}"));
-    }
-    let mut m = serde_json::Map::new();
-    for part in s.split([';', '；', '、', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-        match part.split_once(['=', ':']) {
-            Some((k, v)) => {
-                let x: f64 = v.trim().parse().map_err(|_| format!("“{part}”中的数量不是数字 / not a number"))?;
-                let n = serde_json::Number::from_f64(x).ok_or_else(|| format!("“{part}”中的数量无效 / invalid amount"))?;
-                m.insert(k.trim().to_string(), serde_json::Value::Number(n));
-            }
-            None => { m.insert(part.to_string(), serde_json::Value::Bool(true)); }
-        }
-    }
-    Ok(m)
-}
-
-/// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
-fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, ExitCode> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        let text = std::fs::read_to_string(path).map_err(|e| { eprintln!("{}: {e}", path.display()); ExitCode::from(2) })?;
-        return serde_json::from_str(&text).map_err(|e| { eprintln!("{}:{}:{}: error[profiles.json]: {e}", path.display(), e.line(), e.column()); ExitCode::from(2) });
-    }
-    let mut rows = PlainRows::new(profile_fields());
-    let inputs = input::read_plain(path, &mut rows)?;
-    let mut out = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let file = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
-        match row {
-            Err(why) => problems.push(Problem { file, row: r.row, field: None, reason: why.clone() }),
-            Ok(v) => {
-                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match progress_cell(&g("progress")) {
-                    Err(why) => problems.push(Problem { file, row: r.row, field: Some("progress".into()), reason: why }),
-                    Ok(progress) => out.push(MemberProfile {
-                        member: g("member"), role: g("role"), unit: Some(g("unit")).filter(|u| !u.is_empty()), unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()), batch: Some(g("batch")).filter(|u| !u.is_empty()),
-                        conditions: g("conditions").split([';', '；', '、', ',']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect(),
-                        progress,
-                    }),
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// A member's checklist, or why there is none.
-#[derive(Debug)]
-pub(crate) struct Progress {
-    pub(crate) p: MemberProfile,
-    pub(crate) list: Result<Checklist, String>,
-}
-
-/// Reads members' profiles and works out each one's checklist on `on`.
-pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, problems: &mut Vec<Problem>) -> Result<Vec<Progress>, ExitCode> {
-    let list = read_profiles(path, problems)?;
-    Ok(list.into_iter().map(|p| {
-        // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-        let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-        let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
-        let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
-        Progress { p, list }
-    }).collect())
-}
-
 /// Scores everything and returns the HTML and whether every input row was used.
-pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> Result<(String, bool), ExitCode> {
-    let mut scored = office::score(rs, o.form.as_deref(), sheets, extras)?;
+pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
+    let mut scored = office::score(rs, &o.scoring, false)?;
     let votes = match &o.votes {
         None => None,
         Some(path) => {
             // 回头看 votes: by default the first vote that counts respondent groups (附件6), else the first vote.
             let default = rs.rules().votes.iter().find(|v| !v.groups.is_empty()).map(|v| v.name.clone());
-            let mut vc = rs.vote_counter(o.vote.as_deref().or(default.as_deref())).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let vin = input::read_votes(path, &mut vc)?;
+            let mut vc = rs.vote_counter(o.vote.as_deref().or(default.as_deref())).map_err(CliError::usage)?;
+            let vin = input::read_all(std::slice::from_ref(path), Target::Votes(&mut vc))?;
             let mut v = vc.finish();
             for r in &mut v.rejected {
                 let file = vin.relocate(r).unwrap_or_else(|| path.display().to_string());
@@ -181,12 +64,12 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
                 Some(n) => n.clone(),
                 None => match rs.rules().forms.iter().find(|f| f.subject == "unit") {
                     Some(f) => f.name.clone(),
-                    None => { eprintln!("规则中没有 subject: \"unit\" 的测评表,无法计算回头看 / the rules have no unit form"); return Err(ExitCode::from(2)); }
+                    None => return Err(CliError::usage("规则中没有 subject: \"unit\" 的测评表,无法计算回头看 / the rules have no unit form")),
                 },
             };
-            let mut sc = rs.scorer(Some(&name)).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let lin = input::read_sheets(std::slice::from_ref(path), &mut sc)?;
-            let mut r = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            let mut sc = rs.scorer(Some(&name)).map_err(CliError::usage)?;
+            let lin = input::read_all(std::slice::from_ref(path), Target::Score(&mut sc))?;
+            let mut r = sc.finish().map_err(CliError::failed)?;
             for x in &mut r.rejected {
                 let file = lin.relocate(x).unwrap_or_else(|| path.display().to_string());
                 eprintln!("{file}:{}: 未计分 / not scored: {}", x.row, x.reason);
@@ -198,8 +81,94 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
     let progress = scored.profiles.take();
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
     let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
-    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.lang }.render();
+    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.scoring.lang }.render();
     Ok((html, clean))
+}
+
+/// The words of the draft 转段申请 in one language: templates whose `{name}`s
+/// [`fill`] replaces. One paragraph, written once, with the language as data.
+struct DraftWords {
+    /// `{phase}`, `{n}` members, `{met}` done.
+    took_part: &'static str,
+    /// Every member is done.
+    met: &'static str,
+    /// A member `{m}` and the `{labels}` still missing.
+    missing: &'static str,
+    /// One missing label `{x}`.
+    label: &'static str,
+    label_sep: &'static str,
+    who_sep: &'static str,
+    /// `{count}` members not done: `{who}`.
+    not_met: &'static str,
+    /// The look-back vote `{vote}` (`{all}`: all units summed), `{total}` respondents, `{rate_of}` at `{rate}`%.
+    survey: &'static str,
+    all_units: &'static str,
+    rate_sep: &'static str,
+    /// What the rules require at that rate: `{action}`.
+    action: &'static str,
+    /// No vote given.
+    no_survey: &'static str,
+    /// The application to move on to phase `{next}`.
+    apply: &'static str,
+    /// `{next}` when there is no later phase.
+    next: &'static str,
+}
+
+const DRAFT_ZH: DraftWords = DraftWords {
+    took_part: "　　我单位{phase}阶段共有 {n} 名党员参加,其中 {met} 名已完成本阶段各项要求。",
+    met: "转段条件已满足。",
+    missing: "{m}(尚缺:{labels})",
+    label: "“{x}”",
+    label_sep: "、",
+    who_sep: ";",
+    not_met: "尚有 {count} 名党员未完成:{who}。转段条件尚未满足,待上述事项完成后再申请转段。",
+    survey: "阶段成效测评(“{vote}”){all}参评 {total} 人,{rate_of}占 {rate}%。",
+    all_units: "全部单位合计",
+    rate_sep: "、",
+    action: "按规定需{action}。",
+    no_survey: "阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。",
+    apply: "经支部委员会研究,申请转入{next}阶段。",
+    next: "下一",
+};
+
+const DRAFT_EN: DraftWords = DraftWords {
+    took_part: "In the {phase} phase {n} members took part; {met} have completed every requirement. ",
+    met: "The transition conditions are met. ",
+    missing: "{m} (missing: {labels})",
+    label: "{x}",
+    label_sep: ", ",
+    who_sep: "; ",
+    not_met: "{count} members have not: {who}. The conditions are not met yet; we will apply once these are done. ",
+    survey: "Phase-effect survey (“{vote}”){all}: {total} respondents, {rate_of} {rate}%. ",
+    all_units: ", all units",
+    rate_sep: " + ",
+    action: "The rules require: {action}. ",
+    no_survey: "Phase-effect survey (look-back) satisfaction rate: ____% (not given). ",
+    apply: "We apply to move on to the {next} phase.",
+    next: "next",
+};
+
+/// A template with each `{name}` replaced by its value, in one pass (a value
+/// that itself contains braces, such as a member's name, is left as it is).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| values.iter().find(|(k, _)| *k == &after[..close]).map(|(_, v)| (close, v))) {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 struct Html<'a> {
@@ -573,42 +542,29 @@ impl Html<'_> {
             self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
             esc(&format!("{uname}{}{phase}{}", self.t("关于", " — application to close the "), self.t("阶段转段的申请", " phase"))),
             esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)"))));
-        let mut body = if self.l == Lang::Zh {
-            let mut s = format!("　　我单位{phase}阶段共有 {n} 名党员参加,其中 {met} 名已完成本阶段各项要求。");
-            if blockers.is_empty() {
-                s.push_str("转段条件已满足。");
-            } else {
-                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m}(尚缺:{})", l.iter().map(|x| format!("“{x}”")).collect::<Vec<_>>().join("、"))).collect();
-                let _ = write!(s, "尚有 {} 名党员未完成:{}。转段条件尚未满足,待上述事项完成后再申请转段。", blockers.len(), who.join(";"));
-            }
-            match rate {
-                Some((t, all, v)) => {
-                    let _ = write!(s, "阶段成效测评(“{}”){}参评 {} 人,{}占 {}%。", v.vote, if all { "全部单位合计" } else { "" }, t.total, v.rate_of.join("、"), num(t.rate, 2));
-                    if let Some(a) = &t.action { let _ = write!(s, "按规定需{a}。"); }
-                }
-                None => s.push_str("阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。"),
-            }
-            if blockers.is_empty() {
-                let _ = write!(s, "经支部委员会研究,申请转入{}阶段。", next.as_deref().unwrap_or("下一"));
-            }
-            s
+        let w = if self.l == Lang::Zh { &DRAFT_ZH } else { &DRAFT_EN };
+        let mut body = fill(w.took_part, &[("phase", phase), ("n", &n.to_string()), ("met", &met.to_string())]);
+        if blockers.is_empty() {
+            body.push_str(w.met);
         } else {
-            let mut s = format!("In the {phase} phase {n} members took part; {met} have completed every requirement. ");
-            if blockers.is_empty() { s.push_str("The transition conditions are met. "); } else {
-                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m} (missing: {})", l.join(", "))).collect();
-                let _ = write!(s, "{} members have not: {}. The conditions are not met yet; we will apply once these are done. ", blockers.len(), who.join("; "));
+            let who: Vec<String> = blockers.iter().map(|(m, l)| {
+                let labels: Vec<String> = l.iter().map(|x| fill(w.label, &[("x", x)])).collect();
+                fill(w.missing, &[("m", m), ("labels", &labels.join(w.label_sep))])
+            }).collect();
+            body += &fill(w.not_met, &[("count", &blockers.len().to_string()), ("who", &who.join(w.who_sep))]);
+        }
+        match rate {
+            Some((t, all, v)) => {
+                let all = if all { w.all_units } else { "" };
+                body += &fill(w.survey, &[("vote", &v.vote), ("all", all), ("total", &t.total.to_string()), ("rate_of", &v.rate_of.join(w.rate_sep)), ("rate", &num(t.rate, 2))]);
+                if let Some(a) = &t.action { body += &fill(w.action, &[("action", a)]); }
             }
-            match rate {
-                Some((t, all, v)) => {
-                    let _ = write!(s, "Phase-effect survey (“{}”){}: {} respondents, {} {}%. ", v.vote, if all { ", all units" } else { "" }, t.total, v.rate_of.join(" + "), num(t.rate, 2));
-                    if let Some(a) = &t.action { let _ = write!(s, "The rules require: {a}. "); }
-                }
-                None => s.push_str("Phase-effect survey (look-back) satisfaction rate: ____% (not given). "),
-            }
-            if blockers.is_empty() { let _ = write!(s, "We apply to move on to the {} phase.", next.as_deref().unwrap_or("next")); }
-            s
-        };
-        body = esc(&body);
+            None => body.push_str(w.no_survey),
+        }
+        if blockers.is_empty() {
+            body += &fill(w.apply, &[("next", next.as_deref().unwrap_or(w.next))]);
+        }
+        let body = esc(&body);
         let _ = write!(h, "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>", self.t("　　特此申请。", "Respectfully submitted."),
             esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))), self.t("年　　月　　日", "Date: ________"));
     }
@@ -678,14 +634,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_progress_cells_read() {
+    fn text_is_escaped_and_numbers_short() {
         assert_eq!(esc("<b>\"周九\"</b> & 'x'"), "&lt;b&gt;&quot;周九&quot;&lt;/b&gt; &amp; &#39;x&#39;");
         assert_eq!(esc("a\u{0}b"), "a\u{fffd}b");
-        let p = progress_cell("征求意见;交心谈心、学习学时=40").unwrap();
-        assert_eq!(serde_json::Value::Object(p), serde_json::json!({ "征求意见": true, "交心谈心": true, "学习学时": 40.0 }));
-        assert_eq!(progress_cell("{\"a\": 3}").unwrap()["a"], 3);
-        assert!(progress_cell("学习学时=很多").is_err());
         assert_eq!(num(96.428_57, 2), "96.43");
+        assert_eq!(fill("{m}(尚缺:{labels})", &[("m", "张{labels}"), ("labels", "“学习”")]), "张{labels}(尚缺:“学习”)");
+        assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
         assert_eq!(num(100.0, 2), "100");
     }
 }

@@ -1,4 +1,4 @@
-//! `xianjiao fuzz`: fuzzing on stable Rust, as a standing test.
+//! `xianjiao-dev fuzz`: fuzzing on stable Rust, as a standing test.
 //!
 //! A small deterministic PRNG (splitmix64) mutates seed inputs taken from
 //! `tests/golden/` and `rules/` — byte flips, inserted quotes, commas,
@@ -17,7 +17,8 @@
 //! property is saved as `<out>/fuzz-crash-<target>-<n>.<ext>` and the exit
 //! code is 1.
 
-use crate::input::{self, Inputs, Route, Target};
+use xianjiao_cli::input::{self, Inputs, Route, Target};
+use xianjiao_cli::{CliError, CmdResult};
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -398,7 +399,7 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
     let mut loaded: Vec<(PathBuf, RuleSet)> = vec![];
     fn rules_for(loaded: &mut Vec<(PathBuf, RuleSet)>, p: &Path) -> usize {
         if let Some(i) = loaded.iter().position(|(q, _)| q == p) { return i; }
-        loaded.push((p.to_path_buf(), crate::load_rules(p)));
+        loaded.push((p.to_path_buf(), xianjiao_cli::fs_source::load_rules(p)));
         loaded.len() - 1
     }
     let tmp = std::env::temp_dir().join(format!("xianjiao-fuzz-{}-{k}.csv", std::process::id()));
@@ -453,17 +454,17 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
     let _ = std::fs::remove_file(&tmp);
 }
 
-/// `xianjiao fuzz`.
-pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> Result<ExitCode, ExitCode> {
+/// `xianjiao-dev fuzz`.
+pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> CmdResult {
     let which: Vec<usize> = match target {
         "all" => vec![0, 1, 2, 3],
         t => match TARGETS.iter().position(|x| *x == t) {
             Some(i) => vec![i],
-            None => { eprintln!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"); return Err(ExitCode::from(2)); }
+            None => return Err(CliError::usage(format!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"))),
         },
     };
     let root = std::env::current_dir().unwrap_or_default();
-    let corpus = corpus(&root).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    let corpus = corpus(&root).map_err(CliError::usage)?;
     // Time shares for `all`: CSV is the widest surface.
     let weight = [50u64, 20, 15, 15];
     let total_w: u64 = which.iter().map(|&t| weight[t]).sum();
