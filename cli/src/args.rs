@@ -297,11 +297,19 @@ pub enum Lang {
 impl Lang {
     /// Chinese or English text.
     pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        if self == Lang::Zh { zh } else { en }
+        if self == Lang::Zh {
+            zh
+        } else {
+            en
+        }
     }
     /// The engine's message catalogue language.
     pub fn core(self) -> xianjiao_core::Lang {
-        if self == Lang::Zh { xianjiao_core::Lang::Zh } else { xianjiao_core::Lang::En }
+        if self == Lang::Zh {
+            xianjiao_core::Lang::Zh
+        } else {
+            xianjiao_core::Lang::En
+        }
     }
 }
 

@@ -53,7 +53,9 @@ fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, 
                 let n = serde_json::Number::from_f64(x).ok_or_else(|| format!("“{part}”中的数量无效 / invalid amount"))?;
                 m.insert(k.trim().to_string(), serde_json::Value::Number(n));
             }
-            None => { m.insert(part.to_string(), serde_json::Value::Bool(true)); }
+            None => {
+                m.insert(part.to_string(), serde_json::Value::Bool(true));
+            }
         }
     }
     Ok(m)
@@ -80,8 +82,17 @@ fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberP
                 match progress_cell(&g("progress")) {
                     Err(why) => problems.push(Problem { file, row: r.row, field: Some("progress".into()), reason: why }),
                     Ok(progress) => out.push(MemberProfile {
-                        member: g("member"), role: g("role"), unit: Some(g("unit")).filter(|u| !u.is_empty()), unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()), batch: Some(g("batch")).filter(|u| !u.is_empty()),
-                        conditions: g("conditions").split([';', '；', '、', ',']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect(),
+                        member: g("member"),
+                        role: g("role"),
+                        unit: Some(g("unit")).filter(|u| !u.is_empty()),
+                        unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()),
+                        batch: Some(g("batch")).filter(|u| !u.is_empty()),
+                        conditions: g("conditions")
+                            .split([';', '；', '、', ','])
+                            .map(str::trim)
+                            .filter(|c| !c.is_empty())
+                            .map(str::to_string)
+                            .collect(),
                         progress,
                     }),
                 }
@@ -101,13 +112,22 @@ pub(crate) struct Progress {
 /// Reads members' profiles and works out each one's checklist on `on`.
 pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, problems: &mut Vec<Problem>) -> Result<Vec<Progress>, CliError> {
     let list = read_profiles(path, problems)?;
-    Ok(list.into_iter().map(|p| {
-        // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-        let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-        let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
-        let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
-        Progress { p, list }
-    }).collect())
+    Ok(list
+        .into_iter()
+        .map(|p| {
+            // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
+            let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
+            let prof = Profile {
+                role: p.role.clone(),
+                unit: unit_type,
+                batch: p.batch.clone(),
+                conditions: p.conditions.clone(),
+                progress: p.progress.clone(),
+            };
+            let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
+            Progress { p, list }
+        })
+        .collect())
 }
 
 #[cfg(test)]

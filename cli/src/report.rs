@@ -35,7 +35,11 @@ pub fn esc(s: &str) -> String {
 /// A number as people write it: at most `d` decimals, no trailing zeros.
 fn num(x: f64, d: usize) -> String {
     let s = format!("{x:.d$}");
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// Scores everything and returns the HTML and whether every input row was used.
@@ -80,7 +84,8 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
     };
     let progress = scored.profiles.take();
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
-    let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
+    let clean =
+        scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
     let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.scoring.lang }.render();
     Ok((html, clean))
 }
@@ -242,12 +247,24 @@ impl Html<'_> {
         let campaign = &self.rs.rules().campaign.name;
         let title = format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"));
         let mut h = String::with_capacity(64 << 10);
-        let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
-            <title>{}</title><style>{CSS}</style></head><body>\n", self.t("zh-CN", "en"), esc(&title));
+            <title>{}</title><style>{CSS}</style></head><body>\n",
+            self.t("zh-CN", "en"),
+            esc(&title)
+        );
         let colon = self.t(":", ": ");
-        let _ = writeln!(h, "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
-            esc(&title), self.t("测评表", "Form"), esc(&r.form), self.t("规则", "Rules"), esc(&self.rs.files().join(" → ")));
+        let _ = writeln!(
+            h,
+            "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
+            esc(&title),
+            self.t("测评表", "Form"),
+            esc(&r.form),
+            self.t("规则", "Rules"),
+            esc(&self.rs.files().join(" → "))
+        );
         self.summary(&mut h);
         self.charts(&mut h);
         self.rejected(&mut h);
@@ -264,7 +281,9 @@ impl Html<'_> {
             self.rollup(&mut h);
             h.push_str("</section>\n");
         }
-        for m in &r.members { self.sheet(&mut h, m); }
+        for m in &r.members {
+            self.sheet(&mut h, m);
+        }
         h.push_str("</body></html>\n");
         h
     }
@@ -281,7 +300,12 @@ impl Html<'_> {
                 (None, None) => (self.t("(无结论)", "(none)").to_string(), false),
             };
             match counts.iter_mut().find(|c| c.0 == label) {
-                Some(c) => { c.1 += 1; if decided { c.2 += 1; } }
+                Some(c) => {
+                    c.1 += 1;
+                    if decided {
+                        c.2 += 1;
+                    }
+                }
                 None => counts.push((label, 1, usize::from(decided))),
             }
         }
@@ -291,23 +315,53 @@ impl Html<'_> {
         for (label, k, decided) in &counts {
             let how = if r.outcome_rule.suggestion {
                 format!("({}{decided}{})", self.t("其中支委会已决定 ", "committee decided "), self.t(" 人,其余为建议", "; the rest are suggestions"))
-            } else { String::new() };
+            } else {
+                String::new()
+            };
             let _ = write!(h, "<tr><th>{}{}</th><td class=\"n\">{k} {}</td></tr>", self.t("结论:", "Outcome: "), esc(label), esc(&how));
         }
-        let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{} / {} / {}</td></tr>", self.t("测评表行数:读入 / 计分 / 剔除", "Sheet rows: read / scored / rejected"), r.rows.read, r.rows.scored, r.rows.rejected);
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td class=\"n\">{} / {} / {}</td></tr>",
+            self.t("测评表行数:读入 / 计分 / 剔除", "Sheet rows: read / scored / rejected"),
+            r.rows.read,
+            r.rows.scored,
+            r.rows.rejected
+        );
         let other = self.s.problems.len().saturating_sub(r.rejected.len());
         if other > 0 {
-            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{other}</td></tr>", self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)"));
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"n\">{other}</td></tr>",
+                self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)")
+            );
         }
         if let Some(v) = self.votes {
-            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}{}{}", v.vote, self.t(":", ": "), v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>",
+                esc(&format!("{}{}{}{}", v.vote, self.t(":", ": "), v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))),
+                num(v.overall.rate, 2),
+                v.overall.total,
+                self.t("人", "respondents")
+            );
         }
         h.push_str("</tbody></table>");
         if !self.s.unmatched_satisfaction.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有满意度测评但没有测评表,未采用:", "Satisfaction votes for names with no sheets (not used): "), esc(&self.s.unmatched_satisfaction.join("、")));
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}{}</p>",
+                self.t("以下姓名有满意度测评但没有测评表,未采用:", "Satisfaction votes for names with no sheets (not used): "),
+                esc(&self.s.unmatched_satisfaction.join("、"))
+            );
         }
         if !r.unmatched_decisions.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "), esc(&r.unmatched_decisions.join("、")));
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}{}</p>",
+                self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "),
+                esc(&r.unmatched_decisions.join("、"))
+            );
         }
     }
 
@@ -340,22 +394,48 @@ impl Html<'_> {
             let bh = *c as f64 / top as f64 * plot;
             let y = 10.0 + plot - bh;
             let _ = write!(h, "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{}\"/>", x + 3.0, bw - 6.0, COLORS[0]);
-            if *c > 0 { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>", x + bw / 2.0, y - 2.0); }
+            if *c > 0 {
+                let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>", x + bw / 2.0, y - 2.0);
+            }
             let lo = total * i as f64 / 10.0;
-            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}–{}</text>", x + bw / 2.0, hgt - bottom + 14.0, num(lo, 1), num(lo + total / 10.0, 1));
+            let _ = write!(
+                h,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}–{}</text>",
+                x + bw / 2.0,
+                hgt - bottom + 14.0,
+                num(lo, 1),
+                num(lo + total / 10.0, 1)
+            );
         }
-        let _ = write!(h, "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>", 10.0 + plot, w - 10.0, 10.0 + plot);
+        let _ = write!(
+            h,
+            "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>",
+            10.0 + plot,
+            w - 10.0,
+            10.0 + plot
+        );
         // Each group's mean per member, in chunks that fit a page.
         let groups = r.items_groups();
         for (k, chunk) in r.members.chunks(CHART_ROWS).enumerate() {
-            let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
-            let cap = format!("{}{}", self.t("各评议组平均分(每人)", "Each rater group's mean per member"), if r.members.len() > CHART_ROWS { format!("({})", k + 1) } else { String::new() });
+            let rows: Vec<(String, Vec<Option<f64>>)> =
+                chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
+            let cap = format!(
+                "{}{}",
+                self.t("各评议组平均分(每人)", "Each rater group's mean per member"),
+                if r.members.len() > CHART_ROWS { format!("({})", k + 1) } else { String::new() }
+            );
             self.bars(h, &cap, &groups, &rows, total, "");
         }
         if let Some(v) = self.votes {
             for (k, chunk) in v.subjects.chunks(CHART_ROWS * 2).enumerate() {
                 let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|t| (t.subject.clone(), vec![Some(t.rate)])).collect();
-                let cap = format!("{}{}{}{}", self.t("各单位", "Per unit: "), v.rate_of.join(self.t("、", " + ")), self.t("占比(%)", " share (%)"), if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() });
+                let cap = format!(
+                    "{}{}{}{}",
+                    self.t("各单位", "Per unit: "),
+                    v.rate_of.join(self.t("、", " + ")),
+                    self.t("占比(%)", " share (%)"),
+                    if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() }
+                );
                 self.bars(h, &cap, std::slice::from_ref(&v.vote), &rows, 100.0, "%");
             }
         }
@@ -369,12 +449,21 @@ impl Html<'_> {
         let hgt = rows.len() as f64 * row_h + 24.0;
         let scale = (w - left - 60.0) / max.max(1.0);
         let _ = write!(h, "<figure><figcaption>{}</figcaption>", esc(caption));
-        if series.len() > 1 { self.legend(h, series); }
+        if series.len() > 1 {
+            self.legend(h, series);
+        }
         let _ = write!(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt:.0}\" width=\"{w}\" height=\"{hgt:.0}\" font-size=\"11\" role=\"img\" aria-label=\"{}\">", esc(caption));
         for (i, (name, vals)) in rows.iter().enumerate() {
             let y0 = i as f64 * row_h + 4.0;
             let shown: String = if name.chars().count() > 9 { format!("{}…", name.chars().take(8).collect::<String>()) } else { name.clone() };
-            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>", left - 6.0, y0 + k * bar / 2.0 + 4.0, esc(name), esc(&shown));
+            let _ = write!(
+                h,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
+                left - 6.0,
+                y0 + k * bar / 2.0 + 4.0,
+                esc(name),
+                esc(&shown)
+            );
             for (j, v) in vals.iter().enumerate() {
                 let y = y0 + j as f64 * bar;
                 match v {
@@ -382,7 +471,15 @@ impl Html<'_> {
                         let _ = write!(h, "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}{unit}</text>",
                             (v * scale).max(0.5), bar - 1.5, COLORS[j % COLORS.len()], left + v * scale + 3.0, y + bar - 2.5, num(*v, 2));
                     }
-                    None => { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#8a1c00\">{}</text>", left + 3.0, y + bar - 2.5, self.t("无测评表", "no sheets")); }
+                    None => {
+                        let _ = write!(
+                            h,
+                            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#8a1c00\">{}</text>",
+                            left + 3.0,
+                            y + bar - 2.5,
+                            self.t("无测评表", "no sheets")
+                        );
+                    }
                 }
             }
         }
@@ -397,11 +494,27 @@ impl Html<'_> {
     fn rejected(&self, h: &mut String) {
         let p = &self.s.problems;
         let _ = write!(h, "<h2>{}</h2>", self.t("三、未计分的行", "3. Rows not used"));
-        if p.is_empty() { let _ = write!(h, "<p>{}</p>", self.t("无。所有行均已计分。", "None: every row was used.")); return; }
-        let _ = write!(h, "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            self.t("文件", "File"), self.t("行", "Row"), self.t("字段", "Field"), self.t("原因", "Reason"));
+        if p.is_empty() {
+            let _ = write!(h, "<p>{}</p>", self.t("无。所有行均已计分。", "None: every row was used."));
+            return;
+        }
+        let _ = write!(
+            h,
+            "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            self.t("文件", "File"),
+            self.t("行", "Row"),
+            self.t("字段", "Field"),
+            self.t("原因", "Reason")
+        );
         for x in p {
-            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>", esc(&x.file), x.row, esc(x.field.as_deref().unwrap_or("")), esc(&x.reason));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&x.file),
+                x.row,
+                esc(x.field.as_deref().unwrap_or("")),
+                esc(&x.reason)
+            );
         }
         h.push_str("</tbody></table>");
     }
@@ -410,35 +523,52 @@ impl Html<'_> {
         let Some(r) = self.lookback else { return };
         let _ = write!(h, "<h3>{}{}</h3>", self.t("附件5 ", "Form 5: "), esc(&r.form));
         let _ = write!(h, "<table><thead><tr><th>{}</th>", self.t("项目", "Item"));
-        for u in &r.members { let _ = write!(h, "<th class=\"n\">{}</th>", esc(&u.member)); }
+        for u in &r.members {
+            let _ = write!(h, "<th class=\"n\">{}</th>", esc(&u.member));
+        }
         let _ = write!(h, "<th class=\"n\">{}</th></tr></thead><tbody>", self.t("标准分", "Points"));
         for (i, (item, pts)) in r.items.iter().enumerate() {
             let _ = write!(h, "<tr><td>{}</td>", esc(item));
-            for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.items.values.get(i).map(|v| num(*v, 2)).unwrap_or_default()); }
+            for u in &r.members {
+                let _ = write!(h, "<td class=\"n\">{}</td>", u.items.values.get(i).map(|v| num(*v, 2)).unwrap_or_default());
+            }
             let _ = write!(h, "<td class=\"n\">{}</td></tr>", num(*pts, 2));
         }
         let _ = write!(h, "<tr><th>{}</th>", self.t("合计(测评分)", "Total"));
-        for u in &r.members { let _ = write!(h, "<td class=\"n\"><b>{}</b></td>", num(u.composite, 2)); }
+        for u in &r.members {
+            let _ = write!(h, "<td class=\"n\"><b>{}</b></td>", num(u.composite, 2));
+        }
         let _ = write!(h, "<td class=\"n\">{}</td></tr><tr><th>{}</th>", num(r.items.iter().map(|x| x.1).sum(), 2), self.t("测评表份数", "Sheets"));
-        for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.sheets); }
+        for u in &r.members {
+            let _ = write!(h, "<td class=\"n\">{}</td>", u.sheets);
+        }
         h.push_str("<td></td></tr></tbody></table>");
     }
 
     fn votes_table(&self, h: &mut String) {
         let Some(v) = self.votes else { return };
         let groups: Vec<&String> = v.overall.groups.keys().collect();
-        let rows: Vec<(String, &xianjiao_core::Tally)> = v.subjects.iter().map(|t| (t.subject.clone(), t))
-            .chain(std::iter::once((self.t("合计", "Total").to_string(), &v.overall))).collect();
+        let rows: Vec<(String, &xianjiao_core::Tally)> =
+            v.subjects.iter().map(|t| (t.subject.clone(), t)).chain(std::iter::once((self.t("合计", "Total").to_string(), &v.overall))).collect();
         let _ = write!(h, "<h3>{}{}</h3>", if groups.is_empty() { "" } else { self.t("附件6 ", "Form 6: ") }, esc(&v.vote));
         // Two tables, so that seven groups and three tiers fit an A4 page upright.
         if !groups.is_empty() {
-            let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th></tr><tr>",
-                self.t("被测评单位", "Unit"), groups.len() + 1, self.t("参加测评群众情况(人)", "Respondents by group"));
-            for g in &groups { let _ = write!(h, "<th class=\"g\">{}</th>", esc(g)); }
+            let _ = write!(
+                h,
+                "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th></tr><tr>",
+                self.t("被测评单位", "Unit"),
+                groups.len() + 1,
+                self.t("参加测评群众情况(人)", "Respondents by group")
+            );
+            for g in &groups {
+                let _ = write!(h, "<th class=\"g\">{}</th>", esc(g));
+            }
             let _ = write!(h, "<th class=\"g\">{}</th></tr></thead><tbody>", self.t("合计", "Total"));
             for (name, t) in &rows {
                 let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
-                for g in &groups { let _ = write!(h, "<td class=\"n\">{}</td>", t.groups.get(g.as_str()).map(|x| x.to_string()).unwrap_or_default()); }
+                for g in &groups {
+                    let _ = write!(h, "<td class=\"n\">{}</td>", t.groups.get(g.as_str()).map(|x| x.to_string()).unwrap_or_default());
+                }
                 let _ = write!(h, "<td class=\"n\"><b>{}</b></td></tr>", t.total);
             }
             h.push_str("</tbody></table>");
@@ -446,14 +576,27 @@ impl Html<'_> {
         let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th><th colspan=\"{}\">{}</th><th rowspan=\"2\" class=\"g\">{}</th></tr><tr>",
             self.t("被测评单位", "Unit"), v.tiers.len(), self.t("测评档次(人)", "Tiers (respondents)"), v.tiers.len(), self.t("占参评人员的", "Share of respondents"),
             esc(&format!("{}{}", v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))));
-        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
-        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
+        for t in &v.tiers {
+            let _ = write!(h, "<th class=\"g\">{}</th>", esc(t));
+        }
+        for t in &v.tiers {
+            let _ = write!(h, "<th class=\"g\">{}</th>", esc(t));
+        }
         h.push_str("</tr></thead><tbody>");
         for (name, t) in &rows {
             let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
-            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}</td>", t.counts.get(x).map(|x| x.to_string()).unwrap_or_default()); }
-            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}%</td>", t.shares.get(x).and_then(|x| x.as_f64()).map(|x| num(x, 2)).unwrap_or_default()); }
-            let _ = write!(h, "<td class=\"n\"><b>{}%</b>{}</td></tr>", num(t.rate, 2), t.action.as_deref().map(|a| format!(" <span class=\"warn\">{}</span>", esc(a))).unwrap_or_default());
+            for x in &v.tiers {
+                let _ = write!(h, "<td class=\"n\">{}</td>", t.counts.get(x).map(|x| x.to_string()).unwrap_or_default());
+            }
+            for x in &v.tiers {
+                let _ = write!(h, "<td class=\"n\">{}%</td>", t.shares.get(x).and_then(|x| x.as_f64()).map(|x| num(x, 2)).unwrap_or_default());
+            }
+            let _ = write!(
+                h,
+                "<td class=\"n\"><b>{}%</b>{}</td></tr>",
+                num(t.rate, 2),
+                t.action.as_deref().map(|a| format!(" <span class=\"warn\">{}</span>", esc(a))).unwrap_or_default()
+            );
         }
         h.push_str("</tbody></table>");
     }
@@ -465,12 +608,26 @@ impl Html<'_> {
         let _ = write!(h, "<h2>{n}{}</h2>", self.t("转段条件汇总", "Phase transition (转段) roll-up"));
         let bad: Vec<&Progress> = ps.iter().filter(|p| p.list.is_err()).collect();
         if !bad.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}</p><ul>", self.t("以下党员的清单无法生成(请检查角色、单位类型或个人情况):", "No checklist for these members (check role, unit type or conditions):"));
-            for p in bad { let _ = write!(h, "<li>{}:{}</li>", esc(&p.p.member), esc(p.list.as_ref().err().map(String::as_str).unwrap_or(""))); }
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}</p><ul>",
+                self.t(
+                    "以下党员的清单无法生成(请检查角色、单位类型或个人情况):",
+                    "No checklist for these members (check role, unit type or conditions):"
+                )
+            );
+            for p in bad {
+                let _ = write!(h, "<li>{}:{}</li>", esc(&p.p.member), esc(p.list.as_ref().err().map(String::as_str).unwrap_or("")));
+            }
             h.push_str("</ul>");
         }
         let mut units: Vec<String> = vec![];
-        for p in ps { let u = p.p.unit.clone().unwrap_or_default(); if !units.contains(&u) { units.push(u); } }
+        for p in ps {
+            let u = p.p.unit.clone().unwrap_or_default();
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
         for unit in &units {
             let members: Vec<&Progress> = ps.iter().filter(|p| p.p.unit.clone().unwrap_or_default() == *unit).collect();
             let uname = if unit.is_empty() { self.t("(未填单位)", "(no unit)").to_string() } else { unit.clone() };
@@ -487,11 +644,29 @@ impl Html<'_> {
                     }
                 }
                 let ok = blockers.is_empty() && members.iter().all(|p| p.list.is_ok());
-                let _ = write!(h, "<p><b>{}{}</b>:{}</p>", esc(&gate.phase), self.t("阶段转段条件", " transition"),
-                    if ok { format!("{}({met}/{} {})", self.t("已满足", "met"), members.len(), self.t("人", "members")) }
-                    else { format!("<span class=\"warn\">{}</span>({met}/{} {})", self.t("尚未满足", "not met"), members.len(), self.t("人已完成", "members done")) });
+                let _ = write!(
+                    h,
+                    "<p><b>{}{}</b>:{}</p>",
+                    esc(&gate.phase),
+                    self.t("阶段转段条件", " transition"),
+                    if ok {
+                        format!("{}({met}/{} {})", self.t("已满足", "met"), members.len(), self.t("人", "members"))
+                    } else {
+                        format!(
+                            "<span class=\"warn\">{}</span>({met}/{} {})",
+                            self.t("尚未满足", "not met"),
+                            members.len(),
+                            self.t("人已完成", "members done")
+                        )
+                    }
+                );
                 if !blockers.is_empty() {
-                    let _ = write!(h, "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>", self.t("党员", "Member"), self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)"));
+                    let _ = write!(
+                        h,
+                        "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>",
+                        self.t("党员", "Member"),
+                        self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)")
+                    );
                     for (m, labels) in &blockers {
                         // One label a line: labels themselves contain 、 (撰写、审阅…).
                         let list: Vec<String> = labels.iter().map(|l| esc(l)).collect();
@@ -519,9 +694,17 @@ impl Html<'_> {
                 }
             }
             if !owed.is_empty() {
-                let _ = write!(h, "<p><b>{}</b></p><table><thead><tr><th class=\"who\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                    self.t("需要补课", "Owes 补课 (make-up)"), self.t("党员/单位", "Member/unit"), self.t("事项", "Item"), self.t("依据", "Why"));
-                for (m, l, s) in &owed { let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td><td>{}</td></tr>", esc(m), esc(l), esc(s)); }
+                let _ = write!(
+                    h,
+                    "<p><b>{}</b></p><table><thead><tr><th class=\"who\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                    self.t("需要补课", "Owes 补课 (make-up)"),
+                    self.t("党员/单位", "Member/unit"),
+                    self.t("事项", "Item"),
+                    self.t("依据", "Why")
+                );
+                for (m, l, s) in &owed {
+                    let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td><td>{}</td></tr>", esc(m), esc(l), esc(s));
+                }
                 h.push_str("</tbody></table>");
             }
         }
@@ -538,26 +721,43 @@ impl Html<'_> {
             Some(t) => (t, false, v),
             None => (&v.overall, true, v),
         });
-        let _ = write!(h, "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
+        let _ = write!(
+            h,
+            "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
             self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
             esc(&format!("{uname}{}{phase}{}", self.t("关于", " — application to close the "), self.t("阶段转段的申请", " phase"))),
-            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)"))));
+            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)")))
+        );
         let w = if self.l == Lang::Zh { &DRAFT_ZH } else { &DRAFT_EN };
         let mut body = fill(w.took_part, &[("phase", phase), ("n", &n.to_string()), ("met", &met.to_string())]);
         if blockers.is_empty() {
             body.push_str(w.met);
         } else {
-            let who: Vec<String> = blockers.iter().map(|(m, l)| {
-                let labels: Vec<String> = l.iter().map(|x| fill(w.label, &[("x", x)])).collect();
-                fill(w.missing, &[("m", m), ("labels", &labels.join(w.label_sep))])
-            }).collect();
+            let who: Vec<String> = blockers
+                .iter()
+                .map(|(m, l)| {
+                    let labels: Vec<String> = l.iter().map(|x| fill(w.label, &[("x", x)])).collect();
+                    fill(w.missing, &[("m", m), ("labels", &labels.join(w.label_sep))])
+                })
+                .collect();
             body += &fill(w.not_met, &[("count", &blockers.len().to_string()), ("who", &who.join(w.who_sep))]);
         }
         match rate {
             Some((t, all, v)) => {
                 let all = if all { w.all_units } else { "" };
-                body += &fill(w.survey, &[("vote", &v.vote), ("all", all), ("total", &t.total.to_string()), ("rate_of", &v.rate_of.join(w.rate_sep)), ("rate", &num(t.rate, 2))]);
-                if let Some(a) = &t.action { body += &fill(w.action, &[("action", a)]); }
+                body += &fill(
+                    w.survey,
+                    &[
+                        ("vote", &v.vote),
+                        ("all", all),
+                        ("total", &t.total.to_string()),
+                        ("rate_of", &v.rate_of.join(w.rate_sep)),
+                        ("rate", &num(t.rate, 2)),
+                    ],
+                );
+                if let Some(a) = &t.action {
+                    body += &fill(w.action, &[("action", a)]);
+                }
             }
             None => body.push_str(w.no_survey),
         }
@@ -565,21 +765,35 @@ impl Html<'_> {
             body += &fill(w.apply, &[("next", next.as_deref().unwrap_or(w.next))]);
         }
         let body = esc(&body);
-        let _ = write!(h, "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>", self.t("　　特此申请。", "Respectfully submitted."),
-            esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))), self.t("年　　月　　日", "Date: ________"));
+        let _ = write!(
+            h,
+            "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>",
+            self.t("　　特此申请。", "Respectfully submitted."),
+            esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))),
+            self.t("年　　月　　日", "Date: ________")
+        );
     }
 
     /// Strongest and weakest items of a member, as shares of their points.
     fn strengths(&self, m: &SubjectScore) -> Option<(Vec<String>, Vec<String>)> {
         let r = &self.s.report;
-        let mut v: Vec<(f64, String)> = r.items.iter().enumerate().filter_map(|(i, (name, pts))| {
-            let x = *m.items.values.get(i)?;
-            Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
-        }).collect();
-        if v.len() < 2 { return None; }
+        let mut v: Vec<(f64, String)> = r
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (name, pts))| {
+                let x = *m.items.values.get(i)?;
+                Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
+            })
+            .collect();
+        if v.len() < 2 {
+            return None;
+        }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
         let (hi, lo) = (v[0].0, v[v.len() - 1].0);
-        if (hi - lo).abs() < 1e-9 { return Some((vec![], vec![])); }
+        if (hi - lo).abs() < 1e-9 {
+            return Some((vec![], vec![]));
+        }
         let k = (v.len() / 4).clamp(1, 2);
         let best = v.iter().take(k).filter(|x| x.0 > lo).map(|x| x.1.clone()).collect();
         let worst = v.iter().rev().take(k).filter(|x| x.0 < hi).map(|x| x.1.clone()).collect();
@@ -587,27 +801,46 @@ impl Html<'_> {
     }
 
     fn lines(h: &mut String, n: usize) {
-        for _ in 0..n { h.push_str("<div class=\"line\"></div>"); }
+        for _ in 0..n {
+            h.push_str("<div class=\"line\"></div>");
+        }
     }
 
     /// 附件4 党员评议意见表 for one member, on its own page.
     fn sheet(&self, h: &mut String, m: &SubjectScore) {
         let rules = self.rs.rules();
         let post = self.progress.and_then(|ps| ps.iter().find(|p| p.p.member == m.member)).map(|p| p.p.role.clone()).unwrap_or_default();
-        let _ = write!(h, "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>", esc(&m.member),
-            esc(&rules.campaign.name), self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)"));
-        let _ = write!(h, "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
-            self.t("姓名", "Name"), esc(&m.member), self.t("职务", "Post"), esc(&post), self.t("测评综合得分", "Composite score"), num(m.composite, 2));
+        let _ = write!(
+            h,
+            "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>",
+            esc(&m.member),
+            esc(&rules.campaign.name),
+            self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)")
+        );
+        let _ = write!(
+            h,
+            "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
+            self.t("姓名", "Name"),
+            esc(&m.member),
+            self.t("职务", "Post"),
+            esc(&post),
+            self.t("测评综合得分", "Composite score"),
+            num(m.composite, 2)
+        );
         let sugg = self.strengths(m);
         let note = self.t("建议,供支委会参考:", "Suggestion for the branch committee: ");
         let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要优点", "Main strengths"));
         if let Some((best, _)) = &sugg {
-            if !best.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest.")); }
+            if !best.is_empty() {
+                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest."));
+            }
         }
         Self::lines(h, 5);
         let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要不足", "Main shortcomings"));
         if let Some((_, worst)) = &sugg {
-            if !worst.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest.")); }
+            if !worst.is_empty() {
+                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest."));
+            }
         }
         Self::lines(h, 5);
         let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("努力方向<br>(建议)", "Direction<br>(suggested)"));
@@ -616,15 +849,29 @@ impl Html<'_> {
             self.t("支部负责人签名:", "Branch head's signature: "), self.t("年月日", "Y M D"), self.t("党员本人签名:", "Member's signature: "), self.t("年月日", "Y M D"));
         let mut remark = vec![];
         let c = office::conclusion(m, self.l);
-        if !c.is_empty() { remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: "))); }
-        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) { remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: "))); }
-        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) { remark.push(n.to_string()); }
-        if !m.missing_groups.is_empty() { remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、"))); }
+        if !c.is_empty() {
+            remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: ")));
+        }
+        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) {
+            remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: ")));
+        }
+        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) {
+            remark.push(n.to_string());
+        }
+        if !m.missing_groups.is_empty() {
+            remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、")));
+        }
         let groups: Vec<String> = m.groups.iter().map(|(g, x)| format!("{g} {}({} {})", num(x.mean, 2), x.sheets, self.t("份", "sheets"))).collect();
-        if !groups.is_empty() { remark.push(groups.join(";")); }
+        if !groups.is_empty() {
+            remark.push(groups.join(";"));
+        }
         let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join(self.t("。", ". "))));
         Self::lines(h, 1);
-        let _ = writeln!(h, "</td></tr></tbody></table><p class=\"foot\">{}</p></section>", self.t("注:若不够书写,可另附页。", "If space runs out, attach a page."));
+        let _ = writeln!(
+            h,
+            "</td></tr></tbody></table><p class=\"foot\">{}</p></section>",
+            self.t("注:若不够书写,可另附页。", "If space runs out, attach a page.")
+        );
     }
 }
 

@@ -25,13 +25,21 @@ pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<Fa
         let nl = memchr::memchr(b'\n', &text[at..])? + at;
         let line = &text[at..nl];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.contains(&b'"') { return None; }
+        if line.contains(&b'"') {
+            return None;
+        }
         let s = std::str::from_utf8(line).ok()?;
         let cells = Cells::dense(s.split(',').map(str::to_string).collect());
         if !cells.blank() {
             seen += 1;
             match want.header(&cells, resolve) {
-                Ok(Some(f)) => return Some(FastPlan { cols: Cols { member: f.member, group: f.group, items: f.cols }, header_line: line_no, body_start: nl + 1 }),
+                Ok(Some(f)) => {
+                    return Some(FastPlan {
+                        cols: Cols { member: f.member, group: f.group, items: f.cols },
+                        header_line: line_no,
+                        body_start: nl + 1,
+                    })
+                }
                 Ok(None) if seen < HEADER_SEARCH => {}
                 _ => return None,
             }
@@ -135,7 +143,11 @@ pub(super) fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, ba
                     fast_done(inputs, info, plan.header_line, lines);
                     return Ok(());
                 }
-                Ok(None) => { if let Some(b) = bar { b.set_position(0); } }
+                Ok(None) => {
+                    if let Some(b) = bar {
+                        b.set_position(0);
+                    }
+                }
                 Err(e) => return Err(cant(e)),
             }
         }
@@ -156,7 +168,9 @@ impl Read for ProgressRead<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let k = self.f.read(buf)?;
         self.n += k as u64;
-        if let Some(b) = self.bar { b.set_position(self.n); }
+        if let Some(b) = self.bar {
+            b.set_position(self.n);
+        }
         Ok(k)
     }
 }

@@ -42,9 +42,15 @@ pub(super) fn cannot_decode(why: &str) -> String {
 
 /// Detects the encoding from the first bytes of a file (`complete`: the whole file).
 pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
-    if sample.starts_with(&[0xef, 0xbb, 0xbf]) { return Ok(Enc::Utf8 { bom: 3 }); }
-    if sample.starts_with(&[0xff, 0xfe]) { return Ok(Enc::Utf16Le); }
-    if sample.starts_with(&[0xfe, 0xff]) { return Ok(Enc::Utf16Be); }
+    if sample.starts_with(&[0xef, 0xbb, 0xbf]) {
+        return Ok(Enc::Utf8 { bom: 3 });
+    }
+    if sample.starts_with(&[0xff, 0xfe]) {
+        return Ok(Enc::Utf16Le);
+    }
+    if sample.starts_with(&[0xfe, 0xff]) {
+        return Ok(Enc::Utf16Be);
+    }
     if sample.starts_with(b"PK\x03\x04") {
         return Err("这是 XLSX/ZIP 格式的文件,请使用 .xlsx 扩展名 / this is an XLSX (zip) file: name it .xlsx".into());
     }
@@ -53,19 +59,37 @@ pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
         return Err(cannot_decode(":像是没有 BOM 的 UTF-16 或二进制文件"));
     }
     let mut lines: Vec<&[u8]> = sample.split(|&b| b == b'\n').collect();
-    if !complete && lines.len() > 1 { lines.pop(); }
+    if !complete && lines.len() > 1 {
+        lines.pop();
+    }
     let (mut ascii, mut na_ok, mut bad, mut gb_rescued) = (0usize, 0usize, 0usize, 0usize);
     for l in &lines {
-        if l.is_ascii() { ascii += 1; continue; }
-        if std::str::from_utf8(l).is_ok() { na_ok += 1; continue; }
+        if l.is_ascii() {
+            ascii += 1;
+            continue;
+        }
+        if std::str::from_utf8(l).is_ok() {
+            na_ok += 1;
+            continue;
+        }
         bad += 1;
-        if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(l).is_some() { gb_rescued += 1; }
+        if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(l).is_some() {
+            gb_rescued += 1;
+        }
     }
     let total = ascii + na_ok + bad;
-    if bad == 0 { return Ok(Enc::Utf8 { bom: 0 }); }
-    if na_ok == 0 && gb_rescued == bad { return Ok(Enc::Gb18030); }
-    if gb_rescued > na_ok && gb_rescued * 2 >= bad { return Ok(Enc::Gb18030); }
-    if (ascii + na_ok) * 2 > total { return Ok(Enc::Utf8 { bom: 0 }); }
+    if bad == 0 {
+        return Ok(Enc::Utf8 { bom: 0 });
+    }
+    if na_ok == 0 && gb_rescued == bad {
+        return Ok(Enc::Gb18030);
+    }
+    if gb_rescued > na_ok && gb_rescued * 2 >= bad {
+        return Ok(Enc::Gb18030);
+    }
+    if (ascii + na_ok) * 2 > total {
+        return Ok(Enc::Utf8 { bom: 0 });
+    }
     Err(cannot_decode(""))
 }
 
@@ -73,7 +97,8 @@ pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
 /// decode is passed through as is, and rejected as not valid text later).
 pub(super) fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {
     let utf16 = |e: &'static encoding_rs::Encoding, body: &[u8]| {
-        e.decode_without_bom_handling_and_without_replacement(body).map(|s| s.into_owned().into_bytes())
+        e.decode_without_bom_handling_and_without_replacement(body)
+            .map(|s| s.into_owned().into_bytes())
             .ok_or_else(|| format!("文件以 {} 的 BOM 开头,但其中有无法解码的字节。{RESAVE} / invalid {} data; {RESAVE_EN}", e.name(), e.name()))
     };
     let mut out = match enc {
@@ -92,7 +117,9 @@ pub(super) fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {
         }
     };
     // A UTF-16 file may carry a UTF-8-style BOM character after decoding.
-    if out.starts_with("\u{feff}".as_bytes()) { out.drain(..3); }
+    if out.starts_with("\u{feff}".as_bytes()) {
+        out.drain(..3);
+    }
     cr_only(&mut out);
     Ok(out)
 }
@@ -100,7 +127,11 @@ pub(super) fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {
 /// Old Mac line ends (CR alone, no LF anywhere) become LF.
 pub(super) fn cr_only(b: &mut [u8]) {
     if memchr::memchr(b'\n', b).is_none() && memchr::memchr(b'\r', b).is_some() {
-        for c in b.iter_mut() { if *c == b'\r' { *c = b'\n'; } }
+        for c in b.iter_mut() {
+            if *c == b'\r' {
+                *c = b'\n';
+            }
+        }
     }
 }
 

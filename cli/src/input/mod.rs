@@ -22,12 +22,12 @@ mod records;
 mod rows;
 mod workbook;
 
-pub use self::csv::{csv_bytes, Route};
 use self::csv::csv_file;
-use self::workbook::MAX_ODS_CELLS;
+pub use self::csv::{csv_bytes, Route};
 pub use self::encoding::{sniff, Enc};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
+use self::workbook::MAX_ODS_CELLS;
 pub use self::workbook::{ods_cells, shielded, workbook};
 
 use crate::error::CliError;
@@ -76,7 +76,9 @@ pub struct Problem {
 fn progress(path: &Path) -> Option<indicatif::ProgressBar> {
     use std::io::IsTerminal;
     let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if len < 16 << 20 || !std::io::stderr().is_terminal() { return None; }
+    if len < 16 << 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
     let bar = indicatif::ProgressBar::new(len);
     if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}") {
         bar.set_style(style.progress_chars("=> "));
@@ -108,7 +110,9 @@ pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) ->
     } else {
         let bar = if matches!(target, Target::Score(_)) { progress(path) } else { None };
         let r = csv_file(path, target, inputs, bar.as_ref());
-        if let Some(b) = bar { b.finish_and_clear(); }
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
         r
     }
 }
@@ -145,7 +149,9 @@ fn file_digest(p: &Path) -> Result<u64, String> {
     let mut buf = vec![0u8; 1 << 16];
     loop {
         let n = f.read(&mut buf).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
-        if n == 0 { break; }
+        if n == 0 {
+            break;
+        }
         h.write(&buf[..n]);
     }
     Ok(h.finish())

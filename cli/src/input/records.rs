@@ -26,7 +26,12 @@ pub struct CsvRecords<R: BufRead> {
 }
 
 #[derive(Clone, Copy, PartialEq)]
-pub(super) enum St { Start, Plain, Quoted, QuoteSeen }
+pub(super) enum St {
+    Start,
+    Plain,
+    Quoted,
+    QuoteSeen,
+}
 
 impl<R: BufRead> CsvRecords<R> {
     /// Reads records from `r`, whose first line is line `first_line`.
@@ -35,9 +40,13 @@ impl<R: BufRead> CsvRecords<R> {
     }
 
     pub(super) fn next_line(&mut self) -> std::io::Result<Option<(usize, Vec<u8>)>> {
-        if let Some(l) = self.replay.pop_front() { return Ok(Some(l)); }
+        if let Some(l) = self.replay.pop_front() {
+            return Ok(Some(l));
+        }
         let mut buf = vec![];
-        if self.r.read_until(b'\n', &mut buf)? == 0 { return Ok(None); }
+        if self.r.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(None);
+        }
         self.line += 1;
         Ok(Some((self.line, buf)))
     }
@@ -54,19 +63,42 @@ impl<R: BufRead> CsvRecords<R> {
         loop {
             let Some((_, raw)) = span.last() else { return Ok(None) };
             span_bytes += raw.len();
-            let (body, term): (&[u8], &[u8]) = if let Some(b) = raw.strip_suffix(b"\r\n") { (b, b"\r\n") }
-                else if let Some(b) = raw.strip_suffix(b"\n") { (b, b"\n") } else { (raw, b"") };
+            let (body, term): (&[u8], &[u8]) = if let Some(b) = raw.strip_suffix(b"\r\n") {
+                (b, b"\r\n")
+            } else if let Some(b) = raw.strip_suffix(b"\n") {
+                (b, b"\n")
+            } else {
+                (raw, b"")
+            };
             let mut malformed = false;
             for &c in body {
                 st = match (st, c) {
                     (St::Start, b'"') => St::Quoted,
-                    (St::Start | St::Plain, b',') => { fields.push(std::mem::take(&mut cur)); St::Start }
-                    (St::Start | St::Plain, _) => { cur.push(c); St::Plain }
+                    (St::Start | St::Plain, b',') => {
+                        fields.push(std::mem::take(&mut cur));
+                        St::Start
+                    }
+                    (St::Start | St::Plain, _) => {
+                        cur.push(c);
+                        St::Plain
+                    }
                     (St::Quoted, b'"') => St::QuoteSeen,
-                    (St::Quoted, _) => { cur.push(c); St::Quoted }
-                    (St::QuoteSeen, b'"') => { cur.push(b'"'); St::Quoted }
-                    (St::QuoteSeen, b',') => { fields.push(std::mem::take(&mut cur)); St::Start }
-                    (St::QuoteSeen, _) => { malformed = true; break; }
+                    (St::Quoted, _) => {
+                        cur.push(c);
+                        St::Quoted
+                    }
+                    (St::QuoteSeen, b'"') => {
+                        cur.push(b'"');
+                        St::Quoted
+                    }
+                    (St::QuoteSeen, b',') => {
+                        fields.push(std::mem::take(&mut cur));
+                        St::Start
+                    }
+                    (St::QuoteSeen, _) => {
+                        malformed = true;
+                        break;
+                    }
                 };
             }
             if malformed {
@@ -74,12 +106,16 @@ impl<R: BufRead> CsvRecords<R> {
                 let why = if end == start {
                     "结束引号后紧跟其他字符(应为逗号或行尾),此行未计分 / text after a closing quote".to_string()
                 } else {
-                    format!("引号未闭合:本行开始的引号到第 {end} 行才遇到下一个 \",且其后不是逗号或行尾;此行未计分,其后各行照常读取 / unterminated quote")
+                    format!(
+                        "引号未闭合:本行开始的引号到第 {end} 行才遇到下一个 \",且其后不是逗号或行尾;此行未计分,其后各行照常读取 / unterminated quote"
+                    )
                 };
                 self.requeue(span);
                 return Ok(Some(Rec::Bad(start, why)));
             }
-            if st != St::Quoted { break; }
+            if st != St::Quoted {
+                break;
+            }
             // Still inside quotes: the field goes on with the next line.
             let at_eof = term.is_empty();
             cur.extend_from_slice(term);
@@ -88,8 +124,10 @@ impl<R: BufRead> CsvRecords<R> {
             match more {
                 Some(l) => span.push(l),
                 None => {
-                    let why = format!("引号未闭合(到{}仍没有结束的 \"),此行未计分,其后各行照常读取 / unterminated quote",
-                        if too_long { format!(" {MAX_SPAN_LINES} 行内") } else { "文件末尾".into() });
+                    let why = format!(
+                        "引号未闭合(到{}仍没有结束的 \"),此行未计分,其后各行照常读取 / unterminated quote",
+                        if too_long { format!(" {MAX_SPAN_LINES} 行内") } else { "文件末尾".into() }
+                    );
                     self.requeue(span);
                     return Ok(Some(Rec::Bad(start, why)));
                 }
@@ -108,7 +146,9 @@ impl<R: BufRead> CsvRecords<R> {
 
     /// Lines after the first of a failed record are read again.
     pub(super) fn requeue(&mut self, span: Vec<(usize, Vec<u8>)>) {
-        for l in span.into_iter().skip(1).rev() { self.replay.push_front(l); }
+        for l in span.into_iter().skip(1).rev() {
+            self.replay.push_front(l);
+        }
     }
 }
 
@@ -120,7 +160,9 @@ mod tests {
     fn recs(text: &str) -> Vec<Rec> {
         let mut r = CsvRecords::new(text.as_bytes(), 1, Enc::Utf8 { bom: 0 });
         let mut out = vec![];
-        while let Some(x) = r.next_rec().unwrap() { out.push(x); }
+        while let Some(x) = r.next_rec().unwrap() {
+            out.push(x);
+        }
         out
     }
 

@@ -94,7 +94,9 @@ impl Want {
     /// `Ok(None)` when the row is not a header at all (no member column),
     /// `Err` when it is one but cannot be used (what is missing or duplicated).
     pub fn header(&self, cells: &Cells, resolve: Resolve) -> Result<Option<Found>, String> {
-        if let Want::Plain(fields) = self { return plain_header(fields, cells); }
+        if let Want::Plain(fields) = self {
+            return plain_header(fields, cells);
+        }
         // A vote's respondent group or tier may share a word with the member column (党员): it is then the group's.
         let taken = |h: &str| matches!(self, Want::Votes { tiers, groups } if tiers.iter().chain(groups).any(|t| t == h));
         let members = matches_of(cells, |h| MEMBER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)) && !taken(h));
@@ -158,18 +160,31 @@ impl Want {
                     }
                 }
                 if !rgroups.is_empty() && rgroups.len() != groups.len() {
-                    let missing: Vec<&str> = groups.iter().filter(|g| !cells.0.iter().any(|(_, h)| h.trim() == g.as_str())).map(String::as_str).collect();
-                    return Err(format!("按参评人员类别计数时每类一列,缺少:{} / one count column per respondent group; missing some", missing.join("、")));
+                    let missing: Vec<&str> =
+                        groups.iter().filter(|g| !cells.0.iter().any(|(_, h)| h.trim() == g.as_str())).map(String::as_str).collect();
+                    return Err(format!(
+                        "按参评人员类别计数时每类一列,缺少:{} / one count column per respondent group; missing some",
+                        missing.join("、")
+                    ));
                 }
                 let mut f = if cols.len() == tiers.len() {
-                    if rgroup.is_some() { return Err("每个档次一列(计数)时不能再有参评人员类别列;请每类一列计数 / counts per tier take one count column per group, not a group column".into()); }
+                    if rgroup.is_some() {
+                        return Err("每个档次一列(计数)时不能再有参评人员类别列;请每类一列计数 / counts per tier take one count column per group, not a group column".into());
+                    }
                     Found { member, group: None, cols, tier: None, rgroup: None, rgroups, total, plain: vec![] }
                 } else {
                     let tcols = matches_of(cells, |h| TIER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
                     match tcols.as_slice() {
-                        [t] if rgroups.is_empty() && total.is_none() => Found { member, group: None, cols: vec![], tier: Some(t.0), rgroup, rgroups: vec![], total: None, plain: vec![] },
+                        [t] if rgroups.is_empty() && total.is_none() => {
+                            Found { member, group: None, cols: vec![], tier: Some(t.0), rgroup, rgroups: vec![], total: None, plain: vec![] }
+                        }
                         [_] => return Err("每人一行(tier 列)时不能有按类别或合计的计数列 / one row per respondent takes no count columns".into()),
-                        [] => return Err(format!("应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier", tiers.join("、"))),
+                        [] => {
+                            return Err(format!(
+                                "应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier",
+                                tiers.join("、")
+                            ))
+                        }
                         more => return Err(format!("有多个档次列:{} / more than one tier column", col_list(more))),
                     }
                 };
@@ -184,12 +199,15 @@ impl Want {
                     known.extend(f.rgroup);
                     known.extend(f.rgroups.iter().copied());
                     known.extend(f.total);
-                    let unknown: Vec<(usize, &str)> = cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
+                    let unknown: Vec<(usize, &str)> =
+                        cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
                     if !unknown.is_empty() {
                         return Err(format!("不认识的列:{}(应为被测评对象、档次、参评人员类别或合计)/ unknown columns", col_list(&unknown)));
                     }
                 }
-                if f.total.is_some() && f.cols.is_empty() { f.total = None; }
+                if f.total.is_some() && f.cols.is_empty() {
+                    f.total = None;
+                }
                 Ok(Some(f))
             }
             Want::Plain(_) => Ok(None),
@@ -207,10 +225,13 @@ impl Want {
             ),
             Want::Votes { tiers, .. } => format!(
                 "应有被测评对象列({})及 tier 列或每个档次一列({})/ expected a unit column and a tier column or one column per tier",
-                MEMBER_COLS.join("、"), tiers.join("、")
+                MEMBER_COLS.join("、"),
+                tiers.join("、")
             ),
-            Want::Plain(fields) => format!("应有以下列:{} / expected these columns",
-                fields.iter().map(|f| format!("{}{}", f.names.join("/"), if f.required { "" } else { "(可选)" })).collect::<Vec<_>>().join("、")),
+            Want::Plain(fields) => format!(
+                "应有以下列:{} / expected these columns",
+                fields.iter().map(|f| format!("{}{}", f.names.join("/"), if f.required { "" } else { "(可选)" })).collect::<Vec<_>>().join("、")
+            ),
         }
     }
 }
@@ -231,7 +252,8 @@ pub(super) fn plain_header(fields: &[Field], cells: &Cells) -> Result<Option<Fou
     if !missing.is_empty() {
         return Err(format!("缺少列:{} / missing columns", missing.join("、")));
     }
-    let unknown: Vec<(usize, &str)> = cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !plain.contains(&Some(*i))).map(|(i, h)| (*i, h.as_str())).collect();
+    let unknown: Vec<(usize, &str)> =
+        cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !plain.contains(&Some(*i))).map(|(i, h)| (*i, h.as_str())).collect();
     if !unknown.is_empty() {
         return Err(format!("不认识的列:{} / unknown columns", col_list(&unknown)));
     }
@@ -303,9 +325,16 @@ impl Target<'_, '_> {
                         let vals: Vec<Option<&str>> = f.cols.iter().map(|&i| cells.get(i)).collect();
                         if let Some(tc) = f.total {
                             let raw = cells.get(tc).unwrap_or("").trim();
-                            let sum = vals.iter().map(|v| v.map(str::trim).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)).fold(0u64, u64::saturating_add);
+                            let sum = vals
+                                .iter()
+                                .map(|v| v.map(str::trim).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0))
+                                .fold(0u64, u64::saturating_add);
                             if !raw.is_empty() && raw.parse::<u64>().ok() != Some(sum) {
-                                return vc.reject(line, Some("合计"), format!("合计 \"{raw}\" 与各档次人数之和 {sum} 不符 / the total differs from the sum of the tiers"));
+                                return vc.reject(
+                                    line,
+                                    Some("合计"),
+                                    format!("合计 \"{raw}\" 与各档次人数之和 {sum} 不符 / the total differs from the sum of the tiers"),
+                                );
                             }
                         }
                         if f.rgroups.is_empty() {
@@ -373,10 +402,22 @@ pub struct Inputs {
 
 impl Inputs {
     pub(super) fn begin(&mut self, file: &str, sheet: Option<&str>) -> SourceInfo {
-        SourceInfo { file: file.to_string(), sheet: sheet.map(str::to_string), status: "read", reason: None, encoding: None, header_row: None, offset: self.next, lines: 0, digest: None }
+        SourceInfo {
+            file: file.to_string(),
+            sheet: sheet.map(str::to_string),
+            status: "read",
+            reason: None,
+            encoding: None,
+            header_row: None,
+            offset: self.next,
+            lines: 0,
+            digest: None,
+        }
     }
     pub(super) fn end(&mut self, s: SourceInfo) {
-        if s.status == "read" { self.next = s.offset + s.lines + 1; }
+        if s.status == "read" {
+            self.next = s.offset + s.lines + 1;
+        }
         self.sources.push(s);
     }
     /// Marks the sources from index `from` on as copies of data with this hash.
@@ -395,7 +436,8 @@ impl Inputs {
     /// True when there is something to say about the sources: several, skipped
     /// sheets, a title row above the header, or an encoding other than UTF-8.
     pub fn notable(&self) -> bool {
-        self.several() || self.sources.iter().any(|s| s.status != "read" || s.header_row.is_some_and(|h| h != 1) || s.encoding.is_some_and(|e| e != "UTF-8"))
+        self.several()
+            || self.sources.iter().any(|s| s.status != "read" || s.header_row.is_some_and(|h| h != 1) || s.encoding.is_some_and(|e| e != "UTF-8"))
     }
     /// Turns a rejection's global row back into its source's own line; returns
     /// `file` or `file#sheet` when rows come from several sources.
@@ -421,11 +463,21 @@ impl Inputs {
 
     /// Notes on stderr: sheets read and skipped, encodings, header rows.
     pub fn print_notes(&self) {
-        if !self.notable() { return; }
+        if !self.notable() {
+            return;
+        }
         for s in &self.sources {
             let mut what = vec![];
-            if let Some(e) = s.encoding { if e != "UTF-8" { what.push(format!("编码 {e} / encoding {e}")); } }
-            if let Some(h) = s.header_row { if h != 1 { what.push(format!("表头在第 {h} 行 / header on row {h}")); } }
+            if let Some(e) = s.encoding {
+                if e != "UTF-8" {
+                    what.push(format!("编码 {e} / encoding {e}"));
+                }
+            }
+            if let Some(h) = s.header_row {
+                if h != 1 {
+                    what.push(format!("表头在第 {h} 行 / header on row {h}"));
+                }
+            }
             match s.status {
                 "read" => eprintln!("{}: 已读取 / read{}", s.label(), if what.is_empty() { String::new() } else { format!("({})", what.join(";")) }),
                 _ => eprintln!("{}: 已跳过 / skipped:{}", s.label(), s.reason.as_deref().unwrap_or("")),
@@ -436,7 +488,10 @@ impl Inputs {
 
 impl SourceInfo {
     pub(super) fn label(&self) -> String {
-        match &self.sheet { Some(sh) => format!("{}#{sh}", self.file), None => self.file.clone() }
+        match &self.sheet {
+            Some(sh) => format!("{}#{sh}", self.file),
+            None => self.file.clone(),
+        }
     }
 }
 
@@ -463,7 +518,9 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     }
     pub(super) fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
-        if cells.blank() { return Ok(()); }
+        if cells.blank() {
+            return Ok(());
+        }
         match &self.found {
             Some(f) => {
                 std::hash::Hash::hash(&cells.0, &mut self.hash);
@@ -480,17 +537,24 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         let header = self.want.header(cells, &|h| target.resolve(h));
         match header {
             Ok(Some(f)) => {
-                if let Target::Plain(p) = &mut *self.target { p.present = f.plain.iter().map(Option::is_some).collect(); }
+                if let Target::Plain(p) = &mut *self.target {
+                    p.present = f.plain.iter().map(Option::is_some).collect();
+                }
                 self.found = Some(f);
                 self.header_row = Some(line);
                 Ok(())
             }
             Ok(None) | Err(_) if self.seen < HEADER_SEARCH => {
-                if let (Err(e), None) = (header, &self.candidate) { self.candidate = Some((line, e)); }
+                if let (Err(e), None) = (header, &self.candidate) {
+                    self.candidate = Some((line, e));
+                }
                 Ok(())
             }
             Ok(None) => Err(self.no_header()),
-            Err(e) => { self.candidate.get_or_insert((line, e)); Err(self.no_header()) }
+            Err(e) => {
+                self.candidate.get_or_insert((line, e));
+                Err(self.no_header())
+            }
         }
     }
     pub(super) fn bad(&mut self, line: usize, reason: String) -> Result<(), String> {
@@ -501,7 +565,11 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         } else {
             // Before the header: a title row at most, but it counts as one looked at.
             self.seen += 1;
-            if self.seen >= HEADER_SEARCH { Err(self.no_header()) } else { Ok(()) }
+            if self.seen >= HEADER_SEARCH {
+                Err(self.no_header())
+            } else {
+                Ok(())
+            }
         }
     }
     pub(super) fn no_header(&self) -> String {

@@ -11,7 +11,9 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
     use calamine::{Reader, SheetVisible};
     let mut wb = wb;
     let sheets: Vec<(String, bool)> = wb.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
-    if sheets.is_empty() { return Err("表格中没有工作表 / no worksheet".into()); }
+    if sheets.is_empty() {
+        return Err("表格中没有工作表 / no worksheet".into());
+    }
     let before = inputs.sources.len();
     for (sheet, visible) in sheets {
         let mut info = inputs.begin(name, Some(&sheet));
@@ -42,9 +44,14 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
         info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
         match r {
             Ok(()) => {}
-            Err(Skip(why)) if table.header_row.is_none() => { info.status = "skipped"; info.reason = Some(why); }
+            Err(Skip(why)) if table.header_row.is_none() => {
+                info.status = "skipped";
+                info.reason = Some(why);
+            }
             // Rows of this sheet were already counted: stopping halfway would be silently wrong.
-            Err(Skip(why)) => return Err(format!("工作表“{sheet}”第 {} 行之后无法读取 / sheet unreadable after row {}: {why}", info.lines, info.lines)),
+            Err(Skip(why)) => {
+                return Err(format!("工作表“{sheet}”第 {} 行之后无法读取 / sheet unreadable after row {}: {why}", info.lines, info.lines))
+            }
         }
         inputs.end(info);
     }
@@ -71,11 +78,13 @@ pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
     let mut xml = vec![];
     f.take(512 << 20).read_to_end(&mut xml).map_err(|e| e.to_string())?;
     let attr = |tag: &[u8], name: &[u8]| -> u64 {
-        memchr::memmem::find(tag, name).and_then(|i| {
-            let v = &tag[i + name.len()..];
-            let end = v.iter().position(|&b| b == b'"')?;
-            std::str::from_utf8(&v[..end]).ok()?.parse().ok()
-        }).unwrap_or(1)
+        memchr::memmem::find(tag, name)
+            .and_then(|i| {
+                let v = &tag[i + name.len()..];
+                let end = v.iter().position(|&b| b == b'"')?;
+                std::str::from_utf8(&v[..end]).ok()?.parse().ok()
+            })
+            .unwrap_or(1)
     };
     let (mut total, mut row_rep, mut pos, mut last) = (0u64, 1u64, 0u64, 0u64);
     let mut at = 0;
@@ -89,12 +98,16 @@ pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
             last = 0;
         } else if is(b"table:table-cell") || is(b"table:covered-table-cell") || tag == b"table:table-cell" || tag == b"table:covered-table-cell" {
             pos = pos.saturating_add(attr(tag, b"table:number-columns-repeated=\""));
-            if !tag.ends_with(b"/") { last = pos; }
+            if !tag.ends_with(b"/") {
+                last = pos;
+            }
         } else if tag.starts_with(b"/table:table-row") {
             total = total.saturating_add(row_rep.saturating_mul(last));
         }
         at = end + 1;
-        if at >= xml.len() { break; }
+        if at >= xml.len() {
+            break;
+        }
     }
     Ok(total)
 }
@@ -115,7 +128,10 @@ pub fn shielded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
         .unwrap_or_else(|_| Err("表格文件已损坏(单元格引用无效)/ damaged workbook (invalid cell reference)".into()))
 }
 
-pub(super) fn stream_cells<'a>(mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>, table: &mut Table) -> Result<(), Skip> {
+pub(super) fn stream_cells<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
+    table: &mut Table,
+) -> Result<(), Skip> {
     let mut cur: Option<u32> = None;
     let mut cells: Vec<(usize, String)> = vec![];
     loop {
@@ -134,7 +150,9 @@ pub(super) fn stream_cells<'a>(mut next: impl FnMut() -> Result<Option<calamine:
         cur = Some(r);
         let v: calamine::Data = c.get_value().clone().into();
         let s = v.to_string();
-        if !s.is_empty() { cells.push((col as usize, s)); }
+        if !s.is_empty() {
+            cells.push((col as usize, s));
+        }
     }
     table.finish().map_err(Skip)
 }
@@ -150,8 +168,14 @@ pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, table: &mut Ta
 pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, table: &mut Table) -> Result<(), Skip> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (i, row) in range.rows().enumerate() {
-        let cells: Vec<(usize, String)> = row.iter().enumerate()
-            .filter_map(|(j, c)| { let s = c.to_string(); (!s.is_empty()).then(|| (c0 as usize + j, s)) }).collect();
+        let cells: Vec<(usize, String)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(j, c)| {
+                let s = c.to_string();
+                (!s.is_empty()).then(|| (c0 as usize + j, s))
+            })
+            .collect();
         flush(r0 as usize + i + 1, cells, table).map_err(Skip)?;
     }
     table.finish().map_err(Skip)

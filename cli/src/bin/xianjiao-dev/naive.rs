@@ -24,7 +24,10 @@ fn sheet(acc, group, weight, marks) {
 
 /// `xianjiao-dev naive`: the composites by one Rhai call per sheet; prints the member count.
 pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> CmdResult {
-    let f = match form { Some(n) => rs.rules().forms.iter().find(|f| f.name == n), None => rs.rules().forms.first() };
+    let f = match form {
+        Some(n) => rs.rules().forms.iter().find(|f| f.name == n),
+        None => rs.rules().forms.first(),
+    };
     let Some(f) = f else { return Err(CliError::usage("no form")) };
     let mut engine = Engine::new();
     engine.set_max_operations(0);
@@ -55,7 +58,9 @@ pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> CmdResult
                     c += s / n * w / 100.0;
                 }
             }
-            if c >= 0.0 { out += 1; }
+            if c >= 0.0 {
+                out += 1;
+            }
         }
     }
     println!("{{\"members\": {out}}}");
