@@ -1,6 +1,6 @@
 //! The one error type of every command: what to print on stderr (Chinese
 //! first, English after a slash) and the exit code. The binary prints it in
-//! one place ([`crate::main_exit`]).
+//! one place (`main_exit` in `lib.rs`).
 
 use std::fmt;
 use std::path::Path;
