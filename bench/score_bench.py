@@ -8,7 +8,7 @@ with --big), scored by
   duckdb     DuckDB SQL, in-process, timed around the query (incl. CSV output),
              in a fresh Python process per round (no thread pool left running)
   polars     Polars lazy scan_csv + group_by, in-process (incl. CSV output), likewise
-  naive      xianjiao score --naive-rhai       (one Rhai call per sheet; skipped with --big)
+  naive      xianjiao-dev naive                (one Rhai call per sheet; skipped with --big)
   floor      bench/floor.rs, a minimal hand-written parser + hash-map sum (rustc -O)
 
 Every round runs each contender once, in turn. For each contender the script
@@ -22,7 +22,7 @@ Loading (--load): rule files of 1k, 10k and 100k declarations checked by
 loading is linear.
 
 Usage: bench/score_bench.py [--rounds 3] [--big] [--skip-naive] [--load]
-The xianjiao binary is $XIANJIAO or the release build in $CARGO_TARGET_DIR.
+The xianjiao binary is $XIANJIAO or the release build in $CARGO_TARGET_DIR ($XIANJIAO_DEV or xianjiao-dev next to it for naive).
 """
 import argparse, csv, os, random, statistics, subprocess, sys, time
 
@@ -166,7 +166,9 @@ def score_bench(a, exe, cache):
         t, m, _ = timed([floor, data], out_f)
         times["floor"].append(t); rss["floor"] = max(rss.get("floor", 0), m)
         if not a.skip_naive and not a.big:
-            t, m, _ = timed([exe, "score", "--rules", rules, "--naive-rhai", data], os.path.join(cache, "out-naive.txt"))
+            # The naive contender is a developer tool, built next to the shipped binary (not in it).
+            dev = os.environ.get("XIANJIAO_DEV") or os.path.join(os.path.dirname(exe), "xianjiao-dev")
+            t, m, _ = timed([dev, "naive", "--rules", rules, data], os.path.join(cache, "out-naive.txt"))
             times["naive"].append(t)
         print(f"round {r + 1}: " + "  ".join(f"{k} {v[-1]:.3f}s" for k, v in times.items() if v), flush=True)
 

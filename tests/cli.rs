@@ -32,7 +32,10 @@ fn new_scaffolds_a_child_that_checks_clean_and_changes_nothing() {
     assert_eq!(code, 0, "{out}{err}");
     let child = d.join("myTown.rhai");
     let text = std::fs::read_to_string(&child).expect("scaffold written");
-    assert!(text.starts_with("// myTown.rhai") && text.contains("extends(\"guangan.rhai\")") && text.contains("amend(\"phase\", \"学习动员\""), "{text}");
+    assert!(
+        text.starts_with("// myTown.rhai") && text.contains("extends(\"guangan.rhai\")") && text.contains("amend(\"phase\", \"学习动员\""),
+        "{text}"
+    );
     let cs = child.to_string_lossy().to_string();
     let (code, out, _) = xianjiao(&["check", &cs]);
     assert_eq!(code, 0, "{out}");
@@ -90,7 +93,9 @@ fn fast_and_full_csv_paths_agree() {
     for i in 0..120_000 {
         let g = ["党员互评", "群众参评", "支委会考评"][i % 3];
         plain.push_str(&format!("党员{:04},{g},{},9,8,9,10,8,8,{}\n", i % 997, i % 11, 20 + i % 11));
-        if i == 777 { plain.push_str("坏行,党员互评,99,9,9,9,9,9,9,27\n"); }
+        if i == 777 {
+            plain.push_str("坏行,党员互评,99,9,9,9,9,9,9,27\n");
+        }
     }
     let quoted = plain.replacen("党员0001,", "\"党员0001\",", 1);
     std::fs::write(d.join("plain.csv"), &plain).expect("write");
@@ -121,20 +126,36 @@ fn mangled_spreadsheets_never_crash_the_scorer() {
     let base = std::fs::read(root().join("tests/golden/score-guanba/sheets.csv")).expect("csv");
     let mut big = base.clone();
     let body: Vec<u8> = base.splitn(2, |&b| b == b'\n').nth(1).unwrap_or_default().to_vec();
-    while big.len() < 5 << 20 { big.extend_from_slice(&body); }
+    while big.len() < 5 << 20 {
+        big.extend_from_slice(&body);
+    }
     let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
     let mut seed: u64 = 42;
-    let mut next = |n: usize| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); ((seed >> 33) as usize) % n.max(1) };
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
     for i in 0..24 {
         let mut v = if i % 3 == 0 { big.clone() } else { base.clone() };
         for _ in 0..1 + next(6) {
             let at = next(v.len());
             match next(5) {
-                0 => { v.insert(at, [b'"', b',', b'\n', b'\r', 0xff, 0xe5, b'-'][next(7)]); }
-                1 => { let end = (at + next(30)).min(v.len()); v.drain(at..end); }
-                2 => { v[at] = next(256) as u8; }
-                3 => { v.splice(at..at, b"99999999999,1e309,NaN,-0".iter().copied()); }
-                _ => { v.truncate(at); }
+                0 => {
+                    v.insert(at, [b'"', b',', b'\n', b'\r', 0xff, 0xe5, b'-'][next(7)]);
+                }
+                1 => {
+                    let end = (at + next(30)).min(v.len());
+                    v.drain(at..end);
+                }
+                2 => {
+                    v[at] = next(256) as u8;
+                }
+                3 => {
+                    v.splice(at..at, b"99999999999,1e309,NaN,-0".iter().copied());
+                }
+                _ => {
+                    v.truncate(at);
+                }
             }
         }
         let f = d.join(format!("m{i}.csv"));
@@ -153,12 +174,16 @@ fn mangled_spreadsheets_never_crash_the_scorer() {
 fn zh_template_fragments() -> Vec<String> {
     let mut v = vec![];
     for (code, zh, _) in xianjiao_core::CATALOGUE {
-        if code.starts_with("sep.") { continue; }
+        if code.starts_with("sep.") {
+            continue;
+        }
         let mut rest = *zh;
         while !rest.is_empty() {
             let (lit, tail) = rest.split_once('{').unwrap_or((rest, ""));
             let lit = lit.trim_matches(|c: char| !('\u{4e00}'..='\u{9fff}').contains(&c));
-            if lit.chars().count() >= 2 { v.push(lit.to_string()); }
+            if lit.chars().count() >= 2 {
+                v.push(lit.to_string());
+            }
             rest = tail.split_once('}').map_or("", |x| x.1);
         }
     }
@@ -190,4 +215,20 @@ fn lang_en_words_findings_and_reasons_from_the_catalogue() {
     for f in &fragments {
         assert!(!en.contains(f.as_str()), "Chinese template text “{f}” in English checklist:\n{en}");
     }
+}
+
+#[test]
+fn the_shipped_binary_has_no_developer_commands() {
+    // The fuzz harness and the benchmark's naive scorer live in `xianjiao-dev`.
+    let (code, out, _) = xianjiao(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("score") && !out.contains("fuzz") && !out.contains("naive"), "{out}");
+    let (code, _, err) = xianjiao(&["fuzz", "--seconds", "1"]);
+    assert_eq!(code, 2, "{err}");
+    let rules = root().join("rules/guanba.rhai").to_string_lossy().to_string();
+    let sheets = root().join("tests/golden/office-guanba/sheets.csv").to_string_lossy().to_string();
+    let (code, _, err) = xianjiao(&["score", "--rules", &rules, "--naive-rhai", &sheets]);
+    assert_eq!(code, 2, "{err}");
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao-dev")).args(["naive", "--rules", &rules, &sheets]).output().expect("run xianjiao-dev");
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "{\"members\": 8}", "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -15,15 +15,17 @@ phase("分析评议", #{ end: "2005-04-05" });
 fn diags(text: &str) -> Vec<(String, String, usize, usize, Severity)> {
     let mut src = MemorySource::new();
     src.insert("base.rhai", BASE).insert("t.rhai", text);
-    RuleSet::load("t.rhai", &src).diagnostics().iter()
-        .map(|d| (d.code.to_string(), d.location.file.clone(), d.location.line, d.location.col, d.severity)).collect()
+    RuleSet::load("t.rhai", &src)
+        .diagnostics()
+        .iter()
+        .map(|d| (d.code.to_string(), d.location.file.clone(), d.location.line, d.location.col, d.severity))
+        .collect()
 }
 
 #[track_caller]
 fn fires(text: &str, code: &str, line: usize, col: usize) {
     let d = diags(text);
-    assert!(d.iter().any(|x| x.0 == code && x.1 == "t.rhai" && x.2 == line && x.3 == col),
-        "expected {code} at t.rhai:{line}:{col}, got {d:?}");
+    assert!(d.iter().any(|x| x.0 == code && x.1 == "t.rhai" && x.2 == line && x.3 == col), "expected {code} at t.rhai:{line}:{col}, got {d:?}");
 }
 
 #[test]
@@ -60,7 +62,12 @@ fn amended_field_is_located_at_the_amend() {
 fn dates_invalid_inverted_overlapping() {
     fires("phase(\"甲\", #{ start: \"2005-02-30\", days: 3 });", "date.invalid", 1, 15);
     fires("phase(\"甲\", #{ start: \"2005-03-10\", end: \"2005-03-01\" });", "date.inverted", 1, 36);
-    fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\" });\nphase(\"乙\", #{ start: \"2005-03-05\", end: \"2005-03-20\" });", "phase.overlap", 2, 1);
+    fires(
+        "phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\" });\nphase(\"乙\", #{ start: \"2005-03-05\", end: \"2005-03-20\" });",
+        "phase.overlap",
+        2,
+        1,
+    );
     fires("phase(\"甲\", #{ start: \"2005-03-01\", end: \"2005-03-10\", min_days: 30 });", "phase.too_short", 1, 1);
     fires("phase(\"甲\", #{ days: 30 });", "phase.no_start", 1, 1);
     fires("unit(\"机关\");\nphase(\"甲\", #{ start: \"2005-03-01\", days: 9 });\n step(\"甲\", \"一\", #{ windows: #{ 机关: [\"2005-03-05\", \"2005-03-02\"] } });", "date.inverted", 3, 20);

@@ -38,19 +38,28 @@ fn run_case(dir: &Path) -> Result<(), String> {
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
         return Ok(());
     }
-    let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e} (run with UPDATE_EXPECT=1 to create)"))?)
-        .map_err(|e| format!("{rel}/expected.json: {e}"))?;
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e} (run with UPDATE_EXPECT=1 to create)"))?)
+            .map_err(|e| format!("{rel}/expected.json: {e}"))?;
     if expected != actual {
-        return Err(format!("{rel}: output differs from expected.json\n--- expected\n{}\n--- actual\n{}",
-            serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&actual).unwrap_or_default()));
+        return Err(format!(
+            "{rel}: output differs from expected.json\n--- expected\n{}\n--- actual\n{}",
+            serde_json::to_string_pretty(&expected).unwrap_or_default(),
+            serde_json::to_string_pretty(&actual).unwrap_or_default()
+        ));
     }
     Ok(())
 }
 
 #[test]
 fn golden_cases() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden")).into_iter().flatten().flatten()
-        .map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("args").exists())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 10, "golden corpus shrank: {} cases", dirs.len());
     let failures: Vec<String> = dirs.iter().filter_map(|d| run_case(d).err()).collect();
@@ -66,25 +75,36 @@ fn compiled_rules_give_the_same_output_as_the_scripts() {
     let root = root();
     let tmp = std::env::temp_dir().join(format!("xianjiao-compiled-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden")).into_iter().flatten().flatten()
-        .map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root.join("tests/golden")).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
     dirs.sort();
     let (mut compared, mut failures) = (0, vec![]);
     for dir in &dirs {
         let (rel, args) = case_args(dir).unwrap();
-        if ["check", "explain", "test", "compile", "bundle", "new", "reference"].contains(&args[0].as_str()) { continue; }
+        if ["check", "explain", "test", "compile", "bundle", "new", "reference"].contains(&args[0].as_str()) {
+            continue;
+        }
         let Some(i) = args.iter().position(|a| a == "--rules") else { continue };
         let out = tmp.join(format!("{}.rules.json", dir.file_name().unwrap().to_string_lossy()));
-        let c = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(["compile", &args[i + 1], "-o", &out.to_string_lossy()]).current_dir(&root).output().unwrap();
-        if !c.status.success() { continue; } // rules with errors: their cases are about the errors
+        let c = Command::new(env!("CARGO_BIN_EXE_xianjiao"))
+            .args(["compile", &args[i + 1], "-o", &out.to_string_lossy()])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        if !c.status.success() {
+            continue;
+        } // rules with errors: their cases are about the errors
         let mut args2 = args.clone();
         args2[i + 1] = out.to_string_lossy().to_string();
         let expected: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
         compared += 1;
         match run_json(&rel, &args2) {
             Ok(got) if got == expected => {}
-            Ok(got) => failures.push(format!("{rel}: compiled rules differ\n--- expected\n{}\n--- compiled\n{}",
-                serde_json::to_string_pretty(&expected).unwrap_or_default(), serde_json::to_string_pretty(&got).unwrap_or_default())),
+            Ok(got) => failures.push(format!(
+                "{rel}: compiled rules differ\n--- expected\n{}\n--- compiled\n{}",
+                serde_json::to_string_pretty(&expected).unwrap_or_default(),
+                serde_json::to_string_pretty(&got).unwrap_or_default()
+            )),
             Err(e) => failures.push(format!("{rel} on compiled rules: {e}")),
         }
     }

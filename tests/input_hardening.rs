@@ -30,6 +30,12 @@ fn xianjiao(args: &[&str]) -> (i32, String, String) {
     (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
 }
 
+/// The developer tools (`fuzz`), kept out of the shipped binary.
+fn xianjiao_dev(args: &[&str]) -> (i32, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_xianjiao-dev")).args(args).current_dir(root()).output().expect("run xianjiao-dev");
+    (o.status.code().unwrap_or(-1), String::from_utf8_lossy(&o.stdout).into(), String::from_utf8_lossy(&o.stderr).into())
+}
+
 fn score_json(files: &[&Path]) -> (i32, serde_json::Value, String) {
     let rules = guanba();
     let mut args = vec!["score", "--rules", &rules, "--json"];
@@ -46,7 +52,10 @@ fn rows(v: &serde_json::Value) -> (u64, u64, u64) {
 }
 
 fn rejected(v: &serde_json::Value) -> Vec<(u64, String, String)> {
-    v["rejected"].as_array().into_iter().flatten()
+    v["rejected"]
+        .as_array()
+        .into_iter()
+        .flatten()
         .map(|r| (r["row"].as_u64().unwrap_or(0), r["field"].as_str().unwrap_or("").to_string(), r["reason"].as_str().unwrap_or("").to_string()))
         .collect()
 }
@@ -62,7 +71,10 @@ fn good_row(i: usize) -> String {
 fn an_unterminated_quote_is_reported_at_its_line_and_no_line_after_it_is_lost() {
     let d = tmpdir("quote");
     let mut s = format!("{HEAD}\n{}\n\"张三,党员互评,9,9,9,9,9,9,9,27\n", good_row(0));
-    for i in 1..=1000 { s += &good_row(i); s.push('\n'); }
+    for i in 1..=1000 {
+        s += &good_row(i);
+        s.push('\n');
+    }
     let f = d.join("s.csv");
     std::fs::write(&f, &s).unwrap();
     let (code, v, err) = score_json(&[&f]);
@@ -91,15 +103,22 @@ fn a_quote_closed_several_lines_later_is_one_record() {
 /// extra cells are given (`(ref, value)`), in a deflated zip.
 fn tiny_xlsx(extra: &[(&str, &str)]) -> Vec<u8> {
     let cell = |r: &str, v: &str| -> String {
-        if v.parse::<f64>().is_ok() { format!(r#"<c r="{r}"><v>{v}</v></c>"#) } else { format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#) }
+        if v.parse::<f64>().is_ok() {
+            format!(r#"<c r="{r}"><v>{v}</v></c>"#)
+        } else {
+            format!(r#"<c r="{r}" t="inlineStr"><is><t>{v}</t></is></c>"#)
+        }
     };
     let cols = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"];
     let mut rows = String::new();
     let data: Vec<Vec<String>> = std::iter::once(HEAD.split(',').map(str::to_string).collect())
-        .chain((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect())).collect();
+        .chain((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect()))
+        .collect();
     for (i, r) in data.iter().enumerate() {
         rows += &format!(r#"<row r="{}">"#, i + 1);
-        for (c, v) in cols.iter().zip(r) { rows += &cell(&format!("{c}{}", i + 1), v); }
+        for (c, v) in cols.iter().zip(r) {
+            rows += &cell(&format!("{c}{}", i + 1), v);
+        }
         rows += "</row>";
     }
     for (r, v) in extra {
@@ -107,7 +126,9 @@ fn tiny_xlsx(extra: &[(&str, &str)]) -> Vec<u8> {
         rows += &format!(r#"<row r="{n}">{}</row>"#, cell(r, v));
     }
     let last = extra.last().map(|e| e.0).unwrap_or("J4");
-    let sheet = format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetData>{rows}</sheetData></worksheet>"#);
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:{last}"/><sheetData>{rows}</sheetData></worksheet>"#
+    );
     let files = [
         ("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string()),
         ("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string()),
@@ -164,11 +185,15 @@ fn every_sheet_whose_header_fits_is_read_and_the_others_are_named() {
     for (s, g) in ["党员互评", "群众参评", "支委会考评"].iter().enumerate() {
         let ws = wb.add_worksheet();
         ws.set_name(*g).unwrap();
-        for (c, h) in head.iter().enumerate() { ws.write_string(0, c as u16, *h).unwrap(); }
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
         for r in 0..3u32 {
             ws.write_string(r + 1, 0, format!("党员{r}")).unwrap();
             ws.write_string(r + 1, 1, *g).unwrap();
-            for c in 2..9u16 { ws.write_number(r + 1, c, 8.0 + (s as f64)).unwrap(); }
+            for c in 2..9u16 {
+                ws.write_number(r + 1, c, 8.0 + (s as f64)).unwrap();
+            }
             ws.write_number(r + 1, 9, 25.0).unwrap();
         }
     }
@@ -184,10 +209,17 @@ fn every_sheet_whose_header_fits_is_read_and_the_others_are_named() {
         assert!(m.get("missing_groups").is_none(), "all three groups were in the workbook: {m}");
     }
     let sheets = v["sheets"].as_array().expect("a sheets list");
-    let status: Vec<(String, String)> = sheets.iter().map(|s| (s["sheet"].as_str().unwrap_or("").into(), s["status"].as_str().unwrap_or("").into())).collect();
-    assert_eq!(status, vec![
-        ("党员互评".into(), "read".into()), ("群众参评".into(), "read".into()), ("支委会考评".into(), "read".into()), ("填表说明".into(), "skipped".into()),
-    ]);
+    let status: Vec<(String, String)> =
+        sheets.iter().map(|s| (s["sheet"].as_str().unwrap_or("").into(), s["status"].as_str().unwrap_or("").into())).collect();
+    assert_eq!(
+        status,
+        vec![
+            ("党员互评".into(), "read".into()),
+            ("群众参评".into(), "read".into()),
+            ("支委会考评".into(), "read".into()),
+            ("填表说明".into(), "skipped".into()),
+        ]
+    );
     assert!(sheets[3]["reason"].as_str().unwrap_or("").contains("表头"), "{}", sheets[3]);
     assert!(err.contains("填表说明") && err.contains("跳过"), "{err}");
 }
@@ -196,14 +228,19 @@ fn every_sheet_whose_header_fits_is_read_and_the_others_are_named() {
 
 fn sample_csv() -> String {
     let mut s = format!("{HEAD}\n");
-    for i in 0..30 { s += &good_row(i); s.push('\n'); }
+    for i in 0..30 {
+        s += &good_row(i);
+        s.push('\n');
+    }
     s += "王五,党员互评,abc,9,9,9,9,9,9,27\n";
     s
 }
 
 /// The report without the `sheets` note (which names the encoding).
 fn core_of(mut v: serde_json::Value) -> serde_json::Value {
-    if let Some(m) = v.as_object_mut() { m.remove("sheets"); }
+    if let Some(m) = v.as_object_mut() {
+        m.remove("sheets");
+    }
     v
 }
 
@@ -217,7 +254,10 @@ fn gbk_utf16_and_bom_files_read_as_their_utf8_twin() {
     assert_eq!(rows(&want), (31, 30, 1));
     let mut le = vec![0xff, 0xfe];
     let mut be = vec![0xfe, 0xff];
-    for u in text.encode_utf16() { le.extend_from_slice(&u.to_le_bytes()); be.extend_from_slice(&u.to_be_bytes()); }
+    for u in text.encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+        be.extend_from_slice(&u.to_be_bytes());
+    }
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("gbk", encoding_rs::GBK.encode(&text).0.into_owned(), "GB18030"),
         ("gb18030", encoding_rs::GB18030.encode(&text).0.into_owned(), "GB18030"),
@@ -240,7 +280,9 @@ fn a_file_no_encoding_fits_says_what_was_tried_and_how_to_resave() {
     let d = tmpdir("undecodable");
     // Shift-JIS-like bytes: neither UTF-8 nor GB18030 on most lines.
     let mut b = format!("{HEAD}\n").into_bytes();
-    for _ in 0..20 { b.extend_from_slice(&[0x82, 0xa0, 0x82, 0x22, 0xff, 0x80, b',', 0xfe, 0x7f, b'\n']); }
+    for _ in 0..20 {
+        b.extend_from_slice(&[0x82, 0xa0, 0x82, 0x22, 0xff, 0x80, b',', 0xfe, 0x7f, b'\n']);
+    }
     let f = d.join("sjis.csv");
     std::fs::write(&f, &b).unwrap();
     let (code, _, err) = score_json(&[&f]);
@@ -254,7 +296,9 @@ fn a_file_no_encoding_fits_says_what_was_tried_and_how_to_resave() {
 fn line_numbers_are_exact_with_crlf_and_blank_lines_on_both_paths() {
     let d = tmpdir("lines");
     // Line 4 is blank, line 6 is bad; CRLF throughout.
-    let body = [HEAD.to_string(), good_row(0), good_row(1), String::new(), good_row(2), "李四,党员互评,99,9,9,9,9,9,9,27".into(), good_row(3)].join("\r\n") + "\r\n";
+    let body = [HEAD.to_string(), good_row(0), good_row(1), String::new(), good_row(2), "李四,党员互评,99,9,9,9,9,9,9,27".into(), good_row(3)]
+        .join("\r\n")
+        + "\r\n";
     let plain = d.join("plain.csv");
     std::fs::write(&plain, &body).unwrap();
     // The same file with one harmless quoted field goes through the record reader.
@@ -283,7 +327,12 @@ fn fast_path_and_record_reader_agree_on_odd_rows() {
         "钱七,党员互评,1e309,9,9,9,9,9,9,27".to_string(),
     ];
     let mut body = format!("{HEAD}\n{}\n", good_row(0));
-    for o in &odd { body += o; body.push('\n'); body += &good_row(5); body.push('\n'); }
+    for o in &odd {
+        body += o;
+        body.push('\n');
+        body += &good_row(5);
+        body.push('\n');
+    }
     let plain = d.join("plain.csv");
     let quoted = d.join("quoted.csv");
     std::fs::write(&plain, &body).unwrap();
@@ -296,11 +345,12 @@ fn fast_path_and_record_reader_agree_on_odd_rows() {
 
 #[test]
 fn a_fuzzed_corpus_gives_the_same_json_on_both_paths() {
-    // `xianjiao fuzz --target csv` scores every mutated CSV through the fast
+    // `xianjiao-dev fuzz --target csv` scores every mutated CSV through the fast
     // path and the record reader and fails on any difference, panic, or
     // rows read ≠ scored + rejected.
     let out = tmpdir("fuzz");
-    let (code, stdout, stderr) = xianjiao(&["fuzz", "--target", "csv", "--seconds", "8", "--seed", "7", "--threads", "1", "--out", &out.to_string_lossy()]);
+    let (code, stdout, stderr) =
+        xianjiao_dev(&["fuzz", "--target", "csv", "--seconds", "8", "--seed", "7", "--threads", "1", "--out", &out.to_string_lossy()]);
     assert_eq!(code, 0, "{stdout}\n{stderr}");
     let cases: u64 = stdout.split_whitespace().skip_while(|w| *w != "csv").nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
     assert!(cases >= 100, "{stdout}");
@@ -385,7 +435,9 @@ fn formulas_in_member_names_are_neutralised_in_score_csv() {
     let mut body = format!("{HEAD}\n");
     for n in names {
         let q = format!("\"{}\"", n.replace('"', "\"\""));
-        for g in ["党员互评", "群众参评", "支委会考评"] { body += &format!("{q},{g},9,9,9,9,9,9,9,27\n"); }
+        for g in ["党员互评", "群众参评", "支委会考评"] {
+            body += &format!("{q},{g},9,9,9,9,9,9,9,27\n");
+        }
     }
     let f = d.join("s.csv");
     std::fs::write(&f, &body).unwrap();
@@ -414,8 +466,15 @@ fn several_files_feed_one_report_and_rejections_name_their_file() {
     let mut all = format!("{HEAD}\n");
     for i in 0..12 {
         let r = good_row(i);
-        if i % 2 == 0 { a += &r; a.push('\n'); } else { b += &r; b.push('\n'); }
-        all += &r; all.push('\n');
+        if i % 2 == 0 {
+            a += &r;
+            a.push('\n');
+        } else {
+            b += &r;
+            b.push('\n');
+        }
+        all += &r;
+        all.push('\n');
     }
     b += "李四,党员互评,99,9,9,9,9,9,9,27\n";
     all += "李四,党员互评,99,9,9,9,9,9,9,27\n";
@@ -428,7 +487,8 @@ fn several_files_feed_one_report_and_rejections_name_their_file() {
     let (_, one, _) = score_json(&[&fall]);
     assert_eq!(rows(&v), (13, 12, 1));
     let composites = |v: &serde_json::Value| -> Vec<(String, f64)> {
-        let mut c: Vec<(String, f64)> = v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
+        let mut c: Vec<(String, f64)> =
+            v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
         c.sort_by(|x, y| x.0.cmp(&y.0));
         c
     };
@@ -453,8 +513,12 @@ fn the_same_data_twice_is_refused_not_counted_twice() {
     for name in ["测评", "测评 (2)"] {
         let ws = wb.add_worksheet();
         ws.set_name(name).unwrap();
-        for (c, h) in HEAD.split(',').enumerate() { ws.write_string(0, c as u16, h).unwrap(); }
-        for (c, v) in good_row(0).split(',').enumerate() { ws.write_string(1, c as u16, v).unwrap(); }
+        for (c, h) in HEAD.split(',').enumerate() {
+            ws.write_string(0, c as u16, h).unwrap();
+        }
+        for (c, v) in good_row(0).split(',').enumerate() {
+            ws.write_string(1, c as u16, v).unwrap();
+        }
     }
     let x = d.join("copied.xlsx");
     wb.save(&x).unwrap();
@@ -479,13 +543,25 @@ fn a_cell_reference_past_xfd1048576_is_a_damaged_workbook_not_a_wrapped_row() {
 
 /// A one-sheet ODS: `rows` of cells, then `tail` (raw XML rows).
 fn tiny_ods(rows: &[Vec<String>], tail: &str) -> Vec<u8> {
-    let cell = |v: &str| if v.parse::<f64>().is_ok() {
-        format!(r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#)
-    } else {
-        format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#)
+    let cell = |v: &str| {
+        if v.parse::<f64>().is_ok() {
+            format!(r#"<table:table-cell office:value-type="float" office:value="{v}"><text:p>{v}</text:p></table:table-cell>"#)
+        } else {
+            format!(r#"<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>"#)
+        }
     };
-    let body: String = rows.iter().map(|r| format!("<table:table-row>{}<table:table-cell table:number-columns-repeated=\"16000\"/></table:table-row>", r.iter().map(|v| cell(v)).collect::<String>())).collect();
-    let content = format!(r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="测评">{body}{tail}</table:table></office:spreadsheet></office:body></office:document-content>"#);
+    let body: String = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "<table:table-row>{}<table:table-cell table:number-columns-repeated=\"16000\"/></table:table-row>",
+                r.iter().map(|v| cell(v)).collect::<String>()
+            )
+        })
+        .collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="测评">{body}{tail}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
     let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -506,12 +582,22 @@ fn an_ods_that_repeats_a_cell_a_hundred_million_times_is_refused_before_allocati
     sheet.extend((0..3).map(|i| good_row(i).split(',').map(str::to_string).collect()));
     // As LibreOffice writes it: trailing empty cells and rows repeated to the sheet's end.
     let legit = d.join("legit.ods");
-    std::fs::write(&legit, tiny_ods(&sheet, r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#)).unwrap();
+    std::fs::write(
+        &legit,
+        tiny_ods(
+            &sheet,
+            r#"<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#,
+        ),
+    )
+    .unwrap();
     let (code, v, err, _) = score_capped(&legit);
     assert_eq!((code, rows(&v)), (0, (3, 3, 0)), "{err}");
     // One cell repeated 10,000 × 9,999 times: under 1 KB, 100 million cells.
     let bomb = d.join("bomb.ods");
-    let bytes = tiny_ods(&sheet[..1], r#"<table:table-row table:number-rows-repeated="9999"><table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#);
+    let bytes = tiny_ods(
+        &sheet[..1],
+        r#"<table:table-row table:number-rows-repeated="9999"><table:table-cell table:number-columns-repeated="10000" office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>"#,
+    );
     assert!(bytes.len() < 2048, "{}", bytes.len());
     std::fs::write(&bomb, &bytes).unwrap();
     let (code, _, err, took) = score_capped(&bomb);

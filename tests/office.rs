@@ -31,8 +31,18 @@ fn tmp(name: &str) -> PathBuf {
 const D: &str = "tests/golden/office-guanba";
 
 fn score_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut a = vec!["score", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv",
-        "--decisions", "tests/golden/office-guanba/decisions.csv", "--satisfaction", "tests/golden/office-guanba/satisfaction.csv", "-o", out];
+    let mut a = vec![
+        "score",
+        "--rules",
+        "rules/guanba.rhai",
+        "tests/golden/office-guanba/sheets.csv",
+        "--decisions",
+        "tests/golden/office-guanba/decisions.csv",
+        "--satisfaction",
+        "tests/golden/office-guanba/satisfaction.csv",
+        "-o",
+        out,
+    ];
     a.extend_from_slice(extra);
     a
 }
@@ -94,7 +104,9 @@ fn xlsx_has_results_rejected_rows_and_rules() {
     assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "rater_group"));
     assert!(rej.iter().any(|r| r[3].as_str().is_some_and(|s| s.contains("吴十"))), "unmatched decision listed");
     let rules = serde_json::to_string(&all["所用规则"]).unwrap();
-    for needle in ["rules/guanba.rhai", "central.rhai", "工作绩效", "支委会考评", "本镇设定:综合得分60分及以上建议为合格", "不去最高分和最低分", "支委会鉴评"] {
+    for needle in
+        ["rules/guanba.rhai", "central.rhai", "工作绩效", "支委会考评", "本镇设定:综合得分60分及以上建议为合格", "不去最高分和最低分", "支委会鉴评"]
+    {
         assert!(rules.contains(needle), "rules sheet lacks {needle}: {rules}");
     }
     golden(&format!("{D}/expected-xlsx.json"), &(serde_json::to_string_pretty(&all).unwrap() + "\n"));
@@ -149,13 +161,17 @@ fn decisions_errors_name_file_and_row_and_json_lists_unmatched() {
 /// outcome that reads the satisfaction vote.
 fn alias_rules(dir: &Path) -> PathBuf {
     let p = dir.join("town.rhai");
-    std::fs::write(&p, r#"
+    std::fs::write(
+        &p,
+        r#"
 role("党员", #{ local: "t" });
 fn 结论(r) { if r.satisfaction.given && r.satisfaction.rate < 50.0 { "不合格" } else { "合格" } }
 form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], aliases: #{ 绩效: "工作绩效" }, outcome: "结论", local: "t" });
 vote("满意度", #{ tiers: ["满意", "不满意"], aliases: #{ 很满意: "满意" }, rate_of: ["满意"], local: "t" });
 vote("回头看", #{ tiers: ["满意", "不满意"], rate_of: ["满意"], groups: ["党员", "群众"], local: "t" });
-"#).unwrap();
+"#,
+    )
+    .unwrap();
     p
 }
 
@@ -165,7 +181,15 @@ fn aliases_in_headers_and_satisfaction_in_the_outcome() {
     let rules = alias_rules(&dir);
     std::fs::write(dir.join("s.csv"), "姓名,理想信念,绩效\n张三,40,40\n李四,30,30\n").unwrap();
     std::fs::write(dir.join("v.csv"), "member,很满意,不满意\n张三,9,1\n李四,2,8\n").unwrap();
-    let o = run(&["score", "--rules", rules.to_str().unwrap(), dir.join("s.csv").to_str().unwrap(), "--satisfaction", dir.join("v.csv").to_str().unwrap(), "--json"]);
+    let o = run(&[
+        "score",
+        "--rules",
+        rules.to_str().unwrap(),
+        dir.join("s.csv").to_str().unwrap(),
+        "--satisfaction",
+        dir.join("v.csv").to_str().unwrap(),
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["members"][0]["composite"], 80.0);
@@ -199,21 +223,24 @@ fn votes_with_respondent_groups() {
 
 #[test]
 fn office_golden_cases() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden")).unwrap().flatten().map(|e| e.path())
-        .filter(|p| p.join("office-args").exists()).collect();
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(root().join("tests/golden")).unwrap().flatten().map(|e| e.path()).filter(|p| p.join("office-args").exists()).collect();
     dirs.sort();
     assert!(dirs.len() >= 2);
     for dir in dirs {
         let rel = dir.strip_prefix(root()).unwrap().to_string_lossy().to_string();
-        let args: Vec<String> = std::fs::read_to_string(dir.join("office-args")).unwrap().split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
+        let args: Vec<String> =
+            std::fs::read_to_string(dir.join("office-args")).unwrap().split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = run(&args);
-        let out: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{rel}: {e}: {}", String::from_utf8_lossy(&o.stderr)));
+        let out: serde_json::Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{rel}: {e}: {}", String::from_utf8_lossy(&o.stderr)));
         let actual = serde_json::to_string_pretty(&serde_json::json!({ "exit": o.status.code(), "stdout": out })).unwrap() + "\n";
         golden(&format!("{rel}/expected.json"), &actual);
     }
     // 004: 52417 took the test, 51788 sheets came back, average 99.5 → 100%, 98.8%, 99.5.
-    let v: serde_json::Value = serde_json::from_slice(&run(&["exam", "--rules", "rules/meizhou.rhai", "tests/golden/exam-meizhou/units.csv", "--json"]).stdout).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&run(&["exam", "--rules", "rules/meizhou.rhai", "tests/golden/exam-meizhou/units.csv", "--json"]).stdout).unwrap();
     assert_eq!(v["overall"]["participation"], 100.0);
     assert_eq!((v["overall"]["return_rate"].as_f64().unwrap() * 10.0).round() / 10.0, 98.8);
     assert_eq!(v["overall"]["average"], 99.5);
@@ -221,10 +248,24 @@ fn office_golden_cases() {
 
 fn report(dir: &Path, extra: &[&str]) -> (String, Output) {
     let out = dir.join("report.html");
-    let mut a = vec!["report", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv",
-        "--votes", "tests/golden/office-guanba/votes.csv", "--lookback", "tests/golden/office-guanba/lookback.csv",
-        "--profiles", "tests/golden/office-guanba/profiles.json", "--decisions", "tests/golden/office-guanba/decisions.csv",
-        "--satisfaction", "tests/golden/office-guanba/satisfaction.csv", "-o", out.to_str().unwrap()];
+    let mut a = vec![
+        "report",
+        "--rules",
+        "rules/guanba.rhai",
+        "tests/golden/office-guanba/sheets.csv",
+        "--votes",
+        "tests/golden/office-guanba/votes.csv",
+        "--lookback",
+        "tests/golden/office-guanba/lookback.csv",
+        "--profiles",
+        "tests/golden/office-guanba/profiles.json",
+        "--decisions",
+        "tests/golden/office-guanba/decisions.csv",
+        "--satisfaction",
+        "tests/golden/office-guanba/satisfaction.csv",
+        "-o",
+        out.to_str().unwrap(),
+    ];
     a.extend_from_slice(extra);
     let o = run(&a);
     (std::fs::read_to_string(&out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr))), o)
@@ -237,7 +278,8 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     assert_eq!(o.status.code(), Some(1), "rejected rows: exit 1");
     // One 评议意见表 per member (7 members), each a print page of its own.
     assert_eq!(h.matches("<section class=\"sheet\"").count(), 7);
-    for f in ["姓名", "职务", "测评综合得分", "主要优点", "主要不足", "努力方向", "支部负责人签名", "党员本人签名", "年月日", "备注"] {
+    for f in ["姓名", "职务", "测评综合得分", "主要优点", "主要不足", "努力方向", "支部负责人签名", "党员本人签名", "年月日", "备注"]
+    {
         assert!(h.matches(f).count() >= 7, "{f} on every form");
     }
     assert!(h.contains("建议,供支委会参考:") && h.contains("“工作绩效”"), "strengths pre-filled as marked suggestions");
@@ -253,7 +295,9 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     assert!(h.contains("兴隆街社区关于分析评议阶段转段的申请") && h.contains("申请转入整改提高阶段"));
     // Charts are inline SVG; nothing is fetched; names are escaped.
     assert!(h.matches("<svg").count() >= 3);
-    for bad in ["<script", "src=", "href=", "@import", "url(", "<link"] { assert!(!h.contains(bad), "{bad} in the report"); }
+    for bad in ["<script", "src=", "href=", "@import", "url(", "<link"] {
+        assert!(!h.contains(bad), "{bad} in the report");
+    }
     assert!(!h.contains("<b>周九</b>") && h.contains("&lt;b&gt;周九&lt;/b&gt;"));
     let (en, _) = report(&dir, &["--lang", "en"]);
     assert!(en.contains("1. Summary") && en.contains("Member appraisal opinion form") && en.contains("Suggestion for the branch committee"));
@@ -263,15 +307,27 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
 /// (`/Type /Page` objects). Skipped, with a note, where Chromium is absent.
 #[test]
 fn printed_report_has_a_page_per_member() {
-    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"].into_iter().find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success())) else {
+    let Some(chromium) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+    else {
         eprintln!("note: no Chromium here; the page count is checked by tests/browser/report.mjs");
         return;
     };
     let dir = tmp("pdf");
     report(&dir, &[]);
     let pdf = dir.join("report.pdf");
-    let o = Command::new(chromium).args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-        &format!("--print-to-pdf={}", pdf.display()), &format!("file://{}", dir.join("report.html").display())]).output().unwrap();
+    let o = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            &format!("--print-to-pdf={}", pdf.display()),
+            &format!("file://{}", dir.join("report.html").display()),
+        ])
+        .output()
+        .unwrap();
     let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
     let pages = bytes.windows(12).filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's').count();
     assert!(pages >= 7 + 3, "{pages} pages for 7 members and 3 summary parts");
@@ -282,16 +338,33 @@ fn decisions_from_a_workbook_and_profiles_from_a_csv() {
     let dir = tmp("wb");
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
-    for (r, row) in [["姓名", "结论", "处理", "备注"], ["王五", "不合格", "劝其退党", ""], ["李四", "合格", "限期改正", ""]].iter().enumerate() {
-        for (c, v) in row.iter().enumerate() { if !v.is_empty() { ws.write_string(r as u32, c as u16, *v).unwrap(); } }
+    for (r, row) in [["姓名", "结论", "处理", "备注"], ["王五", "不合格", "劝其退党", ""], ["李四", "合格", "限期改正", ""]].iter().enumerate()
+    {
+        for (c, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, *v).unwrap();
+            }
+        }
     }
     let dx = dir.join("决定.xlsx");
     wb.save(&dx).unwrap();
     std::fs::write(dir.join("p.csv"), "姓名,角色,单位,单位类型,个人情况,进度\n张三,党员,镇机关,机关,,征求意见;交心谈心;党性分析材料;专题组织生活会;修改党性分析材料\n王五,党员,镇机关,机关,因公出差,征求意见\n赵六,党员,镇机关,机关,,学习学时=很多\n").unwrap();
     std::fs::write(dir.join("sat.csv"), "member,tier\n张三,满意\n无名氏,满意\n").unwrap();
     let out = dir.join("r.html");
-    let o = run(&["report", "--rules", "rules/guanba.rhai", &format!("{D}/sheets.csv"), "--decisions", dx.to_str().unwrap(),
-        "--profiles", dir.join("p.csv").to_str().unwrap(), "--satisfaction", dir.join("sat.csv").to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = run(&[
+        "report",
+        "--rules",
+        "rules/guanba.rhai",
+        &format!("{D}/sheets.csv"),
+        "--decisions",
+        dx.to_str().unwrap(),
+        "--profiles",
+        dir.join("p.csv").to_str().unwrap(),
+        "--satisfaction",
+        dir.join("sat.csv").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let err = String::from_utf8_lossy(&o.stderr);
     // 李四 is 合格: a handling option for a qualified member is still one of the rules' options, so it is taken; row 3 of the workbook is fine.
     assert!(err.contains("无名氏") && err.contains("没有测评表"), "{err}");
@@ -307,7 +380,9 @@ fn the_outcome_function_sees_each_members_checklist() {
     // 000/002: the committee decides from the scores, the vote, public opinion and the member's record.
     let dir = tmp("checklist");
     let rules = dir.join("town.rhai");
-    std::fs::write(&rules, r#"
+    std::fs::write(
+        &rules,
+        r#"
 role("党员", #{ local: "t" });
 phase("分析评议", #{ start: "2005-08-16", end: "2005-09-16", local: "t" });
 require("党性分析材料", #{ phase: "分析评议", roles: ["党员"], local: "t" });
@@ -319,13 +394,29 @@ fn 结论(r) {
     if r.composite >= 60.0 { "合格" } else { "不合格" }
 }
 form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], outcome: #{ function: "结论", suggestion: true, local: "t" }, local: "t" });
-"#).unwrap();
+"#,
+    )
+    .unwrap();
     std::fs::write(dir.join("s.csv"), "姓名,理想信念,工作绩效\n张三,40,40\n李四,40,40\n王五,40,40\n").unwrap();
-    std::fs::write(dir.join("p.json"), r#"[
+    std::fs::write(
+        dir.join("p.json"),
+        r#"[
  {"member": "张三", "role": "党员", "progress": {"党性分析材料": true, "组织生活会": true}},
  {"member": "李四", "role": "党员", "progress": {"党性分析材料": true}}
-]"#).unwrap();
-    let o = run(&["score", "--rules", rules.to_str().unwrap(), dir.join("s.csv").to_str().unwrap(), "--profiles", dir.join("p.json").to_str().unwrap(), "--on", "2005-09-20", "--json"]);
+]"#,
+    )
+    .unwrap();
+    let o = run(&[
+        "score",
+        "--rules",
+        rules.to_str().unwrap(),
+        dir.join("s.csv").to_str().unwrap(),
+        "--profiles",
+        dir.join("p.json").to_str().unwrap(),
+        "--on",
+        "2005-09-20",
+        "--json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let outcome = |i: usize| v["members"][i]["outcome"].as_str().unwrap_or_default().to_string();

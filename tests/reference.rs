@@ -19,7 +19,9 @@ fn every_registered_function_is_documented_and_vice_versa() {
 fn every_example_parses_and_runs() {
     let base = "batch(\"第一批\");\nrole(\"党员\");\nrole(\"党员领导干部\");\nrole(\"领导班子\");\nrole(\"离退休党员\");\ncondition(\"书写困难\");\nunit(\"机关\");\nunit(\"社区\");\nphase(\"学习动员\", #{ start: \"2005-01-15\", days: 45 });\nphase(\"分析评议\", #{ start: \"2005-08-16\", end: \"2005-09-16\" });\nrequire(\"学习学时\", #{ phase: \"学习动员\" });\nrequire(\"心得体会\", #{ phase: \"学习动员\" });\nrequire(\"百题测试\", #{ phase: \"学习动员\" });\n";
     for f in FUNCTIONS {
-        if f.name == "extends" { continue; }
+        if f.name == "extends" {
+            continue;
+        }
         let text = format!("{base}{}\n", f.example);
         let rs = RuleSet::load("x.rhai", MemorySource::new().insert("x.rhai", text));
         let errors: Vec<String> = rs.diagnostics().iter().filter(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).collect();
@@ -57,7 +59,9 @@ fn rules_guide_examples_load() {
     let mut n = 0;
     for block in guide.split("```rhai\n").skip(1) {
         let code = block.split("```").next().unwrap_or_default();
-        if !code.starts_with("// 完整示例") { continue; }
+        if !code.starts_with("// 完整示例") {
+            continue;
+        }
         n += 1;
         let mut s = src.clone();
         s.insert("example.rhai", code);

@@ -107,7 +107,11 @@ fn absurd_numbers_are_diagnostics_not_panics() {
         let _ = rs.diagnostics();
     }
     let rs = load("phase(\"甲\", #{ start: \"2005-01-01\", days: 1e300 });");
-    assert!(rs.diagnostics().iter().any(|d| matches!(d.code, "date.range" | "field.range") && d.location.line == 1 && d.location.col == 36), "{:?}", rs.diagnostics());
+    assert!(
+        rs.diagnostics().iter().any(|d| matches!(d.code, "date.range" | "field.range") && d.location.line == 1 && d.location.col == 36),
+        "{:?}",
+        rs.diagnostics()
+    );
 }
 
 #[test]
@@ -119,17 +123,33 @@ fn mutated_rule_files_never_panic() {
     let parent = include_str!("../rules/central.rhai");
     let chars: Vec<char> = base.chars().collect();
     let mut seed: u64 = 2005;
-    let mut next = |n: usize| { seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407); ((seed >> 33) as usize) % n.max(1) };
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
     for _ in 0..150 {
         let mut v = chars.clone();
         for _ in 0..1 + next(4) {
             let a = next(v.len());
             let b = (a + 1 + next(40)).min(v.len());
             match next(4) {
-                0 => { v.drain(a..b); }
-                1 => { let span: Vec<char> = v[a..b].to_vec(); let at = next(v.len()); v.splice(at..at, span); }
-                2 => { if let Some(i) = v.iter().skip(a).position(|c| matches!(c, '"' | ')' | ']' | '}')) { v.remove(a + i); } }
-                _ => { let c = ['9', '-', '"', '{', '#', '0', '\n'][next(7)]; v.insert(a, c); }
+                0 => {
+                    v.drain(a..b);
+                }
+                1 => {
+                    let span: Vec<char> = v[a..b].to_vec();
+                    let at = next(v.len());
+                    v.splice(at..at, span);
+                }
+                2 => {
+                    if let Some(i) = v.iter().skip(a).position(|c| matches!(c, '"' | ')' | ']' | '}')) {
+                        v.remove(a + i);
+                    }
+                }
+                _ => {
+                    let c = ['9', '-', '"', '{', '#', '0', '\n'][next(7)];
+                    v.insert(a, c);
+                }
             }
         }
         let text: String = v.into_iter().collect();
@@ -179,7 +199,9 @@ fn misspelt_field_in_check_function_is_reported_by_check() {
 
 #[test]
 fn wrong_return_type_is_reported_by_check() {
-    let rs = load("role(\"党员\");\nphase(\"甲\", #{ start: \"2005-01-01\", days: 3 });\nfn f(p) { \"是\" }\nrequire(\"x\", #{ phase: \"甲\", check: \"f\" });");
+    let rs = load(
+        "role(\"党员\");\nphase(\"甲\", #{ start: \"2005-01-01\", days: 3 });\nfn f(p) { \"是\" }\nrequire(\"x\", #{ phase: \"甲\", check: \"f\" });",
+    );
     assert!(rs.diagnostics().iter().any(|d| d.code == "hook.return_type" && d.location.line == 4), "{:?}", rs.diagnostics());
     let rs = load("fn out(r) { r.composite }\nform(\"f\", #{ items: [[\"a\", 10]], outcome: \"out\" });");
     assert!(rs.diagnostics().iter().any(|d| d.code == "hook.return_type"), "{:?}", rs.diagnostics());
@@ -188,14 +210,24 @@ fn wrong_return_type_is_reported_by_check() {
 #[test]
 fn comparing_mismatched_types_is_an_error_not_false() {
     for (expr, col) in [
-        ("\"80\" >= 60", 14), ("60 < \"80\"", 12), ("() < 1", 12), ("1 >= ()", 11), ("() > ()", 12),
-        ("true == 1", 14), ("1 != true", 11), ("\"1\" == 1", 13), ("[1] < 2", 13), ("#{a: 1} == 1", 17),
+        ("\"80\" >= 60", 14),
+        ("60 < \"80\"", 12),
+        ("() < 1", 12),
+        ("1 >= ()", 11),
+        ("() > ()", 12),
+        ("true == 1", 14),
+        ("1 != true", 11),
+        ("\"1\" == 1", 13),
+        ("[1] < 2", 13),
+        ("#{a: 1} == 1", 17),
     ] {
         let rs = load(&format!("role(\"党员\");\nlet x = {expr};"));
         diag_at(&rs, "script.type_mismatch", 2, col);
     }
     // Numbers compare with numbers, text with text; `x == ()` asks whether a value is there.
-    let rs = load("let ok = 1 < 2.5 && 2.0 == 2 && \"a\" < \"b\" && 'a' == \"a\" && !(\"a\" == ()) && () == () && true != false;\nif !ok { throw \"wrong\"; }");
+    let rs = load(
+        "let ok = 1 < 2.5 && 2.0 == 2 && \"a\" < \"b\" && 'a' == \"a\" && !(\"a\" == ()) && () == () && true != false;\nif !ok { throw \"wrong\"; }",
+    );
     assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
     // Inside an outcome function, found by the dry run.
     let rs = load("fn out(r) {\n  if r.groups[\"全部\"] >= \"60\" { \"合格\" } else { \"不合格\" }\n}\nform(\"f\", #{ items: [[\"a\", 100]], outcome: \"out\" });");
@@ -220,9 +252,38 @@ fn sleep_and_other_unlisted_functions_are_unknown_and_cost_no_time() {
     assert!(t.elapsed() < std::time::Duration::from_secs(1), "took {:?}", t.elapsed());
     // Rhai's standard packages are not there: nothing that waits, prints,
     // reads the clock, exits, parses or reflects.
-    for f in ["sleep", "eval", "print", "debug", "timestamp", "exit", "parse_json", "get_fn_metadata_list", "take", "tag",
-              "split", "sub_string", "to_upper", "replace", "parse_int", "parse_float", "sort", "map", "filter", "reduce",
-              "range", "chars", "Fn", "call", "curry", "is_def_fn", "is_def_var", "sin", "sqrt", "to_json"] {
+    for f in [
+        "sleep",
+        "eval",
+        "print",
+        "debug",
+        "timestamp",
+        "exit",
+        "parse_json",
+        "get_fn_metadata_list",
+        "take",
+        "tag",
+        "split",
+        "sub_string",
+        "to_upper",
+        "replace",
+        "parse_int",
+        "parse_float",
+        "sort",
+        "map",
+        "filter",
+        "reduce",
+        "range",
+        "chars",
+        "Fn",
+        "call",
+        "curry",
+        "is_def_fn",
+        "is_def_var",
+        "sin",
+        "sqrt",
+        "to_json",
+    ] {
         let rs = load(&format!("role(\"党员\");\nlet x = {f}(1);"));
         assert!(rs.diagnostics().iter().any(|d| d.code == "script.unknown_function" && d.location.line == 2), "{f}: {:?}", rs.diagnostics());
     }
@@ -238,7 +299,8 @@ fn the_allow_list_is_what_rule_files_get() {
         assert!(!allowed.contains(&f), "{f} must not be allowed");
     }
     // Every allowed helper works as documented (a failing line throws).
-    let rs = load(r#"
+    let rs = load(
+        r#"
         let s = "学习心得";
         if s.len() != 4 || !s.contains("心得") || !s.starts_with("学") || !("心" in s) { throw "string"; }
         let a = [1, 2];
@@ -254,7 +316,8 @@ fn the_allow_list_is_what_rule_files_get() {
         if to_float(3) != 3.0 || to_int(3.9) != 3 || 3.to_string() != "3" || true.to_string() != "true" { throw "convert"; }
         if "第" + 3 + "名" != "第3名" || type_of(1) != "i64" || -(2) != -2 || !false != true { throw "operators"; }
         role("党员");
-    "#);
+    "#,
+    );
     assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
 }
 

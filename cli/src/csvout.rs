@@ -29,12 +29,18 @@ pub fn text(s: &str) -> Cow<'_, str> {
 
 /// A text cell for a spreadsheet writer that quotes by itself (XLSX): only neutralised.
 pub fn text_unquoted(s: &str) -> Cow<'_, str> {
-    if s.starts_with(FORMULA_START) { Cow::Owned(format!("'{s}")) } else { Cow::Borrowed(s) }
+    if s.starts_with(FORMULA_START) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// A number cell: the shortest round-trip form, `9` rather than `9.0`.
 pub fn number(buf: &mut ryu::Buffer, x: f64) -> &str {
-    if !x.is_finite() { return ""; }
+    if !x.is_finite() {
+        return "";
+    }
     let s = buf.format(x);
     s.strip_suffix(".0").unwrap_or(s)
 }

@@ -1,9 +1,24 @@
-//! The fast path for large appraisal CSVs: a quote-free file is plain lines of
-//! comma-separated fields, so it is split into one byte range per core, each
-//! streamed in blocks through its own accumulator, and the accumulators are
-//! merged in file order. The first `"` seen anywhere sends the whole file back
-//! to the csv crate's full RFC 4180 reader (`input.rs`), so quoting, embedded
-//! commas and newlines are always handled by the well-kept parser.
+//! The fast path for large appraisal CSVs. `input::csv` finds the header in
+//! the first quote-free lines and hands over the body when the file is UTF-8.
+//!
+//! * [`score`] (a file on disk): the body is cut at line ends into a few pieces
+//!   per thread (up to 8 threads, a piece at least two 1 MiB blocks); threads
+//!   claim pieces in turn, so a slowed thread takes fewer rather than holding
+//!   the others up. Each piece is read in 1 MiB blocks into its own fresh
+//!   `SheetAccumulator` (a line cut by a block edge is carried over), and the
+//!   accumulators are absorbed into the scorer in file order, each with its
+//!   line offset, so line numbers are those of the file.
+//! * [`score_bytes`]: the same over UTF-8 bytes in memory, on one thread
+//!   (files with old Mac line ends, the fuzzer, tests).
+//!
+//! Each line first goes through `row_fast`, which handles marks written as
+//! plain whole numbers in one pass; any other line goes through `row` and
+//! [`add_row`] / [`add_get`], the general rules that the record reader
+//! (`input::records`, `input::rows`) also ends in, so both paths accept,
+//! reject and word messages identically (a differential fuzz target checks it).
+//! The first `"` seen anywhere (by any thread) abandons the fast path having
+//! added nothing: the caller reads the file again with the record reader,
+//! which handles quoting, embedded commas and newlines.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -35,8 +50,12 @@ impl Cols {
         let last = self.items.iter().copied().chain([self.member]).chain(self.group).max().unwrap_or(0);
         let mut r = vec![Role::Skip; last + 1];
         r[self.member] = Role::Member;
-        if let Some(g) = self.group { r[g] = Role::Group; }
-        for (k, &i) in self.items.iter().enumerate() { r[i] = Role::Item(k); }
+        if let Some(g) = self.group {
+            r[g] = Role::Group;
+        }
+        for (k, &i) in self.items.iter().enumerate() {
+            r[i] = Role::Item(k);
+        }
         r
     }
 }
@@ -48,7 +67,9 @@ impl Cols {
 #[inline]
 fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
     let mut marks = [0u32; 32];
-    if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() { return false; }
+    if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() {
+        return false;
+    }
     // A line that is not UTF-8 anywhere (even in a column not used) is rejected by `row`, as the record reader does.
     // Commas never fall inside a multi-byte character, so the line is UTF-8 when every field is:
     // marks are digits, the member and the group are checked by `try_add_fast`, the rest here.
@@ -57,7 +78,9 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
     let mut pos = 0;
     for (col, role) in roles.iter().enumerate() {
         if col > 0 {
-            if pos >= raw.len() { return false; }
+            if pos >= raw.len() {
+                return false;
+            }
             pos += 1; // the comma
         }
         match *role {
@@ -65,18 +88,24 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
                 // 1 to 4 digits, no leading zero (a lone 0 is fine), then a comma or the end.
                 let Some(&first) = raw.get(pos) else { return false };
                 let d = first.wrapping_sub(b'0');
-                if d > 9 { return false; }
+                if d > 9 {
+                    return false;
+                }
                 let (mut n, mut at) = (d as u32, pos + 1);
                 if d != 0 {
                     while at < raw.len() && at < pos + 4 {
                         let d = raw[at].wrapping_sub(b'0');
-                        if d > 9 { break; }
+                        if d > 9 {
+                            break;
+                        }
                         n = n * 10 + d as u32;
                         at += 1;
                     }
                 }
                 // A fifth digit, a digit after a leading 0, or anything but a comma: the general path.
-                if at < raw.len() && raw[at] != b',' { return false; }
+                if at < raw.len() && raw[at] != b',' {
+                    return false;
+                }
                 marks[k] = n;
                 pos = at;
             }
@@ -85,13 +114,19 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
                 match *role {
                     Role::Member => member = &raw[pos..end],
                     Role::Group => group = &raw[pos..end],
-                    _ => if !utf8(&raw[pos..end]) { return false },
+                    _ => {
+                        if !utf8(&raw[pos..end]) {
+                            return false;
+                        }
+                    }
                 }
                 pos = end;
             }
         }
     }
-    if pos < raw.len() && !utf8(&raw[pos..]) { return false; }
+    if pos < raw.len() && !utf8(&raw[pos..]) {
+        return false;
+    }
     acc.try_add_fast(member, group, &marks[..n_items])
 }
 
@@ -105,11 +140,25 @@ fn comma(s: &[u8], from: usize) -> usize {
         let t = u64::from_le_bytes(w.try_into().unwrap_or([0; 8])) ^ (ONES * b',' as u64);
         // The lowest byte flagged is exactly the first zero byte of `t` (the first comma).
         let m = t.wrapping_sub(ONES) & !t & (ONES << 7);
-        if m != 0 { return p + (m.trailing_zeros() / 8) as usize; }
+        if m != 0 {
+            return p + (m.trailing_zeros() / 8) as usize;
+        }
         p += 8;
     }
-    while p < s.len() && s[p] != b',' { p += 1; }
+    while p < s.len() && s[p] != b',' {
+        p += 1;
+    }
     p
+}
+
+/// What every worker shares: the file, its columns, the flag raised at the
+/// first quote, the progress bar.
+#[derive(Clone, Copy)]
+struct Job<'j> {
+    path: &'j Path,
+    cols: &'j Cols,
+    quoted: &'j AtomicBool,
+    bar: Option<&'j indicatif::ProgressBar>,
 }
 
 /// What a worker saw.
@@ -148,15 +197,29 @@ fn row(acc: &mut SheetAccumulator, line: usize, raw: &[u8], cols: &Cols) {
 /// white space) are skipped, anything else is scored or rejected. Both the
 /// fast path and the record reader in `input.rs` end here, so they agree.
 pub fn add_row(acc: &mut SheetAccumulator, line: usize, fields: &[&str], cols: &Cols) {
-    if fields.iter().all(|f| f.trim().is_empty()) { return; }
+    if fields.iter().all(|f| f.trim().is_empty()) {
+        return;
+    }
     add_get(acc, line, |i| fields.get(i).copied(), cols.member, cols.group, &cols.items);
 }
 
 /// Scores or rejects one row given a way to get its fields by column.
-pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) -> Option<&'s str>, member: usize, group: Option<usize>, items: &[usize]) {
+pub fn add_get<'s>(
+    acc: &mut SheetAccumulator,
+    line: usize,
+    get: impl Fn(usize) -> Option<&'s str>,
+    member: usize,
+    group: Option<usize>,
+    items: &[usize],
+) {
     let mut buf: [Option<&str>; 64] = [None; 64];
     let mut heap: Vec<Option<&str>> = vec![];
-    let vals: &mut [Option<&str>] = if items.len() <= buf.len() { &mut buf[..items.len()] } else { heap.resize(items.len(), None); &mut heap };
+    let vals: &mut [Option<&str>] = if items.len() <= buf.len() {
+        &mut buf[..items.len()]
+    } else {
+        heap.resize(items.len(), None);
+        &mut heap
+    };
     for (k, &i) in items.iter().enumerate() {
         vals[k] = get(i);
     }
@@ -165,7 +228,8 @@ pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) 
 
 /// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
 /// `buf`: the thread's read buffer, kept from piece to piece.
-fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, cols: &Cols, quoted: &AtomicBool, bar: Option<&indicatif::ProgressBar>, buf: &mut Vec<u8>) -> std::io::Result<Option<Part<'a>>> {
+fn work<'a>(job: &Job, (start, end): (u64, u64), mut acc: SheetAccumulator<'a>, buf: &mut Vec<u8>) -> std::io::Result<Option<Part<'a>>> {
+    let Job { path, cols, quoted, bar } = *job;
     let mut f = File::open(path)?;
     f.seek(SeekFrom::Start(start))?;
     let mut left = end - start;
@@ -174,18 +238,27 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
     let mut lines = 0;
     let roles = cols.roles();
     while left > 0 {
-        if quoted.load(Ordering::Relaxed) { return Ok(None); }
+        if quoted.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let want = (BLOCK as u64).min(left) as usize;
         let got = f.read(&mut buf[..want])?;
-        if got == 0 { break; }
+        if got == 0 {
+            break;
+        }
         left -= got as u64;
-        if let Some(b) = bar { b.inc(got as u64); }
+        if let Some(b) = bar {
+            b.inc(got as u64);
+        }
         let block = &buf[..got];
         if memchr::memchr(b'"', block).is_some() {
             quoted.store(true, Ordering::Relaxed);
             return Ok(None);
         }
-        let Some(last_nl) = memchr::memrchr(b'\n', block) else { carry.extend_from_slice(block); continue };
+        let Some(last_nl) = memchr::memrchr(b'\n', block) else {
+            carry.extend_from_slice(block);
+            continue;
+        };
         let mut from = 0;
         if !carry.is_empty() {
             let first_nl = memchr::memchr(b'\n', block).unwrap_or(last_nl);
@@ -210,9 +283,18 @@ fn work<'a>(path: &Path, start: u64, end: u64, mut acc: SheetAccumulator<'a>, co
 /// file among several). Returns `None` (having added nothing) when the file
 /// holds a quote, so the caller falls back to the record reader; else the
 /// number of the last line.
-pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut Scorer, bar: Option<&indicatif::ProgressBar>) -> std::io::Result<Option<usize>> {
+pub fn score(
+    path: &Path,
+    body_start: u64,
+    first: usize,
+    cols: &Cols,
+    sc: &mut Scorer,
+    bar: Option<&indicatif::ProgressBar>,
+) -> std::io::Result<Option<usize>> {
     let size = std::fs::metadata(path)?.len();
-    if body_start > size { return Ok(None); }
+    if body_start > size {
+        return Ok(None);
+    }
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     // A few pieces per thread, claimed in turn: a thread slowed down (by the OS, by page
     // faults) takes fewer pieces rather than holding everyone up at the end.
@@ -223,17 +305,27 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
     let mut f = File::open(path)?;
     for k in 1..chunks {
         let guess = body_start + body * k / chunks;
-        if guess <= *cuts.last().unwrap_or(&0) { continue; }
+        if guess <= *cuts.last().unwrap_or(&0) {
+            continue;
+        }
         f.seek(SeekFrom::Start(guess))?;
         let mut probe = vec![0u8; 64 * 1024];
         let mut pos = guess;
         loop {
             let n = f.read(&mut probe)?;
-            if n == 0 { pos = size; break; }
-            if let Some(i) = memchr::memchr(b'\n', &probe[..n]) { pos += i as u64 + 1; break; }
+            if n == 0 {
+                pos = size;
+                break;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &probe[..n]) {
+                pos += i as u64 + 1;
+                break;
+            }
             pos += n as u64;
         }
-        if pos < size && pos > *cuts.last().unwrap_or(&0) { cuts.push(pos); }
+        if pos < size && pos > *cuts.last().unwrap_or(&0) {
+            cuts.push(pos);
+        }
     }
     cuts.push(size);
     let pieces: Vec<(u64, u64)> = cuts.windows(2).map(|w| (w[0], w[1])).collect();
@@ -245,19 +337,24 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
     std::thread::scope(|s| {
         for _ in 0..threads.min(pieces.len()) {
             let (quoted, next, slots, pieces, accs) = (&quoted, &next, &slots, &pieces, &accs);
-            s.spawn(move || { let mut buf = vec![]; loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(&(a, b)) = pieces.get(k) else { break };
-                let t = std::time::Instant::now();
-                let Some(acc) = accs[k].lock().ok().and_then(|mut x| x.take()) else { break };
-                let r = work(path, a, b, acc, cols, quoted, bar, &mut buf);
-                crate::bench::timing(&format!("piece [{a}, {b})"), t.elapsed());
-                if let Ok(mut slot) = slots[k].lock() { *slot = Some(r); }
-            } });
+            s.spawn(move || {
+                let mut buf = vec![];
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(a, b)) = pieces.get(k) else { break };
+                    let t = std::time::Instant::now();
+                    let Some(acc) = accs[k].lock().ok().and_then(|mut x| x.take()) else { break };
+                    let r = work(&Job { path, cols, quoted, bar }, (a, b), acc, &mut buf);
+                    crate::timing::timing(&format!("piece [{a}, {b})"), t.elapsed());
+                    if let Ok(mut slot) = slots[k].lock() {
+                        *slot = Some(r);
+                    }
+                }
+            });
         }
     });
-    let parts: Vec<std::io::Result<Option<Part>>> = slots.into_iter()
-        .map(|m| m.into_inner().ok().flatten().unwrap_or_else(|| Err(std::io::Error::other("worker panicked")))).collect();
+    let parts: Vec<std::io::Result<Option<Part>>> =
+        slots.into_iter().map(|m| m.into_inner().ok().flatten().unwrap_or_else(|| Err(std::io::Error::other("worker panicked")))).collect();
     let mut done = vec![];
     for p in parts {
         match p? {
@@ -272,14 +369,16 @@ pub fn score(path: &Path, body_start: u64, first: usize, cols: &Cols, sc: &mut S
         sc.absorb(p.acc, offset);
         offset += n;
     }
-    crate::bench::timing("merge", t.elapsed());
+    crate::timing::timing("merge", t.elapsed());
     Ok(Some(offset))
 }
 
 /// The same path over bytes in memory, on one thread (decoded files, the
 /// fuzzer, tests). `body` starts after the header line. `None` when it holds a quote.
 pub fn score_bytes(body: &[u8], first: usize, cols: &Cols, sc: &mut Scorer) -> Option<usize> {
-    if memchr::memchr(b'"', body).is_some() { return None; }
+    if memchr::memchr(b'"', body).is_some() {
+        return None;
+    }
     let mut acc = sc.fresh();
     let roles = cols.roles();
     let mut lines = 0;

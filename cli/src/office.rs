@@ -2,64 +2,14 @@
 //! decisions and the members' satisfaction votes read in, the result tables
 //! (members, rejected rows, rules used) for XLSX/CSV, and test statistics.
 
-use crate::input::{self, Field, PlainRows};
+use crate::args::{day, Lang, Scoring};
+use crate::error::CliError;
+use crate::input::{self, Field, PlainRows, Problem, Target};
+use crate::profiles::{self, Progress};
+use crate::timing::timing;
 use crate::xlsxout::{Cell, Table};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use xianjiao_core::{Outcome, RuleSet, ScoreReport, SubjectScore, VoteReport};
-
-/// Headings in Chinese (default) or English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
-pub enum Lang {
-    /// 中文
-    #[default]
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// Chinese or English text.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        if self == Lang::Zh { zh } else { en }
-    }
-    /// The engine's message catalogue language.
-    pub fn core(self) -> xianjiao_core::Lang {
-        if self == Lang::Zh { xianjiao_core::Lang::Zh } else { xianjiao_core::Lang::En }
-    }
-}
-
-/// A row that was not used, with its file.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Problem {
-    /// File (or `file#sheet`).
-    pub file: String,
-    /// Line (row) in that file or sheet.
-    pub row: usize,
-    /// Field at fault.
-    pub field: Option<String>,
-    /// Why.
-    pub reason: String,
-}
-
-/// Where the extra inputs of `score` and `report` come from.
-#[derive(Debug, Default, Clone)]
-pub struct Extras {
-    /// The committee's decisions.
-    pub decisions: Option<PathBuf>,
-    /// Per-member satisfaction votes.
-    pub satisfaction: Option<PathBuf>,
-    /// Which vote the satisfaction file is (default: the first).
-    pub satisfaction_vote: Option<String>,
-    /// Members' checklist progress (JSON list or CSV/XLSX): the outcome rule
-    /// sees each member's checklist as `r.checklist`, the report rolls them up.
-    pub profiles: Option<PathBuf>,
-    /// Day for the checklists of `profiles`.
-    pub on: Option<xianjiao_core::NaiveDate>,
-    /// Only composites, group means and outcomes are shown (table, CSV): the
-    /// per-item means are not computed.
-    pub lean: bool,
-}
 
 /// Everything scoring produced.
 #[derive(Debug)]
@@ -77,12 +27,19 @@ pub struct Scored {
     /// Names with a satisfaction vote but no sheet: listed, never used.
     pub unmatched_satisfaction: Vec<String>,
     /// Members' checklists, when profiles were given.
-    pub profiles: Option<Vec<crate::report::Progress>>,
+    pub profiles: Option<Vec<Progress>>,
 }
 
 /// The label of the only (or first) source read, for rejections of a single file.
 fn first_label(inputs: &input::Inputs, fallback: &Path) -> String {
-    inputs.sources.iter().find(|s| s.status == "read").map(|s| match &s.sheet { Some(sh) => format!("{}#{sh}", s.file), None => s.file.clone() })
+    inputs
+        .sources
+        .iter()
+        .find(|s| s.status == "read")
+        .map(|s| match &s.sheet {
+            Some(sh) => format!("{}#{sh}", s.file),
+            None => s.file.clone(),
+        })
         .unwrap_or_else(|| fallback.display().to_string())
 }
 
@@ -103,14 +60,20 @@ pub fn decision_fields() -> Vec<Field> {
 }
 
 /// Scores the sheets with the committee's decisions and the satisfaction votes.
-pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extras) -> Result<Scored, ExitCode> {
+/// `lean`: only composites, group means and outcomes are shown (table, CSV),
+/// so the per-item means are not computed.
+pub fn score(rs: &RuleSet, s: &Scoring, lean: bool) -> Result<Scored, CliError> {
+    let on = day(s.on.as_deref())?;
+    let sheets = &s.sheets[..];
     let mut problems = vec![];
-    let mut sc = rs.scorer(form).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-    if extras.lean { sc = sc.without_item_means(); }
-    let inputs = input::read_sheets(sheets, &mut sc)?;
-    if let Some(path) = &extras.decisions {
+    let mut sc = rs.scorer(s.form.as_deref()).map_err(CliError::usage)?;
+    if lean {
+        sc = sc.without_item_means();
+    }
+    let inputs = input::read_all(sheets, Target::Score(&mut sc))?;
+    if let Some(path) = &s.decisions {
         let mut rows = PlainRows::new(decision_fields());
-        let din = input::read_plain(path, &mut rows)?;
+        let din = input::read_all(std::slice::from_ref(path), Target::Plain(&mut rows))?;
         for (line, row) in &rows.rows {
             let (file, row_no) = relocated(&din, path, *line);
             let result = match row {
@@ -118,7 +81,13 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
                 Ok(v) => {
                     let get = |i: usize| v.get(i).map(String::as_str).filter(|s| !s.is_empty());
                     sc.decide(get(0).unwrap_or(""), get(1).unwrap_or(""), get(2), get(3)).map_err(|why| {
-                        let field = if why.contains("处理方式") { "handling" } else if why.contains("姓名") || why.contains("重复") { "member" } else { "decision" };
+                        let field = if why.contains("处理方式") {
+                            "handling"
+                        } else if why.contains("姓名") || why.contains("重复") {
+                            "member"
+                        } else {
+                            "decision"
+                        };
                         (Some(field.to_string()), why)
                     })
                 }
@@ -129,11 +98,11 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             }
         }
     }
-    let satisfaction = match &extras.satisfaction {
+    let satisfaction = match &s.satisfaction {
         None => None,
         Some(path) => {
-            let mut vc = rs.vote_counter(extras.satisfaction_vote.as_deref()).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let vin = input::read_votes(path, &mut vc)?;
+            let mut vc = rs.vote_counter(s.satisfaction_vote.as_deref()).map_err(CliError::usage)?;
+            let vin = input::read_all(std::slice::from_ref(path), Target::Votes(&mut vc))?;
             let mut v = vc.finish();
             for r in &mut v.rejected {
                 let label = vin.relocate(r).unwrap_or_else(|| first_label(&vin, path));
@@ -144,28 +113,39 @@ pub fn score(rs: &RuleSet, form: Option<&str>, sheets: &[PathBuf], extras: &Extr
             Some(v)
         }
     };
-    let profiles = match &extras.profiles {
+    let profiles = match &s.profiles {
         None => None,
         Some(path) => {
-            let list = crate::report::checklists(rs, path, extras.on, &mut problems)?;
+            let list = profiles::checklists(rs, path, on, &mut problems)?;
             for p in &list {
-                if let Ok(cl) = &p.list { sc.set_checklist(&p.p.member, cl.clone()); }
+                if let Ok(cl) = &p.list {
+                    sc.set_checklist(&p.p.member, cl.clone());
+                }
             }
             Some(list)
         }
     };
     let t = std::time::Instant::now();
-    let mut report = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
-    crate::bench::timing("finish", t.elapsed());
+    let mut report = sc.finish().map_err(CliError::failed)?;
+    timing("finish", t.elapsed());
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let single = first_label(&inputs, sheets.first().map(PathBuf::as_path).unwrap_or(Path::new("")));
-    let sheet_problems = report.rejected.iter().zip(&origin).map(|(r, o)| Problem { file: o.clone().unwrap_or_else(|| single.clone()), row: r.row, field: r.field.clone(), reason: r.reason.clone() });
+    let sheet_problems = report.rejected.iter().zip(&origin).map(|(r, o)| Problem {
+        file: o.clone().unwrap_or_else(|| single.clone()),
+        row: r.row,
+        field: r.field.clone(),
+        reason: r.reason.clone(),
+    });
     problems.splice(0..0, sheet_problems);
     for name in &report.unmatched_decisions {
         eprintln!("支委会决定中的“{name}”没有测评表,未采用 / a decision for a name with no sheets");
     }
-    let unmatched_satisfaction: Vec<String> = satisfaction.iter().flat_map(|v| &v.subjects)
-        .filter(|t| !report.members.iter().any(|m| m.member == t.subject)).map(|t| t.subject.clone()).collect();
+    let unmatched_satisfaction: Vec<String> = satisfaction
+        .iter()
+        .flat_map(|v| &v.subjects)
+        .filter(|t| !report.members.iter().any(|m| m.member == t.subject))
+        .map(|t| t.subject.clone())
+        .collect();
     for name in &unmatched_satisfaction {
         eprintln!("满意度测评中的“{name}”没有测评表,未采用 / a satisfaction vote for a name with no sheets");
     }
@@ -193,39 +173,68 @@ pub fn members_table(s: &Scored, lang: Lang) -> Table {
         header.push(format!("{g}{}", lang.t("份数", " sheets")));
     }
     header.push(lang.t("综合得分", "Composite").into());
-    if s.satisfaction.is_some() { header.push(lang.t("满意率(%)", "Satisfaction (%)").into()); }
-    for h in [lang.t("结论", "Outcome"), lang.t("处理方式", "Handling"), lang.t("备注", "Note"), lang.t("缺少的评议组", "Missing rater groups")] {
+    if s.satisfaction.is_some() {
+        header.push(lang.t("满意率(%)", "Satisfaction (%)").into());
+    }
+    for h in [lang.t("结论", "Outcome"), lang.t("处理方式", "Handling"), lang.t("备注", "Note"), lang.t("缺少的评议组", "Missing rater groups")]
+    {
         header.push(h.into());
     }
     let sat = |name: &str| s.satisfaction.as_ref().and_then(|v| v.subjects.iter().find(|t| t.subject == name));
-    let rows = r.members.iter().map(|m| {
-        let mut row = vec![Cell::t(&m.member)];
-        for g in &groups {
-            match m.groups.get(g) {
-                Some(x) => { row.push(Cell::n(x.mean)); row.push(Cell::n(f64::from(x.sheets))); }
-                None => { row.push(Cell::Empty); row.push(Cell::n(0.0)); }
+    let rows = r
+        .members
+        .iter()
+        .map(|m| {
+            let mut row = vec![Cell::t(&m.member)];
+            for g in &groups {
+                match m.groups.get(g) {
+                    Some(x) => {
+                        row.push(Cell::n(x.mean));
+                        row.push(Cell::n(f64::from(x.sheets)));
+                    }
+                    None => {
+                        row.push(Cell::Empty);
+                        row.push(Cell::n(0.0));
+                    }
+                }
             }
-        }
-        row.push(Cell::n(m.composite));
-        if s.satisfaction.is_some() { row.push(sat(&m.member).map_or(Cell::Empty, |t| Cell::n(t.rate))); }
-        row.push(Cell::t(conclusion(m, lang)));
-        row.push(m.decision.as_ref().and_then(|d| d.handling.clone()).map_or(Cell::Empty, Cell::t));
-        row.push(m.decision.as_ref().and_then(|d| d.note.clone()).map_or(Cell::Empty, Cell::t));
-        row.push(if m.missing_groups.is_empty() { Cell::Empty } else { Cell::t(m.missing_groups.join("、")) });
-        row
-    }).collect();
+            row.push(Cell::n(m.composite));
+            if s.satisfaction.is_some() {
+                row.push(sat(&m.member).map_or(Cell::Empty, |t| Cell::n(t.rate)));
+            }
+            row.push(Cell::t(conclusion(m, lang)));
+            row.push(m.decision.as_ref().and_then(|d| d.handling.clone()).map_or(Cell::Empty, Cell::t));
+            row.push(m.decision.as_ref().and_then(|d| d.note.clone()).map_or(Cell::Empty, Cell::t));
+            row.push(if m.missing_groups.is_empty() { Cell::Empty } else { Cell::t(m.missing_groups.join("、")) });
+            row
+        })
+        .collect();
     Table { name: lang.t("评议结果", "Results").into(), header, rows }
 }
 
 /// Sheet 2: the rows not used.
 pub fn problems_table(s: &Scored, lang: Lang) -> Table {
     let header = [lang.t("文件", "File"), lang.t("行", "Row"), lang.t("字段", "Field"), lang.t("原因", "Reason")].map(String::from).to_vec();
-    let mut rows: Vec<Vec<Cell>> = s.problems.iter().map(|p| vec![Cell::t(&p.file), Cell::n(p.row as f64), p.field.clone().map_or(Cell::Empty, Cell::t), Cell::t(&p.reason)]).collect();
+    let mut rows: Vec<Vec<Cell>> = s
+        .problems
+        .iter()
+        .map(|p| vec![Cell::t(&p.file), Cell::n(p.row as f64), p.field.clone().map_or(Cell::Empty, Cell::t), Cell::t(&p.reason)])
+        .collect();
     for name in &s.report.unmatched_decisions {
-        rows.push(vec![Cell::t(lang.t("支委会决定", "decisions")), Cell::Empty, Cell::t("member"), Cell::t(format!("“{name}”没有测评表,决定未采用 / no sheets for this name"))]);
+        rows.push(vec![
+            Cell::t(lang.t("支委会决定", "decisions")),
+            Cell::Empty,
+            Cell::t("member"),
+            Cell::t(format!("“{name}”没有测评表,决定未采用 / no sheets for this name")),
+        ]);
     }
     for name in &s.unmatched_satisfaction {
-        rows.push(vec![Cell::t(lang.t("满意度测评", "satisfaction votes")), Cell::Empty, Cell::t("member"), Cell::t(format!("“{name}”没有测评表,满意度未采用 / no sheets for this name"))]);
+        rows.push(vec![
+            Cell::t(lang.t("满意度测评", "satisfaction votes")),
+            Cell::Empty,
+            Cell::t("member"),
+            Cell::t(format!("“{name}”没有测评表,满意度未采用 / no sheets for this name")),
+        ]);
     }
     Table { name: lang.t("未计分的行", "Rejected rows").into(), header, rows }
 }
@@ -238,17 +247,28 @@ fn provenance(o: &xianjiao_core::Origin) -> String {
 pub fn rules_table(rs: &RuleSet, s: &Scored, lang: Lang) -> Table {
     let header = [lang.t("类别", "Kind"), lang.t("名称", "Name"), lang.t("值", "Value"), lang.t("出处", "Provenance")].map(String::from).to_vec();
     let mut rows = vec![];
-    let mut row = |k: &str, n: String, v: Cell, p: String| rows.push(vec![Cell::t(k), Cell::t(n), v, if p.is_empty() { Cell::Empty } else { Cell::t(p) }]);
+    let mut row =
+        |k: &str, n: String, v: Cell, p: String| rows.push(vec![Cell::t(k), Cell::t(n), v, if p.is_empty() { Cell::Empty } else { Cell::t(p) }]);
     for (i, f) in rs.files().iter().enumerate() {
         row(lang.t("规则文件(上级在前)", "Rule file (parents first)"), f.clone(), Cell::n((i + 1) as f64), String::new());
     }
     let form = rs.rules().forms.iter().find(|f| f.name == s.report.form);
     if let Some(f) = form {
         row(lang.t("测评表", "Form"), f.name.clone(), Cell::n(f.total), provenance(&f.origin));
-        for (item, pts) in &f.items { row(lang.t("测评项目及分值", "Item and points"), item.clone(), Cell::n(*pts), String::new()); }
-        for (g, w) in &f.groups { row(lang.t("评议组及权重(%)", "Rater group and weight (%)"), g.clone(), Cell::n(*w), String::new()); }
-        for (a, c) in &f.aliases { row(lang.t("别名", "Alias"), a.clone(), Cell::t(c), String::new()); }
-        let trim = if f.trim { format!("{}{}", lang.t("去掉最高分和最低分,每组至少 ", "drop the highest and lowest sheet when a group has at least "), f.trim_min.max(3)) } else { lang.t("不去最高分和最低分", "no sheets dropped").into() };
+        for (item, pts) in &f.items {
+            row(lang.t("测评项目及分值", "Item and points"), item.clone(), Cell::n(*pts), String::new());
+        }
+        for (g, w) in &f.groups {
+            row(lang.t("评议组及权重(%)", "Rater group and weight (%)"), g.clone(), Cell::n(*w), String::new());
+        }
+        for (a, c) in &f.aliases {
+            row(lang.t("别名", "Alias"), a.clone(), Cell::t(c), String::new());
+        }
+        let trim = if f.trim {
+            format!("{}{}", lang.t("去掉最高分和最低分,每组至少 ", "drop the highest and lowest sheet when a group has at least "), f.trim_min.max(3))
+        } else {
+            lang.t("不去最高分和最低分", "no sheets dropped").into()
+        };
         row(lang.t("平均分计算", "Averages"), trim, Cell::Empty, String::new());
         let rule = match &f.outcome {
             Outcome::None => lang.t("无", "none").to_string(),
@@ -256,10 +276,18 @@ pub fn rules_table(rs: &RuleSet, s: &Scored, lang: Lang) -> Table {
             Outcome::Tiers(t) => t.iter().map(|(min, l)| format!("≥{min} {l}")).collect::<Vec<_>>().join(";"),
         };
         let info = &s.report.outcome_rule;
-        let kind = if info.suggestion { lang.t("结论规则(仅为建议,由支委会决定)", "Outcome rule (a suggestion; the committee decides)") } else { lang.t("结论规则", "Outcome rule") };
+        let kind = if info.suggestion {
+            lang.t("结论规则(仅为建议,由支委会决定)", "Outcome rule (a suggestion; the committee decides)")
+        } else {
+            lang.t("结论规则", "Outcome rule")
+        };
         row(kind, rule, Cell::Empty, provenance(&info.origin));
-        if !info.labels.is_empty() { row(lang.t("可选结论", "Outcome labels"), info.labels.join("、"), Cell::Empty, String::new()); }
-        if !info.handling.is_empty() { row(lang.t("处理方式", "Handling options"), info.handling.join("、"), Cell::Empty, String::new()); }
+        if !info.labels.is_empty() {
+            row(lang.t("可选结论", "Outcome labels"), info.labels.join("、"), Cell::Empty, String::new());
+        }
+        if !info.handling.is_empty() {
+            row(lang.t("处理方式", "Handling options"), info.handling.join("、"), Cell::Empty, String::new());
+        }
     }
     if let Some(v) = &s.satisfaction {
         let vote = rs.rules().votes.iter().find(|x| x.name == v.vote);
@@ -295,19 +323,17 @@ pub fn exam_fields() -> Vec<Field> {
 }
 
 /// Counts a test from unit figures or member rows.
-pub fn exam(rs: &RuleSet, exam: Option<&str>, path: &Path) -> Result<(xianjiao_core::ExamReport, Vec<Option<String>>), ExitCode> {
-    let mut ec = rs.exam_counter(exam).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+pub fn exam(rs: &RuleSet, exam: Option<&str>, path: &Path) -> Result<(xianjiao_core::ExamReport, Vec<Option<String>>), CliError> {
+    let mut ec = rs.exam_counter(exam).map_err(CliError::usage)?;
     let mut rows = PlainRows::new(exam_fields());
-    let inputs = input::read_plain(path, &mut rows)?;
+    let inputs = input::read_all(std::slice::from_ref(&path.to_path_buf()), Target::Plain(&mut rows))?;
     let members = rows.has("member");
     let unit_figures = rows.has("expected") && rows.has("average");
     if members && (rows.has("expected") || rows.has("average")) || !members && !unit_figures {
-        eprintln!("{}: 应为单位汇总(单位、应考、参考、回收、平均分)或每人一行(单位、姓名、参考、回收、成绩)/ expected unit figures (unit, expected, took, returned, average) or member rows (unit, member, took, returned, score)", path.display());
-        return Err(ExitCode::from(2));
+        return Err(CliError::file(path, "应为单位汇总(单位、应考、参考、回收、平均分)或每人一行(单位、姓名、参考、回收、成绩)/ expected unit figures (unit, expected, took, returned, average) or member rows (unit, member, took, returned, score)"));
     }
     if !members && rows.has("score") {
-        eprintln!("{}: 单位汇总不应有“成绩”列 / unit figures take no score column", path.display());
-        return Err(ExitCode::from(2));
+        return Err(CliError::file(path, "单位汇总不应有“成绩”列 / unit figures take no score column"));
     }
     for (line, row) in &rows.rows {
         match row {
@@ -315,7 +341,10 @@ pub fn exam(rs: &RuleSet, exam: Option<&str>, path: &Path) -> Result<(xianjiao_c
             Ok(v) => {
                 let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).map(String::as_str).unwrap_or("");
                 if members {
-                    if g("member").is_empty() { ec.reject_row(*line, Some("member"), "缺少姓名 / missing member".into()); continue; }
+                    if g("member").is_empty() {
+                        ec.reject_row(*line, Some("member"), "缺少姓名 / missing member".into());
+                        continue;
+                    }
                     ec.add_member(*line, g("unit"), g("took"), g("returned"), g("score"));
                 } else {
                     ec.add_unit(*line, g("unit"), g("expected"), g("took"), g("returned"), g("average"));

@@ -7,29 +7,13 @@
 //! Nothing is fetched: styles are inline, charts are inline SVG, no fonts or
 //! scripts. Every piece of text — member names above all — is escaped.
 
-use crate::input::{self, Field, PlainRows};
-use crate::office::{self, Extras, Lang, Problem, Scored};
+use crate::args::{Lang, ReportArgs};
+use crate::error::CliError;
+use crate::input::{self, Problem, Target};
+use crate::office::{self, Scored};
+use crate::profiles::Progress;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use xianjiao_core::{Checklist, ItemStatus, NaiveDate, Profile, RuleSet, ScoreReport, SubjectScore, VoteReport};
-
-/// What the report is built from besides the sheets.
-#[derive(Debug, Default, Clone)]
-pub struct Options {
-    /// Form of the member sheets.
-    pub form: Option<String>,
-    /// 回头看 votes per unit.
-    pub votes: Option<PathBuf>,
-    /// Vote of `votes`.
-    pub vote: Option<String>,
-    /// 附件5 sheets scoring units.
-    pub lookback: Option<PathBuf>,
-    /// Unit form of `lookback`.
-    pub lookback_form: Option<String>,
-    /// Headings.
-    pub lang: Lang,
-}
+use xianjiao_core::{ItemStatus, RuleSet, ScoreReport, SubjectScore, VoteReport};
 
 /// HTML-escapes text (also for attribute values).
 pub fn esc(s: &str) -> String {
@@ -51,120 +35,23 @@ pub fn esc(s: &str) -> String {
 /// A number as people write it: at most `d` decimals, no trailing zeros.
 fn num(x: f64, d: usize) -> String {
     let s = format!("{x:.d$}");
-    if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s }
-}
-
-/// One member's profile row, as given.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct MemberProfile {
-    pub(crate) member: String,
-    role: String,
-    #[serde(default)]
-    unit: Option<String>,
-    /// The unit type of the rules (机关, 社区 …), when `unit` is not one.
-    #[serde(default)]
-    unit_type: Option<String>,
-    #[serde(default)]
-    batch: Option<String>,
-    #[serde(default)]
-    conditions: Vec<String>,
-    #[serde(default)]
-    progress: serde_json::Map<String, serde_json::Value>,
-}
-
-fn profile_fields() -> Vec<Field> {
-    vec![
-        Field { key: "member", names: &["member", "姓名", "党员"], required: true },
-        Field { key: "role", names: &["role", "角色", "身份"], required: true },
-        Field { key: "unit", names: &["unit", "单位", "支部"], required: false },
-        Field { key: "unit_type", names: &["unit_type", "单位类型"], required: false },
-        Field { key: "batch", names: &["batch", "批次"], required: false },
-        Field { key: "conditions", names: &["conditions", "个人情况"], required: false },
-        Field { key: "progress", names: &["progress", "进度", "已完成"], required: false },
-    ]
-}
-
-/// Progress written in a cell: a JSON object, or `id;id=40;…` (done items, amounts).
-fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    let s = s.trim();
-    if s.starts_with('{') {
-        return serde_json::from_str(s).map_err(|e| format!("进度不是有效的 JSON / progress is not valid JSON: {e}"));
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
     }
-    let mut m = serde_json::Map::new();
-    for part in s.split([';', '；', '、', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-        match part.split_once(['=', ':']) {
-            Some((k, v)) => {
-                let x: f64 = v.trim().parse().map_err(|_| format!("“{part}”中的数量不是数字 / not a number"))?;
-                let n = serde_json::Number::from_f64(x).ok_or_else(|| format!("“{part}”中的数量无效 / invalid amount"))?;
-                m.insert(k.trim().to_string(), serde_json::Value::Number(n));
-            }
-            None => { m.insert(part.to_string(), serde_json::Value::Bool(true)); }
-        }
-    }
-    Ok(m)
-}
-
-/// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
-fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, ExitCode> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        let text = std::fs::read_to_string(path).map_err(|e| { eprintln!("{}: {e}", path.display()); ExitCode::from(2) })?;
-        return serde_json::from_str(&text).map_err(|e| { eprintln!("{}:{}:{}: error[profiles.json]: {e}", path.display(), e.line(), e.column()); ExitCode::from(2) });
-    }
-    let mut rows = PlainRows::new(profile_fields());
-    let inputs = input::read_plain(path, &mut rows)?;
-    let mut out = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let file = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
-        match row {
-            Err(why) => problems.push(Problem { file, row: r.row, field: None, reason: why.clone() }),
-            Ok(v) => {
-                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match progress_cell(&g("progress")) {
-                    Err(why) => problems.push(Problem { file, row: r.row, field: Some("progress".into()), reason: why }),
-                    Ok(progress) => out.push(MemberProfile {
-                        member: g("member"), role: g("role"), unit: Some(g("unit")).filter(|u| !u.is_empty()), unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()), batch: Some(g("batch")).filter(|u| !u.is_empty()),
-                        conditions: g("conditions").split([';', '；', '、', ',']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_string).collect(),
-                        progress,
-                    }),
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// A member's checklist, or why there is none.
-#[derive(Debug)]
-pub(crate) struct Progress {
-    pub(crate) p: MemberProfile,
-    pub(crate) list: Result<Checklist, String>,
-}
-
-/// Reads members' profiles and works out each one's checklist on `on`.
-pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, problems: &mut Vec<Problem>) -> Result<Vec<Progress>, ExitCode> {
-    let list = read_profiles(path, problems)?;
-    Ok(list.into_iter().map(|p| {
-        // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-        let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-        let prof = Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
-        let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
-        Progress { p, list }
-    }).collect())
 }
 
 /// Scores everything and returns the HTML and whether every input row was used.
-pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> Result<(String, bool), ExitCode> {
-    let mut scored = office::score(rs, o.form.as_deref(), sheets, extras)?;
+pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
+    let mut scored = office::score(rs, &o.scoring, false)?;
     let votes = match &o.votes {
         None => None,
         Some(path) => {
             // 回头看 votes: by default the first vote that counts respondent groups (附件6), else the first vote.
             let default = rs.rules().votes.iter().find(|v| !v.groups.is_empty()).map(|v| v.name.clone());
-            let mut vc = rs.vote_counter(o.vote.as_deref().or(default.as_deref())).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let vin = input::read_votes(path, &mut vc)?;
+            let mut vc = rs.vote_counter(o.vote.as_deref().or(default.as_deref())).map_err(CliError::usage)?;
+            let vin = input::read_all(std::slice::from_ref(path), Target::Votes(&mut vc))?;
             let mut v = vc.finish();
             for r in &mut v.rejected {
                 let file = vin.relocate(r).unwrap_or_else(|| path.display().to_string());
@@ -181,12 +68,12 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
                 Some(n) => n.clone(),
                 None => match rs.rules().forms.iter().find(|f| f.subject == "unit") {
                     Some(f) => f.name.clone(),
-                    None => { eprintln!("规则中没有 subject: \"unit\" 的测评表,无法计算回头看 / the rules have no unit form"); return Err(ExitCode::from(2)); }
+                    None => return Err(CliError::usage("规则中没有 subject: \"unit\" 的测评表,无法计算回头看 / the rules have no unit form")),
                 },
             };
-            let mut sc = rs.scorer(Some(&name)).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
-            let lin = input::read_sheets(std::slice::from_ref(path), &mut sc)?;
-            let mut r = sc.finish().map_err(|e| { eprintln!("{e}"); ExitCode::from(1) })?;
+            let mut sc = rs.scorer(Some(&name)).map_err(CliError::usage)?;
+            let lin = input::read_all(std::slice::from_ref(path), Target::Score(&mut sc))?;
+            let mut r = sc.finish().map_err(CliError::failed)?;
             for x in &mut r.rejected {
                 let file = lin.relocate(x).unwrap_or_else(|| path.display().to_string());
                 eprintln!("{file}:{}: 未计分 / not scored: {}", x.row, x.reason);
@@ -197,9 +84,96 @@ pub fn build(rs: &RuleSet, sheets: &[PathBuf], extras: &Extras, o: &Options) -> 
     };
     let progress = scored.profiles.take();
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
-    let clean = scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
-    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.lang }.render();
+    let clean =
+        scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
+    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.scoring.lang }.render();
     Ok((html, clean))
+}
+
+/// The words of the draft 转段申请 in one language: templates whose `{name}`s
+/// [`fill`] replaces. One paragraph, written once, with the language as data.
+struct DraftWords {
+    /// `{phase}`, `{n}` members, `{met}` done.
+    took_part: &'static str,
+    /// Every member is done.
+    met: &'static str,
+    /// A member `{m}` and the `{labels}` still missing.
+    missing: &'static str,
+    /// One missing label `{x}`.
+    label: &'static str,
+    label_sep: &'static str,
+    who_sep: &'static str,
+    /// `{count}` members not done: `{who}`.
+    not_met: &'static str,
+    /// The look-back vote `{vote}` (`{all}`: all units summed), `{total}` respondents, `{rate_of}` at `{rate}`%.
+    survey: &'static str,
+    all_units: &'static str,
+    rate_sep: &'static str,
+    /// What the rules require at that rate: `{action}`.
+    action: &'static str,
+    /// No vote given.
+    no_survey: &'static str,
+    /// The application to move on to phase `{next}`.
+    apply: &'static str,
+    /// `{next}` when there is no later phase.
+    next: &'static str,
+}
+
+const DRAFT_ZH: DraftWords = DraftWords {
+    took_part: "　　我单位{phase}阶段共有 {n} 名党员参加,其中 {met} 名已完成本阶段各项要求。",
+    met: "转段条件已满足。",
+    missing: "{m}(尚缺:{labels})",
+    label: "“{x}”",
+    label_sep: "、",
+    who_sep: ";",
+    not_met: "尚有 {count} 名党员未完成:{who}。转段条件尚未满足,待上述事项完成后再申请转段。",
+    survey: "阶段成效测评(“{vote}”){all}参评 {total} 人,{rate_of}占 {rate}%。",
+    all_units: "全部单位合计",
+    rate_sep: "、",
+    action: "按规定需{action}。",
+    no_survey: "阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。",
+    apply: "经支部委员会研究,申请转入{next}阶段。",
+    next: "下一",
+};
+
+const DRAFT_EN: DraftWords = DraftWords {
+    took_part: "In the {phase} phase {n} members took part; {met} have completed every requirement. ",
+    met: "The transition conditions are met. ",
+    missing: "{m} (missing: {labels})",
+    label: "{x}",
+    label_sep: ", ",
+    who_sep: "; ",
+    not_met: "{count} members have not: {who}. The conditions are not met yet; we will apply once these are done. ",
+    survey: "Phase-effect survey (“{vote}”){all}: {total} respondents, {rate_of} {rate}%. ",
+    all_units: ", all units",
+    rate_sep: " + ",
+    action: "The rules require: {action}. ",
+    no_survey: "Phase-effect survey (look-back) satisfaction rate: ____% (not given). ",
+    apply: "We apply to move on to the {next} phase.",
+    next: "next",
+};
+
+/// A template with each `{name}` replaced by its value, in one pass (a value
+/// that itself contains braces, such as a member's name, is left as it is).
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').and_then(|close| values.iter().find(|(k, _)| *k == &after[..close]).map(|(_, v)| (close, v))) {
+            Some((close, v)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 struct Html<'a> {
@@ -273,12 +247,24 @@ impl Html<'_> {
         let campaign = &self.rs.rules().campaign.name;
         let title = format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"));
         let mut h = String::with_capacity(64 << 10);
-        let _ = write!(h, "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
+        let _ = write!(
+            h,
+            "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
-            <title>{}</title><style>{CSS}</style></head><body>\n", self.t("zh-CN", "en"), esc(&title));
+            <title>{}</title><style>{CSS}</style></head><body>\n",
+            self.t("zh-CN", "en"),
+            esc(&title)
+        );
         let colon = self.t(":", ": ");
-        let _ = writeln!(h, "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
-            esc(&title), self.t("测评表", "Form"), esc(&r.form), self.t("规则", "Rules"), esc(&self.rs.files().join(" → ")));
+        let _ = writeln!(
+            h,
+            "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
+            esc(&title),
+            self.t("测评表", "Form"),
+            esc(&r.form),
+            self.t("规则", "Rules"),
+            esc(&self.rs.files().join(" → "))
+        );
         self.summary(&mut h);
         self.charts(&mut h);
         self.rejected(&mut h);
@@ -295,7 +281,9 @@ impl Html<'_> {
             self.rollup(&mut h);
             h.push_str("</section>\n");
         }
-        for m in &r.members { self.sheet(&mut h, m); }
+        for m in &r.members {
+            self.sheet(&mut h, m);
+        }
         h.push_str("</body></html>\n");
         h
     }
@@ -312,7 +300,12 @@ impl Html<'_> {
                 (None, None) => (self.t("(无结论)", "(none)").to_string(), false),
             };
             match counts.iter_mut().find(|c| c.0 == label) {
-                Some(c) => { c.1 += 1; if decided { c.2 += 1; } }
+                Some(c) => {
+                    c.1 += 1;
+                    if decided {
+                        c.2 += 1;
+                    }
+                }
                 None => counts.push((label, 1, usize::from(decided))),
             }
         }
@@ -322,23 +315,53 @@ impl Html<'_> {
         for (label, k, decided) in &counts {
             let how = if r.outcome_rule.suggestion {
                 format!("({}{decided}{})", self.t("其中支委会已决定 ", "committee decided "), self.t(" 人,其余为建议", "; the rest are suggestions"))
-            } else { String::new() };
+            } else {
+                String::new()
+            };
             let _ = write!(h, "<tr><th>{}{}</th><td class=\"n\">{k} {}</td></tr>", self.t("结论:", "Outcome: "), esc(label), esc(&how));
         }
-        let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{} / {} / {}</td></tr>", self.t("测评表行数:读入 / 计分 / 剔除", "Sheet rows: read / scored / rejected"), r.rows.read, r.rows.scored, r.rows.rejected);
+        let _ = write!(
+            h,
+            "<tr><th>{}</th><td class=\"n\">{} / {} / {}</td></tr>",
+            self.t("测评表行数:读入 / 计分 / 剔除", "Sheet rows: read / scored / rejected"),
+            r.rows.read,
+            r.rows.scored,
+            r.rows.rejected
+        );
         let other = self.s.problems.len().saturating_sub(r.rejected.len());
         if other > 0 {
-            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{other}</td></tr>", self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)"));
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"n\">{other}</td></tr>",
+                self.t("其他未采用的行(决定、投票、清单)", "Other rows not used (decisions, votes, profiles)")
+            );
         }
         if let Some(v) = self.votes {
-            let _ = write!(h, "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>", esc(&format!("{}{}{}{}", v.vote, self.t(":", ": "), v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))), num(v.overall.rate, 2), v.overall.total, self.t("人", "respondents"));
+            let _ = write!(
+                h,
+                "<tr><th>{}</th><td class=\"n\">{}% ({} {})</td></tr>",
+                esc(&format!("{}{}{}{}", v.vote, self.t(":", ": "), v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))),
+                num(v.overall.rate, 2),
+                v.overall.total,
+                self.t("人", "respondents")
+            );
         }
         h.push_str("</tbody></table>");
         if !self.s.unmatched_satisfaction.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有满意度测评但没有测评表,未采用:", "Satisfaction votes for names with no sheets (not used): "), esc(&self.s.unmatched_satisfaction.join("、")));
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}{}</p>",
+                self.t("以下姓名有满意度测评但没有测评表,未采用:", "Satisfaction votes for names with no sheets (not used): "),
+                esc(&self.s.unmatched_satisfaction.join("、"))
+            );
         }
         if !r.unmatched_decisions.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}{}</p>", self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "), esc(&r.unmatched_decisions.join("、")));
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}{}</p>",
+                self.t("以下姓名有支委会决定但没有测评表,决定未采用:", "Decisions for names with no sheets (not applied): "),
+                esc(&r.unmatched_decisions.join("、"))
+            );
         }
     }
 
@@ -371,22 +394,48 @@ impl Html<'_> {
             let bh = *c as f64 / top as f64 * plot;
             let y = 10.0 + plot - bh;
             let _ = write!(h, "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{}\"/>", x + 3.0, bw - 6.0, COLORS[0]);
-            if *c > 0 { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>", x + bw / 2.0, y - 2.0); }
+            if *c > 0 {
+                let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{c}</text>", x + bw / 2.0, y - 2.0);
+            }
             let lo = total * i as f64 / 10.0;
-            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}–{}</text>", x + bw / 2.0, hgt - bottom + 14.0, num(lo, 1), num(lo + total / 10.0, 1));
+            let _ = write!(
+                h,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}–{}</text>",
+                x + bw / 2.0,
+                hgt - bottom + 14.0,
+                num(lo, 1),
+                num(lo + total / 10.0, 1)
+            );
         }
-        let _ = write!(h, "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>", 10.0 + plot, w - 10.0, 10.0 + plot);
+        let _ = write!(
+            h,
+            "<line x1=\"{left}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\"/></svg></figure>",
+            10.0 + plot,
+            w - 10.0,
+            10.0 + plot
+        );
         // Each group's mean per member, in chunks that fit a page.
         let groups = r.items_groups();
         for (k, chunk) in r.members.chunks(CHART_ROWS).enumerate() {
-            let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
-            let cap = format!("{}{}", self.t("各评议组平均分(每人)", "Each rater group's mean per member"), if r.members.len() > CHART_ROWS { format!("({})", k + 1) } else { String::new() });
+            let rows: Vec<(String, Vec<Option<f64>>)> =
+                chunk.iter().map(|m| (m.member.clone(), groups.iter().map(|g| m.groups.get(g).map(|x| x.mean)).collect())).collect();
+            let cap = format!(
+                "{}{}",
+                self.t("各评议组平均分(每人)", "Each rater group's mean per member"),
+                if r.members.len() > CHART_ROWS { format!("({})", k + 1) } else { String::new() }
+            );
             self.bars(h, &cap, &groups, &rows, total, "");
         }
         if let Some(v) = self.votes {
             for (k, chunk) in v.subjects.chunks(CHART_ROWS * 2).enumerate() {
                 let rows: Vec<(String, Vec<Option<f64>>)> = chunk.iter().map(|t| (t.subject.clone(), vec![Some(t.rate)])).collect();
-                let cap = format!("{}{}{}{}", self.t("各单位", "Per unit: "), v.rate_of.join(self.t("、", " + ")), self.t("占比(%)", " share (%)"), if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() });
+                let cap = format!(
+                    "{}{}{}{}",
+                    self.t("各单位", "Per unit: "),
+                    v.rate_of.join(self.t("、", " + ")),
+                    self.t("占比(%)", " share (%)"),
+                    if v.subjects.len() > CHART_ROWS * 2 { format!("({})", k + 1) } else { String::new() }
+                );
                 self.bars(h, &cap, std::slice::from_ref(&v.vote), &rows, 100.0, "%");
             }
         }
@@ -400,12 +449,21 @@ impl Html<'_> {
         let hgt = rows.len() as f64 * row_h + 24.0;
         let scale = (w - left - 60.0) / max.max(1.0);
         let _ = write!(h, "<figure><figcaption>{}</figcaption>", esc(caption));
-        if series.len() > 1 { self.legend(h, series); }
+        if series.len() > 1 {
+            self.legend(h, series);
+        }
         let _ = write!(h, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt:.0}\" width=\"{w}\" height=\"{hgt:.0}\" font-size=\"11\" role=\"img\" aria-label=\"{}\">", esc(caption));
         for (i, (name, vals)) in rows.iter().enumerate() {
             let y0 = i as f64 * row_h + 4.0;
             let shown: String = if name.chars().count() > 9 { format!("{}…", name.chars().take(8).collect::<String>()) } else { name.clone() };
-            let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>", left - 6.0, y0 + k * bar / 2.0 + 4.0, esc(name), esc(&shown));
+            let _ = write!(
+                h,
+                "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text>",
+                left - 6.0,
+                y0 + k * bar / 2.0 + 4.0,
+                esc(name),
+                esc(&shown)
+            );
             for (j, v) in vals.iter().enumerate() {
                 let y = y0 + j as f64 * bar;
                 match v {
@@ -413,7 +471,15 @@ impl Html<'_> {
                         let _ = write!(h, "<rect x=\"{left}\" y=\"{y:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}{unit}</text>",
                             (v * scale).max(0.5), bar - 1.5, COLORS[j % COLORS.len()], left + v * scale + 3.0, y + bar - 2.5, num(*v, 2));
                     }
-                    None => { let _ = write!(h, "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#8a1c00\">{}</text>", left + 3.0, y + bar - 2.5, self.t("无测评表", "no sheets")); }
+                    None => {
+                        let _ = write!(
+                            h,
+                            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#8a1c00\">{}</text>",
+                            left + 3.0,
+                            y + bar - 2.5,
+                            self.t("无测评表", "no sheets")
+                        );
+                    }
                 }
             }
         }
@@ -428,11 +494,27 @@ impl Html<'_> {
     fn rejected(&self, h: &mut String) {
         let p = &self.s.problems;
         let _ = write!(h, "<h2>{}</h2>", self.t("三、未计分的行", "3. Rows not used"));
-        if p.is_empty() { let _ = write!(h, "<p>{}</p>", self.t("无。所有行均已计分。", "None: every row was used.")); return; }
-        let _ = write!(h, "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-            self.t("文件", "File"), self.t("行", "Row"), self.t("字段", "Field"), self.t("原因", "Reason"));
+        if p.is_empty() {
+            let _ = write!(h, "<p>{}</p>", self.t("无。所有行均已计分。", "None: every row was used."));
+            return;
+        }
+        let _ = write!(
+            h,
+            "<table><thead><tr><th>{}</th><th class=\"n\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+            self.t("文件", "File"),
+            self.t("行", "Row"),
+            self.t("字段", "Field"),
+            self.t("原因", "Reason")
+        );
         for x in p {
-            let _ = write!(h, "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>", esc(&x.file), x.row, esc(x.field.as_deref().unwrap_or("")), esc(&x.reason));
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&x.file),
+                x.row,
+                esc(x.field.as_deref().unwrap_or("")),
+                esc(&x.reason)
+            );
         }
         h.push_str("</tbody></table>");
     }
@@ -441,35 +523,52 @@ impl Html<'_> {
         let Some(r) = self.lookback else { return };
         let _ = write!(h, "<h3>{}{}</h3>", self.t("附件5 ", "Form 5: "), esc(&r.form));
         let _ = write!(h, "<table><thead><tr><th>{}</th>", self.t("项目", "Item"));
-        for u in &r.members { let _ = write!(h, "<th class=\"n\">{}</th>", esc(&u.member)); }
+        for u in &r.members {
+            let _ = write!(h, "<th class=\"n\">{}</th>", esc(&u.member));
+        }
         let _ = write!(h, "<th class=\"n\">{}</th></tr></thead><tbody>", self.t("标准分", "Points"));
         for (i, (item, pts)) in r.items.iter().enumerate() {
             let _ = write!(h, "<tr><td>{}</td>", esc(item));
-            for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.items.values.get(i).map(|v| num(*v, 2)).unwrap_or_default()); }
+            for u in &r.members {
+                let _ = write!(h, "<td class=\"n\">{}</td>", u.items.values.get(i).map(|v| num(*v, 2)).unwrap_or_default());
+            }
             let _ = write!(h, "<td class=\"n\">{}</td></tr>", num(*pts, 2));
         }
         let _ = write!(h, "<tr><th>{}</th>", self.t("合计(测评分)", "Total"));
-        for u in &r.members { let _ = write!(h, "<td class=\"n\"><b>{}</b></td>", num(u.composite, 2)); }
+        for u in &r.members {
+            let _ = write!(h, "<td class=\"n\"><b>{}</b></td>", num(u.composite, 2));
+        }
         let _ = write!(h, "<td class=\"n\">{}</td></tr><tr><th>{}</th>", num(r.items.iter().map(|x| x.1).sum(), 2), self.t("测评表份数", "Sheets"));
-        for u in &r.members { let _ = write!(h, "<td class=\"n\">{}</td>", u.sheets); }
+        for u in &r.members {
+            let _ = write!(h, "<td class=\"n\">{}</td>", u.sheets);
+        }
         h.push_str("<td></td></tr></tbody></table>");
     }
 
     fn votes_table(&self, h: &mut String) {
         let Some(v) = self.votes else { return };
         let groups: Vec<&String> = v.overall.groups.keys().collect();
-        let rows: Vec<(String, &xianjiao_core::Tally)> = v.subjects.iter().map(|t| (t.subject.clone(), t))
-            .chain(std::iter::once((self.t("合计", "Total").to_string(), &v.overall))).collect();
+        let rows: Vec<(String, &xianjiao_core::Tally)> =
+            v.subjects.iter().map(|t| (t.subject.clone(), t)).chain(std::iter::once((self.t("合计", "Total").to_string(), &v.overall))).collect();
         let _ = write!(h, "<h3>{}{}</h3>", if groups.is_empty() { "" } else { self.t("附件6 ", "Form 6: ") }, esc(&v.vote));
         // Two tables, so that seven groups and three tiers fit an A4 page upright.
         if !groups.is_empty() {
-            let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th></tr><tr>",
-                self.t("被测评单位", "Unit"), groups.len() + 1, self.t("参加测评群众情况(人)", "Respondents by group"));
-            for g in &groups { let _ = write!(h, "<th class=\"g\">{}</th>", esc(g)); }
+            let _ = write!(
+                h,
+                "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th></tr><tr>",
+                self.t("被测评单位", "Unit"),
+                groups.len() + 1,
+                self.t("参加测评群众情况(人)", "Respondents by group")
+            );
+            for g in &groups {
+                let _ = write!(h, "<th class=\"g\">{}</th>", esc(g));
+            }
             let _ = write!(h, "<th class=\"g\">{}</th></tr></thead><tbody>", self.t("合计", "Total"));
             for (name, t) in &rows {
                 let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
-                for g in &groups { let _ = write!(h, "<td class=\"n\">{}</td>", t.groups.get(g.as_str()).map(|x| x.to_string()).unwrap_or_default()); }
+                for g in &groups {
+                    let _ = write!(h, "<td class=\"n\">{}</td>", t.groups.get(g.as_str()).map(|x| x.to_string()).unwrap_or_default());
+                }
                 let _ = write!(h, "<td class=\"n\"><b>{}</b></td></tr>", t.total);
             }
             h.push_str("</tbody></table>");
@@ -477,14 +576,27 @@ impl Html<'_> {
         let _ = write!(h, "<table class=\"a6\"><thead><tr><th class=\"who\" rowspan=\"2\">{}</th><th colspan=\"{}\">{}</th><th colspan=\"{}\">{}</th><th rowspan=\"2\" class=\"g\">{}</th></tr><tr>",
             self.t("被测评单位", "Unit"), v.tiers.len(), self.t("测评档次(人)", "Tiers (respondents)"), v.tiers.len(), self.t("占参评人员的", "Share of respondents"),
             esc(&format!("{}{}", v.rate_of.join(self.t("、", " + ")), self.t("占比", " share"))));
-        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
-        for t in &v.tiers { let _ = write!(h, "<th class=\"g\">{}</th>", esc(t)); }
+        for t in &v.tiers {
+            let _ = write!(h, "<th class=\"g\">{}</th>", esc(t));
+        }
+        for t in &v.tiers {
+            let _ = write!(h, "<th class=\"g\">{}</th>", esc(t));
+        }
         h.push_str("</tr></thead><tbody>");
         for (name, t) in &rows {
             let _ = write!(h, "<tr><td class=\"who\">{}</td>", esc(name));
-            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}</td>", t.counts.get(x).map(|x| x.to_string()).unwrap_or_default()); }
-            for x in &v.tiers { let _ = write!(h, "<td class=\"n\">{}%</td>", t.shares.get(x).and_then(|x| x.as_f64()).map(|x| num(x, 2)).unwrap_or_default()); }
-            let _ = write!(h, "<td class=\"n\"><b>{}%</b>{}</td></tr>", num(t.rate, 2), t.action.as_deref().map(|a| format!(" <span class=\"warn\">{}</span>", esc(a))).unwrap_or_default());
+            for x in &v.tiers {
+                let _ = write!(h, "<td class=\"n\">{}</td>", t.counts.get(x).map(|x| x.to_string()).unwrap_or_default());
+            }
+            for x in &v.tiers {
+                let _ = write!(h, "<td class=\"n\">{}%</td>", t.shares.get(x).and_then(|x| x.as_f64()).map(|x| num(x, 2)).unwrap_or_default());
+            }
+            let _ = write!(
+                h,
+                "<td class=\"n\"><b>{}%</b>{}</td></tr>",
+                num(t.rate, 2),
+                t.action.as_deref().map(|a| format!(" <span class=\"warn\">{}</span>", esc(a))).unwrap_or_default()
+            );
         }
         h.push_str("</tbody></table>");
     }
@@ -496,12 +608,26 @@ impl Html<'_> {
         let _ = write!(h, "<h2>{n}{}</h2>", self.t("转段条件汇总", "Phase transition (转段) roll-up"));
         let bad: Vec<&Progress> = ps.iter().filter(|p| p.list.is_err()).collect();
         if !bad.is_empty() {
-            let _ = write!(h, "<p class=\"warn\">{}</p><ul>", self.t("以下党员的清单无法生成(请检查角色、单位类型或个人情况):", "No checklist for these members (check role, unit type or conditions):"));
-            for p in bad { let _ = write!(h, "<li>{}:{}</li>", esc(&p.p.member), esc(p.list.as_ref().err().map(String::as_str).unwrap_or(""))); }
+            let _ = write!(
+                h,
+                "<p class=\"warn\">{}</p><ul>",
+                self.t(
+                    "以下党员的清单无法生成(请检查角色、单位类型或个人情况):",
+                    "No checklist for these members (check role, unit type or conditions):"
+                )
+            );
+            for p in bad {
+                let _ = write!(h, "<li>{}:{}</li>", esc(&p.p.member), esc(p.list.as_ref().err().map(String::as_str).unwrap_or("")));
+            }
             h.push_str("</ul>");
         }
         let mut units: Vec<String> = vec![];
-        for p in ps { let u = p.p.unit.clone().unwrap_or_default(); if !units.contains(&u) { units.push(u); } }
+        for p in ps {
+            let u = p.p.unit.clone().unwrap_or_default();
+            if !units.contains(&u) {
+                units.push(u);
+            }
+        }
         for unit in &units {
             let members: Vec<&Progress> = ps.iter().filter(|p| p.p.unit.clone().unwrap_or_default() == *unit).collect();
             let uname = if unit.is_empty() { self.t("(未填单位)", "(no unit)").to_string() } else { unit.clone() };
@@ -518,11 +644,29 @@ impl Html<'_> {
                     }
                 }
                 let ok = blockers.is_empty() && members.iter().all(|p| p.list.is_ok());
-                let _ = write!(h, "<p><b>{}{}</b>:{}</p>", esc(&gate.phase), self.t("阶段转段条件", " transition"),
-                    if ok { format!("{}({met}/{} {})", self.t("已满足", "met"), members.len(), self.t("人", "members")) }
-                    else { format!("<span class=\"warn\">{}</span>({met}/{} {})", self.t("尚未满足", "not met"), members.len(), self.t("人已完成", "members done")) });
+                let _ = write!(
+                    h,
+                    "<p><b>{}{}</b>:{}</p>",
+                    esc(&gate.phase),
+                    self.t("阶段转段条件", " transition"),
+                    if ok {
+                        format!("{}({met}/{} {})", self.t("已满足", "met"), members.len(), self.t("人", "members"))
+                    } else {
+                        format!(
+                            "<span class=\"warn\">{}</span>({met}/{} {})",
+                            self.t("尚未满足", "not met"),
+                            members.len(),
+                            self.t("人已完成", "members done")
+                        )
+                    }
+                );
                 if !blockers.is_empty() {
-                    let _ = write!(h, "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>", self.t("党员", "Member"), self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)"));
+                    let _ = write!(
+                        h,
+                        "<table><thead><tr><th class=\"who\">{}</th><th>{}</th></tr></thead><tbody>",
+                        self.t("党员", "Member"),
+                        self.t("尚缺(卡住转段的事项)", "Still missing (blocks the transition)")
+                    );
                     for (m, labels) in &blockers {
                         // One label a line: labels themselves contain 、 (撰写、审阅…).
                         let list: Vec<String> = labels.iter().map(|l| esc(l)).collect();
@@ -550,9 +694,17 @@ impl Html<'_> {
                 }
             }
             if !owed.is_empty() {
-                let _ = write!(h, "<p><b>{}</b></p><table><thead><tr><th class=\"who\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-                    self.t("需要补课", "Owes 补课 (make-up)"), self.t("党员/单位", "Member/unit"), self.t("事项", "Item"), self.t("依据", "Why"));
-                for (m, l, s) in &owed { let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td><td>{}</td></tr>", esc(m), esc(l), esc(s)); }
+                let _ = write!(
+                    h,
+                    "<p><b>{}</b></p><table><thead><tr><th class=\"who\">{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+                    self.t("需要补课", "Owes 补课 (make-up)"),
+                    self.t("党员/单位", "Member/unit"),
+                    self.t("事项", "Item"),
+                    self.t("依据", "Why")
+                );
+                for (m, l, s) in &owed {
+                    let _ = write!(h, "<tr><td class=\"who\">{}</td><td>{}</td><td>{}</td></tr>", esc(m), esc(l), esc(s));
+                }
                 h.push_str("</tbody></table>");
             }
         }
@@ -569,61 +721,79 @@ impl Html<'_> {
             Some(t) => (t, false, v),
             None => (&v.overall, true, v),
         });
-        let _ = write!(h, "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
+        let _ = write!(
+            h,
+            "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
             self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
             esc(&format!("{uname}{}{phase}{}", self.t("关于", " — application to close the "), self.t("阶段转段的申请", " phase"))),
-            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)"))));
-        let mut body = if self.l == Lang::Zh {
-            let mut s = format!("　　我单位{phase}阶段共有 {n} 名党员参加,其中 {met} 名已完成本阶段各项要求。");
-            if blockers.is_empty() {
-                s.push_str("转段条件已满足。");
-            } else {
-                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m}(尚缺:{})", l.iter().map(|x| format!("“{x}”")).collect::<Vec<_>>().join("、"))).collect();
-                let _ = write!(s, "尚有 {} 名党员未完成:{}。转段条件尚未满足,待上述事项完成后再申请转段。", blockers.len(), who.join(";"));
-            }
-            match rate {
-                Some((t, all, v)) => {
-                    let _ = write!(s, "阶段成效测评(“{}”){}参评 {} 人,{}占 {}%。", v.vote, if all { "全部单位合计" } else { "" }, t.total, v.rate_of.join("、"), num(t.rate, 2));
-                    if let Some(a) = &t.action { let _ = write!(s, "按规定需{a}。"); }
-                }
-                None => s.push_str("阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。"),
-            }
-            if blockers.is_empty() {
-                let _ = write!(s, "经支部委员会研究,申请转入{}阶段。", next.as_deref().unwrap_or("下一"));
-            }
-            s
+            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)")))
+        );
+        let w = if self.l == Lang::Zh { &DRAFT_ZH } else { &DRAFT_EN };
+        let mut body = fill(w.took_part, &[("phase", phase), ("n", &n.to_string()), ("met", &met.to_string())]);
+        if blockers.is_empty() {
+            body.push_str(w.met);
         } else {
-            let mut s = format!("In the {phase} phase {n} members took part; {met} have completed every requirement. ");
-            if blockers.is_empty() { s.push_str("The transition conditions are met. "); } else {
-                let who: Vec<String> = blockers.iter().map(|(m, l)| format!("{m} (missing: {})", l.join(", "))).collect();
-                let _ = write!(s, "{} members have not: {}. The conditions are not met yet; we will apply once these are done. ", blockers.len(), who.join("; "));
-            }
-            match rate {
-                Some((t, all, v)) => {
-                    let _ = write!(s, "Phase-effect survey (“{}”){}: {} respondents, {} {}%. ", v.vote, if all { ", all units" } else { "" }, t.total, v.rate_of.join(" + "), num(t.rate, 2));
-                    if let Some(a) = &t.action { let _ = write!(s, "The rules require: {a}. "); }
+            let who: Vec<String> = blockers
+                .iter()
+                .map(|(m, l)| {
+                    let labels: Vec<String> = l.iter().map(|x| fill(w.label, &[("x", x)])).collect();
+                    fill(w.missing, &[("m", m), ("labels", &labels.join(w.label_sep))])
+                })
+                .collect();
+            body += &fill(w.not_met, &[("count", &blockers.len().to_string()), ("who", &who.join(w.who_sep))]);
+        }
+        match rate {
+            Some((t, all, v)) => {
+                let all = if all { w.all_units } else { "" };
+                body += &fill(
+                    w.survey,
+                    &[
+                        ("vote", &v.vote),
+                        ("all", all),
+                        ("total", &t.total.to_string()),
+                        ("rate_of", &v.rate_of.join(w.rate_sep)),
+                        ("rate", &num(t.rate, 2)),
+                    ],
+                );
+                if let Some(a) = &t.action {
+                    body += &fill(w.action, &[("action", a)]);
                 }
-                None => s.push_str("Phase-effect survey (look-back) satisfaction rate: ____% (not given). "),
             }
-            if blockers.is_empty() { let _ = write!(s, "We apply to move on to the {} phase.", next.as_deref().unwrap_or("next")); }
-            s
-        };
-        body = esc(&body);
-        let _ = write!(h, "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>", self.t("　　特此申请。", "Respectfully submitted."),
-            esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))), self.t("年　　月　　日", "Date: ________"));
+            None => body.push_str(w.no_survey),
+        }
+        if blockers.is_empty() {
+            body += &fill(w.apply, &[("next", next.as_deref().unwrap_or(w.next))]);
+        }
+        let body = esc(&body);
+        let _ = write!(
+            h,
+            "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>",
+            self.t("　　特此申请。", "Respectfully submitted."),
+            esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))),
+            self.t("年　　月　　日", "Date: ________")
+        );
     }
 
     /// Strongest and weakest items of a member, as shares of their points.
     fn strengths(&self, m: &SubjectScore) -> Option<(Vec<String>, Vec<String>)> {
         let r = &self.s.report;
-        let mut v: Vec<(f64, String)> = r.items.iter().enumerate().filter_map(|(i, (name, pts))| {
-            let x = *m.items.values.get(i)?;
-            Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
-        }).collect();
-        if v.len() < 2 { return None; }
+        let mut v: Vec<(f64, String)> = r
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (name, pts))| {
+                let x = *m.items.values.get(i)?;
+                Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
+            })
+            .collect();
+        if v.len() < 2 {
+            return None;
+        }
         v.sort_by(|a, b| b.0.total_cmp(&a.0));
         let (hi, lo) = (v[0].0, v[v.len() - 1].0);
-        if (hi - lo).abs() < 1e-9 { return Some((vec![], vec![])); }
+        if (hi - lo).abs() < 1e-9 {
+            return Some((vec![], vec![]));
+        }
         let k = (v.len() / 4).clamp(1, 2);
         let best = v.iter().take(k).filter(|x| x.0 > lo).map(|x| x.1.clone()).collect();
         let worst = v.iter().rev().take(k).filter(|x| x.0 < hi).map(|x| x.1.clone()).collect();
@@ -631,27 +801,46 @@ impl Html<'_> {
     }
 
     fn lines(h: &mut String, n: usize) {
-        for _ in 0..n { h.push_str("<div class=\"line\"></div>"); }
+        for _ in 0..n {
+            h.push_str("<div class=\"line\"></div>");
+        }
     }
 
     /// 附件4 党员评议意见表 for one member, on its own page.
     fn sheet(&self, h: &mut String, m: &SubjectScore) {
         let rules = self.rs.rules();
         let post = self.progress.and_then(|ps| ps.iter().find(|p| p.p.member == m.member)).map(|p| p.p.role.clone()).unwrap_or_default();
-        let _ = write!(h, "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>", esc(&m.member),
-            esc(&rules.campaign.name), self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)"));
-        let _ = write!(h, "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
-            self.t("姓名", "Name"), esc(&m.member), self.t("职务", "Post"), esc(&post), self.t("测评综合得分", "Composite score"), num(m.composite, 2));
+        let _ = write!(
+            h,
+            "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>",
+            esc(&m.member),
+            esc(&rules.campaign.name),
+            self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)")
+        );
+        let _ = write!(
+            h,
+            "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
+            self.t("姓名", "Name"),
+            esc(&m.member),
+            self.t("职务", "Post"),
+            esc(&post),
+            self.t("测评综合得分", "Composite score"),
+            num(m.composite, 2)
+        );
         let sugg = self.strengths(m);
         let note = self.t("建议,供支委会参考:", "Suggestion for the branch committee: ");
         let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要优点", "Main strengths"));
         if let Some((best, _)) = &sugg {
-            if !best.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest.")); }
+            if !best.is_empty() {
+                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest."));
+            }
         }
         Self::lines(h, 5);
         let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要不足", "Main shortcomings"));
         if let Some((_, worst)) = &sugg {
-            if !worst.is_empty() { let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest.")); }
+            if !worst.is_empty() {
+                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest."));
+            }
         }
         Self::lines(h, 5);
         let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("努力方向<br>(建议)", "Direction<br>(suggested)"));
@@ -660,15 +849,29 @@ impl Html<'_> {
             self.t("支部负责人签名:", "Branch head's signature: "), self.t("年月日", "Y M D"), self.t("党员本人签名:", "Member's signature: "), self.t("年月日", "Y M D"));
         let mut remark = vec![];
         let c = office::conclusion(m, self.l);
-        if !c.is_empty() { remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: "))); }
-        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) { remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: "))); }
-        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) { remark.push(n.to_string()); }
-        if !m.missing_groups.is_empty() { remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、"))); }
+        if !c.is_empty() {
+            remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: ")));
+        }
+        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) {
+            remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: ")));
+        }
+        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) {
+            remark.push(n.to_string());
+        }
+        if !m.missing_groups.is_empty() {
+            remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、")));
+        }
         let groups: Vec<String> = m.groups.iter().map(|(g, x)| format!("{g} {}({} {})", num(x.mean, 2), x.sheets, self.t("份", "sheets"))).collect();
-        if !groups.is_empty() { remark.push(groups.join(";")); }
+        if !groups.is_empty() {
+            remark.push(groups.join(";"));
+        }
         let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join(self.t("。", ". "))));
         Self::lines(h, 1);
-        let _ = writeln!(h, "</td></tr></tbody></table><p class=\"foot\">{}</p></section>", self.t("注:若不够书写,可另附页。", "If space runs out, attach a page."));
+        let _ = writeln!(
+            h,
+            "</td></tr></tbody></table><p class=\"foot\">{}</p></section>",
+            self.t("注:若不够书写,可另附页。", "If space runs out, attach a page.")
+        );
     }
 }
 
@@ -678,14 +881,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_escaped_and_progress_cells_read() {
+    fn text_is_escaped_and_numbers_short() {
         assert_eq!(esc("<b>\"周九\"</b> & 'x'"), "&lt;b&gt;&quot;周九&quot;&lt;/b&gt; &amp; &#39;x&#39;");
         assert_eq!(esc("a\u{0}b"), "a\u{fffd}b");
-        let p = progress_cell("征求意见;交心谈心、学习学时=40").unwrap();
-        assert_eq!(serde_json::Value::Object(p), serde_json::json!({ "征求意见": true, "交心谈心": true, "学习学时": 40.0 }));
-        assert_eq!(progress_cell("{\"a\": 3}").unwrap()["a"], 3);
-        assert!(progress_cell("学习学时=很多").is_err());
         assert_eq!(num(96.428_57, 2), "96.43");
+        assert_eq!(fill("{m}(尚缺:{labels})", &[("m", "张{labels}"), ("labels", "“学习”")]), "张{labels}(尚缺:“学习”)");
+        assert_eq!(fill("{unknown} {", &[]), "{unknown} {");
         assert_eq!(num(100.0, 2), "100");
     }
 }

@@ -1,6 +1,8 @@
 //! Readable Chinese tables for the terminal.
 
-use xianjiao_core::{join_messages, word, Change, Explain, ExamReport, Checklist, ItemStatus, Lang, MaterialReport, Msg, Schedule, ScoreReport, Status, VoteReport};
+use xianjiao_core::{
+    join_messages, word, Change, Checklist, ExamReport, Explain, ItemStatus, Lang, MaterialReport, Msg, Schedule, ScoreReport, Status, VoteReport,
+};
 
 fn st(s: Option<Status>) -> &'static str {
     match s {
@@ -26,12 +28,21 @@ pub fn schedule(s: &Schedule) {
     }
     let mut cur = "";
     for x in &s.steps {
-        if x.phase != cur { println!("{} 的环节", x.phase); cur = &x.phase; }
+        if x.phase != cur {
+            println!("{} 的环节", x.phase);
+            cur = &x.phase;
+        }
         println!("  {:>2}. {}  {} 至 {}  {}", x.no, x.name, d(x.start), d(x.end), st(x.status));
     }
-    if let Some(p) = &s.current_phase { println!("当前阶段:{p}"); }
-    if !s.due.is_empty() { println!("正在进行:{}", s.due.join("、")); }
-    if !s.overdue.is_empty() { println!("已过期未完成:{}", s.overdue.join("、")); }
+    if let Some(p) = &s.current_phase {
+        println!("当前阶段:{p}");
+    }
+    if !s.due.is_empty() {
+        println!("正在进行:{}", s.due.join("、"));
+    }
+    if !s.overdue.is_empty() {
+        println!("已过期未完成:{}", s.overdue.join("、"));
+    }
 }
 
 pub fn checklist(c: &Checklist, lang: Lang) {
@@ -48,7 +59,9 @@ pub fn checklist(c: &Checklist, lang: Lang) {
             ItemStatus::NotApplicable => t("[·] 不适用", "[·] n/a       "),
         };
         println!("{mark}  {}·{}  {}", i.phase, i.label, join_messages(lang, &i.why));
-        if let Some(s) = &i.substitute { println!("            {}{s}", t("可替代:", "alternative: ")); }
+        if let Some(s) = &i.substitute {
+            println!("            {}{s}", t("可替代:", "alternative: "));
+        }
     }
     let s = &c.summary;
     if en {
@@ -66,19 +79,33 @@ pub fn material(r: &MaterialReport, lang: Lang) {
     let en = lang == Lang::En;
     let t = |zh: &'static str, e: &'static str| if en { e } else { zh };
     let min = r.min_chars.map(|m| if en { format!(", minimum {m}") } else { format!(",最低 {m} 字") }).unwrap_or_default();
-    if en { println!("{} ({}): {} characters{min}", r.kind, r.role, r.chars) } else { println!("{}({}):{} 字{min}", r.kind, r.role, r.chars) }
+    if en {
+        println!("{} ({}): {} characters{min}", r.kind, r.role, r.chars)
+    } else {
+        println!("{}({}):{} 字{min}", r.kind, r.role, r.chars)
+    }
     for p in &r.parts {
         println!("  {} {}", if p.found && p.missing_fields.is_empty() { "✓" } else { "✗" }, p.name);
     }
     let list = |xs: &[String]| xs.join(t("、", ", "));
-    if !r.areas_covered.is_empty() { println!("  {}{}", t("已涉及:", "covered: "), list(&r.areas_covered)); }
-    if !r.areas_missing.is_empty() { println!("  {}{}", t("未涉及:", "missing: "), list(&r.areas_missing)); }
+    if !r.areas_covered.is_empty() {
+        println!("  {}{}", t("已涉及:", "covered: "), list(&r.areas_covered));
+    }
+    if !r.areas_missing.is_empty() {
+        println!("  {}{}", t("未涉及:", "missing: "), list(&r.areas_missing));
+    }
     for f in &r.findings {
         let at = f.start.map(|s| format!("[{}..{}] ", s, f.end.unwrap_or(s))).unwrap_or_default();
         let level = if f.level == "error" { t("错误", "error  ") } else { t("提示", "note   ") };
         // A flagged phrase repeated in the draft is one finding with every place in `at`.
         let more = match f.at.as_ref().map(Vec::len) {
-            Some(n) if n > 1 => if en { format!(" ({n} places)") } else { format!("(共 {n} 处)") },
+            Some(n) if n > 1 => {
+                if en {
+                    format!(" ({n} places)")
+                } else {
+                    format!("(共 {n} 处)")
+                }
+            }
             _ => String::new(),
         };
         println!("  {level} {at}{}{more}", word(lang, &f.msg));
@@ -109,7 +136,9 @@ pub fn votes(r: &VoteReport, origin: &[Option<String>]) {
         let counts: Vec<String> = t.counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("  {:<10} {}  共 {} 人  {:.2}%  {}", t.subject, counts.join("  "), t.total, t.rate, t.action.clone().unwrap_or_default());
     }
-    for (i, x) in r.rejected.iter().enumerate() { println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason); }
+    for (i, x) in r.rejected.iter().enumerate() {
+        println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason);
+    }
     println!("读入 {} 行,计入 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
 }
 
@@ -120,7 +149,9 @@ pub fn exam(r: &ExamReport, origin: &[Option<String>]) {
         let avg = u.average.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into());
         println!("  {:<12} {:>8} {:>8} {:>8} {:>7.1}% {:>9.1}% {:>8}", u.unit, u.expected, u.took, u.returned, u.participation, u.return_rate, avg);
     }
-    for (i, x) in r.rejected.iter().enumerate() { println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason); }
+    for (i, x) in r.rejected.iter().enumerate() {
+        println!("  {}第 {} 行未计入:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason);
+    }
     println!("读入 {} 行,计入 {} 行,剔除 {} 行", r.rows.read, r.rows.scored, r.rows.rejected);
 }
 
@@ -139,7 +170,9 @@ pub fn score_csv(r: &ScoreReport, origin: &[Option<String>]) {
             let handles: Vec<_> = r.members.chunks(r.members.len().div_ceil(threads)).map(|part| s.spawn(|| csv_rows(part, &groups))).collect();
             handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
         });
-        for b in blocks { let _ = out.write_all(&b); }
+        for b in blocks {
+            let _ = out.write_all(&b);
+        }
     } else {
         let _ = out.write_all(&csv_rows(&r.members, &groups));
     }
@@ -162,7 +195,9 @@ fn csv_rows(members: &[xianjiao_core::SubjectScore], groups: &[String]) -> Vec<u
         out.extend_from_slice(csvout::number(&mut f, m.composite).as_bytes());
         for k in groups {
             out.push(b',');
-            if let Some(v) = m.groups.get(k) { out.extend_from_slice(csvout::number(&mut f, v.mean).as_bytes()); }
+            if let Some(v) = m.groups.get(k) {
+                out.extend_from_slice(csvout::number(&mut f, v.mean).as_bytes());
+            }
         }
         let _ = writeln!(out, ",{}", csvout::text(m.outcome.as_deref().unwrap_or("")));
     }
@@ -170,31 +205,57 @@ fn csv_rows(members: &[xianjiao_core::SubjectScore], groups: &[String]) -> Vec<u
 }
 
 fn short(v: &serde_json::Value) -> String {
-    let s = match v { serde_json::Value::String(s) => s.clone(), other => other.to_string() };
-    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+    let s = match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if s.chars().count() > 60 {
+        format!("{}…", s.chars().take(60).collect::<String>())
+    } else {
+        s
+    }
 }
 
 pub fn explain(e: &Explain, all: bool) {
     println!("继承链 / chain: {}", e.files.join(" → "));
-    for (label, ch) in [("新增 added", Change::Added), ("修改 overridden", Change::Overridden), ("删除 removed", Change::Removed), ("沿用 inherited", Change::Inherited)] {
+    for (label, ch) in [
+        ("新增 added", Change::Added),
+        ("修改 overridden", Change::Overridden),
+        ("删除 removed", Change::Removed),
+        ("沿用 inherited", Change::Inherited),
+    ] {
         let items: Vec<_> = e.items.iter().filter(|i| i.change == ch).collect();
-        if items.is_empty() || (ch == Change::Inherited && !all) { continue; }
+        if items.is_empty() || (ch == Change::Inherited && !all) {
+            continue;
+        }
         println!("{label}({})", items.len());
         for i in items {
             println!("  {:<9} {}", i.kind, i.key);
             // Where the rule comes from (a seed and its quote, or the locality's own choice): for clerks.
             let now = i.effective.as_ref().or(i.parent.as_ref());
             for k in ["source", "local"] {
-                if let Some(serde_json::Value::String(v)) = now.and_then(|x| x.get(k)) { println!("      {k}: {v}"); }
+                if let Some(serde_json::Value::String(v)) = now.and_then(|x| x.get(k)) {
+                    println!("      {k}: {v}");
+                }
             }
             if let (Some(serde_json::Value::Object(p)), Some(serde_json::Value::Object(c))) = (&i.parent, &i.effective) {
                 for (k, cv) in c {
-                    if k == "source" || k == "local" { continue; }
+                    if k == "source" || k == "local" {
+                        continue;
+                    }
                     let pv = p.get(k).cloned().unwrap_or(serde_json::Value::Null);
-                    if &pv != cv { println!("      {k}: {}  →  {}", short(&pv), short(cv)); }
+                    if &pv != cv {
+                        println!("      {k}: {}  →  {}", short(&pv), short(cv));
+                    }
                 }
             }
         }
     }
-    if !all { println!("(沿用上级未改的 {} 项未列出,加 --all 显示 / {} inherited items hidden, --all shows them)", e.counts.get("inherited").copied().unwrap_or(0), e.counts.get("inherited").copied().unwrap_or(0)); }
+    if !all {
+        println!(
+            "(沿用上级未改的 {} 项未列出,加 --all 显示 / {} inherited items hidden, --all shows them)",
+            e.counts.get("inherited").copied().unwrap_or(0),
+            e.counts.get("inherited").copied().unwrap_or(0)
+        );
+    }
 }

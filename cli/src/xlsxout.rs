@@ -25,7 +25,11 @@ impl Cell {
     }
     /// A number cell, empty when not finite.
     pub fn n(x: f64) -> Cell {
-        if x.is_finite() { Cell::Num(x) } else { Cell::Empty }
+        if x.is_finite() {
+            Cell::Num(x)
+        } else {
+            Cell::Empty
+        }
     }
 }
 
@@ -56,8 +60,12 @@ pub fn write_xlsx(path: &Path, tables: &[Table]) -> Result<(), String> {
             let r = u32::try_from(r + 1).map_err(|_| "行数超出工作表上限 / too many rows".to_string())?;
             for (c, cell) in row.iter().enumerate() {
                 match cell {
-                    Cell::Text(s) => { ws.write_string(r, col(c)?, csvout::text_unquoted(s).as_ref()).map_err(e)?; }
-                    Cell::Num(x) => { ws.write_number(r, col(c)?, *x).map_err(e)?; }
+                    Cell::Text(s) => {
+                        ws.write_string(r, col(c)?, csvout::text_unquoted(s).as_ref()).map_err(e)?;
+                    }
+                    Cell::Num(x) => {
+                        ws.write_number(r, col(c)?, *x).map_err(e)?;
+                    }
                     Cell::Empty => {}
                 }
             }
@@ -79,11 +87,14 @@ pub fn csv_text(t: &Table) -> String {
     out.push_str("\r\n");
     let mut f = ryu::Buffer::new();
     for row in &t.rows {
-        let cells: Vec<String> = row.iter().map(|c| match c {
-            Cell::Text(s) => csvout::text(s).into_owned(),
-            Cell::Num(x) => csvout::number(&mut f, *x).to_string(),
-            Cell::Empty => String::new(),
-        }).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| match c {
+                Cell::Text(s) => csvout::text(s).into_owned(),
+                Cell::Num(x) => csvout::number(&mut f, *x).to_string(),
+                Cell::Empty => String::new(),
+            })
+            .collect();
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
     }
@@ -102,7 +113,11 @@ mod tests {
 
     #[test]
     fn csv_has_a_bom_and_neutralised_cells() {
-        let t = Table { name: "x".into(), header: vec!["姓名".into(), "综合得分".into()], rows: vec![vec![Cell::t("=1+1"), Cell::n(88.5)], vec![Cell::t("李四"), Cell::Empty]] };
+        let t = Table {
+            name: "x".into(),
+            header: vec!["姓名".into(), "综合得分".into()],
+            rows: vec![vec![Cell::t("=1+1"), Cell::n(88.5)], vec![Cell::t("李四"), Cell::Empty]],
+        };
         assert_eq!(csv_text(&t), "\u{feff}姓名,综合得分\r\n'=1+1,88.5\r\n李四,\r\n");
     }
 }

@@ -6,6 +6,7 @@ use rhai::{Dynamic, Engine, Map, Scope};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::ExitCode;
+use xianjiao_cli::{CliError, CmdResult};
 use xianjiao_core::RuleSet;
 
 const SCRIPT: &str = r#"
@@ -21,15 +22,19 @@ fn sheet(acc, group, weight, marks) {
 }
 "#;
 
-pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> Result<ExitCode, ExitCode> {
-    let f = match form { Some(n) => rs.rules().forms.iter().find(|f| f.name == n), None => rs.rules().forms.first() };
-    let Some(f) = f else { eprintln!("no form"); return Err(ExitCode::from(2)) };
+/// `xianjiao-dev naive`: the composites by one Rhai call per sheet; prints the member count.
+pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> CmdResult {
+    let f = match form {
+        Some(n) => rs.rules().forms.iter().find(|f| f.name == n),
+        None => rs.rules().forms.first(),
+    };
+    let Some(f) = f else { return Err(CliError::usage("no form")) };
     let mut engine = Engine::new();
     engine.set_max_operations(0);
-    let ast = engine.compile(SCRIPT).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    let ast = engine.compile(SCRIPT).map_err(CliError::usage)?;
     let weights: HashMap<&str, f64> = f.groups.iter().map(|(g, w)| (g.as_str(), *w)).collect();
     let mut accs: HashMap<String, Dynamic> = HashMap::new();
-    let mut rdr = csv::Reader::from_path(sheets).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    let mut rdr = csv::Reader::from_path(sheets).map_err(CliError::usage)?;
     let mut scope = Scope::new();
     for rec in rdr.records() {
         let Ok(rec) = rec else { continue };
@@ -38,7 +43,7 @@ pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> Result<Ex
         let w = weights.get(group.as_str()).copied().unwrap_or(0.0);
         let marks: rhai::Array = rec.iter().skip(2).map(|s| Dynamic::from(s.parse::<f64>().unwrap_or(0.0))).collect();
         let acc = accs.remove(&member).unwrap_or_else(|| Dynamic::from(Map::new()));
-        let acc = engine.call_fn::<Dynamic>(&mut scope, &ast, "sheet", (acc, group, w, marks)).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+        let acc = engine.call_fn::<Dynamic>(&mut scope, &ast, "sheet", (acc, group, w, marks)).map_err(CliError::usage)?;
         accs.insert(member, acc);
     }
     let mut out = 0usize;
@@ -53,18 +58,11 @@ pub fn naive_score(rs: &RuleSet, form: Option<&str>, sheets: &Path) -> Result<Ex
                     c += s / n * w / 100.0;
                 }
             }
-            if c >= 0.0 { out += 1; }
+            if c >= 0.0 {
+                out += 1;
+            }
         }
     }
     println!("{{\"members\": {out}}}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// With `XIANJIAO_TIMING` set, prints how long a phase took and the process's
-/// memory then (current and peak resident size, from /proc where there is one).
-pub fn timing(phase: &str, took: std::time::Duration) {
-    if std::env::var_os("XIANJIAO_TIMING").is_none() { return; }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
-    eprintln!("timing: {phase} {took:.1?} (RSS {} MB, peak {} MB)", kb("VmRSS:") / 1024, kb("VmHWM:") / 1024);
 }

@@ -1,4 +1,4 @@
-//! `xianjiao fuzz`: fuzzing on stable Rust, as a standing test.
+//! `xianjiao-dev fuzz`: fuzzing on stable Rust, as a standing test.
 //!
 //! A small deterministic PRNG (splitmix64) mutates seed inputs taken from
 //! `tests/golden/` and `rules/` — byte flips, inserted quotes, commas,
@@ -17,13 +17,14 @@
 //! property is saved as `<out>/fuzz-crash-<target>-<n>.<ext>` and the exit
 //! code is 1.
 
-use crate::input::{self, Inputs, Route, Target};
 use std::cell::RefCell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+use xianjiao_cli::input::{self, Inputs, Route, Target};
+use xianjiao_cli::{CliError, CmdResult};
 use xianjiao_core::{MemorySource, RuleSet};
 
 /// splitmix64: tiny, fast, and the same numbers on every platform.
@@ -38,7 +39,11 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
@@ -46,11 +51,50 @@ impl Rng {
 }
 
 const TOKENS: &[&str] = &[
-    "\"", ",", "\n", "\r", "\r\n", "\0", "\u{feff}", "\t", " ", "\u{3000}", "-", "=", "+", "@",
-    "18446744073709551615", "18446744073709551616", "99999999999999999999999999", "9007199254740992",
-    "NaN", "nan", "inf", "-inf", "Infinity", "1e309", "-0", "0x10", "１０", "9.5", "09", "-1", "1e2",
-    "=HYPERLINK(\"http://x\",\"点我\")", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3+cmd",
-    ",,,,,,,,,", "\"\"", "\"a\"b", "党员互评", "群众参评", "支委会考评", "张三", "member", "rater_group",
+    "\"",
+    ",",
+    "\n",
+    "\r",
+    "\r\n",
+    "\0",
+    "\u{feff}",
+    "\t",
+    " ",
+    "\u{3000}",
+    "-",
+    "=",
+    "+",
+    "@",
+    "18446744073709551615",
+    "18446744073709551616",
+    "99999999999999999999999999",
+    "9007199254740992",
+    "NaN",
+    "nan",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e309",
+    "-0",
+    "0x10",
+    "１０",
+    "9.5",
+    "09",
+    "-1",
+    "1e2",
+    "=HYPERLINK(\"http://x\",\"点我\")",
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1)",
+    "-2+3+cmd",
+    ",,,,,,,,,",
+    "\"\"",
+    "\"a\"b",
+    "党员互评",
+    "群众参评",
+    "支委会考评",
+    "张三",
+    "member",
+    "rater_group",
     "关坝镇党员分析评议测评汇总表\n",
 ];
 
@@ -59,9 +103,20 @@ fn mutate(rng: &mut Rng, v: &mut Vec<u8>) {
     for _ in 0..1 + rng.below(4) {
         let at = rng.below(v.len() + 1);
         match rng.below(10) {
-            0 => if !v.is_empty() { let i = rng.below(v.len()); v[i] = rng.next() as u8; },
-            1 | 2 => { let t = rng.pick(TOKENS).as_bytes(); v.splice(at..at, t.iter().copied()); }
-            3 => { let end = (at + rng.below(40)).min(v.len()); v.drain(at..end); }
+            0 => {
+                if !v.is_empty() {
+                    let i = rng.below(v.len());
+                    v[i] = rng.next() as u8;
+                }
+            }
+            1 | 2 => {
+                let t = rng.pick(TOKENS).as_bytes();
+                v.splice(at..at, t.iter().copied());
+            }
+            3 => {
+                let end = (at + rng.below(40)).min(v.len());
+                v.drain(at..end);
+            }
             4 => v.truncate(at),
             5 => {
                 // Duplicate a line somewhere else.
@@ -80,7 +135,10 @@ fn mutate(rng: &mut Rng, v: &mut Vec<u8>) {
                 let extra: Vec<u8> = field.iter().copied().cycle().take(field.len() * n).collect();
                 v.splice(to..to, extra);
             }
-            7 => { let b = [b'"', b',', b'\n', b'\r', 0, 0xff, 0xe5, 0xb5][rng.below(8)]; v.insert(at, b); }
+            7 => {
+                let b = [b'"', b',', b'\n', b'\r', 0, 0xff, 0xe5, 0xb5][rng.below(8)];
+                v.insert(at, b);
+            }
             8 => {
                 // Swap two lines' worth: move a chunk.
                 if v.len() > 2 {
@@ -91,7 +149,11 @@ fn mutate(rng: &mut Rng, v: &mut Vec<u8>) {
                     v.splice(to..to, chunk);
                 }
             }
-            _ => { let t = rng.pick(TOKENS).as_bytes(); let to = line_end(v, at); v.splice(to..to, t.iter().copied()); }
+            _ => {
+                let t = rng.pick(TOKENS).as_bytes();
+                let to = line_end(v, at);
+                v.splice(to..to, t.iter().copied());
+            }
         }
     }
 }
@@ -139,8 +201,12 @@ fn arg_after(args: &[&str], flag: &str) -> Option<String> {
 
 fn corpus(root: &Path) -> Result<Corpus, String> {
     let mut c = Corpus { csv: vec![], xlsx: vec![], rules: vec![], drafts: vec![] };
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden")).map_err(|e| format!("tests/golden: {e}"))?
-        .flatten().map(|e| e.path()).filter(|p| p.join("args").exists()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden"))
+        .map_err(|e| format!("tests/golden: {e}"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("args").exists())
+        .collect();
     dirs.sort();
     for d in dirs {
         let Ok(args) = std::fs::read_to_string(d.join("args")) else { continue };
@@ -148,7 +214,12 @@ fn corpus(root: &Path) -> Result<Corpus, String> {
         let args: Vec<String> = args.split_whitespace().map(|a| a.replace("{dir}", &rel)).collect();
         let a: Vec<&str> = args.iter().map(String::as_str).collect();
         let Some(rules) = arg_after(&a, "--rules").map(|r| root.join(r)) else { continue };
-        let input = a.iter().skip(1).find(|x| !x.starts_with("--") && x.contains('.') && !x.ends_with(".rhai") && a.iter().position(|y| y == *x).is_some_and(|i| i > 0 && !a[i - 1].starts_with("--")));
+        let input = a.iter().skip(1).find(|x| {
+            !x.starts_with("--")
+                && x.contains('.')
+                && !x.ends_with(".rhai")
+                && a.iter().position(|y| y == *x).is_some_and(|i| i > 0 && !a[i - 1].starts_with("--"))
+        });
         match a.first().copied() {
             Some("score") | Some("satisfaction") => {
                 let Some(inp) = input else { continue };
@@ -171,27 +242,46 @@ fn corpus(root: &Path) -> Result<Corpus, String> {
         }
     }
     // Shapes offices really send: a title row, CRLF, GBK, UTF-16, BOM.
-    let extra: Vec<CsvSeed> = c.csv.iter().filter(|s| s.form.is_some()).take(1).flat_map(|s| {
-        let text = String::from_utf8_lossy(&s.bytes).to_string();
-        let gbk = encoding_rs::GB18030.encode(&text).0.into_owned();
-        let mut le = vec![0xff, 0xfe];
-        for u in text.encode_utf16() { le.extend_from_slice(&u.to_le_bytes()); }
-        [
-            format!("关坝镇党员分析评议测评汇总表\n\n{text}").into_bytes(),
-            text.replace('\n', "\r\n").into_bytes(),
-            format!("\u{feff}{text}").into_bytes(),
-            gbk,
-            le,
-        ].into_iter().map(|b| CsvSeed { bytes: b, ..s.clone() }).collect::<Vec<_>>()
-    }).collect();
+    let extra: Vec<CsvSeed> = c
+        .csv
+        .iter()
+        .filter(|s| s.form.is_some())
+        .take(1)
+        .flat_map(|s| {
+            let text = String::from_utf8_lossy(&s.bytes).to_string();
+            let gbk = encoding_rs::GB18030.encode(&text).0.into_owned();
+            let mut le = vec![0xff, 0xfe];
+            for u in text.encode_utf16() {
+                le.extend_from_slice(&u.to_le_bytes());
+            }
+            [
+                format!("关坝镇党员分析评议测评汇总表\n\n{text}").into_bytes(),
+                text.replace('\n', "\r\n").into_bytes(),
+                format!("\u{feff}{text}").into_bytes(),
+                gbk,
+                le,
+            ]
+            .into_iter()
+            .map(|b| CsvSeed { bytes: b, ..s.clone() })
+            .collect::<Vec<_>>()
+        })
+        .collect();
     c.csv.extend(extra);
-    let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("rules")).map_err(|e| format!("rules/: {e}"))?
-        .flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "rhai")).collect();
+    let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("rules"))
+        .map_err(|e| format!("rules/: {e}"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+        .collect();
     rules.sort();
     for r in rules {
-        if let (Some(n), Ok(t)) = (r.file_name(), std::fs::read_to_string(&r)) { c.rules.push((n.to_string_lossy().to_string(), t)); }
+        if let (Some(n), Ok(t)) = (r.file_name(), std::fs::read_to_string(&r)) {
+            c.rules.push((n.to_string_lossy().to_string(), t));
+        }
     }
-    if c.csv.is_empty() || c.rules.is_empty() { return Err("没有找到种子输入(tests/golden、rules)/ no seed inputs found".into()); }
+    if c.csv.is_empty() || c.rules.is_empty() {
+        return Err("没有找到种子输入(tests/golden、rules)/ no seed inputs found".into());
+    }
     Ok(c)
 }
 
@@ -212,7 +302,9 @@ fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opt = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (n, b) in entries {
-        if w.start_file(n.as_str(), opt).is_err() || w.write_all(b).is_err() { break; }
+        if w.start_file(n.as_str(), opt).is_err() || w.write_all(b).is_err() {
+            break;
+        }
     }
     w.finish().map(|c| c.into_inner()).unwrap_or_default()
 }
@@ -223,9 +315,7 @@ thread_local! {
 
 /// Runs a case; a panic becomes `Err` with its message and place.
 fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| {
-        PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into())
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|_| PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into()))
 }
 
 fn lines_bound(b: &[u8]) -> usize {
@@ -236,12 +326,18 @@ fn lines_bound(b: &[u8]) -> usize {
 fn check_rows(v: &serde_json::Value, bound: usize) -> Result<(), String> {
     let rows = &v["rows"];
     let (r, s, j) = (rows["read"].as_u64(), rows["scored"].as_u64(), rows["rejected"].as_u64());
-    if r.is_none() || r != s.zip(j).map(|(s, j)| s + j) { return Err(format!("rows read ≠ scored + rejected: {rows}")); }
+    if r.is_none() || r != s.zip(j).map(|(s, j)| s + j) {
+        return Err(format!("rows read ≠ scored + rejected: {rows}"));
+    }
     let rej = v["rejected"].as_array().map(Vec::len).unwrap_or(0) as u64;
-    if Some(rej) != j { return Err(format!("{rej} rejections listed, rows.rejected = {j:?}")); }
+    if Some(rej) != j {
+        return Err(format!("{rej} rejections listed, rows.rejected = {j:?}"));
+    }
     for x in v["rejected"].as_array().into_iter().flatten() {
         let row = x["row"].as_u64().unwrap_or(0) as usize;
-        if row == 0 || row > bound { return Err(format!("rejected row {row} outside the input (1..={bound}): {x}")); }
+        if row == 0 || row > bound {
+            return Err(format!("rejected row {row} outside the input (1..={bound}): {x}"));
+        }
     }
     Ok(())
 }
@@ -254,7 +350,9 @@ fn csv_once(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], route: Route) -> Result<
             let mut sc = rs.scorer((!form.is_empty()).then_some(form.as_str())).map_err(|e| e.to_string())?;
             // The record reader's run also calls the outcome function in Rhai, where the fast
             // path's uses its native plan (plan.rs): the comparison below covers both.
-            if matches!(route, Route::Records) { sc = sc.without_plan(); }
+            if matches!(route, Route::Records) {
+                sc = sc.without_plan();
+            }
             input::csv_bytes("case.csv", bytes, &mut Target::Score(&mut sc), &mut inputs, route)?;
             let mut report = sc.finish().map_err(|e| format!("finish: {e}"))?;
             let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
@@ -274,10 +372,18 @@ fn csv_case(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], file_check: Option<&Path
     let bound = lines_bound(bytes);
     let fast = guarded(|| csv_once(rs, seed, bytes, Route::Auto))?;
     let full = guarded(|| csv_once(rs, seed, bytes, Route::Records))?;
-    if let Ok(v) = &fast { check_rows(v, bound)?; }
-    if let Ok(v) = &full { check_rows(v, bound)?; }
+    if let Ok(v) = &fast {
+        check_rows(v, bound)?;
+    }
+    if let Ok(v) = &full {
+        check_rows(v, bound)?;
+    }
     if fast != full {
-        return Err(format!("the fast path (outcome as a plan) and the record reader (outcome in Rhai) differ:\n--- fast\n{}\n--- records\n{}", show(&fast), show(&full)));
+        return Err(format!(
+            "the fast path (outcome as a plan) and the record reader (outcome in Rhai) differ:\n--- fast\n{}\n--- records\n{}",
+            show(&fast),
+            show(&full)
+        ));
     }
     if let (Some(tmp), Some(form)) = (file_check, &seed.form) {
         // Now and then the real file path too (parallel fast path, sampling).
@@ -302,7 +408,10 @@ fn csv_case(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8], file_check: Option<&Path
 }
 
 fn show(v: &Result<serde_json::Value, String>) -> String {
-    match v { Ok(v) => serde_json::to_string(v).unwrap_or_default(), Err(e) => format!("error: {e}") }
+    match v {
+        Ok(v) => serde_json::to_string(v).unwrap_or_default(),
+        Err(e) => format!("error: {e}"),
+    }
 }
 
 /// Mutates a workbook: the sheet XML (cells far away, odd values, broken
@@ -337,12 +446,26 @@ fn xlsx_mutant(rng: &mut Rng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
                 // Duplicate a row element.
                 let x = &mut e[sheet].1;
                 if let (Some(a), Some(b)) = (find(x, b"<row"), find(x, b"</row>")) {
-                    if a < b { let r = x[a..b + 6].to_vec(); x.splice(a..a, r); }
+                    if a < b {
+                        let r = x[a..b + 6].to_vec();
+                        x.splice(a..a, r);
+                    }
                 }
             }
-            4 | 5 => { let i = rng.below(e.len()); mutate(rng, &mut e[i].1); }
-            6 => { let i = rng.below(e.len()); let n = rng.below(e[i].1.len() + 1); e[i].1.truncate(n); }
-            _ => { let mut z = rezip(&e); mutate(rng, &mut z); return z; }
+            4 | 5 => {
+                let i = rng.below(e.len());
+                mutate(rng, &mut e[i].1);
+            }
+            6 => {
+                let i = rng.below(e.len());
+                let n = rng.below(e[i].1.len() + 1);
+                e[i].1.truncate(n);
+            }
+            _ => {
+                let mut z = rezip(&e);
+                mutate(rng, &mut z);
+                return z;
+            }
         }
     }
     rezip(&e)
@@ -362,7 +485,9 @@ fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
         let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
         Ok(input::with_sources(&report, &origin, &inputs))
     })?;
-    if let Ok(v) = r { check_rows(&v, 1_048_576)?; }
+    if let Ok(v) = r {
+        check_rows(&v, 1_048_576)?;
+    }
     Ok(())
 }
 
@@ -381,7 +506,9 @@ fn rules_case(files: &[(String, String)], entry: usize, mutated: usize, text: &s
 }
 
 fn drafts_case(rs: &RuleSet, seed: &DraftSeed, text: &str) -> Result<(), String> {
-    guarded(|| { let _ = rs.check_material(&seed.kind, &seed.role, text); })
+    guarded(|| {
+        let _ = rs.check_material(&seed.kind, &seed.role, text);
+    })
 }
 
 #[derive(Default)]
@@ -397,8 +524,10 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
     // Rule sets are built per thread (Rhai engines stay on their thread).
     let mut loaded: Vec<(PathBuf, RuleSet)> = vec![];
     fn rules_for(loaded: &mut Vec<(PathBuf, RuleSet)>, p: &Path) -> usize {
-        if let Some(i) = loaded.iter().position(|(q, _)| q == p) { return i; }
-        loaded.push((p.to_path_buf(), crate::load_rules(p)));
+        if let Some(i) = loaded.iter().position(|(q, _)| q == p) {
+            return i;
+        }
+        loaded.push((p.to_path_buf(), xianjiao_cli::fs_source::load_rules(p)));
         loaded.len() - 1
     }
     let tmp = std::env::temp_dir().join(format!("xianjiao-fuzz-{}-{k}.csv", std::process::id()));
@@ -453,33 +582,40 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
     let _ = std::fs::remove_file(&tmp);
 }
 
-/// `xianjiao fuzz`.
-pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> Result<ExitCode, ExitCode> {
+/// `xianjiao-dev fuzz`.
+pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> CmdResult {
     let which: Vec<usize> = match target {
         "all" => vec![0, 1, 2, 3],
         t => match TARGETS.iter().position(|x| *x == t) {
             Some(i) => vec![i],
-            None => { eprintln!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"); return Err(ExitCode::from(2)); }
+            None => return Err(CliError::usage(format!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"))),
         },
     };
     let root = std::env::current_dir().unwrap_or_default();
-    let corpus = corpus(&root).map_err(|e| { eprintln!("{e}"); ExitCode::from(2) })?;
+    let corpus = corpus(&root).map_err(CliError::usage)?;
     // Time shares for `all`: CSV is the widest surface.
     let weight = [50u64, 20, 15, 15];
     let total_w: u64 = which.iter().map(|&t| weight[t]).sum();
     let start = Instant::now();
     let mut at = Duration::ZERO;
-    let plan: Vec<(usize, Instant)> = which.iter().map(|&t| {
-        at += Duration::from_millis(seconds * 1000 * weight[t] / total_w.max(1));
-        (t, start + at)
-    }).collect();
+    let plan: Vec<(usize, Instant)> = which
+        .iter()
+        .map(|&t| {
+            at += Duration::from_millis(seconds * 1000 * weight[t] / total_w.max(1));
+            (t, start + at)
+        })
+        .collect();
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
     let tally = Tally::default();
     let saved = AtomicUsize::new(0);
     let prev = std::panic::take_hook();
     std::panic::set_hook(Box::new(|info| {
-        let msg = info.payload().downcast_ref::<&str>().map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned()).unwrap_or_default();
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
         let at = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
         PANIC.with(|p| *p.borrow_mut() = Some(format!("panic: {msg}{at}")));
     }));
@@ -498,6 +634,10 @@ pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<us
         total += c;
         failed += f;
     }
-    println!("fuzz total  {total:>10} cases in {:.1} s (seed {seed}, {n} threads): {} passed, {failed} failed", start.elapsed().as_secs_f64(), total - failed);
+    println!(
+        "fuzz total  {total:>10} cases in {:.1} s (seed {seed}, {n} threads): {} passed, {failed} failed",
+        start.elapsed().as_secs_f64(),
+        total - failed
+    );
     Ok(ExitCode::from(if failed > 0 { 1 } else { 0 }))
 }

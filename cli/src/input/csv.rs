@@ -1,0 +1,176 @@
+//! CSV files: the fast path when a quote-free UTF-8 file allows it, else the
+//! record reader (streamed when UTF-8, decoded in memory otherwise).
+
+use super::encoding::{cannot_decode, decode, sniff, Enc};
+use super::records::{CsvRecords, Rec};
+use super::rows::{Cells, Inputs, Resolve, SourceInfo, Table, Target, Want};
+use super::{HEADER_SEARCH, SAMPLE};
+use crate::fastcsv::{self, Cols};
+use std::io::{BufRead, Read, Seek};
+use std::path::Path;
+use xianjiao_core::Scorer;
+
+/// A header found in the quote-free first lines: the fast path may take the file.
+pub(super) struct FastPlan {
+    pub(super) cols: Cols,
+    pub(super) header_line: usize,
+    pub(super) body_start: usize,
+}
+
+/// Looks for the header the way [`Table`] does, over plain quote-free lines.
+pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<FastPlan> {
+    let mut at = 0;
+    let mut seen = 0;
+    for line_no in 1.. {
+        let nl = memchr::memchr(b'\n', &text[at..])? + at;
+        let line = &text[at..nl];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.contains(&b'"') {
+            return None;
+        }
+        let s = std::str::from_utf8(line).ok()?;
+        let cells = Cells::dense(s.split(',').map(str::to_string).collect());
+        if !cells.blank() {
+            seen += 1;
+            match want.header(&cells, resolve) {
+                Ok(Some(f)) => {
+                    return Some(FastPlan {
+                        cols: Cols { member: f.member, group: f.group, items: f.cols },
+                        header_line: line_no,
+                        body_start: nl + 1,
+                    })
+                }
+                Ok(None) if seen < HEADER_SEARCH => {}
+                _ => return None,
+            }
+        }
+        at = nl + 1;
+    }
+    None
+}
+
+pub(super) fn csv_records<R: BufRead>(recs: &mut CsvRecords<R>, table: &mut Table) -> Result<(), String> {
+    loop {
+        match recs.next_rec().map_err(|e| format!("无法读取 / cannot read: {e}"))? {
+            None => break,
+            Some(Rec::Fields(line, f)) => table.feed(line, &Cells::dense(f))?,
+            Some(Rec::Bad(line, why)) => table.bad(line, why)?,
+        }
+    }
+    table.max_line = table.max_line.max(recs.line);
+    table.finish()
+}
+
+/// How the CSV reading may proceed (the fuzzer and tests pin one path).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The fast path when it can, else the record reader.
+    Auto,
+    /// The record reader only.
+    Records,
+}
+
+/// Reads CSV bytes held in memory.
+pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inputs, route: Route) -> Result<(), String> {
+    let mut info = inputs.begin(name, None);
+    let enc = sniff(&bytes[..bytes.len().min(SAMPLE)], bytes.len() <= SAMPLE)?;
+    info.encoding = Some(enc.label());
+    let text = decode(bytes, enc)?;
+    let base = info.offset;
+    if let (Route::Auto, Enc::Utf8 { .. }, Target::Score(sc)) = (route, enc, &mut *target) {
+        let want = target_want_score(sc);
+        let plan = fast_plan(&text, &want, &|h| sc.item_index(h));
+        if let Some(plan) = plan {
+            let body = text.get(plan.body_start..).unwrap_or_default();
+            if let Some(lines) = fastcsv::score_bytes(body, base + plan.header_line, &plan.cols, sc) {
+                fast_done(inputs, info, plan.header_line, lines);
+                return Ok(());
+            }
+        }
+    }
+    records(&text[..], enc, target, inputs, info)
+}
+
+/// Finishes a source the fast path read: header row, last line, recorded.
+pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, header_line: usize, lines: usize) {
+    info.header_row = Some(header_line);
+    info.lines = lines - info.offset;
+    inputs.end(info);
+}
+
+/// Reads a source with the record reader (from memory or streamed) and records it.
+pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inputs: &mut Inputs, mut info: SourceInfo) -> Result<(), String> {
+    let mut table = Table::new(target, info.offset);
+    let mut recs = CsvRecords::new(reader, 1, enc);
+    let r = csv_records(&mut recs, &mut table);
+    info.header_row = table.header_row;
+    info.lines = table.max_line;
+    r?;
+    inputs.end(info);
+    Ok(())
+}
+
+pub(super) fn target_want_score(sc: &Scorer) -> Want {
+    Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() }
+}
+
+/// Reads a CSV file: streamed when it is UTF-8 (on every core when it holds no
+/// quote), decoded in memory otherwise.
+pub(super) fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&indicatif::ProgressBar>) -> Result<(), String> {
+    let cant = |e: std::io::Error| format!("无法读取 / cannot read: {e}");
+    let mut f = std::fs::File::open(path).map_err(cant)?;
+    let len = f.metadata().map_err(cant)?.len();
+    let mut sample = vec![];
+    (&mut f).take(SAMPLE as u64).read_to_end(&mut sample).map_err(cant)?;
+    let complete = sample.len() as u64 >= len;
+    let enc = sniff(&sample, complete)?;
+    let cr_file = memchr::memchr(b'\n', &sample).is_none() && memchr::memchr(b'\r', &sample).is_some();
+    let name = path.display().to_string();
+    if enc != (Enc::Utf8 { bom: 0 }) && enc != (Enc::Utf8 { bom: 3 }) || cr_file {
+        let bytes = std::fs::read(path).map_err(cant)?;
+        return csv_bytes(&name, &bytes, target, inputs, Route::Auto);
+    }
+    let Enc::Utf8 { bom } = enc else { return Err(cannot_decode("")) };
+    let mut info = inputs.begin(&name, None);
+    info.encoding = Some(enc.label());
+    let base = info.offset;
+    if let Target::Score(sc) = &mut *target {
+        let want = target_want_score(sc);
+        let plan = fast_plan(&sample[bom..], &want, &|h| sc.item_index(h));
+        if let Some(plan) = plan {
+            match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
+                Ok(Some(lines)) => {
+                    fast_done(inputs, info, plan.header_line, lines);
+                    return Ok(());
+                }
+                Ok(None) => {
+                    if let Some(b) = bar {
+                        b.set_position(0);
+                    }
+                }
+                Err(e) => return Err(cant(e)),
+            }
+        }
+    }
+    f.seek(std::io::SeekFrom::Start(bom as u64)).map_err(cant)?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, ProgressRead { f, bar, n: 0 });
+    records(reader, enc, target, inputs, info)
+}
+
+/// Moves the progress bar as the record reader consumes the file.
+pub(super) struct ProgressRead<'b> {
+    pub(super) f: std::fs::File,
+    pub(super) bar: Option<&'b indicatif::ProgressBar>,
+    pub(super) n: u64,
+}
+
+impl Read for ProgressRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.f.read(buf)?;
+        self.n += k as u64;
+        if let Some(b) = self.bar {
+            b.set_position(self.n);
+        }
+        Ok(k)
+    }
+}

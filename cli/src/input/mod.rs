@@ -1,0 +1,178 @@
+//! Reading filled forms and votes from CSV (streamed) or XLSX/XLSB/XLS/ODS
+//! (calamine) into the scorer and the vote counter.
+//!
+//! Spreadsheets arrive as offices really send them, so this module:
+//! * detects the text encoding of a CSV (UTF-8 with or without BOM, UTF-16
+//!   LE/BE with BOM, GB18030/GBK as Excel saves it on Chinese Windows) and says
+//!   what it tried when nothing fits;
+//! * reads CSV records with its own small RFC 4180 reader, so every record
+//!   carries the physical line it starts on, and an unterminated quote is
+//!   reported at its line while every line after it is read again normally;
+//! * finds the header within the first rows (a title row above it is common)
+//!   and refuses duplicated or ambiguous columns;
+//! * streams XLSX/XLSB cells instead of allocating the sheet's declared
+//!   dimensions, and reads every sheet whose header fits, naming the others.
+//!
+//! Every data row either reaches the scorer or is rejected with its line:
+//! rows read = scored + rejected.
+
+mod csv;
+mod encoding;
+mod records;
+mod rows;
+mod workbook;
+
+use self::csv::csv_file;
+pub use self::csv::{csv_bytes, Route};
+pub use self::encoding::{sniff, Enc};
+pub use self::records::{CsvRecords, Rec};
+pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
+use self::workbook::MAX_ODS_CELLS;
+pub use self::workbook::{ods_cells, shielded, workbook};
+
+use crate::error::CliError;
+use serde::Serialize;
+use std::io::Read;
+use std::path::Path;
+
+const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
+const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
+const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
+/// The respondent-group column of a one-row-per-respondent vote (附件6).
+const RGROUP_COLS: &[&str] = &["respondent_group", "参评人员类别", "类别"];
+/// A total column a 附件6 counts sheet may carry: checked against the tiers.
+const TOTAL_COLS: &[&str] = &["total", "合计", "合 计"];
+/// Non-blank rows searched for the header (title rows may come first).
+pub const HEADER_SEARCH: usize = 10;
+/// A quoted field still open after this many lines or bytes is taken as an
+/// unterminated quote: its line is rejected and the lines after it are read again.
+const MAX_SPAN_LINES: usize = 200;
+const MAX_SPAN_BYTES: usize = 256 << 10;
+/// Bytes looked at to detect the encoding and the header.
+const SAMPLE: usize = 64 << 10;
+
+/// How to re-save a file nobody can decode (Chinese first).
+const RESAVE: &str = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试";
+const RESAVE_EN: &str = "in Excel, save it as “CSV UTF-8 (Comma delimited)” and try again";
+
+fn is_sheet(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods"))
+}
+
+/// A row that was not used, with its file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// File (or `file#sheet`).
+    pub file: String,
+    /// Line (row) in that file or sheet.
+    pub row: usize,
+    /// Field at fault.
+    pub field: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// A progress bar on stderr for large files, only when stderr is a terminal.
+fn progress(path: &Path) -> Option<indicatif::ProgressBar> {
+    use std::io::IsTerminal;
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if len < 16 << 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} 剩余 {eta}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message("计分 scoring");
+    Some(bar)
+}
+
+/// Reads one file (CSV, or every fitting sheet of a workbook) into `target`.
+pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), CliError> {
+    read_file_quiet(path, target, inputs).map_err(|m| CliError::file(path, m))
+}
+
+/// [`read_file`] returning the message instead of printing it.
+pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
+    let name = path.display().to_string();
+    if is_sheet(path) {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
+            let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+            let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+            if n > MAX_ODS_CELLS {
+                return Err(format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV"));
+            }
+        }
+        match shielded(|| calamine::open_workbook_auto(path).map_err(|e| e.to_string())) {
+            Ok(wb) => workbook(&name, wb, target, inputs),
+            Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
+        }
+    } else {
+        let bar = if matches!(target, Target::Score(_)) { progress(path) } else { None };
+        let r = csv_file(path, target, inputs, bar.as_ref());
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        r
+    }
+}
+
+/// Reads files into one target: filled forms into the scorer, votes into the
+/// counter, or a plain table (decisions, test figures, profiles). The same
+/// data read twice (a file given twice, a copied sheet) is refused; notes on
+/// the sources go to stderr.
+pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Inputs, CliError> {
+    let mut inputs = Inputs::default();
+    for p in paths {
+        let p = p.as_ref();
+        let before = inputs.sources.len();
+        read_file(p, &mut target, &mut inputs)?;
+        if paths.len() > 1 && !is_sheet(p) {
+            let digest = file_digest(p).map_err(|e| CliError::file(p, e))?;
+            inputs.set_digest(before, digest);
+        }
+    }
+    inputs.refuse_copies().map_err(|e| match (paths, &target) {
+        // Votes and plain tables come from one file, named first (the sheets' message names its files).
+        ([one], Target::Votes(_) | Target::Plain(_)) => CliError::file(one.as_ref(), e),
+        _ => CliError::usage(e),
+    })?;
+    inputs.print_notes();
+    Ok(inputs)
+}
+
+/// A hash of a file's bytes, streamed.
+fn file_digest(p: &Path) -> Result<u64, String> {
+    use std::hash::Hasher;
+    let mut f = std::fs::File::open(p).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+        if n == 0 {
+            break;
+        }
+        h.write(&buf[..n]);
+    }
+    Ok(h.finish())
+}
+
+/// A report as JSON, with each rejected row's file (`file#sheet`) when rows
+/// came from several sources, and a `sheets` list (read / skipped and why)
+/// whenever there is something to say about the sources.
+pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs: &Inputs) -> serde_json::Value {
+    let mut v = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    if let Some(rej) = v.get_mut("rejected").and_then(|r| r.as_array_mut()) {
+        for (r, o) in rej.iter_mut().zip(origin) {
+            if let (Some(o), Some(m)) = (o, r.as_object_mut()) {
+                m.insert("file".into(), o.clone().into());
+            }
+        }
+    }
+    if inputs.notable() {
+        if let Some(m) = v.as_object_mut() {
+            m.insert("sheets".into(), serde_json::to_value(&inputs.sources).unwrap_or_default());
+        }
+    }
+    v
+}

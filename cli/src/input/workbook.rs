@@ -1,0 +1,182 @@
+//! Workbooks (XLSX, XLSB, XLS, ODS through calamine): every sheet whose
+//! header fits, cells streamed, damaged files reported rather than panicking.
+
+use super::rows::{Cells, Inputs, Table, Target};
+use std::io::{Read, Seek};
+
+/// Reads every sheet of a workbook whose header fits; the others are listed
+/// as skipped with the reason. XLSX and XLSB cells are streamed (a lone cell
+/// at XFD1048576 costs one cell, not the sheet's declared size).
+pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
+    use calamine::{Reader, SheetVisible};
+    let mut wb = wb;
+    let sheets: Vec<(String, bool)> = wb.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
+    if sheets.is_empty() {
+        return Err("表格中没有工作表 / no worksheet".into());
+    }
+    let before = inputs.sources.len();
+    for (sheet, visible) in sheets {
+        let mut info = inputs.begin(name, Some(&sheet));
+        if !visible {
+            info.status = "skipped";
+            info.reason = Some("隐藏的工作表不计分(如需计分,请在 Excel 中取消隐藏)/ hidden sheet".into());
+            inputs.end(info);
+            continue;
+        }
+        let mut table = Table::new(target, info.offset);
+        let cant = |e: String| Skip(format!("无法读取此工作表 / cannot read the sheet: {e}"));
+        let r = match &mut wb {
+            calamine::Sheets::Xlsx(x) => match shielded(|| x.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())) {
+                Ok(mut rd) => stream_cells(|| shielded(|| rd.next_cell().map_err(|e| e.to_string())), &mut table),
+                Err(e) => Err(cant(e)),
+            },
+            calamine::Sheets::Xlsb(x) => match shielded(|| x.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())) {
+                Ok(mut rd) => stream_cells(|| shielded(|| rd.next_cell().map_err(|e| e.to_string())), &mut table),
+                Err(e) => Err(cant(e)),
+            },
+            other => match shielded(|| other.worksheet_range(&sheet).map_err(|e| e.to_string())) {
+                Ok(range) => range_rows(&range, &mut table),
+                Err(e) => Err(cant(e)),
+            },
+        };
+        info.header_row = table.header_row;
+        info.lines = table.max_line;
+        info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
+        match r {
+            Ok(()) => {}
+            Err(Skip(why)) if table.header_row.is_none() => {
+                info.status = "skipped";
+                info.reason = Some(why);
+            }
+            // Rows of this sheet were already counted: stopping halfway would be silently wrong.
+            Err(Skip(why)) => {
+                return Err(format!("工作表“{sheet}”第 {} 行之后无法读取 / sheet unreadable after row {}: {why}", info.lines, info.lines))
+            }
+        }
+        inputs.end(info);
+    }
+    let here = &inputs.sources[before..];
+    if !here.iter().any(|s| s.status == "read") {
+        let why: Vec<String> = here.iter().map(|s| format!("“{}”:{}", s.sheet.as_deref().unwrap_or(""), s.reason.as_deref().unwrap_or(""))).collect();
+        return Err(format!("没有可计分的工作表 / no sheet with a usable header:{}", why.join(";")));
+    }
+    Ok(())
+}
+
+/// Cells an ODS may expand to: calamine builds ODS sheets densely, and
+/// `number-rows-repeated` × `number-columns-repeated` lets a file of a few
+/// hundred bytes ask for billions of cells (calamine itself stops at 100
+/// million, about 3 GB). Appraisal sheets hold tens of thousands.
+pub(super) const MAX_ODS_CELLS: u64 = 5_000_000;
+
+/// Counts the cells an ODS's `content.xml` asks for, before calamine
+/// allocates them: per row, the repeats of the row times the columns up to its
+/// last cell with content (a self-closing cell is empty).
+pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
+    let mut z = zip::ZipArchive::new(r).map_err(|e| e.to_string())?;
+    let f = z.by_name("content.xml").map_err(|e| e.to_string())?;
+    let mut xml = vec![];
+    f.take(512 << 20).read_to_end(&mut xml).map_err(|e| e.to_string())?;
+    let attr = |tag: &[u8], name: &[u8]| -> u64 {
+        memchr::memmem::find(tag, name)
+            .and_then(|i| {
+                let v = &tag[i + name.len()..];
+                let end = v.iter().position(|&b| b == b'"')?;
+                std::str::from_utf8(&v[..end]).ok()?.parse().ok()
+            })
+            .unwrap_or(1)
+    };
+    let (mut total, mut row_rep, mut pos, mut last) = (0u64, 1u64, 0u64, 0u64);
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &xml[at..]).map(|i| at + i) {
+        let end = memchr::memchr(b'>', &xml[i..]).map_or(xml.len(), |j| i + j);
+        let tag = &xml[i + 1..end];
+        let is = |name: &[u8]| tag.starts_with(name) && tag.get(name.len()).is_some_and(|&b| matches!(b, b' ' | b'/' | b'\t' | b'\n' | b'\r'));
+        if is(b"table:table-row") || tag == b"table:table-row" {
+            row_rep = attr(tag, b"table:number-rows-repeated=\"");
+            pos = 0;
+            last = 0;
+        } else if is(b"table:table-cell") || is(b"table:covered-table-cell") || tag == b"table:table-cell" || tag == b"table:covered-table-cell" {
+            pos = pos.saturating_add(attr(tag, b"table:number-columns-repeated=\""));
+            if !tag.ends_with(b"/") {
+                last = pos;
+            }
+        } else if tag.starts_with(b"/table:table-row") {
+            total = total.saturating_add(row_rep.saturating_mul(last));
+        }
+        at = end + 1;
+        if at >= xml.len() {
+            break;
+        }
+    }
+    Ok(total)
+}
+
+/// Excel's limits: 1,048,576 rows, 16,384 columns (XFD).
+pub(super) const MAX_SHEET_ROWS: u32 = 1 << 20;
+pub(super) const MAX_SHEET_COLS: u32 = 1 << 14;
+
+/// Why a sheet was not (fully) read.
+pub(super) struct Skip(String);
+
+/// Calls into calamine behind a panic guard: a damaged workbook can make the
+/// parser overflow a cell reference (a panic in debug builds, a wrapped row
+/// number in release). Either way the file is reported as damaged and nothing
+/// more is read from it.
+pub fn shielded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err("表格文件已损坏(单元格引用无效)/ damaged workbook (invalid cell reference)".into()))
+}
+
+pub(super) fn stream_cells<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
+    table: &mut Table,
+) -> Result<(), Skip> {
+    let mut cur: Option<u32> = None;
+    let mut cells: Vec<(usize, String)> = vec![];
+    loop {
+        let c = next().map_err(Skip)?;
+        let pos = c.as_ref().map(|c| c.get_position());
+        if cur.is_some() && pos.map(|p| p.0) != cur {
+            let line = cur.map_or(0, |r| r as usize + 1);
+            flush(line, std::mem::take(&mut cells), table).map_err(Skip)?;
+        }
+        let Some(c) = c else { break };
+        let (r, col) = c.get_position();
+        if r >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLS {
+            // Beyond what Excel can hold: the reference overflowed (calamine wraps it in release builds).
+            return Err(Skip("单元格位置超出工作表范围(最大 XFD1048576),表格文件已损坏 / a cell beyond XFD1048576: damaged workbook".into()));
+        }
+        cur = Some(r);
+        let v: calamine::Data = c.get_value().clone().into();
+        let s = v.to_string();
+        if !s.is_empty() {
+            cells.push((col as usize, s));
+        }
+    }
+    table.finish().map_err(Skip)
+}
+
+pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, table: &mut Table) -> Result<(), String> {
+    cells.sort_by_key(|c| c.0);
+    if cells.windows(2).any(|w| w[0].0 == w[1].0) {
+        return table.bad(line, "同一单元格在文件中出现两次 / the same cell appears twice".into());
+    }
+    table.feed(line, &Cells(cells))
+}
+
+pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, table: &mut Table) -> Result<(), Skip> {
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    for (i, row) in range.rows().enumerate() {
+        let cells: Vec<(usize, String)> = row
+            .iter()
+            .enumerate()
+            .filter_map(|(j, c)| {
+                let s = c.to_string();
+                (!s.is_empty()).then(|| (c0 as usize + j, s))
+            })
+            .collect();
+        flush(r0 as usize + i + 1, cells, table).map_err(Skip)?;
+    }
+    table.finish().map_err(Skip)
+}
