@@ -19,8 +19,7 @@ fn root() -> PathBuf {
 
 /// The seeds' directory: `../shared/seeds` beside the repository, or `$XIANJIAO_SEEDS`.
 fn seeds_dir() -> Option<PathBuf> {
-    let d = std::env::var_os("XIANJIAO_SEEDS").map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/seeds"));
+    let d = std::env::var_os("XIANJIAO_SEEDS").map(PathBuf::from).unwrap_or_else(|| root().join("../shared/seeds"));
     d.is_dir().then_some(d)
 }
 
@@ -43,8 +42,8 @@ fn squeeze(s: &str) -> String {
 }
 
 fn rule_files() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("rules")).unwrap().flatten().map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rhai")).collect();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(root().join("rules")).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "rhai")).collect();
     v.sort();
     v
 }
@@ -102,14 +101,16 @@ fn every_source_quote_is_in_the_seed_it_cites() {
         for (line, src) in sources(&text) {
             match citations(&src) {
                 Err(e) => bad.push(format!("rules/{name}:{line}: {e}")),
-                Ok(cs) => for (seed, frag) in cs {
-                    checked += 1;
-                    match seeds.get(&seed) {
-                        None => bad.push(format!("rules/{name}:{line}: no seed {seed}")),
-                        Some(t) if !t.contains(&squeeze(&frag)) => bad.push(format!("rules/{name}:{line}: not in seed {seed}: \"{frag}\"")),
-                        _ => {}
+                Ok(cs) => {
+                    for (seed, frag) in cs {
+                        checked += 1;
+                        match seeds.get(&seed) {
+                            None => bad.push(format!("rules/{name}:{line}: no seed {seed}")),
+                            Some(t) if !t.contains(&squeeze(&frag)) => bad.push(format!("rules/{name}:{line}: not in seed {seed}: \"{frag}\"")),
+                            _ => {}
+                        }
                     }
-                },
+                }
             }
         }
     }
@@ -118,16 +119,35 @@ fn every_source_quote_is_in_the_seed_it_cites() {
 }
 
 /// One row of `docs/seed-coverage.tsv`.
-struct Row { seed: String, quote: String, status: String, file: String, kind: String, key: String, note: String }
+struct Row {
+    seed: String,
+    quote: String,
+    status: String,
+    file: String,
+    kind: String,
+    key: String,
+    note: String,
+}
 
 fn rows() -> Vec<Row> {
     let text = std::fs::read_to_string(root().join("docs/seed-coverage.tsv")).unwrap();
-    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).enumerate().map(|(i, l)| {
-        let c: Vec<&str> = l.split('\t').collect();
-        assert!(c.len() >= 6, "docs/seed-coverage.tsv row {}: expected 7 tab-separated columns: {l}", i + 1);
-        Row { seed: c[0].into(), quote: c[1].into(), status: c[2].into(), file: c[3].into(), kind: c[4].into(),
-            key: c[5].into(), note: c.get(6).copied().unwrap_or("").into() }
-    }).collect()
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            let c: Vec<&str> = l.split('\t').collect();
+            assert!(c.len() >= 6, "docs/seed-coverage.tsv row {}: expected 7 tab-separated columns: {l}", i + 1);
+            Row {
+                seed: c[0].into(),
+                quote: c[1].into(),
+                status: c[2].into(),
+                file: c[3].into(),
+                kind: c[4].into(),
+                key: c[5].into(),
+                note: c.get(6).copied().unwrap_or("").into(),
+            }
+        })
+        .collect()
 }
 
 /// The line of the declaration `kind`/`key` in a rule file's text
@@ -135,7 +155,10 @@ fn rows() -> Vec<Row> {
 fn decl_line(text: &str, kind: &str, key: &str) -> Option<usize> {
     let needle = match kind {
         "campaign" => "campaign(".to_string(),
-        "amend" => { let (k, n) = key.split_once(':')?; format!("amend(\"{k}\", \"{n}\"") }
+        "amend" => {
+            let (k, n) = key.split_once(':')?;
+            format!("amend(\"{k}\", \"{n}\"")
+        }
         "step" => format!(", \"{key}\", #{{"),
         _ => format!("{kind}(\"{key}\""),
     };
@@ -149,34 +172,52 @@ fn render(rows: &[Row]) -> Result<String, Vec<String>> {
     let count = |s: &str| rows.iter().filter(|r| r.status == s).count();
     out += &format!("共 {} 条要求 / {} requirements: ✔ {} · partial {} · ✘ {}\n\n", rows.len(), rows.len(), count("✔"), count("partial"), count("✘"));
     out += "✔ 已按种子建模;partial 部分建模(说明缺什么);✘ 未建模(说明理由)。引用都逐字出自种子(由测试检查)。\n\n";
-    let names = [("000", "广安市 · guangan.rhai"), ("001", "江苏水利厅 · jiangsu-water.rhai"), ("002", "关坝镇 · guanba.rhai"),
-        ("003", "徐汇区(没有规则文件)"), ("004", "梅州市 · meizhou.rhai")];
+    let names = [
+        ("000", "广安市 · guangan.rhai"),
+        ("001", "江苏水利厅 · jiangsu-water.rhai"),
+        ("002", "关坝镇 · guanba.rhai"),
+        ("003", "徐汇区(没有规则文件)"),
+        ("004", "梅州市 · meizhou.rhai"),
+    ];
     for (seed, title) in names {
         let mine: Vec<&Row> = rows.iter().filter(|r| r.seed == seed).collect();
-        if mine.is_empty() { continue; }
+        if mine.is_empty() {
+            continue;
+        }
         out += &format!("## {seed} {title}\n\n| 原文 quote | 状态 | 实现 declaration | 说明 note |\n|---|---|---|---|\n");
         for r in mine {
-            if !["✔", "partial", "✘"].contains(&r.status.as_str()) { errors.push(format!("{seed}: bad status {}", r.status)); }
+            if !["✔", "partial", "✘"].contains(&r.status.as_str()) {
+                errors.push(format!("{seed}: bad status {}", r.status));
+            }
             if let Some(s) = &seeds {
                 if !s.get(&r.seed).is_some_and(|t| t.contains(&squeeze(&r.quote))) {
                     errors.push(format!("{seed}: quote not in the seed: {}", r.quote));
                 }
             }
             let at = if r.file == "-" {
-                if r.status != "✘" { errors.push(format!("{seed}: {} has no declaration but is not ✘", r.quote)); }
+                if r.status != "✘" {
+                    errors.push(format!("{seed}: {} has no declaration but is not ✘", r.quote));
+                }
                 "—".to_string()
             } else {
                 let text = std::fs::read_to_string(root().join("rules").join(&r.file)).unwrap_or_default();
                 match decl_line(&text, &r.kind, &r.key) {
                     Some(n) => format!("[rules/{}:{n}](../rules/{}#L{n}) `{} {}`", r.file, r.file, r.kind, r.key),
-                    None => { errors.push(format!("{seed}: no {} \"{}\" in rules/{}", r.kind, r.key, r.file)); String::new() }
+                    None => {
+                        errors.push(format!("{seed}: no {} \"{}\" in rules/{}", r.kind, r.key, r.file));
+                        String::new()
+                    }
                 }
             };
             out += &format!("| {} | {} | {} | {} |\n", r.quote, r.status, at, r.note);
         }
         out += "\n";
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 #[test]

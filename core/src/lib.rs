@@ -53,30 +53,30 @@ mod sandbox;
 mod source;
 
 pub use authoring::api::{reference_markdown, FnDoc, FUNCTIONS};
-pub use load::bundle::bundle;
-pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
-pub use diag::{Diagnostic, Location, Severity};
-pub use error::{parse_day, EvalError};
-pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use authoring::explain::{scaffold, Change, Explain, ExplainItem};
 #[cfg(feature = "script")]
-pub use load::registered_functions;
+pub use authoring::mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
+pub use authoring::tests::TestResult;
+pub use diag::{Diagnostic, Location, Severity};
+pub use error::{parse_day, EvalError};
+pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
+pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
+pub use eval::profile::Profile;
+pub use eval::rows::{Rejection, RowCounts};
+pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
+pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
+pub use eval::vote::{Tally, VoteCounter, VoteReport};
+pub use load::bundle::bundle;
+#[cfg(feature = "script")]
+pub use load::registered_functions;
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
 pub use model::{
-    Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin,
-    Outcome, OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
+    Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin, Outcome,
+    OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
 };
-#[cfg(feature = "script")]
-pub use authoring::mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
-pub use eval::profile::Profile;
 pub use ruleset::RuleSet;
 pub use sandbox::Limits;
-pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
-pub use eval::rows::{Rejection, RowCounts};
-pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use source::{MemorySource, RuleSource, SourceError};
-pub use authoring::tests::TestResult;
-pub use eval::vote::{Tally, VoteCounter, VoteReport};
 
 pub use chrono::NaiveDate;

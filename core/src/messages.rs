@@ -31,31 +31,49 @@ pub enum Arg {
 }
 
 impl From<&str> for Arg {
-    fn from(s: &str) -> Self { Arg::Text(s.to_string()) }
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
 }
 impl From<String> for Arg {
-    fn from(s: String) -> Self { Arg::Text(s) }
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
 }
 impl From<&String> for Arg {
-    fn from(s: &String) -> Self { Arg::Text(s.clone()) }
+    fn from(s: &String) -> Self {
+        Arg::Text(s.clone())
+    }
 }
 impl From<f64> for Arg {
-    fn from(x: f64) -> Self { Arg::Num(x) }
+    fn from(x: f64) -> Self {
+        Arg::Num(x)
+    }
 }
 impl From<usize> for Arg {
-    fn from(x: usize) -> Self { Arg::Num(x as f64) }
+    fn from(x: usize) -> Self {
+        Arg::Num(x as f64)
+    }
 }
 impl From<i64> for Arg {
-    fn from(x: i64) -> Self { Arg::Num(x as f64) }
+    fn from(x: i64) -> Self {
+        Arg::Num(x as f64)
+    }
 }
 impl From<u32> for Arg {
-    fn from(x: u32) -> Self { Arg::Num(f64::from(x)) }
+    fn from(x: u32) -> Self {
+        Arg::Num(f64::from(x))
+    }
 }
 impl From<Vec<String>> for Arg {
-    fn from(x: Vec<String>) -> Self { Arg::List(x) }
+    fn from(x: Vec<String>) -> Self {
+        Arg::List(x)
+    }
 }
 impl From<Msg> for Arg {
-    fn from(m: Msg) -> Self { Arg::Msg(Box::new(m)) }
+    fn from(m: Msg) -> Self {
+        Arg::Msg(Box::new(m))
+    }
 }
 
 /// A stable code plus its parameters. Codes and parameter names written by
@@ -98,7 +116,9 @@ impl Serialize for Msg {
                 let mut kv: Vec<&(Cow<'static, str>, Arg)> = self.0.iter().collect();
                 kv.sort_by(|a, b| a.0.cmp(&b.0));
                 let mut m = s.serialize_map(Some(kv.len()))?;
-                for (k, v) in kv { m.serialize_entry(k.as_ref(), v)?; }
+                for (k, v) in kv {
+                    m.serialize_entry(k.as_ref(), v)?;
+                }
                 m.end()
             }
         }
@@ -135,7 +155,11 @@ pub enum Lang {
 impl Lang {
     /// `zh` or `en` (anything else is Chinese).
     pub fn parse(s: &str) -> Lang {
-        if s.eq_ignore_ascii_case("en") || s.to_ascii_lowercase().starts_with("en-") { Lang::En } else { Lang::Zh }
+        if s.eq_ignore_ascii_case("en") || s.to_ascii_lowercase().starts_with("en-") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
     }
 }
 
@@ -151,10 +175,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("item.done_count", "已完成 {have}/{required} {unit}", "Done: {have}/{required} {unit}"),
     ("item.not_done", "尚未完成", "Not done yet"),
     ("item.lack_count", "已有 {have}/{required} {unit},还差 {short}", "{have}/{required} {unit} so far, {short} to go"),
-    ("item.sessions_short", "{count} 次少于每次 {min} {unit},未计入:{dates}",
-        "{count} sessions shorter than {min} {unit} each were not counted: {dates}"),
-    ("item.sessions_unchecked", "未逐次记录,每次不少于 {min} {unit} 未核对",
-        "not recorded session by session, so “at least {min} {unit} each” was not checked"),
+    (
+        "item.sessions_short",
+        "{count} 次少于每次 {min} {unit},未计入:{dates}",
+        "{count} sessions shorter than {min} {unit} each were not counted: {dates}",
+    ),
+    (
+        "item.sessions_unchecked",
+        "未逐次记录,每次不少于 {min} {unit} 未核对",
+        "not recorded session by session, so “at least {min} {unit} each” was not checked",
+    ),
     ("item.overdue", "已过截止日期 {due}", "the deadline {due} has passed"),
     ("item.due", "截止 {due}", "due {due}"),
     // Phase gates.
@@ -162,27 +192,40 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("gate.blocked_head", "{phase}:转段尚缺:", "{phase}: before moving on, still needed:"),
     ("gate.met", "{phase}:转段条件已满足", "{phase}: ready to move to the next phase"),
     // Material findings.
-    ("chars.short", "字数 {chars},少于{role}的最低要求 {min} 字,还差 {short} 字",
-        "{chars} characters; the minimum for {role} is {min}, {short} to go"),
-    ("part.missing", "缺少“{part}”部分(应含“{marker}”等字样)",
-        "The part “{part}” is missing (it should contain words such as “{marker}”)"),
+    (
+        "chars.short",
+        "字数 {chars},少于{role}的最低要求 {min} 字,还差 {short} 字",
+        "{chars} characters; the minimum for {role} is {min}, {short} to go",
+    ),
+    ("part.missing", "缺少“{part}”部分(应含“{marker}”等字样)", "The part “{part}” is missing (it should contain words such as “{marker}”)"),
     ("part.field_missing", "“{part}”部分缺少:{fields}", "The part “{part}” lacks: {fields}"),
     ("part.order", "各部分顺序应为:{names| → }", "The parts should come in this order: {names| → }"),
     ("area.missing", "未涉及:{missing}", "Not yet covered: {missing}"),
     ("area.role_missing", "{role}还应剖析:{missing}", "As {role} you should also examine: {missing}"),
-    ("area.too_few", "只涉及 {have} 个方面,至少应涉及 {need} 个;未涉及:{missing}",
-        "Only {have} areas covered, at least {need} needed; not covered: {missing}"),
+    (
+        "area.too_few",
+        "只涉及 {have} 个方面,至少应涉及 {need} 个;未涉及:{missing}",
+        "Only {have} areas covered, at least {need} needed; not covered: {missing}",
+    ),
     ("flag", "“{phrase}”:{reason}", "“{phrase}”: {reason}"),
     // Itemised materials (整改方案).
-    ("item.field_missing", "“{heading}”第{no}项缺少“{field}”(应写“{marker}:……”)",
-        "Item {no} of “{heading}” lacks {field} (write “{marker}: …”)"),
+    ("item.field_missing", "“{heading}”第{no}项缺少“{field}”(应写“{marker}:……”)", "Item {no} of “{heading}” lacks {field} (write “{marker}: …”)"),
     ("item.field_empty", "“{heading}”第{no}项的“{field}”没有填写内容", "Item {no} of “{heading}”: {field} is empty"),
-    ("item.date_invalid", "“{heading}”第{no}项的“{field}”“{expr}”不是有效日期:{why}",
-        "Item {no} of “{heading}”: {field} “{expr}” is not a valid date: {why}"),
-    ("item.date_missing", "“{heading}”第{no}项的“{field}”没有写明日期(“{shown}”),应写如“5月底前”“2005年5月31日前”",
-        "Item {no} of “{heading}”: {field} names no date (“{shown}”); write e.g. “5月底前” or “2005年5月31日前”"),
-    ("item.none", "没有找到整改项:请按“{classes|”“}”分类,类别名称另起一行,再逐项写明{fields}",
-        "No items found: start each class (“{classes|”, “}”) on its own line, then write {fields} for each item"),
+    (
+        "item.date_invalid",
+        "“{heading}”第{no}项的“{field}”“{expr}”不是有效日期:{why}",
+        "Item {no} of “{heading}”: {field} “{expr}” is not a valid date: {why}",
+    ),
+    (
+        "item.date_missing",
+        "“{heading}”第{no}项的“{field}”没有写明日期(“{shown}”),应写如“5月底前”“2005年5月31日前”",
+        "Item {no} of “{heading}”: {field} names no date (“{shown}”); write e.g. “5月底前” or “2005年5月31日前”",
+    ),
+    (
+        "item.none",
+        "没有找到整改项:请按“{classes|”“}”分类,类别名称另起一行,再逐项写明{fields}",
+        "No items found: start each class (“{classes|”, “}”) on its own line, then write {fields} for each item",
+    ),
     ("item.too_few", "只有 {have} 项,至少应有 {need} 项", "Only {have} items, at least {need} required"),
     ("date.no_month", "没有{month}月", "there is no month {month}"),
     ("date.no_day", "{month}月没有{day}日", "month {month} has no day {day}"),
@@ -205,7 +248,11 @@ fn template(lang: Lang, code: &str) -> Option<&'static str> {
 
 /// A number as people write it: `2`, `2.5`, never `2.0`.
 pub fn num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{}", x as i64) } else { format!("{x}") }
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
 }
 
 fn arg(lang: Lang, a: &Arg, sep: Option<&str>, out: &mut String) {
@@ -221,7 +268,15 @@ fn arg(lang: Lang, a: &Arg, sep: Option<&str>, out: &mut String) {
 /// silently: the code (or `{name}`) stays in the text.
 pub fn word(lang: Lang, m: &Msg) -> String {
     let Some(t) = template(lang, &m.code) else {
-        let params: Vec<String> = m.params.iter().map(|(k, v)| { let mut s = format!("{k}="); arg(lang, v, None, &mut s); s }).collect();
+        let params: Vec<String> = m
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let mut s = format!("{k}=");
+                arg(lang, v, None, &mut s);
+                s
+            })
+            .collect();
         return format!("{}({})", m.code, params.join(", "));
     };
     let mut out = String::with_capacity(t.len() + 16);
@@ -230,10 +285,17 @@ pub fn word(lang: Lang, m: &Msg) -> String {
         out.push_str(&rest[..i]);
         let Some(j) = rest[i..].find('}') else { break };
         let inner = &rest[i + 1..i + j];
-        let (name, sep) = match inner.split_once('|') { Some((n, s)) => (n, Some(s)), None => (inner, None) };
+        let (name, sep) = match inner.split_once('|') {
+            Some((n, s)) => (n, Some(s)),
+            None => (inner, None),
+        };
         match m.param(name) {
             Some(a) => arg(lang, a, sep, &mut out),
-            None => { out.push('{'); out.push_str(name); out.push('}'); }
+            None => {
+                out.push('{');
+                out.push_str(name);
+                out.push('}');
+            }
         }
         rest = &rest[i + j + 1..];
     }
@@ -257,6 +319,7 @@ pub fn catalogue_json() -> String {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
     #[test]
@@ -267,7 +330,12 @@ mod tests {
         assert_eq!(word(Lang::Zh, &m), "已有 1.5/4 学时,还差 2.5");
         assert_eq!(word(Lang::En, &m), "1.5/4 学时 so far, 2.5 to go");
         let why = Msg::new("date.no_month").with("month", 13u32);
-        let m = Msg::new("item.date_invalid").with("heading", "立即整改").with("no", 1usize).with("field", "完成时间").with("expr", "13月").with("why", why);
+        let m = Msg::new("item.date_invalid")
+            .with("heading", "立即整改")
+            .with("no", 1usize)
+            .with("field", "完成时间")
+            .with("expr", "13月")
+            .with("why", why);
         assert_eq!(word(Lang::En, &m), "Item 1 of “立即整改”: 完成时间 “13月” is not a valid date: there is no month 13");
         let m = Msg::new("area.missing").with("missing", vec!["a".to_string(), "b".to_string()]);
         assert_eq!(word(Lang::En, &m), "Not yet covered: a, b");
@@ -282,7 +350,8 @@ mod tests {
     #[test]
     fn every_template_names_the_same_parameters_in_both_languages() {
         let names = |t: &str| -> Vec<String> {
-            let mut v: Vec<String> = t.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(n, _)| n.split('|').next().unwrap_or("").to_string()).collect();
+            let mut v: Vec<String> =
+                t.split('{').skip(1).filter_map(|s| s.split_once('}')).map(|(n, _)| n.split('|').next().unwrap_or("").to_string()).collect();
             v.sort();
             v.dedup();
             v
@@ -293,7 +362,10 @@ mod tests {
         assert_eq!(codes.len(), CATALOGUE.len(), "a code is listed twice");
         for (c, zh, en) in CATALOGUE {
             assert_eq!(names(zh), names(en), "{c}");
-            assert!(!en.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)) || en.contains("5月底前") || c.starts_with("sep"), "{c}: Chinese in the English template");
+            assert!(
+                !en.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)) || en.contains("5月底前") || c.starts_with("sep"),
+                "{c}: Chinese in the English template"
+            );
         }
         let round: Msg = serde_json::from_str(&serde_json::to_string(&Msg::new("flag").with("phrase", "太忙").with("n", 2usize)).unwrap()).unwrap();
         assert_eq!(word(Lang::Zh, &round), "“太忙”:{reason}");

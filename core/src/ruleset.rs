@@ -4,22 +4,22 @@
 
 use crate::diag::{Diagnostic, Diags, Severity};
 use crate::error::EvalError;
-use crate::eval::hooks::{self, Hooks};
-use crate::model::{self, Rules};
-#[cfg(feature = "script")]
-use crate::model::Outcome;
-use crate::eval::profile::Profile;
-use crate::sandbox::Limits;
-use crate::source::RuleSource;
-use crate::eval::{checklist, material, schedule};
-use crate::load::compiled;
-#[cfg(feature = "script")]
-use crate::load;
 use crate::eval::checklist::Checklist;
+use crate::eval::hooks::{self, Hooks};
 use crate::eval::material::MaterialReport;
+use crate::eval::profile::Profile;
 use crate::eval::schedule::Schedule;
 use crate::eval::score::Scorer;
 use crate::eval::vote::VoteCounter;
+use crate::eval::{checklist, material, schedule};
+#[cfg(feature = "script")]
+use crate::load;
+use crate::load::compiled;
+#[cfg(feature = "script")]
+use crate::model::Outcome;
+use crate::model::{self, Rules};
+use crate::sandbox::Limits;
+use crate::source::RuleSource;
 use chrono::NaiveDate;
 
 /// A loaded, validated rule set.
@@ -60,7 +60,11 @@ fn check_functions(rules: &Rules, hooks: &Hooks, entities: &[crate::load::entity
         if !hooks.has(f, 1) {
             let e = entities.iter().find(|e| e.kind == "form" && e.key == fm.name);
             let loc = e.map(|e| e.field_loc("outcome").clone()).unwrap_or_default();
-            d.error("hook.unknown_function", &loc, format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name));
+            d.error(
+                "hook.unknown_function",
+                &loc,
+                format!("测评表 \"{}\" 的 outcome 函数 {f}(result) 未定义 / outcome function not defined", fm.name),
+            );
         } else if dry_run {
             if let Err(e) = hooks.dry_run_outcome(f, crate::eval::score::record::sample_outcome(fm), &fm.loc) {
                 d.error(e.code, e.location.as_ref().unwrap_or(&fm.loc), e.message);
@@ -126,8 +130,17 @@ impl RuleSet {
             (fa, a.location.line, a.location.col).cmp(&(fb, b.location.line, b.location.col))
         });
         RuleSet {
-            rules, diagnostics, files: loaded.files, hooks, matchers, parent, sources: loaded.sources, limits: *limits,
-            origin_gaps: gaps.list, entities: loaded.entities, functions,
+            rules,
+            diagnostics,
+            files: loaded.files,
+            hooks,
+            matchers,
+            parent,
+            sources: loaded.sources,
+            limits: *limits,
+            origin_gaps: gaps.list,
+            entities: loaded.entities,
+            functions,
         }
     }
 
@@ -174,8 +187,17 @@ impl RuleSet {
         let rules = model::build(&entities, &mut d);
         let matchers = rules.materials.iter().map(material::Matcher::new).collect();
         RuleSet {
-            rules, diagnostics: d.list, files, hooks: no_hooks(limits), matchers, parent: None, sources: vec![], limits: *limits,
-            origin_gaps: vec![], entities, functions,
+            rules,
+            diagnostics: d.list,
+            files,
+            hooks: no_hooks(limits),
+            matchers,
+            parent: None,
+            sources: vec![],
+            limits: *limits,
+            origin_gaps: vec![],
+            entities,
+            functions,
         }
     }
 
@@ -205,7 +227,11 @@ impl RuleSet {
             }
         }
         compiled::write(&self.files, &self.entities, &sources).map_err(|(at, why)| Diagnostic {
-            severity: Severity::Error, code: "compile.value", location: at, message: why, hint: "",
+            severity: Severity::Error,
+            code: "compile.value",
+            location: at,
+            message: why,
+            hint: "",
         })
     }
 
@@ -279,7 +305,8 @@ impl RuleSet {
         };
         match f {
             Some(f) => {
-                let recipe = hooks::HookRecipe { sources: &self.sources, limits: self.limits, file: self.files.last().map(String::as_str).unwrap_or("") };
+                let recipe =
+                    hooks::HookRecipe { sources: &self.sources, limits: self.limits, file: self.files.last().map(String::as_str).unwrap_or("") };
                 Ok(Scorer::new(f, &self.hooks, Some(recipe)))
             }
             None => {
@@ -316,4 +343,3 @@ impl RuleSet {
         }
     }
 }
-

@@ -69,17 +69,34 @@ impl Limits {
 /// A test compares it with what [`engine`] actually registers.
 pub(crate) const ALLOWED: &[&str] = &[
     // Strings: character count (字数), search.
-    "len", "contains", "starts_with", "to_string",
+    "len",
+    "contains",
+    "starts_with",
+    "to_string",
     // Arrays and maps (`contains` also serves the `in` operator).
-    "push", "keys", "values",
+    "push",
+    "keys",
+    "values",
     // Numbers.
-    "min", "max", "abs", "round", "floor", "to_float", "to_int",
+    "min",
+    "max",
+    "abs",
+    "round",
+    "floor",
+    "to_float",
+    "to_int",
     // Text joined with a number: "第" + 3.
     "+",
     // Unary `!x` and `-x` (Rhai builds them in only with fast operators on).
-    "!", "-",
+    "!",
+    "-",
     // Comparisons between values of different types: registered to fail.
-    "==", "!=", "<", "<=", ">", ">=",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
 ];
 
 #[cfg(feature = "script")]
@@ -152,8 +169,14 @@ fn register_allowed(e: &mut Engine) -> Vec<&'static str> {
     // char/string pairs as text; `x == ()` / `x != ()` stay allowed: that is
     // how a script asks whether a value is there.
     let types: [TypeId; 8] = [
-        TypeId::of::<INT>(), TypeId::of::<FLOAT>(), TypeId::of::<bool>(), TypeId::of::<ImmutableString>(),
-        TypeId::of::<char>(), TypeId::of::<()>(), TypeId::of::<Array>(), TypeId::of::<Map>(),
+        TypeId::of::<INT>(),
+        TypeId::of::<FLOAT>(),
+        TypeId::of::<bool>(),
+        TypeId::of::<ImmutableString>(),
+        TypeId::of::<char>(),
+        TypeId::of::<()>(),
+        TypeId::of::<Array>(),
+        TypeId::of::<Map>(),
     ];
     let numeric = |t: TypeId| t == TypeId::of::<INT>() || t == TypeId::of::<FLOAT>();
     let text = |t: TypeId| t == TypeId::of::<ImmutableString>() || t == TypeId::of::<char>();
@@ -312,7 +335,11 @@ pub(crate) fn error_position(err: &rhai::EvalAltResult) -> rhai::Position {
     match err {
         E::ErrorInFunctionCall(_, _, inner, pos) => {
             let p = error_position(inner);
-            if p.is_none() { *pos } else { p }
+            if p.is_none() {
+                *pos
+            } else {
+                p
+            }
         }
         e => e.position(),
     }

@@ -94,7 +94,9 @@ impl Engine {
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<Engine, JsValue> {
         let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
         let mut src = MemorySource::new();
-        for (k, v) in files { src.insert(k, v); }
+        for (k, v) in files {
+            src.insert(k, v);
+        }
         Ok(Engine { rules: RuleSet::load(entry, &src) })
     }
 
@@ -112,7 +114,8 @@ impl Engine {
 
     fn usable(&self) -> Result<&RuleSet, JsValue> {
         if self.rules.has_errors() {
-            let first = self.rules.diagnostics().iter().find(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
+            let first =
+                self.rules.diagnostics().iter().find(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
             return Err(err("rules.invalid", &format!("规则文件有错误 / the rules have errors: {first}")));
         }
         Ok(&self.rules)
@@ -204,10 +207,16 @@ impl Engine {
 #[cfg(feature = "script")]
 /// A commented child rule file extending `parent`, listing the parent's rules to amend.
 #[wasm_bindgen]
-pub fn scaffold(parent: &str, name: &str, #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parent_source: JsValue) -> Result<String, JsValue> {
+pub fn scaffold(
+    parent: &str,
+    name: &str,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parent_source: JsValue,
+) -> Result<String, JsValue> {
     let files: std::collections::BTreeMap<String, String> = from_js(parent_source, "sources")?;
     let mut src = MemorySource::new();
-    for (k, v) in files { src.insert(k, v); }
+    for (k, v) in files {
+        src.insert(k, v);
+    }
     let rs = RuleSet::load(parent, &src);
     Ok(xianjiao_core::scaffold(parent, name, if rs.has_errors() { None } else { Some(rs.rules()) }))
 }
@@ -255,28 +264,44 @@ pub fn rule_functions() -> Result<JsValue, JsValue> {
 /// finding has it (a flagged phrase repeated in the draft). Text goes in as DOM
 /// text nodes only, so a draft that contains markup is shown as text and never parsed.
 #[wasm_bindgen(js_name = renderHighlights)]
-pub fn render_highlights(target: &web_sys::Element, text: &str, #[wasm_bindgen(unchecked_param_type = "HighlightFinding[]")] findings: JsValue) -> Result<(), JsValue> {
+pub fn render_highlights(
+    target: &web_sys::Element,
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "HighlightFinding[]")] findings: JsValue,
+) -> Result<(), JsValue> {
     #[derive(serde::Deserialize)]
-    struct F { start: Option<usize>, end: Option<usize>, #[serde(default)] at: Option<Vec<(usize, usize)>>, level: String, message: String }
+    struct F {
+        start: Option<usize>,
+        end: Option<usize>,
+        #[serde(default)]
+        at: Option<Vec<(usize, usize)>>,
+        level: String,
+        message: String,
+    }
     let fs: Vec<F> = from_js(findings, "findings")?;
     let doc = web_sys::window().and_then(|w| w.document()).ok_or_else(|| err("dom", "no document"))?;
     target.set_text_content(None);
     let chars: Vec<char> = text.chars().collect();
     // (start, end, index of the finding)
-    let mut spans: Vec<(usize, usize, usize)> = fs.iter().enumerate()
+    let mut spans: Vec<(usize, usize, usize)> = fs
+        .iter()
+        .enumerate()
         .flat_map(|(i, f)| match &f.at {
             Some(at) => at.iter().map(|&(s, e)| Some((s, e, i))).collect::<Vec<_>>(),
             None => vec![f.start.zip(f.end).map(|(s, e)| (s, e, i))],
         })
         .flatten()
-        .filter(|(s, e, _)| s < e && *e <= chars.len()).collect();
+        .filter(|(s, e, _)| s < e && *e <= chars.len())
+        .collect();
     spans.sort_by_key(|x| (x.0, x.1)); // as the engine finds them: by start, then end (a shorter phrase first)
-    // One <mark> per finding with its class and title, cloned for each place: a phrase
-    // repeated 77 times passes its message to JS once, not 77 times.
+                                       // One <mark> per finding with its class and title, cloned for each place: a phrase
+                                       // repeated 77 times passes its message to JS once, not 77 times.
     let mut marks: Vec<Option<web_sys::Element>> = fs.iter().map(|_| None).collect();
     let mut at = 0;
     for (s, e, i) in spans {
-        if s < at { continue; } // overlapping phrase: keep the first
+        if s < at {
+            continue;
+        } // overlapping phrase: keep the first
         if s > at {
             target.append_child(&doc.create_text_node(&chars[at..s].iter().collect::<String>()))?;
         }
@@ -310,7 +335,9 @@ mod playground {
     fn memory(sources: JsValue) -> Result<MemorySource, JsValue> {
         let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
         let mut src = MemorySource::new();
-        for (k, v) in files { src.insert(k, v); }
+        for (k, v) in files {
+            src.insert(k, v);
+        }
         Ok(src)
     }
 
@@ -322,14 +349,19 @@ mod playground {
         xianjiao_core::bundle(entry, &src).map_err(|diags| {
             let first = diags.iter().find(|d| d.severity == xianjiao_core::Severity::Error).map(|d| d.to_string()).unwrap_or_default();
             let e = err("rules.invalid", &format!("规则文件有错误 / the rules have errors: {first}"));
-            if let Ok(list) = to_js(&diags) { let _ = super::js_set(&e, "diagnostics", &list); }
+            if let Ok(list) = to_js(&diags) {
+                let _ = super::js_set(&e, "diagnostics", &list);
+            }
             e
         })
     }
 
     /// Mutation-tests `files` (names in `sources`): `{mutants, killed, survivors: [{file, line, col, original, replacement}]}`.
     #[wasm_bindgen(js_name = mutationTest)]
-    pub fn mutation_test(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, files: Vec<String>) -> Result<JsValue, JsValue> {
+    pub fn mutation_test(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue,
+        files: Vec<String>,
+    ) -> Result<JsValue, JsValue> {
         let src = memory(sources)?;
         to_js(&xianjiao_core::mutation_test(&files, &src))
     }

@@ -14,12 +14,19 @@ use wasm_bindgen::prelude::*;
 /// One packed field: `\x1b0` is an absent cell; `\x1b1`, `\x1b2`, `\x1b3` stand for
 /// `\x1b`, `\x1e`, `\x1f` inside a value.
 fn field(s: &str) -> Option<Cow<'_, str>> {
-    if !s.contains('\u{1b}') { return Some(Cow::Borrowed(s)); }
-    if s == "\u{1b}0" { return None; }
+    if !s.contains('\u{1b}') {
+        return Some(Cow::Borrowed(s));
+    }
+    if s == "\u{1b}0" {
+        return None;
+    }
     let mut out = String::with_capacity(s.len());
     let mut it = s.chars();
     while let Some(c) = it.next() {
-        if c != '\u{1b}' { out.push(c); continue; }
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
         match it.next() {
             Some('1') => out.push('\u{1b}'),
             Some('2') => out.push('\u{1e}'),
@@ -41,7 +48,9 @@ pub fn score_packed(engine: &Engine, packed: &str, lines: &[u32], form: Option<S
     let n = sc.item_names().count();
     let mut vals: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(n);
     for (i, row) in packed.split('\u{1e}').enumerate() {
-        if row.is_empty() { continue; }
+        if row.is_empty() {
+            continue;
+        }
         let line = lines.get(i).copied().unwrap_or(0) as usize;
         let mut f = row.split('\u{1f}');
         if f.next() == Some("x") {
@@ -52,7 +61,9 @@ pub fn score_packed(engine: &Engine, packed: &str, lines: &[u32], form: Option<S
         let member = f.next().and_then(field);
         let group = f.next().and_then(field);
         vals.clear();
-        for _ in 0..n { vals.push(f.next().and_then(field)); }
+        for _ in 0..n {
+            vals.push(f.next().and_then(field));
+        }
         let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
         sc.add(line, member.as_deref().unwrap_or(""), group.as_deref().unwrap_or(""), &refs);
     }
@@ -67,6 +78,5 @@ pub fn form_columns(engine: &Engine, form: Option<String>) -> Result<String, JsV
     let rs = engine.usable()?;
     let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     let items: Vec<&str> = sc.item_names().collect();
-    serde_json::to_string(&serde_json::json!({ "items": items, "need_group": sc.has_groups() }))
-        .map_err(|e| err("js.serialize", &e.to_string()))
+    serde_json::to_string(&serde_json::json!({ "items": items, "need_group": sc.has_groups() })).map_err(|e| err("js.serialize", &e.to_string()))
 }

@@ -57,10 +57,16 @@ fn weighted_composite() {
         let mut o = serde_json::Map::new();
         o.insert("member".into(), "张三".into());
         o.insert("rater_group".into(), g.into());
-        for (n, v) in names.iter().zip(marks) { o.insert(n.to_string(), v.into()); }
+        for (n, v) in names.iter().zip(marks) {
+            o.insert(n.to_string(), v.into());
+        }
         serde_json::Value::Object(o)
     };
-    let sheets = serde_json::json!([mk("党员互评", [9, 9, 9, 9, 9, 9, 9, 27]), mk("群众参评", [8, 8, 8, 8, 8, 8, 8, 24]), mk("支委会考评", [10, 10, 10, 10, 10, 10, 10, 30])]);
+    let sheets = serde_json::json!([
+        mk("党员互评", [9, 9, 9, 9, 9, 9, 9, 27]),
+        mk("群众参评", [8, 8, 8, 8, 8, 8, 8, 24]),
+        mk("支委会考评", [10, 10, 10, 10, 10, 10, 10, 30])
+    ]);
     let r = json(e.score(js(&sheets), None).unwrap());
     // 90 × 40% + 80 × 30% + 100 × 30% = 90
     assert_eq!(r["members"][0]["composite"], 90.0);

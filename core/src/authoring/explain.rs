@@ -53,16 +53,36 @@ fn json<T: Serialize>(x: &T) -> Value {
 
 fn items(r: &Rules) -> Vec<(&'static str, String, Value)> {
     let mut v = vec![];
-    for x in &r.roles { v.push(("role", x.name.clone(), json(x))); }
-    for x in &r.conditions { v.push(("condition", x.name.clone(), json(x))); }
-    for x in &r.units { v.push(("unit", x.name.clone(), json(x))); }
-    for x in &r.phases { v.push(("phase", x.name.clone(), json(x))); }
-    for x in &r.steps { v.push(("step", format!("{}/{}", x.phase, x.name), json(x))); }
-    for x in &r.requirements { v.push(("require", x.id.clone(), json(x))); }
-    for x in &r.materials { v.push(("material", x.kind.clone(), json(x))); }
-    for x in &r.forms { v.push(("form", x.name.clone(), json(x))); }
-    for x in &r.votes { v.push(("vote", x.name.clone(), json(x))); }
-    for x in &r.gates { v.push(("gate", x.phase.clone(), json(x))); }
+    for x in &r.roles {
+        v.push(("role", x.name.clone(), json(x)));
+    }
+    for x in &r.conditions {
+        v.push(("condition", x.name.clone(), json(x)));
+    }
+    for x in &r.units {
+        v.push(("unit", x.name.clone(), json(x)));
+    }
+    for x in &r.phases {
+        v.push(("phase", x.name.clone(), json(x)));
+    }
+    for x in &r.steps {
+        v.push(("step", format!("{}/{}", x.phase, x.name), json(x)));
+    }
+    for x in &r.requirements {
+        v.push(("require", x.id.clone(), json(x)));
+    }
+    for x in &r.materials {
+        v.push(("material", x.kind.clone(), json(x)));
+    }
+    for x in &r.forms {
+        v.push(("form", x.name.clone(), json(x)));
+    }
+    for x in &r.votes {
+        v.push(("vote", x.name.clone(), json(x)));
+    }
+    for x in &r.gates {
+        v.push(("gate", x.phase.clone(), json(x)));
+    }
     v
 }
 
@@ -77,7 +97,11 @@ impl RuleSet {
         let mut out = vec![];
         for (kind, key, val) in &child {
             let p = parent_at.get(&(*kind, key.as_str())).map(|v| (*v).clone());
-            let change = match &p { None => Change::Added, Some(pv) if pv == val => Change::Inherited, Some(_) => Change::Overridden };
+            let change = match &p {
+                None => Change::Added,
+                Some(pv) if pv == val => Change::Inherited,
+                Some(_) => Change::Overridden,
+            };
             out.push(ExplainItem { kind, key: key.clone(), change, parent: p, effective: Some(val.clone()) });
         }
         for (kind, key, val) in &parent {
@@ -87,7 +111,12 @@ impl RuleSet {
         }
         let mut counts = std::collections::BTreeMap::new();
         for i in &out {
-            let k = match i.change { Change::Inherited => "inherited", Change::Added => "added", Change::Overridden => "overridden", Change::Removed => "removed" };
+            let k = match i.change {
+                Change::Inherited => "inherited",
+                Change::Added => "added",
+                Change::Overridden => "overridden",
+                Change::Removed => "removed",
+            };
             *counts.entry(k).or_insert(0) += 1;
         }
         Explain { files: self.files().to_vec(), items: out, counts }
@@ -97,7 +126,7 @@ impl RuleSet {
 /// A commented child rule file that extends `parent` (e.g. "guangan.rhai").
 pub fn scaffold(parent: &str, name: &str, parent_rules: Option<&Rules>) -> String {
     let mut s = format!(
-"// {name}.rhai —— 继承 {parent},只写本地与上级不同之处。
+        "// {name}.rhai —— 继承 {parent},只写本地与上级不同之处。
 // {name}.rhai — extends {parent}; state only what differs from it.
 // 写完后运行 / then run:  xianjiao check {name}.rhai && xianjiao test {name}.rhai
 // 全部函数 / all functions: docs/rule-reference.md
@@ -106,12 +135,18 @@ extends(\"{parent}\");
 
 // level 写本级层级(市、区、县、镇……);local 写本地实施方案的文号。
 campaign(#{{ name: \"{name}先进性教育活动\", local: \"本地实施方案(请注明文号)\" }});
-");
+"
+    );
     if let Some(r) = parent_rules {
         s.push_str("\n// ---- 上级已规定的阶段(如本地日期不同,去掉 // 并修改)/ the parent's phases ----\n");
         for p in &r.phases {
             let day = |d: Option<chrono::NaiveDate>| d.map_or_else(|| "YYYY-MM-DD".to_string(), |d| d.to_string());
-            s.push_str(&format!("// amend(\"phase\", \"{}\", #{{ start: \"{}\", end: \"{}\", local: \"本地日期(注明文件)\" }});\n", p.name, day(p.dates.start), day(p.dates.end)));
+            s.push_str(&format!(
+                "// amend(\"phase\", \"{}\", #{{ start: \"{}\", end: \"{}\", local: \"本地日期(注明文件)\" }});\n",
+                p.name,
+                day(p.dates.start),
+                day(p.dates.end)
+            ));
         }
         if !r.requirements.is_empty() {
             s.push_str("\n// ---- 上级已规定的要求(可 amend 修改、remove 删除)/ the parent's requirements ----\n");
@@ -125,12 +160,13 @@ campaign(#{{ name: \"{name}先进性教育活动\", local: \"本地实施方案(
         }
     }
     s.push_str(
-"
+        "
 // ---- 本地新增的要求 / requirements of your own ----
 // require(\"本地要求\", #{ phase: \"学习动员\", label: \"参加镇党委组织的专题党课\", roles: [\"党员\"] });
 
 // ---- 规则文件内的测试 / tests of your numbers ----
 // test(\"党员学时不足未完成\", #{ checklist: #{ role: \"党员\", progress: #{ 学习学时: 40 } }, expect: #{ 学习学时: \"pending\" } });
-");
+",
+    );
     s
 }

@@ -10,8 +10,8 @@
 //! custom function compares against (`r.composite >= 60.0`). Free text
 //! (`label`, `note`, `source`, markers and phrases) is not mutated.
 
-use crate::source::{RuleSource, SourceError};
 use crate::ruleset::RuleSet;
+use crate::source::{RuleSource, SourceError};
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -44,11 +44,32 @@ impl Mutant {
 
 /// Declaration functions whose literals are mutated (everything but `test`
 /// and `extends`).
-const DECLS: &[&str] = &["campaign", "batch", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "exam", "gate", "amend", "remove"];
+const DECLS: &[&str] =
+    &["campaign", "batch", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "exam", "gate", "amend", "remove"];
 /// Fields whose string values are names.
-const NAME_KEYS: &[&str] = &["roles", "phase", "due", "requires", "tiers", "rate_of", "groups", "items", "batch", "outcome", "function", "check", "labels", "handling", "aliases", "subject"];
+const NAME_KEYS: &[&str] = &[
+    "roles", "phase", "due", "requires", "tiers", "rate_of", "groups", "items", "batch", "outcome", "function", "check", "labels", "handling",
+    "aliases", "subject",
+];
 /// Fields of free text, never mutated (nor anything inside them).
-const TEXT_KEYS: &[&str] = &["label", "note", "source", "local", "reason", "action", "markers", "phrases", "text", "synonyms", "areas", "extra_areas", "parts", "flags", "name", "level"];
+const TEXT_KEYS: &[&str] = &[
+    "label",
+    "note",
+    "source",
+    "local",
+    "reason",
+    "action",
+    "markers",
+    "phrases",
+    "text",
+    "synonyms",
+    "areas",
+    "extra_areas",
+    "parts",
+    "flags",
+    "name",
+    "level",
+];
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Ctx {
@@ -86,7 +107,12 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
     let mut pos = vec![(0usize, 0usize); chars.len() + 1];
     for (i, &(_, c)) in chars.iter().enumerate() {
         pos[i] = (line, col);
-        if c == '\n' { line += 1; col = 1; } else { col += 1; }
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
     }
     pos[chars.len()] = (line, col);
     let byte = |i: usize| chars.get(i).map_or(text.len(), |x| x.0);
@@ -102,12 +128,16 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         let in_text = stack.iter().any(|l| l.key.as_deref().is_some_and(|k| TEXT_KEYS.contains(&k)));
         // Comments.
         if c == '/' && chars.get(i + 1).map(|x| x.1) == Some('/') {
-            while i < chars.len() && chars[i].1 != '\n' { i += 1; }
+            while i < chars.len() && chars[i].1 != '\n' {
+                i += 1;
+            }
             continue;
         }
         if c == '/' && chars.get(i + 1).map(|x| x.1) == Some('*') {
             i += 2;
-            while i + 1 < chars.len() && !(chars[i].1 == '*' && chars[i + 1].1 == '/') { i += 1; }
+            while i + 1 < chars.len() && !(chars[i].1 == '*' && chars[i + 1].1 == '/') {
+                i += 1;
+            }
             i += 2;
             continue;
         }
@@ -117,25 +147,35 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
             i += 1;
             let mut s = String::new();
             while i < chars.len() && chars[i].1 != c {
-                if chars[i].1 == '\\' { i += 1; }
-                if let Some(&(_, ch)) = chars.get(i) { s.push(ch); }
+                if chars[i].1 == '\\' {
+                    i += 1;
+                }
+                if let Some(&(_, ch)) = chars.get(i) {
+                    s.push(ch);
+                }
                 i += 1;
             }
             i += 1;
             let raw = &text[byte(start)..byte(i.min(chars.len()))];
             // A string before `:` in a map is a key.
             let mut j = i;
-            while j < chars.len() && chars[j].1.is_whitespace() { j += 1; }
+            while j < chars.len() && chars[j].1.is_whitespace() {
+                j += 1;
+            }
             let is_key = stack.last().is_some_and(|l| l.map) && chars.get(j).map(|x| x.1) == Some(':');
             if is_key {
-                if let Some(l) = stack.last_mut() { l.key = Some(s); }
+                if let Some(l) = stack.last_mut() {
+                    l.key = Some(s);
+                }
                 continue;
             }
             if ctx == Ctx::Decl && !in_text && c == '"' {
                 let (l, co) = pos[start];
                 let at = byte(start);
                 if is_date(&s) {
-                    if let Some(n) = next_day(&s) { out.push(Mutant { line: l, col: co, offset: at, original: raw.to_string(), replacement: format!("\"{n}\"") }); }
+                    if let Some(n) = next_day(&s) {
+                        out.push(Mutant { line: l, col: co, offset: at, original: raw.to_string(), replacement: format!("\"{n}\"") });
+                    }
                 } else if key.as_deref().is_none_or(|k| NAME_KEYS.contains(&k) || k == "(") && !s.is_empty() && !s.contains('\\') {
                     out.push(Mutant { line: l, col: co, offset: at, original: raw.to_string(), replacement: format!("\"{s}*\"") });
                 }
@@ -146,12 +186,23 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         // Numbers.
         if c.is_ascii_digit() {
             let start = i;
-            while i < chars.len() && (chars[i].1.is_ascii_digit() || chars[i].1 == '_' || (chars[i].1 == '.' && chars.get(i + 1).is_some_and(|x| x.1.is_ascii_digit()))) { i += 1; }
+            while i < chars.len()
+                && (chars[i].1.is_ascii_digit() || chars[i].1 == '_' || (chars[i].1 == '.' && chars.get(i + 1).is_some_and(|x| x.1.is_ascii_digit())))
+            {
+                i += 1;
+            }
             let raw = &text[byte(start)..byte(i)];
             let compared = matches!(last_op.as_str(), ">=" | "<=" | ">" | "<" | "==" | "!=");
             if (ctx == Ctx::Decl && !in_text) || (ctx == Ctx::Fn && compared) {
                 let repl = if raw.contains('.') {
-                    raw.replace('_', "").parse::<f64>().ok().map(|x| { let y = x + 1.0; if y.fract() == 0.0 { format!("{y:.1}") } else { format!("{y}") } })
+                    raw.replace('_', "").parse::<f64>().ok().map(|x| {
+                        let y = x + 1.0;
+                        if y.fract() == 0.0 {
+                            format!("{y:.1}")
+                        } else {
+                            format!("{y}")
+                        }
+                    })
                 } else {
                     raw.replace('_', "").parse::<i64>().ok().and_then(|x| x.checked_add(1)).map(|y| y.to_string())
                 };
@@ -167,13 +218,23 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         // Identifiers and keywords.
         if c.is_alphabetic() || c == '_' {
             let start = i;
-            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_') { i += 1; }
+            while i < chars.len() && (chars[i].1.is_alphanumeric() || chars[i].1 == '_') {
+                i += 1;
+            }
             let word = &text[byte(start)..byte(i)];
             if ctx == Ctx::Decl && !in_text && (word == "true" || word == "false") {
                 let (l, co) = pos[start];
-                out.push(Mutant { line: l, col: co, offset: byte(start), original: word.to_string(), replacement: if word == "true" { "false".into() } else { "true".into() } });
+                out.push(Mutant {
+                    line: l,
+                    col: co,
+                    offset: byte(start),
+                    original: word.to_string(),
+                    replacement: if word == "true" { "false".into() } else { "true".into() },
+                });
             }
-            if ctx == Ctx::Top && stack.is_empty() && word == "fn" { ctx = Ctx::Fn; }
+            if ctx == Ctx::Top && stack.is_empty() && word == "fn" {
+                ctx = Ctx::Fn;
+            }
             pending_ident = Some(word.to_string());
             last_op.clear();
             continue;
@@ -181,8 +242,8 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         i += 1;
         match c {
             '(' => {
-                if ctx == Ctx::Top && stack.is_empty() {
-                    if pending_ident.as_deref().is_some_and(|w| DECLS.contains(&w)) { ctx = Ctx::Decl; }
+                if ctx == Ctx::Top && stack.is_empty() && pending_ident.as_deref().is_some_and(|w| DECLS.contains(&w)) {
+                    ctx = Ctx::Decl;
                 }
                 stack.push(Level { close: ')', key: Some("(".into()), map: false });
             }
@@ -193,18 +254,28 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
             '{' => stack.push(Level { close: '}', key: key.clone(), map: false }),
             '[' => stack.push(Level { close: ']', key: key.clone(), map: false }),
             ')' | '}' | ']' => {
-                if stack.last().is_some_and(|l| l.close == c) { stack.pop(); }
-                if stack.is_empty() && (c == ')' && ctx == Ctx::Decl || c == '}' && ctx == Ctx::Fn) { ctx = Ctx::Top; }
+                if stack.last().is_some_and(|l| l.close == c) {
+                    stack.pop();
+                }
+                if stack.is_empty() && (c == ')' && ctx == Ctx::Decl || c == '}' && ctx == Ctx::Fn) {
+                    ctx = Ctx::Top;
+                }
             }
             ':' => {
                 if let (Some(l), Some(w)) = (stack.last_mut(), pending_ident.take()) {
-                    if l.map { l.key = Some(w); }
+                    if l.map {
+                        l.key = Some(w);
+                    }
                 }
             }
             ',' => {
-                if let Some(l) = stack.last_mut() { if l.map { l.key = None; } }
+                if let Some(l) = stack.last_mut() {
+                    if l.map {
+                        l.key = None;
+                    }
+                }
             }
-            ';' => { if stack.is_empty() && ctx == Ctx::Decl { ctx = Ctx::Top; } }
+            ';' if stack.is_empty() && ctx == Ctx::Decl => ctx = Ctx::Top,
             _ => {}
         }
         if "<>=!".contains(c) {
@@ -212,7 +283,9 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         } else if !c.is_whitespace() {
             last_op.clear();
         }
-        if !c.is_whitespace() && c != ':' { pending_ident = None; }
+        if !c.is_whitespace() && c != ':' {
+            pending_ident = None;
+        }
     }
     out
 }
@@ -248,7 +321,11 @@ impl RuleSource for Overlay<'_> {
     fn load(&self, name: &str) -> Result<String, SourceError> {
         // The chain names a parent as `extends` wrote it ("central.rhai"); the
         // file list names it by path ("rules/central.rhai").
-        if name == self.file || self.file.ends_with(&format!("/{name}")) { Ok(self.text.clone()) } else { self.base.load(name) }
+        if name == self.file || self.file.ends_with(&format!("/{name}")) {
+            Ok(self.text.clone())
+        } else {
+            self.base.load(name)
+        }
     }
 }
 
@@ -260,7 +337,10 @@ pub fn mutation_test(files: &[String], source: &dyn RuleSource) -> MutationRepor
     for file in files {
         let Ok(text) = source.load(file) else { continue };
         // Entries whose chain includes this file (by name, as the loader resolved it).
-        let entries: Vec<&String> = files.iter().filter(|e| chains.get(e.as_str()).is_some_and(|c| c.iter().any(|x| x == file || x.rsplit('/').next() == file.rsplit('/').next()))).collect();
+        let entries: Vec<&String> = files
+            .iter()
+            .filter(|e| chains.get(e.as_str()).is_some_and(|c| c.iter().any(|x| x == file || x.rsplit('/').next() == file.rsplit('/').next())))
+            .collect();
         for m in mutants(&text) {
             report.mutants += 1;
             let over = Overlay { base: source, file, text: m.apply(&text) };
@@ -268,7 +348,11 @@ pub fn mutation_test(files: &[String], source: &dyn RuleSource) -> MutationRepor
                 let rs = RuleSet::load(e, &over);
                 rs.has_errors() || rs.run_tests(true).iter().any(|t| !t.pass)
             });
-            if caught { report.killed += 1 } else { report.survivors.push(Survivor { file: file.clone(), mutant: m }) }
+            if caught {
+                report.killed += 1
+            } else {
+                report.survivors.push(Survivor { file: file.clone(), mutant: m })
+            }
         }
     }
     report
@@ -290,9 +374,16 @@ let s = 1500;
 "#;
         let got: Vec<(String, String)> = mutants(text).into_iter().map(|m| (m.original, m.replacement)).collect();
         let want: Vec<(&str, &str)> = vec![
-            ("\"分析评议\"", "\"分析评议*\""), ("\"2005-08-16\"", "\"2005-08-17\""), ("30", "31"),
-            ("\"学时\"", "\"学时*\""), ("\"党员\"", "\"党员*\""), ("45", "46"),
-            ("\"表\"", "\"表*\""), ("\"理想信念\"", "\"理想信念*\""), ("10", "11"), ("false", "true"),
+            ("\"分析评议\"", "\"分析评议*\""),
+            ("\"2005-08-16\"", "\"2005-08-17\""),
+            ("30", "31"),
+            ("\"学时\"", "\"学时*\""),
+            ("\"党员\"", "\"党员*\""),
+            ("45", "46"),
+            ("\"表\"", "\"表*\""),
+            ("\"理想信念\"", "\"理想信念*\""),
+            ("10", "11"),
+            ("false", "true"),
             ("60.0", "61.0"),
         ];
         let got: Vec<(&str, &str)> = got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();

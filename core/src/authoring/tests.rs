@@ -2,8 +2,8 @@
 //! run against the rule set they live in. The same runner serves the CLI
 //! (`xianjiao test`) and the browser playground.
 
-use crate::eval::profile::Profile;
 use crate::diag::Location;
+use crate::eval::profile::Profile;
 use crate::load::entity::dynamic_to_json;
 use crate::model::TestCase;
 use crate::ruleset::RuleSet;
@@ -37,17 +37,23 @@ fn get<'a>(m: &'a serde_json::Map<String, Value>, k: &str) -> Option<&'a Value> 
 
 /// `actual[k]`, where `k` may be a dotted path: `phases.0.end`, `steps.3.start`.
 fn lookup(actual: &Value, k: &str) -> Value {
-    if let Some(v) = actual.get(k) { return v.clone(); }
+    if let Some(v) = actual.get(k) {
+        return v.clone();
+    }
     let mut cur = actual;
     for part in k.split('.') {
-        let named = |v: &Value| ["name", "id", "kind", "phase", "subject", "member", "unit"].iter().any(|f| v.get(f).and_then(Value::as_str) == Some(part));
+        let named =
+            |v: &Value| ["name", "id", "kind", "phase", "subject", "member", "unit"].iter().any(|f| v.get(f).and_then(Value::as_str) == Some(part));
         let next = match cur {
             Value::Object(o) => o.get(part),
             // An index, or the element whose name (id, kind …) is `part`.
             Value::Array(a) => part.parse::<usize>().ok().and_then(|i| a.get(i)).or_else(|| a.iter().find(|v| named(v))),
             _ => None,
         };
-        match next { Some(n) => cur = n, None => return Value::Null }
+        match next {
+            Some(n) => cur = n,
+            None => return Value::Null,
+        }
     }
     cur.clone()
 }
@@ -60,7 +66,10 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     let actual: Result<Value, String> = if let Some(c) = get(&spec, "checklist") {
         let mut c = c.clone();
         let on = c.as_object_mut().and_then(|o| o.remove("on")).and_then(|v| v.as_str().map(str::to_string));
-        let on = match on.map(|s| crate::error::parse_day(&s)).transpose() { Ok(x) => x, Err(e) => return vec![e.message] };
+        let on = match on.map(|s| crate::error::parse_day(&s)).transpose() {
+            Ok(x) => x,
+            Err(e) => return vec![e.message],
+        };
         match serde_json::from_value::<Profile>(c) {
             Err(e) => Err(format!("checklist 写法有误 / bad checklist spec: {e}")),
             Ok(p) => rs.checklist(&p, on).map_err(|e| e.to_string()).map(|cl| {
@@ -70,7 +79,9 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                     m.insert(format!("due:{}", i.id), serde_json::to_value(i.due).unwrap_or_default());
                     m.insert(format!("have:{}", i.id), serde_json::to_value(i.have).unwrap_or_default());
                 }
-                for g in &cl.gates { m.insert(format!("gate:{}", g.phase), Value::Bool(g.met)); }
+                for g in &cl.gates {
+                    m.insert(format!("gate:{}", g.phase), Value::Bool(g.met));
+                }
                 Value::Object(m)
             }),
         }
@@ -91,7 +102,17 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
             Ok(mut sc) => {
                 let sheets = m.get("sheets").and_then(|v| v.as_array()).cloned().unwrap_or_default();
                 for (i, row) in sheets.iter().enumerate() {
-                    let cells: Vec<String> = row.as_array().map(|a| a.iter().map(|x| match x { Value::String(s) => s.clone(), other => other.to_string() }).collect()).unwrap_or_default();
+                    let cells: Vec<String> = row
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .map(|x| match x {
+                                    Value::String(s) => s.clone(),
+                                    other => other.to_string(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
                     let vals: Vec<Option<&str>> = cells.iter().skip(2).map(|s| Some(s.as_str())).collect();
                     sc.add(i + 1, cells.first().map(|s| s.as_str()).unwrap_or(""), cells.get(1).map(|s| s.as_str()).unwrap_or(""), &vals);
                 }
@@ -102,10 +123,14 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                         bad.push(why);
                     }
                 }
-                if !bad.is_empty() { return bad; }
+                if !bad.is_empty() {
+                    return bad;
+                }
                 sc.finish().map_err(|e| e.to_string()).map(|r| {
                     let mut v = r.members.first().map(|m| serde_json::to_value(m).unwrap_or_default()).unwrap_or(Value::Null);
-                    if let Some(o) = v.as_object_mut() { o.insert("rejected".into(), Value::from(r.rejected.len())); }
+                    if let Some(o) = v.as_object_mut() {
+                        o.insert("rejected".into(), Value::from(r.rejected.len()));
+                    }
                     v
                 })
             }
@@ -115,7 +140,10 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
         match rs.vote_counter(vote) {
             Err(e) => Err(e.to_string()),
             Ok(mut vc) => {
-                let text = |v: &Value| match v { Value::String(s) => s.clone(), other => other.to_string() };
+                let text = |v: &Value| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
                 if let Some(rows) = m.get("responses").and_then(|v| v.as_array()) {
                     // [[unit, tier]] or [[unit, respondent group, tier]], one per respondent.
                     for (i, r) in rows.iter().enumerate() {
@@ -123,7 +151,12 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                         match c.as_slice() {
                             [u, g, t] => vc.add_response_from(i + 1, u, g, t),
                             [u, t] => vc.add_response(i + 1, u, t),
-                            _ => return vec!["responses 每行写 [单位, 档次] 或 [单位, 类别, 档次] / each response is [unit, tier] or [unit, group, tier]".into()],
+                            _ => {
+                                return vec![
+                                    "responses 每行写 [单位, 档次] 或 [单位, 类别, 档次] / each response is [unit, tier] or [unit, group, tier]"
+                                        .into(),
+                                ]
+                            }
                         }
                     }
                 } else {
@@ -152,9 +185,15 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
         match rs.exam_counter(m.get("exam").and_then(|v| v.as_str())) {
             Err(e) => Err(e.to_string()),
             Ok(mut ec) => {
-                let text = |v: &Value| match v { Value::String(s) => s.clone(), other => other.to_string() };
+                let text = |v: &Value| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
                 let rows = |k: &str| -> Vec<Vec<String>> {
-                    m.get(k).and_then(|v| v.as_array()).map(|a| a.iter().map(|r| r.as_array().map(|c| c.iter().map(text).collect()).unwrap_or_default()).collect()).unwrap_or_default()
+                    m.get(k)
+                        .and_then(|v| v.as_array())
+                        .map(|a| a.iter().map(|r| r.as_array().map(|c| c.iter().map(text).collect()).unwrap_or_default()).collect())
+                        .unwrap_or_default()
                 };
                 let cell = |r: &[String], i: usize| r.get(i).cloned().unwrap_or_default();
                 for (i, r) in rows("units").iter().enumerate() {
@@ -165,7 +204,9 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                 }
                 let r = ec.finish();
                 let mut v = serde_json::to_value(&r).unwrap_or_default();
-                if let Some(o) = v.as_object_mut() { o.insert("rejected".into(), Value::from(r.rejected.len())); }
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("rejected".into(), Value::from(r.rejected.len()));
+                }
                 Ok(v)
             }
         }
@@ -183,7 +224,10 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     } else {
         Err("测试须包含 checklist、material、score、satisfaction、exam、rules 或 schedule 之一 / the test names nothing to run".into())
     };
-    let actual = match actual { Ok(a) => a, Err(e) => return vec![e] };
+    let actual = match actual {
+        Ok(a) => a,
+        Err(e) => return vec![e],
+    };
     let mut fails = vec![];
     for (k, want) in &expect {
         let got = lookup(&actual, k);
@@ -199,11 +243,14 @@ impl RuleSet {
     /// `own_only` keeps only the entry file's tests (not its parents').
     pub fn run_tests(&self, own_only: bool) -> Vec<TestResult> {
         let entry = self.files().last().cloned().unwrap_or_default();
-        self.rules().tests.iter().filter(|t| !own_only || t.loc.file == entry).map(|t| {
-            let failures = run_one(self, t);
-            TestResult { name: t.name.clone(), location: t.loc.clone(), pass: failures.is_empty(), failures }
-        }).collect()
+        self.rules()
+            .tests
+            .iter()
+            .filter(|t| !own_only || t.loc.file == entry)
+            .map(|t| {
+                let failures = run_one(self, t);
+                TestResult { name: t.name.clone(), location: t.loc.clone(), pass: failures.is_empty(), failures }
+            })
+            .collect()
     }
 }
-
-

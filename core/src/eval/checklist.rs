@@ -3,10 +3,10 @@
 
 use crate::error::EvalError;
 use crate::eval::hooks::Hooks;
-use crate::messages::{join, num, Lang, Msg};
-use crate::model::{Due, Requirement, Rules};
 use crate::eval::profile::Profile;
 use crate::eval::schedule::batch_of;
+use crate::messages::{join, num, Lang, Msg};
+use crate::model::{Due, Requirement, Rules};
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
@@ -179,14 +179,17 @@ fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalErr
                 if !hours.is_finite() || !(0.0..=24.0).contains(&hours) {
                     return Err(invalid(&q.id, &format!("{date} 的学时 {hours} 不在 0 到 24 之间 / hours out of range")));
                 }
-                if hours >= min { total += hours } else { short.push(format!("{date} {}", num(hours))) }
+                if hours >= min {
+                    total += hours
+                } else {
+                    short.push(format!("{date} {}", num(hours)))
+                }
             }
             Ok(Progress::Sessions(total, short))
         }
         _ => Err(invalid(&q.id, "应为数量、true/false,或按次记录的学习列表 / expected a number, true/false or a list of sessions")),
     }
 }
-
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
     hooks.begin_evaluation();
@@ -233,7 +236,13 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             let unit = q.unit.as_deref().unwrap_or("");
             let session_min = q.session_min.unwrap_or(0.0);
             let extra = if !short_sessions.is_empty() {
-                Some(Msg::new("item.sessions_short").with("count", short_sessions.len()).with("min", session_min).with("unit", unit).with("dates", short_sessions.clone()))
+                Some(
+                    Msg::new("item.sessions_short")
+                        .with("count", short_sessions.len())
+                        .with("min", session_min)
+                        .with("unit", unit)
+                        .with("dates", short_sessions.clone()),
+                )
             } else if q.session_min.is_some() && matches!(progress, Progress::Amount(_)) {
                 Some(Msg::new("item.sessions_unchecked").with("min", session_min).with("unit", unit))
             } else {
@@ -241,7 +250,10 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             };
             if done {
                 let why = match (q.min, have) {
-                    (Some(m), Some(h)) => [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra].into_iter().flatten().collect(),
+                    (Some(m), Some(h)) => [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra]
+                        .into_iter()
+                        .flatten()
+                        .collect(),
                     _ => vec![Msg::new("item.done")],
                 };
                 (ItemStatus::Done, why)
@@ -249,13 +261,22 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
                 let mut why: Vec<Msg> = match q.min {
                     Some(m) => {
                         let h = have.unwrap_or(0.0);
-                        [Some(Msg::new("item.lack_count").with("have", h).with("required", m).with("unit", unit).with("short", m - h)), extra].into_iter().flatten().collect()
+                        [Some(Msg::new("item.lack_count").with("have", h).with("required", m).with("unit", unit).with("short", m - h)), extra]
+                            .into_iter()
+                            .flatten()
+                            .collect()
                     }
                     None => vec![Msg::new("item.not_done")],
                 };
                 let status = match (on, due) {
-                    (Some(d), Some(dd)) if d > dd => { why.push(Msg::new("item.overdue").with("due", dd.to_string())); ItemStatus::Overdue }
-                    (_, Some(dd)) => { why.push(Msg::new("item.due").with("due", dd.to_string())); ItemStatus::Pending }
+                    (Some(d), Some(dd)) if d > dd => {
+                        why.push(Msg::new("item.overdue").with("due", dd.to_string()));
+                        ItemStatus::Overdue
+                    }
+                    (_, Some(dd)) => {
+                        why.push(Msg::new("item.due").with("due", dd.to_string()));
+                        ItemStatus::Pending
+                    }
                     _ => ItemStatus::Pending,
                 };
                 (status, why)
@@ -270,17 +291,35 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             ItemStatus::NotApplicable => summary.not_applicable += 1,
         }
         items.push(Item {
-            id: q.id.clone(), phase: q.phase.clone(), label: q.label.clone(), status, reason, why, due,
-            required: q.min, have, unit: q.unit.clone(), substitute, note: q.note.clone(),
-            computed: q.check.is_some(), short_sessions,
+            id: q.id.clone(),
+            phase: q.phase.clone(),
+            label: q.label.clone(),
+            status,
+            reason,
+            why,
+            due,
+            required: q.min,
+            have,
+            unit: q.unit.clone(),
+            substitute,
+            note: q.note.clone(),
+            computed: q.check.is_some(),
+            short_sessions,
         });
     }
-    let gates = r.gates.iter().map(|g| {
-        let blocking: Vec<String> = g.requires.iter().filter(|id| {
-            items.iter().find(|i| &i.id == *id).is_some_and(|i| matches!(i.status, ItemStatus::Pending | ItemStatus::Overdue))
-        }).cloned().collect();
-        let blocking_labels = blocking.iter().filter_map(|id| items.iter().find(|i| &i.id == id)).map(|i| i.label.clone()).collect();
-        GateState { phase: g.phase.clone(), met: blocking.is_empty(), blocking, blocking_labels, note: g.note.clone() }
-    }).collect();
+    let gates = r
+        .gates
+        .iter()
+        .map(|g| {
+            let blocking: Vec<String> = g
+                .requires
+                .iter()
+                .filter(|id| items.iter().find(|i| &i.id == *id).is_some_and(|i| matches!(i.status, ItemStatus::Pending | ItemStatus::Overdue)))
+                .cloned()
+                .collect();
+            let blocking_labels = blocking.iter().filter_map(|id| items.iter().find(|i| &i.id == id)).map(|i| i.label.clone()).collect();
+            GateState { phase: g.phase.clone(), met: blocking.is_empty(), blocking, blocking_labels, note: g.note.clone() }
+        })
+        .collect();
     Ok(Checklist { role: p.role.clone(), unit: p.unit.clone(), batch: batch.map(str::to_string), on, items, summary, gates, unknown_progress })
 }

@@ -7,8 +7,8 @@
 //! took the test outnumber those expected, or a score outside 0..=points
 //! rejects its row with the field at fault.
 
-use crate::model::Exam;
 use crate::eval::rows::{round4, Rejection, RowCounts};
+use crate::model::Exam;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -119,15 +119,26 @@ impl<'a> ExamCounter<'a> {
 
     fn add(&mut self, row: usize, unit: &str, a: Acc) {
         let unit = unit.trim();
-        if unit.is_empty() { return self.reject(row, ("unit", "缺少单位 / missing unit".into())); }
+        if unit.is_empty() {
+            return self.reject(row, ("unit", "缺少单位 / missing unit".into()));
+        }
         let i = match self.index.get(unit) {
             Some(&i) => i,
-            None => { self.index.insert(unit.to_string(), self.units.len()); self.units.push((unit.to_string(), Acc::default())); self.units.len() - 1 }
+            None => {
+                self.index.insert(unit.to_string(), self.units.len());
+                self.units.push((unit.to_string(), Acc::default()));
+                self.units.len() - 1
+            }
         };
         let u = &mut self.units[i].1;
         let sum = (u.expected.checked_add(a.expected), u.took.checked_add(a.took), u.returned.checked_add(a.returned));
         match sum {
-            (Some(e), Some(t), Some(r)) if e <= MAX_COUNT => { u.expected = e; u.took = t; u.returned = r; u.score_sum += a.score_sum; }
+            (Some(e), Some(t), Some(r)) if e <= MAX_COUNT => {
+                u.expected = e;
+                u.took = t;
+                u.returned = r;
+                u.score_sum += a.score_sum;
+            }
             _ => return self.reject(row, ("expected", "计入此行后人数超出可计数范围 / counts would overflow".into())),
         }
         self.rows.read += 1;
@@ -140,12 +151,19 @@ impl<'a> ExamCounter<'a> {
     pub fn add_unit(&mut self, row: usize, unit: &str, expected: &str, took: &str, returned: &str, average: &str) {
         let parsed = (|| -> Result<Acc, Bad> {
             let (e, t, r) = (count("expected", expected)?, count("took", took)?, count("returned", returned)?);
-            if t > e { return Err(("took", format!("参考人数 {t} 多于应考人数 {e} / more took the test than were expected"))); }
-            if r > t { return Err(("returned", format!("回收答卷 {r} 多于参考人数 {t} / more sheets returned than took the test"))); }
+            if t > e {
+                return Err(("took", format!("参考人数 {t} 多于应考人数 {e} / more took the test than were expected")));
+            }
+            if r > t {
+                return Err(("returned", format!("回收答卷 {r} 多于参考人数 {t} / more sheets returned than took the test")));
+            }
             let avg = if average.trim().is_empty() && r == 0 { 0.0 } else { self.score("average", average)? };
             Ok(Acc { expected: e, took: t, returned: r, score_sum: avg * r as f64 })
         })();
-        match parsed { Ok(a) => self.add(row, unit, a), Err(b) => self.reject(row, b) }
+        match parsed {
+            Ok(a) => self.add(row, unit, a),
+            Err(b) => self.reject(row, b),
+        }
     }
 
     /// One member's row: whether they took the test, whether their sheet
@@ -153,20 +171,33 @@ impl<'a> ExamCounter<'a> {
     pub fn add_member(&mut self, row: usize, unit: &str, took: &str, returned: &str, score: &str) {
         let parsed = (|| -> Result<Acc, Bad> {
             let (t, r) = (yes("took", took)?, yes("returned", returned)?);
-            if r && !t { return Err(("returned", "未参考却有回收答卷 / a sheet returned by a member who did not take the test".into())); }
-            let s = if r { self.score("score", score)? } else if score.trim().is_empty() { 0.0 } else {
+            if r && !t {
+                return Err(("returned", "未参考却有回收答卷 / a sheet returned by a member who did not take the test".into()));
+            }
+            let s = if r {
+                self.score("score", score)?
+            } else if score.trim().is_empty() {
+                0.0
+            } else {
                 return Err(("score", "答卷未回收却填了成绩 / a score without a returned sheet".into()));
             };
             Ok(Acc { expected: 1, took: u64::from(t), returned: u64::from(r), score_sum: s })
         })();
-        match parsed { Ok(a) => self.add(row, unit, a), Err(b) => self.reject(row, b) }
+        match parsed {
+            Ok(a) => self.add(row, unit, a),
+            Err(b) => self.reject(row, b),
+        }
     }
 
     fn stats(unit: &str, a: &Acc) -> ExamStats {
         let pct = |n: u64, d: u64| if d == 0 { 0.0 } else { round4(n as f64 * 100.0 / d as f64) };
         ExamStats {
-            unit: unit.to_string(), expected: a.expected, took: a.took, returned: a.returned,
-            participation: pct(a.took, a.expected), return_rate: pct(a.returned, a.took),
+            unit: unit.to_string(),
+            expected: a.expected,
+            took: a.took,
+            returned: a.returned,
+            participation: pct(a.took, a.expected),
+            return_rate: pct(a.returned, a.took),
             average: (a.returned > 0).then(|| round4(a.score_sum / a.returned as f64)),
         }
     }
@@ -181,9 +212,13 @@ impl<'a> ExamCounter<'a> {
             all.score_sum += a.score_sum;
         }
         ExamReport {
-            exam: self.exam.name.clone(), questions: self.exam.questions, points: self.exam.points,
+            exam: self.exam.name.clone(),
+            questions: self.exam.questions,
+            points: self.exam.points,
             units: self.units.iter().map(|(u, a)| Self::stats(u, a)).collect(),
-            overall: Self::stats("合计", &all), rejected: self.rejected, rows: self.rows,
+            overall: Self::stats("合计", &all),
+            rejected: self.rejected,
+            rows: self.rows,
         }
     }
 }
@@ -202,11 +237,11 @@ mod tests {
         let e = exam();
         let mut c = ExamCounter::new(&e);
         c.add_unit(2, "甲支部", "40", "40", "39", "99.5");
-        c.add_unit(3, "乙支部", "10", "11", "11", "99");   // more took than expected
+        c.add_unit(3, "乙支部", "10", "11", "11", "99"); // more took than expected
         c.add_member(4, "丙支部", "是", "是", "98");
         c.add_member(5, "丙支部", "否", "否", "");
-        c.add_member(6, "丙支部", "否", "是", "90");        // returned without taking
-        c.add_member(7, "丙支部", "是", "是", "101");       // above full marks
+        c.add_member(6, "丙支部", "否", "是", "90"); // returned without taking
+        c.add_member(7, "丙支部", "是", "是", "101"); // above full marks
         let r = c.finish();
         assert_eq!((r.rows.read, r.rows.scored, r.rows.rejected), (6, 3, 3));
         assert_eq!(r.units[0].return_rate, 97.5);

@@ -6,11 +6,11 @@
 //! one evaluation (one checklist, one scoring run, the dry runs of one load)
 //! share a total operation [`Budget`], counted across threads.
 
-use crate::eval::profile::Profile;
 use crate::diag::Location;
+use crate::error::EvalError;
+use crate::eval::profile::Profile;
 use crate::model::Rules;
 use crate::sandbox::{self, Limits};
-use crate::error::EvalError;
 use rhai::{Array, CallFnOptions, Dynamic, Engine, EvalAltResult, Map, Scope, AST};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -181,7 +181,10 @@ impl Hooks {
         let held = self.meter.budget.try_borrow();
         let budget: &Budget = match &held {
             Ok(b) => b,
-            Err(_) => { own = self.budget(); &own }
+            Err(_) => {
+                own = self.budget();
+                &own
+            }
         };
         if budget.exceeded_with(0) {
             return Err(self.budget_error(name, budget, at.clone()));
@@ -250,7 +253,10 @@ impl Hooks {
         } else {
             Err(EvalError {
                 code: "hook.return_type",
-                message: format!("试运行时自定义函数 {name} 应返回字符串结论(或 ()),实际返回 {} / outcome function must return a string", v.type_name()),
+                message: format!(
+                    "试运行时自定义函数 {name} 应返回字符串结论(或 ()),实际返回 {} / outcome function must return a string",
+                    v.type_name()
+                ),
                 location: Some(at.clone()),
             })
         }
@@ -272,7 +278,9 @@ impl Hooks {
 }
 
 fn check_result(name: &str, v: Dynamic) -> Result<bool, EvalError> {
-    v.as_bool().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回 true 或 false,实际返回 {t} / check function must return a bool")))
+    v.as_bool().map_err(|t| {
+        EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回 true 或 false,实际返回 {t} / check function must return a bool"))
+    })
 }
 
 /// A member profile of the shape `check` functions receive
@@ -298,4 +306,3 @@ pub(crate) fn sample_profile(rules: &Rules) -> Dynamic {
     };
     Hooks::profile_map(&p)
 }
-

@@ -5,9 +5,9 @@
 //! build can run it, never a guess.
 
 use crate::diag::Location;
+use crate::error::EvalError;
 use crate::eval::profile::Profile;
 use crate::sandbox::Limits;
-use crate::error::EvalError;
 use rhai::Dynamic;
 
 /// The operation budget of one evaluation (nothing to count here).
@@ -36,7 +36,9 @@ impl HookRecipe<'_> {
 fn unavailable(name: &str, at: &Location) -> EvalError {
     EvalError {
         code: "engine.needs_script",
-        message: format!("自定义函数 {name} 需要完整引擎(含脚本解释器)才能运行 / custom function {name} needs the full engine with the script interpreter"),
+        message: format!(
+            "自定义函数 {name} 需要完整引擎(含脚本解释器)才能运行 / custom function {name} needs the full engine with the script interpreter"
+        ),
         location: Some(at.clone()),
     }
 }

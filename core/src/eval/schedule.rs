@@ -1,8 +1,8 @@
 //! Concrete schedules: phases and steps with dates for one unit type, and
 //! where a given day falls.
 
-use crate::model::Rules;
 use crate::error::EvalError;
+use crate::model::Rules;
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -114,7 +114,15 @@ pub(crate) fn batch_of<'a>(r: &'a Rules, asked: Option<&'a str>) -> Result<Optio
 }
 
 fn status(start: NaiveDate, end: NaiveDate, on: NaiveDate, done: bool) -> Status {
-    if done { Status::Done } else if on > end { Status::Overdue } else if on >= start { Status::Current } else { Status::Upcoming }
+    if done {
+        Status::Done
+    } else if on > end {
+        Status::Overdue
+    } else if on >= start {
+        Status::Current
+    } else {
+        Status::Upcoming
+    }
 }
 
 pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
@@ -123,29 +131,46 @@ pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<Na
         let known: Vec<_> = r.units.iter().map(|u| u.name.as_str()).collect();
         return Err(EvalError::new("unit.unknown", format!("未知的单位类型 \"{unit}\";可选: {} / unknown unit type", known.join("、"))));
     }
-    let phases: Vec<PhaseRow> = r.phases.iter().map(|p| {
-        let dt = p.dates_for(batch);
-        let st = match (on, dt.start, dt.end) {
-            (Some(d), Some(s), Some(e)) => Some(match status(s, e, d, false) { Status::Overdue => Status::Past, x => x }),
-            (Some(d), Some(s), None) => Some(if d < s { Status::Upcoming } else { Status::Current }),
-            (Some(d), None, Some(e)) if d > e => Some(Status::Past),
-            _ => None,
-        };
-        PhaseRow {
-            name: p.name.clone(), start: dt.start, end: dt.end,
-            days: dt.start.zip(dt.end).map(|(s, e)| (e - s).num_days() + 1),
-            extend_days: dt.extend_days, status: st,
-        }
-    }).collect();
+    let phases: Vec<PhaseRow> = r
+        .phases
+        .iter()
+        .map(|p| {
+            let dt = p.dates_for(batch);
+            let st = match (on, dt.start, dt.end) {
+                (Some(d), Some(s), Some(e)) => Some(match status(s, e, d, false) {
+                    Status::Overdue => Status::Past,
+                    x => x,
+                }),
+                (Some(d), Some(s), None) => Some(if d < s { Status::Upcoming } else { Status::Current }),
+                (Some(d), None, Some(e)) if d > e => Some(Status::Past),
+                _ => None,
+            };
+            PhaseRow {
+                name: p.name.clone(),
+                start: dt.start,
+                end: dt.end,
+                days: dt.start.zip(dt.end).map(|(s, e)| (e - s).num_days() + 1),
+                extend_days: dt.extend_days,
+                status: st,
+            }
+        })
+        .collect();
     let mut steps = vec![];
     for p in &r.phases {
         for (i, s) in r.steps.iter().filter(|s| s.phase == p.name).enumerate() {
             let w = s.window_for(unit);
             let is_done = done.iter().any(|d| *d == s.name || *d == format!("{}/{}", s.phase, s.name));
             steps.push(StepRow {
-                phase: s.phase.clone(), no: i + 1, name: s.name.clone(),
-                start: w.map(|w| w.start), end: w.map(|w| w.end), note: s.note.clone(),
-                status: match (on, w) { (Some(d), Some(w)) => Some(status(w.start, w.end, d, is_done)), _ => None },
+                phase: s.phase.clone(),
+                no: i + 1,
+                name: s.name.clone(),
+                start: w.map(|w| w.start),
+                end: w.map(|w| w.end),
+                note: s.note.clone(),
+                status: match (on, w) {
+                    (Some(d), Some(w)) => Some(status(w.start, w.end, d, is_done)),
+                    _ => None,
+                },
             });
         }
     }
@@ -162,5 +187,15 @@ pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<Na
     if let Some(d) = on {
         due.extend(notices.iter().filter(|n| n.on == d).map(|n| format!("公示:{}", n.step)));
     }
-    Ok(Schedule { unit: unit.to_string(), batch: batch.map(str::to_string), on, due, overdue: pick(Status::Overdue), phases, steps, current_phase, notices })
+    Ok(Schedule {
+        unit: unit.to_string(),
+        batch: batch.map(str::to_string),
+        on,
+        due,
+        overdue: pick(Status::Overdue),
+        phases,
+        steps,
+        current_phase,
+        notices,
+    })
 }

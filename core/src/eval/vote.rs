@@ -1,10 +1,10 @@
 //! Satisfaction and effect votes: tier counts per unit or member, the rate the
 //! rules count, and whether it triggers rewriting or 补课.
 
-use crate::model::Vote;
 use crate::eval::rows::{round4, Rejection, RowCounts};
-use serde::Serialize;
+use crate::model::Vote;
 use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
 
 /// One subject's tally.
 #[derive(Debug, Clone, Serialize)]
@@ -71,22 +71,35 @@ pub const MAX_COUNT: u64 = (1 << 53) - 1;
 /// One count per name (tiers or respondent groups), from the row's cells in
 /// the same order; the first bad cell gives its name and why.
 fn counts_of<'n>(names: &'n [String], cells: &[Option<&str>]) -> Result<Vec<u64>, (&'n str, String)> {
-    names.iter().enumerate().map(|(i, t)| {
-        let raw = cells.get(i).copied().flatten().map(str::trim).unwrap_or("");
-        match raw.parse::<u64>() {
-            Ok(n) if n <= MAX_COUNT => Ok(n),
-            Ok(_) => Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range"))),
-            Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
-                Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range")))
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let raw = cells.get(i).copied().flatten().map(str::trim).unwrap_or("");
+            match raw.parse::<u64>() {
+                Ok(n) if n <= MAX_COUNT => Ok(n),
+                Ok(_) => Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range"))),
+                Err(_) if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) => {
+                    Err((t.as_str(), format!("“{t}”的人数 {raw} 超出可计数范围(最大 {MAX_COUNT})/ count out of range")))
+                }
+                Err(_) => Err((t.as_str(), format!("“{t}”的人数 \"{raw}\" 不是非负整数 / not a count"))),
             }
-            Err(_) => Err((t.as_str(), format!("“{t}”的人数 \"{raw}\" 不是非负整数 / not a count"))),
-        }
-    }).collect()
+        })
+        .collect()
 }
 
 impl<'a> VoteCounter<'a> {
     pub(crate) fn new(vote: &'a Vote) -> Self {
-        VoteCounter { vote, index: HashMap::default(), subjects: vec![], by_group: vec![], all: vec![0; vote.tiers.len()], grand: 0, rejected: vec![], rows: RowCounts::default() }
+        VoteCounter {
+            vote,
+            index: HashMap::default(),
+            subjects: vec![],
+            by_group: vec![],
+            all: vec![0; vote.tiers.len()],
+            grand: 0,
+            rejected: vec![],
+            rows: RowCounts::default(),
+        }
     }
 
     /// The vote's tiers.
@@ -100,7 +113,9 @@ impl<'a> VoteCounter<'a> {
     }
 
     fn slot(&mut self, subject: &str) -> usize {
-        if let Some(&i) = self.index.get(subject) { return i; }
+        if let Some(&i) = self.index.get(subject) {
+            return i;
+        }
         let i = self.subjects.len();
         self.index.insert(subject.to_string(), i);
         self.subjects.push((subject.to_string(), vec![0; self.vote.tiers.len()]));
@@ -121,22 +136,31 @@ impl<'a> VoteCounter<'a> {
 
     fn group_of(&self, group: &str) -> Result<usize, String> {
         let g = group.trim();
-        self.vote.groups.iter().position(|x| x == g).ok_or_else(|| if self.vote.groups.is_empty() {
-            format!("测评 \"{}\" 未声明参评人员类别(groups),不能按类别统计 / the vote declares no respondent groups", self.vote.name)
-        } else {
-            format!("未知的参评人员类别 \"{g}\",应为 {} 之一 / unknown respondent group", self.vote.groups.join("、"))
+        self.vote.groups.iter().position(|x| x == g).ok_or_else(|| {
+            if self.vote.groups.is_empty() {
+                format!("测评 \"{}\" 未声明参评人员类别(groups),不能按类别统计 / the vote declares no respondent groups", self.vote.name)
+            } else {
+                format!("未知的参评人员类别 \"{g}\",应为 {} 之一 / unknown respondent group", self.vote.groups.join("、"))
+            }
         })
     }
 
     fn count_group(&mut self, subject: &str, add: &[u64]) {
         let i = self.slot(subject.trim());
-        if self.by_group.len() <= i { self.by_group.resize(i + 1, vec![0; self.vote.groups.len()]); }
-        for (a, b) in self.by_group[i].iter_mut().zip(add) { *a = a.saturating_add(*b); }
+        if self.by_group.len() <= i {
+            self.by_group.resize(i + 1, vec![0; self.vote.groups.len()]);
+        }
+        for (a, b) in self.by_group[i].iter_mut().zip(add) {
+            *a = a.saturating_add(*b);
+        }
     }
 
     /// One respondent's answer, with the respondent's group (附件6: 本单位党员群众代表 …).
     pub fn add_response_from(&mut self, row: usize, subject: &str, group: &str, tier: &str) {
-        let g = match self.group_of(group) { Ok(g) => g, Err(why) => return self.reject(row, Some("group"), why) };
+        let g = match self.group_of(group) {
+            Ok(g) => g,
+            Err(why) => return self.reject(row, Some("group"), why),
+        };
         let before = self.rows.scored;
         self.add_response(row, subject, tier);
         if self.rows.scored > before {
@@ -161,17 +185,25 @@ impl<'a> VoteCounter<'a> {
         let by_group: u64 = parsed.iter().fold(0u64, |a, b| a.saturating_add(*b));
         if by_group != by_tier {
             let field = self.vote.groups.first().cloned();
-            return self.reject(row, field.as_deref(), format!("按类别合计 {by_group} 人,按档次合计 {by_tier} 人,两者不符 / group and tier totals differ"));
+            return self.reject(
+                row,
+                field.as_deref(),
+                format!("按类别合计 {by_group} 人,按档次合计 {by_tier} 人,两者不符 / group and tier totals differ"),
+            );
         }
         let before = self.rows.scored;
         self.add_counts(row, subject, tiers);
-        if self.rows.scored > before { self.count_group(subject, &parsed); }
+        if self.rows.scored > before {
+            self.count_group(subject, &parsed);
+        }
     }
 
     /// One respondent's answer.
     pub fn add_response(&mut self, row: usize, subject: &str, tier: &str) {
         let (subject, tier) = (subject.trim(), tier.trim());
-        if subject.is_empty() { return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into()); }
+        if subject.is_empty() {
+            return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into());
+        }
         let Some(t) = self.vote.tier_index(tier) else {
             return self.reject(row, Some("tier"), format!("未知的档次 \"{tier}\",应为 {} 之一 / unknown tier", self.vote.tiers.join("、")));
         };
@@ -187,7 +219,9 @@ impl<'a> VoteCounter<'a> {
     /// A row of counts, one per tier in the rules' order.
     pub fn add_counts(&mut self, row: usize, subject: &str, counts: &[Option<&str>]) {
         let subject = subject.trim();
-        if subject.is_empty() { return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into()); }
+        if subject.is_empty() {
+            return self.reject(row, Some("unit"), "缺少被测评对象 / missing subject".into());
+        }
         let parsed = match counts_of(&self.vote.tiers, counts) {
             Ok(c) => c,
             Err((t, why)) => return self.reject(row, Some(t), why),
@@ -240,7 +274,9 @@ impl<'a> VoteCounter<'a> {
             subject: subject.to_string(),
             counts: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), (*c).into())).collect(),
             shares: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), pct(*c).into())).collect(),
-            total, rate, triggered,
+            total,
+            rate,
+            triggered,
             action: if triggered { self.vote.action.clone() } else { None },
             groups: serde_json::Map::new(),
         }
@@ -249,20 +285,39 @@ impl<'a> VoteCounter<'a> {
     /// Finishes the count.
     pub fn finish(self) -> VoteReport {
         let named = |counts: &[u64]| -> serde_json::Map<String, serde_json::Value> {
-            if self.vote.groups.is_empty() || self.by_group.is_empty() { return serde_json::Map::new(); }
+            if self.vote.groups.is_empty() || self.by_group.is_empty() {
+                return serde_json::Map::new();
+            }
             self.vote.groups.iter().zip(counts).map(|(g, c)| (g.clone(), (*c).into())).collect()
         };
         let mut all_groups = vec![0u64; self.vote.groups.len()];
-        for g in &self.by_group { for (a, b) in all_groups.iter_mut().zip(g) { *a = a.saturating_add(*b); } }
+        for g in &self.by_group {
+            for (a, b) in all_groups.iter_mut().zip(g) {
+                *a = a.saturating_add(*b);
+            }
+        }
         let zero = vec![0u64; self.vote.groups.len()];
-        let subjects = self.subjects.iter().enumerate().map(|(i, (s, c))| {
-            let mut t = self.tally(s, c);
-            t.groups = named(self.by_group.get(i).unwrap_or(&zero));
-            t
-        }).collect();
+        let subjects = self
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(i, (s, c))| {
+                let mut t = self.tally(s, c);
+                t.groups = named(self.by_group.get(i).unwrap_or(&zero));
+                t
+            })
+            .collect();
         let mut overall = self.tally("合计", &self.all);
         overall.groups = named(&all_groups);
-        VoteReport { vote: self.vote.name.clone(), tiers: self.vote.tiers.clone(), rate_of: self.vote.rate_of.clone(), subjects, overall, rejected: self.rejected, rows: self.rows }
+        VoteReport {
+            vote: self.vote.name.clone(),
+            tiers: self.vote.tiers.clone(),
+            rate_of: self.vote.rate_of.clone(),
+            subjects,
+            overall,
+            rejected: self.rejected,
+            rows: self.rows,
+        }
     }
 }
 
@@ -274,8 +329,16 @@ mod tests {
     #[test]
     fn a_bad_tier_cell_in_a_row_by_group_is_reported_as_itself() {
         let v = Vote {
-            name: "回头看".into(), tiers: vec!["满意".into(), "不满意".into()], aliases: vec![], rate_of: vec!["满意".into()],
-            below: None, above: None, majority: false, action: None, groups: vec!["党员".into(), "群众".into()], origin: Origin::default(),
+            name: "回头看".into(),
+            tiers: vec!["满意".into(), "不满意".into()],
+            aliases: vec![],
+            rate_of: vec!["满意".into()],
+            below: None,
+            above: None,
+            majority: false,
+            action: None,
+            groups: vec!["党员".into(), "群众".into()],
+            origin: Origin::default(),
         };
         let mut c = VoteCounter::new(&v);
         c.add_counts_by_group(2, "机关", &[Some("三"), Some("1")], &[Some("2"), Some("2")]);

@@ -14,8 +14,8 @@
 //! parents are taken from the bundle only (a bundle is self-contained).
 
 use crate::diag::Diagnostic;
-use crate::source::{RuleSource, SourceError};
 use crate::ruleset::RuleSet;
+use crate::source::{RuleSource, SourceError};
 
 const MAGIC: &str = "// xianjiao-bundle 1";
 const SEP: &str = "// ---- file: ";
@@ -60,7 +60,9 @@ pub fn bundle(entry: &str, source: &dyn RuleSource) -> Result<String, Vec<Diagno
         let base = name.rsplit('/').next().unwrap_or(name);
         out.push_str(&format!("{SEP}{base} ----\n"));
         out.push_str(text);
-        if !text.ends_with('\n') { out.push('\n'); }
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
     }
     Ok(out)
 }

@@ -90,20 +90,28 @@ pub(crate) fn write(files: &[String], entities: &[Entity], sources: &[(String, S
 
 /// Reads a compiled bundle. The error says what is wrong, in Chinese and English.
 pub(crate) fn read(text: &str) -> Result<Compiled, String> {
-    let b: Bundle = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("编译后的规则文件损坏(第 {} 行第 {} 列):{e};请重新运行 xianjiao compile / damaged compiled rules", e.line(), e.column()))?;
+    let b: Bundle = serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+        format!("编译后的规则文件损坏(第 {} 行第 {} 列):{e};请重新运行 xianjiao compile / damaged compiled rules", e.line(), e.column())
+    })?;
     if b.version != VERSION {
-        return Err(format!("编译后的规则文件版本为 {},本程序只读版本 {VERSION};请用本版本的 xianjiao compile 重新生成 / compiled with format {}, expected {VERSION}", b.version, b.version));
+        return Err(format!(
+            "编译后的规则文件版本为 {},本程序只读版本 {VERSION};请用本版本的 xianjiao compile 重新生成 / compiled with format {}, expected {VERSION}",
+            b.version, b.version
+        ));
     }
     let loc = |a: &At| Location { file: b.files.get(a.0).cloned().unwrap_or_default(), line: a.1, col: a.2 };
-    let entities = b.entities.iter().map(|e| Entity {
-        kind: e.kind.clone(),
-        key: e.key.clone(),
-        fields: e.fields.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect(),
-        loc: loc(&e.at),
-        field_locs: e.field_at.iter().map(|(k, a)| (k.clone(), loc(a))).collect::<HashMap<_, _>>(),
-        required_by: e.required_by.clone(),
-    }).collect();
+    let entities = b
+        .entities
+        .iter()
+        .map(|e| Entity {
+            kind: e.kind.clone(),
+            key: e.key.clone(),
+            fields: e.fields.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect(),
+            loc: loc(&e.at),
+            field_locs: e.field_at.iter().map(|(k, a)| (k.clone(), loc(a))).collect::<HashMap<_, _>>(),
+            required_by: e.required_by.clone(),
+        })
+        .collect();
     Ok(Compiled { files: b.files, entities, sources: b.sources })
 }
 
@@ -130,22 +138,32 @@ pub(crate) fn functions_only(text: &str) -> Option<String> {
         let next = cs.get(i + 1).copied();
         if c == '/' && next == Some('/') {
             let mut j = i;
-            while j < cs.len() && cs[j] != '\n' { j += 1; }
+            while j < cs.len() && cs[j] != '\n' {
+                j += 1;
+            }
             return Some(j);
         }
         if c == '/' && next == Some('*') {
             let (mut j, mut nest) = (i + 2, 1);
             while j < cs.len() && nest > 0 {
-                if cs[j] == '/' && cs.get(j + 1) == Some(&'*') { nest += 1; j += 2; }
-                else if cs[j] == '*' && cs.get(j + 1) == Some(&'/') { nest -= 1; j += 2; }
-                else { j += 1; }
+                if cs[j] == '/' && cs.get(j + 1) == Some(&'*') {
+                    nest += 1;
+                    j += 2;
+                } else if cs[j] == '*' && cs.get(j + 1) == Some(&'/') {
+                    nest -= 1;
+                    j += 2;
+                } else {
+                    j += 1;
+                }
             }
             return Some(j);
         }
         if c == '"' || c == '`' || c == '\'' {
             let mut j = i + 1;
             while j < cs.len() && cs[j] != c {
-                if cs[j] == '\\' { j += 1; }
+                if cs[j] == '\\' {
+                    j += 1;
+                }
                 j += 1;
             }
             return Some((j + 1).min(cs.len()));
@@ -153,29 +171,49 @@ pub(crate) fn functions_only(text: &str) -> Option<String> {
         None
     };
     while i < cs.len() {
-        if let Some(j) = skip(i) { i = j; continue; }
+        if let Some(j) = skip(i) {
+            i = j;
+            continue;
+        }
         let c = cs[i];
-        if depth == 0 && (word_at(i, "fn") || (word_at(i, "private") && {
-            let mut k = i + 7;
-            while k < cs.len() && cs[k].is_whitespace() { k += 1; }
-            word_at(k, "fn")
-        })) {
+        if depth == 0
+            && (word_at(i, "fn")
+                || (word_at(i, "private") && {
+                    let mut k = i + 7;
+                    while k < cs.len() && cs[k].is_whitespace() {
+                        k += 1;
+                    }
+                    word_at(k, "fn")
+                }))
+        {
             // The definition runs to the brace that closes its body.
             let start = i;
             let mut j = i;
             let mut d = 0i64;
             let mut opened = false;
             while j < cs.len() {
-                if let Some(k) = skip(j) { j = k; continue; }
+                if let Some(k) = skip(j) {
+                    j = k;
+                    continue;
+                }
                 match cs[j] {
-                    '{' => { d += 1; opened = true; }
-                    '}' => { d -= 1; }
+                    '{' => {
+                        d += 1;
+                        opened = true;
+                    }
+                    '}' => {
+                        d -= 1;
+                    }
                     _ => {}
                 }
                 j += 1;
-                if opened && d == 0 { break; }
+                if opened && d == 0 {
+                    break;
+                }
             }
-            for k in keep.iter_mut().take(j).skip(start) { *k = true; }
+            for k in keep.iter_mut().take(j).skip(start) {
+                *k = true;
+            }
             found = true;
             i = j;
             continue;
@@ -192,6 +230,7 @@ pub(crate) fn functions_only(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::functions_only;
 
     #[test]

@@ -34,7 +34,10 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
     match v {
         V::Null => Dynamic::UNIT,
         V::Bool(b) => Dynamic::from_bool(*b),
-        V::Number(n) => match n.as_i64() { Some(i) => Dynamic::from_int(i), None => Dynamic::from_float(n.as_f64().unwrap_or(0.0)) },
+        V::Number(n) => match n.as_i64() {
+            Some(i) => Dynamic::from_int(i),
+            None => Dynamic::from_float(n.as_f64().unwrap_or(0.0)),
+        },
         V::String(s) => s.as_str().into(),
         V::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect::<Array>()),
         V::Object(o) => Dynamic::from_map(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect::<Map>()),
@@ -51,14 +54,22 @@ pub(crate) fn dynamic_to_json(v: &Dynamic) -> serde_json::Value {
 /// back as the same value.
 pub(crate) fn strict_json(v: &Dynamic) -> Option<serde_json::Value> {
     use serde_json::Value as V;
-    if v.is_unit() { return Some(V::Null); }
-    if let Ok(b) = v.as_bool() { return Some(V::Bool(b)); }
-    if let Ok(i) = v.as_int() { return Some(V::from(i)); }
+    if v.is_unit() {
+        return Some(V::Null);
+    }
+    if let Ok(b) = v.as_bool() {
+        return Some(V::Bool(b));
+    }
+    if let Ok(i) = v.as_int() {
+        return Some(V::from(i));
+    }
     if let Ok(f) = v.as_float() {
         // 2.0 must read back as a float, not the integer 2.
         return serde_json::Number::from_f64(f).map(V::Number).filter(|_| f.is_finite());
     }
-    if v.is_string() { return Some(V::String(v.clone().into_string().unwrap_or_default())); }
+    if v.is_string() {
+        return Some(V::String(v.clone().into_string().unwrap_or_default()));
+    }
     if v.is_array() {
         let a = v.read_lock::<Array>()?;
         return a.iter().map(strict_json).collect::<Option<Vec<_>>>().map(V::Array);

@@ -29,7 +29,11 @@ pub(super) fn ops_bound(args: usize) -> u64 {
 /// read here under a given expression depth limit; `None` when even a
 /// call without nesting is left to Rhai.
 pub(super) fn max_nesting(max_expr_depth: usize) -> Option<usize> {
-    if max_expr_depth == 0 { Some(usize::MAX) } else { (max_expr_depth / 4).checked_sub(2) }
+    if max_expr_depth == 0 {
+        Some(usize::MAX)
+    } else {
+        (max_expr_depth / 4).checked_sub(2)
+    }
 }
 
 pub(super) struct Run {
@@ -45,14 +49,20 @@ pub(crate) struct Keys(HashMap<String, bool>);
 
 impl Keys {
     fn ok(&mut self, engine: &Engine, k: &str) -> bool {
-        if let Some(&ok) = self.0.get(k) { return ok; }
+        if let Some(&ok) = self.0.get(k) {
+            return ok;
+        }
         let ok = engine.eval_expression::<Map>(&format!("#{{{k}: 0}}")).is_ok_and(|m| m.len() == 1 && m.contains_key(k));
         self.0.insert(k.to_string(), ok);
         ok
     }
 }
 
-struct Totals { strings: usize, items: usize, entries: usize }
+struct Totals {
+    strings: usize,
+    items: usize,
+    entries: usize,
+}
 
 struct Scan<'t, 'e> {
     t: &'t str,
@@ -76,24 +86,42 @@ fn is_delim(c: u8) -> bool {
 }
 
 impl<'t, 'e> Scan<'t, 'e> {
-    fn peek(&self) -> Option<u8> { self.b.get(self.i).copied() }
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
 
     /// Skips whitespace and `//` comments; `None` for what the fast path does not read.
     fn ws(&mut self) -> Option<()> {
         while let Some(c) = self.peek() {
             match c {
-                b'\n' => { self.i += 1; self.line += 1; self.col = 1; }
-                b' ' | b'\t' | b'\r' | b'\x0c' => { self.i += 1; self.col += 1; }
+                b'\n' => {
+                    self.i += 1;
+                    self.line += 1;
+                    self.col = 1;
+                }
+                b' ' | b'\t' | b'\r' | b'\x0c' => {
+                    self.i += 1;
+                    self.col += 1;
+                }
                 b'/' => {
                     match self.b.get(self.i + 1) {
                         Some(b'/') => {}
                         _ => return if self.b.get(self.i + 1) == Some(&b'*') { None } else { Some(()) },
                     }
                     // Doc comments (`///`, `//!`) are Rhai's business.
-                    if matches!(self.b.get(self.i + 2), Some(b'/' | b'!')) { return None; }
+                    if matches!(self.b.get(self.i + 2), Some(b'/' | b'!')) {
+                        return None;
+                    }
                     match self.b[self.i..].iter().position(|&c| c == b'\n') {
-                        Some(n) => { self.i += n + 1; self.line += 1; self.col = 1; }
-                        None => { self.col += self.t[self.i..].chars().count(); self.i = self.b.len(); }
+                        Some(n) => {
+                            self.i += n + 1;
+                            self.line += 1;
+                            self.col = 1;
+                        }
+                        None => {
+                            self.col += self.t[self.i..].chars().count();
+                            self.i = self.b.len();
+                        }
                     }
                 }
                 _ => return Some(()),
@@ -103,7 +131,10 @@ impl<'t, 'e> Scan<'t, 'e> {
     }
 
     fn eat(&mut self, c: u8) -> Option<()> {
-        (self.peek() == Some(c)).then(|| { self.i += 1; self.col += 1; })
+        (self.peek() == Some(c)).then(|| {
+            self.i += 1;
+            self.col += 1;
+        })
     }
 
     /// An identifier, as `char::is_alphanumeric` and `_` make it.
@@ -111,11 +142,16 @@ impl<'t, 'e> Scan<'t, 'e> {
         let rest = &self.t[self.i..];
         let mut chars = rest.char_indices();
         let (_, first) = chars.next()?;
-        if !(first.is_alphabetic() || first == '_') { return None; }
+        if !(first.is_alphabetic() || first == '_') {
+            return None;
+        }
         let mut n = 1;
         let mut end = rest.len();
         for (at, c) in chars {
-            if !(c.is_alphanumeric() || c == '_') { end = at; break; }
+            if !(c.is_alphanumeric() || c == '_') {
+                end = at;
+                break;
+            }
             n += 1;
         }
         self.i += end;
@@ -127,9 +163,13 @@ impl<'t, 'e> Scan<'t, 'e> {
     fn string(&mut self) -> Option<&'t str> {
         self.eat(b'"')?;
         let n = self.b[self.i..].iter().position(|&c| matches!(c, b'"' | b'\\' | b'\n' | b'\r'))?;
-        if self.b[self.i + n] != b'"' { return None; }
+        if self.b[self.i + n] != b'"' {
+            return None;
+        }
         let s = &self.t[self.i..self.i + n];
-        if self.limits.max_string_size > 0 && s.len() >= self.limits.max_string_size { return None; }
+        if self.limits.max_string_size > 0 && s.len() >= self.limits.max_string_size {
+            return None;
+        }
         self.totals.strings += s.len();
         self.i += n + 1;
         self.col += s.chars().count() + 1;
@@ -140,10 +180,14 @@ impl<'t, 'e> Scan<'t, 'e> {
         match self.peek()? {
             b'"' => {
                 let s = self.string()?;
-                if let Some(v) = self.strs.get(s) { return Some(v.clone().into()); }
+                if let Some(v) = self.strs.get(s) {
+                    return Some(v.clone().into());
+                }
                 let v: ImmutableString = s.into();
                 // A bounded cache: names repeat, most other strings do not.
-                if s.len() <= 64 && self.strs.len() < 1024 { self.strs.insert(s, v.clone()); }
+                if s.len() <= 64 && self.strs.len() < 1024 {
+                    self.strs.insert(s, v.clone());
+                }
                 Some(v.into())
             }
             b'0'..=b'9' => {
@@ -151,8 +195,12 @@ impl<'t, 'e> Scan<'t, 'e> {
                 let digits = |b: &[u8], i: usize| b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
                 let mut end = start + digits(self.b, start);
                 let float = self.b.get(end) == Some(&b'.') && self.b.get(end + 1).is_some_and(u8::is_ascii_digit);
-                if float { end += 1 + digits(self.b, end + 1); }
-                if !self.b.get(end).copied().is_none_or(is_delim) { return None; }
+                if float {
+                    end += 1 + digits(self.b, end + 1);
+                }
+                if !self.b.get(end).copied().is_none_or(is_delim) {
+                    return None;
+                }
                 let s = &self.t[start..end];
                 let v = if float { Dynamic::from_float(s.parse().ok()?) } else { Dynamic::from_int(s.parse().ok()?) };
                 self.col += end - start;
@@ -160,54 +208,86 @@ impl<'t, 'e> Scan<'t, 'e> {
                 Some(v)
             }
             b'[' => {
-                if depth >= self.nesting { return None; }
+                if depth >= self.nesting {
+                    return None;
+                }
                 self.eat(b'[')?;
                 let mut a = Array::new();
                 loop {
                     self.ws()?;
-                    if self.eat(b']').is_some() { break; }
+                    if self.eat(b']').is_some() {
+                        break;
+                    }
                     a.push(self.value(depth + 1)?);
                     self.totals.items += 1;
                     self.ws()?;
-                    if self.eat(b',').is_none() { self.eat(b']')?; break; }
+                    if self.eat(b',').is_none() {
+                        self.eat(b']')?;
+                        break;
+                    }
                 }
-                if self.limits.max_array_size > 0 && self.totals.items >= self.limits.max_array_size { return None; }
+                if self.limits.max_array_size > 0 && self.totals.items >= self.limits.max_array_size {
+                    return None;
+                }
                 Some(Dynamic::from_array(a))
             }
             b'#' => {
-                if depth >= self.nesting || self.b.get(self.i + 1) != Some(&b'{') { return None; }
+                if depth >= self.nesting || self.b.get(self.i + 1) != Some(&b'{') {
+                    return None;
+                }
                 self.i += 2;
                 self.col += 2;
                 let mut m = Map::new();
                 loop {
                     self.ws()?;
-                    if self.eat(b'}').is_some() { break; }
+                    if self.eat(b'}').is_some() {
+                        break;
+                    }
                     let (line, col) = (self.line, self.col);
                     let k = if self.peek() == Some(b'"') {
                         self.string()?
                     } else {
                         let k = self.ident()?;
-                        if !self.keys.ok(self.engine, k) { return None; }
+                        if !self.keys.ok(self.engine, k) {
+                            return None;
+                        }
                         k
                     };
-                    if m.contains_key(k) { return None; }
+                    if m.contains_key(k) {
+                        return None;
+                    }
                     self.ws()?;
                     self.eat(b':')?;
-                    if self.peek() == Some(b':') { return None; }
+                    if self.peek() == Some(b':') {
+                        return None;
+                    }
                     self.ws()?;
                     let v = self.value(depth + 1)?;
-                    if depth == 0 { self.key_at.push((k, line, col)); }
+                    if depth == 0 {
+                        self.key_at.push((k, line, col));
+                    }
                     m.insert(k.into(), v);
                     self.totals.entries += 1;
                     self.ws()?;
-                    if self.eat(b',').is_none() { self.eat(b'}')?; break; }
+                    if self.eat(b',').is_none() {
+                        self.eat(b'}')?;
+                        break;
+                    }
                 }
-                if self.limits.max_map_size > 0 && self.totals.entries >= self.limits.max_map_size { return None; }
+                if self.limits.max_map_size > 0 && self.totals.entries >= self.limits.max_map_size {
+                    return None;
+                }
                 Some(Dynamic::from_map(m))
             }
             _ => {
-                let b = match self.ident()? { "true" => true, "false" => false, _ => return None };
-                if !self.peek().is_none_or(is_delim) { return None; }
+                let b = match self.ident()? {
+                    "true" => true,
+                    "false" => false,
+                    _ => return None,
+                };
+                if !self.peek().is_none_or(is_delim) {
+                    return None;
+                }
                 Some(Dynamic::from_bool(b))
             }
         }
@@ -217,9 +297,19 @@ impl<'t, 'e> Scan<'t, 'e> {
 /// What one call declares: `Ok(Some)` a declaration, `Ok(None)` an `extends`.
 fn call(name: &str, mut args: Vec<Dynamic>) -> Option<Result<(Op, String, String, Map), String>> {
     let str_at = |args: &[Dynamic], i: usize| args.get(i).and_then(|a| a.read_lock::<ImmutableString>().map(|s| s.to_string()));
-    if args.len() > 3 { return None; }
+    if args.len() > 3 {
+        return None;
+    }
     let mut buf = [0u8; 3];
-    for (b, a) in buf.iter_mut().zip(&args) { *b = if a.is_string() { b'S' } else if a.is_map() { b'M' } else { b'?' }; }
+    for (b, a) in buf.iter_mut().zip(&args) {
+        *b = if a.is_string() {
+            b'S'
+        } else if a.is_map() {
+            b'M'
+        } else {
+            b'?'
+        };
+    }
     let shape = &buf[..args.len()];
     let map = |args: &mut Vec<Dynamic>| args.pop().and_then(|m| m.try_cast::<Map>());
     Some(Ok(match (name, shape) {
@@ -234,7 +324,10 @@ fn call(name: &str, mut args: Vec<Dynamic>) -> Option<Result<(Op, String, String
             m.insert("name".into(), Dynamic::from(ImmutableString::from(name)));
             (Op::Declare, "step".into(), key, m)
         }
-        ("amend", b"SSM") => { let m = map(&mut args)?; (Op::Amend, str_at(&args, 0)?, str_at(&args, 1)?, m) }
+        ("amend", b"SSM") => {
+            let m = map(&mut args)?;
+            (Op::Amend, str_at(&args, 0)?, str_at(&args, 1)?, m)
+        }
         ("remove", b"SS") => (Op::Remove, str_at(&args, 0)?, str_at(&args, 1)?, Map::new()),
         ("extends", b"S") => return Some(Err(str_at(&args, 0)?)),
         _ => return None,
@@ -245,9 +338,18 @@ fn call(name: &str, mut args: Vec<Dynamic>) -> Option<Result<(Op, String, String
 /// `bytes` is what the chain declared before this file.
 pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str, text: &str, bytes: usize) -> Option<Run> {
     let mut s = Scan {
-        t: text, b: text.as_bytes(), i: 0, line: 1, col: 1, engine, keys, limits,
+        t: text,
+        b: text.as_bytes(),
+        i: 0,
+        line: 1,
+        col: 1,
+        engine,
+        keys,
+        limits,
         nesting: max_nesting(limits.max_expr_depth.0)?,
-        totals: Totals { strings: 0, items: 0, entries: 0 }, key_at: vec![], strs: HashMap::default(),
+        totals: Totals { strings: 0, items: 0, entries: 0 },
+        key_at: vec![],
+        strs: HashMap::default(),
     };
     // Each call ends with `;` (a bounded guess, so `;;;;` cannot reserve much).
     let calls = s.b.iter().filter(|&&c| c == b';').count().min(1 << 17);
@@ -255,7 +357,9 @@ pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str,
     let mut ops: u64 = 0;
     loop {
         s.ws()?;
-        if s.i == s.b.len() { break; }
+        if s.i == s.b.len() {
+            break;
+        }
         let loc = Location { file: file.to_string(), line: s.line, col: s.col };
         let name = s.ident()?;
         s.eat(b'(')?;
@@ -267,7 +371,9 @@ pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str,
             loop {
                 args.push(s.value(0)?);
                 s.ws()?;
-                if s.eat(b')').is_some() { break; }
+                if s.eat(b')').is_some() {
+                    break;
+                }
                 s.eat(b',')?;
                 s.ws()?;
             }
@@ -275,7 +381,9 @@ pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str,
         s.ws()?;
         s.eat(b';')?;
         ops += ops_bound(args.len());
-        if limits.max_operations > 0 && ops >= limits.max_operations { return None; }
+        if limits.max_operations > 0 && ops >= limits.max_operations {
+            return None;
+        }
         let big = |n: usize, max: usize| max > 0 && n >= max;
         if big(s.totals.strings, limits.max_string_size) || big(s.totals.items, limits.max_array_size) || big(s.totals.entries, limits.max_map_size) {
             return None;
@@ -290,7 +398,9 @@ pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str,
             }
             Ok((op, kind, key, fields)) => {
                 out.bytes += 64 + kind.len() + key.len() + fields.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>();
-                if out.bytes > MAX_DECLARED_BYTES { return None; }
+                if out.bytes > MAX_DECLARED_BYTES {
+                    return None;
+                }
                 // The map's keys are where they are written (each once); the
                 // fields `step` adds itself, where the call is.
                 let mut field_locs = std::collections::HashMap::with_capacity(fields.len());
@@ -298,7 +408,9 @@ pub(super) fn run(engine: &Engine, keys: &mut Keys, limits: &Limits, file: &str,
                     field_locs.insert(k.to_string(), Location { file: file.to_string(), line, col });
                 }
                 for k in fields.keys() {
-                    if !field_locs.contains_key(k.as_str()) { field_locs.insert(k.to_string(), loc.clone()); }
+                    if !field_locs.contains_key(k.as_str()) {
+                        field_locs.insert(k.to_string(), loc.clone());
+                    }
                 }
                 out.decls.push(Decl { op, kind, key, fields, loc, field_locs });
             }
@@ -352,16 +464,47 @@ mod tests {
         "amend(\"require\", \"r1\", #{ min: 3 });\nremove(\"role\", \"x\");\namend(\"nope\", \"k\", #{});",
         "role(\"a//b\", #{ s: \"${x} '#{' ` \" });\x0c role(\"c\");",
         "gate(\"g\", #{ requires: [\"a\"] });//end",
-        "\u{feff}role(\"x\");", "role(\"x\", #{ if: 1 });", "role(\"x\", #{ fn: 1 });", "role(\"x\", #{ true: 1 });", "role(\"x\", #{ call: 1 });",
-        "role(\"x\", #{ eval: 1 });", "role(\"x\", #{ this: 1 });", "role(\"x\", #{ let: 1 });", "role(\"x\", #{ _: 1 });",
-        "role(\"x\", #{ _a: 1 });", "role(\"x\", #{ Fn: 1 });", "role(\"x\", #{ a１: 1 });", "role(\"x\", #{ é: 1 });",
-        "role(\"x\", #{ e\u{301}: 1 });", "role(\"x\", #{ a: 1, a: 2 });", "role(\"x\", #{ \"a\": 1, a: 2 });",
+        "\u{feff}role(\"x\");",
+        "role(\"x\", #{ if: 1 });",
+        "role(\"x\", #{ fn: 1 });",
+        "role(\"x\", #{ true: 1 });",
+        "role(\"x\", #{ call: 1 });",
+        "role(\"x\", #{ eval: 1 });",
+        "role(\"x\", #{ this: 1 });",
+        "role(\"x\", #{ let: 1 });",
+        "role(\"x\", #{ _: 1 });",
+        "role(\"x\", #{ _a: 1 });",
+        "role(\"x\", #{ Fn: 1 });",
+        "role(\"x\", #{ a１: 1 });",
+        "role(\"x\", #{ é: 1 });",
+        "role(\"x\", #{ e\u{301}: 1 });",
+        "role(\"x\", #{ a: 1, a: 2 });",
+        "role(\"x\", #{ \"a\": 1, a: 2 });",
         "role(\"x\", #{ a: 007, b: 0.5, c: 99999999999999999999, d: 1_000, e: 1e5, f: -3, g: 1., h: 0x10 });",
-        "role(\"x\", #{ a: 1 } );", "role(\"x\",);", "role (\"x\");", "role(\"x\")", "role(\"x\");;", "role(\"x\")\n;",
-        "role(1);", "role(\"a\", \"b\");", "campaign(\"x\");", "campaign();", "push(\"x\");", "role(\"x\", #{ a: b });",
-        "/// doc\nrole(\"x\");", "//! doc\nrole(\"x\");", "/* c */ role(\"x\");", "role(\"x\"); \u{3000}", "role(\"a\\\"b\");",
-        "role(\"x\", #{ a: [1 2] });", "role(\"x\", #{ a: 1 b: 2 });", "role(\"x\", #{ a:: 1 });", "role(\"x\", #{ a: 1/2 });",
-        "role(\"x\", #{ a: 1 // c\n, b: 2 });", "role(\"x\", #{ a: 1 /2 });", "fn role(a) { }\nrole(\"x\");",
+        "role(\"x\", #{ a: 1 } );",
+        "role(\"x\",);",
+        "role (\"x\");",
+        "role(\"x\")",
+        "role(\"x\");;",
+        "role(\"x\")\n;",
+        "role(1);",
+        "role(\"a\", \"b\");",
+        "campaign(\"x\");",
+        "campaign();",
+        "push(\"x\");",
+        "role(\"x\", #{ a: b });",
+        "/// doc\nrole(\"x\");",
+        "//! doc\nrole(\"x\");",
+        "/* c */ role(\"x\");",
+        "role(\"x\"); \u{3000}",
+        "role(\"a\\\"b\");",
+        "role(\"x\", #{ a: [1 2] });",
+        "role(\"x\", #{ a: 1 b: 2 });",
+        "role(\"x\", #{ a:: 1 });",
+        "role(\"x\", #{ a: 1/2 });",
+        "role(\"x\", #{ a: 1 // c\n, b: 2 });",
+        "role(\"x\", #{ a: 1 /2 });",
+        "fn role(a) { }\nrole(\"x\");",
         "role(\"x\", #{ a: #{ b: #{ c: #{ d: [[[[1]]]] } } } });",
     ];
 

@@ -46,8 +46,12 @@ pub(crate) fn num(v: &Dynamic) -> Option<f64> {
 
 /// Entries of a list or map as comparable text (maps: `key=value`).
 pub(crate) fn entries(v: &Dynamic) -> Vec<String> {
-    if let Some(a) = v.read_lock::<rhai::Array>() { return a.iter().map(|x| x.to_string()).collect(); }
-    if let Some(m) = v.read_lock::<Map>() { return m.iter().map(|(k, x)| format!("{k}={x}")).collect(); }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return a.iter().map(|x| x.to_string()).collect();
+    }
+    if let Some(m) = v.read_lock::<Map>() {
+        return m.iter().map(|(k, x)| format!("{k}={x}")).collect();
+    }
     vec![v.to_string()]
 }
 
@@ -56,14 +60,19 @@ pub(crate) fn weakens(field: &str, old: &Dynamic, new: Option<&Dynamic>) -> Opti
     let shown = |v: Option<&Dynamic>| v.map_or("(删去 removed)".to_string(), |v| v.to_string());
     if AT_LEAST.contains(&field) {
         let (o, n) = (num(old)?, new.and_then(num));
-        return match n { Some(n) if n >= o => None, _ => Some(format!("{field} 从 {o} 降为 {} / lowered", shown(new))) };
+        return match n {
+            Some(n) if n >= o => None,
+            _ => Some(format!("{field} 从 {o} 降为 {} / lowered", shown(new))),
+        };
     }
     if field == "min_chars" {
         let om = old.read_lock::<Map>()?;
         let nm = new.and_then(|n| n.read_lock::<Map>().map(|m| m.clone())).unwrap_or_default();
         for (role, ov) in om.iter() {
             let nv = nm.get(role.as_str()).and_then(num);
-            if nv.is_none_or(|n| Some(n) < num(ov)) { return Some(format!("min_chars 中 {role} 从 {ov} 降为 {} / lowered", nv.map_or("(删去)".into(), |n| n.to_string()))); }
+            if nv.is_none_or(|n| Some(n) < num(ov)) {
+                return Some(format!("min_chars 中 {role} 从 {ov} 降为 {} / lowered", nv.map_or("(删去)".into(), |n| n.to_string())));
+            }
         }
         return None;
     }
@@ -88,10 +97,14 @@ pub(crate) fn weakens(field: &str, old: &Dynamic, new: Option<&Dynamic>) -> Opti
 /// where a field left out counts as removed.
 pub(crate) fn check_lock(e: &Entity, d: &Decl, whole: bool, diags: &mut Diags) {
     let Some(by) = &e.required_by else { return };
-    if by == &d.loc.file { return; }
+    if by == &d.loc.file {
+        return;
+    }
     for (k, old) in &e.fields {
         let new = d.fields.get(k.as_str());
-        if new.is_none() && !whole { continue; }
+        if new.is_none() && !whole {
+            continue;
+        }
         if let Some(why) = weakens(k, old, new) {
             let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
             diags.error("lock.weaken", &at, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能减弱:{why}", e.kind, e.key));
@@ -130,7 +143,14 @@ pub(crate) fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
             (Op::Declare, Some(i)) => {
                 let e = &mut m.slots[i];
                 if e.loc.file == d.loc.file {
-                    diags.warning("decl.duplicate", &d.loc, format!("{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins", d.kind, d.key, e.loc.line));
+                    diags.warning(
+                        "decl.duplicate",
+                        &d.loc,
+                        format!(
+                            "{} \"{}\" 在本文件中重复声明(第 {} 行),以后者为准 / declared twice in this file; the later one wins",
+                            d.kind, d.key, e.loc.line
+                        ),
+                    );
                 }
                 check_lock(e, &d, true, diags);
                 let by = if declares_required && e.required_by.is_none() { Some(d.loc.file.clone()) } else { e.required_by.clone() };
@@ -159,10 +179,15 @@ pub(crate) fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
                     e.fields.remove("source");
                     e.fields.remove("local");
                 }
-                if declares_required && e.required_by.is_none() { e.required_by = Some(d.loc.file.clone()); }
+                if declares_required && e.required_by.is_none() {
+                    e.required_by = Some(d.loc.file.clone());
+                }
                 // A phase ends either on `end` or after `days`: setting one drops the other.
                 for (a, b) in [("end", "days"), ("days", "end")] {
-                    if e.kind == "phase" && d.fields.contains_key(a) { e.fields.remove(b); e.field_locs.remove(b); }
+                    if e.kind == "phase" && d.fields.contains_key(a) {
+                        e.fields.remove(b);
+                        e.field_locs.remove(b);
+                    }
                 }
                 for (k, v) in d.fields {
                     let at = d.field_locs.get(k.as_str()).cloned().unwrap_or_else(|| d.loc.clone());
@@ -172,14 +197,25 @@ pub(crate) fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
             }
             (Op::Remove, Some(i)) => {
                 if let Some(by) = m.slots[i].required_by.clone().filter(|by| *by != d.loc.file) {
-                    diags.error("lock.remove", &d.loc, format!("{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能删除 / a required declaration cannot be removed", d.kind, d.key));
+                    diags.error(
+                        "lock.remove",
+                        &d.loc,
+                        format!(
+                            "{} \"{}\" 是上级文件 {by} 规定的必须内容(required),下级不能删除 / a required declaration cannot be removed",
+                            d.kind, d.key
+                        ),
+                    );
                     continue;
                 }
                 m.gone[i] = true;
                 index.remove(d.key.as_str());
             }
             (Op::Amend | Op::Remove, None) => {
-                diags.error("decl.unknown_target", &d.loc, format!("要修改或删除的 {} \"{}\" 未在上级文件中声明 / nothing declared as {} \"{}\" to change", d.kind, d.key, d.kind, d.key));
+                diags.error(
+                    "decl.unknown_target",
+                    &d.loc,
+                    format!("要修改或删除的 {} \"{}\" 未在上级文件中声明 / nothing declared as {} \"{}\" to change", d.kind, d.key, d.kind, d.key),
+                );
             }
         }
     }

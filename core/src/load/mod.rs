@@ -21,13 +21,13 @@ mod merge;
 pub(crate) mod run;
 
 #[cfg(feature = "script")]
-pub(crate) use run::load;
-#[cfg(feature = "script")]
-pub use run::registered_functions;
-#[cfg(feature = "script")]
 use crate::diag::Location;
 #[cfg(feature = "script")]
 use rhai::Dynamic;
+#[cfg(feature = "script")]
+pub(crate) use run::load;
+#[cfg(feature = "script")]
+pub use run::registered_functions;
 #[cfg(feature = "script")]
 use std::collections::HashMap;
 
@@ -69,8 +69,14 @@ pub(crate) struct Decl {
 /// Bytes of text in a value (strings, keys), counted without copying.
 #[cfg(feature = "script")]
 pub(crate) fn size_of(v: &Dynamic) -> usize {
-    if let Some(s) = v.read_lock::<rhai::ImmutableString>() { return s.len(); }
-    if let Some(a) = v.read_lock::<rhai::Array>() { return 8 + a.iter().map(size_of).sum::<usize>(); }
-    if let Some(m) = v.read_lock::<rhai::Map>() { return 8 + m.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>(); }
+    if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
+        return s.len();
+    }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return 8 + a.iter().map(size_of).sum::<usize>();
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        return 8 + m.iter().map(|(k, v)| k.len() + size_of(v)).sum::<usize>();
+    }
     8
 }

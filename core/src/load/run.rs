@@ -1,10 +1,10 @@
 //! Runs each file of a chain once in the sandbox engine, recording every
 //! declaration call with its place, and merges the chain (see `merge`).
 
-use crate::diag::{Diags, Location};
 use super::entity::Entity;
 use super::merge::{apply, Merged};
 use super::{literal as fast, size_of, Decl, Op, MAX_CHAIN, MAX_DECLARED_BYTES};
+use crate::diag::{Diags, Location};
 use crate::sandbox;
 use crate::source::RuleSource;
 use rhai::{Dynamic, Engine, ImmutableString, Map, NativeCallContext, AST};
@@ -18,7 +18,9 @@ use std::rc::Rc;
 /// a diagnostic about `groups` points at `groups:`, not at the call.
 fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<String, Location> {
     let mut out = HashMap::new();
-    if loc.line == 0 { return out; }
+    if loc.line == 0 {
+        return out;
+    }
     let Some(&before) = line_starts.get(loc.line - 1) else { return out };
     let Some(line_text) = text.get(before..) else { return out };
     let start = before + line_text.char_indices().nth(loc.col.saturating_sub(1)).map_or(0, |x| x.0);
@@ -31,14 +33,32 @@ fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<S
     let mut started = false;
     while let Some(c) = chars.next() {
         let here = (line, col);
-        if c == '\n' { line += 1; col = 1; } else { col += 1; }
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
         // Strings and comments.
         if c == '"' || c == '`' {
             let mut s = String::new();
             while let Some(d) = chars.next() {
-                if d == '\n' { line += 1; col = 1; } else { col += 1; }
-                if d == '\\' { if let Some(e) = chars.next() { col += 1; s.push(e); } continue; }
-                if d == c { break; }
+                if d == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+                if d == '\\' {
+                    if let Some(e) = chars.next() {
+                        col += 1;
+                        s.push(e);
+                    }
+                    continue;
+                }
+                if d == c {
+                    break;
+                }
                 s.push(d);
             }
             pending = Some((s, here));
@@ -46,18 +66,36 @@ fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<S
             continue;
         }
         if c == '/' && chars.peek() == Some(&'/') {
-            for d in chars.by_ref() { if d == '\n' { line += 1; col = 1; break; } }
+            for d in chars.by_ref() {
+                if d == '\n' {
+                    line += 1;
+                    col = 1;
+                    break;
+                }
+            }
             continue;
         }
         if c.is_alphanumeric() || c == '_' {
-            if ident.is_empty() { ident_at = here; }
+            if ident.is_empty() {
+                ident_at = here;
+            }
             ident.push(c);
             continue;
         }
-        if !ident.is_empty() { pending = Some((std::mem::take(&mut ident), ident_at)); }
+        if !ident.is_empty() {
+            pending = Some((std::mem::take(&mut ident), ident_at));
+        }
         match c {
-            '(' => { paren += 1; started = true; }
-            ')' => { paren -= 1; if started && paren <= 0 { break; } }
+            '(' => {
+                paren += 1;
+                started = true;
+            }
+            ')' => {
+                paren -= 1;
+                if started && paren <= 0 {
+                    break;
+                }
+            }
             '{' => brace += 1,
             '}' => brace -= 1,
             '[' => bracket += 1,
@@ -70,7 +108,9 @@ fn key_positions(text: &str, line_starts: &[usize], loc: &Location) -> HashMap<S
             c if c.is_whitespace() => continue,
             _ => {}
         }
-        if !c.is_whitespace() { pending = None; }
+        if !c.is_whitespace() {
+            pending = None;
+        }
     }
     out
 }
@@ -84,7 +124,6 @@ pub(crate) struct Recorder {
     /// Bytes declared so far by the whole chain (see [`MAX_DECLARED_BYTES`]).
     pub(crate) bytes: usize,
 }
-
 
 /// Every file of a chain, run, plus the merged entities.
 pub(crate) struct Loaded {
@@ -120,13 +159,9 @@ pub(crate) fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
     macro_rules! decl1 {
         ($name:literal, $kind:literal) => {{
             let r = rec.clone();
-            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString| {
-                push(&r, &ctx, Op::Declare, $kind, &key, Map::new())
-            });
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString| push(&r, &ctx, Op::Declare, $kind, &key, Map::new()));
             let r = rec.clone();
-            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| {
-                push(&r, &ctx, Op::Declare, $kind, &key, m)
-            });
+            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| push(&r, &ctx, Op::Declare, $kind, &key, m));
             names.push($name);
         }};
     }
@@ -198,7 +233,14 @@ pub(crate) struct FileRun {
 
 /// Runs one file: read directly when it is nothing but literal declarations
 /// (see [`fast`]; `fast` is `None` to always run it in Rhai), else in Rhai.
-pub(crate) fn run_file(engine: &Engine, rec: &Rec, fast: Option<(&mut fast::Keys, &sandbox::Limits)>, name: &str, text: &str, diags: &mut Diags) -> FileRun {
+pub(crate) fn run_file(
+    engine: &Engine,
+    rec: &Rec,
+    fast: Option<(&mut fast::Keys, &sandbox::Limits)>,
+    name: &str,
+    text: &str,
+    diags: &mut Diags,
+) -> FileRun {
     {
         let mut r = rec.borrow_mut();
         r.file = name.to_string();
@@ -276,7 +318,11 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
             Err(crate::source::SourceError::NotFound) => {
                 match &from {
                     Some(loc) => diags.error("extends.not_found", loc, format!("找不到上级规则文件 {name} / parent rule file {name} not found")),
-                    None => diags.error("file.not_found", &Location { file: name.clone(), line: 0, col: 0 }, format!("找不到规则文件 {name} / rule file not found")),
+                    None => diags.error(
+                        "file.not_found",
+                        &Location { file: name.clone(), line: 0, col: 0 },
+                        format!("找不到规则文件 {name} / rule file not found"),
+                    ),
                 }
                 break;
             }

@@ -100,7 +100,11 @@ fn resolve(name: &str, s: &Spec, prev_end: Option<NaiveDate>, min_days: Option<i
         } else if let Some(min) = min_days {
             let len = (en - st).num_days() + 1;
             if len < min {
-                d.error("phase.too_short", &s.loc, format!("阶段 \"{name}\" 共 {len} 天,少于规定的 {min} 天 / phase lasts {len} days, fewer than min_days {min}"));
+                d.error(
+                    "phase.too_short",
+                    &s.loc,
+                    format!("阶段 \"{name}\" 共 {len} 天,少于规定的 {min} 天 / phase lasts {len} days, fewer than min_days {min}"),
+                );
             }
         }
     }
@@ -118,7 +122,11 @@ pub(super) fn phases<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d:
                 if !r.batches.iter().any(|x| x.name == b.as_str()) {
                     let loc = f.loc("batches");
                     let known: Vec<_> = r.batches.iter().map(|x| x.name.as_str()).collect();
-                    f.d.error("batch.unknown", &loc, format!("阶段 \"{}\" 用了未声明的批次 \"{b}\";已声明: {} / unknown batch", e.key, known.join("、")));
+                    f.d.error(
+                        "batch.unknown",
+                        &loc,
+                        format!("阶段 \"{}\" 用了未声明的批次 \"{b}\";已声明: {} / unknown batch", e.key, known.join("、")),
+                    );
                 }
                 match v.clone().try_cast::<Map>() {
                     Some(bm) => per_batch.push((b.to_string(), spec_of_map(&mut f, &b, &bm))),
@@ -130,13 +138,24 @@ pub(super) fn phases<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d:
         spec.origin = origin.clone();
         let min_days = f.count("min_days", 1);
         let note = f.str("note");
-        r.phases.push(Phase { name: e.key.clone(), dates: PhaseDates { start: None, end: None, extend_days: 0, origin: Origin::default() }, batches: vec![], min_days, note, origin });
+        r.phases.push(Phase {
+            name: e.key.clone(),
+            dates: PhaseDates { start: None, end: None, extend_days: 0, origin: Origin::default() },
+            batches: vec![],
+            min_days,
+            note,
+            origin,
+        });
         specs.push((spec, per_batch));
     }
     // Resolve the default chain, then one chain per batch named anywhere.
     let mut names: Vec<String> = vec![];
     for (_, pb) in &specs {
-        for (b, _) in pb { if !names.contains(b) { names.push(b.clone()); } }
+        for (b, _) in pb {
+            if !names.contains(b) {
+                names.push(b.clone());
+            }
+        }
     }
     let mut prev: Option<(Option<NaiveDate>, String)> = None;
     for (i, (spec, _)) in specs.iter().enumerate() {
@@ -153,7 +172,9 @@ pub(super) fn phases<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d:
             let s = own.unwrap_or(spec);
             let p = &r.phases[i];
             let dates = resolve(&p.name, s, prev.as_ref().and_then(|x| x.0), p.min_days, d);
-            if own.is_some() { overlap(&p.name, &dates, prev.as_ref(), &s.loc, d); }
+            if own.is_some() {
+                overlap(&p.name, &dates, prev.as_ref(), &s.loc, d);
+            }
             prev = Some((dates.end, p.name.clone()));
             r.phases[i].batches.push((b.clone(), dates));
         }
@@ -163,7 +184,11 @@ pub(super) fn phases<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d:
 fn overlap(name: &str, dates: &PhaseDates, prev: Option<&(Option<NaiveDate>, String)>, loc: &Location, d: &mut Diags) {
     if let (Some(start), Some((Some(pend), pname))) = (dates.start, prev) {
         if start <= *pend {
-            d.error("phase.overlap", loc, format!("阶段 \"{name}\" 从 {start} 开始,与上一阶段 \"{pname}\"(至 {pend})重叠 / phase overlaps the previous phase"));
+            d.error(
+                "phase.overlap",
+                loc,
+                format!("阶段 \"{name}\" 从 {start} 开始,与上一阶段 \"{pname}\"(至 {pend})重叠 / phase overlaps the previous phase"),
+            );
         }
     }
 }
@@ -180,9 +205,15 @@ pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
                 if !r.units.iter().any(|x| x.name == u.as_str()) {
                     let loc = f.loc("windows");
                     let known: Vec<_> = r.units.iter().map(|x| x.name.as_str()).collect();
-                    f.d.error("unit.unknown", &loc, format!("环节 \"{name}\" 的时间表用了未声明的单位类型 \"{u}\";已声明: {} / unknown unit type", known.join("、")));
+                    f.d.error(
+                        "unit.unknown",
+                        &loc,
+                        format!("环节 \"{name}\" 的时间表用了未声明的单位类型 \"{u}\";已声明: {} / unknown unit type", known.join("、")),
+                    );
                 }
-                if let Some(w) = window_of(&mut f, "windows", v) { windows.push((u.to_string(), w)); }
+                if let Some(w) = window_of(&mut f, "windows", v) {
+                    windows.push((u.to_string(), w));
+                }
             }
         }
         let announce = f.map("announce").and_then(|m| {
@@ -190,7 +221,11 @@ pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             let label = m.get("label").and_then(|v| v.clone().into_string().ok());
             match (days, label) {
                 (Some(days_before), Some(label)) if m.len() == 2 => Some(Announce { days_before, label }),
-                _ => { let v = Dynamic::from_map(m); f.bad("announce", "#{ days_before: 天数, label: \"公示内容\" }", &v); None }
+                _ => {
+                    let v = Dynamic::from_map(m);
+                    f.bad("announce", "#{ days_before: 天数, label: \"公示内容\" }", &v);
+                    None
+                }
             }
         });
         let note = f.str("note");
@@ -198,14 +233,25 @@ pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         match r.phases.iter().find(|p| p.name == phase) {
             None => {
                 let known: Vec<_> = r.phases.iter().map(|p| p.name.as_str()).collect();
-                d.error("step.unknown_phase", &e.loc, format!("环节 \"{name}\" 属于未声明的阶段 \"{phase}\";已声明: {} / step names an unknown phase", known.join("、")));
+                d.error(
+                    "step.unknown_phase",
+                    &e.loc,
+                    format!("环节 \"{name}\" 属于未声明的阶段 \"{phase}\";已声明: {} / step names an unknown phase", known.join("、")),
+                );
             }
             Some(p) => {
                 let all = std::iter::once(&p.dates).chain(p.batches.iter().map(|x| &x.1));
                 let bounds: Vec<(NaiveDate, NaiveDate)> = all.filter_map(|x| Some((x.start?, x.end?))).collect();
                 for w in window.iter().chain(windows.iter().map(|(_, w)| w)) {
                     if !bounds.is_empty() && !bounds.iter().any(|(s, en)| w.start >= *s && w.end <= *en) {
-                        d.warning("step.outside_phase", &e.loc, format!("环节 \"{name}\" 的时间 {} 至 {} 超出阶段 \"{phase}\" 的日期 / step window lies outside its phase", w.start, w.end));
+                        d.warning(
+                            "step.outside_phase",
+                            &e.loc,
+                            format!(
+                                "环节 \"{name}\" 的时间 {} 至 {} 超出阶段 \"{phase}\" 的日期 / step window lies outside its phase",
+                                w.start, w.end
+                            ),
+                        );
                     }
                 }
             }

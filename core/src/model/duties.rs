@@ -23,7 +23,11 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
             if !declared_roles.contains(role) {
                 let loc = f.loc("roles");
                 let known: Vec<_> = r.roles.iter().map(|x| x.name.as_str()).collect();
-                f.d.error("role.unknown", &loc, format!("要求 \"{}\" 用了未声明的角色 \"{role}\";已声明: {} / unknown role", e.key, known.join("、")));
+                f.d.error(
+                    "role.unknown",
+                    &loc,
+                    format!("要求 \"{}\" 用了未声明的角色 \"{role}\";已声明: {} / unknown role", e.key, known.join("、")),
+                );
             }
         }
         let exempt = f.str_pairs("exempt");
@@ -31,7 +35,11 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
         for (who, _) in exempt.iter().chain(substitute.iter()) {
             if !role_or_cond(r, who) {
                 let loc = f.loc(if exempt.iter().any(|x| &x.0 == who) { "exempt" } else { "substitute" });
-                f.d.error("role.unknown", &loc, format!("要求 \"{}\" 的豁免/替代对象 \"{who}\" 既不是已声明的角色也不是已声明的情况 / unknown role or condition", e.key));
+                f.d.error(
+                    "role.unknown",
+                    &loc,
+                    format!("要求 \"{}\" 的豁免/替代对象 \"{who}\" 既不是已声明的角色也不是已声明的情况 / unknown role or condition", e.key),
+                );
             }
         }
         let due = match f.str("due") {
@@ -49,7 +57,11 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
             }
         };
         if !phases.contains(&phase) {
-            f.d.error("require.unknown_phase", &e.loc, format!("要求 \"{}\" 属于未声明的阶段 \"{phase}\" / requirement names an unknown phase", e.key));
+            f.d.error(
+                "require.unknown_phase",
+                &e.loc,
+                format!("要求 \"{}\" 属于未声明的阶段 \"{phase}\" / requirement names an unknown phase", e.key),
+            );
         }
         let min = f.num("min");
         let unit = f.str("unit");
@@ -67,7 +79,22 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
         let check = f.str("check");
         let note = f.str("note");
         let origin = f.origin();
-        r.requirements.push(Requirement { id: e.key.clone(), phase, label, roles, min, unit, session_min, due, exempt, substitute, check, note, origin, loc: e.loc.clone() });
+        r.requirements.push(Requirement {
+            id: e.key.clone(),
+            phase,
+            label,
+            roles,
+            min,
+            unit,
+            session_min,
+            due,
+            exempt,
+            substitute,
+            check,
+            note,
+            origin,
+            loc: e.loc.clone(),
+        });
     }
 }
 
@@ -79,7 +106,11 @@ pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         for q in &requires {
             if !ids.contains(q) {
                 let loc = f.loc("requires");
-                f.d.error("gate.unknown_requirement", &loc, format!("转段条件 \"{}\" 引用了未声明的要求 \"{q}\" / gate names an unknown requirement", e.key));
+                f.d.error(
+                    "gate.unknown_requirement",
+                    &loc,
+                    format!("转段条件 \"{}\" 引用了未声明的要求 \"{q}\" / gate names an unknown requirement", e.key),
+                );
             }
         }
         let note = f.str("note");

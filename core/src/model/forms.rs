@@ -13,7 +13,11 @@ pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         let subject = f.str("subject").unwrap_or_else(|| "member".into());
         if subject != "member" && subject != "unit" {
             let loc = f.loc("subject");
-            f.d.error("form.subject", &loc, format!("测评表 \"{}\" 的 subject 应为 \"member\"(党员)或 \"unit\"(单位),实为 \"{subject}\" / subject must be member or unit", e.key));
+            f.d.error(
+                "form.subject",
+                &loc,
+                format!("测评表 \"{}\" 的 subject 应为 \"member\"(党员)或 \"unit\"(单位),实为 \"{subject}\" / subject must be member or unit", e.key),
+            );
         }
         let items = f.num_pairs("items");
         let total = f.num("total").unwrap_or_else(|| items.iter().map(|x| x.1).sum());
@@ -23,7 +27,11 @@ pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             f.d.error("form.no_items", &loc, format!("测评表 \"{}\" 没有测评项目 / form has no items", e.key));
         } else if (sum - total).abs() > 1e-9 {
             let loc = f.loc("items");
-            f.d.error("form.points_sum", &loc, format!("测评表 \"{}\" 各项分值合计 {sum},与总分 {total} 不符 / item points add up to {sum}, not the form's total {total}", e.key));
+            f.d.error(
+                "form.points_sum",
+                &loc,
+                format!("测评表 \"{}\" 各项分值合计 {sum},与总分 {total} 不符 / item points add up to {sum}, not the form's total {total}", e.key),
+            );
         }
         let groups = f.num_pairs("groups");
         if !groups.is_empty() {
@@ -31,7 +39,11 @@ pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             if (w - 100.0).abs() > 1e-9 {
                 let names: Vec<_> = groups.iter().map(|g| format!("{}{}%", g.0, g.1)).collect();
                 let loc = f.loc("groups");
-                f.d.error("weights.sum", &loc, format!("评议组权重合计 {w}%,应为 100%({}) / rater weights add up to {w}, not 100", names.join(" + ")));
+                f.d.error(
+                    "weights.sum",
+                    &loc,
+                    format!("评议组权重合计 {w}%,应为 100%({}) / rater weights add up to {w}, not 100", names.join(" + ")),
+                );
             }
         }
         let trim = f.bool("trim").unwrap_or(false);
@@ -54,7 +66,11 @@ pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             let clash = groups.iter().chain(items.iter()).any(|(n, _)| n == a);
             if !known || clash {
                 let loc = f.loc("aliases");
-                let why = if clash { "别名与已声明的名称相同 / the alias is itself a declared name" } else { "所指的评议组或项目未声明 / names no declared group or item" };
+                let why = if clash {
+                    "别名与已声明的名称相同 / the alias is itself a declared name"
+                } else {
+                    "所指的评议组或项目未声明 / names no declared group or item"
+                };
                 f.d.error("alias.unknown", &loc, format!("测评表 \"{}\" 的别名 \"{a}\" → \"{c}\":{why}", e.key));
             }
         }
@@ -74,23 +90,36 @@ const OUTCOME_SHAPE: &str = "\"函数名\"、[[分数下限, \"结论\"], …] �
 fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
     let mut info = OutcomeInfo::default();
     let Some(v) = f.get("outcome").cloned() else { return (Outcome::None, info) };
-    if v.is_string() { return (Outcome::Hook(v.into_string().unwrap_or_default()), info); }
+    if v.is_string() {
+        return (Outcome::Hook(v.into_string().unwrap_or_default()), info);
+    }
     let tiers_of = |a: Vec<Dynamic>| -> Option<Vec<(f64, String)>> {
-        let mut t = a.into_iter().map(|p| {
-            let p = p.into_array().ok()?;
-            if p.len() != 2 { return None; }
-            Some((super::read::to_num(&p[0])?, p[1].clone().into_string().ok()?))
-        }).collect::<Option<Vec<_>>>()?;
+        let mut t = a
+            .into_iter()
+            .map(|p| {
+                let p = p.into_array().ok()?;
+                if p.len() != 2 {
+                    return None;
+                }
+                Some((super::read::to_num(&p[0])?, p[1].clone().into_string().ok()?))
+            })
+            .collect::<Option<Vec<_>>>()?;
         t.sort_by(|a, b| b.0.total_cmp(&a.0));
         Some(t)
     };
     if let Ok(a) = v.clone().into_array() {
         return match tiers_of(a) {
             Some(t) => (Outcome::Tiers(t), info),
-            None => { f.bad("outcome", OUTCOME_SHAPE, &v); (Outcome::None, info) }
+            None => {
+                f.bad("outcome", OUTCOME_SHAPE, &v);
+                (Outcome::None, info)
+            }
         };
     }
-    let Some(m) = v.clone().try_cast::<Map>() else { f.bad("outcome", OUTCOME_SHAPE, &v); return (Outcome::None, info) };
+    let Some(m) = v.clone().try_cast::<Map>() else {
+        f.bad("outcome", OUTCOME_SHAPE, &v);
+        return (Outcome::None, info);
+    };
     let known = ["function", "tiers", "suggestion", "labels", "handling", "source", "local"];
     let text = |k: &str| m.get(k).and_then(|x| x.clone().into_string().ok());
     let unknown = m.keys().any(|k| !known.contains(&k.as_str()));
@@ -99,9 +128,18 @@ fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
         (None, Some(t)) => tiers_of(t).map(Outcome::Tiers),
         _ => None,
     };
-    let suggestion = match m.get("suggestion") { None => Some(false), Some(b) => b.as_bool().ok() };
-    let labels = match m.get("labels") { None => Some(vec![]), Some(x) => strs_of(x) };
-    let handling = match m.get("handling") { None => Some(vec![]), Some(x) => strs_of(x) };
+    let suggestion = match m.get("suggestion") {
+        None => Some(false),
+        Some(b) => b.as_bool().ok(),
+    };
+    let labels = match m.get("labels") {
+        None => Some(vec![]),
+        Some(x) => strs_of(x),
+    };
+    let handling = match m.get("handling") {
+        None => Some(vec![]),
+        Some(x) => strs_of(x),
+    };
     match (unknown, rule, suggestion, labels, handling) {
         (false, Some(rule), Some(suggestion), Some(labels), Some(handling)) => {
             if let Outcome::Tiers(t) = &rule {
@@ -113,7 +151,10 @@ fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
             info = OutcomeInfo { suggestion, labels, handling, origin: Origin { source: text("source"), local: text("local"), required: false } };
             (rule, info)
         }
-        _ => { f.bad("outcome", OUTCOME_SHAPE, &v); (Outcome::None, info) }
+        _ => {
+            f.bad("outcome", OUTCOME_SHAPE, &v);
+            (Outcome::None, info)
+        }
     }
 }
 
@@ -125,7 +166,11 @@ pub(super) fn votes<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         for t in &rate_of {
             if !tiers.contains(t) {
                 let loc = f.loc("rate_of");
-                f.d.error("vote.unknown_tier", &loc, format!("测评 \"{}\" 的 rate_of 含未列出的档次 \"{t}\";档次: {} / unknown tier", e.key, tiers.join("、")));
+                f.d.error(
+                    "vote.unknown_tier",
+                    &loc,
+                    format!("测评 \"{}\" 的 rate_of 含未列出的档次 \"{t}\";档次: {} / unknown tier", e.key, tiers.join("、")),
+                );
             }
         }
         let below = f.num("below");
@@ -134,7 +179,11 @@ pub(super) fn votes<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             if let Some(v) = v {
                 if !(0.0..=100.0).contains(&v) {
                     let loc = f.loc(k);
-                    f.d.error("vote.threshold", &loc, format!("测评 \"{}\" 的 {k} 为 {v},应在 0 到 100 之间(百分数) / threshold must be a percentage", e.key));
+                    f.d.error(
+                        "vote.threshold",
+                        &loc,
+                        format!("测评 \"{}\" 的 {k} 为 {v},应在 0 到 100 之间(百分数) / threshold must be a percentage", e.key),
+                    );
                 }
             }
         }
@@ -143,7 +192,11 @@ pub(super) fn votes<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         for (a, c) in &aliases {
             if !tiers.contains(c) || tiers.contains(a) {
                 let loc = f.loc("aliases");
-                f.d.error("alias.unknown", &loc, format!("测评 \"{}\" 的别名 \"{a}\" → \"{c}\" 不指向已列出的档次,或与档次同名 / alias must name a listed tier", e.key));
+                f.d.error(
+                    "alias.unknown",
+                    &loc,
+                    format!("测评 \"{}\" 的别名 \"{a}\" → \"{c}\" 不指向已列出的档次,或与档次同名 / alias must name a listed tier", e.key),
+                );
             }
         }
         let action = f.str("action");

@@ -26,11 +26,17 @@ pub(super) fn materials<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules,
         }
         let mut parts = vec![];
         for v in f.array("parts") {
-            let Some(m) = v.clone().try_cast::<Map>() else { f.bad("parts", "#{ name, markers, fields }", &v); continue };
-            let Some(name) = m.get("name").and_then(|x| x.clone().into_string().ok()) else { f.bad("parts", "#{ name, markers, fields }", &v); continue };
+            let Some(m) = v.clone().try_cast::<Map>() else {
+                f.bad("parts", "#{ name, markers, fields }", &v);
+                continue;
+            };
+            let Some(name) = m.get("name").and_then(|x| x.clone().into_string().ok()) else {
+                f.bad("parts", "#{ name, markers, fields }", &v);
+                continue;
+            };
             let markers = m.get("markers").and_then(strs_of).unwrap_or_else(|| vec![name.clone()]);
-            let fields = m.get("fields").and_then(|x| x.clone().into_array().ok()).unwrap_or_default()
-                .iter().filter_map(|x| f.areas_of("parts", x)).collect();
+            let fields =
+                m.get("fields").and_then(|x| x.clone().into_array().ok()).unwrap_or_default().iter().filter_map(|x| f.areas_of("parts", x)).collect();
             parts.push(Part { name, markers, fields });
         }
         let areas = f.areas("areas");
@@ -64,7 +70,11 @@ pub(super) fn materials<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules,
         if let Some(n) = min_areas {
             if n > areas.len() {
                 let loc = f.loc("min_areas");
-                f.d.error("material.min_areas", &loc, format!("材料 \"{}\" 要求至少涉及 {n} 个方面,但只列了 {} 个 / min_areas exceeds the areas listed", e.key, areas.len()));
+                f.d.error(
+                    "material.min_areas",
+                    &loc,
+                    format!("材料 \"{}\" 要求至少涉及 {n} 个方面,但只列了 {} 个 / min_areas exceeds the areas listed", e.key, areas.len()),
+                );
             }
         }
         let items = f.map("items").and_then(|m| item_rule(&mut f, m));
@@ -77,21 +87,36 @@ const ITEMS_SHAPE: &str = "#{ classes: [\"类别\" 或 #{ name, synonyms }], fie
 
 /// `items: #{ classes, fields, min_items }` of an itemised material (整改方案).
 fn item_rule(f: &mut F, m: Map) -> Option<ItemRule> {
-    let bad = |f: &mut F, m: &Map| { let v = Dynamic::from_map(m.clone()); f.bad("items", ITEMS_SHAPE, &v); };
-    if m.keys().any(|k| !["classes", "fields", "min_items"].contains(&k.as_str())) { bad(f, &m); return None; }
+    let bad = |f: &mut F, m: &Map| {
+        let v = Dynamic::from_map(m.clone());
+        f.bad("items", ITEMS_SHAPE, &v);
+    };
+    if m.keys().any(|k| !["classes", "fields", "min_items"].contains(&k.as_str())) {
+        bad(f, &m);
+        return None;
+    }
     let mut classes = vec![];
     for v in m.get("classes").and_then(|v| v.clone().into_array().ok()).unwrap_or_default() {
-        if let Ok(s) = v.clone().into_string() { classes.push(ItemClass { name: s, synonyms: vec![] }); continue; }
+        if let Ok(s) = v.clone().into_string() {
+            classes.push(ItemClass { name: s, synonyms: vec![] });
+            continue;
+        }
         let c = v.clone().try_cast::<Map>();
         let name = c.as_ref().and_then(|c| c.get("name")).and_then(|n| n.clone().into_string().ok());
         match (name, c) {
             (Some(name), Some(c)) => classes.push(ItemClass { name, synonyms: c.get("synonyms").and_then(strs_of).unwrap_or_default() }),
-            _ => { bad(f, &m); return None; }
+            _ => {
+                bad(f, &m);
+                return None;
+            }
         }
     }
     let mut fields = vec![];
     for v in m.get("fields").and_then(|v| v.clone().into_array().ok()).unwrap_or_default() {
-        if let Ok(s) = v.clone().into_string() { fields.push(ItemField { markers: vec![s.clone()], name: s, date: false }); continue; }
+        if let Ok(s) = v.clone().into_string() {
+            fields.push(ItemField { markers: vec![s.clone()], name: s, date: false });
+            continue;
+        }
         let c = v.clone().try_cast::<Map>();
         let name = c.as_ref().and_then(|c| c.get("name")).and_then(|n| n.clone().into_string().ok());
         match (name, c) {
@@ -100,14 +125,23 @@ fn item_rule(f: &mut F, m: Map) -> Option<ItemRule> {
                 date: c.get("date").and_then(|b| b.as_bool().ok()).unwrap_or(false),
                 name,
             }),
-            _ => { bad(f, &m); return None; }
+            _ => {
+                bad(f, &m);
+                return None;
+            }
         }
     }
     let min_items = match m.get("min_items").map(|v| v.as_int()) {
         None => 1,
         Some(Ok(n)) if n >= 0 => n as usize,
-        Some(_) => { bad(f, &m); return None; }
+        Some(_) => {
+            bad(f, &m);
+            return None;
+        }
     };
-    if classes.is_empty() || fields.is_empty() { bad(f, &m); return None; }
+    if classes.is_empty() || fields.is_empty() {
+        bad(f, &m);
+        return None;
+    }
     Some(ItemRule { classes, fields, min_items })
 }

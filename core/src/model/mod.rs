@@ -560,9 +560,15 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
 #[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn missing_origin<'a>(entities: impl Iterator<Item = &'a Entity>, d: &mut Diags) {
     for e in entities {
-        if e.kind == "test" { continue; }
+        if e.kind == "test" {
+            continue;
+        }
         if !e.fields.contains_key("source") && !e.fields.contains_key("local") {
-            d.warning("origin.missing", &e.loc, format!("{} \"{}\" 没有注明出处:写 source: \"种子编号: 原文\" 或 local: \"本地设定: …\" / no source: or local:", e.kind, e.key));
+            d.warning(
+                "origin.missing",
+                &e.loc,
+                format!("{} \"{}\" 没有注明出处:写 source: \"种子编号: 原文\" 或 local: \"本地设定: …\" / no source: or local:", e.kind, e.key),
+            );
         }
     }
 }

@@ -18,8 +18,21 @@ pub(super) struct F<'a> {
 }
 
 pub(super) fn type_name(v: &Dynamic) -> &'static str {
-    if v.is_string() { "字符串 string" } else if v.is_int() { "整数 integer" } else if v.is_float() { "小数 number" }
-    else if v.is_array() { "数组 array" } else if v.is_map() { "映射 map" } else if v.is_bool() { "布尔 bool" } else { "其他 other" }
+    if v.is_string() {
+        "字符串 string"
+    } else if v.is_int() {
+        "整数 integer"
+    } else if v.is_float() {
+        "小数 number"
+    } else if v.is_array() {
+        "数组 array"
+    } else if v.is_map() {
+        "映射 map"
+    } else if v.is_bool() {
+        "布尔 bool"
+    } else {
+        "其他 other"
+    }
 }
 
 impl<'a> F<'a> {
@@ -27,7 +40,11 @@ impl<'a> F<'a> {
         for k in e.fields.keys() {
             if !allowed.contains(&k.as_str()) && !COMMON.contains(&k.as_str()) {
                 let loc = e.field_loc(k).clone();
-                d.error("field.unknown", &loc, format!("{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field", e.kind, e.key, k, allowed.join(", ")));
+                d.error(
+                    "field.unknown",
+                    &loc,
+                    format!("{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field", e.kind, e.key, k, allowed.join(", ")),
+                );
             }
         }
         F { e, d, allowed }
@@ -49,14 +66,20 @@ impl<'a> F<'a> {
         let v = self.get(k)?;
         match text_of(v) {
             Some(s) => Some(s),
-            None => { self.bad(k, "字符串 string", v); None }
+            None => {
+                self.bad(k, "字符串 string", v);
+                None
+            }
         }
     }
     pub fn num(&mut self, k: &str) -> Option<f64> {
         let v = self.get(k)?;
         match to_num(v) {
             Some(n) => Some(n),
-            None => { self.bad(k, "有限的数字 finite number", v); None }
+            None => {
+                self.bad(k, "有限的数字 finite number", v);
+                None
+            }
         }
     }
     /// A whole number of at least `lo` (days, characters, counts).
@@ -64,7 +87,11 @@ impl<'a> F<'a> {
         let n = self.num(k)?;
         if n.fract() != 0.0 || n < lo as f64 || n > 1e12 {
             let loc = self.loc(k);
-            self.d.error("field.range", &loc, format!("{} \"{}\" 的字段 {k} 应为不小于 {lo} 的整数,实为 {n} / field {k} must be a whole number >= {lo}", self.e.kind, self.e.key));
+            self.d.error(
+                "field.range",
+                &loc,
+                format!("{} \"{}\" 的字段 {k} 应为不小于 {lo} 的整数,实为 {n} / field {k} must be a whole number >= {lo}", self.e.kind, self.e.key),
+            );
             return None;
         }
         Some(n as i64)
@@ -77,14 +104,20 @@ impl<'a> F<'a> {
         let v = self.get(k)?;
         match v.as_bool() {
             Ok(b) => Some(b),
-            Err(_) => { self.bad(k, "true/false", v); None }
+            Err(_) => {
+                self.bad(k, "true/false", v);
+                None
+            }
         }
     }
     pub fn strs(&mut self, k: &str) -> Vec<String> {
         let Some(v) = self.get(k) else { return vec![] };
         match strs_of(v) {
             Some(s) => s,
-            None => { self.bad(k, "字符串数组 array of strings", v); vec![] }
+            None => {
+                self.bad(k, "字符串数组 array of strings", v);
+                vec![]
+            }
         }
     }
     pub fn date(&mut self, k: &str) -> Option<NaiveDate> {
@@ -95,19 +128,26 @@ impl<'a> F<'a> {
     pub fn map(&mut self, k: &str) -> Option<Map> {
         let v = self.get(k)?;
         let m = v.read_lock::<Map>().map(|m| m.clone());
-        if m.is_none() { self.bad(k, "映射 #{...}", v); }
+        if m.is_none() {
+            self.bad(k, "映射 #{...}", v);
+        }
         m
     }
     /// The value of `k` when it is a map (read it with `read_lock::<Map>`), without copying it.
     pub fn map_value(&mut self, k: &str) -> Option<&'a Dynamic> {
         let v = self.get(k)?;
-        if v.read_lock::<Map>().is_none() { self.bad(k, "映射 #{...}", v); return None; }
+        if v.read_lock::<Map>().is_none() {
+            self.bad(k, "映射 #{...}", v);
+            return None;
+        }
         Some(v)
     }
     pub fn array(&mut self, k: &str) -> Vec<Dynamic> {
         let Some(v) = self.get(k) else { return vec![] };
         let a = v.read_lock::<Array>().map(|a| a.clone());
-        if a.is_none() { self.bad(k, "数组 [...]", v); }
+        if a.is_none() {
+            self.bad(k, "数组 [...]", v);
+        }
         a.unwrap_or_default()
     }
     /// `#{ key: "text" }` pairs.
@@ -128,12 +168,16 @@ impl<'a> F<'a> {
         let mut out = vec![];
         for v in arr {
             let pair = v.clone().into_array().ok().and_then(|a| {
-                if a.len() != 2 { return None; }
+                if a.len() != 2 {
+                    return None;
+                }
                 Some((a[0].clone().into_string().ok()?, to_num(&a[1])?))
             });
             match pair {
                 Some(p) => out.push(p),
-                None => { self.bad(k, "[[\"名称\", 数字], …]", &v); }
+                None => {
+                    self.bad(k, "[[\"名称\", 数字], …]", &v);
+                }
             }
         }
         out
@@ -160,7 +204,9 @@ impl<'a> F<'a> {
 
 /// A finite number (NaN and infinities are not numbers a rule may state).
 pub(super) fn to_num(v: &Dynamic) -> Option<f64> {
-    if let Ok(i) = v.as_int() { return Some(i as f64); }
+    if let Ok(i) = v.as_int() {
+        return Some(i as f64);
+    }
     v.as_float().ok().filter(|x| x.is_finite())
 }
 
@@ -170,7 +216,9 @@ pub(super) fn text_of(v: &Dynamic) -> Option<String> {
 }
 
 pub(super) fn strs_of(v: &Dynamic) -> Option<Vec<String>> {
-    if let Some(s) = text_of(v) { return Some(vec![s]); }
+    if let Some(s) = text_of(v) {
+        return Some(vec![s]);
+    }
     let a = v.read_lock::<Array>()?;
     a.iter().map(text_of).collect()
 }
@@ -189,9 +237,15 @@ pub(super) fn window_of(f: &mut F, k: &str, v: &Dynamic) -> Option<Window> {
     let loc = f.loc(k);
     let (s, e) = match v.read_lock::<Array>() {
         Some(a) if a.len() == 2 => (text_of(&a[0]), text_of(&a[1])),
-        _ => { f.bad(k, "[\"开始日期\", \"结束日期\"]", v); return None; }
+        _ => {
+            f.bad(k, "[\"开始日期\", \"结束日期\"]", v);
+            return None;
+        }
     };
-    let (Some(s), Some(e)) = (s, e) else { f.bad(k, "[\"开始日期\", \"结束日期\"]", v); return None; };
+    let (Some(s), Some(e)) = (s, e) else {
+        f.bad(k, "[\"开始日期\", \"结束日期\"]", v);
+        return None;
+    };
     let start = parse_date(&s, &loc, f.d)?;
     let end = parse_date(&e, &loc, f.d)?;
     if end < start {

@@ -1,7 +1,5 @@
 //! Character counting as Word's 字数 counts Chinese text (see the module docs of `material`).
 
-
-
 /// True for characters Word counts one by one.
 pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -27,9 +25,17 @@ pub(crate) enum CharClass {
 #[inline]
 pub(crate) fn char_class(c: char) -> CharClass {
     if c.is_ascii() {
-        if matches!(c, ' ' | '\t'..='\r') { CharClass::Space } else { CharClass::Word }
+        if matches!(c, ' ' | '\t'..='\r') {
+            CharClass::Space
+        } else {
+            CharClass::Word
+        }
     } else if is_cjk(c) {
-        if c == '\u{3000}' { CharClass::Space } else { CharClass::Alone }
+        if c == '\u{3000}' {
+            CharClass::Space
+        } else {
+            CharClass::Alone
+        }
     } else if c.is_whitespace() {
         CharClass::Space
     } else {
@@ -44,8 +50,16 @@ pub fn count_chars(text: &str) -> usize {
     for c in text.chars() {
         match char_class(c) {
             CharClass::Space => in_word = false,
-            CharClass::Alone => { n += 1; in_word = false; }
-            CharClass::Word => { if !in_word { n += 1; } in_word = true; }
+            CharClass::Alone => {
+                n += 1;
+                in_word = false;
+            }
+            CharClass::Word => {
+                if !in_word {
+                    n += 1;
+                }
+                in_word = true;
+            }
         }
     }
     n

@@ -21,7 +21,11 @@ pub(crate) fn is_digit(c: char) -> bool {
 }
 
 pub(crate) fn digit_value(c: char) -> u32 {
-    if c.is_ascii_digit() { c as u32 - '0' as u32 } else { c as u32 - '０' as u32 }
+    if c.is_ascii_digit() {
+        c as u32 - '0' as u32
+    } else {
+        c as u32 - '０' as u32
+    }
 }
 
 pub(crate) fn is_cn_numeral(c: char) -> bool {
@@ -30,8 +34,16 @@ pub(crate) fn is_cn_numeral(c: char) -> bool {
 
 pub(crate) fn cn_digit(c: char) -> Option<u32> {
     Some(match c {
-        '〇' | '零' => 0, '一' => 1, '二' | '两' => 2, '三' => 3, '四' => 4,
-        '五' => 5, '六' => 6, '七' => 7, '八' => 8, '九' => 9,
+        '〇' | '零' => 0,
+        '一' => 1,
+        '二' | '两' => 2,
+        '三' => 3,
+        '四' => 4,
+        '五' => 5,
+        '六' => 6,
+        '七' => 7,
+        '八' => 8,
+        '九' => 9,
         _ => return None,
     })
 }
@@ -60,8 +72,16 @@ pub(crate) fn parse_mark(s: &str) -> Option<(Style, usize)> {
         '(' | '\u{FF08}' => {
             let inner = &s[c.len_utf8()..];
             let body = inner.len() - inner.trim_start_matches(|x: char| is_digit(x) || is_cn_numeral(x)).len();
-            if body == 0 || body > 9 { return None; }
-            let style = if inner[..body].chars().all(is_digit) { Style::ParenArabic } else if inner[..body].chars().all(is_cn_numeral) { Style::ParenChinese } else { return None };
+            if body == 0 || body > 9 {
+                return None;
+            }
+            let style = if inner[..body].chars().all(is_digit) {
+                Style::ParenArabic
+            } else if inner[..body].chars().all(is_cn_numeral) {
+                Style::ParenChinese
+            } else {
+                return None;
+            };
             let close = inner[body..].chars().next().filter(|x| matches!(x, ')' | '\u{FF09}'))?;
             let n = c.len_utf8() + body + close.len_utf8();
             Some((style, n + sep(after(n))))
@@ -72,20 +92,28 @@ pub(crate) fn parse_mark(s: &str) -> Option<(Style, usize)> {
         '第' => {
             let inner = &s[c.len_utf8()..];
             let body = inner.len() - inner.trim_start_matches(|x: char| is_digit(x) || is_cn_numeral(x)).len();
-            if body == 0 || body > 9 { return None; }
+            if body == 0 || body > 9 {
+                return None;
+            }
             let mut n = c.len_utf8() + body;
             let unit = after(n).chars().next().filter(|x| matches!(x, '项' | '条' | '点'));
-            if let Some(u) = unit { n += u.len_utf8(); }
+            if let Some(u) = unit {
+                n += u.len_utf8();
+            }
             let more = match after(n).chars().next() {
                 Some(x @ ('、' | '.' | '\u{FF0E}' | ':' | '\u{FF1A}' | ',' | '\u{FF0C}')) => x.len_utf8(),
                 _ => 0,
             };
-            if unit.is_none() && more == 0 { return None; }
+            if unit.is_none() && more == 0 {
+                return None;
+            }
             Some((Style::Ordinal, n + more))
         }
         _ if is_digit(c) => {
             let body = s.len() - s.trim_start_matches(is_digit).len();
-            if body > 9 { return None; }
+            if body > 9 {
+                return None;
+            }
             let mut rest = after(body).chars();
             match rest.next() {
                 Some(x @ ('、' | ',' | '\u{FF0C}')) => Some((Style::Arabic, body + x.len_utf8())),
@@ -96,7 +124,9 @@ pub(crate) fn parse_mark(s: &str) -> Option<(Style, usize)> {
         }
         _ if is_cn_numeral(c) => {
             let body = s.len() - s.trim_start_matches(is_cn_numeral).len();
-            if body > 9 { return None; }
+            if body > 9 {
+                return None;
+            }
             match after(body).chars().next() {
                 Some(x @ ('、' | '.' | '\u{FF0E}' | '是')) => Some((Style::Chinese, body + x.len_utf8())),
                 _ => None,
@@ -112,7 +142,9 @@ pub(crate) fn parse_mark(s: &str) -> Option<(Style, usize)> {
 pub(crate) fn heading_prefix(prefix: &str) -> Option<usize> {
     let lead = space_len(prefix);
     let mut rest = &prefix[lead..];
-    if let Some((_, n)) = parse_mark(rest) { rest = &rest[n..]; }
+    if let Some((_, n)) = parse_mark(rest) {
+        rest = &rest[n..];
+    }
     let rest = rest.trim_start_matches(|c: char| is_space(c) || matches!(c, '【' | '〔' | '[' | '“' | '"' | '《' | '「' | '『' | '#' | '*'));
     rest.is_empty().then_some(lead)
 }
@@ -134,9 +166,15 @@ pub(crate) struct Label {
 
 /// Spaces and punctuation (ASCII, CJK, full-width, quotes, dashes, ellipsis).
 pub(crate) fn is_space_or_punct(c: char) -> bool {
-    is_space(c) || c.is_ascii_punctuation() || matches!(c, '…' | '—' | '─' | '·' | '＿' | '＊' | '～')
-        || ('\u{3000}'..='\u{303F}').contains(&c) || ('\u{FF01}'..='\u{FF0F}').contains(&c) || ('\u{FF1A}'..='\u{FF20}').contains(&c)
-        || ('\u{FF3B}'..='\u{FF40}').contains(&c) || ('\u{FF5B}'..='\u{FF65}').contains(&c) || ('\u{2018}'..='\u{201F}').contains(&c)
+    is_space(c)
+        || c.is_ascii_punctuation()
+        || matches!(c, '…' | '—' | '─' | '·' | '＿' | '＊' | '～')
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{FF01}'..='\u{FF0F}').contains(&c)
+        || ('\u{FF1A}'..='\u{FF20}').contains(&c)
+        || ('\u{FF3B}'..='\u{FF40}').contains(&c)
+        || ('\u{FF5B}'..='\u{FF65}').contains(&c)
+        || ('\u{2018}'..='\u{201F}').contains(&c)
 }
 
 /// True when `s` holds no content: spaces, punctuation or placeholders (X, □, ○, ×) only.
@@ -171,21 +209,41 @@ pub(crate) fn number_at(cs: &[(usize, char)], i: usize) -> Option<(u32, usize, u
         let mut j = i;
         let mut v: u32 = 0;
         while let Some(&(_, d)) = cs.get(j).filter(|x| is_digit(x.1)) {
-            if j - i >= 6 { return None; }
+            if j - i >= 6 {
+                return None;
+            }
             v = v * 10 + digit_value(d);
             j += 1;
         }
         return Some((v, j, j - i, false));
     }
-    if !is_cn_numeral(c) { return None; }
+    if !is_cn_numeral(c) {
+        return None;
+    }
     let mut j = i;
-    while cs.get(j).is_some_and(|x| is_cn_numeral(x.1)) { j += 1; }
+    while cs.get(j).is_some_and(|x| is_cn_numeral(x.1)) {
+        j += 1;
+    }
     let run: Vec<char> = cs[i..j].iter().map(|x| x.1).collect();
-    if run.len() > 4 { return None; }
+    if run.len() > 4 {
+        return None;
+    }
     let v = if let Some(t) = run.iter().position(|&x| x == '十') {
-        if run.len() > 3 || run.iter().filter(|&&x| x == '十').count() > 1 { return None; }
-        let tens = if t == 0 { 1 } else if t == 1 { cn_digit(run[0])? } else { return None };
-        let ones = match &run[t + 1..] { [] => 0, [d] => cn_digit(*d)?, _ => return None };
+        if run.len() > 3 || run.iter().filter(|&&x| x == '十').count() > 1 {
+            return None;
+        }
+        let tens = if t == 0 {
+            1
+        } else if t == 1 {
+            cn_digit(run[0])?
+        } else {
+            return None;
+        };
+        let ones = match &run[t + 1..] {
+            [] => 0,
+            [d] => cn_digit(*d)?,
+            _ => return None,
+        };
         tens * 10 + ones
     } else {
         run.iter().try_fold(0u32, |acc, &d| Some(acc * 10 + cn_digit(d)?))?
@@ -195,11 +253,26 @@ pub(crate) fn number_at(cs: &[(usize, char)], i: usize) -> Option<(u32, usize, u
 
 /// Relative dates: phrase, month it names (None: the current or next month).
 pub(crate) const RELATIVE_DATES: &[(&str, Option<u32>)] = &[
-    ("今年年底", Some(12)), ("今年底", Some(12)), ("今年年内", Some(12)), ("今年内", Some(12)), ("本年底", Some(12)),
-    ("本年度内", Some(12)), ("本年内", Some(12)), ("年底", Some(12)), ("年末", Some(12)), ("年内", Some(12)),
-    ("上半年", Some(6)), ("下半年", Some(12)),
-    ("本月底", None), ("本月末", None), ("本月内", None), ("下个月底", None), ("下月底", None), ("下月末", None),
-    ("月底", None), ("月末", None),
+    ("今年年底", Some(12)),
+    ("今年底", Some(12)),
+    ("今年年内", Some(12)),
+    ("今年内", Some(12)),
+    ("本年底", Some(12)),
+    ("本年度内", Some(12)),
+    ("本年内", Some(12)),
+    ("年底", Some(12)),
+    ("年末", Some(12)),
+    ("年内", Some(12)),
+    ("上半年", Some(6)),
+    ("下半年", Some(12)),
+    ("本月底", None),
+    ("本月末", None),
+    ("本月内", None),
+    ("下个月底", None),
+    ("下月底", None),
+    ("下月末", None),
+    ("月底", None),
+    ("月末", None),
 ];
 
 /// Finds the first date expression in `s` (see the module docs).
@@ -211,7 +284,9 @@ pub(crate) fn find_date(s: &str) -> DateParse {
     // Optional 前/之前/以前/内/止 after a date, for the text shown.
     let tail = |i: usize| -> usize {
         for w in ["之前", "以前", "前", "内", "止"] {
-            if starts(i, w) { return i + w.chars().count(); }
+            if starts(i, w) {
+                return i + w.chars().count();
+            }
         }
         i
     };
@@ -239,7 +314,9 @@ pub(crate) fn find_date(s: &str) -> DateParse {
             }
         }
         for w in ["上旬", "中旬", "下旬", "月底", "底", "末", "初", "中", "份"] {
-            if starts(k, w) { return make(i, k + w.chars().count(), year, Some(month), None); }
+            if starts(k, w) {
+                return make(i, k + w.chars().count(), year, Some(month), None);
+            }
         }
         make(i, k, year, Some(month), None)
     };
@@ -252,7 +329,9 @@ pub(crate) fn find_date(s: &str) -> DateParse {
     };
     for i in 0..cs.len() {
         let prev = i.checked_sub(1).and_then(|p| cs.get(p)).map(|x| x.1);
-        if prev.is_some_and(is_num) { continue; }
+        if prev.is_some_and(is_num) {
+            continue;
+        }
         if let Some((n, j, len, cn)) = number_at(&cs, i) {
             let next = cs.get(j).map(|x| x.1);
             let year = (len == 4).then_some(n as i32);
@@ -264,15 +343,22 @@ pub(crate) fn find_date(s: &str) -> DateParse {
                         if cs.get(j2).is_some_and(|x| x.1 == '月') {
                             return month_path(i, j2 + 1, Some(y), m);
                         }
-                        if starts(j2, "季度") { return quarter(i, j2 + 2, Some(y), m); }
+                        if starts(j2, "季度") {
+                            return quarter(i, j2 + 2, Some(y), m);
+                        }
                     }
                     if starts(k, "第") {
                         if let Some((q, j2, _, _)) = number_at(&cs, k + 1) {
-                            if starts(j2, "季度") { return quarter(i, j2 + 2, Some(y), q); }
+                            if starts(j2, "季度") {
+                                return quarter(i, j2 + 2, Some(y), q);
+                            }
                         }
                     }
-                    for (w, m) in [("年底", 12), ("年末", 12), ("底", 12), ("末", 12), ("年内", 12), ("内", 12), ("上半年", 6), ("下半年", 12)] {
-                        if starts(k, w) { return make(i, k + w.chars().count(), Some(y), Some(m), None); }
+                    for (w, m) in [("年底", 12), ("年末", 12), ("底", 12), ("末", 12), ("年内", 12), ("内", 12), ("上半年", 6), ("下半年", 12)]
+                    {
+                        if starts(k, w) {
+                            return make(i, k + w.chars().count(), Some(y), Some(m), None);
+                        }
                     }
                     return bad(i, k, Msg::new("date.year_only"));
                 }
@@ -281,7 +367,10 @@ pub(crate) fn find_date(s: &str) -> DateParse {
                     let Some((m, j2, _, false)) = number_at(&cs, j + 1) else { continue };
                     let sep = next;
                     let day = if cs.get(j2).map(|x| x.1) == sep { number_at(&cs, j2 + 1).filter(|x| !x.3) } else { None };
-                    let (end, d) = match day { Some((d, j3, _, _)) => (j3, Some(d)), None => (j2, None) };
+                    let (end, d) = match day {
+                        Some((d, j3, _, _)) => (j3, Some(d)),
+                        None => (j2, None),
+                    };
                     if !(1..=12).contains(&m) {
                         return bad(i, end, Msg::new("date.no_month").with("month", m));
                     }
@@ -297,7 +386,9 @@ pub(crate) fn find_date(s: &str) -> DateParse {
             }
             continue;
         }
-        if prev == Some('个') { continue; }
+        if prev == Some('个') {
+            continue;
+        }
         if let Some((w, m)) = RELATIVE_DATES.iter().find(|(w, _)| starts(i, w)) {
             return make(i, i + w.chars().count(), None, *m, None);
         }
@@ -328,7 +419,10 @@ pub(crate) fn split_items(text: &str, class_hits: &[Hit], class_of: &[usize], la
         let (mut found, mut seen) = (None, 0);
         for (i, c) in text[..h.start].char_indices().rev().take(MAX_PREFIX + 1) {
             seen += 1;
-            if ends_sentence(c) { found = Some((i + c.len_utf8(), matches!(c, '\n' | '\r'))); break; }
+            if ends_sentence(c) {
+                found = Some((i + c.len_utf8(), matches!(c, '\n' | '\r')));
+                break;
+            }
         }
         let (p, line) = match found {
             Some(x) => x,
@@ -337,7 +431,9 @@ pub(crate) fn split_items(text: &str, class_hits: &[Hit], class_of: &[usize], la
         };
         let Some(lead) = heading_prefix(&text[p..h.start]) else { continue };
         // Inside a line, a class name is a heading only when a colon follows it closely (近期整改的问题:).
-        if !line && !text[h.end..].chars().take(7).take_while(|c| !ends_sentence(*c)).any(|c| matches!(c, ':' | '\u{FF1A}')) { continue; }
+        if !line && !text[h.end..].chars().take(7).take_while(|c| !ends_sentence(*c)).any(|c| matches!(c, ':' | '\u{FF1A}')) {
+            continue;
+        }
         heads.push((p + lead, h.start, h.end, class, line));
     }
     // Heads are in start order, shorter first at one start: the longest class name at a place wins.
@@ -355,16 +451,26 @@ pub(crate) fn split_items(text: &str, class_hits: &[Hit], class_of: &[usize], la
         let heading = text[name_start..name_end].to_string();
         // Numbered lines of the block (and a numbering right after the class name).
         let mut marks: Vec<(usize, Style)> = vec![];
-        let inline = name_end + (text[name_end..block_end].len() - text[name_end..block_end].trim_start_matches(|c: char| is_space(c) && c != '\n' || matches!(c, ':' | '\u{FF1A}')).len());
-        if let Some((st, _)) = parse_mark(&text[inline..block_end]) { marks.push((inline, st)); }
+        let inline = name_end
+            + (text[name_end..block_end].len()
+                - text[name_end..block_end].trim_start_matches(|c: char| is_space(c) && c != '\n' || matches!(c, ':' | '\u{FF1A}')).len());
+        if let Some((st, _)) = parse_mark(&text[inline..block_end]) {
+            marks.push((inline, st));
+        }
         for (q, _) in text[name_end..block_end].match_indices('\n') {
             let line = name_end + q + 1;
             let at = line + space_len(&text[line..block_end]);
-            if at >= block_end { continue; }
-            if let Some((st, _)) = parse_mark(&text[at..block_end]) { marks.push((at, st)); }
+            if at >= block_end {
+                continue;
+            }
+            if let Some((st, _)) = parse_mark(&text[at..block_end]) {
+                marks.push((at, st));
+            }
         }
         let first_label = labels.iter().find(|l| l.start >= name_end && l.start < block_end).map(|l| l.start);
-        if first_label.is_none() && marks.is_empty() && says_none(&text[name_end..block_end]) { continue; }
+        if first_label.is_none() && marks.is_empty() && says_none(&text[name_end..block_end]) {
+            continue;
+        }
         let starts: Vec<usize> = match marks.first() {
             Some(&(at, st)) if first_label.is_none_or(|l| l > at) => marks.iter().filter(|m| m.1 == st).map(|m| m.0).collect(),
             _ => vec![head_start],
@@ -395,7 +501,10 @@ pub(crate) fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pa
     let mut raw_labels = vec![];
     for h in hits {
         match pats[h.pat].0 {
-            Pat::Class(c) => { class_hits.push(*h); class_of.push(c); }
+            Pat::Class(c) => {
+                class_hits.push(*h);
+                class_of.push(c);
+            }
             Pat::ItemField(f) => {
                 let after = &text[h.end..];
                 let sp = after.len() - after.trim_start_matches([' ', '\t', '\u{3000}']).len();
@@ -409,7 +518,9 @@ pub(crate) fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pa
     // In start order (as the hits are); a label inside a longer one (目标 in 整改目标:) is dropped.
     let mut labels: Vec<Label> = vec![];
     for l in raw_labels {
-        if labels.last().is_some_and(|k| l.start < k.colon_end) { continue; }
+        if labels.last().is_some_and(|k| l.start < k.colon_end) {
+            continue;
+        }
         labels.push(l);
     }
     let ch = |b: usize| char_at.get(b).copied().unwrap_or(0);
@@ -435,7 +546,11 @@ pub(crate) fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pa
                 missing.push(f.name.clone());
                 let marker = f.markers.first().map_or(f.name.as_str(), |s| s.as_str());
                 let msg = at("item.field_missing", &f.name).with("marker", marker);
-                findings.push(Finding { item: Some(idx), field: Some(f.name.clone()), ..Finding::new("item.field_missing", "error", msg, Some(ch(head.0)), Some(ch(head.1))) });
+                findings.push(Finding {
+                    item: Some(idx),
+                    field: Some(f.name.clone()),
+                    ..Finding::new("item.field_missing", "error", msg, Some(ch(head.0)), Some(ch(head.1)))
+                });
                 continue;
             };
             let l = mine[k];
@@ -444,29 +559,59 @@ pub(crate) fn check_items(rule: &ItemRule, text: &str, hits: &[Hit], pats: &[(Pa
             if is_blank(body) {
                 missing.push(f.name.clone());
                 let msg = at("item.field_empty", &f.name);
-                findings.push(Finding { item: Some(idx), field: Some(f.name.clone()), ..Finding::new("item.field_empty", "error", msg, Some(ch(l.start)), Some(ch(l.colon_end))) });
+                findings.push(Finding {
+                    item: Some(idx),
+                    field: Some(f.name.clone()),
+                    ..Finding::new("item.field_empty", "error", msg, Some(ch(l.start)), Some(ch(l.colon_end)))
+                });
                 continue;
             }
-            if !f.date { continue; }
+            if !f.date {
+                continue;
+            }
             let trimmed = body.trim_end_matches(is_space_or_punct);
             let lead = trimmed.len() - trimmed.trim_start_matches(is_space_or_punct).len();
             match find_date(trimmed) {
-                DateParse::Ok(d) => { if date.is_none() { date = Some(d); } }
+                DateParse::Ok(d) => {
+                    if date.is_none() {
+                        date = Some(d);
+                    }
+                }
                 DateParse::Bad { expr, why, start, end } => {
                     let msg = at("item.date_invalid", &f.name).with("expr", expr).with("why", why);
-                    findings.push(Finding { item: Some(idx), field: Some(f.name.clone()),
-                        ..Finding::new("item.date_invalid", "error", msg, Some(ch(l.colon_end + start)), Some(ch(l.colon_end + end))) });
+                    findings.push(Finding {
+                        item: Some(idx),
+                        field: Some(f.name.clone()),
+                        ..Finding::new("item.date_invalid", "error", msg, Some(ch(l.colon_end + start)), Some(ch(l.colon_end + end)))
+                    });
                 }
                 DateParse::None => {
                     let shown: String = trimmed[lead..].chars().take(20).collect();
                     let msg = at("item.date_missing", &f.name).with("shown", shown);
-                    findings.push(Finding { item: Some(idx), field: Some(f.name.clone()),
-                        ..Finding::new("item.date_invalid", "error", msg, Some(ch(l.colon_end + lead)), Some(ch(l.colon_end + trimmed.len().max(lead)))) });
+                    findings.push(Finding {
+                        item: Some(idx),
+                        field: Some(f.name.clone()),
+                        ..Finding::new(
+                            "item.date_invalid",
+                            "error",
+                            msg,
+                            Some(ch(l.colon_end + lead)),
+                            Some(ch(l.colon_end + trimmed.len().max(lead))),
+                        )
+                    });
                 }
             }
         }
         let end = sp.start + text[sp.start..sp.end].trim_end_matches(is_space).len();
-        items.push(ItemState { class: rule.classes[sp.class].name.clone(), heading: sp.heading.clone(), no, start: ch(sp.start), end: ch(end), missing, date });
+        items.push(ItemState {
+            class: rule.classes[sp.class].name.clone(),
+            heading: sp.heading.clone(),
+            no,
+            start: ch(sp.start),
+            end: ch(end),
+            missing,
+            date,
+        });
     }
     if items.len() < rule.min_items {
         let classes: Vec<String> = rule.classes.iter().map(|c| c.name.clone()).collect();

@@ -81,23 +81,21 @@
 //! given) are rejected; a year alone (2006年) is not precise enough. Fewer
 //! items than `min_items` is `item.missing`.
 
-
 mod count;
 mod items;
 mod negation;
 mod phrases;
 mod report;
 
-
+use crate::error::EvalError;
+use crate::messages::Msg;
+use crate::model::Rules;
+pub use count::count_chars;
 use items::*;
 use negation::*;
 pub(crate) use phrases::Matcher;
 use phrases::*;
-pub use count::count_chars;
 pub use report::{Finding, ItemDate, ItemState, MaterialReport, PartState};
-use crate::error::EvalError;
-use crate::messages::Msg;
-use crate::model::Rules;
 
 pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, text: &str) -> Result<MaterialReport, EvalError> {
     let Some(mi) = r.materials.iter().position(|m| m.kind == kind) else {
@@ -118,7 +116,9 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut char_at = vec![0usize; text.len() + 1];
     let mut ci = 0;
     for (b, c) in text.char_indices() {
-        for k in 0..c.len_utf8() { char_at[b + k] = ci; }
+        for k in 0..c.len_utf8() {
+            char_at[b + k] = ci;
+        }
         ci += 1;
     }
     char_at[text.len()] = ci;
@@ -137,12 +137,18 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         let (pat, phrase) = &mat.pats[hit.pat];
         let (s, e) = (char_at[hit.start], char_at[hit.end]);
         match *pat {
-            Pat::Part(i) => { if part_first[i].is_none_or(|x| s < x) { part_first[i] = Some(s); } }
+            Pat::Part(i) => {
+                if part_first[i].is_none_or(|x| s < x) {
+                    part_first[i] = Some(s);
+                }
+            }
             Pat::Field(i, j) => field_hits[i][j].push(s),
             Pat::Area(i) => area_hit[i] = true,
             Pat::Extra(i, j) => extra_hit[i][j] = true,
             Pat::Flag(i) => {
-                if negated(text, hit.start, &flag_ranges) { continue; }
+                if negated(text, hit.start, &flag_ranges) {
+                    continue;
+                }
                 if let Some(at) = flag_finding[hit.pat].and_then(|k| findings.get_mut(k)).and_then(|f| f.at.as_mut()) {
                     at.push([s, e]);
                     continue;
@@ -203,7 +209,11 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut areas_covered = vec![];
     let mut areas_missing = vec![];
     for (i, a) in m.areas.iter().enumerate() {
-        if area_hit[i] { areas_covered.push(a.name.clone()) } else { areas_missing.push(a.name.clone()) }
+        if area_hit[i] {
+            areas_covered.push(a.name.clone())
+        } else {
+            areas_missing.push(a.name.clone())
+        }
     }
     let need = m.min_areas.unwrap_or(m.areas.len());
     if areas_covered.len() < need {
@@ -216,7 +226,9 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         findings.push(Finding::new(if m.min_areas.is_some() { "area.too_few" } else { "area.missing" }, "error", msg, None, None));
     }
     for (i, (r0, list)) in m.extra_areas.iter().enumerate() {
-        if r0 != role { continue; }
+        if r0 != role {
+            continue;
+        }
         let miss: Vec<_> = list.iter().enumerate().filter(|(j, _)| !extra_hit[i][*j]).map(|(_, a)| a.name.clone()).collect();
         areas_covered.extend(list.iter().enumerate().filter(|(j, _)| extra_hit[i][*j]).map(|(_, a)| a.name.clone()));
         if !miss.is_empty() {
@@ -237,19 +249,33 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
 
     // A phrase flagged many times is one reason (its finding keeps every place in `at`).
     for f in findings.iter().filter(|f| f.code == "flag" && f.level == "error") {
-        if !reasons.contains(&f.message) { reasons.push(f.message.clone()); }
+        if !reasons.contains(&f.message) {
+            reasons.push(f.message.clone());
+        }
     }
     findings.sort_by_key(|f| (f.start.is_none(), f.start.unwrap_or(0)));
     let pass = !findings.iter().any(|f| f.level == "error");
-    Ok(MaterialReport { kind: kind.to_string(), role: role.to_string(), chars, min_chars, parts, areas_covered, areas_missing, items, findings, pass, reasons })
+    Ok(MaterialReport {
+        kind: kind.to_string(),
+        role: role.to_string(),
+        chars,
+        min_chars,
+        parts,
+        areas_covered,
+        areas_missing,
+        items,
+        findings,
+        pass,
+        reasons,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
     use super::count::{char_class, is_cjk, CharClass};
-    use crate::{source::MemorySource, ruleset::RuleSet};
+    use super::*;
+    use crate::{ruleset::RuleSet, source::MemorySource};
 
     const RULES: &str = r#"
 role("党员");
@@ -368,9 +394,11 @@ material("党性分析材料", #{
 
     #[test]
     fn synonyms_name_their_class() {
-        let r = plan("一、马上整改\n目标:当天登记。措施:建立台账。时限:6月10日之前完成。效果:已登记。\n\
+        let r = plan(
+            "一、马上整改\n目标:当天登记。措施:建立台账。时限:6月10日之前完成。效果:已登记。\n\
             二、限期整改\n目标:除险加固。措施:分段施工。时限:2005年5月31日前。效果:已开工。\n\
-            三、说明情况、逐步解决\n目标:理顺体制。措施:说明情况,积极争取。时限:年底前提出方案。效果:群众理解。\n");
+            三、说明情况、逐步解决\n目标:理顺体制。措施:说明情况,积极争取。时限:年底前提出方案。效果:群众理解。\n",
+        );
         assert!(r.pass, "{:#?}", r.findings);
         let items = r.items.unwrap();
         let got: Vec<(&str, &str)> = items.iter().map(|i| (i.class.as_str(), i.heading.as_str())).collect();
@@ -384,11 +412,14 @@ material("党性分析材料", #{
     fn deadlines_must_be_real_dates() {
         let r = plan("立即整改\n1. 目标:甲。措施:乙。完成时间:2月30日前。初步效果:丙。\n2. 目标:甲。措施:乙。完成时间:尽快。初步效果:丙。\n3. 目标:甲。措施:乙。完成时间:13月底。初步效果:丙。\n");
         let bad = codes(&r, "item.date_invalid");
-        assert_eq!(bad, [
-            "“立即整改”第1项的“完成时间”“2月30日”不是有效日期:2月没有30日",
-            "“立即整改”第2项的“完成时间”没有写明日期(“尽快”),应写如“5月底前”“2005年5月31日前”",
-            "“立即整改”第3项的“完成时间”“13月”不是有效日期:没有13月",
-        ]);
+        assert_eq!(
+            bad,
+            [
+                "“立即整改”第1项的“完成时间”“2月30日”不是有效日期:2月没有30日",
+                "“立即整改”第2项的“完成时间”没有写明日期(“尽快”),应写如“5月底前”“2005年5月31日前”",
+                "“立即整改”第3项的“完成时间”“13月”不是有效日期:没有13月",
+            ]
+        );
         // The finding covers the date as written.
         let f = r.findings.iter().find(|f| f.code == "item.date_invalid").unwrap();
         let text = "立即整改\n1. 目标:甲。措施:乙。完成时间:";
@@ -443,7 +474,9 @@ material("党性分析材料", #{
 
     #[test]
     fn numbering_marks() {
-        fn m(s: &str) -> Option<(Style, &str)> { parse_mark(s).map(|(st, n)| (st, &s[..n])) }
+        fn m(s: &str) -> Option<(Style, &str)> {
+            parse_mark(s).map(|(st, n)| (st, &s[..n]))
+        }
         assert_eq!(m("1. 目标"), Some((Style::Arabic, "1.")));
         assert_eq!(m("12、目标"), Some((Style::Arabic, "12、")));
         assert_eq!(m("1.5万元"), None);
@@ -509,10 +542,53 @@ material("整改方案", #{
         src.insert("odd.rhai", odd);
         src.insert("t.rhai", RULES);
         let sets = [RuleSet::load("odd.rhai", &src), RuleSet::load("t.rhai", &src)];
-        assert!(sets[0].rules().materials.first().is_some_and(|m| m.items.as_ref().is_some_and(|i| i.classes.len() == 3)), "{:?}", sets[0].diagnostics());
-        let alphabet: Vec<&str> = vec!["立即整改", "近期整改", "目标", "时间", "完成时间", "初步效果", ":", "\u{FF1A}", "。", ",", "\n", " ", "、",
-            "1.", "(1)", "\u{FF08}一\u{FF09}", "一、", "①", "第2项", "2005", "年", "月", "日", "二〇〇五", "十二", "三十", "底", "前", "季度", "-",
-            "不", "没有", "不少", "因为", "客观原因", "太忙", "无", "X", "é", "𠀀"];
+        assert!(
+            sets[0].rules().materials.first().is_some_and(|m| m.items.as_ref().is_some_and(|i| i.classes.len() == 3)),
+            "{:?}",
+            sets[0].diagnostics()
+        );
+        let alphabet: Vec<&str> = vec![
+            "立即整改",
+            "近期整改",
+            "目标",
+            "时间",
+            "完成时间",
+            "初步效果",
+            ":",
+            "\u{FF1A}",
+            "。",
+            ",",
+            "\n",
+            " ",
+            "、",
+            "1.",
+            "(1)",
+            "\u{FF08}一\u{FF09}",
+            "一、",
+            "①",
+            "第2项",
+            "2005",
+            "年",
+            "月",
+            "日",
+            "二〇〇五",
+            "十二",
+            "三十",
+            "底",
+            "前",
+            "季度",
+            "-",
+            "不",
+            "没有",
+            "不少",
+            "因为",
+            "客观原因",
+            "太忙",
+            "无",
+            "X",
+            "é",
+            "𠀀",
+        ];
         let mut seed = 7u64;
         for n in 0..3000 {
             let mut t = String::new();
@@ -598,7 +674,13 @@ material("整改方案", #{
     fn char_class_is_the_plain_definition_for_every_char() {
         // White space first, then counted alone, then part of a word: as the module docs say.
         for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            let plain = if c.is_whitespace() { CharClass::Space } else if is_cjk(c) { CharClass::Alone } else { CharClass::Word };
+            let plain = if c.is_whitespace() {
+                CharClass::Space
+            } else if is_cjk(c) {
+                CharClass::Alone
+            } else {
+                CharClass::Word
+            };
             assert_eq!(char_class(c), plain, "U+{:04X}", c as u32);
         }
     }
@@ -609,9 +691,13 @@ material("整改方案", #{
         let rs = rules();
         let unit = "我从不把问题归于客观原因,也不以工作太忙为借口。但学习抓得不紧的原因是任务太重,存在不少客观原因。\n";
         let mut draft = String::new();
-        while draft.chars().count() < 5000 { draft.push_str(unit); }
+        while draft.chars().count() < 5000 {
+            draft.push_str(unit);
+        }
         let mut plan_text = String::new();
-        while plan_text.chars().count() < 5000 { plan_text.push_str("一、立即整改\n1. 学习不够。目标:系统学习。措施:制定计划;每周交流。完成时间:2005年5月31日前。初步效果:已制定计划。\n2. 目标:按时参会。措施:提前安排。完成时间:5月底前。初步效果:未再迟到。\n"); }
+        while plan_text.chars().count() < 5000 {
+            plan_text.push_str("一、立即整改\n1. 学习不够。目标:系统学习。措施:制定计划;每周交流。完成时间:2005年5月31日前。初步效果:已制定计划。\n2. 目标:按时参会。措施:提前安排。完成时间:5月底前。初步效果:未再迟到。\n");
+        }
         for (kind, text) in [("党性分析材料", &draft), ("整改方案", &plan_text)] {
             let mut times = vec![];
             for _ in 0..201 {

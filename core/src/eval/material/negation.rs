@@ -1,7 +1,5 @@
 //! Negation of flagged phrases: when a member's 不/没有/从不 … covers a phrase (see `material`).
 
-
-
 /// Characters that end a clause.
 pub(crate) fn ends_clause(c: char) -> bool {
     matches!(c, '\u{FF0C}' | '。' | '\u{FF1B}' | '\u{FF1A}' | '\u{FF01}' | '\u{FF1F}' | ',' | ';' | ':' | '!' | '?' | '\n' | '\r')
@@ -9,11 +7,52 @@ pub(crate) fn ends_clause(c: char) -> bool {
 
 /// Words that look like a negation but are not one (checked before [`NEGATORS`]).
 pub(crate) const NOT_NEGATIONS: &[&str] = &[
-    "不少", "不断", "不仅", "不但", "不光", "不止", "不只", "未来",
-    "不得不", "不能不", "不可否认", "不容否认", "不否认", "不可避免", "差不多", "了不起", "对不起",
-    "不够", "不足", "不力", "不到位", "不及时", "不扎实", "不全面", "不经常", "不主动", "不积极", "不认真",
-    "不彻底", "不深入", "不细致", "不严格", "不规范", "不高", "不强", "不严", "不深", "不细", "不紧", "不实",
-    "不好", "不良", "不多", "不大", "不同", "不久",
+    "不少",
+    "不断",
+    "不仅",
+    "不但",
+    "不光",
+    "不止",
+    "不只",
+    "未来",
+    "不得不",
+    "不能不",
+    "不可否认",
+    "不容否认",
+    "不否认",
+    "不可避免",
+    "差不多",
+    "了不起",
+    "对不起",
+    "不够",
+    "不足",
+    "不力",
+    "不到位",
+    "不及时",
+    "不扎实",
+    "不全面",
+    "不经常",
+    "不主动",
+    "不积极",
+    "不认真",
+    "不彻底",
+    "不深入",
+    "不细致",
+    "不严格",
+    "不规范",
+    "不高",
+    "不强",
+    "不严",
+    "不深",
+    "不细",
+    "不紧",
+    "不实",
+    "不好",
+    "不良",
+    "不多",
+    "不大",
+    "不同",
+    "不久",
 ];
 
 /// Negations, longest first.
@@ -23,7 +62,8 @@ pub(crate) const NEGATORS: &[&str] = &["并非", "绝非", "决非", "而非", "
 pub(crate) const BREAKERS: &[&str] = &["因为", "由于", "原因是", "原因在于", "而是", "只是", "主要是", "但", "却"];
 
 /// Auxiliaries that may stand between a negation and a cause word it governs (不会因为 …).
-pub(crate) const AUXILIARIES: &[char] = &['会', '能', '够', '应', '当', '该', '要', '再', '可', '是', '曾', '敢', '肯', '愿', '得', '也', '都', '必', '须', '就', '还', '并'];
+pub(crate) const AUXILIARIES: &[char] =
+    &['会', '能', '够', '应', '当', '该', '要', '再', '可', '是', '曾', '敢', '肯', '愿', '得', '也', '都', '必', '须', '就', '还', '并'];
 
 /// First characters of [`NOT_NEGATIONS`] and [`NEGATORS`] (a test keeps them in step).
 pub(crate) fn starts_negation_word(c: char) -> bool {
@@ -44,7 +84,9 @@ pub(crate) fn negated(text: &str, at: usize, masks: &[(usize, usize)]) -> bool {
     // The clause, at most MAX_CLAUSE characters of it.
     let mut clause_start = at;
     for (i, c) in before.char_indices().rev().take(MAX_CLAUSE) {
-        if ends_clause(c) { break; }
+        if ends_clause(c) {
+            break;
+        }
         clause_start = i;
     }
     let clause = &text[clause_start..at];

@@ -86,10 +86,14 @@ impl Matcher {
     /// start, then end, then declaration order (no sort: the scan yields them so).
     pub(crate) fn hits(&self, text: &str) -> Vec<Hit> {
         let mut hits = vec![];
-        if self.first.is_empty() { return hits; }
+        if self.first.is_empty() {
+            return hits;
+        }
         for (b, c) in text.char_indices() {
             let h = c as usize & 1023;
-            if self.firsts[h >> 6] & (1 << (h & 63)) == 0 { continue; }
+            if self.firsts[h >> 6] & (1 << (h & 63)) == 0 {
+                continue;
+            }
             let Ok(k) = self.first.binary_search_by(|x| x.0.cmp(&c)) else { continue };
             let rest = &text[b..];
             for &i in &self.first[k].1 {

@@ -32,13 +32,19 @@ impl NameIndex {
     /// The subject whose name is `name` (`names(i)` gives subject i's name).
     #[inline]
     pub(crate) fn get<'n>(&self, name: &[u8], h: u64, names: impl Fn(usize) -> &'n [u8]) -> Option<usize> {
-        if self.slots.is_empty() { return None; }
+        if self.slots.is_empty() {
+            return None;
+        }
         let mask = self.slots.len() - 1;
         let mut i = self.slot(h);
         loop {
             let (sh, si) = self.slots[i];
-            if si == 0 { return None; }
-            if sh == h && names(si - 1) == name { return Some(si - 1); }
+            if si == 0 {
+                return None;
+            }
+            if sh == h && names(si - 1) == name {
+                return Some(si - 1);
+            }
             i = (i + 1) & mask;
         }
     }
@@ -49,7 +55,9 @@ impl NameIndex {
             let old = std::mem::take(&mut self.slots);
             self.slots = vec![(0, 0); (old.len() * 2).max(64)];
             self.len = 0;
-            for (oh, osi) in old.into_iter().filter(|x| x.1 != 0) { self.put(oh, osi); }
+            for (oh, osi) in old.into_iter().filter(|x| x.1 != 0) {
+                self.put(oh, osi);
+            }
         }
         self.put(h, si + 1);
     }
@@ -57,7 +65,9 @@ impl NameIndex {
     pub(crate) fn put(&mut self, h: u64, v: usize) {
         let mask = self.slots.len() - 1;
         let mut i = self.slot(h);
-        while self.slots[i].1 != 0 { i = (i + 1) & mask; }
+        while self.slots[i].1 != 0 {
+            i = (i + 1) & mask;
+        }
         self.slots[i] = (h, v);
         self.len += 1;
     }
@@ -83,7 +93,11 @@ impl<T: Copy + Default> Paged<T> {
         let cap = Self::PAGE * self.row;
         match self.pages.last_mut() {
             Some(p) if p.len() < cap => p.resize(p.len() + self.row, T::default()),
-            _ => { let mut p = Vec::with_capacity(cap); p.resize(self.row, T::default()); self.pages.push(p); }
+            _ => {
+                let mut p = Vec::with_capacity(cap);
+                p.resize(self.row, T::default());
+                self.pages.push(p);
+            }
         }
     }
 
@@ -144,13 +158,19 @@ pub(crate) fn trim(s: &str) -> &str {
     // Lead bytes of every non-ASCII white-space character (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
     let lead_ok = if a < 0x80 { a.is_ascii_graphic() } else { !matches!(a, 0xC2 | 0xE1 | 0xE2 | 0xE3) };
     let tail_ok = if z < 0x80 { z.is_ascii_graphic() } else { !s.ends_with(char::is_whitespace) };
-    if lead_ok && tail_ok { s } else { s.trim() }
+    if lead_ok && tail_ok {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Byte equality, inlined for the short names sheets repeat on every line.
 #[inline]
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() { return false; }
+    if a.len() != b.len() {
+        return false;
+    }
     let n = a.len();
     if (8..=16).contains(&n) {
         let w = |s: &[u8], i: usize| u64::from_ne_bytes(s[i..i + 8].try_into().unwrap_or([0; 8]));
@@ -164,10 +184,14 @@ pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
 #[inline]
 pub(crate) fn fast_num(s: &str) -> Option<f64> {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() > 4 { return None; }
+    if b.is_empty() || b.len() > 4 {
+        return None;
+    }
     let mut n = 0u32;
     for &c in b {
-        if !c.is_ascii_digit() { return None; }
+        if !c.is_ascii_digit() {
+            return None;
+        }
         n = n * 10 + (c - b'0') as u32;
     }
     Some(n as f64)
@@ -181,12 +205,25 @@ impl<'a> SheetAccumulator<'a> {
     /// `items`: whether per-item sums are kept (else only each group's totals).
     pub(crate) fn with_items(form: &'a Form, items: bool) -> Self {
         // Every name a sheet may give a group, resolved once: `group_index` of the exact bytes.
-        let group_names = form.groups.iter().map(|g| &g.0).chain(form.aliases.iter().map(|x| &x.0))
-            .filter_map(|n| form.group_index(n).map(|i| (n.as_bytes().into(), i))).collect();
+        let group_names = form
+            .groups
+            .iter()
+            .map(|g| &g.0)
+            .chain(form.aliases.iter().map(|x| &x.0))
+            .filter_map(|n| form.group_index(n).map(|i| (n.as_bytes().into(), i)))
+            .collect();
         SheetAccumulator {
-            form, names: String::new(), ends: vec![], index: NameIndex::default(),
-            counts: Paged::new(form.groups.len().max(1)), sums: Paged::new(form.groups.len().max(1) * (1 + if items { form.items.len() } else { 0 })), extremes: vec![],
-            group_names, rejected: vec![], rows: RowCounts::default(), last: None,
+            form,
+            names: String::new(),
+            ends: vec![],
+            index: NameIndex::default(),
+            counts: Paged::new(form.groups.len().max(1)),
+            sums: Paged::new(form.groups.len().max(1) * (1 + if items { form.items.len() } else { 0 })),
+            extremes: vec![],
+            group_names,
+            rejected: vec![],
+            rows: RowCounts::default(),
+            last: None,
             items_kept: items,
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
         }
@@ -231,7 +268,9 @@ impl<'a> SheetAccumulator<'a> {
         self.index.insert(h, i);
         self.counts.push();
         self.sums.push();
-        if self.form.trim { self.extremes.resize(self.extremes.len() + self.n_groups() * 2, None); }
+        if self.form.trim {
+            self.extremes.resize(self.extremes.len() + self.n_groups() * 2, None);
+        }
         i
     }
 
@@ -256,7 +295,10 @@ impl<'a> SheetAccumulator<'a> {
     /// A bad sheet is recorded as rejected (with `row`) and skipped.
     pub fn add(&mut self, row: usize, member: &str, group: &str, values: &[Option<&str>]) {
         match self.try_add(member, group, values) {
-            Ok(()) => { self.rows.read += 1; self.rows.scored += 1; }
+            Ok(()) => {
+                self.rows.read += 1;
+                self.rows.scored += 1;
+            }
             Err((field, reason)) => self.reject(row, field.as_deref(), reason),
         }
     }
@@ -271,11 +313,16 @@ impl<'a> SheetAccumulator<'a> {
     pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[u32]) -> bool {
         let gi = if self.form.groups.is_empty() {
             // The column is not read, but a line that is not UTF-8 anywhere goes the general way.
-            if !group.is_ascii() && std::str::from_utf8(group).is_err() { return false; }
+            if !group.is_ascii() && std::str::from_utf8(group).is_err() {
+                return false;
+            }
             0
         } else {
             // The exact bytes of a group name or alias (so valid UTF-8 with nothing to trim).
-            match self.group_names.iter().find(|(n, _)| same(n, group)) { Some(&(_, i)) => i, None => return false }
+            match self.group_names.iter().find(|(n, _)| same(n, group)) {
+                Some(&(_, i)) => i,
+                None => return false,
+            }
         };
         if marks.len() != self.caps.len() || self.caps.iter().zip(marks).any(|(&cap, &v)| v as i64 > cap) {
             return false;
@@ -284,9 +331,13 @@ impl<'a> SheetAccumulator<'a> {
             Some(i) if same(self.name(i).as_bytes(), member) => i,
             _ => {
                 // Control characters (C0, DEL, and C1 behind the 0xC2 lead byte) go the general way to be rejected there.
-                if member.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) { return false; }
+                if member.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) {
+                    return false;
+                }
                 let Ok(m) = std::str::from_utf8(member) else { return false };
-                if m.is_empty() || trim(m).len() != m.len() { return false; }
+                if m.is_empty() || trim(m).len() != m.len() {
+                    return false;
+                }
                 self.subject_index(m)
             }
         };
@@ -315,7 +366,10 @@ impl<'a> SheetAccumulator<'a> {
             return Err((Some("member".into()), "缺少被测评人姓名 / missing member".into()));
         }
         if let Some(c) = member.chars().find(|c| c.is_control()) {
-            return Err((Some("member".into()), format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32)));
+            return Err((
+                Some("member".into()),
+                format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32),
+            ));
         }
         if self.form.groups.is_empty() {
             return Ok((member, 0));
@@ -336,7 +390,12 @@ impl<'a> SheetAccumulator<'a> {
         let n_items = self.form.items.len();
         let mut stack = [0f64; 32];
         let mut heap = vec![];
-        let marks: &mut [f64] = if n_items <= stack.len() { &mut stack[..n_items] } else { heap.resize(n_items, 0.0); &mut heap };
+        let marks: &mut [f64] = if n_items <= stack.len() {
+            &mut stack[..n_items]
+        } else {
+            heap.resize(n_items, 0.0);
+            &mut heap
+        };
         for (i, (item, points)) in self.form.items.iter().enumerate() {
             let raw = values.get(i).copied().flatten().map(trim).unwrap_or("");
             let v = match fast_num(raw) {
@@ -389,13 +448,19 @@ impl<'a> SheetAccumulator<'a> {
         self.counts.get_mut(si)[gi] += 1;
         let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
         g[0] += total;
-        for (s, v) in g[1..].iter_mut().zip(marks.iter()) { *s += v; }
+        for (s, v) in g[1..].iter_mut().zip(marks.iter()) {
+            *s += v;
+        }
         if self.form.trim {
             let k = si * self.n_groups() + gi;
             let (max, min) = (k * 2, k * 2 + 1);
             let kept = |m: &[f64]| if self.items_kept { m.to_vec() } else { vec![] };
-            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) { self.extremes[max] = Some((total, kept(marks))); }
-            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) { self.extremes[min] = Some((total, kept(marks))); }
+            if self.extremes[max].as_ref().is_none_or(|m| total > m.0) {
+                self.extremes[max] = Some((total, kept(marks)));
+            }
+            if self.extremes[min].as_ref().is_none_or(|m| total < m.0) {
+                self.extremes[min] = Some((total, kept(marks)));
+            }
         }
     }
 
@@ -406,8 +471,15 @@ impl<'a> SheetAccumulator<'a> {
         if self.form.trim || marks.len() > 32 {
             let mut f = [0f64; 32];
             let mut heap = vec![];
-            let f: &mut [f64] = if marks.len() <= f.len() { &mut f[..marks.len()] } else { heap.resize(marks.len(), 0.0); &mut heap };
-            for (a, &b) in f.iter_mut().zip(marks) { *a = b as f64; }
+            let f: &mut [f64] = if marks.len() <= f.len() {
+                &mut f[..marks.len()]
+            } else {
+                heap.resize(marks.len(), 0.0);
+                &mut heap
+            };
+            for (a, &b) in f.iter_mut().zip(marks) {
+                *a = b as f64;
+            }
             return self.add_to(si, gi, f);
         }
         let stride = self.stride();
@@ -415,7 +487,9 @@ impl<'a> SheetAccumulator<'a> {
         self.counts.get_mut(si)[gi] += 1;
         let g = &mut self.sums.get_mut(si)[gi * stride..(gi + 1) * stride];
         g[0] += total as f64;
-        for (s, &v) in g[1..].iter_mut().zip(marks) { *s += v as f64; }
+        for (s, &v) in g[1..].iter_mut().zip(marks) {
+            *s += v as f64;
+        }
     }
 
     /// Subject i's running sums for group g.

@@ -5,7 +5,6 @@
 //! sheets: each subject keeps, per rater group, running sums plus the highest
 //! and lowest sheet (needed only when the rules trim them).
 
-
 mod accumulate;
 pub(crate) mod plan;
 pub(crate) mod record;
@@ -50,16 +49,23 @@ struct OutcomeContext {
 
 impl<'a> std::ops::Deref for Scorer<'a> {
     type Target = SheetAccumulator<'a>;
-    fn deref(&self) -> &Self::Target { &self.acc }
+    fn deref(&self) -> &Self::Target {
+        &self.acc
+    }
 }
 
 impl<'a> std::ops::DerefMut for Scorer<'a> {
-    fn deref_mut(&mut self) -> &mut Self::Target { &mut self.acc }
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.acc
+    }
 }
 
 impl<'a> Scorer<'a> {
     pub(crate) fn new(form: &'a Form, hooks: &'a Hooks, recipe: Option<HookRecipe<'a>>) -> Self {
-        let plan = match &form.outcome { Outcome::Hook(name) => Plan::of_hook(hooks, name), _ => None };
+        let plan = match &form.outcome {
+            Outcome::Hook(name) => Plan::of_hook(hooks, name),
+            _ => None,
+        };
         Scorer { acc: SheetAccumulator::new(form), hooks, recipe, context: OutcomeContext::default(), plan }
     }
 
@@ -108,8 +114,16 @@ impl<'a> Scorer<'a> {
     pub fn decide(&mut self, member: &str, outcome: &str, handling: Option<&str>, note: Option<&str>) -> Result<(), String> {
         let info = &self.acc.form.outcome_info;
         let (member, outcome) = (member.trim(), outcome.trim());
-        if member.is_empty() { return Err("缺少党员姓名 / missing member".into()); }
-        let labels: Vec<&str> = if !info.labels.is_empty() { info.labels.iter().map(String::as_str).collect() } else if let Outcome::Tiers(t) = &self.acc.form.outcome { t.iter().map(|x| x.1.as_str()).collect() } else { vec![] };
+        if member.is_empty() {
+            return Err("缺少党员姓名 / missing member".into());
+        }
+        let labels: Vec<&str> = if !info.labels.is_empty() {
+            info.labels.iter().map(String::as_str).collect()
+        } else if let Outcome::Tiers(t) = &self.acc.form.outcome {
+            t.iter().map(|x| x.1.as_str()).collect()
+        } else {
+            vec![]
+        };
         if !labels.is_empty() && !labels.contains(&outcome) {
             return Err(format!("支委会决定 \"{outcome}\" 不是规则列出的结论之一:{} / not one of the outcome labels", labels.join("、")));
         }
@@ -122,7 +136,11 @@ impl<'a> Scorer<'a> {
         if self.context.decisions.contains_key(member) {
             return Err(format!("{member} 的决定重复 / a second decision for the same member"));
         }
-        let d = Decision { outcome: outcome.to_string(), handling: handling.map(str::to_string), note: note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string) };
+        let d = Decision {
+            outcome: outcome.to_string(),
+            handling: handling.map(str::to_string),
+            note: note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string),
+        };
         self.context.decisions.insert(member.to_string(), d);
         Ok(())
     }
@@ -155,14 +173,26 @@ impl<'a> Scorer<'a> {
             let (oc, os) = (other.counts.get(j), other.sums.get(j));
             match a.find(name.as_bytes(), h) {
                 Some(i) => {
-                    for (x, y) in a.counts.get_mut(i).iter_mut().zip(oc) { *x += y; }
+                    for (x, y) in a.counts.get_mut(i).iter_mut().zip(oc) {
+                        *x += y;
+                    }
                     // Per group: the total, then the items, as sums were always merged.
-                    for (x, y) in a.sums.get_mut(i).iter_mut().zip(os) { *x += y; }
+                    for (x, y) in a.sums.get_mut(i).iter_mut().zip(os) {
+                        *x += y;
+                    }
                     if a.form.trim {
                         for g in 0..ng {
                             let (mx, mn) = (&other.extremes[(j * ng + g) * 2], &other.extremes[(j * ng + g) * 2 + 1]);
-                            if let Some(m) = mx { if a.extremes[(i * ng + g) * 2].as_ref().is_none_or(|x| m.0 > x.0) { a.extremes[(i * ng + g) * 2] = Some(m.clone()); } }
-                            if let Some(m) = mn { if a.extremes[(i * ng + g) * 2 + 1].as_ref().is_none_or(|x| m.0 < x.0) { a.extremes[(i * ng + g) * 2 + 1] = Some(m.clone()); } }
+                            if let Some(m) = mx {
+                                if a.extremes[(i * ng + g) * 2].as_ref().is_none_or(|x| m.0 > x.0) {
+                                    a.extremes[(i * ng + g) * 2] = Some(m.clone());
+                                }
+                            }
+                            if let Some(m) = mn {
+                                if a.extremes[(i * ng + g) * 2 + 1].as_ref().is_none_or(|x| m.0 < x.0) {
+                                    a.extremes[(i * ng + g) * 2 + 1] = Some(m.clone());
+                                }
+                            }
                         }
                     }
                 }
@@ -177,12 +207,14 @@ impl<'a> Scorer<'a> {
             }
         }
         a.last = None;
-        a.rejected.extend(other.rejected.into_iter().map(|mut r| { r.row += line_offset; r }));
+        a.rejected.extend(other.rejected.into_iter().map(|mut r| {
+            r.row += line_offset;
+            r
+        }));
         a.rows.read += other.rows.read;
         a.rows.scored += other.rows.scored;
         a.rows.rejected += other.rows.rejected;
     }
-
 }
 
 impl<'a> Scorer<'a> {
@@ -212,46 +244,69 @@ impl<'a> Scorer<'a> {
             let stop = std::sync::atomic::AtomicBool::new(false);
             let claim = |front: bool| -> Option<usize> {
                 let mut e = ends.lock().unwrap_or_else(|p| p.into_inner());
-                if e.0 >= e.1 || stop.load(std::sync::atomic::Ordering::Relaxed) { return None; }
-                Some(if front { e.0 += 1; e.0 - 1 } else { e.1 -= 1; e.1 })
+                if e.0 >= e.1 || stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return None;
+                }
+                Some(if front {
+                    e.0 += 1;
+                    e.0 - 1
+                } else {
+                    e.1 -= 1;
+                    e.1
+                })
             };
             let this = &this;
             let block = |b: usize, fin: &mut Finisher, hooks: Option<&Hooks>, out: &mut Vec<SubjectScore>| -> Result<(), EvalError> {
-                for i in b * BLOCK..((b + 1) * BLOCK).min(n) { out.push(fin.subject(this, i, hooks)?); }
+                for i in b * BLOCK..((b + 1) * BLOCK).min(n) {
+                    out.push(fin.subject(this, i, hooks)?);
+                }
                 Ok(())
             };
             type Blocks = Vec<(usize, Result<Vec<SubjectScore>, EvalError>)>;
             let (first, rest): (Result<Vec<SubjectScore>, EvalError>, Vec<Blocks>) = std::thread::scope(|sc| {
-                let handles: Vec<_> = (1..threads).map(|_| {
-                    let item_names = &item_names;
-                    let (claim, block) = (&claim, &block);
-                    sc.spawn(move || {
-                        let own = match &f.outcome { Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)), _ => None };
-                        let mut fin = Finisher::new(f, item_names, context, plan, lean);
-                        let mut done: Blocks = vec![];
-                        while let Some(b) = claim(false) {
-                            let mut out = Vec::with_capacity(BLOCK);
-                            let r = block(b, &mut fin, own.as_ref(), &mut out);
-                            done.push((b, r.map(|_| out)));
-                        }
-                        done
+                let handles: Vec<_> = (1..threads)
+                    .map(|_| {
+                        let item_names = &item_names;
+                        let (claim, block) = (&claim, &block);
+                        sc.spawn(move || {
+                            let own = match &f.outcome {
+                                Outcome::Hook(_) => recipe.map(|r| r.build_with(budget)),
+                                _ => None,
+                            };
+                            let mut fin = Finisher::new(f, item_names, context, plan, lean);
+                            let mut done: Blocks = vec![];
+                            while let Some(b) = claim(false) {
+                                let mut out = Vec::with_capacity(BLOCK);
+                                let r = block(b, &mut fin, own.as_ref(), &mut out);
+                                done.push((b, r.map(|_| out)));
+                            }
+                            done
+                        })
                     })
-                }).collect();
+                    .collect();
                 let mut fin = Finisher::new(f, &item_names, context, plan, lean);
                 let mut all = Vec::with_capacity(n);
                 let mut first = Ok(());
                 while let Some(b) = claim(true) {
                     first = block(b, &mut fin, Some(hooks), &mut all);
                     // Every block the others hold comes later: this error is the first.
-                    if first.is_err() { stop.store(true, std::sync::atomic::Ordering::Relaxed); break; }
+                    if first.is_err() {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
                 }
-                let rest = handles.into_iter().map(|h| h.join().unwrap_or_else(|_| vec![(0, Err(EvalError::new("internal", "worker panicked".into())))])).collect();
+                let rest = handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| vec![(0, Err(EvalError::new("internal", "worker panicked".into())))]))
+                    .collect();
                 (first.map(|_| all), rest)
             });
             let mut all = first?;
             let mut rest: Blocks = rest.into_iter().flatten().collect();
             rest.sort_by_key(|x| x.0);
-            for (_, p) in rest { all.extend(p?); }
+            for (_, p) in rest {
+                all.extend(p?);
+            }
             all
         } else {
             let mut fin = Finisher::new(f, &item_names, context, plan, lean);
@@ -260,8 +315,14 @@ impl<'a> Scorer<'a> {
         let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
         unmatched_decisions.sort();
         Ok(ScoreReport {
-            form: f.name.clone(), items: f.items.clone(), groups: f.groups.iter().map(|g| g.0.clone()).collect(), members,
-            rejected: this.rejected, rows: this.rows, outcome_rule: f.outcome_info.clone(), unmatched_decisions,
+            form: f.name.clone(),
+            items: f.items.clone(),
+            groups: f.groups.iter().map(|g| g.0.clone()).collect(),
+            members,
+            rejected: this.rejected,
+            rows: this.rows,
+            outcome_rule: f.outcome_info.clone(),
+            unmatched_decisions,
         })
     }
 }
@@ -302,24 +363,41 @@ impl<'f> Finisher<'f> {
         for (gi, (gname, w)) in self.named.iter().enumerate() {
             let g = acc.group_acc(si, gi);
             sheets += g.n;
-            if g.n == 0 { missing.push(gname.clone()); continue; }
+            if g.n == 0 {
+                missing.push(gname.clone());
+                continue;
+            }
             let trim = f.trim && g.n as usize >= f.trim_min.max(3);
             let (mut n, mut tot, mut its) = (g.n as f64, g.sum_total, if self.lean { vec![] } else { g.sum_items.to_vec() });
             if trim {
                 for ex in [g.max, g.min].into_iter().flatten() {
                     n -= 1.0;
                     tot -= ex.0;
-                    for (a, b) in its.iter_mut().zip(&ex.1) { *a -= b; }
+                    for (a, b) in its.iter_mut().zip(&ex.1) {
+                        *a -= b;
+                    }
                 }
             }
             let mean = tot / n;
-            for x in its.iter_mut() { *x /= n; }
+            for x in its.iter_mut() {
+                *x /= n;
+            }
             composite += mean * w;
             present_w += w;
-            for (a, b) in items_w.iter_mut().zip(&its) { *a += b * w; }
+            for (a, b) in items_w.iter_mut().zip(&its) {
+                *a += b * w;
+            }
             present.push(gi);
-            for x in its.iter_mut() { *x = round4(*x); }
-            groups.push(GroupScore { sheets: g.n, used: n as u32, mean: round4(mean), weight: *w, items: Named { names: self.item_names.clone(), values: its } });
+            for x in its.iter_mut() {
+                *x = round4(*x);
+            }
+            groups.push(GroupScore {
+                sheets: g.n,
+                used: n as u32,
+                mean: round4(mean),
+                weight: *w,
+                items: Named { names: self.item_names.clone(), values: its },
+            });
         }
         // Share one name list among subjects with the same groups present.
         let names = match &self.cache {
@@ -332,16 +410,26 @@ impl<'f> Finisher<'f> {
         };
         self.present = present;
         let (composite, items) = if present_w > 0.0 {
-            for v in items_w.iter_mut() { *v = round4(*v / present_w); }
+            for v in items_w.iter_mut() {
+                *v = round4(*v / present_w);
+            }
             (round4(composite / present_w), items_w)
         } else {
             (0.0, vec![])
         };
-        if f.groups.is_empty() { missing.clear(); }
+        if f.groups.is_empty() {
+            missing.clear();
+        }
         let mut m = SubjectScore {
-            member: acc.name(si).to_string(), composite, groups: Named { names, values: groups },
-            items: Named { names: self.item_names.clone(), values: items }, sheets, missing_groups: missing, outcome: None,
-            suggestion: false, decision: None,
+            member: acc.name(si).to_string(),
+            composite,
+            groups: Named { names, values: groups },
+            items: Named { names: self.item_names.clone(), values: items },
+            sheets,
+            missing_groups: missing,
+            outcome: None,
+            suggestion: false,
+            decision: None,
         };
         let (sat, cl) = (self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member));
         m.outcome = match self.plan.and_then(|p| p.run(&RecordView { m: &m, sat, cl })) {
@@ -356,7 +444,14 @@ impl<'f> Finisher<'f> {
 
 /// `blank`: the record's parts for a member with no satisfaction vote and no
 /// checklist, built once and cloned (most members of a large run).
-fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate::eval::vote::Tally>, cl: Option<&crate::eval::checklist::Checklist>, blank: &mut Option<(Dynamic, Dynamic)>) -> Result<Option<String>, EvalError> {
+fn outcome(
+    f: &Form,
+    hooks: Option<&Hooks>,
+    m: &SubjectScore,
+    sat: Option<&crate::eval::vote::Tally>,
+    cl: Option<&crate::eval::checklist::Checklist>,
+    blank: &mut Option<(Dynamic, Dynamic)>,
+) -> Result<Option<String>, EvalError> {
     Ok(match &f.outcome {
         Outcome::None => None,
         Outcome::Tiers(t) => t.iter().find(|(min, _)| m.composite >= *min).map(|x| x.1.clone()),
@@ -370,8 +465,15 @@ fn outcome(f: &Form, hooks: Option<&Hooks>, m: &SubjectScore, sat: Option<&crate
                 _ => outcome_record(m, sat, cl),
             };
             let v = hooks.call(name, Dynamic::from_map(record), &f.loc)?;
-            if v.is_unit() { None } else {
-                Some(v.into_string().map_err(|t| EvalError::new("hook.return_type", format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string")))?)
+            if v.is_unit() {
+                None
+            } else {
+                Some(v.into_string().map_err(|t| {
+                    EvalError::new(
+                        "hook.return_type",
+                        format!("自定义函数 {name} 应返回字符串结论,实际返回 {t} / outcome function must return a string"),
+                    )
+                })?)
             }
         }
     })

@@ -122,7 +122,9 @@ impl Plan {
         one.retain_functions(|_, _, n, arity| n == name && arity == 1);
         // Exactly the function Rhai calls, or no plan.
         let mut kept = one.iter_fn_def();
-        if !matches!((kept.next(), kept.next()), (Some(k), None) if std::ptr::eq(&**k, &**f)) { return None; }
+        if !matches!((kept.next(), kept.next()), (Some(k), None) if std::ptr::eq(&**k, &**f)) {
+            return None;
+        }
         let (mut body, mut ok) = (vec![], true);
         one.walk(&mut |path: &[rhai::ASTNode]| {
             if let [rhai::ASTNode::Stmt(s)] = path {
@@ -141,7 +143,12 @@ impl Plan {
     pub(crate) fn run(&self, r: &dyn Record) -> Option<Option<String>> {
         let mut slots = [V::Unit; 16];
         let mut heap;
-        let slots: &mut [V] = if self.slots <= slots.len() { &mut slots[..self.slots] } else { heap = vec![V::Unit; self.slots]; &mut heap };
+        let slots: &mut [V] = if self.slots <= slots.len() {
+            &mut slots[..self.slots]
+        } else {
+            heap = vec![V::Unit; self.slots];
+            &mut heap
+        };
         let mut run = Run { r, slots };
         let v = match run.block(&self.body)? {
             Flow::Value(v) | Flow::Return(v) => v,
@@ -243,9 +250,13 @@ impl Tr {
             RExpr::Index(x, f, _) => (x, f, false),
             _ => return None,
         };
-        if flags.contains(ASTFlags::NEGATED) { return None; } // `?.` / `?[`
+        if flags.contains(ASTFlags::NEGATED) {
+            return None;
+        } // `?.` / `?[`
         let RExpr::Variable(v, _, _) = &x.lhs else { return None };
-        if v.1.as_str() != self.param || self.scope.iter().any(|(n, _)| *n == self.param) { return None; }
+        if v.1.as_str() != self.param || self.scope.iter().any(|(n, _)| *n == self.param) {
+            return None;
+        }
         let mut keys = vec![];
         keys_of(&x.rhs, dot, &mut keys)?;
         Field::of(&keys)
@@ -265,7 +276,9 @@ fn keys_of<'e>(e: &'e RExpr, dot: bool, keys: &mut Vec<&'e str>) -> Option<()> {
     };
     match e {
         RExpr::Dot(x, f, _) | RExpr::Index(x, f, _) => {
-            if f.contains(ASTFlags::NEGATED) { return None; }
+            if f.contains(ASTFlags::NEGATED) {
+                return None;
+            }
             keys.push(key(&x.lhs)?);
             keys_of(&x.rhs, matches!(e, RExpr::Dot(..)), keys)
         }
@@ -384,7 +397,11 @@ fn binary<'a>(op: Op, x: V<'a>, y: V<'a>) -> Option<V<'a>> {
             _ => Bool(compare(op, a, b)?),
         },
         (Int(_) | Float(_), Int(_) | Float(_)) => {
-            let f = |v: V| match v { Int(i) => i as f64, Float(f) => f, _ => 0.0 };
+            let f = |v: V| match v {
+                Int(i) => i as f64,
+                Float(f) => f,
+                _ => 0.0,
+            };
             float(op, f(x), f(y))
         }
         // Text `+` checks the string size limit and `-` removes text: Rhai runs those.
@@ -451,7 +468,13 @@ mod tests {
             V::Int(i) if i == i64::MIN => "(-9223372036854775807 - 1)".into(),
             V::Int(i) => format!("({i})"),
             V::Float(f) if f.is_nan() => "(0.0/0.0)".into(),
-            V::Float(f) if f.is_infinite() => if f > 0.0 { "(1.0/0.0)".into() } else { "(-1.0/0.0)".into() },
+            V::Float(f) if f.is_infinite() => {
+                if f > 0.0 {
+                    "(1.0/0.0)".into()
+                } else {
+                    "(-1.0/0.0)".into()
+                }
+            }
             V::Float(f) => format!("({f:?})"),
             V::Str(s) => format!("{s:?}"),
         }
@@ -463,12 +486,40 @@ mod tests {
     fn operators_agree_with_rhai() {
         let e = engine(&Limits::default());
         let values = [
-            V::Unit, V::Bool(true), V::Bool(false), V::Int(0), V::Int(60), V::Int(-3), V::Int(i64::MAX), V::Int(i64::MIN),
-            V::Float(0.0), V::Float(-0.0), V::Float(60.0), V::Float(59.99999999999999), V::Float(60.00000000000001),
-            V::Float(59.9999), V::Float(1e-320), V::Float(f64::NAN), V::Float(f64::INFINITY), V::Float(f64::NEG_INFINITY),
-            V::Str(""), V::Str("合格"), V::Str("不合格"),
+            V::Unit,
+            V::Bool(true),
+            V::Bool(false),
+            V::Int(0),
+            V::Int(60),
+            V::Int(-3),
+            V::Int(i64::MAX),
+            V::Int(i64::MIN),
+            V::Float(0.0),
+            V::Float(-0.0),
+            V::Float(60.0),
+            V::Float(59.99999999999999),
+            V::Float(60.00000000000001),
+            V::Float(59.9999),
+            V::Float(1e-320),
+            V::Float(f64::NAN),
+            V::Float(f64::INFINITY),
+            V::Float(f64::NEG_INFINITY),
+            V::Str(""),
+            V::Str("合格"),
+            V::Str("不合格"),
         ];
-        let ops = [(Op::Add, "+"), (Op::Sub, "-"), (Op::Mul, "*"), (Op::Div, "/"), (Op::Eq, "=="), (Op::Ne, "!="), (Op::Lt, "<"), (Op::Le, "<="), (Op::Gt, ">"), (Op::Ge, ">=")];
+        let ops = [
+            (Op::Add, "+"),
+            (Op::Sub, "-"),
+            (Op::Mul, "*"),
+            (Op::Div, "/"),
+            (Op::Eq, "=="),
+            (Op::Ne, "!="),
+            (Op::Lt, "<"),
+            (Op::Le, "<="),
+            (Op::Gt, ">"),
+            (Op::Ge, ">="),
+        ];
         let mut answered = 0;
         for &x in &values {
             for &y in &values {
@@ -485,8 +536,17 @@ mod tests {
                         assert!(same, "{script}: plan {v:?}, Rhai {r:?}");
                     } else if let Ok(r) = rhai {
                         // Only text + text / text - text run in Rhai among the successful pairs.
-                        assert!(matches!((x, y, op), (V::Str(_), V::Str(_), Op::Add | Op::Sub) | (V::Unit, _, _) | (_, V::Unit, _) | (V::Str(_), _, Op::Add) | (_, V::Str(_), Op::Add)),
-                            "{script}: Rhai gives {r:?} but the plan gives up");
+                        assert!(
+                            matches!(
+                                (x, y, op),
+                                (V::Str(_), V::Str(_), Op::Add | Op::Sub)
+                                    | (V::Unit, _, _)
+                                    | (_, V::Unit, _)
+                                    | (V::Str(_), _, Op::Add)
+                                    | (_, V::Str(_), Op::Add)
+                            ),
+                            "{script}: Rhai gives {r:?} but the plan gives up"
+                        );
                     }
                 }
             }
@@ -498,11 +558,11 @@ mod tests {
 #[cfg(all(test, feature = "script"))]
 mod differential {
     #![allow(clippy::unwrap_used)]
-    use crate::eval::hooks::Hooks;
-    use crate::sandbox::{engine, Limits};
     use super::Plan;
+    use crate::eval::hooks::Hooks;
     use crate::eval::score::record::{outcome_record, RecordView};
     use crate::eval::score::{GroupScore, Named, SubjectScore};
+    use crate::sandbox::{engine, Limits};
     use rhai::Dynamic;
     use std::sync::Arc;
 
@@ -562,24 +622,51 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         let items = Named { names: Arc::from(vec![]), values: vec![] };
         let values = groups.iter().map(|g| GroupScore { sheets: 3, used: 3, mean: g.1, weight: 40.0, items: items.clone() }).collect();
         let missing = ["党员互评", "群众参评", "支委会考评"].iter().filter(|g| !groups.iter().any(|x| x.0 == **g)).map(|g| g.to_string()).collect();
-        SubjectScore { member: member.into(), composite, groups: Named { names, values }, items, sheets, missing_groups: missing, outcome: None, suggestion: false, decision: None }
+        SubjectScore {
+            member: member.into(),
+            composite,
+            groups: Named { names, values },
+            items,
+            sheets,
+            missing_groups: missing,
+            outcome: None,
+            suggestion: false,
+            decision: None,
+        }
     }
 
     fn tally(counts: [u64; 3]) -> crate::eval::vote::Tally {
         let total: u64 = counts.iter().sum();
         let mut m = serde_json::Map::new();
-        for (k, v) in ["满意", "基本满意", "不满意"].iter().zip(counts) { m.insert(k.to_string(), v.into()); }
+        for (k, v) in ["满意", "基本满意", "不满意"].iter().zip(counts) {
+            m.insert(k.to_string(), v.into());
+        }
         let rate = if total == 0 { 0.0 } else { (counts[0] + counts[1]) as f64 * 100.0 / total as f64 };
-        crate::eval::vote::Tally { subject: "x".into(), counts: m, total, rate, shares: serde_json::Map::new(), triggered: false, action: None, groups: serde_json::Map::new() }
+        crate::eval::vote::Tally {
+            subject: "x".into(),
+            counts: m,
+            total,
+            rate,
+            shares: serde_json::Map::new(),
+            triggered: false,
+            action: None,
+            groups: serde_json::Map::new(),
+        }
     }
 
     fn checklists() -> Vec<crate::eval::checklist::Checklist> {
         let mut src = crate::source::MemorySource::new();
-        for f in ["guanba.rhai", "central.rhai"] { src.insert(f, &std::fs::read_to_string(format!("../rules/{f}")).unwrap()); }
+        for f in ["guanba.rhai", "central.rhai"] {
+            src.insert(f, std::fs::read_to_string(format!("../rules/{f}")).unwrap());
+        }
         let rs = crate::ruleset::RuleSet::load("guanba.rhai", &src);
         let day = chrono::NaiveDate::from_ymd_opt(2005, 6, 1);
         let mut out = vec![];
-        for progress in ["{}", r#"{"征求意见": true}"#, r#"{"征求意见": true, "交心谈心": true, "党性分析材料": true, "专题组织生活会": true, "修改党性分析材料": true}"#] {
+        for progress in [
+            "{}",
+            r#"{"征求意见": true}"#,
+            r#"{"征求意见": true, "交心谈心": true, "党性分析材料": true, "专题组织生活会": true, "修改党性分析材料": true}"#,
+        ] {
             let p = crate::eval::profile::Profile { role: "党员".into(), progress: serde_json::from_str(progress).unwrap(), ..Default::default() };
             out.push(rs.checklist(&p, day).unwrap());
         }
@@ -592,7 +679,7 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
     #[test]
     fn plans_agree_with_rhai_on_every_record() {
         let e = engine(&Limits::default());
-        let ast = e.compile(&format!("{PLANNED}\n{NOT_PLANNED}")).unwrap().clone_functions_only();
+        let ast = e.compile(format!("{PLANNED}\n{NOT_PLANNED}")).unwrap().clone_functions_only();
         let names: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
         let hooks = Hooks::new(ast, &Limits::default(), "t.rhai", vec![]);
         let planned: Vec<&String> = names.iter().filter(|n| PLANNED.contains(&format!("fn {n}("))).collect();
@@ -620,7 +707,11 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
                         for cl in &cls {
                             let member = ["张三", "李四", "=王五"][(ci + ti) % 3];
                             let m = subject(member, c, gs, [0, 7, 20, 21][(ci + ti) % 4]);
-                            let rhai = hooks.call(name, Dynamic::from_map(outcome_record(&m, sat.as_ref(), *cl)), &crate::diag::Location::new("t.rhai", rhai::Position::NONE));
+                            let rhai = hooks.call(
+                                name,
+                                Dynamic::from_map(outcome_record(&m, sat.as_ref(), *cl)),
+                                &crate::diag::Location::new("t.rhai", rhai::Position::NONE),
+                            );
                             let want = match &rhai {
                                 Ok(v) if v.is_unit() => Some(None),
                                 Ok(v) if v.is_string() => Some(Some(v.clone().into_string().unwrap())),

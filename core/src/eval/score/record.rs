@@ -4,7 +4,6 @@
 //! sample the dry run calls a function with (`sample_outcome`). One file, so
 //! the two ways of reading a member's result cannot drift apart.
 
-
 // The script-free build reads no syntax tree and runs no dry run: parts of the record go unused there.
 #![cfg_attr(not(feature = "script"), allow(dead_code))]
 
@@ -145,7 +144,8 @@ pub(crate) fn satisfaction_record(sat: Option<&crate::eval::vote::Tally>) -> Dyn
     s.insert("given".into(), Dynamic::from_bool(sat.is_some()));
     s.insert("rate".into(), Dynamic::from_float(sat.map_or(0.0, |t| t.rate)));
     s.insert("total".into(), Dynamic::from_int(sat.map_or(0, |t| t.total as i64)));
-    let counts: Map = sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
+    let counts: Map =
+        sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
     s.insert("counts".into(), Dynamic::from_map(counts));
     Dynamic::from_map(s)
 }
@@ -159,7 +159,9 @@ pub(crate) fn checklist_record(cl: Option<&crate::eval::checklist::Checklist>) -
     c.insert("pending".into(), count(|s| s.pending));
     c.insert("overdue".into(), count(|s| s.overdue));
     c.insert("exempt".into(), count(|s| s.exempt));
-    let items: Map = cl.map(|x| x.items.iter().map(|i| (i.id.as_str().into(), Dynamic::from(crate::eval::checklist::status_name(i.status).to_string()))).collect()).unwrap_or_default();
+    let items: Map = cl
+        .map(|x| x.items.iter().map(|i| (i.id.as_str().into(), Dynamic::from(crate::eval::checklist::status_name(i.status).to_string()))).collect())
+        .unwrap_or_default();
     c.insert("items".into(), Dynamic::from_map(items));
     let gates: Map = cl.map(|x| x.gates.iter().map(|g| (g.phase.as_str().into(), Dynamic::from_bool(g.met))).collect()).unwrap_or_default();
     c.insert("gates".into(), Dynamic::from_map(gates));
@@ -175,9 +177,11 @@ pub(crate) fn sample_outcome(form: &Form) -> Dynamic {
     let names: Vec<String> = if form.groups.is_empty() { vec!["全部".into()] } else { form.groups.iter().map(|g| g.0.clone()).collect() };
     let item_names: std::sync::Arc<[String]> = form.items.iter().map(|x| x.0.clone()).collect();
     let item_means: Vec<f64> = form.items.iter().map(|x| x.1 * 0.8).collect();
-    let groups = names.iter().zip(form.groups.iter().map(|g| g.1).chain(std::iter::repeat(100.0))).map(|(_, w)| GroupScore {
-        sheets: 1, used: 1, mean, weight: w, items: Named { names: item_names.clone(), values: item_means.clone() },
-    }).collect();
+    let groups = names
+        .iter()
+        .zip(form.groups.iter().map(|g| g.1).chain(std::iter::repeat(100.0)))
+        .map(|(_, w)| GroupScore { sheets: 1, used: 1, mean, weight: w, items: Named { names: item_names.clone(), values: item_means.clone() } })
+        .collect();
     let m = SubjectScore {
         member: "样例".into(),
         composite: mean,

@@ -106,7 +106,11 @@ pub struct ScoreReport {
 impl ScoreReport {
     /// Names of the rater groups of the form (or `全部` when it has none).
     pub fn items_groups(&self) -> Vec<String> {
-        if self.groups.is_empty() { vec!["全部".into()] } else { self.groups.clone() }
+        if self.groups.is_empty() {
+            vec!["全部".into()]
+        } else {
+            self.groups.clone()
+        }
     }
 }
 
