@@ -45,6 +45,7 @@ mod authoring;
 mod diag;
 mod error;
 mod eval;
+mod kinds;
 mod load;
 mod messages;
 mod model;
@@ -67,13 +68,14 @@ pub use eval::rows::{Rejection, RowCounts};
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
+pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};
 pub use load::bundle::bundle;
 #[cfg(feature = "script")]
 pub use load::registered_functions;
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
 pub use model::{
     Announce, Area, Batch, Campaign, Due, Exam, Flag, Form, Gate, ItemClass, ItemField, ItemRule, Material, Named as NamedItem, Origin, Outcome,
-    OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window, COMMON_FIELDS, FIELDS,
+    OutcomeInfo, Part, Phase, PhaseDates, Requirement, Role, Rules, Step, Vote, Window,
 };
 pub use ruleset::RuleSet;
 pub use sandbox::Limits;

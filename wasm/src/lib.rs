@@ -370,7 +370,7 @@ mod playground {
     #[wasm_bindgen(js_name = ruleFields)]
     pub fn rule_fields() -> Result<JsValue, JsValue> {
         let fields: serde_json::Map<String, serde_json::Value> =
-            xianjiao_core::FIELDS.iter().map(|(k, f)| (k.to_string(), serde_json::json!(f))).collect();
+            xianjiao_core::KINDS.iter().filter(|k| k.rule).map(|k| (k.name.to_string(), serde_json::json!(k.fields))).collect();
         to_js(&serde_json::json!({ "fields": fields, "common": xianjiao_core::COMMON_FIELDS }))
     }
 }

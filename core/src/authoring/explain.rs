@@ -51,39 +51,41 @@ fn json<T: Serialize>(x: &T) -> Value {
     serde_json::to_value(x).unwrap_or_default()
 }
 
+/// What `explain` shows of one kind: its effective declarations as (key,
+/// value); `None` for a kind that declares no rule (`test`). A test in
+/// `kinds` checks every rule kind has an entry.
+pub(crate) fn entries(kind: &str, r: &Rules) -> Option<Vec<(String, Value)>> {
+    fn all<T: Serialize>(xs: &[T], key: impl Fn(&T) -> String) -> Vec<(String, Value)> {
+        xs.iter().map(|x| (key(x), json(x))).collect()
+    }
+    Some(match kind {
+        "campaign" => {
+            let c = &r.campaign;
+            if c.name.is_empty() && c.level.is_none() && c.batch.is_none() && c.origin == Default::default() {
+                vec![]
+            } else {
+                // One per chain: keyed as the loader keys it (""), so a child's campaign overrides its parent's.
+                vec![(String::new(), json(c))]
+            }
+        }
+        "role" => all(&r.roles, |x| x.name.clone()),
+        "condition" => all(&r.conditions, |x| x.name.clone()),
+        "unit" => all(&r.units, |x| x.name.clone()),
+        "batch" => all(&r.batches, |x| x.name.clone()),
+        "phase" => all(&r.phases, |x| x.name.clone()),
+        "step" => all(&r.steps, |x| format!("{}/{}", x.phase, x.name)),
+        "require" => all(&r.requirements, |x| x.id.clone()),
+        "material" => all(&r.materials, |x| x.kind.clone()),
+        "form" => all(&r.forms, |x| x.name.clone()),
+        "vote" => all(&r.votes, |x| x.name.clone()),
+        "exam" => all(&r.exams, |x| x.name.clone()),
+        "gate" => all(&r.gates, |x| x.phase.clone()),
+        _ => return None,
+    })
+}
+
 fn items(r: &Rules) -> Vec<(&'static str, String, Value)> {
-    let mut v = vec![];
-    for x in &r.roles {
-        v.push(("role", x.name.clone(), json(x)));
-    }
-    for x in &r.conditions {
-        v.push(("condition", x.name.clone(), json(x)));
-    }
-    for x in &r.units {
-        v.push(("unit", x.name.clone(), json(x)));
-    }
-    for x in &r.phases {
-        v.push(("phase", x.name.clone(), json(x)));
-    }
-    for x in &r.steps {
-        v.push(("step", format!("{}/{}", x.phase, x.name), json(x)));
-    }
-    for x in &r.requirements {
-        v.push(("require", x.id.clone(), json(x)));
-    }
-    for x in &r.materials {
-        v.push(("material", x.kind.clone(), json(x)));
-    }
-    for x in &r.forms {
-        v.push(("form", x.name.clone(), json(x)));
-    }
-    for x in &r.votes {
-        v.push(("vote", x.name.clone(), json(x)));
-    }
-    for x in &r.gates {
-        v.push(("gate", x.phase.clone(), json(x)));
-    }
-    v
+    crate::kinds::KINDS.iter().flat_map(|k| entries(k.name, r).unwrap_or_default().into_iter().map(move |(key, v)| (k.name, key, v))).collect()
 }
 
 impl RuleSet {

@@ -42,10 +42,11 @@ impl Mutant {
     }
 }
 
-/// Declaration functions whose literals are mutated (everything but `test`
-/// and `extends`).
-const DECLS: &[&str] =
-    &["campaign", "batch", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "exam", "gate", "amend", "remove"];
+/// Whether `w` is a declaration function whose literals are mutated: every
+/// rule kind and `amend`/`remove` (not `test`, not `extends`).
+fn mutated(w: &str) -> bool {
+    crate::kinds::kind(w).is_some_and(|k| k.rule) || crate::kinds::CHANGES.contains(&w)
+}
 /// Fields whose string values are names.
 const NAME_KEYS: &[&str] = &[
     "roles", "phase", "due", "requires", "tiers", "rate_of", "groups", "items", "batch", "outcome", "function", "check", "labels", "handling",
@@ -242,7 +243,7 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
         i += 1;
         match c {
             '(' => {
-                if ctx == Ctx::Top && stack.is_empty() && pending_ident.as_deref().is_some_and(|w| DECLS.contains(&w)) {
+                if ctx == Ctx::Top && stack.is_empty() && pending_ident.as_deref().is_some_and(mutated) {
                     ctx = Ctx::Decl;
                 }
                 stack.push(Level { close: ')', key: Some("(".into()), map: false });

@@ -15,8 +15,10 @@ use crate::sandbox::Limits;
 use rhai::{Array, Dynamic, Engine, ImmutableString, Map};
 use rustc_hash::FxHashMap as HashMap;
 
-/// The declaration functions taking one name, with an optional map.
-const DECL1: &[&str] = &["batch", "role", "condition", "unit", "phase", "require", "material", "form", "vote", "exam", "gate", "test"];
+/// Whether `n` is a declaration function taking one name, with an optional map.
+fn named(n: &str) -> bool {
+    crate::kinds::kind(n).is_some_and(|k| k.shape == crate::kinds::Shape::Named)
+}
 
 /// Rhai operations one call statement with `args` literal arguments can
 /// take at most (statement, call, one per argument, native call); a file
@@ -313,8 +315,8 @@ fn call(name: &str, mut args: Vec<Dynamic>) -> Option<Result<(Op, String, String
     let shape = &buf[..args.len()];
     let map = |args: &mut Vec<Dynamic>| args.pop().and_then(|m| m.try_cast::<Map>());
     Some(Ok(match (name, shape) {
-        (n, b"S") if DECL1.contains(&n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, Map::new()),
-        (n, b"SM") if DECL1.contains(&n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, map(&mut args)?),
+        (n, b"S") if named(n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, Map::new()),
+        (n, b"SM") if named(n) => (Op::Declare, n.to_string(), str_at(&args, 0)?, map(&mut args)?),
         ("campaign", b"M") => (Op::Declare, "campaign".into(), String::new(), map(&mut args)?),
         ("step", b"SS" | b"SSM") => {
             let mut m = if shape.len() == 3 { map(&mut args)? } else { Map::new() };

@@ -2,8 +2,9 @@
 //! `amend` changes fields, `remove` deletes; a parent's locks are checked.
 
 use super::entity::Entity;
-use super::{Decl, Op, KINDS};
+use super::{Decl, Op};
 use crate::diag::Diags;
+use crate::kinds::{self, KINDS};
 use rhai::{Dynamic, Map};
 
 /// Entities merged so far, with an index by (kind, key) so that merging is
@@ -132,8 +133,8 @@ pub(crate) fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
     m.slots.reserve(decls.len());
     m.gone.reserve(decls.len());
     for d in decls {
-        let Some(kind) = KINDS.iter().position(|k| *k == d.kind) else {
-            diags.error("decl.unknown_kind", &d.loc, format!("未知的种类 \"{}\",可用: {} / unknown kind", d.kind, KINDS.join(", ")));
+        let Some(kind) = kinds::index(&d.kind) else {
+            diags.error("decl.unknown_kind", &d.loc, format!("未知的种类 \"{}\",可用: {} / unknown kind", d.kind, kinds::names()));
             continue;
         };
         let declares_required = d.fields.get("required").and_then(|v| v.as_bool().ok()) == Some(true);

@@ -43,11 +43,6 @@ pub(crate) enum Op {
     Remove,
 }
 
-/// The kinds of thing a rule file declares.
-#[cfg(feature = "script")]
-pub(crate) const KINDS: &[&str] =
-    &["campaign", "batch", "role", "condition", "unit", "phase", "step", "require", "material", "form", "vote", "exam", "gate", "test"];
-
 /// Total size, in bytes of text (names, field values), of everything one
 /// chain may declare: a rule file that declares more is stopped, so a loop
 /// cannot fill memory with declarations.

@@ -5,6 +5,7 @@ use super::entity::Entity;
 use super::merge::{apply, Merged};
 use super::{literal as fast, size_of, Decl, Op, MAX_CHAIN, MAX_DECLARED_BYTES};
 use crate::diag::{Diags, Location};
+use crate::kinds::{Shape, KINDS};
 use crate::sandbox;
 use crate::source::RuleSource;
 use rhai::{Dynamic, Engine, ImmutableString, Map, NativeCallContext, AST};
@@ -156,44 +157,39 @@ fn push(rec: &Rec, ctx: &NativeCallContext, op: Op, kind: &str, key: &str, field
 /// Registers every declaration function of [`crate::authoring::api::FUNCTIONS`] and returns their names.
 pub(crate) fn register(engine: &mut Engine, rec: &Rec) -> Vec<&'static str> {
     let mut names = Vec::new();
-    macro_rules! decl1 {
-        ($name:literal, $kind:literal) => {{
-            let r = rec.clone();
-            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString| push(&r, &ctx, Op::Declare, $kind, &key, Map::new()));
-            let r = rec.clone();
-            engine.register_fn($name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| push(&r, &ctx, Op::Declare, $kind, &key, m));
-            names.push($name);
-        }};
+    for k in KINDS {
+        let name = k.name;
+        match k.shape {
+            Shape::Named => {
+                let r = rec.clone();
+                engine.register_fn(name, move |ctx: NativeCallContext, key: ImmutableString| push(&r, &ctx, Op::Declare, name, &key, Map::new()));
+                let r = rec.clone();
+                engine.register_fn(name, move |ctx: NativeCallContext, key: ImmutableString, m: Map| push(&r, &ctx, Op::Declare, name, &key, m));
+            }
+            Shape::Unnamed => {
+                let r = rec.clone();
+                engine.register_fn(name, move |ctx: NativeCallContext, m: Map| push(&r, &ctx, Op::Declare, name, "", m));
+            }
+            Shape::InPhase => {
+                let in_phase = |phase: &str, step: &str, mut m: Map| {
+                    m.insert("phase".into(), Dynamic::from(phase.to_string()));
+                    m.insert("name".into(), Dynamic::from(step.to_string()));
+                    (format!("{phase}/{step}"), m)
+                };
+                let r = rec.clone();
+                engine.register_fn(name, move |ctx: NativeCallContext, phase: ImmutableString, step: ImmutableString, m: Map| {
+                    let (key, m) = in_phase(&phase, &step, m);
+                    push(&r, &ctx, Op::Declare, name, &key, m)
+                });
+                let r = rec.clone();
+                engine.register_fn(name, move |ctx: NativeCallContext, phase: ImmutableString, step: ImmutableString| {
+                    let (key, m) = in_phase(&phase, &step, Map::new());
+                    push(&r, &ctx, Op::Declare, name, &key, m)
+                });
+            }
+        }
+        names.push(name);
     }
-    decl1!("batch", "batch");
-    decl1!("role", "role");
-    decl1!("condition", "condition");
-    decl1!("unit", "unit");
-    decl1!("phase", "phase");
-    decl1!("require", "require");
-    decl1!("material", "material");
-    decl1!("form", "form");
-    decl1!("vote", "vote");
-    decl1!("exam", "exam");
-    decl1!("gate", "gate");
-    decl1!("test", "test");
-    let r = rec.clone();
-    engine.register_fn("campaign", move |ctx: NativeCallContext, m: Map| push(&r, &ctx, Op::Declare, "campaign", "", m));
-    names.push("campaign");
-    let r = rec.clone();
-    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString, mut m: Map| {
-        m.insert("phase".into(), Dynamic::from(phase.clone()));
-        m.insert("name".into(), Dynamic::from(name.clone()));
-        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
-    });
-    let r = rec.clone();
-    engine.register_fn("step", move |ctx: NativeCallContext, phase: ImmutableString, name: ImmutableString| {
-        let mut m = Map::new();
-        m.insert("phase".into(), Dynamic::from(phase.clone()));
-        m.insert("name".into(), Dynamic::from(name.clone()));
-        push(&r, &ctx, Op::Declare, "step", &format!("{phase}/{name}"), m)
-    });
-    names.push("step");
     let r = rec.clone();
     engine.register_fn("amend", move |ctx: NativeCallContext, kind: ImmutableString, key: ImmutableString, m: Map| {
         push(&r, &ctx, Op::Amend, &kind, &key, m)

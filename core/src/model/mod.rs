@@ -509,49 +509,40 @@ pub struct Rules {
     pub tests: Vec<TestCase>,
 }
 
-/// The option-map fields each declaration kind takes, besides `source`,
-/// `local` and `required`, which every kind takes. The loader rejects any
-/// other field (`field.unknown`); the playground completes from this table.
-pub const FIELDS: &[(&str, &[&str])] = &[
-    ("campaign", &["name", "level", "batch"]),
-    ("batch", &["label"]),
-    ("role", &["label", "group"]),
-    ("condition", &["label"]),
-    ("unit", &["label"]),
-    ("phase", &["start", "end", "days", "extend_days", "min_days", "note", "batches"]),
-    ("step", &["phase", "name", "window", "windows", "announce", "note"]),
-    ("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]),
-    ("material", &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]),
-    ("form", &["subject", "total", "items", "groups", "aliases", "trim", "trim_min", "outcome", "note"]),
-    ("vote", &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]),
-    ("exam", &["questions", "points", "roles", "note"]),
-    ("gate", &["requires", "note"]),
-];
+pub(crate) use crate::kinds::fields;
+pub use crate::kinds::COMMON_FIELDS;
 
-/// Fields every declaration kind takes.
-pub const COMMON_FIELDS: &[&str] = &["source", "local", "required"];
+/// How one kind's entities become typed rules.
+pub(crate) type Builder = fn(&mut dyn Iterator<Item = &Entity>, &mut Rules, &mut Diags);
 
-pub(crate) fn fields(kind: &str) -> &'static [&'static str] {
-    FIELDS.iter().find(|(k, _)| *k == kind).map_or(&[], |x| x.1)
+/// The builder of a declaration kind (see [`crate::kinds`]; a test there checks every kind has one).
+pub(crate) fn builder(kind: &str) -> Option<Builder> {
+    Some(match kind {
+        "campaign" => |es, r, d| people::campaign(es, r, d),
+        "role" => |es, r, d| people::roles(es, r, d),
+        "condition" => |es, r, d| people::conditions(es, r, d),
+        "unit" => |es, r, d| people::units(es, r, d),
+        "batch" => |es, r, d| calendar::batches(es, r, d),
+        "phase" => |es, r, d| calendar::phases(es, r, d),
+        "step" => |es, r, d| calendar::steps(es, r, d),
+        "require" => |es, r, d| duties::requirements(es, r, d),
+        "material" => |es, r, d| materials::materials(es, r, d),
+        "form" => |es, r, d| forms::forms(es, r, d),
+        "vote" => |es, r, d| forms::votes(es, r, d),
+        "exam" => |es, r, d| forms::exams(es, r, d),
+        "gate" => |es, r, d| duties::gates(es, r, d),
+        "test" => |es, r, _| r.tests.extend(es.map(|e| TestCase { name: e.key.clone(), spec: e.fields.clone(), loc: e.loc.clone() })),
+        _ => return None,
+    })
 }
 
 /// Builds the typed rules from merged declarations, kind by kind.
 pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
     let mut r = Rules::default();
-    let of = |k: &'static str| entities.iter().filter(move |e| e.kind == k);
-    people::campaign(of("campaign"), &mut r, d);
-    people::roles(of("role"), of("condition"), of("unit"), &mut r, d);
-    calendar::batches(of("batch"), &mut r, d);
-    calendar::phases(of("phase"), &mut r, d);
-    calendar::steps(of("step"), &mut r, d);
-    duties::requirements(of("require"), &mut r, d);
-    materials::materials(of("material"), &mut r, d);
-    forms::forms(of("form"), &mut r, d);
-    forms::votes(of("vote"), &mut r, d);
-    forms::exams(of("exam"), &mut r, d);
-    duties::gates(of("gate"), &mut r, d);
-    for e in of("test") {
-        r.tests.push(TestCase { name: e.key.clone(), spec: e.fields.clone(), loc: e.loc.clone() });
+    for k in crate::kinds::KINDS {
+        if let Some(b) = builder(k.name) {
+            b(&mut entities.iter().filter(|e| e.kind == k.name), &mut r, d);
+        }
     }
     r
 }
@@ -560,7 +551,7 @@ pub(crate) fn build(entities: &[Entity], d: &mut Diags) -> Rules {
 #[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn missing_origin<'a>(entities: impl Iterator<Item = &'a Entity>, d: &mut Diags) {
     for e in entities {
-        if e.kind == "test" {
+        if !crate::kinds::kind(&e.kind).is_some_and(|k| k.rule) {
             continue;
         }
         if !e.fields.contains_key("source") && !e.fields.contains_key("local") {

@@ -13,22 +13,22 @@ pub(super) fn campaign<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, 
     }
 }
 
-pub(super) fn roles<'a>(
-    roles: impl Iterator<Item = &'a Entity>,
-    conditions: impl Iterator<Item = &'a Entity>,
-    units: impl Iterator<Item = &'a Entity>,
-    r: &mut Rules,
-    d: &mut Diags,
-) {
-    for e in roles {
+pub(super) fn roles<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    for e in es {
         let mut f = F::new(e, d, fields("role"));
         r.roles.push(Role { name: e.key.clone(), label: f.str("label"), group: f.bool("group").unwrap_or(false), origin: f.origin() });
     }
-    for e in conditions {
+}
+
+pub(super) fn conditions<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    for e in es {
         let mut f = F::new(e, d, fields("condition"));
         r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
     }
-    for e in units {
+}
+
+pub(super) fn units<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    for e in es {
         let mut f = F::new(e, d, fields("unit"));
         r.units.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
     }
