@@ -8,7 +8,7 @@
 // with the playground wasm (pkg/xianjiao_playground_bg.wasm, which adds
 // bundleRules, mutationTest and ruleFields to the widget's engine). The member
 // widget's page never loads any of this.
-import init, { Engine, scaffold, ruleFunctions, ruleFields, bundleRules } from 'xianjiao-playground';
+import init, { Engine, scaffold, ruleFunctions, ruleFields, bundleRules, diagnosticCodes } from 'xianjiao-playground';
 import { EditorSelection, Transaction } from '@codemirror/state';
 import { undo, redo, undoDepth, redoDepth } from '@codemirror/commands';
 import { createEditor, replaceAll, showDiagnostics } from './editor/cm.js';
@@ -57,6 +57,9 @@ const sources = () => Object.assign({}, file().parents, { [file().entry]: text()
 let timer = 0;
 function schedule() { clearTimeout(timer); timer = setTimeout(refresh, 200); } // a load is ~10–150 ms: once typing pauses
 
+/** Stages of the pipeline at which a file stops being read, from the engine's table of codes (core/src/codes.rs). */
+let STOPS;
+
 /** Re-reads everything from the engine: diagnostics, names, forms, preview, tests, diff. */
 function refresh() {
   clearTimeout(timer);
@@ -71,7 +74,8 @@ function refresh() {
     state.errors = diags.filter(d => d.severity === 'error').length;
     // A model error (weights, dates, names…) leaves the rules readable: the forms show them.
     // A script error (syntax, limits, a missing parent) stops the file: keep the last rules read.
-    const stopped = diags.some(d => d.severity === 'error' && !/^(weights|form|date|phase|step|unit|role|require|gate|vote|field|material|hook|decl)\./.test(d.code));
+    // Each diagnostic carries its stage from the engine's one table of codes (core/src/codes.rs).
+    const stopped = diags.some(d => d.severity === 'error' && (STOPS ??= new Set(diagnosticCodes().filter(c => c.stops).map(c => c.stage))).has(d.stage));
     if (!stopped || !state.rules) { try { const r = engine.rules(); if (r) state.rules = r; } catch (_) {} }
     showDiagnostics(view, diags, entry);
     renderDiagnostics(diags);

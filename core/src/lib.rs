@@ -42,6 +42,7 @@
 // (`load`), typed and validated (`model`), evaluated (`eval`); `authoring` serves
 // the people who write rule files. `sandbox` is the one security boundary.
 mod authoring;
+mod codes;
 mod diag;
 mod error;
 mod eval;
@@ -58,6 +59,7 @@ pub use authoring::explain::{scaffold, Change, Explain, ExplainItem};
 #[cfg(feature = "script")]
 pub use authoring::mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
 pub use authoring::tests::TestResult;
+pub use codes::{Code, Stage, CODES};
 pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};

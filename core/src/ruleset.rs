@@ -226,13 +226,7 @@ impl RuleSet {
                 sources.push((name.clone(), if same { cut } else { text.clone() }));
             }
         }
-        compiled::write(&self.files, &self.entities, &sources).map_err(|(at, why)| Diagnostic {
-            severity: Severity::Error,
-            code: "compile.value",
-            location: at,
-            message: why,
-            hint: "",
-        })
+        compiled::write(&self.files, &self.entities, &sources).map_err(|(at, why)| Diagnostic::new("compile.value", Severity::Error, &at, why))
     }
 
     /// True when the chain defines custom functions (which need the script engine).

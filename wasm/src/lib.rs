@@ -366,6 +366,19 @@ mod playground {
         to_js(&xianjiao_core::mutation_test(&files, &src))
     }
 
+    /// The table of diagnostic codes (core/src/codes.rs): `[{code, stage, stops, severity, zh, en}]`;
+    /// `stops` marks a stage at which the file stops being read.
+    #[wasm_bindgen(js_name = diagnosticCodes)]
+    pub fn diagnostic_codes() -> Result<JsValue, JsValue> {
+        let rows: Vec<serde_json::Value> = xianjiao_core::CODES
+            .iter()
+            .map(
+                |c| serde_json::json!({ "code": c.code, "stage": c.stage, "stops": c.stage.stops(), "severity": c.severity, "zh": c.zh, "en": c.en }),
+            )
+            .collect();
+        to_js(&rows)
+    }
+
     /// The option-map fields of each declaration kind: `{fields: {kind: [field]}, common: [field]}`.
     #[wasm_bindgen(js_name = ruleFields)]
     pub fn rule_fields() -> Result<JsValue, JsValue> {

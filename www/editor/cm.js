@@ -276,13 +276,12 @@ export function showDiagnostics(view, diags, entry, fields) {
     const actions = [];
     if (fw.some(c => c.from >= line.from && c.from <= line.to) || fw.length && d.code && /syntax|parse/.test(d.code)) actions.push(fixAll);
     if (d.code === 'field.unknown') {
-      const mm = /没有字段 "([^"]+)";可用字段: ([^/]+)/.exec(d.message);
-      if (mm) {
-        const allowed = mm[2].split(',').map(s => s.trim()).filter(Boolean);
-        const best = nearest(mm[1], allowed);
-        const at = text.indexOf(mm[1], line.from);
+      const a = d.args || {}; // the engine's parameters of field.unknown: {kind, key, field, allowed}
+      if (a.field && Array.isArray(a.allowed)) {
+        const best = nearest(a.field, a.allowed);
+        const at = text.indexOf(a.field, line.from);
         if (best && at >= 0 && at <= line.to) {
-          from = at; to = at + mm[1].length;
+          from = at; to = at + a.field.length;
           actions.push({ name: `改为 ${best} / use ${best}`, apply: (v, f, t2) => v.dispatch({ changes: { from: f, to: t2, insert: best }, userEvent: 'input.fix' }) });
         }
       }

@@ -4,7 +4,7 @@
 //! not finite.
 
 use super::{Area, Origin, Window};
-use crate::diag::{Diags, Location};
+use crate::diag::{Diagnostic, Diags, Location, Severity};
 use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Map};
@@ -40,10 +40,13 @@ impl<'a> F<'a> {
         for k in e.fields.keys() {
             if !allowed.contains(&k.as_str()) && !COMMON.contains(&k.as_str()) {
                 let loc = e.field_loc(k).clone();
-                d.error(
-                    "field.unknown",
-                    &loc,
-                    format!("{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field", e.kind, e.key, k, allowed.join(", ")),
+                let message = format!("{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field", e.kind, e.key, k, allowed.join(", "));
+                d.push(
+                    Diagnostic::new("field.unknown", Severity::Error, &loc, message)
+                        .with("kind", e.kind.as_str())
+                        .with("key", e.key.as_str())
+                        .with("field", k.as_str())
+                        .with("allowed", allowed.iter().chain(COMMON).map(|x| x.to_string()).collect::<Vec<_>>()),
                 );
             }
         }
