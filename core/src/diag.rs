@@ -61,8 +61,8 @@ pub struct Diagnostic {
     /// The message's parameters, for a front end that acts on them (the
     /// editor's quick fix reads `field` and `allowed` of `field.unknown`)
     /// instead of reading the worded message.
-    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
-    pub args: serde_json::Map<String, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub args: Option<Box<serde_json::Map<String, serde_json::Value>>>,
 }
 
 /// The clerk's hint for a code, from the one table of codes ([`crate::codes::CODES`]).
@@ -79,13 +79,13 @@ impl Diagnostic {
             message,
             hint: hint_for(code),
             stage: crate::codes::stage(code),
-            args: serde_json::Map::new(),
+            args: None,
         }
     }
 
     /// Adds a parameter of the message (see `args`).
     pub(crate) fn with(mut self, name: &str, v: impl Into<serde_json::Value>) -> Self {
-        self.args.insert(name.to_string(), v.into());
+        self.args.get_or_insert_with(Default::default).insert(name.to_string(), v.into());
         self
     }
 }
