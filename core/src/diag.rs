@@ -72,15 +72,7 @@ pub fn hint_for(code: &str) -> &'static str {
 
 impl Diagnostic {
     pub(crate) fn new(code: &'static str, severity: Severity, location: &Location, message: String) -> Self {
-        Diagnostic {
-            code,
-            severity,
-            location: location.clone(),
-            message,
-            hint: hint_for(code),
-            stage: crate::codes::stage(code),
-            args: None,
-        }
+        Diagnostic { code, severity, location: location.clone(), message, hint: hint_for(code), stage: crate::codes::stage(code), args: None }
     }
 
     /// Adds a parameter of the message (see `args`).

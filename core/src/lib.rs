@@ -63,6 +63,7 @@ pub use codes::{Code, Stage, CODES};
 pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
+pub use eval::columns::{header_of_keys, Cells, Field, Found, Resolve, Want, GROUP_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS};
 pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use eval::profile::Profile;

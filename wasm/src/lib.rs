@@ -82,8 +82,14 @@ fn cell(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn first<'a>(o: &'a serde_json::Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|k| o.get(*k))
+/// The columns `want` names among the rows' keys, as the CLI and the office page find them;
+/// an error (the same wording) when the keys name no member column or a column is missing or doubled.
+fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: xianjiao_core::Resolve) -> Result<xianjiao_core::Found, JsValue> {
+    match want.header(header, resolve) {
+        Ok(Some(f)) => Ok(f),
+        Ok(None) => Err(err("sheet.header", &want.expected())),
+        Err(why) => Err(err("sheet.header", &why)),
+    }
 }
 
 #[wasm_bindgen]
@@ -154,11 +160,16 @@ impl Engine {
         let rows: Vec<serde_json::Map<String, Value>> = from_js(sheets, "sheets")?;
         let rs = self.usable()?;
         let mut sc = rs.scorer(form.as_deref()).map_err(eval_err)?;
-        let items: Vec<String> = sc.item_names().map(str::to_string).collect();
-        for (i, r) in rows.iter().enumerate() {
-            let member = cell(first(r, &["member", "姓名", "unit", "单位", "subject"])).unwrap_or_default();
-            let group = cell(first(r, &["rater_group", "评议组", "group"])).unwrap_or_default();
-            let vals: Vec<Option<String>> = items.iter().map(|k| cell(r.get(k))).collect();
+        // The CLI's and the office page's header matching (column names, item aliases), on the rows' keys.
+        let header = xianjiao_core::header_of_keys(rows.iter().flat_map(|r| r.keys().map(String::as_str)));
+        let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() };
+        // (No rows: nothing to locate, an empty report.)
+        let found = if rows.is_empty() { None } else { Some(located(&want, &header, &|h| sc.item_index(h))?) };
+        for (i, r, found) in rows.iter().enumerate().filter_map(|(i, r)| Some((i, r, found.as_ref()?))) {
+            let at = |c: usize| header.get(c).and_then(|k| cell(r.get(k)));
+            let member = at(found.member).unwrap_or_default();
+            let group = found.group.and_then(at).unwrap_or_default();
+            let vals: Vec<Option<String>> = found.cols.iter().map(|&c| at(c)).collect();
             let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
             sc.add(i + 2, &member, &group, &refs);
         }
@@ -172,15 +183,20 @@ impl Engine {
         let rows: Vec<serde_json::Map<String, Value>> = from_js(votes, "votes")?;
         let rs = self.usable()?;
         let mut vc = rs.vote_counter(vote.as_deref()).map_err(eval_err)?;
-        let tiers: Vec<String> = vc.tiers().to_vec();
-        for (i, r) in rows.iter().enumerate() {
-            let subject = cell(first(r, &["unit", "单位", "member", "姓名", "subject"])).unwrap_or_default();
-            if let Some(t) = cell(first(r, &["tier", "档次"])) {
-                vc.add_response(i + 2, &subject, &t);
-            } else {
-                let vals: Vec<Option<String>> = tiers.iter().map(|t| cell(r.get(t))).collect();
-                let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-                vc.add_counts(i + 2, &subject, &refs);
+        let header = xianjiao_core::header_of_keys(rows.iter().flat_map(|r| r.keys().map(String::as_str)));
+        let want = xianjiao_core::Want::Votes { tiers: vc.tiers().to_vec(), groups: vc.groups().to_vec() };
+        let found = if rows.is_empty() { None } else { Some(located(&want, &header, &|h| vc.tier_index(h))?) };
+        for (i, r, found) in rows.iter().enumerate().filter_map(|(i, r)| Some((i, r, found.as_ref()?))) {
+            let at = |c: usize| header.get(c).and_then(|k| cell(r.get(k)));
+            let subject = at(found.member).unwrap_or_default();
+            match (found.tier, found.rgroup) {
+                (Some(t), Some(g)) => vc.add_response_from(i + 2, &subject, &at(g).unwrap_or_default(), &at(t).unwrap_or_default()),
+                (Some(t), None) => vc.add_response(i + 2, &subject, &at(t).unwrap_or_default()),
+                (None, _) => {
+                    let vals: Vec<Option<String>> = found.cols.iter().map(|&c| at(c)).collect();
+                    let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
+                    vc.add_counts(i + 2, &subject, &refs);
+                }
             }
         }
         to_js(&vc.finish())

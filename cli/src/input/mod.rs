@@ -35,13 +35,6 @@ use serde::Serialize;
 use std::io::Read;
 use std::path::Path;
 
-const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
-const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
-const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
-/// The respondent-group column of a one-row-per-respondent vote (附件6).
-const RGROUP_COLS: &[&str] = &["respondent_group", "参评人员类别", "类别"];
-/// A total column a 附件6 counts sheet may carry: checked against the tiers.
-const TOTAL_COLS: &[&str] = &["total", "合计", "合 计"];
 /// Non-blank rows searched for the header (title rows may come first).
 pub const HEADER_SEARCH: usize = 10;
 /// A quoted field still open after this many lines or bytes is taken as an

@@ -7,6 +7,7 @@
 //! `hooks` knows no evaluator.
 
 pub(crate) mod checklist;
+pub(crate) mod columns;
 pub(crate) mod exam;
 #[cfg(feature = "script")]
 pub(crate) mod hooks;

@@ -1,0 +1,290 @@
+//! The column vocabulary and the header matching of filled-in forms, votes
+//! and plain tables: one implementation for the CLI's readers, the npm
+//! `Engine.score` / `Engine.satisfaction` and the office page. A header cell
+//! names a column when it equals one of the column's names, ignoring ASCII
+//! case and surrounding spaces (a BOM too); items and tiers also by the
+//! rules' aliases.
+
+/// Names of the column that says whom a row is about (a member or a unit).
+pub const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
+/// Names of the rater-group column of a form's sheets (测评层次).
+pub const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
+/// Names of the tier column of a one-row-per-respondent vote.
+pub const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
+/// Names of the respondent-group column of a one-row-per-respondent vote (附件6).
+pub const RGROUP_COLS: &[&str] = &["respondent_group", "参评人员类别", "类别"];
+/// Names of a total column a 附件6 counts sheet may carry: checked against the tiers.
+pub const TOTAL_COLS: &[&str] = &["total", "合计", "合 计"];
+
+/// The non-empty cells of one row: (0-based column, text), in column order.
+/// CSV rows keep every field, XLSX rows only the cells that hold something,
+/// so a cell far to the right costs nothing.
+#[derive(Debug, Default, Clone)]
+pub struct Cells(pub Vec<(usize, String)>);
+
+impl Cells {
+    /// The text in column `col`, if the row has it.
+    pub fn get(&self, col: usize) -> Option<&str> {
+        self.0.binary_search_by_key(&col, |c| c.0).ok().map(|i| self.0[i].1.as_str())
+    }
+    /// Whether every cell is empty or white space.
+    pub fn blank(&self) -> bool {
+        self.0.iter().all(|c| c.1.trim().is_empty())
+    }
+    /// A row of every field, in column order (a CSV record).
+    pub fn dense(fields: Vec<String>) -> Self {
+        Cells(fields.into_iter().enumerate().collect())
+    }
+}
+
+/// Which columns a header names.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The member (or unit) column.
+    pub member: usize,
+    /// The rater-group column, when the header has one.
+    pub group: Option<usize>,
+    /// Item columns (forms) or tier-count columns (votes), in the rules' order.
+    pub cols: Vec<usize>,
+    /// The tier column of a one-row-per-respondent vote.
+    pub tier: Option<usize>,
+    /// Votes with respondent groups: the group column (one row per respondent)
+    /// or one count column per group (附件6), in the rules' order.
+    pub rgroup: Option<usize>,
+    /// One count column per respondent group, when counted so.
+    pub rgroups: Vec<usize>,
+    /// A 合计 column, checked against the sum of the tiers.
+    pub total: Option<usize>,
+    /// Plain tables: the column of each wanted field (`None`: absent, optional).
+    pub plain: Vec<Option<usize>>,
+}
+
+/// What a header must name.
+#[derive(Debug, Clone)]
+pub enum Want {
+    /// A form's sheets: the items, and a rater group column when the form has groups.
+    Sheets {
+        /// The form's items, in order.
+        items: Vec<String>,
+        /// The form weighs rater groups: the header needs a group column.
+        need_group: bool,
+    },
+    /// A vote: one column per tier, or a tier column; with respondent groups
+    /// (附件6) a group column or one count column per group.
+    Votes {
+        /// The vote's tiers, in order.
+        tiers: Vec<String>,
+        /// Its respondent groups (附件6), if any.
+        groups: Vec<String>,
+    },
+    /// A plain table of named fields (decisions, test figures, profiles):
+    /// the first field is the key that marks the header row.
+    Plain(Vec<Field>),
+}
+
+/// One field of a plain table: its key, the header names it may have, and
+/// whether it must be present.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Internal key.
+    pub key: &'static str,
+    /// Header names (compared ignoring ASCII case).
+    pub names: &'static [&'static str],
+    /// The header must have it.
+    pub required: bool,
+}
+
+/// Resolves a header cell to an item (forms) or tier (votes) index, aliases included.
+pub type Resolve<'a> = &'a dyn Fn(&str) -> Option<usize>;
+
+pub fn col_list(hits: &[(usize, &str)]) -> String {
+    hits.iter().map(|(i, h)| format!("第 {} 列“{}”", i + 1, h.trim())).collect::<Vec<_>>().join("、")
+}
+
+pub fn matches_of(cells: &Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &str)> {
+    cells.0.iter().filter(|(_, h)| pred(h.trim().trim_start_matches('\u{feff}').trim())).map(|(i, h)| (*i, h.as_str())).collect()
+}
+
+impl Want {
+    /// `Ok(None)` when the row is not a header at all (no member column),
+    /// `Err` when it is one but cannot be used (what is missing or duplicated).
+    pub fn header(&self, cells: &Cells, resolve: Resolve) -> Result<Option<Found>, String> {
+        if let Want::Plain(fields) = self {
+            return plain_header(fields, cells);
+        }
+        // A vote's respondent group or tier may share a word with the member column (党员): it is then the group's.
+        let taken = |h: &str| matches!(self, Want::Votes { tiers, groups } if tiers.iter().chain(groups).any(|t| t == h));
+        let members = matches_of(cells, |h| MEMBER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)) && !taken(h));
+        let member = match members.as_slice() {
+            [] => return Ok(None),
+            [m] => m.0,
+            more => return Err(format!("有多个被测评人列:{},只能有一列 / more than one member column", col_list(more))),
+        };
+        match self {
+            Want::Sheets { items, need_group } => {
+                let groups = matches_of(cells, |h| GROUP_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
+                let group = match groups.as_slice() {
+                    [] => None,
+                    [g] => Some(g.0),
+                    more => return Err(format!("有多个评议组列:{},只能有一列 / more than one rater_group column", col_list(more))),
+                };
+                if *need_group && group.is_none() {
+                    return Err(format!("缺少评议组列,应为 {} 之一 / header has no rater_group column", GROUP_COLS.join("、")));
+                }
+                let mut cols = vec![];
+                let mut missing = vec![];
+                for (k, it) in items.iter().enumerate() {
+                    // The declared name or one of the form's aliases for it.
+                    let hits = matches_of(cells, |h| h == it || resolve(h) == Some(k));
+                    match hits.as_slice() {
+                        [] => missing.push(it.as_str()),
+                        [c] => cols.push(c.0),
+                        more => return Err(format!("列名“{it}”重复:{} / duplicated column “{it}”", col_list(more))),
+                    }
+                }
+                if !missing.is_empty() {
+                    return Err(format!("缺少测评项目列:{} / header lacks item columns", missing.join("、")));
+                }
+                Ok(Some(Found { member, group, cols, tier: None, rgroup: None, rgroups: vec![], total: None, plain: vec![] }))
+            }
+            Want::Votes { tiers, groups } => {
+                let mut cols = vec![];
+                for (k, t) in tiers.iter().enumerate() {
+                    let hits = matches_of(cells, |h| h == t || resolve(h) == Some(k));
+                    match hits.as_slice() {
+                        [] => {}
+                        [c] => cols.push(c.0),
+                        more => return Err(format!("列名“{t}”重复:{} / duplicated column “{t}”", col_list(more))),
+                    }
+                }
+                let one = |names: &[&str], what: &str| -> Result<Option<usize>, String> {
+                    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+                        [] => Ok(None),
+                        [c] => Ok(Some(c.0)),
+                        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
+                    }
+                };
+                let total = one(TOTAL_COLS, "合计")?;
+                let rgroup = one(RGROUP_COLS, "参评人员类别")?;
+                let mut rgroups = vec![];
+                for g in groups {
+                    match matches_of(cells, |h| h == g).as_slice() {
+                        [] => {}
+                        [c] => rgroups.push(c.0),
+                        more => return Err(format!("列名“{g}”重复:{} / duplicated column “{g}”", col_list(more))),
+                    }
+                }
+                if !rgroups.is_empty() && rgroups.len() != groups.len() {
+                    let missing: Vec<&str> =
+                        groups.iter().filter(|g| !cells.0.iter().any(|(_, h)| h.trim() == g.as_str())).map(String::as_str).collect();
+                    return Err(format!(
+                        "按参评人员类别计数时每类一列,缺少:{} / one count column per respondent group; missing some",
+                        missing.join("、")
+                    ));
+                }
+                let mut f = if cols.len() == tiers.len() {
+                    if rgroup.is_some() {
+                        return Err("每个档次一列(计数)时不能再有参评人员类别列;请每类一列计数 / counts per tier take one count column per group, not a group column".into());
+                    }
+                    Found { member, group: None, cols, tier: None, rgroup: None, rgroups, total, plain: vec![] }
+                } else {
+                    let tcols = matches_of(cells, |h| TIER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
+                    match tcols.as_slice() {
+                        [t] if rgroups.is_empty() && total.is_none() => {
+                            Found { member, group: None, cols: vec![], tier: Some(t.0), rgroup, rgroups: vec![], total: None, plain: vec![] }
+                        }
+                        [_] => return Err("每人一行(tier 列)时不能有按类别或合计的计数列 / one row per respondent takes no count columns".into()),
+                        [] => {
+                            return Err(format!(
+                                "应有 tier 列(每人一行),或每个档次一列({})/ header needs a tier column or one column per tier",
+                                tiers.join("、")
+                            ))
+                        }
+                        more => return Err(format!("有多个档次列:{} / more than one tier column", col_list(more))),
+                    }
+                };
+                if (f.rgroup.is_some() || !f.rgroups.is_empty()) && groups.is_empty() {
+                    return Err("此测评未声明参评人员类别(groups),表中却有类别列 / the vote declares no respondent groups".into());
+                }
+                // With respondent groups every column must be understood: none is silently left out.
+                if f.rgroup.is_some() || !f.rgroups.is_empty() {
+                    let mut known: Vec<usize> = vec![f.member];
+                    known.extend(f.cols.iter().copied());
+                    known.extend(f.tier);
+                    known.extend(f.rgroup);
+                    known.extend(f.rgroups.iter().copied());
+                    known.extend(f.total);
+                    let unknown: Vec<(usize, &str)> =
+                        cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
+                    if !unknown.is_empty() {
+                        return Err(format!("不认识的列:{}(应为被测评对象、档次、参评人员类别或合计)/ unknown columns", col_list(&unknown)));
+                    }
+                }
+                if f.total.is_some() && f.cols.is_empty() {
+                    f.total = None;
+                }
+                Ok(Some(f))
+            }
+            Want::Plain(_) => Ok(None),
+        }
+    }
+
+    /// What a header must name, for the message when no row is one (Chinese first).
+    pub fn expected(&self) -> String {
+        match self {
+            Want::Sheets { items, need_group } => format!(
+                "应有被测评人列({}){}及测评项目列({})/ expected a member column{} and the item columns",
+                MEMBER_COLS.join("、"),
+                if *need_group { format!("、评议组列({})", GROUP_COLS.join("、")) } else { String::new() },
+                items.join("、"),
+                if *need_group { ", a rater_group column" } else { "" }
+            ),
+            Want::Votes { tiers, .. } => format!(
+                "应有被测评对象列({})及 tier 列或每个档次一列({})/ expected a unit column and a tier column or one column per tier",
+                MEMBER_COLS.join("、"),
+                tiers.join("、")
+            ),
+            Want::Plain(fields) => format!(
+                "应有以下列:{} / expected these columns",
+                fields.iter().map(|f| format!("{}{}", f.names.join("/"), if f.required { "" } else { "(可选)" })).collect::<Vec<_>>().join("、")
+            ),
+        }
+    }
+}
+
+/// The header of a plain table: `Ok(None)` without the key column; every
+/// other column must be one of the fields (nothing is silently ignored).
+pub fn plain_header(fields: &[Field], cells: &Cells) -> Result<Option<Found>, String> {
+    let mut plain = vec![];
+    for f in fields {
+        match matches_of(cells, |h| f.names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+            [] => plain.push(None),
+            [c] => plain.push(Some(c.0)),
+            more => return Err(format!("列“{}”重复:{} / duplicated column", f.names[0], col_list(more))),
+        }
+    }
+    let Some(Some(key)) = plain.first().copied() else { return Ok(None) };
+    let missing: Vec<&str> = fields.iter().zip(&plain).filter(|(f, c)| f.required && c.is_none()).map(|(f, _)| f.names[0]).collect();
+    if !missing.is_empty() {
+        return Err(format!("缺少列:{} / missing columns", missing.join("、")));
+    }
+    let unknown: Vec<(usize, &str)> =
+        cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !plain.contains(&Some(*i))).map(|(i, h)| (*i, h.as_str())).collect();
+    if !unknown.is_empty() {
+        return Err(format!("不认识的列:{} / unknown columns", col_list(&unknown)));
+    }
+    Ok(Some(Found { member: key, group: None, cols: vec![], tier: None, rgroup: None, rgroups: vec![], total: None, plain }))
+}
+
+/// The columns of rows given as objects keyed by header (the npm engine's
+/// `score` and `satisfaction`): every key of every row, in order of first
+/// appearance, as one header row.
+pub fn header_of_keys<'k>(keys: impl Iterator<Item = &'k str>) -> Cells {
+    let mut seen: Vec<String> = vec![];
+    for k in keys {
+        if !seen.iter().any(|s| s == k) {
+            seen.push(k.to_string());
+        }
+    }
+    Cells::dense(seen)
+}
