@@ -71,10 +71,10 @@ export interface Named extends Origin { name: string; label: string | null; }
 export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; }
 /** `dates`: the campaign's own; `batches`: [batch, its dates] where a batch has others. */
 export interface Phase extends Origin { name: string; dates: PhaseDates; batches: [string, PhaseDates][]; min_days: number | null; note: string | null; }
-export interface Window { start: string; end: string; }
+export interface StepWindow { start: string; end: string; }
 export interface Announce { days_before: number; label: string; }
 /** `windows`: [unit type, window] where a unit type has its own. */
-export interface Step extends Origin { phase: string; name: string; window: Window | null; windows: [string, Window][]; announce: Announce | null; note: string | null; }
+export interface Step extends Origin { phase: string; name: string; window: StepWindow | null; windows: [string, StepWindow][]; announce: Announce | null; note: string | null; }
 /** A requirement's due date: a step's end, a date, or its phase's end. */
 export type Due = { step: string } | { date: string } | 'phaseend';
 export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; note: string | null; }
