@@ -14,20 +14,11 @@ import { undo, redo, undoDepth, redoDepth } from '@codemirror/commands';
 import { createEditor, replaceAll, showDiagnostics } from './editor/cm.js';
 import { fileField, setFile, fileHistory } from './editor/file.js';
 import { renderForms } from './editor/forms.js';
+import { el, saveBlob } from '../wasm/js/dom.js';
 
 const $ = (id) => document.getElementById(id);
 const preview = $('preview');
 const STORE = 'xianjiao-playground';
-
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v == null || v === false) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k === 'class') e.className = v; else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids.flat()) if (k != null && k !== false) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  return e;
-}
 
 await init({ module_or_path: new URL('xianjiao_playground_bg.wasm', import.meta.url) });
 const FIELDS = ruleFields();
@@ -277,10 +268,7 @@ function followCampaignDate() {
 }
 
 function download(name, body) {
-  const blob = new Blob([body], { type: 'text/plain;charset=utf-8' });
-  const a = el('a', { href: URL.createObjectURL(blob), download: name });
-  document.body.append(a); a.click(); a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  saveBlob(new Blob([body], { type: 'text/plain;charset=utf-8' }), name);
 }
 
 function downloadBundle() {

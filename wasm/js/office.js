@@ -13,6 +13,7 @@
 // office-worker.js, xianjiao_office_bg.wasm), loaded only by the office page.
 // ---------------------------------------------------------------------------
 import { toXlsx, toCsv, openXlsx } from './office-io.js';
+import { el, saveBlob } from './dom.js';
 
 const XO_STRINGS = {
   zh: {
@@ -141,18 +142,6 @@ function xoStyle(shadow) {
     shadow.adoptedStyleSheets = [xoSheet];
     if (!xoPageDone) { const p = new CSSStyleSheet(); p.replaceSync(XO_PAGE); document.adoptedStyleSheets = [...document.adoptedStyleSheets, p]; xoPageDone = true; }
   } catch (_) { const s = document.createElement('style'); s.textContent = XO_CSS; shadow.appendChild(s); }
-}
-
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === false || v == null) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids.flat()) if (k != null && k !== false) e.append(k instanceof Node ? k : String(k)); // text nodes only
-  return e;
 }
 
 const fmt = (x) => x == null || !Number.isFinite(x) ? '—' : String(Math.round(x * 10000) / 10000);
@@ -455,12 +444,7 @@ class XianjiaoOffice extends HTMLElement {
   }
   csvBlob() { return toCsv(this.table()); }
 
-  save(blob, name) {
-    const url = URL.createObjectURL(blob);
-    const a = el('a', { href: url, download: name, hidden: true });
-    this.shadow.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  }
+  save(blob, name) { saveBlob(blob, name, this.shadow); }
   async exportXlsx() { this.save(await this.xlsxBlob(), `${this.result.report.form}-测评结果.xlsx`); }
   exportCsv() { this.save(this.csvBlob(), `${this.result.report.form}-测评结果.csv`); }
 }

@@ -1,10 +1,13 @@
 // ---------------------------------------------------------------------------
 // <xianjiao-widget>. Two ways it ships (both made by `./x build`):
-//  * www/pkg/xianjiao.js: the wasm-bindgen glue + messages.js + rules-fetch.js
-//    + this file in one module (their import lines are dropped), so a portal copies
-//    one .js and one .wasm;
+//  * www/pkg/xianjiao.js: widget-entry.js bundled by esbuild (the wasm-bindgen
+//    glue of the script-free engine + messages.js + rules-fetch.js + dom.js +
+//    this file in one module), so a portal copies one .js and one .wasm;
 //  * the npm package: `import 'xianjiao/widget'` loads this file as is, next
-//    to the engine module xianjiao.js, messages.js and rules-fetch.js.
+//    to the engine module xianjiao.js, messages.js, rules-fetch.js and dom.js.
+// The engine module is imported as 'xianjiao-glue': esbuild's --alias names the
+// script-free glue for the bundle, and the npm package's copy of this file
+// imports './xianjiao.js' instead (`x` package).
 //
 // Invariants: user text only ever reaches the DOM as text nodes (no innerHTML
 // with data); nothing is sent anywhere (the only requests are the module, the
@@ -13,9 +16,10 @@
 // per (rules URL, unit attribute), removed by "清除我的数据" (with undo).
 // Styles are a constructable stylesheet, so no CSP 'unsafe-inline' is needed.
 // ---------------------------------------------------------------------------
-import __wbg_init, { Engine, renderHighlights, word } from './xianjiao.js';
+import __wbg_init, { Engine, renderHighlights, word } from 'xianjiao-glue';
 import { xjItemReason, xjFindings, xjGate, xjVote } from './messages.js';
 import { xjFetchRuleChain } from './rules-fetch.js';
+import { el } from './dom.js';
 
 const XJ_STRINGS = {
   zh: {
@@ -142,34 +146,22 @@ function xjStyle(shadow) {
   }
 }
 
-function xjEl(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === false || v == null) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (k === 'class') e.className = v;
-    else e.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const k of kids.flat()) if (k != null && k !== false) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  return e;
-}
-
 /** The member's own calendar day (local time zone), YYYY-MM-DD. */
 function xjLocalDay(d = new Date()) {
   const p = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-// The engine modules. In the one-file bundle (www/pkg/xianjiao.js) the glue is
-// this very module and is the script-free build: it reads compiled rules
-// (`xianjiao compile`) without Rhai's parser and evaluator, which keeps a
-// member's first download small. The full build (xianjiao_full.js next to it)
+// The engine modules. In the one-file bundle (www/pkg/xianjiao.js, where esbuild
+// defines XJ_ONE_FILE) the glue is this very module and is the script-free
+// build: it reads compiled rules (`xianjiao compile`) without Rhai's parser
+// and evaluator, which keeps a member's first download small. The full build (xianjiao_full.js next to it)
 // is imported only when the rules need it: a plain .rhai file, or a custom
 // function the rules call (the error `engine.needs_script`). In the npm
 // package ./xianjiao.js is the full build and nothing more is loaded.
 // After a trap the widget imports the module it was using again under a fresh
 // URL: a new module, a new WebAssembly instance (the glue caches its instance).
-const XJ_BUNDLED = typeof __wbg_get_imports === 'function';
+const XJ_BUNDLED = typeof XJ_ONE_FILE === 'boolean'; // a global nowhere else: typeof is safe unbundled
 const XJ_GLUE_URL = XJ_BUNDLED ? import.meta.url : new URL('./xianjiao.js', import.meta.url).href;
 const XJ_FULL_URL = XJ_BUNDLED ? new URL('./xianjiao_full.js', import.meta.url).href : null;
 let xjApi = null, xjFullApi = null, xjGen = 0;
@@ -247,8 +239,8 @@ class XianjiaoWidget extends HTMLElement {
 
   /** Shows a message in place of the widget (loading, or an error the webmaster must fix). */
   shell(message, isError) {
-    this.shadow.replaceChildren(...[this.styleEl, xjEl('div', { class: 'root', role: 'region', 'aria-label': this.t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
-      xjEl('p', { class: isError ? 'diag' : 'muted', role: isError ? 'alert' : 'status' }, message))].filter(Boolean));
+    this.shadow.replaceChildren(...[this.styleEl, el('div', { class: 'root', role: 'region', 'aria-label': this.t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      el('p', { class: isError ? 'diag' : 'muted', role: isError ? 'alert' : 'status' }, message))].filter(Boolean));
   }
 
   /** Loads rules from the `rules` attribute (fetching the parents it extends). */
@@ -391,13 +383,13 @@ class XianjiaoWidget extends HTMLElement {
     let body;
     if (miss) {
       const parent = (/找不到上级规则文件 (\S+)/.exec(miss.message) || [])[1] || '?';
-      body = xjEl('p', { class: 'diag', role: 'alert' }, t.missingParent(parent, miss.file, miss.line));
+      body = el('p', { class: 'diag', role: 'alert' }, t.missingParent(parent, miss.file, miss.line));
     } else {
-      body = [xjEl('p', { role: 'alert' }, t.errors),
-        xjEl('ul', { class: 'diag' }, d.map(x => xjEl('li', {}, xjEl('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${x.message}`)))];
+      body = [el('p', { role: 'alert' }, t.errors),
+        el('ul', { class: 'diag' }, d.map(x => el('li', {}, el('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${x.message}`)))];
     }
-    this.shadow.replaceChildren(...[this.styleEl, xjEl('div', { class: 'root', role: 'region', 'aria-label': t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
-      xjEl('h2', {}, t.title), body)].filter(Boolean));
+    this.shadow.replaceChildren(...[this.styleEl, el('div', { class: 'root', role: 'region', 'aria-label': t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      el('h2', {}, t.title), body)].filter(Boolean));
   }
 
   announce(msg) { if (this.refs.live) this.refs.live.textContent = msg; }
@@ -408,46 +400,46 @@ class XianjiaoWidget extends HTMLElement {
     const active = this.shadow.activeElement;
     const keep = focusId || (active && active.id) || null;
     const t = this.t, s = this.state;
-    const tabs = t.tabs.map((name, i) => xjEl('button', {
+    const tabs = t.tabs.map((name, i) => el('button', {
       role: 'tab', id: `xj-tab-${i}`, 'aria-selected': String(i === this.tab), 'aria-controls': `xj-panel-${i}`, tabindex: i === this.tab ? 0 : -1,
       onclick: () => this.select(i), onkeydown: (e) => this.tabKey(e, i),
     }, name));
-    const panel = xjEl('div', { role: 'tabpanel', id: `xj-panel-${this.tab}`, 'aria-labelledby': `xj-tab-${this.tab}`, tabindex: 0 });
+    const panel = el('div', { role: 'tabpanel', id: `xj-panel-${this.tab}`, 'aria-labelledby': `xj-tab-${this.tab}`, tabindex: 0 });
     this.refs = { panel };
-    this.refs.live = xjEl('div', { class: 'status muted', 'aria-live': 'polite', role: 'status' });
-    const root = xjEl('div', { class: 'root' + (s.large ? ' large' : ''), role: 'region', 'aria-label': (this.rules.campaign && this.rules.campaign.name) || t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
-      xjEl('div', { class: 'head' },
-        xjEl('h2', {}, (this.rules.campaign && this.rules.campaign.name) || t.title),
-        xjEl('div', { class: 'tools' },
-          xjEl('button', { id: 'xj-large', 'aria-pressed': String(!!s.large), onclick: () => { s.large = !s.large; this.save(); this.render(); } }, t.large),
-          xjEl('button', { id: 'xj-lang', lang: this.lang === 'en' ? 'zh-CN' : 'en', onclick: () => { s.lang = this.lang === 'en' ? 'zh' : 'en'; this.save(); this.render(); } }, t.lang),
-          xjEl('button', { id: 'xj-print', onclick: () => this.printReport() }, t.print),
-          xjEl('button', { id: 'xj-clear', class: 'danger', 'aria-expanded': String(this.confirming), onclick: () => this.askClear() }, t.clear))),
+    this.refs.live = el('div', { class: 'status muted', 'aria-live': 'polite', role: 'status' });
+    const root = el('div', { class: 'root' + (s.large ? ' large' : ''), role: 'region', 'aria-label': (this.rules.campaign && this.rules.campaign.name) || t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
+      el('div', { class: 'head' },
+        el('h2', {}, (this.rules.campaign && this.rules.campaign.name) || t.title),
+        el('div', { class: 'tools' },
+          el('button', { id: 'xj-large', 'aria-pressed': String(!!s.large), onclick: () => { s.large = !s.large; this.save(); this.render(); } }, t.large),
+          el('button', { id: 'xj-lang', lang: this.lang === 'en' ? 'zh-CN' : 'en', onclick: () => { s.lang = this.lang === 'en' ? 'zh' : 'en'; this.save(); this.render(); } }, t.lang),
+          el('button', { id: 'xj-print', onclick: () => this.printReport() }, t.print),
+          el('button', { id: 'xj-clear', class: 'danger', 'aria-expanded': String(this.confirming), onclick: () => this.askClear() }, t.clear))),
       this.noticeBox(),
       this.profileRow(),
-      xjEl('div', { role: 'tablist', 'aria-label': t.title }, tabs),
+      el('div', { role: 'tablist', 'aria-label': t.title }, tabs),
       panel, this.refs.live,
-      xjEl('p', { class: 'muted' }, t.privacy));
+      el('p', { class: 'muted' }, t.privacy));
     this.shadow.replaceChildren(...[this.styleEl, root].filter(Boolean));
     [this.renderSchedule, this.renderChecklist, this.renderMaterial, this.renderCalculator][this.tab].call(this, panel);
-    if (keep) { const el = this.shadow.getElementById(keep); if (el) el.focus(); }
+    if (keep) { const f = this.shadow.getElementById(keep); if (f) f.focus(); }
   }
 
   noticeBox() {
     const t = this.t;
     if (this.confirming) {
-      return xjEl('div', { class: 'notice warn', role: 'alertdialog', 'aria-labelledby': 'xj-confirm-text',
+      return el('div', { class: 'notice warn', role: 'alertdialog', 'aria-labelledby': 'xj-confirm-text',
         onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.confirming = false; this.render('xj-clear'); } } },
-        xjEl('p', { id: 'xj-confirm-text' }, t.confirmClear),
-        xjEl('div', { class: 'tools' },
-          xjEl('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes),
-          xjEl('button', { id: 'xj-clear-no', onclick: () => { this.confirming = false; this.render('xj-clear'); } }, t.cancel)));
+        el('p', { id: 'xj-confirm-text' }, t.confirmClear),
+        el('div', { class: 'tools' },
+          el('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes),
+          el('button', { id: 'xj-clear-no', onclick: () => { this.confirming = false; this.render('xj-clear'); } }, t.cancel)));
     }
     if (!this.notice) return null;
     const n = this.notice;
-    return xjEl('div', { class: 'notice' + (n.kind === 'warn' ? ' warn' : ''), role: n.kind === 'warn' ? 'alert' : 'status' },
-      xjEl('p', {}, n.text),
-      n.undo && this.undoData ? xjEl('button', { id: 'xj-undo', onclick: () => this.undoClear() }, `${t.undo} ↶`) : null);
+    return el('div', { class: 'notice' + (n.kind === 'warn' ? ' warn' : ''), role: n.kind === 'warn' ? 'alert' : 'status' },
+      el('p', {}, n.text),
+      n.undo && this.undoData ? el('button', { id: 'xj-undo', onclick: () => this.undoClear() }, `${t.undo} ↶`) : null);
   }
 
   select(i) { this.tab = i; this.render(`xj-tab-${i}`); }
@@ -461,43 +453,43 @@ class XianjiaoWidget extends HTMLElement {
 
   profileRow() {
     const t = this.t, s = this.state, r = this.rules;
-    const roleSel = xjEl('select', { id: 'xj-role', onchange: (e) => { s.role = e.target.value; this.save(); this.render(); } },
-      r.roles.map(x => xjEl('option', { value: x.name, selected: x.name === s.role }, x.label ? `${x.name}(${x.label})` : x.name)));
-    const unitSel = r.units.length ? xjEl('select', { id: 'xj-unit', onchange: (e) => { s.unit = e.target.value; this.save(); this.render(); } },
-      r.units.map(x => xjEl('option', { value: x.name, selected: x.name === s.unit }, x.name))) : null;
-    const conds = r.conditions.map((c, i) => xjEl('label', { class: 'tick' }, xjEl('input', {
+    const roleSel = el('select', { id: 'xj-role', onchange: (e) => { s.role = e.target.value; this.save(); this.render(); } },
+      r.roles.map(x => el('option', { value: x.name, selected: x.name === s.role }, x.label ? `${x.name}(${x.label})` : x.name)));
+    const unitSel = r.units.length ? el('select', { id: 'xj-unit', onchange: (e) => { s.unit = e.target.value; this.save(); this.render(); } },
+      r.units.map(x => el('option', { value: x.name, selected: x.name === s.unit }, x.name))) : null;
+    const conds = r.conditions.map((c, i) => el('label', { class: 'tick' }, el('input', {
       type: 'checkbox', id: `xj-cond-${i}`, checked: s.conditions.includes(c.name),
       onchange: (e) => { s.conditions = e.target.checked ? [...s.conditions, c.name] : s.conditions.filter(x => x !== c.name); this.save(); this.render(); },
     }), c.label || c.name));
-    return xjEl('div', {},
-      xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-role' }, t.role), roleSel,
-        unitSel && xjEl('label', { for: 'xj-unit' }, t.unit), unitSel,
-        xjEl('span', { class: 'muted' }, `${t.today}: ${this.today}`)),
-      conds.length ? xjEl('fieldset', { class: 'row' }, xjEl('legend', {}, t.conditions), conds) : null);
+    return el('div', {},
+      el('div', { class: 'row' }, el('label', { for: 'xj-role' }, t.role), roleSel,
+        unitSel && el('label', { for: 'xj-unit' }, t.unit), unitSel,
+        el('span', { class: 'muted' }, `${t.today}: ${this.today}`)),
+      conds.length ? el('fieldset', { class: 'row' }, el('legend', {}, t.conditions), conds) : null);
   }
 
   list(xs) { return xs.join(this.lang === 'en' ? ', ' : '、'); }
-  badge(status, label) { return xjEl('span', { class: `badge s-${status}` }, label || this.t.status[status] || status); }
+  badge(status, label) { return el('span', { class: `badge s-${status}` }, label || this.t.status[status] || status); }
 
   renderSchedule(panel) {
     const t = this.t;
     let sc;
-    try { sc = this.eng('schedule', { unit: this.state.unit, batch: this.getAttribute('batch') || null, on: this.today }); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { sc = this.eng('schedule', { unit: this.state.unit, batch: this.getAttribute('batch') || null, on: this.today }); } catch (e) { panel.append(el('p', { class: 'diag' }, e.message)); return; }
     // A window that is over is simply past: the member cannot be late for the branch's meeting.
     const st = (x) => x === 'overdue' ? 'past' : x;
     panel.append(
-      xjEl('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
-      xjEl('div', { class: 'scroll' }, xjEl('table', {},
-        xjEl('thead', {}, xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.phase), xjEl('th', { scope: 'col' }, t.dates), xjEl('th', { scope: 'col' }, t.state))),
-        xjEl('tbody', {}, sc.phases.map(p => xjEl('tr', {}, xjEl('td', {}, p.name), xjEl('td', {}, this.span(p.start, p.end)), xjEl('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
+      el('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
+      el('div', { class: 'scroll' }, el('table', {},
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t.phase), el('th', { scope: 'col' }, t.dates), el('th', { scope: 'col' }, t.state))),
+        el('tbody', {}, sc.phases.map(p => el('tr', {}, el('td', {}, p.name), el('td', {}, this.span(p.start, p.end)), el('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
     for (const p of sc.phases) {
       const steps = sc.steps.filter(x => x.phase === p.name);
       if (!steps.length) continue;
-      panel.append(xjEl('h3', {}, p.name), xjEl('ol', {}, steps.map(x => xjEl('li', {},
-        xjEl('strong', {}, x.name), ' ', xjEl('span', { class: 'muted' }, x.start || x.end ? this.span(x.start, x.end) : ''), ' ', x.status ? this.badge(st(x.status)) : '',
-        x.note ? xjEl('div', { class: 'muted' }, x.note) : null))));
+      panel.append(el('h3', {}, p.name), el('ol', {}, steps.map(x => el('li', {},
+        el('strong', {}, x.name), ' ', el('span', { class: 'muted' }, x.start || x.end ? this.span(x.start, x.end) : ''), ' ', x.status ? this.badge(st(x.status)) : '',
+        x.note ? el('div', { class: 'muted' }, x.note) : null))));
     }
-    panel.append(xjEl('p', {}, `${t.due}: ${this.list(sc.due) || t.none}`));
+    panel.append(el('p', {}, `${t.due}: ${this.list(sc.due) || t.none}`));
   }
 
   /** A date range; a bound the rules leave open is said so, never printed as null. */
@@ -510,9 +502,9 @@ class XianjiaoWidget extends HTMLElement {
   req(id) { return this.rules.requirements.find(q => q.id === id); }
   gateBox(g) {
     const word = this.word;
-    if (g.met) return xjEl('p', { class: 'ok gate' }, xjGate(word, this.lang, g));
-    return xjEl('div', { class: 'notice warn gate' }, xjEl('p', { class: 'bad' }, xjGate(word, this.lang, g, true)),
-      xjEl('ul', {}, g.blocking_labels.map(label => xjEl('li', {}, label))), g.note ? xjEl('p', { class: 'muted' }, g.note) : null);
+    if (g.met) return el('p', { class: 'ok gate' }, xjGate(word, this.lang, g));
+    return el('div', { class: 'notice warn gate' }, el('p', { class: 'bad' }, xjGate(word, this.lang, g, true)),
+      el('ul', {}, g.blocking_labels.map(label => el('li', {}, label))), g.note ? el('p', { class: 'muted' }, g.note) : null);
   }
   gateText(g) { return xjGate(this.word, this.lang, g); }
   /** `word` of the current engine module (a fresh one after a trap). */
@@ -521,9 +513,9 @@ class XianjiaoWidget extends HTMLElement {
   renderChecklist(panel) {
     const t = this.t, s = this.state;
     let cl;
-    try { cl = this.checklistData(); } catch (e) { panel.append(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { cl = this.checklistData(); } catch (e) { panel.append(el('p', { class: 'diag' }, e.message)); return; }
     const lists = new Map(); // phase → <ul>, in the order the rules give
-    const gates = xjEl('div', {});
+    const gates = el('div', {});
     const refs = {};
     for (const it of cl.items) {
       if (it.status === 'not_applicable') continue;
@@ -531,30 +523,30 @@ class XianjiaoWidget extends HTMLElement {
       const q = this.req(it.id) || {};
       const computed = !!(q.check || it.computed);
       const text = it.label;
-      if (!lists.has(it.phase)) lists.set(it.phase, xjEl('ul', { class: 'items' }));
+      if (!lists.has(it.phase)) lists.set(it.phase, el('ul', { class: 'items' }));
       const list = lists.get(it.phase);
-      const badgeBox = xjEl('span', {}, this.badge(it.status));
-      const why = xjEl('div', { class: 'muted', id: id + '-why' });
+      const badgeBox = el('span', {}, this.badge(it.status));
+      const why = el('div', { class: 'muted', id: id + '-why' });
       let row;
       if (computed || it.status === 'exempt') {
         // Computed by a rule function, or exempt: nothing for the member to tick.
-        row = xjEl('div', { class: 'row' }, xjEl('span', {}, text), computed ? this.badge('computed', t.computed) : null, badgeBox);
+        row = el('div', { class: 'row' }, el('span', {}, text), computed ? this.badge('computed', t.computed) : null, badgeBox);
       } else if (it.required != null && !(it.required === 1 && !it.unit)) {
-        const input = xjEl('input', { type: 'number', id, min: 0, step: 'any', value: s.progress[it.id] ?? '', 'aria-describedby': id + '-why',
+        const input = el('input', { type: 'number', id, min: 0, step: 'any', value: s.progress[it.id] ?? '', 'aria-describedby': id + '-why',
           oninput: (e) => { const v = e.target.value; if (v === '') delete s.progress[it.id]; else s.progress[it.id] = Number(v); this.save(); this.updateChecklist(refs, gates); } });
-        row = xjEl('div', { class: 'row' }, xjEl('label', { for: id }, text), input, it.unit ? xjEl('span', { class: 'muted' }, it.unit) : null, badgeBox);
+        row = el('div', { class: 'row' }, el('label', { for: id }, text), input, it.unit ? el('span', { class: 'muted' }, it.unit) : null, badgeBox);
       } else {
-        const input = xjEl('input', { type: 'checkbox', id, checked: s.progress[it.id] === true, 'aria-describedby': id + '-why',
+        const input = el('input', { type: 'checkbox', id, checked: s.progress[it.id] === true, 'aria-describedby': id + '-why',
           onchange: (e) => { if (e.target.checked) s.progress[it.id] = true; else delete s.progress[it.id]; this.save(); this.updateChecklist(refs, gates); } });
-        row = xjEl('div', { class: 'row' }, xjEl('label', { class: 'tick' }, input, text), badgeBox);
+        row = el('div', { class: 'row' }, el('label', { class: 'tick' }, input, text), badgeBox);
       }
       refs[it.id] = { badgeBox, why, computed };
-      list.append(xjEl('li', {}, row, why));
+      list.append(el('li', {}, row, why));
     }
     const na = cl.items.filter(x => x.status === 'not_applicable');
-    for (const [phase, list] of lists) panel.append(xjEl('h3', {}, phase), list);
-    panel.append(gates, na.length ? xjEl('details', {}, xjEl('summary', {}, t.na(na.length, s.role)),
-      xjEl('ul', {}, na.map(it => xjEl('li', {}, `${it.phase} · ${it.label}: `, xjEl('span', { class: 'muted' }, xjItemReason(this.word, this.lang, it)))))) : null);
+    for (const [phase, list] of lists) panel.append(el('h3', {}, phase), list);
+    panel.append(gates, na.length ? el('details', {}, el('summary', {}, t.na(na.length, s.role)),
+      el('ul', {}, na.map(it => el('li', {}, `${it.phase} · ${it.label}: `, el('span', { class: 'muted' }, xjItemReason(this.word, this.lang, it)))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
 
@@ -566,7 +558,7 @@ class XianjiaoWidget extends HTMLElement {
       if (!r) continue;
       r.badgeBox.replaceChildren(this.badge(it.status));
       r.why.replaceChildren(xjItemReason(this.word, this.lang, it), r.computed ? ` (${t.computedWhy})` : '',
-        it.substitute ? xjEl('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? xjEl('div', {}, it.note) : '');
+        it.substitute ? el('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? el('div', {}, it.note) : '');
     }
     gates.replaceChildren(...cl.gates.map(g => this.gateBox(g, cl.items)));
     const sm = cl.summary;
@@ -575,13 +567,13 @@ class XianjiaoWidget extends HTMLElement {
 
   renderMaterial(panel) {
     const t = this.t, s = this.state, r = this.rules;
-    if (!r.materials.length) { panel.append(xjEl('p', {}, t.none)); return; }
-    const kindSel = xjEl('select', { id: 'xj-kind', onchange: (e) => { s.kind = e.target.value; this.save(); this.render(); } },
-      r.materials.map(m => xjEl('option', { value: m.kind, selected: m.kind === s.kind }, m.kind)));
-    const area = xjEl('textarea', { id: 'xj-draft', 'aria-describedby': 'xj-result', spellcheck: 'false' });
+    if (!r.materials.length) { panel.append(el('p', {}, t.none)); return; }
+    const kindSel = el('select', { id: 'xj-kind', onchange: (e) => { s.kind = e.target.value; this.save(); this.render(); } },
+      r.materials.map(m => el('option', { value: m.kind, selected: m.kind === s.kind }, m.kind)));
+    const area = el('textarea', { id: 'xj-draft', 'aria-describedby': 'xj-result', spellcheck: 'false' });
     area.value = s.drafts[s.kind] || '';
-    const result = xjEl('div', { id: 'xj-result', 'aria-live': 'polite' });
-    const preview = xjEl('div', { class: 'preview', role: 'region', tabindex: 0, 'aria-labelledby': 'xj-preview-h' });
+    const result = el('div', { id: 'xj-result', 'aria-live': 'polite' });
+    const preview = el('div', { class: 'preview', role: 'region', tabindex: 0, 'aria-labelledby': 'xj-preview-h' });
     let queued = false;
     const run = () => {
       queued = false;
@@ -590,8 +582,8 @@ class XianjiaoWidget extends HTMLElement {
       this.showMaterial(result, preview, area.value);
     };
     area.addEventListener('input', () => { if (!queued) { queued = true; requestAnimationFrame(run); } });
-    panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-kind' }, t.kind), kindSel),
-      xjEl('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, result, xjEl('h3', { id: 'xj-preview-h' }, t.preview), preview);
+    panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-kind' }, t.kind), kindSel),
+      el('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, result, el('h3', { id: 'xj-preview-h' }, t.preview), preview);
     this.showMaterial(result, preview, area.value);
   }
 
@@ -605,18 +597,18 @@ class XianjiaoWidget extends HTMLElement {
   showMaterial(result, preview, text) {
     const t = this.t;
     let m;
-    try { m = this.materialData(text); } catch (e) { result.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); return; }
+    try { m = this.materialData(text); } catch (e) { result.replaceChildren(el('p', { class: 'diag' }, e.message)); return; }
     // At least 1% once anything is written, so a short start still shows on the bar.
     const pct = m.min_chars ? Math.min(100, Math.max(m.chars > 0 ? 1 : 0, Math.round(100 * m.chars / m.min_chars))) : 100;
-    const bar = xjEl('span');
+    const bar = el('span');
     bar.style.width = pct + '%'; // CSSOM, not a style attribute: allowed under a strict CSP
     result.replaceChildren(
-      xjEl('p', {}, xjEl('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? t.pass : t.fail), ' · ',
+      el('p', {}, el('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? t.pass : t.fail), ' · ',
         `${t.chars} ${m.chars}` + (m.min_chars ? ` / ${t.min} ${m.min_chars}` : '')),
-      m.min_chars ? xjEl('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
-      m.parts.length ? xjEl('p', {}, `${t.parts}: `, m.parts.map(p => xjEl('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
-      (m.areas_covered.length || m.areas_missing.length) ? xjEl('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
-      m.worded.length ? xjEl('ul', { class: 'findings' }, m.worded.map(f => xjEl('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
+      m.min_chars ? el('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
+      m.parts.length ? el('p', {}, `${t.parts}: `, m.parts.map(p => el('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
+      (m.areas_covered.length || m.areas_missing.length) ? el('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
+      m.worded.length ? el('ul', { class: 'findings' }, m.worded.map(f => el('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
     this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, at: f.at, level: f.level, message: f.text })));
     this.lastMaterial = m;
   }
@@ -624,34 +616,34 @@ class XianjiaoWidget extends HTMLElement {
   renderCalculator(panel) {
     const t = this.t, s = this.state, r = this.rules;
     const forms = r.forms;
-    if (!forms.length) panel.append(xjEl('p', {}, t.noForm));
+    if (!forms.length) panel.append(el('p', {}, t.noForm));
     else {
       const form = forms.find(f => f.name === s.form) || forms[0];
       s.form = form.name;
-      const formSel = xjEl('select', { id: 'xj-form', onchange: (e) => { s.form = e.target.value; this.save(); this.render(); } },
-        forms.map(f => xjEl('option', { value: f.name, selected: f.name === form.name }, f.name)));
+      const formSel = el('select', { id: 'xj-form', onchange: (e) => { s.form = e.target.value; this.save(); this.render(); } },
+        forms.map(f => el('option', { value: f.name, selected: f.name === form.name }, f.name)));
       const groups = form.groups.length ? form.groups : [['全部', 100]];
       const marks = (s.marks[form.name] ||= {});
-      const out = xjEl('div', { 'aria-live': 'polite' });
+      const out = el('div', { 'aria-live': 'polite' });
       const recompute = () => this.showScore(form, groups, marks, out);
-      const head = xjEl('tr', {}, xjEl('th', { scope: 'col' }, t.item), groups.map(g => xjEl('th', { scope: 'col' }, `${g[0]} (${g[1]}%)`)));
-      const body = form.items.map(([item, points], ii) => xjEl('tr', {}, xjEl('th', { scope: 'row' }, `${item} (${points})`),
-        groups.map(([g], gi) => xjEl('td', {}, xjEl('input', {
+      const head = el('tr', {}, el('th', { scope: 'col' }, t.item), groups.map(g => el('th', { scope: 'col' }, `${g[0]} (${g[1]}%)`)));
+      const body = form.items.map(([item, points], ii) => el('tr', {}, el('th', { scope: 'row' }, `${item} (${points})`),
+        groups.map(([g], gi) => el('td', {}, el('input', {
           type: 'number', id: `xj-mark-${gi}-${ii}`, min: 0, max: points, step: 'any', 'aria-label': `${g} · ${item}`, value: (marks[g] || {})[item] ?? '',
           oninput: (e) => { (marks[g] ||= {})[item] = e.target.value; this.save(); recompute(); },
         })))));
-      panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-form' }, t.form), formSel),
-        xjEl('div', { class: 'scroll' }, xjEl('table', {}, xjEl('thead', {}, head), xjEl('tbody', {}, body))), out);
+      panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-form' }, t.form), formSel),
+        el('div', { class: 'scroll' }, el('table', {}, el('thead', {}, head), el('tbody', {}, body))), out);
       recompute();
     }
-    panel.append(xjEl('h3', {}, t.vote));
-    if (!r.votes.length) { panel.append(xjEl('p', {}, t.noVote)); return; }
+    panel.append(el('h3', {}, t.vote));
+    if (!r.votes.length) { panel.append(el('p', {}, t.noVote)); return; }
     const vote = r.votes.find(v => v.name === s.vote) || r.votes[0];
     s.vote = vote.name;
-    const voteSel = xjEl('select', { id: 'xj-vote', onchange: (e) => { s.vote = e.target.value; this.save(); this.render(); } },
-      r.votes.map(v => xjEl('option', { value: v.name, selected: v.name === vote.name }, v.name)));
+    const voteSel = el('select', { id: 'xj-vote', onchange: (e) => { s.vote = e.target.value; this.save(); this.render(); } },
+      r.votes.map(v => el('option', { value: v.name, selected: v.name === vote.name }, v.name)));
     const counts = (s.tiers[vote.name] ||= {});
-    const vout = xjEl('div', { 'aria-live': 'polite' });
+    const vout = el('div', { 'aria-live': 'polite' });
     const recount = () => {
       try {
         const row = { unit: '—' };
@@ -659,13 +651,13 @@ class XianjiaoWidget extends HTMLElement {
         const o = this.eng('satisfaction', [row], vote.name).overall;
         const judged = vote.below != null || vote.above != null;
         const said = o.total ? xjVote(this.word, this.lang, vote, o) : null;
-        vout.replaceChildren(xjEl('p', {}, `${t.respondents} ${o.total}`),
-          said ? xjEl('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, said) : '');
+        vout.replaceChildren(el('p', {}, `${t.respondents} ${o.total}`),
+          said ? el('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, said) : '');
         this.lastVote = said;
-      } catch (e) { vout.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
+      } catch (e) { vout.replaceChildren(el('p', { class: 'diag' }, e.message)); }
     };
-    panel.append(xjEl('div', { class: 'row' }, xjEl('label', { for: 'xj-vote' }, t.voteName), voteSel),
-      xjEl('div', { class: 'row' }, vote.tiers.map((tier, i) => xjEl('label', {}, tier, xjEl('input', {
+    panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-vote' }, t.voteName), voteSel),
+      el('div', { class: 'row' }, vote.tiers.map((tier, i) => el('label', {}, tier, el('input', {
         type: 'number', id: `xj-tier-${i}`, min: 0, step: 1, value: counts[tier] ?? '', oninput: (e) => { counts[tier] = e.target.value; this.save(); recount(); },
       })))), vout);
     recount();
@@ -683,11 +675,11 @@ class XianjiaoWidget extends HTMLElement {
       const rep = this.eng('score', sheets, form.name);
       const m = rep.members[0];
       out.replaceChildren(
-        m ? xjEl('p', {}, xjEl('strong', {}, `${t.composite}: ${m.composite}`), m.outcome ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
-        m ? xjEl('ul', {}, Object.entries(m.groups).map(([g, v]) => xjEl('li', {}, `${g}: ${t.mean} ${v.mean} × ${v.weight}%`))) : '',
-        rep.rejected.length ? xjEl('ul', { class: 'bad' }, rep.rejected.map(x => xjEl('li', {}, x.reason))) : '');
+        m ? el('p', {}, el('strong', {}, `${t.composite}: ${m.composite}`), m.outcome ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
+        m ? el('ul', {}, Object.entries(m.groups).map(([g, v]) => el('li', {}, `${g}: ${t.mean} ${v.mean} × ${v.weight}%`))) : '',
+        rep.rejected.length ? el('ul', { class: 'bad' }, rep.rejected.map(x => el('li', {}, x.reason))) : '');
       this.lastScore = m;
-    } catch (e) { out.replaceChildren(xjEl('p', { class: 'diag' }, e.message)); }
+    } catch (e) { out.replaceChildren(el('p', { class: 'diag' }, e.message)); }
   }
 
   /** The report as DOM nodes of `doc` (text only, no markup from data). */

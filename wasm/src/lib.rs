@@ -41,6 +41,16 @@ fn from_js<T: serde::de::DeserializeOwned>(v: JsValue, what: &str) -> Result<T, 
     serde_json::from_str(&text).map_err(|e| err("input.invalid", &format!("{what}: {e}")))
 }
 
+/// Rule files handed over from JS (`{name: text}`) as the source the loader reads.
+fn memory(sources: JsValue) -> Result<MemorySource, JsValue> {
+    let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
+    let mut src = MemorySource::new();
+    for (k, v) in files {
+        src.insert(k, v);
+    }
+    Ok(src)
+}
+
 fn eval_err(e: xianjiao_core::EvalError) -> JsValue {
     err(e.code, &e.to_string())
 }
@@ -98,12 +108,7 @@ impl Engine {
     /// Never throws for bad rules: read `diagnostics()`.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<Engine, JsValue> {
-        let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
-        let mut src = MemorySource::new();
-        for (k, v) in files {
-            src.insert(k, v);
-        }
-        Ok(Engine { rules: RuleSet::load(entry, &src) })
+        Ok(Engine { rules: RuleSet::load(entry, &memory(sources)?) })
     }
 
     /// Every diagnostic: `[{code, severity, file, line, col, message}]`.
@@ -228,12 +233,7 @@ pub fn scaffold(
     name: &str,
     #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] parent_source: JsValue,
 ) -> Result<String, JsValue> {
-    let files: std::collections::BTreeMap<String, String> = from_js(parent_source, "sources")?;
-    let mut src = MemorySource::new();
-    for (k, v) in files {
-        src.insert(k, v);
-    }
-    let rs = RuleSet::load(parent, &src);
+    let rs = RuleSet::load(parent, &memory(parent_source)?);
     Ok(xianjiao_core::scaffold(parent, name, if rs.has_errors() { None } else { Some(rs.rules()) }))
 }
 
@@ -344,18 +344,8 @@ pub fn render_highlights(
 /// build_editor) so the member widget's download does not grow.
 #[cfg(feature = "playground")]
 mod playground {
-    use super::{err, from_js, to_js};
+    use super::{err, memory, to_js};
     use wasm_bindgen::prelude::*;
-    use xianjiao_core::MemorySource;
-
-    fn memory(sources: JsValue) -> Result<MemorySource, JsValue> {
-        let files: std::collections::BTreeMap<String, String> = from_js(sources, "sources")?;
-        let mut src = MemorySource::new();
-        for (k, v) in files {
-            src.insert(k, v);
-        }
-        Ok(src)
-    }
 
     /// `entry` and its parents as one bundle file (`// xianjiao-bundle 1`). Throws
     /// (`code` = `rules.invalid`, `diagnostics` = the list) when the rules have errors.

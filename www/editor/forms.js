@@ -5,16 +5,7 @@
 // the file's tests, or at the end). The text stays the source of truth: the
 // forms are re-read from the engine after every edit.
 import { findDecls, setField, lit } from './rhai.js';
-
-function el(tag, attrs, ...kids) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v == null || v === false) continue;
-    if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else if (k === 'class') e.className = v; else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const k of kids.flat()) if (k != null && k !== false) e.append(k instanceof Node ? k : document.createTextNode(String(k)));
-  return e;
-}
+import { el } from '../../wasm/js/dom.js';
 
 const num = (v) => (Number.isInteger(v) ? String(v) : String(Number(v)));
 const pairs = (xs) => '[' + xs.map(([a, b]) => `[${lit(a)}, ${num(b)}]`).join(', ') + ']';
