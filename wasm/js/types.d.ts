@@ -1,7 +1,15 @@
 
 // ---- Types of the JSON the Engine returns (same as `xianjiao … --json`; the serde form of core/src/*.rs) ----
 /** A problem found while loading rule files (`code` is stable; `message` is Chinese + English; `hint`: what to do, in Chinese). */
-export interface Diagnostic { code: string; severity: 'error' | 'warning'; file: string; line: number; col: number; message: string; hint: string; }
+/** Where in the pipeline a problem is found (core/src/codes.rs); `syntax`, `file`, `limit` and `script` stop the file. */
+export type Stage = 'syntax' | 'file' | 'limit' | 'script' | 'merge' | 'model' | 'function' | 'origin' | 'eval';
+/** A row of the table of codes (`diagnosticCodes()` in the playground build). */
+export interface CodeRow { code: string; stage: Stage; stops: boolean; severity: 'error' | 'warning'; zh: string; en: string; }
+export interface Diagnostic {
+  code: string; severity: 'error' | 'warning'; file: string; line: number; col: number; message: string; hint: string; stage: Stage;
+  /** The message's parameters, e.g. `{kind, key, field, allowed}` for `field.unknown`. */
+  args?: Record<string, unknown>;
+}
 /** Thrown by Engine methods: a JS Error with the core's stable code. */
 export interface EngineError extends Error { code: string; }
 
