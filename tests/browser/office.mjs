@@ -7,7 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { start } from './serve.mjs';
+import { cliExe } from './pw.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const O = 'xianjiao-office >> ';
@@ -41,6 +44,59 @@ async function drop(page, files) {
 const report = (page) => page.evaluate(() => document.querySelector('xianjiao-office').result);
 
 export async function run({ browser, origin, test, assert, eq, out }) {
+  await test('one header vocabulary: the CLI, the npm engine and the office page accept exactly the same columns (every name of the engine\'s vocabulary, and refuse the same near miss)', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    // The vocabulary, from the engine itself (core/src/eval/columns.rs), not a copy.
+    const voc = await page.evaluate(async () => { const m = await import('/pkg/xianjiao_full.js'); await m.default(); return m.sheetColumns(); });
+    assert(voc.member.includes('被测评人') && voc.rater_group.includes('测评层次'), 'vocabulary: ' + JSON.stringify(voc));
+    const base = fs.readFileSync(path.join(root, 'tests/golden/score-guanba/sheets.csv'), 'utf8').split('\n');
+    const sources = Object.fromEntries(['guanba.rhai', 'central.rhai'].map((f) => [f, fs.readFileSync(path.join(root, 'rules', f), 'utf8')]));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-vocab-'));
+    const n = Math.max(voc.member.length, voc.rater_group.length);
+    const variants = [];
+    for (let i = 0; i < n; i++) variants.push([voc.member[i % voc.member.length], voc.rater_group[i % voc.rater_group.length]]);
+    variants.push(['名字', voc.rater_group[0]]); // not a name of the member column: refused by all three
+    const composites = (r) => Object.fromEntries(r.members.map((m) => [m.member, m.composite]));
+    let first = null;
+    for (const [member, group] of variants) {
+      const header = base[0].split(',');
+      header[0] = member; header[1] = group;
+      const text = [header.join(','), ...base.slice(1)].join('\n');
+      const file = path.join(dir, `sheets-${variants.indexOf(variants.find((v) => v[0] === member && v[1] === group))}.csv`);
+      fs.writeFileSync(file, text);
+      // CLI
+      let cli;
+      try { cli = { ok: JSON.parse(execFileSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), file, '--json'], { encoding: 'utf8' })) }; }
+      catch (e) { cli = e.stdout && e.stdout.trim().startsWith('{') ? { ok: JSON.parse(e.stdout) } : { error: String(e.stderr || e.message) }; }
+      // npm engine (the full glue the npm package ships), rows keyed by the header
+      const npm = await page.evaluate(async ({ sources, text }) => {
+        const m = await import('/pkg/xianjiao_full.js');
+        const lines = text.split('\n').filter((l) => l.trim());
+        const keys = lines[0].split(',');
+        const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [keys[i], v])));
+        try { return { ok: new m.Engine(sources, 'guanba.rhai').score(rows) }; } catch (e) { return { error: String(e.message || e) }; }
+      }, { sources, text });
+      // office page
+      let office;
+      try { await drop(page, { name: path.basename(file), mimeType: 'text/csv', buffer: Buffer.from(text) }); office = { ok: (await report(page)).report }; }
+      catch (e) { office = { error: String(e.message || e) }; }
+      const label = `${member} / ${group}`;
+      if (member === '名字') {
+        assert(cli.error && npm.error && office.error, `${label}: refused by all three: ${JSON.stringify([cli.error, npm.error, office.error])}`);
+        assert([npm.error, office.error].every((e) => e.includes('被测评人')), `${label}: the same reason: ${npm.error} | ${office.error}`);
+        continue;
+      }
+      assert(cli.ok && npm.ok && office.ok, `${label}: accepted by all three: ${JSON.stringify([cli.error, npm.error, office.error])}`);
+      eq(composites(npm.ok), composites(cli.ok), `${label}: npm engine = CLI`);
+      eq(composites(office.ok), composites(cli.ok), `${label}: office page = CLI`);
+      eq(office.ok.rows, cli.ok.rows, `${label}: rows read = scored + rejected alike`);
+      if (first) eq(composites(cli.ok), first, `${label}: the same composites as with the first names`);
+      first = first || composites(cli.ok);
+    }
+    assert(errors.length === 0, 'page errors: ' + errors.join(' | '));
+    await context.close();
+  });
+
   const onlyOrigin = (requests, o) => requests.filter((u) => !u.startsWith(o + '/') && !u.startsWith('blob:' + o) && !u.startsWith('data:'));
 
   await test('office: golden sheets (UTF-8 CSV, GBK CSV, XLSX) give the CLI\'s JSON, shown as rows read = scored + rejected', async () => {

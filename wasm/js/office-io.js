@@ -15,8 +15,6 @@
 // No DOM here: used by the worker (reading) and the element (writing).
 // ---------------------------------------------------------------------------
 
-export const MEMBER_COLS = ['member', '姓名', '党员', '被测评人', 'unit', '单位', '被测评单位', 'subject'];
-export const GROUP_COLS = ['rater_group', '评议组', '测评层次', 'group'];
 export const HEADER_SEARCH = 10;
 const MAX_SPAN_LINES = 200;
 const MAX_SPAN_BYTES = 256 << 10;
@@ -163,33 +161,15 @@ export function csvRecords(text, badLineText, badLines, onRec, onBad, onProgress
 }
 
 // ---------------------------------------------------------------- header and rows
-const norm = (h) => String(h).trim().replace(/^\ufeff+/, '').trim();
-const colList = (hits) => hits.map(([i, h]) => `第 ${i + 1} 列“${String(h).trim()}”`).join('、');
-const eqAscii = (a, b) => a.length === b.length && a.toLowerCase() === b.toLowerCase();
 
-/** cells: [[col, text]] (sorted). Returns null (not a header), a Found, or throws the reason it cannot be used. */
+/**
+ * cells: [[col, text]] (sorted). Returns null (not a header), a Found {member, group, cols},
+ * or throws the reason it cannot be used. The matching itself is the engine's
+ * (core/src/eval/columns.rs, through the office wasm's locateSheetHeader), the
+ * same the CLI and the npm engine use: `want.locate(cells)`.
+ */
 export function header(cells, want) {
-  const hits = (pred) => cells.filter(([, h]) => pred(norm(h)));
-  const members = hits((h) => MEMBER_COLS.some((n) => eqAscii(h, n)));
-  if (members.length === 0) return null;
-  if (members.length > 1) throw new Error(`有多个被测评人列:${colList(members)},只能有一列 / more than one member column`);
-  const groups = hits((h) => GROUP_COLS.some((n) => eqAscii(h, n)));
-  if (groups.length > 1) throw new Error(`有多个评议组列:${colList(groups)},只能有一列 / more than one rater_group column`);
-  const group = groups.length ? groups[0][0] : null;
-  if (want.need_group && group == null) throw new Error(`缺少评议组列,应为 ${GROUP_COLS.join('、')} 之一 / header has no rater_group column`);
-  const cols = [], missing = [];
-  for (const it of want.items) {
-    const h = hits((x) => x === it);
-    if (h.length === 0) missing.push(it);
-    else if (h.length > 1) throw new Error(`列名“${it}”重复:${colList(h)} / duplicated column “${it}”`);
-    else cols.push(h[0][0]);
-  }
-  if (missing.length) throw new Error(`缺少测评项目列:${missing.join('、')} / header lacks item columns`);
-  return { member: members[0][0], group, cols };
-}
-
-function expected(want) {
-  return `应有被测评人列(${MEMBER_COLS.join('、')})${want.need_group ? `、评议组列(${GROUP_COLS.join('、')})` : ''}及测评项目列(${want.items.join('、')})/ expected a member column${want.need_group ? ', a rater_group column' : ''} and the item columns`;
+  return want.locate(cells);
 }
 
 /**
@@ -222,7 +202,7 @@ export class Table {
   }
   noHeader() {
     if (this.candidate) return `第 ${this.candidate[0]} 行(表头)${this.candidate[1]}`;
-    return `前 ${HEADER_SEARCH} 行中没有找到表头:${expected(this.want)} / no header row in the first ${HEADER_SEARCH} rows`;
+    return `前 ${HEADER_SEARCH} 行中没有找到表头:${this.want.expected} / no header row in the first ${HEADER_SEARCH} rows`;
   }
   finish() {
     if (!this.found) throw new Error(this.seen === 0 ? '空文件,没有表头 / empty file, no header' : this.noHeader());

@@ -8,7 +8,7 @@
 // out: {id, type: 'progress', fraction, stage} … then
 //      {id, type: 'result', report, sources, ms: {read, score}} or {id, type: 'error', message}
 // ---------------------------------------------------------------------------
-import init, { Engine, scorePacked, formColumns } from 'xianjiao-office-glue';
+import init, { Engine, scorePacked, formColumns, locateSheetHeader, expectedSheetHeader } from 'xianjiao-office-glue';
 import { sniff, decode, csvRecords, Table, openXlsx } from './office-io.js';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
@@ -49,6 +49,11 @@ async function score({ id, rules, form, files }) {
   const post = (m) => self.postMessage(Object.assign({ id }, m));
   const engine = await engineFor(rules);
   const want = JSON.parse(formColumns(engine, form || undefined));
+  // The header is matched by the engine, as in the CLI and the npm engine (one vocabulary, aliases included).
+  want.locate = (cells) => {
+    try { return JSON.parse(locateSheetHeader(engine, JSON.stringify(cells), form || undefined)); } catch (e) { throw new Error(String(e && e.message || e)); }
+  };
+  want.expected = expectedSheetHeader(engine, form || undefined);
   const rows = [];   // packed rows
   const lines = [];  // their global line numbers
   const sources = [];

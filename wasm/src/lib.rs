@@ -237,6 +237,18 @@ pub fn scaffold(
     Ok(xianjiao_core::scaffold(parent, name, if rs.has_errors() { None } else { Some(rs.rules()) }))
 }
 
+/// The column vocabulary of filled-in forms and votes (core/src/eval/columns.rs), which
+/// `score`, `satisfaction`, the CLI and the office page all match headers with:
+/// `{member, rater_group, tier, respondent_group, total}`, each a list of accepted names.
+#[cfg(feature = "script")]
+#[wasm_bindgen(js_name = sheetColumns)]
+pub fn sheet_columns() -> Result<JsValue, JsValue> {
+    use xianjiao_core::{GROUP_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS};
+    to_js(
+        &serde_json::json!({ "member": MEMBER_COLS, "rater_group": GROUP_COLS, "tier": TIER_COLS, "respondent_group": RGROUP_COLS, "total": TOTAL_COLS }),
+    )
+}
+
 /// Character count as Word's 字数 counts Chinese text.
 #[wasm_bindgen(js_name = countChars)]
 pub fn count_chars(text: &str) -> usize {

@@ -80,3 +80,28 @@ pub fn form_columns(engine: &Engine, form: Option<String>) -> Result<String, JsV
     let items: Vec<&str> = sc.item_names().collect();
     serde_json::to_string(&serde_json::json!({ "items": items, "need_group": sc.has_groups() })).map_err(|e| err("js.serialize", &e.to_string()))
 }
+
+/// The header matching of the CLI and the npm engine (core's `Want::header`) for one
+/// candidate header row of a sheet: `cells` is `[[col, text], …]`. Returns
+/// `{member, group, cols}` (JSON) when the row is the form's header, `null` when
+/// it names no member column; throws the reason when it cannot be used.
+#[wasm_bindgen(js_name = locateSheetHeader)]
+pub fn locate_sheet_header(engine: &Engine, cells: &str, form: Option<String>) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
+    let cells: Vec<(usize, String)> = serde_json::from_str(cells).map_err(|e| err("input.invalid", &e.to_string()))?;
+    let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() };
+    match want.header(&xianjiao_core::Cells(cells), &|h| sc.item_index(h)) {
+        Ok(Some(f)) => Ok(serde_json::json!({ "member": f.member, "group": f.group, "cols": f.cols }).to_string()),
+        Ok(None) => Ok("null".into()),
+        Err(why) => Err(err("sheet.header", &why)),
+    }
+}
+
+/// What a form's header must name, worded as the CLI words it (no header found).
+#[wasm_bindgen(js_name = expectedSheetHeader)]
+pub fn expected_sheet_header(engine: &Engine, form: Option<String>) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
+    Ok(xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() }.expected())
+}
