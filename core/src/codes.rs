@@ -10,8 +10,17 @@
 //! To add a code: a row here (stage, severity, both hints), the call that
 //! emits it, and a case in `tests/diagnostics.rs` or the golden corpus.
 
-use crate::diag::Severity;
 use serde::Serialize;
+
+/// How bad a diagnostic is. Errors make the rule set unusable; warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The rule set cannot be evaluated.
+    Error,
+    /// Suspicious but usable.
+    Warning,
+}
 
 /// Where in the pipeline a problem is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -6,15 +6,7 @@
 use serde::Serialize;
 use std::fmt;
 
-/// How bad a diagnostic is. Errors make the rule set unusable; warnings do not.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The rule set cannot be evaluated.
-    Error,
-    /// Suspicious but usable.
-    Warning,
-}
+pub use crate::codes::Severity;
 
 /// A place in a rule file: file name, 1-based line and column (0 when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]

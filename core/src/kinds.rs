@@ -74,6 +74,7 @@ pub fn kind(name: &str) -> Option<&'static Kind> {
 }
 
 /// A kind's place in [`KINDS`].
+#[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn index(name: &str) -> Option<usize> {
     KINDS.iter().position(|k| k.name == name)
 }
@@ -84,6 +85,7 @@ pub(crate) fn fields(name: &str) -> &'static [&'static str] {
 }
 
 /// The names of every kind, for messages.
+#[cfg_attr(not(feature = "script"), allow(dead_code))]
 pub(crate) fn names() -> String {
     KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
 }

@@ -55,6 +55,7 @@ mod sandbox;
 mod source;
 
 pub use authoring::api::{reference_markdown, FnDoc, FUNCTIONS};
+pub use authoring::bundle::bundle;
 pub use authoring::explain::{scaffold, Change, Explain, ExplainItem};
 #[cfg(feature = "script")]
 pub use authoring::mutate::{mutants, mutation_test, Mutant, MutationReport, Survivor};
@@ -72,7 +73,6 @@ pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
 pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};
-pub use load::bundle::bundle;
 #[cfg(feature = "script")]
 pub use load::registered_functions;
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};

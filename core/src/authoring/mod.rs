@@ -3,6 +3,7 @@
 //! reference of the rule functions (`api`).
 
 pub(crate) mod api;
+pub(crate) mod bundle;
 pub(crate) mod explain;
 #[cfg(feature = "script")]
 pub(crate) mod mutate;

@@ -13,12 +13,10 @@
 //! diagnostics name the original files and their own line numbers, and its
 //! parents are taken from the bundle only (a bundle is self-contained).
 
-use crate::diag::Diagnostic;
-use crate::ruleset::RuleSet;
 use crate::source::{RuleSource, SourceError};
 
-const MAGIC: &str = "// xianjiao-bundle 1";
-const SEP: &str = "// ---- file: ";
+pub(crate) const MAGIC: &str = "// xianjiao-bundle 1";
+pub(crate) const SEP: &str = "// ---- file: ";
 
 /// The files of a bundle, in order, when `text` is one.
 #[cfg_attr(not(feature = "script"), allow(dead_code))]
@@ -46,23 +44,4 @@ impl RuleSource for BundleSource {
         let base = |s: &str| s.rsplit('/').next().unwrap_or(s).to_string();
         self.0.iter().find(|(n, _)| n == name || base(n) == base(name)).map(|(_, t)| t.clone()).ok_or(SourceError::NotFound)
     }
-}
-
-/// Writes `entry` and its parents as one bundle. Refuses rules with errors:
-/// a bundle is for deploying rules that load clean.
-pub fn bundle(entry: &str, source: &dyn RuleSource) -> Result<String, Vec<Diagnostic>> {
-    let rs = RuleSet::load(entry, source);
-    if rs.has_errors() {
-        return Err(rs.diagnostics().to_vec());
-    }
-    let mut out = format!("{MAGIC}\n");
-    for (name, text) in rs.sources() {
-        let base = name.rsplit('/').next().unwrap_or(name);
-        out.push_str(&format!("{SEP}{base} ----\n"));
-        out.push_str(text);
-        if !text.ends_with('\n') {
-            out.push('\n');
-        }
-    }
-    Ok(out)
 }

@@ -6,10 +6,10 @@
 //! `start` begins the day after the previous phase of the same batch ends,
 //! when that end is known.
 
-use super::fields;
 use super::read::{window_of, F};
-use super::{Announce, Batch, Origin, Phase, PhaseDates, Rules, Step};
+use super::types::{Announce, Batch, Origin, Phase, PhaseDates, Rules, Step};
 use crate::diag::{Diags, Location};
+use crate::kinds::fields;
 use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Dynamic, Map};
@@ -64,8 +64,8 @@ fn spec_of_map(f: &mut F, batch: &str, m: &Map) -> Spec {
         let text = super::read::text_of(v);
         let num = v.as_int().ok();
         match (k.as_str(), text, num) {
-            ("start", Some(s), _) => spec.start = super::parse_date(&s, &loc, f.d),
-            ("end", Some(s), _) => spec.end = super::parse_date(&s, &loc, f.d),
+            ("start", Some(s), _) => spec.start = super::read::parse_date(&s, &loc, f.d),
+            ("end", Some(s), _) => spec.end = super::read::parse_date(&s, &loc, f.d),
             ("days", _, Some(n)) if (1..=MAX_DAYS).contains(&n) => spec.days = Some(n),
             ("extend_days", _, Some(n)) if (0..=MAX_DAYS).contains(&n) => spec.extend = n,
             ("source", Some(s), _) => spec.origin.source = Some(s),

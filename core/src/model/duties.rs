@@ -1,9 +1,10 @@
 //! Requirements (what each kind of member must do) and transition gates.
 
-use super::fields;
+use super::read::parse_date;
 use super::read::F;
-use super::{parse_date, Due, Gate, Requirement, Rules};
+use super::types::{Due, Gate, Requirement, Rules};
 use crate::diag::Diags;
+use crate::kinds::fields;
 use crate::load::entity::Entity;
 use std::collections::HashSet;
 

@@ -1,9 +1,9 @@
 //! Appraisal forms (测评表), votes (满意度测评) and knowledge tests (测试).
 
-use super::fields;
 use super::read::{strs_of, F};
-use super::{Exam, Form, Origin, Outcome, OutcomeInfo, Rules, Vote};
+use super::types::{Exam, Form, Origin, Outcome, OutcomeInfo, Rules, Vote};
 use crate::diag::Diags;
+use crate::kinds::fields;
 use crate::load::entity::Entity;
 use rhai::{Dynamic, Map};
 

@@ -1,10 +1,10 @@
 //! Materials: what a member's written analysis, study reflection or
 //! rectification plan must contain.
 
-use super::fields;
 use super::read::{strs_of, F};
-use super::{Flag, ItemClass, ItemField, ItemRule, Material, Part, Rules};
+use super::types::{Flag, ItemClass, ItemField, ItemRule, Material, Part, Rules};
 use crate::diag::Diags;
+use crate::kinds::fields;
 use crate::load::entity::Entity;
 use rhai::{Dynamic, Map};
 

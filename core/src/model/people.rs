@@ -1,9 +1,9 @@
 //! Campaign metadata, roles, personal conditions and unit types.
 
-use super::fields;
 use super::read::F;
-use super::{Campaign, Named, Role, Rules};
+use super::types::{Campaign, Named, Role, Rules};
 use crate::diag::Diags;
+use crate::kinds::fields;
 use crate::load::entity::Entity;
 
 pub(super) fn campaign<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {

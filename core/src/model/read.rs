@@ -3,13 +3,13 @@
 //! `file:line:col` for a wrong type, an unknown field or a number that is
 //! not finite.
 
-use super::{Area, Origin, Window};
+use super::types::{Area, Origin, Window};
 use crate::diag::{Diagnostic, Diags, Location, Severity};
 use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Map};
 
-use super::COMMON_FIELDS as COMMON;
+use crate::kinds::COMMON_FIELDS as COMMON;
 
 pub(super) struct F<'a> {
     pub e: &'a Entity,
