@@ -26,8 +26,14 @@ pub const COMMON_DOC: &[(&str, &str, &str)] = &[
         "Provenance: the seed number and a short exact quote, e.g. \"000: 有书写能力的党员都要撰写党性分析材料\". Shown to clerks (explain, playground), never to members."),
     ("local", "本地设定:种子材料没有规定、由本地自己决定的内容,如 \"本镇设定:60分为合格线\"。可与 source 同时给出。`xianjiao check --strict` 对既无 source 也无 local 的声明给出警告。",
         "The locality's own choice where no seed says it, e.g. \"本镇设定:60分为合格线\"; may accompany source. `xianjiao check --strict` warns on a declaration with neither."),
-    ("required", "required: true 表示“规定动作”:下级文件不能 remove(lock.remove),也不能减弱(lock.weaken):不能降低 min、session_min、min_days、min_areas、min_chars,不能删去 roles、requires、areas、parts、flags、tiers、rate_of、extra_areas 中的条目,不能新增 exempt,不能改动测评表的 items、groups、trim、trim_min、total 或要求的 check。",
-        "required: true marks a 规定动作: a child file may not remove it (lock.remove) nor weaken it (lock.weaken): no lower min, session_min, min_days, min_areas or min_chars, no entry dropped from roles, requires, areas, parts, flags, tiers, rate_of or extra_areas, no exemption added, no change to a form's items, groups, trim, trim_min or total or to a requirement's check."),
+    ("required", "上级文件声明的一切默认都是“规定动作”,required: true 可写可不写(是默认)。下级文件不能 remove(lock.remove),也不能减弱(lock.weaken);每种声明的每个字段怎样算减弱,见 docs/rules-guide.md 的锁表(由 core/src/load/locks.rs 生成)。",
+        "Everything a parent file declares is a 规定动作 by default; required: true is accepted (it is the default). A child file may not remove it (lock.remove) nor weaken it (lock.weaken); what weakens each field of each kind is the lock table in docs/rules-guide.md (generated from core/src/load/locks.rs)."),
+    ("optional", "optional: true 表示“自选动作”:下级文件可以删除或修改它。下级修改时没有再写 optional: true 的,从此成为该下级文件的规定动作,约束它的下级。",
+        "optional: true marks a 自选动作: a child may remove or change it. A child that changes it without saying optional: true again adopts it as its own 规定动作, binding its children."),
+    ("open", "open: [\"字段\"] 列出下级可以改动(包括减弱)的字段,如 open: [\"extend_days\"](000:整改提高阶段可根据实际情况适当延长)、open: [\"substitute\"]。应同时写明 source 或 local。",
+        "open: [\"field\"] lists the fields a child may change, weakening included, e.g. open: [\"extend_days\"] or open: [\"substitute\"]. Give source or local with it."),
+    ("replace", "只用于 amend:replace: [\"字段\"] 让这些字段整个替换上级的值,而不是逐键合并;check 给出 amend.replaced 警告,列出去掉的上级条目。锁照样检查。",
+        "Only in amend: replace: [\"field\"] replaces those fields wholesale instead of merging key by key; check warns amend.replaced with the inherited entries dropped. Locks still apply."),
 ];
 
 /// Every function a rule file may call, in reference order.

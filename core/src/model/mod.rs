@@ -529,7 +529,7 @@ pub const FIELDS: &[(&str, &[&str])] = &[
 ];
 
 /// Fields every declaration kind takes.
-pub const COMMON_FIELDS: &[&str] = &["source", "local", "required"];
+pub const COMMON_FIELDS: &[&str] = &["source", "local", "required", "optional", "open", "replace"];
 
 pub(crate) fn fields(kind: &str) -> &'static [&'static str] {
     FIELDS.iter().find(|(k, _)| *k == kind).map_or(&[], |x| x.1)
