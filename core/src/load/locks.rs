@@ -427,3 +427,170 @@ mod tests {
         assert!(guide.contains(&markdown()), "docs/rules-guide.md 的锁表与 core/src/load/locks.rs 不一致;应为:\n{}", markdown());
     }
 }
+
+/// The generated lock test: for every locked declaration of the shipped rules and each field it has,
+/// a child that weakens it is refused at its own line, and one that restates or tightens it is accepted.
+#[cfg(test)]
+mod shipped {
+    use super::*;
+    use crate::diag::Diags;
+    use crate::load::entity::dynamic_to_json;
+    use crate::source::MemorySource;
+
+    const SHIPPED: &[(&str, &str)] = &[
+        ("central.rhai", include_str!("../../../rules/central.rhai")),
+        ("guangan.rhai", include_str!("../../../rules/guangan.rhai")),
+        ("guanba.rhai", include_str!("../../../rules/guanba.rhai")),
+        ("meizhou.rhai", include_str!("../../../rules/meizhou.rhai")),
+        ("jiangsu-water.rhai", include_str!("../../../rules/jiangsu-water.rhai")),
+    ];
+
+    /// A value as Rhai source.
+    fn lit(v: &serde_json::Value) -> String {
+        use serde_json::Value as V;
+        match v {
+            V::Null => "()".into(),
+            V::Array(a) => format!("[{}]", a.iter().map(lit).collect::<Vec<_>>().join(", ")),
+            V::Object(o) => {
+                format!("#{{ {} }}", o.iter().map(|(k, v)| format!("{}: {}", V::String(k.clone()), lit(v))).collect::<Vec<_>>().join(", "))
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn day(s: &str, by: i64) -> String {
+        ymd(s).map_or_else(|| format!("{s}改"), |d| (d + Duration::days(by)).to_string())
+    }
+
+    /// A weakened and a tightened (or restated) value of `field`, when the rule lets one be made.
+    fn moves(rule: Rule, field: &str, v: &serde_json::Value, ex: &Map) -> (Option<serde_json::Value>, serde_json::Value) {
+        use serde_json::{json, Value as V};
+        let same = v.clone();
+        match (rule, v) {
+            (AtLeast, V::Number(n)) => (Some(json!(n.as_f64().unwrap_or(0.0) - 1.0)), json!(n.as_f64().unwrap_or(0.0) + 1.0)),
+            (AtMost, V::Number(n)) => (Some(json!(n.as_f64().unwrap_or(0.0) + 1.0)), json!(n.as_f64().unwrap_or(0.0) - 1.0)),
+            (KeepAll, V::Array(a)) if !a.is_empty() => (Some(V::Array(a[1..].to_vec())), same),
+            (KeepAll | PerKeyAtLeast, V::Object(o)) if !o.is_empty() => {
+                let mut w = o.clone();
+                let first = o.keys().next().cloned().unwrap_or_default();
+                w.remove(&first);
+                (Some(V::Object(w)), same)
+            }
+            (AddNone, V::Object(o)) => {
+                let mut w = o.clone();
+                w.insert("新增的人".into(), json!("可以不做"));
+                (Some(V::Object(w)), same)
+            }
+            (AddNone, V::Array(a)) => {
+                let mut w = a.clone();
+                w.push(json!("新增的字段"));
+                (Some(V::Array(w)), same)
+            }
+            (Fixed, V::Number(n)) => (Some(json!(n.as_f64().unwrap_or(0.0) + 1.0)), same),
+            (Fixed, V::String(s)) => (Some(json!(format!("{s}改"))), same),
+            (Fixed, V::Array(a)) if !a.is_empty() => (Some(V::Array(a[1..].to_vec())), same),
+            (Fixed, V::Bool(b)) => (Some(json!(!b)), same),
+            (KeepTrue, V::Bool(true)) => (Some(json!(false)), same),
+            (NotLater, V::String(s)) => (Some(json!(day(s, 1))), if ymd(s).is_some() { json!(day(s, -1)) } else { same }),
+            (Inside, V::Array(a)) if a.len() == 2 => {
+                let end = a[1].as_str().unwrap_or_default();
+                (Some(json!([a[0], day(end, 1)])), same)
+            }
+            (Inside, V::Object(o)) if !o.is_empty() => {
+                let mut w = o.clone();
+                let first = o.keys().next().cloned().unwrap_or_default();
+                w.remove(&first);
+                (Some(V::Object(w)), same)
+            }
+            (Announce, V::Object(o)) => {
+                let d = o.get("days_before").and_then(|x| x.as_f64()).unwrap_or(0.0);
+                let mut w = o.clone();
+                w.insert("days_before".into(), json!(d - 1.0));
+                let mut t = o.clone();
+                t.insert("days_before".into(), json!(d + 1.0));
+                (Some(V::Object(w)).filter(|_| d > 0.0), V::Object(t))
+            }
+            (PhaseWindow, V::Object(o)) => {
+                // Each dated batch moved one day later at its end.
+                let dated = o.iter().find(|(_, b)| b.get("end").or(b.get("days")).is_some());
+                let w = dated.map(|(k, b)| {
+                    let mut b = b.clone();
+                    if let Some(e) = b.get("end").and_then(|x| x.as_str()).map(|e| day(e, 1)) {
+                        b["end"] = json!(e);
+                    } else if let Some(d) = b.get("days").and_then(|x| x.as_f64()) {
+                        b["days"] = json!(d + 1.0);
+                    }
+                    let mut w = o.clone();
+                    w.insert(k.clone(), b);
+                    V::Object(w)
+                });
+                (w, same)
+            }
+            (PhaseWindow, V::String(s)) if field == "end" => (Some(json!(day(s, 1))), same),
+            (PhaseWindow, V::String(s)) if field == "start" => (Some(json!(day(s, -1))), same),
+            (PhaseWindow, V::Number(n)) if field == "days" && !ex.contains_key("end") => (Some(json!(n.as_f64().unwrap_or(0.0) + 1.0)), same),
+            _ => (None, same),
+        }
+    }
+
+    fn lock_errors(src: &MemorySource) -> Vec<crate::diag::Diagnostic> {
+        let mut d = Diags::default();
+        let _ = crate::load::run::load("child.rhai", src, &crate::sandbox::Limits::default(), &mut d);
+        d.list.into_iter().filter(|x| x.code.starts_with("lock.")).collect()
+    }
+
+    #[test]
+    fn every_locked_field_of_the_shipped_rules_refuses_a_weakening_and_accepts_a_restatement() {
+        let (mut refused, mut accepted) = (0, 0);
+        for (file, _) in SHIPPED {
+            let mut src = MemorySource::new();
+            for (n, t) in SHIPPED {
+                src.insert(*n, *t);
+            }
+            let mut d = Diags::default();
+            let loaded = crate::load::run::load(file, &src, &crate::sandbox::Limits::default(), &mut d);
+            for e in loaded.entities.iter().filter(|e| e.required_by.as_deref() == Some(*file)) {
+                let opened: Vec<String> =
+                    e.fields.get("open").and_then(|v| v.read_lock::<Array>().map(|a| a.iter().map(|x| x.to_string()).collect())).unwrap_or_default();
+                // Removing it is refused.
+                src.insert("child.rhai", format!("extends(\"{file}\");\nremove(\"{}\", \"{}\");\n", e.kind, e.key));
+                let errs = lock_errors(&src);
+                assert!(
+                    errs.iter().any(|x| x.code == "lock.remove" && x.location.file == "child.rhai" && x.location.line == 2),
+                    "{file}: remove {} {}",
+                    e.kind,
+                    e.key
+                );
+                refused += 1;
+                for (field, v) in &e.fields {
+                    let Some(rule) = rule(&e.kind, field) else { continue };
+                    if opened.iter().any(|o| o == field.as_str()) || COMMON.iter().any(|(c, _)| c == field) {
+                        continue;
+                    }
+                    let (weak, strong) = moves(rule, field, &dynamic_to_json(v), &e.fields);
+                    let child = |val: &serde_json::Value| {
+                        format!("extends(\"{file}\");\namend(\"{}\", \"{}\", #{{ replace: [\"{field}\"], {field}: {} }});\n", e.kind, e.key, lit(val))
+                    };
+                    src.insert("child.rhai", child(&strong));
+                    let errs = lock_errors(&src);
+                    assert!(errs.is_empty(), "{file}: tightening {}.{} {field} was refused: {errs:?}\n{}", e.kind, e.key, child(&strong));
+                    accepted += 1;
+                    if let Some(w) = weak {
+                        src.insert("child.rhai", child(&w));
+                        let errs = lock_errors(&src);
+                        assert!(
+                            errs.iter().any(|x| x.code == "lock.weaken" && x.location.file == "child.rhai" && x.location.line == 2),
+                            "{file}: weakening {}.{} {field} ({rule:?}) was accepted:\n{}",
+                            e.kind,
+                            e.key,
+                            child(&w)
+                        );
+                        refused += 1;
+                    }
+                }
+            }
+        }
+        eprintln!("lock corpus: {refused} weakenings refused, {accepted} restatements accepted");
+        assert!(refused > 200 && accepted > 200, "refused {refused}, accepted {accepted}");
+    }
+}

@@ -31,11 +31,11 @@ impl Merged {
     }
 }
 
-/// The parent's declaration as the message names it: the file whose lock it is, with the line
-/// where that file wrote the field (or the declaration) when it did.
+/// The parent's declaration as the message names it: where a parent file wrote the field, else the
+/// declaration when the file whose lock it is wrote it, else that file.
 fn parent_of(e: &Entity, field: Option<&str>) -> String {
     let by = e.required_by.clone().unwrap_or_else(|| e.loc.file.clone());
-    let at = field.and_then(|f| e.field_locs.get(f)).filter(|l| l.file == by).or(Some(&e.loc).filter(|l| l.file == by));
+    let at = field.and_then(|f| e.field_locs.get(f)).or(Some(&e.loc).filter(|l| l.file == by));
     at.map_or(by.clone(), |l| format!("{}:{}", l.file, l.line))
 }
 
