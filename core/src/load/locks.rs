@@ -593,4 +593,25 @@ mod shipped {
         eprintln!("lock corpus: {refused} weakenings refused, {accepted} restatements accepted");
         assert!(refused > 200 && accepted > 200, "refused {refused}, accepted {accepted}");
     }
+
+    /// An amend merges nested maps key by key: the inherited start and length of a batch stay.
+    #[test]
+    fn an_amend_keeps_what_it_does_not_name_and_replace_says_what_it_dropped() {
+        let mut src = MemorySource::new();
+        for (n, t) in SHIPPED {
+            src.insert(*n, *t);
+        }
+        src.insert("child.rhai", "extends(\"guangan.rhai\");\namend(\"phase\", \"学习动员\", #{ batches: #{ 第一批: #{ extend_days: 10 } } });\n");
+        let mut d = Diags::default();
+        let loaded = crate::load::run::load("child.rhai", &src, &crate::sandbox::Limits::default(), &mut d);
+        let e = loaded.entities.iter().find(|e| e.kind == "phase" && e.key == "学习动员").map(|e| dynamic_to_json(&Dynamic::from_map(e.fields.clone())));
+        let b = &e.unwrap_or_default()["batches"]["第一批"];
+        assert_eq!((b["start"].as_str(), b["days"].as_i64(), b["extend_days"].as_i64()), (Some("2005-01-17"), Some(45), Some(10)), "{b}");
+        src.insert("child.rhai", "extends(\"guangan.rhai\");\namend(\"phase\", \"学习动员\", #{ replace: [\"batches\"], batches: #{ 第二批: #{ start: \"2005-07-01\" } } });\n");
+        let mut d = Diags::default();
+        let _ = crate::load::run::load("child.rhai", &src, &crate::sandbox::Limits::default(), &mut d);
+        let codes: Vec<_> = d.list.iter().map(|x| (x.code, x.location.line)).collect();
+        assert!(codes.contains(&("amend.replaced", 2)) && codes.contains(&("lock.weaken", 2)), "{codes:?}");
+        assert!(d.list.iter().any(|x| x.code == "amend.replaced" && x.message.contains("第一批")), "{:?}", d.list);
+    }
 }
