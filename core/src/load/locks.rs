@@ -55,7 +55,7 @@ use Rule::*;
 pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
     ("campaign", &[("name", Free), ("level", Free), ("batch", Free)]),
     ("batch", &[("label", Free)]),
-    ("role", &[("label", Free), ("group", Fixed)]),
+    ("role", &[("label", Free), ("group", Fixed), ("like", Fixed)]),
     ("condition", &[("label", Free)]),
     ("unit", &[("label", Free)]),
     (
@@ -604,7 +604,8 @@ mod shipped {
         src.insert("child.rhai", "extends(\"guangan.rhai\");\namend(\"phase\", \"学习动员\", #{ batches: #{ 第一批: #{ extend_days: 10 } } });\n");
         let mut d = Diags::default();
         let loaded = crate::load::run::load("child.rhai", &src, &crate::sandbox::Limits::default(), &mut d);
-        let e = loaded.entities.iter().find(|e| e.kind == "phase" && e.key == "学习动员").map(|e| dynamic_to_json(&Dynamic::from_map(e.fields.clone())));
+        let e =
+            loaded.entities.iter().find(|e| e.kind == "phase" && e.key == "学习动员").map(|e| dynamic_to_json(&Dynamic::from_map(e.fields.clone())));
         let b = &e.unwrap_or_default()["batches"]["第一批"];
         assert_eq!((b["start"].as_str(), b["days"].as_i64(), b["extend_days"].as_i64()), (Some("2005-01-17"), Some(45), Some(10)), "{b}");
         src.insert("child.rhai", "extends(\"guangan.rhai\");\namend(\"phase\", \"学习动员\", #{ replace: [\"batches\"], batches: #{ 第二批: #{ start: \"2005-07-01\" } } });\n");

@@ -248,3 +248,91 @@ pub(crate) fn apply(m: &mut Merged, decls: Vec<Decl>, diags: &mut Diags) {
         }
     }
 }
+
+/// Fields whose entries name roles, per kind: lists (`roles`) and maps keyed by role.
+const ROLE_LISTS: &[(&str, &str)] = &[("require", "roles"), ("material", "roles"), ("exam", "roles")];
+const ROLE_MAPS: &[(&str, &str)] = &[("require", "exempt"), ("require", "substitute"), ("material", "min_chars"), ("material", "extra_areas")];
+
+/// Roles inherit duties: a role declared `like: "党员"` gets every requirement, material rule, exam,
+/// exemption and substitute of 党员 (in declaration order, so a kind of a kind gets both). A new role
+/// without `like` that would escape a locked requirement binding every individual role the parents
+/// declared is an error at its line (`role.escapes`).
+pub(crate) fn inherit_roles(es: &mut [Entity], files: &[String], diags: &mut Diags) {
+    let rank = |f: &str| files.iter().position(|x| x == f).unwrap_or(0);
+    let roles: Vec<(String, Option<String>, crate::diag::Location, bool)> = es
+        .iter()
+        .filter(|e| e.kind == "role")
+        .map(|e| {
+            let like = e.fields.get("like").and_then(|v| v.clone().into_string().ok());
+            let group = e.fields.get("group").and_then(|v| v.as_bool().ok()) == Some(true);
+            (e.key.clone(), like, e.field_loc("like").clone(), group)
+        })
+        .collect();
+    for (role, like, at, _) in &roles {
+        let Some(like) = like else { continue };
+        if !roles.iter().any(|r| &r.0 == like) || like == role {
+            diags.error(
+                "role.unknown",
+                at,
+                format!("角色 \"{role}\" 的 like: \"{like}\" 不是已声明的另一种角色 / like names no other declared role"),
+            );
+            continue;
+        }
+        for e in es.iter_mut() {
+            for (kind, f) in ROLE_LISTS {
+                if e.kind != *kind {
+                    continue;
+                }
+                if let Some(mut a) = e.fields.get_mut(*f).and_then(|v| v.write_lock::<rhai::Array>()) {
+                    let has = |x: &str| a.iter().any(|v| v.to_string() == x);
+                    if has(like) && !has(role) {
+                        a.push(role.as_str().into());
+                    }
+                }
+            }
+            for (kind, f) in ROLE_MAPS {
+                if e.kind != *kind {
+                    continue;
+                }
+                if let Some(mut m) = e.fields.get_mut(*f).and_then(|v| v.write_lock::<Map>()) {
+                    if let Some(v) = m.get(like.as_str()).cloned().filter(|_| !m.contains_key(role.as_str())) {
+                        m.insert(role.as_str().into(), v);
+                    }
+                }
+            }
+        }
+    }
+    // A new role with no `like` escaping a locked duty of every member.
+    for e in es.iter().filter(|e| e.kind == "role") {
+        if e.fields.contains_key("like") || e.fields.get("group").and_then(|v| v.as_bool().ok()) == Some(true) {
+            continue;
+        }
+        let file = rank(&e.loc.file);
+        // The individual roles the files above this one declared (a kind of another role is covered by its `like`).
+        let others: Vec<&String> = roles
+            .iter()
+            .filter(|r| !r.3 && r.1.is_none() && r.0 != e.key)
+            .filter(|r| es.iter().any(|x| x.kind == "role" && x.key == r.0 && rank(&x.loc.file) < file))
+            .map(|r| &r.0)
+            .collect();
+        if others.is_empty() {
+            continue;
+        }
+        for q in es.iter().filter(|q| q.kind == "require" && q.required_by.as_ref().is_some_and(|by| rank(by) < file)) {
+            let listed: Vec<String> = q.fields.get("roles").map(super::locks_entries).unwrap_or_default();
+            let exempt = |f: &str| q.fields.get(f).and_then(|v| v.read_lock::<Map>().map(|m| m.contains_key(e.key.as_str()))).unwrap_or(false);
+            if others.iter().all(|r| listed.contains(r)) && !listed.contains(&e.key) && !exempt("exempt") {
+                diags.error(
+                    "role.escapes",
+                    &e.loc,
+                    format!(
+                        "新角色 \"{}\" 不在上级文件 {} 规定的要求 \"{}\" 的角色中,会逃过这项所有党员都要做的规定动作;写 like: \"党员\" 等说明它是哪种角色,或在该要求的 roles 中加上它 / a new role escapes a required item: say like: \"…\"",
+                        e.key,
+                        q.required_by.clone().unwrap_or_default(),
+                        q.key
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -82,3 +82,9 @@ pub(crate) fn size_of(v: &Dynamic) -> usize {
     }
     8
 }
+
+/// Entries of a list as text.
+#[cfg(feature = "script")]
+pub(crate) fn locks_entries(v: &Dynamic) -> Vec<String> {
+    v.read_lock::<rhai::Array>().map(|a| a.iter().map(|x| x.to_string()).collect()).unwrap_or_default()
+}

@@ -354,5 +354,7 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
         functions = functions.merge(&run.functions);
         apply(&mut merged, run.decls, diags);
     }
-    Loaded { files, entities: merged.into_vec(), parent_entities, functions, fn_files, sources }
+    let mut entities = merged.into_vec();
+    super::merge::inherit_roles(&mut entities, &files, diags);
+    Loaded { files, entities, parent_entities, functions, fn_files, sources }
 }

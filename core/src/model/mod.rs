@@ -515,7 +515,7 @@ pub struct Rules {
 pub const FIELDS: &[(&str, &[&str])] = &[
     ("campaign", &["name", "level", "batch"]),
     ("batch", &["label"]),
-    ("role", &["label", "group"]),
+    ("role", &["label", "group", "like"]),
     ("condition", &["label"]),
     ("unit", &["label"]),
     ("phase", &["start", "end", "days", "extend_days", "min_days", "note", "batches"]),
