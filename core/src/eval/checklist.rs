@@ -212,9 +212,12 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
     let mut items = vec![];
     let mut summary = Summary::default();
     let unknown_progress: Vec<String> = p.progress.keys().filter(|k| !r.requirements.iter().any(|q| &q.id == *k)).cloned().collect();
+    // A reported condition counts only where its scope (roles, unit types) takes in this member.
+    let holds =
+        |c: &String| p.conditions.contains(c) && r.conditions.iter().find(|x| &x.name == c).is_none_or(|x| x.holds_for(&p.role, p.unit.as_deref()));
     for q in &r.requirements {
         let due = due_date(r, q, p.unit.as_deref(), batch);
-        let substitute = q.substitute.iter().find(|(c, _)| p.conditions.contains(c)).map(|(c, s)| format!("{c}:{s}"));
+        let substitute = q.substitute.iter().find(|(c, _)| holds(c)).map(|(c, s)| format!("{c}:{s}"));
         let progress = read_progress(q, p.progress.get(&q.id))?;
         let (have, short_sessions) = match &progress {
             Progress::Amount(x) => (Some(*x), vec![]),
@@ -223,7 +226,7 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         };
         let (status, why) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
             (ItemStatus::NotApplicable, vec![Msg::new("item.only_for").with("roles", q.roles.clone())])
-        } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || p.conditions.contains(w)) {
+        } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || holds(w)) {
             (ItemStatus::Exempt, vec![Msg::new("item.exempt").with("who", who).with("why", why)])
         } else {
             let done = if let Some(f) = &q.check {

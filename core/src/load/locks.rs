@@ -20,6 +20,8 @@ use rhai::{Array, Dynamic, Map};
 pub enum Rule {
     /// Reword freely (labels, notes, provenance).
     Free,
+    /// A scope (a condition's roles or unit types) a child may narrow, never widen nor drop.
+    Narrow,
     /// A number a child may raise, not lower or drop.
     AtLeast,
     /// A number a child may lower, not raise or drop.
@@ -56,7 +58,7 @@ pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
     ("campaign", &[("name", Free), ("level", Free), ("batch", Free)]),
     ("batch", &[("label", Free)]),
     ("role", &[("label", Free), ("group", Fixed), ("like", Fixed)]),
-    ("condition", &[("label", Free)]),
+    ("condition", &[("label", Free), ("roles", Narrow), ("units", Narrow)]),
     ("unit", &[("label", Free)]),
     (
         "phase",
@@ -159,6 +161,7 @@ pub fn meaning(r: Rule) -> &'static str {
         AtMost => "只能降低,不能提高或删去 / lower only",
         KeepAll => "每一条(列表项、键、其中的列表)都要保留,可新增 / keep every entry, add more",
         AddNone => "不能新增条目,可删去 / add no entry",
+        Narrow => "范围只能缩小:不能新增,也不能删成空或删去整个字段 / narrow only",
         Fixed => "不能改动(照抄可以) / unchanged",
         KeepTrue => "true 不能改为 false / stays true",
         KeepFalse => "不能改为 true / may not become true",
@@ -334,6 +337,15 @@ pub(crate) fn weakens(
             let added: Vec<String> = new.map(keys).unwrap_or_default().into_iter().filter(|x| !had.contains(x)).collect();
             (!added.is_empty()).then(|| format!("{field} 新增了 {} / entries added", added.join("、")))
         }
+        Narrow => {
+            let had = keys(old);
+            let now = new.map(keys).unwrap_or_default();
+            let added: Vec<String> = now.iter().filter(|x| !had.contains(x)).cloned().collect();
+            if now.is_empty() && !had.is_empty() {
+                return Some(format!("{field} 删去了整个范围 {} / scope dropped", had.join("、")));
+            }
+            (!added.is_empty()).then(|| format!("{field} 扩大到 {} / scope widened", added.join("、")))
+        }
         Fixed => new.is_none_or(|n| n.to_string() != old.to_string()).then(|| format!("{field} 从 {old} 改为 {} / changed", shown(new))),
         KeepTrue => (old.as_bool().ok() == Some(true) && new.and_then(|n| n.as_bool().ok()) != Some(true))
             .then(|| format!("{field} 从 true 改为 {} / turned off", shown(new))),
@@ -470,6 +482,7 @@ mod shipped {
             (AtLeast, V::Number(n)) => (Some(json!(n.as_f64().unwrap_or(0.0) - 1.0)), json!(n.as_f64().unwrap_or(0.0) + 1.0)),
             (AtMost, V::Number(n)) => (Some(json!(n.as_f64().unwrap_or(0.0) + 1.0)), json!(n.as_f64().unwrap_or(0.0) - 1.0)),
             (KeepAll, V::Array(a)) if !a.is_empty() => (Some(V::Array(a[1..].to_vec())), same),
+            (Narrow, V::Array(a)) if !a.is_empty() => (Some(json!([])), same),
             (KeepAll | PerKeyAtLeast, V::Object(o)) if !o.is_empty() => {
                 let mut w = o.clone();
                 let first = o.keys().next().cloned().unwrap_or_default();

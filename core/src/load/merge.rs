@@ -88,6 +88,8 @@ pub(crate) fn check_lock(e: &Entity, d: &Decl, new: &Map, diags: &mut Diags) {
         }
         let empty = match locks::rule(&e.kind, k) {
             Some(locks::Rule::AddNone) => Dynamic::from_map(Map::new()),
+            // A scope added where the parent had none narrows it.
+            Some(locks::Rule::Narrow) => continue,
             Some(locks::Rule::KeepFalse) => Dynamic::FALSE,
             Some(locks::Rule::NotFalse) => Dynamic::TRUE,
             _ => continue,

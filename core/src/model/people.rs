@@ -24,12 +24,24 @@ pub(super) fn roles<'a>(
         let mut f = F::new(e, d, fields("role"));
         r.roles.push(Role { name: e.key.clone(), label: f.str("label"), group: f.bool("group").unwrap_or(false), origin: f.origin() });
     }
+    let mut scoped = vec![];
     for e in conditions {
         let mut f = F::new(e, d, fields("condition"));
-        r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+        let (roles, units) = (f.strs("roles"), f.strs("units"));
+        scoped.push((e.field_loc("roles").clone(), e.field_loc("units").clone()));
+        r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), roles, units, origin: f.origin() });
     }
     for e in units {
         let mut f = F::new(e, d, fields("unit"));
-        r.units.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+        r.units.push(Named { name: e.key.clone(), label: f.str("label"), roles: vec![], units: vec![], origin: f.origin() });
+    }
+    // A condition's scope names declared roles and unit types.
+    for (c, (rl, ul)) in r.conditions.iter().zip(scoped) {
+        for x in c.roles.iter().filter(|x| !r.roles.iter().any(|y| &y.name == *x)) {
+            d.error("role.unknown", &rl, format!("情况 \"{}\" 的 roles 含未声明的角色 \"{x}\" / unknown role", c.name));
+        }
+        for x in c.units.iter().filter(|x| !r.units.iter().any(|y| &y.name == *x)) {
+            d.error("unit.unknown", &ul, format!("情况 \"{}\" 的 units 含未声明的单位类型 \"{x}\" / unknown unit type", c.name));
+        }
     }
 }
