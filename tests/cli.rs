@@ -51,7 +51,7 @@ fn new_scaffolds_a_child_that_checks_clean_and_changes_nothing() {
 fn test_command_fails_with_the_file_and_line_of_the_failing_case() {
     let d = tmpdir("test");
     let f = d.join("town.rhai");
-    std::fs::write(&f, "extends(\"guangan.rhai\");\namend(\"require\", \"学习学时\", #{ min: 40 });\n\ntest(\"40学时即达到\", #{ checklist: #{ role: \"单位党组织\", progress: #{ 学习学时: 40 } }, expect: #{ 学习学时: \"done\" } });\ntest(\"写错的期望\", #{ checklist: #{ role: \"单位党组织\", progress: #{ 学习学时: 39 } }, expect: #{ 学习学时: \"done\" } });\n").expect("write");
+    std::fs::write(&f, "extends(\"guangan.rhai\");\namend(\"require\", \"学习学时\", #{ min: 50 });\n\ntest(\"50学时即达到\", #{ checklist: #{ role: \"单位党组织\", progress: #{ 学习学时: 50 } }, expect: #{ 学习学时: \"done\" } });\ntest(\"写错的期望\", #{ checklist: #{ role: \"单位党组织\", progress: #{ 学习学时: 49 } }, expect: #{ 学习学时: \"done\" } });\n").expect("write");
     let fs = f.to_string_lossy().to_string();
     let (code, out, _) = xianjiao(&["test", &fs]);
     assert_eq!(code, 1, "{out}");

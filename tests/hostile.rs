@@ -89,7 +89,7 @@ fn a_child_cannot_drop_or_weaken_a_required_rule() {
     let mut src = MemorySource::new();
     src.insert("base.rhai", "role(\"党员\");\nrole(\"离退休党员\");\nphase(\"p\", #{ start: \"2005-01-01\", days: 30 });\n\
         require(\"材料\", #{ phase: \"p\", roles: [\"党员\", \"离退休党员\"], min: 2000, required: true, source: \"000: 有书写能力的党员都要撰写\" });\n\
-        require(\"可删\", #{ phase: \"p\" });\n");
+        require(\"可删\", #{ phase: \"p\", optional: true });\n");
     src.insert("drop.rhai", "extends(\"base.rhai\");\nremove(\"require\", \"材料\");\nremove(\"require\", \"可删\");\n");
     src.insert("weak.rhai", "extends(\"base.rhai\");\namend(\"require\", \"材料\", #{ min: 1500,\n  exempt: #{ 离退休党员: \"可不写\" } });\n");
     src.insert("strong.rhai", "extends(\"base.rhai\");\namend(\"require\", \"材料\", #{ min: 2500, label: \"本镇加码\" });\n");

@@ -101,6 +101,8 @@ pub const CODES: &[Code] = &[
     c("decl.unknown_target", Merge, E, "amend / remove 的对象须在上级文件中已声明;检查种类和名称", "What amend / remove names must be declared by a parent: check the kind and the name"),
     c("decl.duplicate", Merge, W, "删去重复的声明,只保留一个", "Remove the repeated declaration"),
     c("lock.remove", Merge, E, "上级的规定动作不能删除:删去这一行 remove,或请上级把它标为可选(自选动作)", "A parent's required item cannot be removed: delete this remove, or ask the parent to mark it optional"),
+    c("role.escapes", Merge, E, "新角色要说明它属于哪种已有角色:写 like: \"党员\",它就承担该角色的全部要求;否则上级的规定动作会漏掉这类人员", "Say which existing role the new role is a kind of (like: \"党员\") so it inherits that role's duties; otherwise it escapes the parent's required items"),
+    c("amend.replaced", Merge, W, "replace 会整体替换上级的这个字段:确认被丢掉的条目确实不再需要,否则去掉 replace 让 amend 逐项合并", "replace drops the parent's whole field: check the dropped entries are really not needed, or remove replace so amend merges entry by entry"),
     c("lock.weaken", Merge, E, "上级的规定动作只能加强,不能减弱:恢复上级的数值、时间或条目,可以更严但不能更松", "A parent's required item may be strengthened, never weakened: restore the parent's numbers, dates or entries (stricter is fine)"),
     c("field.unknown", Model, E, "字段名可能写错了,对照提示中的可用字段修改", "The field name may be misspelt: use one of the fields the message lists"),
     c("field.type", Model, E, "按提示的类型填写,如数字不要加引号、名称要加引号", "Use the type the message asks for: numbers without quotes, names in quotes"),

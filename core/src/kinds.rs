@@ -47,9 +47,9 @@ const fn named(name: &'static str, fields: &'static [&'static str]) -> Kind {
 /// that name them, phases before their steps, …).
 pub const KINDS: &[Kind] = &[
     Kind { name: "campaign", shape: Shape::Unnamed, fields: &["name", "level", "batch"], rule: true },
-    named("role", &["label", "group"]),
-    named("condition", &["label"]),
+    named("role", &["label", "group", "like"]),
     named("unit", &["label"]),
+    named("condition", &["label", "roles", "units"]),
     named("batch", &["label"]),
     named("phase", &["start", "end", "days", "extend_days", "min_days", "note", "batches"]),
     Kind { name: "step", shape: Shape::InPhase, fields: &["phase", "name", "window", "windows", "announce", "note"], rule: true },
@@ -63,7 +63,7 @@ pub const KINDS: &[Kind] = &[
 ];
 
 /// Fields every declaration kind takes.
-pub const COMMON_FIELDS: &[&str] = &["source", "local", "required"];
+pub const COMMON_FIELDS: &[&str] = &["source", "local", "required", "optional", "open", "replace"];
 
 /// Functions that change what a parent declared instead of declaring: `amend(kind, key, #{…})`, `remove(kind, key)`.
 pub const CHANGES: &[&str] = &["amend", "remove"];

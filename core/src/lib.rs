@@ -74,6 +74,8 @@ pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAcc
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
 pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};
 #[cfg(feature = "script")]
+pub use load::locks::{markdown as lock_table_markdown, Rule as LockRule, ALWAYS as LOCK_ALWAYS, LOCKS};
+#[cfg(feature = "script")]
 pub use load::registered_functions;
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};
 pub use model::{

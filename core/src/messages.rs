@@ -181,6 +181,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "{count} sessions shorter than {min} {unit} each were not counted: {dates}",
     ),
     (
+        "item.sessions_outside",
+        "{count} 次不在本阶段日期({start} 至 {end})之内,未计入:{dates}",
+        "{count} sessions outside this phase ({start} to {end}) were not counted: {dates}",
+    ),
+    (
         "item.sessions_unchecked",
         "未逐次记录,每次不少于 {min} {unit} 未核对",
         "not recorded session by session, so “at least {min} {unit} each” was not checked",

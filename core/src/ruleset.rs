@@ -117,6 +117,13 @@ impl RuleSet {
         let mut gaps = Diags::default();
         let own = loaded.files.last().cloned().unwrap_or_default();
         model::missing_origin(loaded.entities.iter().filter(|e| e.loc.file == own), &mut gaps);
+        for (at, call) in &loaded.unsourced {
+            gaps.warning(
+                "origin.missing",
+                at,
+                format!("{call} 没有注明出处:改动上级的规定,写 source: \"种子编号: 原文\" 或 local: \"本地设定: …\" / an amend or remove with no source: or local:"),
+            );
+        }
         let parent = loaded.parent_entities.as_ref().map(|e| model::build(e, &mut Diags::default()));
         let file = loaded.files.last().cloned().unwrap_or_default();
         let functions = loaded.functions.iter_functions().next().is_some();

@@ -28,6 +28,7 @@ try { ts = require('typescript'); } catch (e) {
 // A golden case's folder prefix → the type of its stdout. `check` prints the CLI's own envelope around Diagnostic[].
 const GOLDEN = {
   'check-': '{ files: string[]; diagnostics: Diagnostic[]; errors: number }',
+  'lock-': '{ files: string[]; diagnostics: Diagnostic[]; errors: number }',
   'checklist-': 'Checklist',
   'exam-': 'ExamReport',
   'explain-': 'Explain',

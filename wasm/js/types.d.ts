@@ -74,7 +74,7 @@ export interface Origin { source?: string; local?: string; required?: true; }
 export interface Campaign extends Origin { name: string; level: string | null; batch: string | null; }
 export interface Batch extends Origin { name: string; label: string | null; }
 export interface Role extends Origin { name: string; label: string | null; group: boolean; }
-export interface Named extends Origin { name: string; label: string | null; }
+export interface Named extends Origin { name: string; label: string | null; /** A condition only: the roles and unit types it counts for (absent: any). */ roles?: string[]; units?: string[]; }
 /** A phase's dates (null where the rules leave them open); `extend_days` is added to `end`. */
 export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; }
 /** `dates`: the campaign's own; `batches`: [batch, its dates] where a batch has others. */

@@ -151,9 +151,12 @@ campaign(#{{ name: \"{name}先进性教育活动\", local: \"本地实施方案(
             ));
         }
         if !r.requirements.is_empty() {
-            s.push_str("\n// ---- 上级已规定的要求(可 amend 修改、remove 删除)/ the parent's requirements ----\n");
+            s.push_str("\n// ---- 上级已规定的要求(规定动作:可 amend 加强或改写说明,不能删除或减弱,见 docs/rules-guide.md 的锁表)/ the parent's requirements: tighten or reword only ----\n");
             for q in &r.requirements {
-                s.push_str(&format!("// amend(\"require\", \"{}\", #{{ note: \"本地补充说明\" }});   // {}\n", q.id, q.label));
+                s.push_str(&format!(
+                    "// amend(\"require\", \"{}\", #{{ note: \"本地补充说明\", local: \"本地设定: …\" }});   // {}\n",
+                    q.id, q.label
+                ));
             }
         }
         for f in &r.forms {

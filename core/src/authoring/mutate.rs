@@ -70,6 +70,11 @@ const TEXT_KEYS: &[&str] = &[
     "flags",
     "name",
     "level",
+    // Lock marks change no member's result; the lock tests (core/src/load/locks.rs, tests/locks.rs) check them.
+    "required",
+    "optional",
+    "open",
+    "replace",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -146,15 +146,17 @@ enum Progress {
     None,
     Amount(f64),
     Done(bool),
-    /// Counted hours, short sessions (not counted).
-    Sessions(f64, Vec<String>),
+    /// Counted hours, short sessions (not counted), sessions outside the phase's dates (not counted).
+    Sessions(f64, Vec<String>, Vec<String>),
 }
 
 fn invalid(id: &str, why: &str) -> EvalError {
     EvalError::new("progress.invalid", format!("进度记录 \"{id}\" 写法有误:{why} / invalid progress entry"))
 }
 
-fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalError> {
+/// `window`: the phase's first and last day for this member's batch, where known; a dated session
+/// outside it is listed and not counted.
+fn read_progress(q: &Requirement, v: Option<&Value>, window: (Option<NaiveDate>, Option<NaiveDate>)) -> Result<Progress, EvalError> {
     let Some(v) = v else { return Ok(Progress::None) };
     match v {
         Value::Null => Ok(Progress::None),
@@ -165,7 +167,7 @@ fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalErr
         },
         Value::Array(list) if q.session_min.is_some() => {
             let min = q.session_min.unwrap_or(0.0);
-            let (mut total, mut short) = (0.0, vec![]);
+            let (mut total, mut short, mut outside) = (0.0, vec![], vec![]);
             for s in list {
                 let (date, hours) = match s {
                     Value::Object(o) => (o.get("date").and_then(Value::as_str), o.get("hours").and_then(Value::as_f64)),
@@ -175,17 +177,19 @@ fn read_progress(q: &Requirement, v: Option<&Value>) -> Result<Progress, EvalErr
                 let (Some(date), Some(hours)) = (date, hours) else {
                     return Err(invalid(&q.id, "每次学习写作 {\"date\": \"2005-01-20\", \"hours\": 3} / each session is {date, hours}"));
                 };
-                crate::error::parse_day(date)?;
+                let day = crate::error::parse_day(date)?;
                 if !hours.is_finite() || !(0.0..=24.0).contains(&hours) {
                     return Err(invalid(&q.id, &format!("{date} 的学时 {hours} 不在 0 到 24 之间 / hours out of range")));
                 }
-                if hours >= min {
+                if window.0.is_some_and(|s| day < s) || window.1.is_some_and(|e| day > e) {
+                    outside.push(format!("{date} {}", num(hours)))
+                } else if hours >= min {
                     total += hours
                 } else {
                     short.push(format!("{date} {}", num(hours)))
                 }
             }
-            Ok(Progress::Sessions(total, short))
+            Ok(Progress::Sessions(total, short, outside))
         }
         _ => Err(invalid(&q.id, "应为数量、true/false,或按次记录的学习列表 / expected a number, true/false or a list of sessions")),
     }
@@ -212,18 +216,33 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
     let mut items = vec![];
     let mut summary = Summary::default();
     let unknown_progress: Vec<String> = p.progress.keys().filter(|k| !r.requirements.iter().any(|q| &q.id == *k)).cloned().collect();
+    // A reported condition counts only where its scope (roles, unit types) takes in this member.
+    let holds =
+        |c: &String| p.conditions.contains(c) && r.conditions.iter().find(|x| &x.name == c).is_none_or(|x| x.holds_for(&p.role, p.unit.as_deref()));
     for q in &r.requirements {
         let due = due_date(r, q, p.unit.as_deref(), batch);
-        let substitute = q.substitute.iter().find(|(c, _)| p.conditions.contains(c)).map(|(c, s)| format!("{c}:{s}"));
-        let progress = read_progress(q, p.progress.get(&q.id))?;
-        let (have, short_sessions) = match &progress {
-            Progress::Amount(x) => (Some(*x), vec![]),
-            Progress::Sessions(x, short) => (Some(*x), short.clone()),
-            _ => (None, vec![]),
+        let substitute = q.substitute.iter().find(|(c, _)| holds(c)).map(|(c, s)| format!("{c}:{s}"));
+        let window = r.phases.iter().find(|x| x.name == q.phase).map_or((None, None), |x| {
+            let d = x.dates_for(batch);
+            (d.start, d.end)
+        });
+        let progress = read_progress(q, p.progress.get(&q.id), window)?;
+        let (have, short_sessions, outside_sessions) = match &progress {
+            Progress::Amount(x) => (Some(*x), vec![], vec![]),
+            Progress::Sessions(x, short, outside) => (Some(*x), short.clone(), outside.clone()),
+            _ => (None, vec![], vec![]),
         };
+        let fmt_day = |d: Option<NaiveDate>| d.map_or("—".to_string(), |d| d.to_string());
+        let outside_msg = (!outside_sessions.is_empty()).then(|| {
+            Msg::new("item.sessions_outside")
+                .with("count", outside_sessions.len())
+                .with("start", fmt_day(window.0))
+                .with("end", fmt_day(window.1))
+                .with("dates", outside_sessions.clone())
+        });
         let (status, why) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
             (ItemStatus::NotApplicable, vec![Msg::new("item.only_for").with("roles", q.roles.clone())])
-        } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || p.conditions.contains(w)) {
+        } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || holds(w)) {
             (ItemStatus::Exempt, vec![Msg::new("item.exempt").with("who", who).with("why", why)])
         } else {
             let done = if let Some(f) = &q.check {
@@ -250,10 +269,12 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             };
             if done {
                 let why = match (q.min, have) {
-                    (Some(m), Some(h)) => [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra]
-                        .into_iter()
-                        .flatten()
-                        .collect(),
+                    (Some(m), Some(h)) => {
+                        [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra, outside_msg]
+                            .into_iter()
+                            .flatten()
+                            .collect()
+                    }
                     _ => vec![Msg::new("item.done")],
                 };
                 (ItemStatus::Done, why)
@@ -261,10 +282,14 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
                 let mut why: Vec<Msg> = match q.min {
                     Some(m) => {
                         let h = have.unwrap_or(0.0);
-                        [Some(Msg::new("item.lack_count").with("have", h).with("required", m).with("unit", unit).with("short", m - h)), extra]
-                            .into_iter()
-                            .flatten()
-                            .collect()
+                        [
+                            Some(Msg::new("item.lack_count").with("have", h).with("required", m).with("unit", unit).with("short", m - h)),
+                            extra,
+                            outside_msg,
+                        ]
+                        .into_iter()
+                        .flatten()
+                        .collect()
                     }
                     None => vec![Msg::new("item.not_done")],
                 };

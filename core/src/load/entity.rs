@@ -17,7 +17,8 @@ pub(crate) struct Entity {
     pub fields: Map,
     pub loc: Location,
     pub field_locs: HashMap<String, Location>,
-    /// Declared `required: true` by this file (a 规定动作 children may not drop or weaken).
+    /// The file whose 规定动作 this is (children may not drop or weaken it): the file that declared it,
+    /// or that adopted a parent's 自选动作 by changing it; `None` for a 自选动作 (`optional: true`) and tests.
     #[cfg_attr(not(feature = "script"), allow(dead_code))]
     pub required_by: Option<String>,
 }

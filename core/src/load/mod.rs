@@ -16,6 +16,8 @@ pub(crate) mod entity;
 #[cfg(feature = "script")]
 mod literal;
 #[cfg(feature = "script")]
+pub mod locks;
+#[cfg(feature = "script")]
 mod merge;
 #[cfg(feature = "script")]
 pub(crate) mod run;

@@ -136,6 +136,8 @@ pub(crate) struct Loaded {
     /// Function name → the file that defines it, in chain order.
     pub fn_files: Vec<(String, String)>,
     pub sources: Vec<(String, String)>,
+    /// The entry file's `amend` and `remove` calls that give neither `source:` nor `local:` (for `check --strict`).
+    pub unsourced: Vec<(Location, String)>,
 }
 
 pub(crate) type Rec = Rc<RefCell<Recorder>>;
@@ -279,6 +281,11 @@ pub(crate) fn run_file(
 }
 
 /// Loads `entry` and its parents, runs each once, and merges their declarations.
+/// Whether a map, or a map inside it (a batch's dates with their own `source:`), says where it comes from.
+fn has_origin(m: &Map) -> bool {
+    m.contains_key("source") || m.contains_key("local") || m.values().any(|v| v.read_lock::<Map>().is_some_and(|x| has_origin(&x)))
+}
+
 pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limits, diags: &mut Diags) -> Loaded {
     // A bundle carries its whole chain: load it from itself, entry last.
     let mut first = Some(source.load(entry));
@@ -341,14 +348,23 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
     let mut fn_files = vec![];
     let mut merged = Merged::default();
     let mut parent_entities = None;
+    let mut unsourced = vec![];
     let n = chain.len();
     for (i, (file, run)) in chain.into_iter().enumerate() {
         if i + 1 == n && n > 1 {
             parent_entities = Some(merged.live());
         }
+        if i + 1 == n {
+            // (A `remove` takes no fields, so it cannot say; the lock check covers what it may delete.)
+            for d in run.decls.iter().filter(|d| d.op == Op::Amend && !has_origin(&d.fields)) {
+                unsourced.push((d.loc.clone(), format!("amend(\"{}\", \"{}\")", d.kind, d.key)));
+            }
+        }
         fn_files.extend(run.functions.iter_functions().map(|f| (f.name.to_string(), file.clone())));
         functions = functions.merge(&run.functions);
         apply(&mut merged, run.decls, diags);
     }
-    Loaded { files, entities: merged.into_vec(), parent_entities, functions, fn_files, sources }
+    let mut entities = merged.into_vec();
+    super::merge::inherit_roles(&mut entities, &files, diags);
+    Loaded { files, entities, parent_entities, functions, fn_files, sources, unsourced }
 }

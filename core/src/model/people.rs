@@ -23,13 +23,21 @@ pub(super) fn roles<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
 pub(super) fn conditions<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
         let mut f = F::new(e, d, fields("condition"));
-        r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+        let (roles, units) = (f.strs("roles"), f.strs("units"));
+        // A condition's scope names declared roles and unit types (both are built before conditions: see kinds::KINDS).
+        for x in roles.iter().filter(|x| !r.roles.iter().any(|y| &y.name == *x)) {
+            f.d.error("role.unknown", e.field_loc("roles"), format!("情况 \"{}\" 的 roles 含未声明的角色 \"{x}\" / unknown role", e.key));
+        }
+        for x in units.iter().filter(|x| !r.units.iter().any(|y| &y.name == *x)) {
+            f.d.error("unit.unknown", e.field_loc("units"), format!("情况 \"{}\" 的 units 含未声明的单位类型 \"{x}\" / unknown unit type", e.key));
+        }
+        r.conditions.push(Named { name: e.key.clone(), label: f.str("label"), roles, units, origin: f.origin() });
     }
 }
 
 pub(super) fn units<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
     for e in es {
         let mut f = F::new(e, d, fields("unit"));
-        r.units.push(Named { name: e.key.clone(), label: f.str("label"), origin: f.origin() });
+        r.units.push(Named { name: e.key.clone(), label: f.str("label"), roles: vec![], units: vec![], origin: f.origin() });
     }
 }

@@ -73,9 +73,23 @@ pub struct Named {
     pub name: String,
     /// Optional longer label.
     pub label: Option<String>,
+    /// A condition only: it counts only for members of these roles (empty: any role).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    /// A condition only: it counts only for members of these unit types (empty: any unit).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
     /// Provenance.
     #[serde(flatten)]
     pub origin: Origin,
+}
+
+impl Named {
+    /// Whether this condition, reported for a member, counts for the member's role and unit type.
+    pub fn holds_for(&self, role: &str, unit: Option<&str>) -> bool {
+        (self.roles.is_empty() || self.roles.iter().any(|r| r == role))
+            && (self.units.is_empty() || unit.is_some_and(|u| self.units.iter().any(|x| x == u)))
+    }
 }
 
 /// A batch (批次) of the campaign: which units take part when.
