@@ -67,7 +67,7 @@ pub use eval::columns::{header_of_keys, Cells, Field, Found, Resolve, Want, GROU
 pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use eval::profile::Profile;
-pub use eval::rows::{Rejection, RowCounts};
+pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCounts, MAX_CELL_BYTES, MAX_FIELDS, MAX_NAME_BYTES, MAX_REJECTIONS};
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
 pub use eval::vote::{Tally, VoteCounter, VoteReport};

@@ -56,7 +56,8 @@ export interface Decision { outcome: string; handling?: string; note?: string; }
 export interface MemberScore { member: string; composite: number; groups: Record<string, GroupScore>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string; suggestion?: boolean; decision?: Decision; }
 /** Where a form's outcome rule comes from and what it can give (labels, handling). */
 export interface OutcomeInfo extends Origin { suggestion: boolean; labels: string[]; handling: string[]; }
-export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; }
+/** `renamed`: member names counted otherwise than written (invisible characters, spaces inside, NFC), each once. */
+export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; renamed?: { from: string; to: string }[]; }
 
 /** `{unit, tier}` (one respondent) or `{unit, <tier>: count, …}` (tallies). */
 export type VoteRow = Record<string, string | number | null>;

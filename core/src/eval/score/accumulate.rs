@@ -2,7 +2,7 @@
 //! scoring that needs no Rhai, so it can run on several threads, each with its
 //! own accumulator, merged after.
 
-use crate::eval::rows::{Rejection, RowCounts};
+use crate::eval::rows::{clean_name, shown, Rejection, Renamed, RowCounts, MAX_NAME_BYTES, MAX_REJECTIONS};
 use crate::model::Form;
 
 /// Subjects by name: an open-addressing table of indices into the
@@ -142,6 +142,9 @@ pub struct SheetAccumulator<'a> {
     pub(crate) group_names: Vec<(Box<[u8]>, usize)>,
     pub(crate) rejected: Vec<Rejection>,
     pub(crate) rows: RowCounts,
+    /// Names counted otherwise than written (invisible characters, spaces, NFC), once each.
+    pub(crate) renamed: Vec<Renamed>,
+    pub(crate) renamed_seen: rustc_hash::FxHashSet<String>,
     pub(crate) last: Option<usize>,
     /// Per item, the highest whole mark allowed: a whole mark `v` is within
     /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
@@ -223,6 +226,8 @@ impl<'a> SheetAccumulator<'a> {
             group_names,
             rejected: vec![],
             rows: RowCounts::default(),
+            renamed: vec![],
+            renamed_seen: Default::default(),
             last: None,
             items_kept: items,
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
@@ -288,7 +293,16 @@ impl<'a> SheetAccumulator<'a> {
     pub fn reject(&mut self, row: usize, field: Option<&str>, reason: String) {
         self.rows.read += 1;
         self.rows.rejected += 1;
-        self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+        if self.rejected.len() < MAX_REJECTIONS {
+            self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+        }
+    }
+
+    /// Notes a name counted otherwise than written (once per spelling).
+    pub(crate) fn note_renamed(&mut self, from: &str, to: &str) {
+        if self.renamed_seen.insert(from.to_string()) {
+            self.renamed.push(Renamed { from: shown(from).into_owned(), to: to.to_string() });
+        }
     }
 
     /// Adds one sheet: `values` are the marks in the form's item order.
@@ -335,7 +349,11 @@ impl<'a> SheetAccumulator<'a> {
                     return false;
                 }
                 let Ok(m) = std::str::from_utf8(member) else { return false };
-                if m.is_empty() || trim(m).len() != m.len() {
+                if m.is_empty() || trim(m).len() != m.len() || m.len() > MAX_NAME_BYTES {
+                    return false;
+                }
+                // A name counted otherwise than written goes the general way, which notes it.
+                if matches!(clean_name(m), std::borrow::Cow::Owned(_)) {
                     return false;
                 }
                 self.subject_index(m)
@@ -371,6 +389,12 @@ impl<'a> SheetAccumulator<'a> {
                 format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32),
             ));
         }
+        if member.len() > MAX_NAME_BYTES {
+            return Err((
+                Some("member".into()),
+                format!("被测评人姓名长达 {} 字节(上限 {MAX_NAME_BYTES}),不像姓名,请检查表格 / member name too long", member.len()),
+            ));
+        }
         if self.form.groups.is_empty() {
             return Ok((member, 0));
         }
@@ -380,13 +404,21 @@ impl<'a> SheetAccumulator<'a> {
             None if group.is_empty() => Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
             None => {
                 let known: Vec<_> = self.form.groups.iter().map(|g| g.0.as_str()).collect();
+                let group = shown(group);
                 Err((Some("rater_group".into()), format!("未知的评议组 \"{group}\",应为 {} 之一 / unknown rater group", known.join("、"))))
             }
         }
     }
 
     pub(crate) fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
-        let (member, gi) = self.resolve(member, group)?;
+        let (written, gi) = self.resolve(member, group)?;
+        let member = clean_name(written);
+        if member.is_empty() {
+            return Err((
+                Some("member".into()),
+                format!("被测评人姓名 \"{}\" 只有不可见字符 / the member name is invisible characters only", shown(written)),
+            ));
+        }
         let n_items = self.form.items.len();
         let mut stack = [0f64; 32];
         let mut heap = vec![];
@@ -404,11 +436,11 @@ impl<'a> SheetAccumulator<'a> {
                     if raw.is_empty() {
                         return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
                     }
-                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?
+                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{}\" 不是数字 / not a number", shown(raw))))?
                 }
             };
             if !v.is_finite() {
-                return Err((Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是有效数字 / not a finite number")));
+                return Err((Some(item.clone()), format!("“{item}”的分数 \"{}\" 不是有效数字 / not a finite number", shown(raw))));
             }
             if v < 0.0 {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
@@ -418,7 +450,10 @@ impl<'a> SheetAccumulator<'a> {
             }
             marks[i] = v;
         }
-        self.accumulate(member, gi, marks);
+        if let std::borrow::Cow::Owned(m) = &member {
+            self.note_renamed(written, m);
+        }
+        self.accumulate(&member, gi, marks);
         Ok(())
     }
 

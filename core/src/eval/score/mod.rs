@@ -207,10 +207,16 @@ impl<'a> Scorer<'a> {
             }
         }
         a.last = None;
-        a.rejected.extend(other.rejected.into_iter().map(|mut r| {
+        let room = crate::eval::rows::MAX_REJECTIONS.saturating_sub(a.rejected.len());
+        a.rejected.extend(other.rejected.into_iter().take(room).map(|mut r| {
             r.row += line_offset;
             r
         }));
+        for r in other.renamed {
+            if a.renamed_seen.insert(r.from.clone()) {
+                a.renamed.push(r);
+            }
+        }
         a.rows.read += other.rows.read;
         a.rows.scored += other.rows.scored;
         a.rows.rejected += other.rows.rejected;
@@ -321,6 +327,7 @@ impl<'a> Scorer<'a> {
             members,
             rejected: this.rejected,
             rows: this.rows,
+            renamed: this.renamed,
             outcome_rule: f.outcome_info.clone(),
             unmatched_decisions,
         })
