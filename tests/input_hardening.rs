@@ -170,7 +170,9 @@ fn a_cell_at_xfd1048576_costs_one_cell_not_the_whole_sheet() {
         assert_eq!(rows(&v), (4, 3, 1), "{name}: {}", v["rows"]);
         let rej = rejected(&v);
         let n: u64 = at.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
-        assert_eq!((rej[0].0, rej[0].1.as_str()), (n, "member"), "{name}: the stray cell's row is rejected, by its row: {rej:?}");
+        // The stray cell lies beyond the header's last column: more fields than the header.
+        let col = if name == "xfd" { "第 16384 列" } else { "第 702 列" };
+        assert_eq!((rej[0].0, rej[0].1.as_str()), (n, col), "{name}: the stray cell's row is rejected, by its row: {rej:?}");
     }
 }
 
@@ -604,4 +606,34 @@ fn an_ods_that_repeats_a_cell_a_hundred_million_times_is_refused_before_allocati
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("单元格") && err.contains("XLSX"), "{err}");
     assert!(took.as_secs() < 20, "{took:?}");
+}
+
+/// The reader's golden cases (issue 20: a mark typed 9,5, rows above the header, lone CRs,
+/// 合计/编号/备注 columns) give the same rows through the record reader (a quoted field forces it)
+/// and as a UTF-8 BOM + CRLF twin, as through the fast path the golden test takes.
+#[test]
+fn the_reader_golden_cases_agree_on_both_paths() {
+    let d = tmpdir("reader-golden");
+    for case in ["score-extra-field", "score-rows-above-header", "score-lone-cr", "score-total-id-unknown", "score-names-cleaned"] {
+        let dir = root().join("tests/golden").join(case);
+        let src = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "csv")).unwrap();
+        let text = std::fs::read_to_string(&src).unwrap();
+        let (_, base, _) = score_json(&[&src]);
+        assert!(base["rows"]["read"].as_u64().unwrap_or(0) > 0, "{case}");
+        // Quote the first cell of the last line: the record reader reads the whole file.
+        let at = text.trim_end_matches(['\n', '\r']).rfind(['\n', '\r']).unwrap() + 1;
+        let comma = at + text[at..].find(',').unwrap();
+        let quoted = format!("{}\"{}\"{}", &text[..at], &text[at..comma], &text[comma..]);
+        let q = d.join(format!("{case}-quoted.csv"));
+        std::fs::write(&q, &quoted).unwrap();
+        let (_, v, _) = score_json(&[&q]);
+        assert_eq!(core_of(v), core_of(base.clone()), "{case}: the record reader differs from the fast path");
+        if case != "score-lone-cr" {
+            let crlf = "\u{feff}".to_string() + &text.replace('\n', "\r\n");
+            let c = d.join(format!("{case}-crlf.csv"));
+            std::fs::write(&c, crlf).unwrap();
+            let (_, v, _) = score_json(&[&c]);
+            assert_eq!(core_of(v), core_of(base.clone()), "{case}: the BOM + CRLF twin differs");
+        }
+    }
 }

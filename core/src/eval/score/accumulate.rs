@@ -5,6 +5,26 @@
 use crate::eval::rows::{clean_name, shown, Rejection, Renamed, RowCounts, MAX_NAME_BYTES, MAX_REJECTIONS};
 use crate::model::Form;
 
+/// One row of a form's sheet as read, for [`SheetAccumulator::add_row`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SheetRow<'s> {
+    /// The member's name as written.
+    pub member: &'s str,
+    /// The member key (编号, 工号 …), when the sheet has that column.
+    pub id: Option<&'s str>,
+    /// The rater group as written.
+    pub group: &'s str,
+    /// The marks, in the form's item order.
+    pub values: &'s [Option<&'s str>],
+    /// The row's 合计, when the sheet has that column: checked against the items.
+    pub total: Option<&'s str>,
+    /// The first field beyond the header's last column (its 0-based column and text), if any.
+    pub extra: Option<(usize, &'s str)>,
+}
+
+/// Separates a member's name from its key (编号) inside the accumulator's subject names.
+pub(crate) const KEY_SEP: char = '\u{1f}';
+
 /// Subjects by name: an open-addressing table of indices into the
 /// accumulator's name list, so each name is stored once.
 #[derive(Debug, Clone, Default)]
@@ -308,7 +328,25 @@ impl<'a> SheetAccumulator<'a> {
     /// Adds one sheet: `values` are the marks in the form's item order.
     /// A bad sheet is recorded as rejected (with `row`) and skipped.
     pub fn add(&mut self, row: usize, member: &str, group: &str, values: &[Option<&str>]) {
-        match self.try_add(member, group, values) {
+        self.add_row(row, &SheetRow { member, group, values, ..SheetRow::default() })
+    }
+
+    /// Adds one sheet with everything a reader found on its row (key, 合计,
+    /// fields beyond the header); a bad sheet is recorded as rejected and skipped.
+    pub fn add_row(&mut self, row: usize, r: &SheetRow) {
+        if let Some((col, text)) = r.extra {
+            let field = format!("第 {} 列", col + 1);
+            return self.reject(
+                row,
+                Some(&field),
+                format!(
+                    "多出的列:第 {} 列“{}”在表头之外(此行的字段比表头多);数字里是否写了逗号(如 9,5)?/ more fields than the header: a comma inside a number?",
+                    col + 1,
+                    shown(text.trim())
+                ),
+            );
+        }
+        match self.try_add_keyed(r.member, r.id.map(trim).filter(|k| !k.is_empty()), r.group, r.values, r.total) {
             Ok(()) => {
                 self.rows.read += 1;
                 self.rows.scored += 1;
@@ -410,7 +448,14 @@ impl<'a> SheetAccumulator<'a> {
         }
     }
 
-    pub(crate) fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
+    pub(crate) fn try_add_keyed(
+        &mut self,
+        member: &str,
+        id: Option<&str>,
+        group: &str,
+        values: &[Option<&str>],
+        total: Option<&str>,
+    ) -> Result<(), (Option<String>, String)> {
         let (written, gi) = self.resolve(member, group)?;
         let member = clean_name(written);
         if member.is_empty() {
@@ -450,10 +495,36 @@ impl<'a> SheetAccumulator<'a> {
             }
             marks[i] = v;
         }
+        if let Some(raw) = total.map(trim).filter(|t| !t.is_empty()) {
+            let sum: f64 = marks.iter().sum();
+            match raw.parse::<f64>() {
+                Ok(t) if (t - sum).abs() <= 1e-6 * sum.abs().max(1.0) => {}
+                Ok(_) => {
+                    return Err((
+                        Some("合计".into()),
+                        format!(
+                            "合计 {} 与各项之和 {} 不符,请核对这张测评表 / the total differs from the sum of the items",
+                            shown(raw),
+                            crate::eval::rows::round4(sum)
+                        ),
+                    ))
+                }
+                Err(_) => return Err((Some("合计".into()), format!("合计 \"{}\" 不是数字 / the total is not a number", shown(raw)))),
+            }
+        }
         if let std::borrow::Cow::Owned(m) = &member {
             self.note_renamed(written, m);
         }
-        self.accumulate(&member, gi, marks);
+        match id {
+            Some(k) => {
+                if k.contains(KEY_SEP) || k.chars().any(char::is_control) || k.len() > MAX_NAME_BYTES {
+                    return Err((Some("编号".into()), format!("编号 \"{}\" 中有控制字符或过长 / bad member key", shown(k))));
+                }
+                let key = format!("{member}{KEY_SEP}{}", clean_name(k));
+                self.accumulate(&key, gi, marks);
+            }
+            None => self.accumulate(&member, gi, marks),
+        }
         Ok(())
     }
 

@@ -10,7 +10,7 @@ pub(crate) mod plan;
 pub(crate) mod record;
 mod types;
 
-pub use accumulate::SheetAccumulator;
+pub use accumulate::{SheetAccumulator, SheetRow};
 pub use types::{Decision, GroupScore, Named, ScoreReport, SubjectScore};
 
 use crate::error::EvalError;
@@ -427,8 +427,13 @@ impl<'f> Finisher<'f> {
         if f.groups.is_empty() {
             missing.clear();
         }
+        let (name, id) = match acc.name(si).split_once(accumulate::KEY_SEP) {
+            Some((n, k)) => (n.to_string(), Some(k.to_string())),
+            None => (acc.name(si).to_string(), None),
+        };
         let mut m = SubjectScore {
-            member: acc.name(si).to_string(),
+            member: name,
+            id,
             composite,
             groups: Named { names, values: groups },
             items: Named { names: self.item_names.clone(), values: items },

@@ -56,6 +56,9 @@ pub struct GroupScore {
 pub struct SubjectScore {
     /// Member (or unit) name.
     pub member: String,
+    /// The member's key (编号, 工号 …) when the sheets carry one: members of one name are told apart by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Weighted composite (综合得分).
     pub composite: f64,
     /// Per rater group that has sheets.
