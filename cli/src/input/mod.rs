@@ -28,7 +28,7 @@ pub use self::encoding::{sniff, Enc};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
 use self::workbook::MAX_ODS_CELLS;
-pub use self::workbook::{ods_cells, shielded, workbook};
+pub use self::workbook::{check_parts, ods_cells, shielded, workbook};
 
 use crate::error::CliError;
 use serde::Serialize;
@@ -89,6 +89,8 @@ pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Resul
 pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
     let name = path.display().to_string();
     if is_sheet(path) {
+        let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+        check_parts(std::io::BufReader::new(f))?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
             let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
             let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;

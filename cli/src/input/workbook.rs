@@ -63,6 +63,48 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
     Ok(())
 }
 
+/// Inflated size any part of a workbook may reach regardless of how well it compressed.
+const PART_FLOOR: u64 = 64 << 20;
+/// Beyond [`PART_FLOOR`], how many times its compressed size a part may inflate to:
+/// XML compresses 10 to 30 times; a zip bomb, thousands.
+const PART_RATIO: u64 = 100;
+/// No part is read beyond this, whatever its ratio.
+const PART_MAX: u64 = 1 << 30;
+
+/// Checks every part of a zipped workbook (XLSX, XLSM, XLSB, ODS) before the
+/// parser sees it: each is inflated into nothing, counting, and refused as
+/// soon as it outgrows its cap, so a 1 MB file that inflates to 1 GB costs a
+/// fraction of a second and no memory. The size the zip directory declares is
+/// checked first, but not trusted.
+pub fn check_parts<R: Read + Seek>(r: R) -> Result<(), String> {
+    let mut z = match zip::ZipArchive::new(r) {
+        Ok(z) => z,
+        Err(_) => return Ok(()), // not a zip (XLS): calamine says what it is
+    };
+    for i in 0..z.len() {
+        let f = z.by_index(i).map_err(|e| format!("表格文件已损坏 / damaged workbook: {e}"))?;
+        let name = f.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"));
+        let packed = f.compressed_size();
+        let cap = PART_FLOOR.max(packed.saturating_mul(PART_RATIO)).min(PART_MAX);
+        let too_big = |n: u64| {
+            format!(
+                "表格中的“{name}”解压后超过 {} MB(压缩前 {} KB),可能是恶意或已损坏的文件,已拒绝读取;请在 Excel 中另存为新的 XLSX 或 CSV 后重试 / a part of the workbook inflates beyond {} MB: refused",
+                n >> 20,
+                packed >> 10,
+                n >> 20
+            )
+        };
+        if f.size() > cap {
+            return Err(too_big(cap));
+        }
+        let n = std::io::copy(&mut f.take(cap + 1), &mut std::io::sink()).map_err(|e| format!("表格文件已损坏 / damaged workbook: {name}: {e}"))?;
+        if n > cap {
+            return Err(too_big(cap));
+        }
+    }
+    Ok(())
+}
+
 /// Cells an ODS may expand to: calamine builds ODS sheets densely, and
 /// `number-rows-repeated` × `number-columns-repeated` lets a file of a few
 /// hundred bytes ask for billions of cells (calamine itself stops at 100
