@@ -682,3 +682,28 @@ if lie:
         assert!(err.contains("sheet1.xml") && (err.contains("解压后超过") || err.contains("已损坏")), "lie={lie}: {err}");
     }
 }
+
+/// The same sheets saved again (CRLF, a BOM, GBK, a title row, rows in another order, as
+/// XLSX) are the same data: the second file is refused, naming the first (issue 20).
+#[test]
+fn the_same_sheets_saved_another_way_are_refused_as_a_copy() {
+    let d = tmpdir("copies");
+    let text = std::fs::read_to_string(root().join("tests/golden/score-guanba/sheets.csv")).unwrap();
+    let a = d.join("a.csv");
+    std::fs::write(&a, &text).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let head = lines.remove(0);
+    lines.reverse();
+    let twin = format!("测评表(录入)\r\n{head}\r\n{}\r\n", lines.join("\r\n"));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&twin);
+    let b = d.join("b.csv");
+    std::fs::write(&b, &gbk).unwrap();
+    let (code, _, err) = xianjiao(&["score", "--rules", &guanba(), "--json", &a.to_string_lossy(), &b.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("数据完全相同") && err.contains("a.csv") && err.contains("b.csv"), "{err}");
+    // One sheet changed: not a copy.
+    let c = d.join("c.csv");
+    std::fs::write(&c, text.replacen(",27\n", ",26\n", 1)).unwrap();
+    let (code, _, err) = xianjiao(&["score", "--rules", &guanba(), "--json", &a.to_string_lossy(), &c.to_string_lossy()]);
+    assert!(!err.contains("数据完全相同"), "{code}: {err}");
+}

@@ -176,9 +176,9 @@ impl Inputs {
         self.sources.push(s);
     }
     /// Marks the sources from index `from` on as copies of data with this hash.
-    pub(super) fn set_digest(&mut self, from: usize, digest: u64) {
+    pub(super) fn set_digest(&mut self, from: usize, digest: Option<u64>) {
         for s in &mut self.sources[from..] {
-            s.digest = Some(digest);
+            s.digest = digest;
         }
     }
     pub(super) fn read(&self) -> impl Iterator<Item = &SourceInfo> {

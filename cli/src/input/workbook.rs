@@ -23,6 +23,7 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
             inputs.end(info);
             continue;
         }
+        let was = super::scored_digest(target);
         let mut table = Table::new(target, info.offset);
         let cant = |e: String| Skip(format!("无法读取此工作表 / cannot read the sheet: {e}"));
         let r = match &mut wb {
@@ -42,9 +43,16 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
         info.header_row = table.header_row;
         info.lines = table.max_line;
         info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
+        info.unknown_columns = table.found.as_ref().map(|f| f.unknown.clone()).unwrap_or_default();
+        let no_header = table.header_row.is_none();
+        drop(table);
+        // Forms: the sheets as scored, so a sheet equal to a CSV or to another workbook's is found too.
+        if let (Some(a), Some(b)) = (was, super::scored_digest(target)) {
+            info.digest = super::rows_digest(a, b);
+        }
         match r {
             Ok(()) => {}
-            Err(Skip(why)) if table.header_row.is_none() => {
+            Err(Skip(why)) if no_header => {
                 info.status = "skipped";
                 info.reason = Some(why);
             }

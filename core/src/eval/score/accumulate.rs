@@ -165,6 +165,9 @@ pub struct SheetAccumulator<'a> {
     /// Names counted otherwise than written (invisible characters, spaces, NFC), once each.
     pub(crate) renamed: Vec<Renamed>,
     pub(crate) renamed_seen: rustc_hash::FxHashSet<String>,
+    /// The sum (wrapping) of a hash of every scored sheet (member, group, marks):
+    /// the same sheets read twice, in any order, encoding or file type, give the same sum.
+    pub(crate) digest: u64,
     pub(crate) last: Option<usize>,
     /// Per item, the highest whole mark allowed: a whole mark `v` is within
     /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
@@ -248,6 +251,7 @@ impl<'a> SheetAccumulator<'a> {
             rows: RowCounts::default(),
             renamed: vec![],
             renamed_seen: Default::default(),
+            digest: 0,
             last: None,
             items_kept: items,
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
@@ -547,8 +551,27 @@ impl<'a> SheetAccumulator<'a> {
         self.add_to(si, gi, marks);
     }
 
+    /// The sum of a hash of every sheet scored so far and their count: a
+    /// reader compares them before and after a source to find the same data read twice.
+    pub fn digest(&self) -> (u64, usize) {
+        (self.digest, self.rows.scored)
+    }
+
+    #[inline]
+    fn note_sheet(&mut self, si: usize, gi: usize, marks: impl Iterator<Item = f64>) {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(self.name(si).as_bytes());
+        h.write_usize(gi);
+        for m in marks {
+            h.write_u64(m.to_bits());
+        }
+        self.digest = self.digest.wrapping_add(h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+
     #[inline]
     pub(crate) fn add_to(&mut self, si: usize, gi: usize, marks: &[f64]) {
+        self.note_sheet(si, gi, marks.iter().copied());
         let stride = self.stride();
         let total: f64 = marks.iter().sum();
         self.counts.get_mut(si)[gi] += 1;
@@ -588,6 +611,7 @@ impl<'a> SheetAccumulator<'a> {
             }
             return self.add_to(si, gi, f);
         }
+        self.note_sheet(si, gi, marks.iter().map(|&v| v as f64));
         let stride = self.stride();
         let total: u64 = marks.iter().map(|&v| v as u64).sum();
         self.counts.get_mut(si)[gi] += 1;

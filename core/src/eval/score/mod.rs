@@ -217,6 +217,7 @@ impl<'a> Scorer<'a> {
                 a.renamed.push(r);
             }
         }
+        a.digest = a.digest.wrapping_add(other.digest);
         a.rows.read += other.rows.read;
         a.rows.scored += other.rows.scored;
         a.rows.rejected += other.rows.rejected;
