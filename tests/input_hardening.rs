@@ -707,3 +707,28 @@ fn the_same_sheets_saved_another_way_are_refused_as_a_copy() {
     let (code, _, err) = xianjiao(&["score", "--rules", &guanba(), "--json", &a.to_string_lossy(), &c.to_string_lossy()]);
     assert!(!err.contains("数据完全相同"), "{code}: {err}");
 }
+
+/// Rule files and drafts saved by Notepad (a BOM, UTF-16, GBK) load as their UTF-8 twin (issue 20).
+#[test]
+fn rule_files_with_a_bom_or_in_gbk_or_utf16_load() {
+    let d = tmpdir("rule-enc");
+    let text = std::fs::read_to_string(root().join("rules/guanba.rhai")).unwrap();
+    std::fs::copy(root().join("rules/central.rhai"), d.join("central.rhai")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let mut u16 = vec![0xff, 0xfe];
+    u16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let bom = [&[0xef, 0xbb, 0xbf][..], text.as_bytes()].concat();
+    for (name, bytes) in [("bom.rhai", bom), ("gbk.rhai", gbk.into_owned()), ("u16.rhai", u16)] {
+        let f = d.join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let (code, out, err) = xianjiao(&["check", &f.to_string_lossy()]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+    }
+    let draft = d.join("draft.txt");
+    let draft_text = std::fs::read_to_string(root().join("tests/golden/material-guanba-member-pass/draft.txt")).unwrap();
+    let (g, _, _) = encoding_rs::GBK.encode(&draft_text);
+    std::fs::write(&draft, g).unwrap();
+    let (code, out, err) =
+        xianjiao(&["material", "--rules", &guanba(), "--kind", "党性分析材料", "--role", "党员", "--json", &draft.to_string_lossy()]);
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -24,7 +24,7 @@ mod workbook;
 
 use self::csv::csv_file;
 pub use self::csv::{csv_bytes, Route};
-pub use self::encoding::{sniff, Enc};
+pub use self::encoding::{sniff, text_file, Enc};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
 use self::workbook::MAX_ODS_CELLS;
