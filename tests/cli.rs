@@ -110,8 +110,12 @@ fn fast_and_full_csv_paths_agree() {
 fn a_rule_file_that_is_not_utf8_is_reported_as_such() {
     let d = tmpdir("enc");
     let f = d.join("gbk.rhai");
-    // "党员" in GBK, as a file saved by an old editor would be.
+    // "党员" in GBK, as a file saved by Notepad would be: read as GBK (issue 20).
     std::fs::write(&f, b"role(\"\xb5\xb3\xd4\xb1\");\n").expect("write");
+    let (_, out, _) = xianjiao(&["check", &f.to_string_lossy()]);
+    assert!(!out.contains("file.unreadable"), "{out}");
+    // Bytes no encoding explains (0xFF is neither UTF-8 nor GB18030): where the UTF-8 breaks.
+    std::fs::write(&f, b"role(\"\xff\xff\");\n").expect("write");
     let (code, out, _) = xianjiao(&["check", &f.to_string_lossy()]);
     assert_eq!(code, 1);
     assert!(out.contains("error[file.unreadable]") && out.contains("UTF-8"), "{out}");

@@ -170,7 +170,9 @@ fn a_cell_at_xfd1048576_costs_one_cell_not_the_whole_sheet() {
         assert_eq!(rows(&v), (4, 3, 1), "{name}: {}", v["rows"]);
         let rej = rejected(&v);
         let n: u64 = at.chars().filter(char::is_ascii_digit).collect::<String>().parse().unwrap();
-        assert_eq!((rej[0].0, rej[0].1.as_str()), (n, "member"), "{name}: the stray cell's row is rejected, by its row: {rej:?}");
+        // The stray cell lies beyond the header's last column: more fields than the header.
+        let col = if name == "xfd" { "第 16384 列" } else { "第 702 列" };
+        assert_eq!((rej[0].0, rej[0].1.as_str()), (n, col), "{name}: the stray cell's row is rejected, by its row: {rej:?}");
     }
 }
 
@@ -604,4 +606,129 @@ fn an_ods_that_repeats_a_cell_a_hundred_million_times_is_refused_before_allocati
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("单元格") && err.contains("XLSX"), "{err}");
     assert!(took.as_secs() < 20, "{took:?}");
+}
+
+/// The reader's golden cases (issue 20: a mark typed 9,5, rows above the header, lone CRs,
+/// 合计/编号/备注 columns) give the same rows through the record reader (a quoted field forces it)
+/// and as a UTF-8 BOM + CRLF twin, as through the fast path the golden test takes.
+#[test]
+fn the_reader_golden_cases_agree_on_both_paths() {
+    let d = tmpdir("reader-golden");
+    for case in ["score-extra-field", "score-rows-above-header", "score-lone-cr", "score-total-id-unknown", "score-names-cleaned"] {
+        let dir = root().join("tests/golden").join(case);
+        let src = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).find(|p| p.extension().is_some_and(|e| e == "csv")).unwrap();
+        let text = std::fs::read_to_string(&src).unwrap();
+        let (_, base, _) = score_json(&[&src]);
+        assert!(base["rows"]["read"].as_u64().unwrap_or(0) > 0, "{case}");
+        // Quote the first cell of the last line: the record reader reads the whole file.
+        let at = text.trim_end_matches(['\n', '\r']).rfind(['\n', '\r']).unwrap() + 1;
+        let comma = at + text[at..].find(',').unwrap();
+        let quoted = format!("{}\"{}\"{}", &text[..at], &text[at..comma], &text[comma..]);
+        let q = d.join(format!("{case}-quoted.csv"));
+        std::fs::write(&q, &quoted).unwrap();
+        let (_, v, _) = score_json(&[&q]);
+        assert_eq!(core_of(v), core_of(base.clone()), "{case}: the record reader differs from the fast path");
+        if case != "score-lone-cr" {
+            let crlf = "\u{feff}".to_string() + &text.replace('\n', "\r\n");
+            let c = d.join(format!("{case}-crlf.csv"));
+            std::fs::write(&c, crlf).unwrap();
+            let (_, v, _) = score_json(&[&c]);
+            assert_eq!(core_of(v), core_of(base.clone()), "{case}: the BOM + CRLF twin differs");
+        }
+    }
+}
+
+/// A 1 MB workbook whose sheet inflates to 1 GB (issue 20) is refused before the parser
+/// sees it, in well under 5 s and 300 MB; so is the same with a zip directory that lies
+/// about the size. (Built with Python's zipfile: it streams 1 GB into deflate in C.)
+#[test]
+fn a_workbook_that_inflates_to_a_gigabyte_is_refused_at_once() {
+    let d = tmpdir("zipbomb");
+    let f = d.join("bomb.xlsx");
+    let script = r#"
+import sys, zipfile, struct, re
+out, lie = sys.argv[1], sys.argv[2] == '1'
+with zipfile.ZipFile(out, 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr('xl/workbook.xml', '<workbook/>')
+    with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=not lie) as s:
+        s.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        for _ in range(1000 if lie else 1024): s.write(b'A' * (1 << 20))
+        s.write(b'</t></is></c></row></sheetData></worksheet>')
+if lie:
+    b = bytearray(open(out, 'rb').read()); name = b'xl/worksheets/sheet1.xml'
+    for m in re.finditer(b'PK\x03\x04', b):
+        o = m.start(); n = struct.unpack_from('<H', b, o + 26)[0]
+        if b[o + 30:o + 30 + n] == name: struct.pack_into('<I', b, o + 22, 1000)
+    for m in re.finditer(b'PK\x01\x02', b):
+        o = m.start(); n = struct.unpack_from('<H', b, o + 28)[0]
+        if b[o + 46:o + 46 + n] == name: struct.pack_into('<I', b, o + 24, 1000)
+    open(out, 'wb').write(b)
+"#;
+    for lie in ["0", "1"] {
+        let ok = Command::new("python3").args(["-c", script, &f.to_string_lossy(), lie]).status().map(|s| s.success()).unwrap_or(false);
+        if !ok {
+            eprintln!("python3 not available: zip bomb test skipped");
+            return;
+        }
+        assert!(std::fs::metadata(&f).unwrap().len() < 1_200_000);
+        let cmd = format!("ulimit -v 1048576; exec \"{}\" score --rules \"{}\" --json \"{}\"", env!("CARGO_BIN_EXE_xianjiao"), guanba(), f.display());
+        let t = std::time::Instant::now();
+        let o = Command::new("sh").arg("-c").arg(&cmd).output().unwrap();
+        let took = t.elapsed();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "lie={lie}: {err}");
+        assert!(took.as_secs() < 5, "lie={lie}: {took:?}");
+        assert!(err.contains("sheet1.xml") && (err.contains("解压后超过") || err.contains("已损坏")), "lie={lie}: {err}");
+    }
+}
+
+/// The same sheets saved again (CRLF, a BOM, GBK, a title row, rows in another order, as
+/// XLSX) are the same data: the second file is refused, naming the first (issue 20).
+#[test]
+fn the_same_sheets_saved_another_way_are_refused_as_a_copy() {
+    let d = tmpdir("copies");
+    let text = std::fs::read_to_string(root().join("tests/golden/score-guanba/sheets.csv")).unwrap();
+    let a = d.join("a.csv");
+    std::fs::write(&a, &text).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let head = lines.remove(0);
+    lines.reverse();
+    let twin = format!("测评表(录入)\r\n{head}\r\n{}\r\n", lines.join("\r\n"));
+    let (gbk, _, _) = encoding_rs::GBK.encode(&twin);
+    let b = d.join("b.csv");
+    std::fs::write(&b, &gbk).unwrap();
+    let (code, _, err) = xianjiao(&["score", "--rules", &guanba(), "--json", &a.to_string_lossy(), &b.to_string_lossy()]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("数据完全相同") && err.contains("a.csv") && err.contains("b.csv"), "{err}");
+    // One sheet changed: not a copy.
+    let c = d.join("c.csv");
+    std::fs::write(&c, text.replacen(",27\n", ",26\n", 1)).unwrap();
+    let (code, _, err) = xianjiao(&["score", "--rules", &guanba(), "--json", &a.to_string_lossy(), &c.to_string_lossy()]);
+    assert!(!err.contains("数据完全相同"), "{code}: {err}");
+}
+
+/// Rule files and drafts saved by Notepad (a BOM, UTF-16, GBK) load as their UTF-8 twin (issue 20).
+#[test]
+fn rule_files_with_a_bom_or_in_gbk_or_utf16_load() {
+    let d = tmpdir("rule-enc");
+    let text = std::fs::read_to_string(root().join("rules/guanba.rhai")).unwrap();
+    std::fs::copy(root().join("rules/central.rhai"), d.join("central.rhai")).unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let mut u16 = vec![0xff, 0xfe];
+    u16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let bom = [&[0xef, 0xbb, 0xbf][..], text.as_bytes()].concat();
+    for (name, bytes) in [("bom.rhai", bom), ("gbk.rhai", gbk.into_owned()), ("u16.rhai", u16)] {
+        let f = d.join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let (code, out, err) = xianjiao(&["check", &f.to_string_lossy()]);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+    }
+    let draft = d.join("draft.txt");
+    let draft_text = std::fs::read_to_string(root().join("tests/golden/material-guanba-member-pass/draft.txt")).unwrap();
+    let (g, _, _) = encoding_rs::GBK.encode(&draft_text);
+    std::fs::write(&draft, g).unwrap();
+    let (code, out, err) =
+        xianjiao(&["material", "--rules", &guanba(), "--kind", "党性分析材料", "--role", "党员", "--json", &draft.to_string_lossy()]);
+    assert_eq!(code, 0, "{out}{err}");
 }

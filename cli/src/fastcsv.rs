@@ -24,7 +24,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use xianjiao_core::{Scorer, SheetAccumulator};
+use xianjiao_core::{Scorer, SheetAccumulator, SheetRow};
 
 const BLOCK: usize = 1 << 20;
 
@@ -34,6 +34,8 @@ pub struct Cols {
     pub member: usize,
     pub group: Option<usize>,
     pub items: Vec<usize>,
+    /// One past the header's last column: text further right rejects the row.
+    pub width: usize,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -65,7 +67,7 @@ impl Cols {
 /// nothing, for any other line: `row` then handles it with the general rules,
 /// so both paths accept, reject and word messages identically.
 #[inline]
-fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize) -> bool {
+fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize, width: usize) -> bool {
     let mut marks = [0u32; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() {
         return false;
@@ -127,6 +129,17 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
     if pos < raw.len() && !utf8(&raw[pos..]) {
         return false;
     }
+    // Fields after the last one read: any text beyond the header's width is rejected by the general path.
+    let mut col = roles.len();
+    while pos < raw.len() {
+        pos += 1;
+        let end = comma(raw, pos);
+        if col >= width && raw[pos..end].iter().any(|b| !b.is_ascii_whitespace()) {
+            return false;
+        }
+        col += 1;
+        pos = end;
+    }
     acc.try_add_fast(member, group, &marks[..n_items])
 }
 
@@ -171,13 +184,25 @@ struct Part<'a> {
 fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &Cols, roles: &[Role]) {
     let mut at = 0;
     for nl in memchr::memchr_iter(b'\n', bytes) {
-        *lines += 1;
         let l = &bytes[at..nl];
         let l = l.strip_suffix(b"\r").unwrap_or(l);
-        if !row_fast(acc, l, roles, cols.items.len()) {
-            row(acc, *lines, l, cols);
+        // A lone CR ends a line too, as in Excel (an old Mac file appended to another).
+        for l in l.split(|&b| b == b'\r') {
+            *lines += 1;
+            if !row_fast(acc, l, roles, cols.items.len(), cols.width) {
+                row(acc, *lines, l, cols);
+            }
         }
         at = nl + 1;
+    }
+}
+
+/// A line cut from a block edge (the carry) or the last line: lone CRs split it as in [`lines_in`].
+fn rows(acc: &mut SheetAccumulator, lines: &mut usize, raw: &[u8], cols: &Cols) {
+    let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+    for l in raw.split(|&b| b == b'\r') {
+        *lines += 1;
+        row(acc, *lines, l, cols);
     }
 }
 
@@ -189,6 +214,14 @@ fn row(acc: &mut SheetAccumulator, line: usize, raw: &[u8], cols: &Cols) {
         acc.reject(line, None, "不是 UTF-8 文本 / not UTF-8 text".into());
         return;
     };
+    if memchr::memchr_iter(b',', raw).count() >= xianjiao_core::MAX_FIELDS {
+        acc.reject(
+            line,
+            None,
+            format!("此行超过 {} 个字段(Excel 的列数上限),不像测评表 / more than {} fields", xianjiao_core::MAX_FIELDS, xianjiao_core::MAX_FIELDS),
+        );
+        return;
+    }
     let fields: Vec<&str> = text.split(',').collect();
     add_row(acc, line, &fields, cols);
 }
@@ -200,18 +233,28 @@ pub fn add_row(acc: &mut SheetAccumulator, line: usize, fields: &[&str], cols: &
     if fields.iter().all(|f| f.trim().is_empty()) {
         return;
     }
-    add_get(acc, line, |i| fields.get(i).copied(), cols.member, cols.group, &cols.items);
+    let extra = fields.iter().enumerate().skip(cols.width).find(|(_, f)| !f.trim().is_empty()).map(|(i, f)| (i, *f));
+    add_get(
+        acc,
+        line,
+        |i| fields.get(i).copied(),
+        &Pick { member: cols.member, group: cols.group, items: &cols.items, total: None, id: None },
+        extra,
+    );
+}
+
+/// The columns of a row a sheet's header names.
+pub struct Pick<'c> {
+    pub member: usize,
+    pub group: Option<usize>,
+    pub items: &'c [usize],
+    pub total: Option<usize>,
+    pub id: Option<usize>,
 }
 
 /// Scores or rejects one row given a way to get its fields by column.
-pub fn add_get<'s>(
-    acc: &mut SheetAccumulator,
-    line: usize,
-    get: impl Fn(usize) -> Option<&'s str>,
-    member: usize,
-    group: Option<usize>,
-    items: &[usize],
-) {
+pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) -> Option<&'s str>, p: &Pick, extra: Option<(usize, &'s str)>) {
+    let Pick { member, group, items, total, id } = *p;
     let mut buf: [Option<&str>; 64] = [None; 64];
     let mut heap: Vec<Option<&str>> = vec![];
     let vals: &mut [Option<&str>] = if items.len() <= buf.len() {
@@ -223,7 +266,20 @@ pub fn add_get<'s>(
     for (k, &i) in items.iter().enumerate() {
         vals[k] = get(i);
     }
-    acc.add(line, get(member).unwrap_or(""), group.and_then(&get).unwrap_or(""), vals);
+    for v in vals.iter_mut() {
+        if v.is_some_and(|v| v.len() > xianjiao_core::MAX_CELL_BYTES) {
+            return acc.reject(line, None, format!("有单元格超过 {} KB,不像测评表 / a cell longer than 64 KB", xianjiao_core::MAX_CELL_BYTES >> 10));
+        }
+    }
+    let row = SheetRow {
+        member: get(member).unwrap_or(""),
+        id: id.and_then(&get),
+        group: group.and_then(&get).unwrap_or(""),
+        values: &*vals,
+        total: total.and_then(&get),
+        extra,
+    };
+    acc.add_row(line, &row);
 }
 
 /// Streams [start, end) of the file; `None` when a quote was seen (or another worker saw one).
@@ -263,8 +319,7 @@ fn work<'a>(job: &Job, (start, end): (u64, u64), mut acc: SheetAccumulator<'a>, 
         if !carry.is_empty() {
             let first_nl = memchr::memchr(b'\n', block).unwrap_or(last_nl);
             carry.extend_from_slice(&block[..first_nl]);
-            lines += 1;
-            row(&mut acc, lines, &carry, cols);
+            rows(&mut acc, &mut lines, &carry, cols);
             carry.clear();
             from = first_nl + 1;
         }
@@ -272,8 +327,7 @@ fn work<'a>(job: &Job, (start, end): (u64, u64), mut acc: SheetAccumulator<'a>, 
         carry.extend_from_slice(&block[last_nl + 1..]);
     }
     if !carry.is_empty() {
-        lines += 1;
-        row(&mut acc, lines, &carry, cols);
+        rows(&mut acc, &mut lines, &carry, cols);
     }
     Ok(Some(Part { acc, lines }))
 }
@@ -385,8 +439,7 @@ pub fn score_bytes(body: &[u8], first: usize, cols: &Cols, sc: &mut Scorer) -> O
     let end = memchr::memrchr(b'\n', body).map_or(0, |i| i + 1);
     lines_in(&mut acc, &mut lines, &body[..end], cols, &roles);
     if end < body.len() {
-        lines += 1;
-        row(&mut acc, lines, &body[end..], cols);
+        rows(&mut acc, &mut lines, &body[end..], cols);
     }
     sc.absorb(acc, first);
     Some(first + lines)

@@ -70,10 +70,14 @@ fn read_rule_file(path: &Path) -> Result<String, SourceError> {
     match std::fs::read(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(SourceError::NotFound),
         Err(e) => Err(SourceError::Unreadable(e.to_string())),
-        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            SourceError::Unreadable(format!("第 {at} 字节起不是 UTF-8 文本 / not UTF-8 text from byte {at}"))
-        }),
+        // A BOM, UTF-16 or GBK as Notepad saves them.
+        Ok(bytes) => match crate::input::text_file(&bytes) {
+            Some(text) => Ok(text),
+            None => String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                SourceError::Unreadable(format!("第 {at} 字节起不是 UTF-8 文本 / not UTF-8 text from byte {at}"))
+            }),
+        },
     }
 }
 

@@ -64,13 +64,15 @@ pub use codes::{Code, Stage, CODES};
 pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
-pub use eval::columns::{header_of_keys, Cells, Field, Found, Resolve, Want, GROUP_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS};
+pub use eval::columns::{
+    extra_cell, header_of_keys, Cells, Field, Found, Resolve, Want, GROUP_COLS, ID_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS,
+};
 pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use eval::profile::Profile;
-pub use eval::rows::{Rejection, RowCounts};
+pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCounts, MAX_CELL_BYTES, MAX_FIELDS, MAX_NAME_BYTES, MAX_REJECTIONS};
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
-pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SubjectScore};
+pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
 pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};
 #[cfg(feature = "script")]

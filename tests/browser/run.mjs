@@ -57,6 +57,7 @@ function plan(caseDir) {
     return lines.slice(1).map(l => { const cells = l.split(','); const o = {}; head.forEach((h, i) => { if (i < cells.length) o[h] = cells[i]; }); return o; });
   };
   const rules = opt('--rules') || positional[0];
+  if (fs.existsSync(path.join(caseDir, 'reader-only'))) return null; // a case about splitting a file into rows (the file says why): the Engine takes rows already split
   if (cmd === 'check' || args.some(a => a.endsWith('.xlsx'))) return null; // spreadsheets are read by the CLI only // the CLI's check output names files on disk; diagnostics are compared in the sandbox/diagnostic tests
   const p = { rules, cmd };
   if (cmd === 'schedule') p.arg = { unit: opt('--unit'), batch: opt('--batch'), on: opt('--on'), done: (opt('--done') || '').split(',').filter(Boolean) };

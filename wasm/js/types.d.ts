@@ -53,10 +53,13 @@ export interface GroupScore { sheets: number; used: number; mean: number; weight
 /** The committee's decision on a member (from a decisions file), when there is one. */
 export interface Decision { outcome: string; handling?: string; note?: string; }
 /** One subject (member or unit): `suggestion` marks an outcome that is only the rules' suggestion. */
-export interface MemberScore { member: string; composite: number; groups: Record<string, GroupScore>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string; suggestion?: boolean; decision?: Decision; }
+export interface MemberScore { member: string; id?: string; composite: number; groups: Record<string, GroupScore>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string; suggestion?: boolean; decision?: Decision; }
 /** Where a form's outcome rule comes from and what it can give (labels, handling). */
 export interface OutcomeInfo extends Origin { suggestion: boolean; labels: string[]; handling: string[]; }
-export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; }
+/** `renamed`: member names counted otherwise than written (invisible characters, spaces inside, NFC), each once. */
+/** The CLI's `--json` only: a file or sheet read or skipped (`unknown_columns`: header cells the form does not read). */
+export interface SourceInfo { file: string; sheet?: string; status: 'read' | 'skipped'; reason?: string; encoding?: string; header_row?: number; unknown_columns?: string[]; }
+export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; renamed?: { from: string; to: string }[]; sheets?: SourceInfo[]; }
 
 /** `{unit, tier}` (one respondent) or `{unit, <tier>: count, …}` (tallies). */
 export type VoteRow = Record<string, string | number | null>;

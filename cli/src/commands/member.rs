@@ -48,10 +48,15 @@ pub fn material(a: MaterialArgs) -> CmdResult {
         s
     } else {
         let bytes = std::fs::read(&a.text).map_err(|e| CliError::file(&a.text, e))?;
-        String::from_utf8(bytes).map_err(|e| {
-            let at = e.utf8_error().valid_up_to();
-            CliError::file(&a.text, format!("不是 UTF-8 文本,第 {at} 字节处出错 / not UTF-8 at byte {at}"))
-        })?
+        // A BOM, UTF-16 or GBK as Notepad saves drafts.
+        if let Some(t) = crate::input::text_file(&bytes) {
+            t
+        } else {
+            String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                CliError::file(&a.text, format!("不是 UTF-8 文本,第 {at} 字节处出错 / not UTF-8 at byte {at}"))
+            })?
+        }
     };
     let r = rs.check_material(&a.kind, &a.role, &t).map_err(CliError::usage)?;
     if a.json {

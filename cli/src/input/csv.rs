@@ -15,6 +15,8 @@ pub(super) struct FastPlan {
     pub(super) cols: Cols,
     pub(super) header_line: usize,
     pub(super) body_start: usize,
+    /// Header cells the form does not read.
+    pub(super) unknown: Vec<String>,
 }
 
 /// Looks for the header the way [`Table`] does, over plain quote-free lines.
@@ -22,9 +24,13 @@ pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<Fa
     let mut at = 0;
     let mut seen = 0;
     for line_no in 1.. {
-        let nl = memchr::memchr(b'\n', &text[at..])? + at;
-        let line = &text[at..nl];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // A line ends at LF, CRLF or a lone CR (as in Excel).
+        let end = memchr::memchr2(b'\n', b'\r', &text[at..])? + at;
+        let line = &text[at..end];
+        let nl = if text[end] == b'\r' && text.get(end + 1) == Some(&b'\n') { end + 1 } else { end };
+        if text[end] == b'\r' && nl + 1 >= text.len() {
+            return None; // a CR at the end of the sample: its LF may follow
+        }
         if line.contains(&b'"') {
             return None;
         }
@@ -33,14 +39,17 @@ pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<Fa
         if !cells.blank() {
             seen += 1;
             match want.header(&cells, resolve) {
+                // A key or a 合计 column, or a row of marks above the header: the record reader.
+                Ok(Some(f)) if f.id.is_some() || f.total.is_some() => return None,
                 Ok(Some(f)) => {
                     return Some(FastPlan {
-                        cols: Cols { member: f.member, group: f.group, items: f.cols },
+                        cols: Cols { member: f.member, group: f.group, items: f.cols, width: f.width },
                         header_line: line_no,
                         body_start: nl + 1,
+                        unknown: f.unknown,
                     })
                 }
-                Ok(None) if seen < HEADER_SEARCH => {}
+                Ok(None) if seen < HEADER_SEARCH && !super::rows::marks_row(&cells) => {}
                 _ => return None,
             }
         }
@@ -83,7 +92,7 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
         if let Some(plan) = plan {
             let body = text.get(plan.body_start..).unwrap_or_default();
             if let Some(lines) = fastcsv::score_bytes(body, base + plan.header_line, &plan.cols, sc) {
-                fast_done(inputs, info, plan.header_line, lines);
+                fast_done(inputs, info, plan, lines);
                 return Ok(());
             }
         }
@@ -92,8 +101,9 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
 }
 
 /// Finishes a source the fast path read: header row, last line, recorded.
-pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, header_line: usize, lines: usize) {
-    info.header_row = Some(header_line);
+pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, plan: FastPlan, lines: usize) {
+    info.header_row = Some(plan.header_line);
+    info.unknown_columns = plan.unknown;
     info.lines = lines - info.offset;
     inputs.end(info);
 }
@@ -105,6 +115,7 @@ pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inpu
     let r = csv_records(&mut recs, &mut table);
     info.header_row = table.header_row;
     info.lines = table.max_line;
+    info.unknown_columns = table.found.as_ref().map(|f| f.unknown.clone()).unwrap_or_default();
     r?;
     inputs.end(info);
     Ok(())
@@ -140,7 +151,7 @@ pub(super) fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, ba
         if let Some(plan) = plan {
             match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
                 Ok(Some(lines)) => {
-                    fast_done(inputs, info, plan.header_line, lines);
+                    fast_done(inputs, info, plan, lines);
                     return Ok(());
                 }
                 Ok(None) => {

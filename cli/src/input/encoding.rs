@@ -93,6 +93,15 @@ pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
     Err(cannot_decode(""))
 }
 
+/// A whole text file (a rule file, a draft) as Notepad may save it: UTF-8
+/// with or without a BOM, UTF-16 with a BOM, or GB18030/GBK; `None` when no
+/// encoding fits (the caller then says where the UTF-8 breaks).
+pub fn text_file(bytes: &[u8]) -> Option<String> {
+    let enc = sniff(bytes, true).ok()?;
+    let text = decode(bytes, enc).ok()?;
+    String::from_utf8(text).ok()
+}
+
 /// The whole file as UTF-8 bytes (GB18030 line by line: a line that does not
 /// decode is passed through as is, and rejected as not valid text later).
 pub(super) fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {

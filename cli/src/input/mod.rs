@@ -24,11 +24,11 @@ mod workbook;
 
 use self::csv::csv_file;
 pub use self::csv::{csv_bytes, Route};
-pub use self::encoding::{sniff, Enc};
+pub use self::encoding::{sniff, text_file, Enc};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
 use self::workbook::MAX_ODS_CELLS;
-pub use self::workbook::{ods_cells, shielded, workbook};
+pub use self::workbook::{check_parts, ods_cells, shielded, workbook};
 
 use crate::error::CliError;
 use serde::Serialize;
@@ -89,6 +89,8 @@ pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Resul
 pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
     let name = path.display().to_string();
     if is_sheet(path) {
+        let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
+        check_parts(std::io::BufReader::new(f))?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
             let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
             let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
@@ -119,9 +121,15 @@ pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Input
     for p in paths {
         let p = p.as_ref();
         let before = inputs.sources.len();
+        let was = scored_digest(&target);
         read_file(p, &mut target, &mut inputs)?;
         if paths.len() > 1 && !is_sheet(p) {
-            let digest = file_digest(p).map_err(|e| CliError::file(p, e))?;
+            // Forms: the sheets as parsed (a copy saved with CRLF, a BOM, in GBK or with a title row is the same data);
+            // votes and plain tables: the bytes.
+            let digest = match (was, scored_digest(&target)) {
+                (Some(a), Some(b)) => rows_digest(a, b),
+                _ => Some(file_digest(p).map_err(|e| CliError::file(p, e))?),
+            };
             inputs.set_digest(before, digest);
         }
     }
@@ -132,6 +140,19 @@ pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Input
     })?;
     inputs.print_notes();
     Ok(inputs)
+}
+
+/// The scorer's digest of the sheets scored so far, when rows go to a scorer.
+pub(crate) fn scored_digest(target: &Target) -> Option<(u64, usize)> {
+    match target {
+        Target::Score(sc) => Some(sc.digest()),
+        _ => None,
+    }
+}
+
+/// The digest of the sheets scored between two [`scored_digest`]s (none when none was).
+pub(crate) fn rows_digest(before: (u64, usize), after: (u64, usize)) -> Option<u64> {
+    (after.1 > before.1).then(|| after.0.wrapping_sub(before.0) ^ (after.1 - before.1) as u64)
 }
 
 /// A hash of a file's bytes, streamed.

@@ -47,6 +47,32 @@ impl<R: BufRead> CsvRecords<R> {
         if self.r.read_until(b'\n', &mut buf)? == 0 {
             return Ok(None);
         }
+        // A lone CR ends a line too, as in Excel (an old Mac file appended to another):
+        // each piece is a line of its own, ending with its CR.
+        let body = buf.strip_suffix(b"\r\n").or_else(|| buf.strip_suffix(b"\n")).unwrap_or(&buf);
+        if memchr::memchr(b'\r', body).is_some_and(|i| i + 1 < buf.len()) {
+            let mut pieces: Vec<Vec<u8>> = vec![];
+            let mut at = 0;
+            while let Some(i) = memchr::memchr(b'\r', &buf[at..]).map(|i| at + i) {
+                if buf.get(i + 1) == Some(&b'\n') {
+                    break;
+                }
+                pieces.push(buf[at..=i].to_vec());
+                at = i + 1;
+            }
+            if at < buf.len() {
+                pieces.push(buf[at..].to_vec());
+            }
+            let mut it = pieces.into_iter();
+            let first = it.next().unwrap_or_default();
+            self.line += 1;
+            let first_line = self.line;
+            for p in it {
+                self.line += 1;
+                self.replay.push_back((self.line, p));
+            }
+            return Ok(Some((first_line, first)));
+        }
         self.line += 1;
         Ok(Some((self.line, buf)))
     }
@@ -67,15 +93,22 @@ impl<R: BufRead> CsvRecords<R> {
                 (b, b"\r\n")
             } else if let Some(b) = raw.strip_suffix(b"\n") {
                 (b, b"\n")
+            } else if let Some(b) = raw.strip_suffix(b"\r") {
+                (b, b"\r")
             } else {
                 (raw, b"")
             };
             let mut malformed = false;
+            let mut too_many = false;
             for &c in body {
                 st = match (st, c) {
                     (St::Start, b'"') => St::Quoted,
                     (St::Start | St::Plain, b',') => {
                         fields.push(std::mem::take(&mut cur));
+                        if fields.len() >= xianjiao_core::MAX_FIELDS {
+                            too_many = true;
+                            break;
+                        }
                         St::Start
                     }
                     (St::Start | St::Plain, _) => {
@@ -100,6 +133,11 @@ impl<R: BufRead> CsvRecords<R> {
                         break;
                     }
                 };
+            }
+            if too_many {
+                self.requeue(span);
+                let n = xianjiao_core::MAX_FIELDS;
+                return Ok(Some(Rec::Bad(start, format!("此行超过 {n} 个字段(Excel 的列数上限),未计分 / more than {n} fields"))));
             }
             if malformed {
                 let end = span.last().map_or(start, |l| l.0);
@@ -174,6 +212,15 @@ mod tests {
     fn records_carry_their_physical_line() {
         assert_eq!(recs("a,b\r\n\r\nc,\"d\r\ne\"\r\nf,g"), vec![f(1, &["a", "b"]), f(2, &[""]), f(3, &["c", "d\r\ne"]), f(5, &["f", "g"])]);
         assert_eq!(recs("\"a\"\"b\",c\n"), vec![f(1, &["a\"b", "c"])]);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_as_in_excel() {
+        assert_eq!(
+            recs("a,b\nc,d\re,f\rg,h\r\ni,j\n"),
+            vec![f(1, &["a", "b"]), f(2, &["c", "d"]), f(3, &["e", "f"]), f(4, &["g", "h"]), f(5, &["i", "j"])]
+        );
+        assert_eq!(recs("a,\"x\ry\",b\n"), vec![f(1, &["a", "x\ry", "b"])]);
     }
 
     #[test]

@@ -63,7 +63,10 @@ impl Target<'_, '_> {
     }
     pub(super) fn row(&mut self, line: usize, cells: &Cells, f: &Found) {
         match self {
-            Target::Score(sc) => fastcsv::add_get(sc, line, |i| cells.get(i), f.member, f.group, &f.cols),
+            Target::Score(sc) => {
+                let pick = fastcsv::Pick { member: f.member, group: f.group, items: &f.cols, total: f.total, id: f.id };
+                fastcsv::add_get(sc, line, |i| cells.get(i), &pick, xianjiao_core::extra_cell(cells, f.width))
+            }
             Target::Votes(vc) => {
                 let subject = cells.get(f.member).unwrap_or("");
                 match (f.tier, f.rgroup) {
@@ -129,6 +132,9 @@ pub struct SourceInfo {
     /// 1-based row of the header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_row: Option<usize>,
+    /// Header cells the form does not read (备注 …): named, never silently ignored.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown_columns: Vec<String>,
     /// Added to this source's line numbers so rows of different sources never collide.
     #[serde(skip)]
     pub(super) offset: usize,
@@ -157,6 +163,7 @@ impl Inputs {
             reason: None,
             encoding: None,
             header_row: None,
+            unknown_columns: vec![],
             offset: self.next,
             lines: 0,
             digest: None,
@@ -169,9 +176,9 @@ impl Inputs {
         self.sources.push(s);
     }
     /// Marks the sources from index `from` on as copies of data with this hash.
-    pub(super) fn set_digest(&mut self, from: usize, digest: u64) {
+    pub(super) fn set_digest(&mut self, from: usize, digest: Option<u64>) {
         for s in &mut self.sources[from..] {
-            s.digest = Some(digest);
+            s.digest = digest;
         }
     }
     pub(super) fn read(&self) -> impl Iterator<Item = &SourceInfo> {
@@ -185,7 +192,12 @@ impl Inputs {
     /// sheets, a title row above the header, or an encoding other than UTF-8.
     pub fn notable(&self) -> bool {
         self.several()
-            || self.sources.iter().any(|s| s.status != "read" || s.header_row.is_some_and(|h| h != 1) || s.encoding.is_some_and(|e| e != "UTF-8"))
+            || self.sources.iter().any(|s| {
+                s.status != "read"
+                    || s.header_row.is_some_and(|h| h != 1)
+                    || s.encoding.is_some_and(|e| e != "UTF-8")
+                    || !s.unknown_columns.is_empty()
+            })
     }
     /// Turns a rejection's global row back into its source's own line; returns
     /// `file` or `file#sheet` when rows come from several sources.
@@ -226,6 +238,9 @@ impl Inputs {
                     what.push(format!("表头在第 {h} 行 / header on row {h}"));
                 }
             }
+            if !s.unknown_columns.is_empty() {
+                what.push(format!("未计分的列 / columns not read:{}", s.unknown_columns.join("、")));
+            }
             match s.status {
                 "read" => eprintln!("{}: 已读取 / read{}", s.label(), if what.is_empty() { String::new() } else { format!("({})", what.join(";")) }),
                 _ => eprintln!("{}: 已跳过 / skipped:{}", s.label(), s.reason.as_deref().unwrap_or("")),
@@ -257,12 +272,31 @@ pub(super) struct Table<'t, 's, 'r> {
     /// Hash of the data rows' cells (not their line numbers), and how many.
     pub(super) hash: std::collections::hash_map::DefaultHasher,
     pub(super) data_rows: usize,
+    /// Rows of marks above the header (a sort that took the header along): rejected once it is found.
+    pub(super) above: Vec<usize>,
+}
+
+/// A row that holds marks rather than a title: two or more cells are numbers.
+pub(super) fn marks_row(cells: &Cells) -> bool {
+    cells.0.iter().filter(|(_, t)| t.trim().parse::<f64>().is_ok()).count() >= 2
 }
 
 impl<'t, 's, 'r> Table<'t, 's, 'r> {
     pub(super) fn new(target: &'t mut Target<'s, 'r>, base: usize) -> Self {
         let want = target.want();
-        Table { target, want, found: None, seen: 0, base, header_row: None, max_line: 0, candidate: None, hash: Default::default(), data_rows: 0 }
+        Table {
+            target,
+            want,
+            found: None,
+            seen: 0,
+            base,
+            header_row: None,
+            max_line: 0,
+            candidate: None,
+            hash: Default::default(),
+            data_rows: 0,
+            above: vec![],
+        }
     }
     pub(super) fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
@@ -290,9 +324,18 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
                 }
                 self.found = Some(f);
                 self.header_row = Some(line);
+                for l in std::mem::take(&mut self.above) {
+                    self.target.bad(
+                        self.base + l,
+                        format!("在表头之上:这一行有分数,却在第 {line} 行的表头之上(排序时是否把表头也排进去了?),未计分 / a row of marks above the header"),
+                    );
+                }
                 Ok(())
             }
             Ok(None) | Err(_) if self.seen < HEADER_SEARCH => {
+                if marks_row(cells) {
+                    self.above.push(line);
+                }
                 if let (Err(e), None) = (header, &self.candidate) {
                     self.candidate = Some((line, e));
                 }

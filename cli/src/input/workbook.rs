@@ -23,6 +23,7 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
             inputs.end(info);
             continue;
         }
+        let was = super::scored_digest(target);
         let mut table = Table::new(target, info.offset);
         let cant = |e: String| Skip(format!("无法读取此工作表 / cannot read the sheet: {e}"));
         let r = match &mut wb {
@@ -42,9 +43,16 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
         info.header_row = table.header_row;
         info.lines = table.max_line;
         info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
+        info.unknown_columns = table.found.as_ref().map(|f| f.unknown.clone()).unwrap_or_default();
+        let no_header = table.header_row.is_none();
+        drop(table);
+        // Forms: the sheets as scored, so a sheet equal to a CSV or to another workbook's is found too.
+        if let (Some(a), Some(b)) = (was, super::scored_digest(target)) {
+            info.digest = super::rows_digest(a, b);
+        }
         match r {
             Ok(()) => {}
-            Err(Skip(why)) if table.header_row.is_none() => {
+            Err(Skip(why)) if no_header => {
                 info.status = "skipped";
                 info.reason = Some(why);
             }
@@ -59,6 +67,48 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
     if !here.iter().any(|s| s.status == "read") {
         let why: Vec<String> = here.iter().map(|s| format!("“{}”:{}", s.sheet.as_deref().unwrap_or(""), s.reason.as_deref().unwrap_or(""))).collect();
         return Err(format!("没有可计分的工作表 / no sheet with a usable header:{}", why.join(";")));
+    }
+    Ok(())
+}
+
+/// Inflated size any part of a workbook may reach regardless of how well it compressed.
+const PART_FLOOR: u64 = 64 << 20;
+/// Beyond [`PART_FLOOR`], how many times its compressed size a part may inflate to:
+/// XML compresses 10 to 30 times; a zip bomb, thousands.
+const PART_RATIO: u64 = 100;
+/// No part is read beyond this, whatever its ratio.
+const PART_MAX: u64 = 1 << 30;
+
+/// Checks every part of a zipped workbook (XLSX, XLSM, XLSB, ODS) before the
+/// parser sees it: each is inflated into nothing, counting, and refused as
+/// soon as it outgrows its cap, so a 1 MB file that inflates to 1 GB costs a
+/// fraction of a second and no memory. The size the zip directory declares is
+/// checked first, but not trusted.
+pub fn check_parts<R: Read + Seek>(r: R) -> Result<(), String> {
+    let mut z = match zip::ZipArchive::new(r) {
+        Ok(z) => z,
+        Err(_) => return Ok(()), // not a zip (XLS): calamine says what it is
+    };
+    for i in 0..z.len() {
+        let f = z.by_index(i).map_err(|e| format!("表格文件已损坏 / damaged workbook: {e}"))?;
+        let name = f.name().map(|n| n.to_string()).unwrap_or_else(|_| format!("#{i}"));
+        let packed = f.compressed_size();
+        let cap = PART_FLOOR.max(packed.saturating_mul(PART_RATIO)).min(PART_MAX);
+        let too_big = |n: u64| {
+            format!(
+                "表格中的“{name}”解压后超过 {} MB(压缩前 {} KB),可能是恶意或已损坏的文件,已拒绝读取;请在 Excel 中另存为新的 XLSX 或 CSV 后重试 / a part of the workbook inflates beyond {} MB: refused",
+                n >> 20,
+                packed >> 10,
+                n >> 20
+            )
+        };
+        if f.size() > cap {
+            return Err(too_big(cap));
+        }
+        let n = std::io::copy(&mut f.take(cap + 1), &mut std::io::sink()).map_err(|e| format!("表格文件已损坏 / damaged workbook: {name}: {e}"))?;
+        if n > cap {
+            return Err(too_big(cap));
+        }
     }
     Ok(())
 }

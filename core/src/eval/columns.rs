@@ -13,8 +13,11 @@ pub const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "g
 pub const TIER_COLS: &[&str] = &["tier", "档次", "测评档次"];
 /// Names of the respondent-group column of a one-row-per-respondent vote (附件6).
 pub const RGROUP_COLS: &[&str] = &["respondent_group", "参评人员类别", "类别"];
-/// Names of a total column a 附件6 counts sheet may carry: checked against the tiers.
-pub const TOTAL_COLS: &[&str] = &["total", "合计", "合 计"];
+/// Names of a total column a 附件6 counts sheet or a form's sheet may carry: checked against the tiers or the items.
+pub const TOTAL_COLS: &[&str] = &["total", "合计", "合 计", "总分"];
+/// Names of a column that tells two members of one name apart (编号, the last
+/// digits of the ID card, the staff number): members are then keyed by it and the name.
+pub const ID_COLS: &[&str] = &["id", "编号", "身份证后四位", "工号", "党员编号"];
 
 /// The non-empty cells of one row: (0-based column, text), in column order.
 /// CSV rows keep every field, XLSX rows only the cells that hold something,
@@ -38,7 +41,7 @@ impl Cells {
 }
 
 /// Which columns a header names.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Found {
     /// The member (or unit) column.
     pub member: usize,
@@ -57,6 +60,13 @@ pub struct Found {
     pub total: Option<usize>,
     /// Plain tables: the column of each wanted field (`None`: absent, optional).
     pub plain: Vec<Option<usize>>,
+    /// Forms: the member key column (编号, 工号, …), when the header has one.
+    pub id: Option<usize>,
+    /// One past the header's last named column: a row with text further right
+    /// has more fields than the header (a comma typed inside a mark).
+    pub width: usize,
+    /// Forms: header cells that name no column the form reads (备注 …), `第 N 列“…”`.
+    pub unknown: Vec<String>,
 }
 
 /// What a header must name.
@@ -105,6 +115,17 @@ pub fn matches_of(cells: &Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &st
     cells.0.iter().filter(|(_, h)| pred(h.trim().trim_start_matches('\u{feff}').trim())).map(|(i, h)| (*i, h.as_str())).collect()
 }
 
+/// One past the last non-blank cell of a header row.
+fn width(cells: &Cells) -> usize {
+    cells.0.iter().rev().find(|(_, h)| !h.trim().is_empty()).map_or(0, |c| c.0 + 1)
+}
+
+/// The first non-blank cell at or beyond `width`: a field the header has no column for.
+pub fn extra_cell(cells: &Cells, width: usize) -> Option<(usize, &str)> {
+    let from = cells.0.partition_point(|c| c.0 < width);
+    cells.0[from..].iter().find(|(_, t)| !t.trim().is_empty()).map(|(i, t)| (*i, t.as_str()))
+}
+
 impl Want {
     /// `Ok(None)` when the row is not a header at all (no member column),
     /// `Err` when it is one but cannot be used (what is missing or duplicated).
@@ -145,7 +166,21 @@ impl Want {
                 if !missing.is_empty() {
                     return Err(format!("缺少测评项目列:{} / header lacks item columns", missing.join("、")));
                 }
-                Ok(Some(Found { member, group, cols, tier: None, rgroup: None, rgroups: vec![], total: None, plain: vec![] }))
+                let one = |names: &[&str], what: &str| -> Result<Option<usize>, String> {
+                    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+                        [] => Ok(None),
+                        [c] => Ok(Some(c.0)),
+                        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
+                    }
+                };
+                let total = one(TOTAL_COLS, "合计")?;
+                let id = one(ID_COLS, "编号")?;
+                let mut known: Vec<usize> = vec![member];
+                known.extend(group.iter().chain(&cols).chain(&total).chain(&id));
+                let unknown: Vec<(usize, &str)> =
+                    cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
+                let unknown = unknown.iter().map(|u| col_list(std::slice::from_ref(u))).collect();
+                Ok(Some(Found { member, group, cols, total, id, width: width(cells), unknown, ..Found::default() }))
             }
             Want::Votes { tiers, groups } => {
                 let mut cols = vec![];
@@ -186,12 +221,12 @@ impl Want {
                     if rgroup.is_some() {
                         return Err("每个档次一列(计数)时不能再有参评人员类别列;请每类一列计数 / counts per tier take one count column per group, not a group column".into());
                     }
-                    Found { member, group: None, cols, tier: None, rgroup: None, rgroups, total, plain: vec![] }
+                    Found { member, cols, rgroups, total, width: width(cells), ..Found::default() }
                 } else {
                     let tcols = matches_of(cells, |h| TIER_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
                     match tcols.as_slice() {
                         [t] if rgroups.is_empty() && total.is_none() => {
-                            Found { member, group: None, cols: vec![], tier: Some(t.0), rgroup, rgroups: vec![], total: None, plain: vec![] }
+                            Found { member, tier: Some(t.0), rgroup, width: width(cells), ..Found::default() }
                         }
                         [_] => return Err("每人一行(tier 列)时不能有按类别或合计的计数列 / one row per respondent takes no count columns".into()),
                         [] => {
@@ -273,7 +308,7 @@ pub fn plain_header(fields: &[Field], cells: &Cells) -> Result<Option<Found>, St
     if !unknown.is_empty() {
         return Err(format!("不认识的列:{} / unknown columns", col_list(&unknown)));
     }
-    Ok(Some(Found { member: key, group: None, cols: vec![], tier: None, rgroup: None, rgroups: vec![], total: None, plain }))
+    Ok(Some(Found { member: key, plain, width: width(cells), ..Found::default() }))
 }
 
 /// The columns of rows given as objects keyed by header (the npm engine's

@@ -319,7 +319,8 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 fn lines_bound(b: &[u8]) -> usize {
-    let n = memchr::memchr_iter(b'\n', b).count().max(memchr::memchr_iter(b'\r', b).count());
+    // Line breaks: LF, CRLF and a lone CR (as in Excel).
+    let n = memchr::memchr_iter(b'\n', b).count() + memchr::memchr_iter(b'\r', b).filter(|&i| b.get(i + 1) != Some(&b'\n')).count();
     n + 1
 }
 
@@ -330,7 +331,7 @@ fn check_rows(v: &serde_json::Value, bound: usize) -> Result<(), String> {
         return Err(format!("rows read ≠ scored + rejected: {rows}"));
     }
     let rej = v["rejected"].as_array().map(Vec::len).unwrap_or(0) as u64;
-    if Some(rej) != j {
+    if Some(rej) != j.map(|j| j.min(xianjiao_core::MAX_REJECTIONS as u64)) {
         return Err(format!("{rej} rejections listed, rows.rejected = {j:?}"));
     }
     for x in v["rejected"].as_array().into_iter().flatten() {

@@ -2,8 +2,28 @@
 //! scoring that needs no Rhai, so it can run on several threads, each with its
 //! own accumulator, merged after.
 
-use crate::eval::rows::{Rejection, RowCounts};
+use crate::eval::rows::{clean_name, shown, Rejection, Renamed, RowCounts, MAX_NAME_BYTES, MAX_REJECTIONS};
 use crate::model::Form;
+
+/// One row of a form's sheet as read, for [`SheetAccumulator::add_row`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SheetRow<'s> {
+    /// The member's name as written.
+    pub member: &'s str,
+    /// The member key (编号, 工号 …), when the sheet has that column.
+    pub id: Option<&'s str>,
+    /// The rater group as written.
+    pub group: &'s str,
+    /// The marks, in the form's item order.
+    pub values: &'s [Option<&'s str>],
+    /// The row's 合计, when the sheet has that column: checked against the items.
+    pub total: Option<&'s str>,
+    /// The first field beyond the header's last column (its 0-based column and text), if any.
+    pub extra: Option<(usize, &'s str)>,
+}
+
+/// Separates a member's name from its key (编号) inside the accumulator's subject names.
+pub(crate) const KEY_SEP: char = '\u{1f}';
 
 /// Subjects by name: an open-addressing table of indices into the
 /// accumulator's name list, so each name is stored once.
@@ -142,6 +162,12 @@ pub struct SheetAccumulator<'a> {
     pub(crate) group_names: Vec<(Box<[u8]>, usize)>,
     pub(crate) rejected: Vec<Rejection>,
     pub(crate) rows: RowCounts,
+    /// Names counted otherwise than written (invisible characters, spaces, NFC), once each.
+    pub(crate) renamed: Vec<Renamed>,
+    pub(crate) renamed_seen: rustc_hash::FxHashSet<String>,
+    /// The sum (wrapping) of a hash of every scored sheet (member, group, marks):
+    /// the same sheets read twice, in any order, encoding or file type, give the same sum.
+    pub(crate) digest: u64,
     pub(crate) last: Option<usize>,
     /// Per item, the highest whole mark allowed: a whole mark `v` is within
     /// the item's points `p` exactly when `v <= caps[i]` (`v as f64 > p` otherwise).
@@ -223,6 +249,9 @@ impl<'a> SheetAccumulator<'a> {
             group_names,
             rejected: vec![],
             rows: RowCounts::default(),
+            renamed: vec![],
+            renamed_seen: Default::default(),
+            digest: 0,
             last: None,
             items_kept: items,
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
@@ -288,13 +317,40 @@ impl<'a> SheetAccumulator<'a> {
     pub fn reject(&mut self, row: usize, field: Option<&str>, reason: String) {
         self.rows.read += 1;
         self.rows.rejected += 1;
-        self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+        if self.rejected.len() < MAX_REJECTIONS {
+            self.rejected.push(Rejection { row, field: field.map(str::to_string), reason });
+        }
+    }
+
+    /// Notes a name counted otherwise than written (once per spelling).
+    pub(crate) fn note_renamed(&mut self, from: &str, to: &str) {
+        if self.renamed_seen.insert(from.to_string()) {
+            self.renamed.push(Renamed { from: shown(from).into_owned(), to: to.to_string() });
+        }
     }
 
     /// Adds one sheet: `values` are the marks in the form's item order.
     /// A bad sheet is recorded as rejected (with `row`) and skipped.
     pub fn add(&mut self, row: usize, member: &str, group: &str, values: &[Option<&str>]) {
-        match self.try_add(member, group, values) {
+        self.add_row(row, &SheetRow { member, group, values, ..SheetRow::default() })
+    }
+
+    /// Adds one sheet with everything a reader found on its row (key, 合计,
+    /// fields beyond the header); a bad sheet is recorded as rejected and skipped.
+    pub fn add_row(&mut self, row: usize, r: &SheetRow) {
+        if let Some((col, text)) = r.extra {
+            let field = format!("第 {} 列", col + 1);
+            return self.reject(
+                row,
+                Some(&field),
+                format!(
+                    "多出的列:第 {} 列“{}”在表头之外(此行的字段比表头多);数字里是否写了逗号(如 9,5)?/ more fields than the header: a comma inside a number?",
+                    col + 1,
+                    shown(text.trim())
+                ),
+            );
+        }
+        match self.try_add_keyed(r.member, r.id.map(trim).filter(|k| !k.is_empty()), r.group, r.values, r.total) {
             Ok(()) => {
                 self.rows.read += 1;
                 self.rows.scored += 1;
@@ -335,7 +391,11 @@ impl<'a> SheetAccumulator<'a> {
                     return false;
                 }
                 let Ok(m) = std::str::from_utf8(member) else { return false };
-                if m.is_empty() || trim(m).len() != m.len() {
+                if m.is_empty() || trim(m).len() != m.len() || m.len() > MAX_NAME_BYTES {
+                    return false;
+                }
+                // A name counted otherwise than written goes the general way, which notes it.
+                if matches!(clean_name(m), std::borrow::Cow::Owned(_)) {
                     return false;
                 }
                 self.subject_index(m)
@@ -371,6 +431,12 @@ impl<'a> SheetAccumulator<'a> {
                 format!("被测评人姓名中有控制字符 U+{:04X}(如 NUL),请检查表格 / control character in the member name", c as u32),
             ));
         }
+        if member.len() > MAX_NAME_BYTES {
+            return Err((
+                Some("member".into()),
+                format!("被测评人姓名长达 {} 字节(上限 {MAX_NAME_BYTES}),不像姓名,请检查表格 / member name too long", member.len()),
+            ));
+        }
         if self.form.groups.is_empty() {
             return Ok((member, 0));
         }
@@ -380,13 +446,28 @@ impl<'a> SheetAccumulator<'a> {
             None if group.is_empty() => Err((Some("rater_group".into()), "缺少评议组 / missing rater group".into())),
             None => {
                 let known: Vec<_> = self.form.groups.iter().map(|g| g.0.as_str()).collect();
+                let group = shown(group);
                 Err((Some("rater_group".into()), format!("未知的评议组 \"{group}\",应为 {} 之一 / unknown rater group", known.join("、"))))
             }
         }
     }
 
-    pub(crate) fn try_add(&mut self, member: &str, group: &str, values: &[Option<&str>]) -> Result<(), (Option<String>, String)> {
-        let (member, gi) = self.resolve(member, group)?;
+    pub(crate) fn try_add_keyed(
+        &mut self,
+        member: &str,
+        id: Option<&str>,
+        group: &str,
+        values: &[Option<&str>],
+        total: Option<&str>,
+    ) -> Result<(), (Option<String>, String)> {
+        let (written, gi) = self.resolve(member, group)?;
+        let member = clean_name(written);
+        if member.is_empty() {
+            return Err((
+                Some("member".into()),
+                format!("被测评人姓名 \"{}\" 只有不可见字符 / the member name is invisible characters only", shown(written)),
+            ));
+        }
         let n_items = self.form.items.len();
         let mut stack = [0f64; 32];
         let mut heap = vec![];
@@ -404,11 +485,11 @@ impl<'a> SheetAccumulator<'a> {
                     if raw.is_empty() {
                         return Err((Some(item.clone()), format!("“{item}”未填分 / missing mark")));
                     }
-                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是数字 / not a number")))?
+                    raw.parse::<f64>().map_err(|_| (Some(item.clone()), format!("“{item}”的分数 \"{}\" 不是数字 / not a number", shown(raw))))?
                 }
             };
             if !v.is_finite() {
-                return Err((Some(item.clone()), format!("“{item}”的分数 \"{raw}\" 不是有效数字 / not a finite number")));
+                return Err((Some(item.clone()), format!("“{item}”的分数 \"{}\" 不是有效数字 / not a finite number", shown(raw))));
             }
             if v < 0.0 {
                 return Err((Some(item.clone()), format!("“{item}”的分数 {raw} 不能为负 / negative mark")));
@@ -418,7 +499,36 @@ impl<'a> SheetAccumulator<'a> {
             }
             marks[i] = v;
         }
-        self.accumulate(member, gi, marks);
+        if let Some(raw) = total.map(trim).filter(|t| !t.is_empty()) {
+            let sum: f64 = marks.iter().sum();
+            match raw.parse::<f64>() {
+                Ok(t) if (t - sum).abs() <= 1e-6 * sum.abs().max(1.0) => {}
+                Ok(_) => {
+                    return Err((
+                        Some("合计".into()),
+                        format!(
+                            "合计 {} 与各项之和 {} 不符,请核对这张测评表 / the total differs from the sum of the items",
+                            shown(raw),
+                            crate::eval::rows::round4(sum)
+                        ),
+                    ))
+                }
+                Err(_) => return Err((Some("合计".into()), format!("合计 \"{}\" 不是数字 / the total is not a number", shown(raw)))),
+            }
+        }
+        if let std::borrow::Cow::Owned(m) = &member {
+            self.note_renamed(written, m);
+        }
+        match id {
+            Some(k) => {
+                if k.contains(KEY_SEP) || k.chars().any(char::is_control) || k.len() > MAX_NAME_BYTES {
+                    return Err((Some("编号".into()), format!("编号 \"{}\" 中有控制字符或过长 / bad member key", shown(k))));
+                }
+                let key = format!("{member}{KEY_SEP}{}", clean_name(k));
+                self.accumulate(&key, gi, marks);
+            }
+            None => self.accumulate(&member, gi, marks),
+        }
         Ok(())
     }
 
@@ -441,8 +551,27 @@ impl<'a> SheetAccumulator<'a> {
         self.add_to(si, gi, marks);
     }
 
+    /// The sum of a hash of every sheet scored so far and their count: a
+    /// reader compares them before and after a source to find the same data read twice.
+    pub fn digest(&self) -> (u64, usize) {
+        (self.digest, self.rows.scored)
+    }
+
+    #[inline]
+    fn note_sheet(&mut self, si: usize, gi: usize, marks: impl Iterator<Item = f64>) {
+        use std::hash::Hasher;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(self.name(si).as_bytes());
+        h.write_usize(gi);
+        for m in marks {
+            h.write_u64(m.to_bits());
+        }
+        self.digest = self.digest.wrapping_add(h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+
     #[inline]
     pub(crate) fn add_to(&mut self, si: usize, gi: usize, marks: &[f64]) {
+        self.note_sheet(si, gi, marks.iter().copied());
         let stride = self.stride();
         let total: f64 = marks.iter().sum();
         self.counts.get_mut(si)[gi] += 1;
@@ -482,6 +611,7 @@ impl<'a> SheetAccumulator<'a> {
             }
             return self.add_to(si, gi, f);
         }
+        self.note_sheet(si, gi, marks.iter().map(|&v| v as f64));
         let stride = self.stride();
         let total: u64 = marks.iter().map(|&v| v as u64).sum();
         self.counts.get_mut(si)[gi] += 1;

@@ -10,7 +10,7 @@ pub(crate) mod plan;
 pub(crate) mod record;
 mod types;
 
-pub use accumulate::SheetAccumulator;
+pub use accumulate::{SheetAccumulator, SheetRow};
 pub use types::{Decision, GroupScore, Named, ScoreReport, SubjectScore};
 
 use crate::error::EvalError;
@@ -207,10 +207,17 @@ impl<'a> Scorer<'a> {
             }
         }
         a.last = None;
-        a.rejected.extend(other.rejected.into_iter().map(|mut r| {
+        let room = crate::eval::rows::MAX_REJECTIONS.saturating_sub(a.rejected.len());
+        a.rejected.extend(other.rejected.into_iter().take(room).map(|mut r| {
             r.row += line_offset;
             r
         }));
+        for r in other.renamed {
+            if a.renamed_seen.insert(r.from.clone()) {
+                a.renamed.push(r);
+            }
+        }
+        a.digest = a.digest.wrapping_add(other.digest);
         a.rows.read += other.rows.read;
         a.rows.scored += other.rows.scored;
         a.rows.rejected += other.rows.rejected;
@@ -321,6 +328,7 @@ impl<'a> Scorer<'a> {
             members,
             rejected: this.rejected,
             rows: this.rows,
+            renamed: this.renamed,
             outcome_rule: f.outcome_info.clone(),
             unmatched_decisions,
         })
@@ -420,8 +428,13 @@ impl<'f> Finisher<'f> {
         if f.groups.is_empty() {
             missing.clear();
         }
+        let (name, id) = match acc.name(si).split_once(accumulate::KEY_SEP) {
+            Some((n, k)) => (n.to_string(), Some(k.to_string())),
+            None => (acc.name(si).to_string(), None),
+        };
         let mut m = SubjectScore {
-            member: acc.name(si).to_string(),
+            member: name,
+            id,
             composite,
             groups: Named { names, values: groups },
             items: Named { names: self.item_names.clone(), values: items },

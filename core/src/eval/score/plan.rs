@@ -624,6 +624,7 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         let missing = ["党员互评", "群众参评", "支委会考评"].iter().filter(|g| !groups.iter().any(|x| x.0 == **g)).map(|g| g.to_string()).collect();
         SubjectScore {
             member: member.into(),
+            id: None,
             composite,
             groups: Named { names, values },
             items,

@@ -184,6 +184,7 @@ pub(crate) fn sample_outcome(form: &Form) -> Dynamic {
         .collect();
     let m = SubjectScore {
         member: "样例".into(),
+        id: None,
         composite: mean,
         sheets: names.len() as u32,
         groups: Named { names: names.into(), values: groups },

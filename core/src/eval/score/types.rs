@@ -1,7 +1,7 @@
 //! What scoring returns: per subject, per rater group, per item; the
 //! committee's decisions. Plain data, read by the outcome record and the front ends.
 
-use crate::eval::rows::{Rejection, RowCounts};
+use crate::eval::rows::{Rejection, Renamed, RowCounts};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -56,6 +56,9 @@ pub struct GroupScore {
 pub struct SubjectScore {
     /// Member (or unit) name.
     pub member: String,
+    /// The member's key (编号, 工号 …) when the sheets carry one: members of one name are told apart by it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Weighted composite (综合得分).
     pub composite: f64,
     /// Per rater group that has sheets.
@@ -93,8 +96,13 @@ pub struct ScoreReport {
     pub members: Vec<SubjectScore>,
     /// Rejected rows.
     pub rejected: Vec<Rejection>,
-    /// Row counts (read = scored + rejected).
+    /// Row counts (read = scored + rejected; `rejected` lists the first
+    /// [`crate::eval::rows::MAX_REJECTIONS`] of them).
     pub rows: RowCounts,
+    /// Member names counted otherwise than written (invisible characters,
+    /// spaces inside, NFC), each spelling once: nobody is split in two silently.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renamed: Vec<Renamed>,
     /// How the outcome is meant (suggestion, labels, handling options) and
     /// where the outcome rule comes from (e.g. a locally chosen pass mark).
     pub outcome_rule: crate::model::OutcomeInfo,
