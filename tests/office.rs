@@ -100,8 +100,9 @@ fn xlsx_has_results_rejected_rows_and_rules() {
     assert!(res.iter().any(|r| r[0] == "'=HYPERLINK(\"http://x\",\"点我\")"), "{res:?}");
     let rej = all["未计分的行"].as_array().unwrap();
     assert_eq!(rej[0], serde_json::json!(["文件", "行", "字段", "原因"]));
-    assert!(rej.iter().any(|r| r[0] == "tests/golden/office-guanba/decisions.csv" && r[1] == 4.0 && r[2] == "decision"), "{rej:?}");
-    assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "rater_group"));
+    assert!(rej.iter().any(|r| r[0] == "tests/golden/office-guanba/decisions.csv" && r[1] == 4.0 && r[2] == "结论"), "{rej:?}");
+    // A field is named as the sheet names it, never by the engine's key (rater_group).
+    assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "评议组"));
     assert!(rej.iter().any(|r| r[3].as_str().is_some_and(|s| s.contains("吴十"))), "unmatched decision listed");
     let rules = serde_json::to_string(&all["所用规则"]).unwrap();
     for needle in
@@ -110,6 +111,18 @@ fn xlsx_has_results_rejected_rows_and_rules() {
         assert!(rules.contains(needle), "rules sheet lacks {needle}: {rules}");
     }
     golden(&format!("{D}/expected-xlsx.json"), &(serde_json::to_string_pretty(&all).unwrap() + "\n"));
+    // Scores show two decimals (full value kept), the header and the name column stay in view, widths are set.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    assert!(part("xl/styles.xml").contains("formatCode=\"0.00\""), "two-decimal format");
+    let sheet1 = part("xl/worksheets/sheet1.xml");
+    assert!(sheet1.contains("xSplit=\"1\" ySplit=\"1\""), "frozen header and name: {sheet1}");
+    assert!(sheet1.contains("<cols>") && sheet1.contains("customWidth=\"1\""), "column widths");
+    assert!(sheet1.contains("<v>86.3333</v>"), "full precision kept");
     // The formula guard: no cell of any sheet is a formula.
     let mut wb = calamine::open_workbook_auto(&out).unwrap();
     for n in &names {

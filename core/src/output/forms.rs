@@ -1,0 +1,1 @@
+//! The seeds' paper forms (placeholder, filled in below).
