@@ -1,6 +1,7 @@
 //! One function per subcommand. Each returns its exit code or a [`CliError`];
 //! [`run`] picks the function, the binary prints the error.
 
+mod forms;
 mod member;
 mod rules;
 mod scoring;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Cmd::Exam(a) => scoring::exam(a),
         Cmd::Report(a) => scoring::report(a),
         Cmd::Satisfaction(a) => scoring::satisfaction(a),
+        Cmd::Forms(a) => forms::forms(a),
         Cmd::Reference => rules::reference(),
         Cmd::Explain(a) => rules::explain(a),
         Cmd::New(a) => rules::new(a),

@@ -9,6 +9,8 @@
 //! [`forms`] defines the blank paper forms of the seeds (附件3/4/5/6) and the
 //! entry workbook.
 
+#[cfg(feature = "xlsx")]
+pub mod entry;
 pub mod forms;
 pub mod results;
 #[cfg(feature = "xlsx")]
@@ -57,6 +59,17 @@ pub struct Column {
     pub width: f64,
     /// Number format.
     pub format: Format,
+    /// Shown on a narrow screen (a phone): the name, the composite, the conclusion.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub brief: bool,
+}
+
+impl Column {
+    /// This column stays on a narrow screen.
+    pub fn brief(mut self) -> Column {
+        self.brief = true;
+        self
+    }
 }
 
 /// One cell: text, a number (full precision) or nothing.
@@ -117,7 +130,7 @@ pub struct Workbook {
 pub fn column(header: impl Into<String>, min: f64, format: Format) -> Column {
     let header = header.into();
     let w: usize = header.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    Column { width: (w as f64 + 2.0).max(min), header, format }
+    Column { width: (w as f64 + 2.0).max(min), header, format, brief: false }
 }
 
 /// Characters that make a spreadsheet read a text cell as a formula.

@@ -201,19 +201,19 @@ pub fn groups(rs: &RuleSet, form: &str) -> Vec<String> {
 
 /// The member table's columns (also the page's table and the CSV).
 pub fn member_columns(groups: &[String], satisfaction: bool, lang: Lang) -> Vec<Column> {
-    let mut c = vec![column(t(lang, "姓名", "Member"), 10.0, Format::Text)];
+    let mut c = vec![column(t(lang, "姓名", "Member"), 10.0, Format::Text).brief()];
     for g in groups {
         c.push(column(format!("{g}{}", t(lang, "平均分", " mean")), 10.0, Format::Score));
         c.push(column(format!("{g}{}", t(lang, "份数", " sheets")), 8.0, Format::Count));
     }
-    c.push(column(t(lang, "综合得分", "Composite"), 10.0, Format::Score));
+    c.push(column(t(lang, "综合得分", "Composite"), 10.0, Format::Score).brief());
     if satisfaction {
         c.push(column(t(lang, "满意率(%)", "Satisfaction (%)"), 10.0, Format::Score));
     }
-    c.push(column(t(lang, "结论", "Outcome"), 20.0, Format::Text));
+    c.push(column(t(lang, "结论", "Outcome"), 20.0, Format::Text).brief());
     c.push(column(t(lang, "处理方式", "Handling"), 12.0, Format::Text));
     c.push(column(t(lang, "备注", "Note"), 24.0, Format::Text));
-    c.push(column(t(lang, "缺少的评议组", "Missing rater groups"), 14.0, Format::Text));
+    c.push(column(t(lang, "缺少的评议组", "Missing rater groups"), 14.0, Format::Text).brief());
     c
 }
 
