@@ -36,9 +36,9 @@ export async function xlsxBlob(url, report, lang) {
 export async function csvBlob(url, report, lang) { return new Blob([resultsCsv(await outputEngine(url), resultsInput(report), lang)], { type: 'text/csv;charset=utf-8' }); }
 
 /** Blank forms (HTML document text) and the entry workbook (XLSX) for a roster (names, one a line). */
-export async function blankFormsHtml(url, roster, copies, lang) { return blankForms(await outputEngine(url), JSON.stringify(roster), copies, lang); }
-export async function entryXlsx(url, roster, lang) {
-  return new Blob([entryWorkbook(await outputEngine(url), JSON.stringify(roster), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+export async function blankFormsHtml(url, roster, copies) { return blankForms(await outputEngine(url), JSON.stringify(roster), copies); }
+export async function entryXlsx(url, roster) {
+  return new Blob([entryWorkbook(await outputEngine(url), JSON.stringify(roster))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 
 /** A number as its column shows it: two decimals for scores (the full value stays in the files). */

@@ -132,3 +132,21 @@ pub fn results_xlsx(engine: &Engine, input: &str, lang: Option<String>) -> Resul
 pub fn results_csv(engine: &Engine, input: &str, lang: Option<String>) -> Result<String, JsValue> {
     Ok(results(engine, input, lang)?.sheets.first().map(xianjiao_core::output::csv_text).unwrap_or_default())
 }
+
+/// The blank forms (附件3 per 测评层次 × `copies`, 附件4 per member, 附件5, 附件6) as one
+/// printable HTML document; `roster` is `[{name, post?}]` (JSON) in roster order.
+#[wasm_bindgen(js_name = blankForms)]
+pub fn blank_forms(engine: &Engine, roster: &str, copies: u32) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let roster = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
+    let req = xianjiao_core::output::forms::FormsRequest { roster, copies: copies as usize, phase: None };
+    xianjiao_core::output::forms::blank_forms(rs, &req).map_err(|e| err("output.forms", &e))
+}
+
+/// The entry workbook (XLSX) for a roster `[{name, post?}]`: the CLI's `forms -o x.xlsx`.
+#[wasm_bindgen(js_name = entryWorkbook)]
+pub fn entry_workbook(engine: &Engine, roster: &str) -> Result<Vec<u8>, JsValue> {
+    let rs = engine.usable()?;
+    let roster: Vec<xianjiao_core::output::forms::RosterEntry> = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
+    xianjiao_core::output::entry::entry_workbook(rs, &roster, &[]).map_err(|e| err("output.xlsx", &e))
+}

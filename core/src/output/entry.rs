@@ -39,7 +39,7 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
         ws.set_name(g).map_err(error)?;
         ws.merge_range(0, 0, 0, last + 1, &format!("{}{}({g})", rules.campaign.name, f.name), &title).map_err(error)?;
         let how = format!(
-            "每张纸质测评表一行:姓名从下拉表中选,测评层次填“{g}”,每项填 0 到该项分值(可填半分),合计自动求和;空行不计。/ One row per paper sheet and member."
+            "每张纸质测评表一行:姓名从下拉表中选,测评层次填“{g}”,每项填 0 到该项分值(可填小数),合计自动求和;空行不计。/ One row per paper sheet and member."
         );
         ws.merge_range(1, 0, 1, last + 1, &how, &Format::new().set_text_wrap()).map_err(error)?;
         ws.set_row_height(1, 30).map_err(error)?;
@@ -57,7 +57,7 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
                 .allow_decimal_number(DataValidationRule::Between(0.0, *p))
                 .set_error_title("分数超出范围")
                 .map_err(error)?
-                .set_error_message(&format!("“{item}”应为 0 到 {p} 分(可填半分)"))
+                .set_error_message(format!("“{item}”应为 0 到 {p} 分(可填小数)"))
                 .map_err(error)?;
             ws.add_data_validation(HEADER_ROW + 1, c, HEADER_ROW + ENTRY_ROWS, c, &v).map_err(error)?;
         }
@@ -92,10 +92,13 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
                     }
                 }
             }
-            let (a, b) = (cell_name(at, 2)?, cell_name(at, n + 1)?);
-            let sum: f64 = typed.map(|t| t.2.iter().sum()).unwrap_or(0.0);
-            let shown = if typed.is_some() { sum.to_string() } else { String::new() };
-            ws.write_formula(at, total_col, Formula::new(format!("=IF(COUNT({a}:{b})=0,\"\",SUM({a}:{b}))")).set_result(shown)).map_err(error)?;
+            // 合计: a formula on the typed rows only — the current readers take a blank row's
+            // empty formula result for a row (so the blank rows carry none; see the report).
+            if let Some(t) = typed {
+                let (a, b) = (cell_name(at, 2)?, cell_name(at, n + 1)?);
+                let sum: f64 = t.2.iter().sum();
+                ws.write_formula(at, total_col, Formula::new(format!("=SUM({a}:{b})")).set_result(sum.to_string())).map_err(error)?;
+            }
         }
         ws.set_freeze_panes(HEADER_ROW + 1, 1).map_err(error)?;
         ws.protect_with_options(&ProtectionOptions { format_columns: true, format_rows: true, ..ProtectionOptions::default() });

@@ -74,12 +74,11 @@ body{margin:0 auto;max-width:186mm;padding:6mm}
 h1{font-size:16pt;text-align:center;margin:0 0 1mm;font-weight:bold}
 h2{font-size:15pt;text-align:center;margin:0 0 4mm;font-weight:bold}
 p.sub{text-align:center;margin:0 0 3mm}
-table{border-collapse:collapse;width:100%;table-layout:fixed}
+table{border-collapse:collapse;width:99.5%;table-layout:fixed}
 th,td{border:1px solid #000;padding:1mm 1.2mm;text-align:center;vertical-align:middle;font-weight:normal;overflow-wrap:anywhere}
-table.a3 th.item{writing-mode:vertical-rl;text-orientation:upright;height:30mm;letter-spacing:1pt;padding:1mm 0}
+table.a3 th.item{height:16mm;padding:1mm 0.5mm}
 table.a3 td{height:9mm}
 table.a3 th.name,table.a3 td.name{width:24mm}
-table.a4 th{width:28mm}
 table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
 table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
 table.a4 td.remark{height:20mm}
@@ -128,7 +127,7 @@ pub fn attachment4(title: &str, name: &str, post: &str, composite: &str, remark:
             p.att { "附件4" }
             h1 { (title) }
             h2 { "党员评议意见表" }
-            table.a4 { tbody {
+            table.a4 { colgroup { col style="width:17%"; col style="width:17%"; col style="width:12%"; col style="width:20%"; col style="width:18%"; col style="width:16%"; } tbody {
                 tr { th { "姓名" } td { (name) } th { "职务" } td { (post) } th { "测评综合得分" } td { (composite) } }
                 tr { th { "主要优点" } td.box colspan="5" {} }
                 tr { th { "主要不足" } td.box colspan="5" {} }
