@@ -100,8 +100,9 @@ fn xlsx_has_results_rejected_rows_and_rules() {
     assert!(res.iter().any(|r| r[0] == "'=HYPERLINK(\"http://x\",\"点我\")"), "{res:?}");
     let rej = all["未计分的行"].as_array().unwrap();
     assert_eq!(rej[0], serde_json::json!(["文件", "行", "字段", "原因"]));
-    assert!(rej.iter().any(|r| r[0] == "tests/golden/office-guanba/decisions.csv" && r[1] == 4.0 && r[2] == "decision"), "{rej:?}");
-    assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "rater_group"));
+    assert!(rej.iter().any(|r| r[0] == "tests/golden/office-guanba/decisions.csv" && r[1] == 4.0 && r[2] == "结论"), "{rej:?}");
+    // A field is named as the sheet names it, never by the engine's key (rater_group).
+    assert!(rej.iter().any(|r| r[1] == 63.0 && r[2] == "评议组"));
     assert!(rej.iter().any(|r| r[3].as_str().is_some_and(|s| s.contains("吴十"))), "unmatched decision listed");
     let rules = serde_json::to_string(&all["所用规则"]).unwrap();
     for needle in
@@ -110,6 +111,18 @@ fn xlsx_has_results_rejected_rows_and_rules() {
         assert!(rules.contains(needle), "rules sheet lacks {needle}: {rules}");
     }
     golden(&format!("{D}/expected-xlsx.json"), &(serde_json::to_string_pretty(&all).unwrap() + "\n"));
+    // Scores show two decimals (full value kept), the header and the name column stay in view, widths are set.
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    let mut part = |name: &str| {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut z.by_name(name).unwrap(), &mut s).unwrap();
+        s
+    };
+    assert!(part("xl/styles.xml").contains("formatCode=\"0.00\""), "two-decimal format");
+    let sheet1 = part("xl/worksheets/sheet1.xml");
+    assert!(sheet1.contains("xSplit=\"1\" ySplit=\"1\""), "frozen header and name: {sheet1}");
+    assert!(sheet1.contains("<cols>") && sheet1.contains("customWidth=\"1\""), "column widths");
+    assert!(sheet1.contains("<v>86.3333</v>"), "full precision kept");
     // The formula guard: no cell of any sheet is a formula.
     let mut wb = calamine::open_workbook_auto(&out).unwrap();
     for n in &names {
@@ -422,4 +435,81 @@ form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], outcom
     let outcome = |i: usize| v["members"][i]["outcome"].as_str().unwrap_or_default().to_string();
     assert_eq!([outcome(0), outcome(1), outcome(2)], ["合格", "待补课", "待核对清单"]);
     assert_eq!(v["members"][0]["suggestion"], true);
+}
+
+/// The blank forms of the seeds (002 附件3/4/5/6) for a roster: golden HTML, and the pieces 002 prints.
+#[test]
+fn blank_forms_from_the_rules_and_a_roster() {
+    let dir = tmp("forms");
+    let out = dir.join("测评表.html");
+    let o = run(&["forms", "--rules", "rules/guanba.rhai", "--roster", "tests/golden/forms-guanba/roster.csv", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&out).unwrap();
+    for needle in [
+        "关坝镇先进性教育活动党员分析评议测评表",
+        "测评层次:群众参评",
+        "关坝镇先进性教育活动分析评议阶段",
+        "党员评议意见表",
+        "<td>支部书记</td>",
+        "注:若不够书写,可另附页。",
+        "备注",
+        "关坝镇第二批先进性教育活动分析评议阶段",
+        "测评群众代表签名",
+        "督导组审查意见",
+        "5、召开专题组织生活会、班子民主生活会情况",
+    ] {
+        assert!(html.contains(needle), "the forms lack {needle}");
+    }
+    // Roster order, one 附件4 each; 职务 blank when the roster has none (never the checklist role).
+    let order: Vec<&str> = html.match_indices("data-member=\"").map(|(i, _)| &html[i + 13..i + 13 + html[i + 13..].find('"').unwrap()]).collect();
+    assert_eq!(order, ["张三", "李四", "王五"]);
+    assert!(!html.contains("党员领导干部"));
+    golden("tests/golden/forms-guanba/expected.html", &html);
+}
+
+/// Generated, filled (by rust_xlsxwriter through the same layout), scored: the entry workbook
+/// reads back with the CLI's reader and gives the composites of the marks typed in.
+#[test]
+fn entry_workbook_round_trip() {
+    let dir = tmp("entry");
+    let blank = dir.join("录入表.xlsx");
+    let o = run(&["forms", "--rules", "rules/guanba.rhai", "--roster", "tests/golden/forms-guanba/roster.csv", "-o", blank.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut wb = calamine::open_workbook_auto(&blank).unwrap();
+    assert_eq!(wb.sheet_names(), ["党员互评", "群众参评", "支委会考评"]);
+    let r = wb.worksheet_range("党员互评").unwrap();
+    let head: Vec<String> = (0..11).map(|c| r.get_value((3, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
+    assert_eq!(head, ["姓名", "测评层次", "理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效", "合计"]);
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&blank).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    assert!(sheet.contains("<sheetProtection"), "header locked");
+    assert!(sheet.contains("type=\"decimal\"") && sheet.contains("<formula2>30</formula2>"), "item validation 0..points");
+    assert!(sheet.contains("\"张三,李四,王五\""), "roster drop-down");
+    // Filled: two raters per group for 张三 and 李四.
+    std::env::set_current_dir(root()).unwrap();
+    let rs = xianjiao_cli::fs_source::usable_rules(Path::new("rules/guanba.rhai")).unwrap();
+    let roster = [("张三", 9.0), ("李四", 7.5)];
+    let mut filled = vec![];
+    for g in ["党员互评", "群众参评", "支委会考评"] {
+        for (name, x) in roster {
+            for _ in 0..2 {
+                filled.push((g.to_string(), name.to_string(), vec![x, x, x, x, x, x, x, 3.0 * x]));
+            }
+        }
+    }
+    let bytes = xianjiao_core::output::entry::entry_workbook(&rs, &[], &filled).unwrap();
+    let full = dir.join("已填.xlsx");
+    std::fs::write(&full, bytes).unwrap();
+    let o = run(&["score", "--rules", "rules/guanba.rhai", full.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let got: Vec<(String, f64)> =
+        v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
+    assert_eq!(got, [("张三".to_string(), 90.0), ("李四".to_string(), 75.0)]);
+    assert_eq!(v["rows"]["rejected"], 0);
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&full).unwrap()).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    assert!(sheet.contains("SUM(C5:J5)"), "合计 formula on a typed row");
 }

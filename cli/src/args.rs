@@ -32,6 +32,8 @@ pub enum Cmd {
     Report(ReportArgs),
     /// 满意度测评 / satisfaction rates from votes (CSV or XLSX)
     Satisfaction(SatisfactionArgs),
+    /// 空白测评表 / blank forms to print (附件3/4/5/6, .html) or the entry workbook (.xlsx)
+    Forms(FormsArgs),
     /// 规则函数参考(Markdown)/ print the rule function reference as Markdown
     Reference,
     /// 继承后的有效规则及与上级的差异 / effective rules and what differs from the parent
@@ -212,6 +214,26 @@ pub struct ReportArgs {
     #[arg(long)]
     pub lookback_form: Option<String>,
     /// The HTML file to write.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// `forms`.
+#[derive(Debug, Args)]
+pub struct FormsArgs {
+    /// The entry rule file.
+    #[arg(long)]
+    pub rules: PathBuf,
+    /// 花名册 (CSV or XLSX: 姓名 and, optionally, 职务), in the order the forms list the members.
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// Copies of each 附件3 (one per rater).
+    #[arg(long, default_value_t = 1)]
+    pub copies: usize,
+    /// The phase the titles name (default: the phase of the rules' first gate).
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Output: .html (the printable forms) or .xlsx (the entry workbook).
     #[arg(short, long)]
     pub output: PathBuf,
 }

@@ -13,27 +13,10 @@
 
 use std::borrow::Cow;
 
-/// Characters that make a spreadsheet read a text cell as a formula.
-const FORMULA_START: &[char] = &['=', '+', '-', '@', '\t', '\r'];
-
-/// A text cell as it must be written into a CSV: neutralised, then quoted if needed.
+/// A text cell as it must be written into a CSV: neutralised, then quoted if
+/// needed (core's `output::csv_cell`, the one formula guard).
 pub fn text(s: &str) -> Cow<'_, str> {
-    let neutral = text_unquoted(s);
-    // Bytes, not chars: all four are ASCII, never part of a multi-byte character.
-    if neutral.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        Cow::Owned(format!("\"{}\"", neutral.replace('"', "\"\"")))
-    } else {
-        neutral
-    }
-}
-
-/// A text cell for a spreadsheet writer that quotes by itself (XLSX): only neutralised.
-pub fn text_unquoted(s: &str) -> Cow<'_, str> {
-    if s.starts_with(FORMULA_START) {
-        Cow::Owned(format!("'{s}"))
-    } else {
-        Cow::Borrowed(s)
-    }
+    xianjiao_core::output::csv_cell(s)
 }
 
 /// A number cell: the shortest round-trip form, `9` rather than `9.0`.

@@ -7,8 +7,8 @@
 //! `commands` (one function per subcommand), [`fs_source`] (rule files on disk),
 //! [`input`] (CSV and workbooks into the scorer and counters), `profiles`
 //! (members' checklist progress), `office` (scoring with decisions and votes,
-//! result tables), `report` (the HTML report), `table` / `csvout` / `xlsxout`
-//! (output), [`error`].
+//! result tables), `report` (the HTML report), `table` / `csvout`
+//! (terminal output; the results workbook is core's `output`), [`error`].
 
 pub mod args;
 mod commands;
@@ -22,7 +22,6 @@ mod profiles;
 mod report;
 mod table;
 pub mod timing;
-mod xlsxout;
 
 pub use args::Cli;
 pub use commands::run;

@@ -7,9 +7,9 @@ use crate::error::CliError;
 use crate::input::{self, Field, PlainRows, Problem, Target};
 use crate::profiles::{self, Progress};
 use crate::timing::timing;
-use crate::xlsxout::{Cell, Table};
 use std::path::{Path, PathBuf};
-use xianjiao_core::{Outcome, RuleSet, ScoreReport, SubjectScore, VoteReport};
+use xianjiao_core::output::{self, results::ResultsInput};
+use xianjiao_core::{RuleSet, ScoreReport, VoteReport};
 
 /// Everything scoring produced.
 #[derive(Debug)]
@@ -152,159 +152,28 @@ pub fn score(rs: &RuleSet, s: &Scoring, lean: bool) -> Result<Scored, CliError> 
     Ok(Scored { report, problems, satisfaction, origin, inputs, unmatched_satisfaction, profiles })
 }
 
-/// The conclusion as a branch reads it: the committee's decision, or the
-/// rules' outcome marked as a suggestion.
-pub fn conclusion(m: &SubjectScore, lang: Lang) -> String {
-    match (&m.decision, &m.outcome) {
-        (Some(d), _) => format!("{}{}", d.outcome, lang.t("(支委会决定)", " (committee decision)")),
-        (None, Some(o)) if m.suggestion => format!("{o}{}", lang.t("(建议)", " (suggested)")),
-        (None, Some(o)) => o.clone(),
-        (None, None) => String::new(),
-    }
+/// The results as the output definitions read them (core's `output::results`):
+/// the report, the rows not used and the votes, serialized and read back — the
+/// office wasm reads the same JSON.
+pub fn results_input(s: &Scored) -> Result<ResultsInput, String> {
+    let e = |e: serde_json::Error| format!("结果无法序列化 / cannot serialize the results: {e}");
+    let report = serde_json::to_value(&s.report).map_err(e)?;
+    let problems = serde_json::to_value(&s.problems).map_err(e)?;
+    let sat = s.satisfaction.as_ref().map(serde_json::to_value).transpose().map_err(e)?;
+    ResultsInput::from_json(&report, &problems, sat.as_ref(), &s.unmatched_satisfaction)
 }
 
-/// Sheet 1: one row per member.
-pub fn members_table(s: &Scored, lang: Lang) -> Table {
-    let r = &s.report;
-    let groups = r.items_groups();
-    let mut header = vec![lang.t("姓名", "Member").to_string()];
-    for g in &groups {
-        header.push(format!("{g}{}", lang.t("平均分", " mean")));
-        header.push(format!("{g}{}", lang.t("份数", " sheets")));
-    }
-    header.push(lang.t("综合得分", "Composite").into());
-    if s.satisfaction.is_some() {
-        header.push(lang.t("满意率(%)", "Satisfaction (%)").into());
-    }
-    for h in [lang.t("结论", "Outcome"), lang.t("处理方式", "Handling"), lang.t("备注", "Note"), lang.t("缺少的评议组", "Missing rater groups")]
-    {
-        header.push(h.into());
-    }
-    let sat = |name: &str| s.satisfaction.as_ref().and_then(|v| v.subjects.iter().find(|t| t.subject == name));
-    let rows = r
-        .members
-        .iter()
-        .map(|m| {
-            let mut row = vec![Cell::t(&m.member)];
-            for g in &groups {
-                match m.groups.get(g) {
-                    Some(x) => {
-                        row.push(Cell::n(x.mean));
-                        row.push(Cell::n(f64::from(x.sheets)));
-                    }
-                    None => {
-                        row.push(Cell::Empty);
-                        row.push(Cell::n(0.0));
-                    }
-                }
-            }
-            row.push(Cell::n(m.composite));
-            if s.satisfaction.is_some() {
-                row.push(sat(&m.member).map_or(Cell::Empty, |t| Cell::n(t.rate)));
-            }
-            row.push(Cell::t(conclusion(m, lang)));
-            row.push(m.decision.as_ref().and_then(|d| d.handling.clone()).map_or(Cell::Empty, Cell::t));
-            row.push(m.decision.as_ref().and_then(|d| d.note.clone()).map_or(Cell::Empty, Cell::t));
-            row.push(if m.missing_groups.is_empty() { Cell::Empty } else { Cell::t(m.missing_groups.join("、")) });
-            row
-        })
-        .collect();
-    Table { name: lang.t("评议结果", "Results").into(), header, rows }
-}
-
-/// Sheet 2: the rows not used.
-pub fn problems_table(s: &Scored, lang: Lang) -> Table {
-    let header = [lang.t("文件", "File"), lang.t("行", "Row"), lang.t("字段", "Field"), lang.t("原因", "Reason")].map(String::from).to_vec();
-    let mut rows: Vec<Vec<Cell>> = s
-        .problems
-        .iter()
-        .map(|p| vec![Cell::t(&p.file), Cell::n(p.row as f64), p.field.clone().map_or(Cell::Empty, Cell::t), Cell::t(&p.reason)])
-        .collect();
-    for name in &s.report.unmatched_decisions {
-        rows.push(vec![
-            Cell::t(lang.t("支委会决定", "decisions")),
-            Cell::Empty,
-            Cell::t("member"),
-            Cell::t(format!("“{name}”没有测评表,决定未采用 / no sheets for this name")),
-        ]);
-    }
-    for name in &s.unmatched_satisfaction {
-        rows.push(vec![
-            Cell::t(lang.t("满意度测评", "satisfaction votes")),
-            Cell::Empty,
-            Cell::t("member"),
-            Cell::t(format!("“{name}”没有测评表,满意度未采用 / no sheets for this name")),
-        ]);
-    }
-    Table { name: lang.t("未计分的行", "Rejected rows").into(), header, rows }
-}
-
-fn provenance(o: &xianjiao_core::Origin) -> String {
-    [o.source.as_deref(), o.local.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(";")
-}
-
-/// Sheet 3: the rules the results come from.
-pub fn rules_table(rs: &RuleSet, s: &Scored, lang: Lang) -> Table {
-    let header = [lang.t("类别", "Kind"), lang.t("名称", "Name"), lang.t("值", "Value"), lang.t("出处", "Provenance")].map(String::from).to_vec();
-    let mut rows = vec![];
-    let mut row =
-        |k: &str, n: String, v: Cell, p: String| rows.push(vec![Cell::t(k), Cell::t(n), v, if p.is_empty() { Cell::Empty } else { Cell::t(p) }]);
-    for (i, f) in rs.files().iter().enumerate() {
-        row(lang.t("规则文件(上级在前)", "Rule file (parents first)"), f.clone(), Cell::n((i + 1) as f64), String::new());
-    }
-    let form = rs.rules().forms.iter().find(|f| f.name == s.report.form);
-    if let Some(f) = form {
-        row(lang.t("测评表", "Form"), f.name.clone(), Cell::n(f.total), provenance(&f.origin));
-        for (item, pts) in &f.items {
-            row(lang.t("测评项目及分值", "Item and points"), item.clone(), Cell::n(*pts), String::new());
-        }
-        for (g, w) in &f.groups {
-            row(lang.t("评议组及权重(%)", "Rater group and weight (%)"), g.clone(), Cell::n(*w), String::new());
-        }
-        for (a, c) in &f.aliases {
-            row(lang.t("别名", "Alias"), a.clone(), Cell::t(c), String::new());
-        }
-        let trim = if f.trim {
-            format!("{}{}", lang.t("去掉最高分和最低分,每组至少 ", "drop the highest and lowest sheet when a group has at least "), f.trim_min.max(3))
-        } else {
-            lang.t("不去最高分和最低分", "no sheets dropped").into()
-        };
-        row(lang.t("平均分计算", "Averages"), trim, Cell::Empty, String::new());
-        let rule = match &f.outcome {
-            Outcome::None => lang.t("无", "none").to_string(),
-            Outcome::Hook(name) => format!("{}{name}", lang.t("规则文件中的函数 ", "the rule file's function ")),
-            Outcome::Tiers(t) => t.iter().map(|(min, l)| format!("≥{min} {l}")).collect::<Vec<_>>().join(";"),
-        };
-        let info = &s.report.outcome_rule;
-        let kind = if info.suggestion {
-            lang.t("结论规则(仅为建议,由支委会决定)", "Outcome rule (a suggestion; the committee decides)")
-        } else {
-            lang.t("结论规则", "Outcome rule")
-        };
-        row(kind, rule, Cell::Empty, provenance(&info.origin));
-        if !info.labels.is_empty() {
-            row(lang.t("可选结论", "Outcome labels"), info.labels.join("、"), Cell::Empty, String::new());
-        }
-        if !info.handling.is_empty() {
-            row(lang.t("处理方式", "Handling options"), info.handling.join("、"), Cell::Empty, String::new());
-        }
-    }
-    if let Some(v) = &s.satisfaction {
-        let vote = rs.rules().votes.iter().find(|x| x.name == v.vote);
-        row(lang.t("满意度测评", "Satisfaction vote"), v.vote.clone(), Cell::Empty, vote.map(|x| provenance(&x.origin)).unwrap_or_default());
-        row(lang.t("满意率 =", "Rate ="), format!("({}) / {}", v.rate_of.join("+"), lang.t("参评人数", "respondents")), Cell::Empty, String::new());
-    }
-    Table { name: lang.t("所用规则", "Rules used").into(), header, rows }
-}
-
-/// Writes `score -o`: XLSX (three sheets) or CSV (the members, with a BOM).
+/// Writes `score -o`: XLSX (three sheets) or CSV (the members, with a BOM),
+/// both from core's one definition of the results workbook.
 pub fn write_results(rs: &RuleSet, s: &Scored, out: &Path, lang: Lang) -> Result<(), String> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
-    match ext.as_str() {
-        "xlsx" => crate::xlsxout::write_xlsx(out, &[members_table(s, lang), problems_table(s, lang), rules_table(rs, s, lang)]),
-        "csv" => crate::xlsxout::write_csv(out, &members_table(s, lang)),
-        _ => Err("输出文件应以 .xlsx 或 .csv 结尾 / the output must end in .xlsx or .csv".into()),
-    }
+    let wb = output::results::results(rs, &results_input(s)?, lang.core());
+    let bytes = match ext.as_str() {
+        "xlsx" => output::xlsx::to_xlsx(&wb)?,
+        "csv" => wb.sheets.first().map(output::csv_text).unwrap_or_default().into_bytes(),
+        _ => return Err("输出文件应以 .xlsx 或 .csv 结尾 / the output must end in .xlsx or .csv".into()),
+    };
+    std::fs::write(out, bytes).map_err(|e| format!("无法写出 / cannot write: {e}"))
 }
 
 // ---------------------------------------------------------------- tests (百题测试)

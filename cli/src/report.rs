@@ -32,6 +32,22 @@ pub fn esc(s: &str) -> String {
     o
 }
 
+/// The conclusion of a member (core's `output::results::conclusion`, the files' wording).
+fn conclusion_of(m: &SubjectScore, l: Lang) -> String {
+    let view = xianjiao_core::output::results::MemberView {
+        member: m.member.clone(),
+        outcome: m.outcome.clone(),
+        suggestion: m.suggestion,
+        decision: m.decision.as_ref().map(|d| xianjiao_core::output::results::DecisionView {
+            outcome: d.outcome.clone(),
+            handling: d.handling.clone(),
+            note: d.note.clone(),
+        }),
+        ..Default::default()
+    };
+    xianjiao_core::output::results::conclusion(&view, l.core())
+}
+
 /// A number as people write it: at most `d` decimals, no trailing zeros.
 fn num(x: f64, d: usize) -> String {
     let s = format!("{x:.d$}");
@@ -848,7 +864,7 @@ impl Html<'_> {
         let _ = write!(h, "</td></tr><tr class=\"sign\"><td colspan=\"3\">{}<span class=\"date\">{}</span></td><td colspan=\"3\">{}<span class=\"date\">{}</span></td></tr>",
             self.t("支部负责人签名:", "Branch head's signature: "), self.t("年月日", "Y M D"), self.t("党员本人签名:", "Member's signature: "), self.t("年月日", "Y M D"));
         let mut remark = vec![];
-        let c = office::conclusion(m, self.l);
+        let c = conclusion_of(m, self.l);
         if !c.is_empty() {
             remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: ")));
         }

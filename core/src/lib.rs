@@ -50,6 +50,7 @@ mod kinds;
 mod load;
 mod messages;
 mod model;
+pub mod output;
 mod ruleset;
 mod sandbox;
 mod source;

@@ -105,3 +105,48 @@ pub fn expected_sheet_header(engine: &Engine, form: Option<String>) -> Result<St
     let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     Ok(xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() }.expected())
 }
+
+/// The results `{report, problems, satisfaction?, unmatched_satisfaction?}` (JSON)
+/// as core's one results workbook (`output::results`) in the language `lang`.
+fn results(engine: &Engine, input: &str, lang: Option<String>) -> Result<xianjiao_core::output::Workbook, JsValue> {
+    let rs = engine.usable()?;
+    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
+    Ok(xianjiao_core::output::results::results(rs, &x, xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"))))
+}
+
+/// The results workbook's definition (JSON: sheets, columns with header, width,
+/// format, rows of cells): what the page shows in its table.
+#[wasm_bindgen(js_name = resultsWorkbook)]
+pub fn results_workbook(engine: &Engine, input: &str, lang: Option<String>) -> Result<String, JsValue> {
+    serde_json::to_string(&results(engine, input, lang)?).map_err(|e| err("js.serialize", &e.to_string()))
+}
+
+/// The results workbook as XLSX bytes: the CLI's `score -o x.xlsx`, by the same writer.
+#[wasm_bindgen(js_name = resultsXlsx)]
+pub fn results_xlsx(engine: &Engine, input: &str, lang: Option<String>) -> Result<Vec<u8>, JsValue> {
+    xianjiao_core::output::xlsx::to_xlsx(&results(engine, input, lang)?).map_err(|e| err("output.xlsx", &e))
+}
+
+/// The results' first sheet as CSV text with a BOM: the CLI's `score -o x.csv`.
+#[wasm_bindgen(js_name = resultsCsv)]
+pub fn results_csv(engine: &Engine, input: &str, lang: Option<String>) -> Result<String, JsValue> {
+    Ok(results(engine, input, lang)?.sheets.first().map(xianjiao_core::output::csv_text).unwrap_or_default())
+}
+
+/// The blank forms (附件3 per 测评层次 × `copies`, 附件4 per member, 附件5, 附件6) as one
+/// printable HTML document; `roster` is `[{name, post?}]` (JSON) in roster order.
+#[wasm_bindgen(js_name = blankForms)]
+pub fn blank_forms(engine: &Engine, roster: &str, copies: u32) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let roster = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
+    let req = xianjiao_core::output::forms::FormsRequest { roster, copies: copies as usize, phase: None };
+    xianjiao_core::output::forms::blank_forms(rs, &req).map_err(|e| err("output.forms", &e))
+}
+
+/// The entry workbook (XLSX) for a roster `[{name, post?}]`: the CLI's `forms -o x.xlsx`.
+#[wasm_bindgen(js_name = entryWorkbook)]
+pub fn entry_workbook(engine: &Engine, roster: &str) -> Result<Vec<u8>, JsValue> {
+    let rs = engine.usable()?;
+    let roster: Vec<xianjiao_core::output::forms::RosterEntry> = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
+    xianjiao_core::output::entry::entry_workbook(rs, &roster, &[]).map_err(|e| err("output.xlsx", &e))
+}

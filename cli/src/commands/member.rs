@@ -1,6 +1,6 @@
 //! What one member or unit sees: `schedule`, `checklist`, `material`.
 
-use super::{print_json, status};
+use super::io::{print_json, status};
 use crate::args::day;
 use crate::args::{ChecklistArgs, MaterialArgs, ScheduleArgs};
 use crate::error::{CliError, CmdResult};

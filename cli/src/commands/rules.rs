@@ -1,7 +1,7 @@
 //! Commands on rule files: `check`, `test` (and `--mutate`), `explain`, `new`,
 //! `bundle`, `compile`, `reference`.
 
-use super::{print_json, status, write_file};
+use super::io::{print_json, status, write_file};
 use crate::args::{CheckArgs, ExplainArgs, NewArgs, OutputArgs, TestArgs};
 use crate::error::{CliError, CmdResult};
 use crate::fs_source::{load_rules, rule_files, usable_rules, with_source, FsSource};

@@ -1,7 +1,7 @@
 //! Commands that read filled forms, votes and figures: `score`, `report`,
 //! `exam`, `satisfaction`.
 
-use super::{print_json, status, write_file};
+use super::io::{print_json, status, write_file};
 use crate::args::{ExamArgs, ReportArgs, SatisfactionArgs, ScoreArgs};
 use crate::error::{CliError, CmdResult};
 use crate::fs_source::usable_rules;

@@ -272,11 +272,19 @@ pub(super) struct Table<'t, 's, 'r> {
     /// Hash of the data rows' cells (not their line numbers), and how many.
     pub(super) hash: std::collections::hash_map::DefaultHasher,
     pub(super) data_rows: usize,
-    /// Rows of marks above the header (a sort that took the header along): rejected once it is found.
-    pub(super) above: Vec<usize>,
+    /// Rows of marks above the header (a sort that took the header along): rejected once it is
+    /// found, unless the row is the form's 分值 row (the seed's 附件3 prints the points above the marks).
+    pub(super) above: Vec<(usize, Cells)>,
 }
 
 /// A row that holds marks rather than a title: two or more cells are numbers.
+/// The form's 分值 row above its header (as the seed's 附件3 and the entry workbook print it):
+/// every item column holds exactly that item's points. Not a rater's sheet, so not counted.
+fn points_row(target: &Target, cells: &Cells, cols: &[usize]) -> bool {
+    let Target::Score(sc) = target else { return false };
+    !cols.is_empty() && sc.item_points().zip(cols).all(|(p, &c)| cells.get(c).and_then(|t| t.trim().parse::<f64>().ok()) == Some(p))
+}
+
 pub(super) fn marks_row(cells: &Cells) -> bool {
     cells.0.iter().filter(|(_, t)| t.trim().parse::<f64>().is_ok()).count() >= 2
 }
@@ -324,7 +332,11 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
                 }
                 self.found = Some(f);
                 self.header_row = Some(line);
-                for l in std::mem::take(&mut self.above) {
+                let found = self.found.as_ref().map(|f| f.cols.clone()).unwrap_or_default();
+                for (l, row) in std::mem::take(&mut self.above) {
+                    if points_row(&self.target, &row, &found) {
+                        continue;
+                    }
                     self.target.bad(
                         self.base + l,
                         format!("在表头之上:这一行有分数,却在第 {line} 行的表头之上(排序时是否把表头也排进去了?),未计分 / a row of marks above the header"),
@@ -334,7 +346,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
             }
             Ok(None) | Err(_) if self.seen < HEADER_SEARCH => {
                 if marks_row(cells) {
-                    self.above.push(line);
+                    self.above.push((line, cells.clone()));
                 }
                 if let (Err(e), None) = (header, &self.candidate) {
                     self.candidate = Some((line, e));

@@ -308,6 +308,11 @@ impl<'a> SheetAccumulator<'a> {
         self.form.items.iter().map(|x| x.0.as_str())
     }
 
+    /// The form's item points, in order (what a 分值 row of the seed's form shows).
+    pub fn item_points(&self) -> impl Iterator<Item = f64> + '_ {
+        self.form.items.iter().map(|x| x.1)
+    }
+
     /// True when the form has rater groups (so rows must name one).
     pub fn has_groups(&self) -> bool {
         !self.form.groups.is_empty()
@@ -337,7 +342,14 @@ impl<'a> SheetAccumulator<'a> {
 
     /// Adds one sheet with everything a reader found on its row (key, 合计,
     /// fields beyond the header); a bad sheet is recorded as rejected and skipped.
+    /// A row that names no one and holds no mark (a form's template row: the entry workbook
+    /// prefills the rater group, a 合计 formula shows 0) is passed over like a blank row:
+    /// nothing was typed, so it is neither scored nor rejected. Every reader comes through here.
     pub fn add_row(&mut self, row: usize, r: &SheetRow) {
+        let empty = |t: Option<&str>| t.is_none_or(|t| t.trim().is_empty());
+        if r.extra.is_none() && empty(Some(r.member)) && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
+            return;
+        }
         if let Some((col, text)) = r.extra {
             let field = format!("第 {} 列", col + 1);
             return self.reject(

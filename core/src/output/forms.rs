@@ -1,0 +1,229 @@
+//! The seeds' paper forms, blank, from the rules (002 附件3/4/5/6), and the
+//! entry workbook the filled 附件3 sheets are typed into. One definition for
+//! the CLI (`xianjiao forms`) and the office page (office wasm `blankForms`,
+//! `entryWorkbook`). HTML comes from maud, which escapes every value.
+//!
+//! The rule language names no phase for a form: the title takes the phase the
+//! caller gives, else the phase of the rules' first gate (转段), else none.
+
+use crate::model::{Form, Rules};
+use crate::ruleset::RuleSet;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// A member of the roster: name and, when known, 职务.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RosterEntry {
+    /// 姓名.
+    pub name: String,
+    /// 职务 (blank when unknown; never the checklist role).
+    #[serde(default)]
+    pub post: Option<String>,
+}
+
+/// What the blank forms are made for.
+#[derive(Debug, Clone, Default)]
+pub struct FormsRequest {
+    /// Members in roster order (empty: blank rows to write names in).
+    pub roster: Vec<RosterEntry>,
+    /// Copies of each 附件3 (one per rater).
+    pub copies: usize,
+    /// The phase in titles (default: the first gate's phase).
+    pub phase: Option<String>,
+}
+
+/// The member form (附件3): the first form whose subject is a member.
+pub fn member_form(rules: &Rules) -> Option<&Form> {
+    rules.forms.iter().find(|f| f.subject != "unit")
+}
+
+/// The unit form (附件5): the first form whose subject is a unit.
+pub fn unit_form(rules: &Rules) -> Option<&Form> {
+    rules.forms.iter().find(|f| f.subject == "unit")
+}
+
+/// The phase the titles name.
+pub fn phase(rules: &Rules, asked: Option<&str>) -> String {
+    asked.map(str::to_string).or_else(|| rules.gates.first().map(|g| g.phase.clone())).unwrap_or_default()
+}
+
+/// "关坝镇先进性教育活动分析评议阶段" (campaign + phase + 阶段).
+pub fn title_prefix(rules: &Rules, phase: &str) -> String {
+    if phase.is_empty() {
+        rules.campaign.name.clone()
+    } else {
+        format!("{}{phase}阶段", rules.campaign.name)
+    }
+}
+
+fn pts(x: f64) -> String {
+    if x.fract() == 0.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Print styles: A4, ruled lines, one form per page, nothing cut.
+pub const CSS: &str = r#"
+*{box-sizing:border-box}
+html{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun","Songti SC",serif;font-size:11pt;color:#000;background:#fff;line-height:1.5}
+body{margin:0 auto;max-width:186mm;padding:6mm}
+.page{break-after:page;page-break-after:always}
+.page:last-child{break-after:auto;page-break-after:auto}
+.att{margin:0 0 2mm;font-size:11pt}
+h1{font-size:16pt;text-align:center;margin:0 0 1mm;font-weight:bold}
+h2{font-size:15pt;text-align:center;margin:0 0 4mm;font-weight:bold}
+p.sub{text-align:center;margin:0 0 3mm}
+table{border-collapse:collapse;width:99.5%;table-layout:fixed}
+th,td{border:1px solid #000;padding:1mm 1.2mm;text-align:center;vertical-align:middle;font-weight:normal;overflow-wrap:anywhere}
+table.a3 th.item{height:16mm;padding:1mm 0.5mm}
+table.a3 td{height:9mm}
+table.a3 th.name,table.a3 td.name{width:24mm}
+table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
+table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
+table.a4 td.remark{height:20mm}
+.date{float:right;letter-spacing:2em}
+table.a5 td{height:11mm}
+table.a5 td.left{text-align:left}
+table.a6 td{height:12mm}
+table.a6 td.tall{height:30mm}
+p.note{font-size:10pt;margin:2mm 0 0;text-align:left}
+@page{size:A4;margin:14mm 12mm}
+@media print{body{padding:0;max-width:none}}
+"#;
+
+/// 附件3 测评表 for one 测评层次: the items and points across, the roster's names down.
+fn attachment3(rules: &Rules, f: &Form, group: &str, roster: &[RosterEntry]) -> Markup {
+    let blank_rows = if roster.is_empty() { 15 } else { 0 };
+    let groups: Vec<String> = f.groups.iter().map(|(g, w)| format!("{g}平均分×{}", pts(*w))).collect();
+    html! {
+        section.page.a3 data-form="附件3" data-group=(group) {
+            p.att { "附件3" }
+            h1 { (rules.campaign.name) (f.name) }
+            p.sub { "测评层次:" (group) }
+            table.a3 {
+                thead {
+                    tr { th.name rowspan="2" { "党员姓名" } th colspan=(f.items.len()) { "测评项目及分值" } th rowspan="2" { "合计" } }
+                    tr { @for (item, _) in &f.items { th.item { (item) } } }
+                    tr { td.name { "分值" } @for (_, p) in &f.items { td { (pts(*p)) } } td { (pts(f.total)) } }
+                }
+                tbody {
+                    @for m in roster { tr { td.name { (m.name) } @for _ in &f.items { td {} } td {} } }
+                    @for _ in 0..blank_rows { tr { td.name {} @for _ in &f.items { td {} } td {} } }
+                }
+            }
+            @if !f.groups.is_empty() {
+                p.note { "注:党支部在发放和汇总此表时,按" (f.groups.iter().map(|g| g.0.as_str()).collect::<Vec<_>>().join("、")) "三个层次进行。党员综合得分=" (groups.join(" + "))
+                    "(计算平均分时," (if f.trim { "去掉最高和最低分" } else { "不去最高和最低分" }) ")。" }
+            }
+        }
+    }
+}
+
+/// 附件4 党员评议意见表, blank (composite and remarks to be written in), for one member.
+pub fn attachment4(title: &str, name: &str, post: &str, composite: &str, remark: &str) -> Markup {
+    html! {
+        section.page.a4 data-form="附件4" data-member=(name) {
+            p.att { "附件4" }
+            h1 { (title) }
+            h2 { "党员评议意见表" }
+            table.a4 { colgroup { col style="width:17%"; col style="width:17%"; col style="width:12%"; col style="width:20%"; col style="width:18%"; col style="width:16%"; } tbody {
+                tr { th { "姓名" } td { (name) } th { "职务" } td { (post) } th { "测评综合得分" } td { (composite) } }
+                tr { th { "主要优点" } td.box colspan="5" {} }
+                tr { th { "主要不足" } td.box colspan="5" {} }
+                tr { th { "努力方向" br; "(建议)" } td.box colspan="5" {} }
+                tr { td.sign colspan="3" { "支部负责人签名" span.date { "年月日" } } td.sign colspan="3" { "党员本人签名" span.date { "年月日" } } }
+                tr { th { "备注" } td.remark colspan="5" style="text-align:left" { (remark) } }
+            } }
+            p.note { "注:若不够书写,可另附页。" }
+        }
+    }
+}
+
+/// 附件5 “回头看”群众测评表 (the unit form).
+fn attachment5(prefix: &str, f: &Form) -> Markup {
+    html! {
+        section.page.a5 data-form="附件5" {
+            p.att { "附件5" }
+            h1 { (prefix) "“回头看”" }
+            h2 { "群众测评表" }
+            table.a5 {
+                thead { tr { th style="width:55%" { "项目" } th { "标准分" } th { "测评分" } th { "备注" } } }
+                tbody {
+                    @for (i, (item, p)) in f.items.iter().enumerate() { tr { td.left { (i + 1) "、" (item) } td { (pts(*p)) } td {} td {} } }
+                    tr { td { "合计" } td { (pts(f.total)) } td {} td {} }
+                }
+            }
+        }
+    }
+}
+
+/// 附件6 “回头看”群众测评表 (the vote with respondent groups): signature and 督导组 rows included.
+fn attachment6(rules: &Rules, prefix: &str) -> Option<Markup> {
+    let v = rules.votes.iter().find(|v| !v.groups.is_empty())?;
+    // 002 prints "关坝镇第二批先进性教育活动分析评议阶段": the batch after the locality.
+    let rest = prefix.strip_prefix(rules.campaign.name.as_str()).unwrap_or("");
+    let head = match (rules.campaign.batch.as_deref(), rules.campaign.name.find("先进性教育活动")) {
+        (Some(b), Some(i)) => format!("{}{b}{}{rest}", &rules.campaign.name[..i], &rules.campaign.name[i..]),
+        _ => prefix.to_string(),
+    };
+    // Columns after the row label: 合计 and one per respondent group.
+    let k = v.groups.len() + 1;
+    let m = v.tiers.len().max(1);
+    let span = |i: usize| if i + 1 == m { (k - 1) - (k - 1) / m * (m - 1) } else { (k - 1) / m };
+    Some(html! {
+        section.page.a6 data-form="附件6" {
+            p.att { "附件6" }
+            h1 { (head) }
+            h2 { "“回头看”群众测评表" }
+            table.a6 { tbody {
+                tr { th style="width:16mm" { "被测评单位" } td colspan=(k) {} }
+                tr { th rowspan="2" { "参加测评群众情况(人)" } th { "合计" } @for g in &v.groups { th { (g) } } }
+                tr { @for _ in 0..k { td {} } }
+                tr { th rowspan="3" { "测评结果" } th { "测评档次(人)" } @for (i, t) in v.tiers.iter().enumerate() { th colspan=(span(i)) { (t) } } }
+                tr { th { "人数" } @for i in 0..v.tiers.len() { td colspan=(span(i)) {} } }
+                tr { th { "占参评人员的" } @for i in 0..v.tiers.len() { td colspan=(span(i)) style="text-align:right" { "%" } } }
+                tr { th { "测评群众代表签名" } td.tall colspan=(k) {} }
+                tr { th { "督导组审查意见" } td.tall colspan=(k) style="text-align:right;vertical-align:bottom" { "(盖章)" span.date { "年月日" } } }
+            } }
+        }
+    })
+}
+
+/// One HTML document from pages.
+pub fn document(title: &str, pages: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width";
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body { (pages) }
+        }
+    }
+    .into_string()
+}
+
+/// The blank forms: 附件3 per 测评层次 (× copies), a blank 附件4 per member,
+/// 附件5 and 附件6 — one printable HTML document.
+pub fn blank_forms(rs: &RuleSet, req: &FormsRequest) -> Result<String, String> {
+    let rules = rs.rules();
+    let f = member_form(rules).ok_or("规则中没有党员测评表(form),无法生成测评表 / the rules have no member form")?;
+    let phase = phase(rules, req.phase.as_deref());
+    let prefix = title_prefix(rules, &phase);
+    let groups: Vec<String> = if f.groups.is_empty() { vec![String::new()] } else { f.groups.iter().map(|g| g.0.clone()).collect() };
+    let copies = req.copies.max(1);
+    let one = RosterEntry::default();
+    let members: Vec<&RosterEntry> = if req.roster.is_empty() { vec![&one] } else { req.roster.iter().collect() };
+    let pages = html! {
+        @for g in &groups { @for _ in 0..copies { (attachment3(rules, f, g, &req.roster)) } }
+        @for m in &members { (attachment4(&prefix, &m.name, m.post.as_deref().unwrap_or(""), "", "")) }
+        @if let Some(u) = unit_form(rules) { (attachment5(&prefix, u)) }
+        @if let Some(a6) = attachment6(rules, &prefix) { (a6) }
+    };
+    Ok(document(&format!("{prefix} 测评表"), pages))
+}

@@ -1,0 +1,49 @@
+// ---------------------------------------------------------------------------
+// The office page's outputs: the results table, the XLSX and CSV exports and
+// the printed forms are core's one definition (core/src/output), reached
+// through the office wasm in the page's thread — the same code the CLI's
+// `score -o` and `forms` run, so both give the same sheets, columns, labels,
+// number formats, widths and frozen header. Nothing here decides a column.
+// ---------------------------------------------------------------------------
+import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook } from 'xianjiao-office-glue';
+import { xjFetchRuleChain } from './rules-fetch.js';
+
+let boot = null;
+const engines = new Map();
+const words = {
+  noEntry: (href, status) => `无法载入规则文件 ${href}(HTTP ${status})/ cannot load the rule file`,
+  refused: (parent, entry) => `拒绝载入上级规则文件 ${parent}:上级规则文件必须与 ${entry} 在同一网站的同一目录(或其子目录)下 / parent refused`,
+};
+
+/** The office engine for a rule URL (loaded once per page). */
+export async function outputEngine(url) {
+  if (!boot) boot = init();
+  await boot;
+  if (!engines.has(url)) engines.set(url, xjFetchRuleChain(url, undefined, words).then(({ sources, entry }) => new Engine(sources, entry)));
+  return engines.get(url);
+}
+
+/** What the results workbook is built from: the report and its rejected rows (by file), as the CLI serializes them. */
+export function resultsInput(report) {
+  return JSON.stringify({ report, problems: report.rejected.map((x) => ({ file: x.source || '', row: x.row, field: x.field ?? null, reason: x.reason })) });
+}
+
+/** The results workbook's definition: {sheets: [{name, columns: [{header, width, format, brief}], rows, freeze}]}. */
+export async function workbook(url, report, lang) { return JSON.parse(resultsWorkbook(await outputEngine(url), resultsInput(report), lang)); }
+export async function xlsxBlob(url, report, lang) {
+  return new Blob([resultsXlsx(await outputEngine(url), resultsInput(report), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+}
+export async function csvBlob(url, report, lang) { return new Blob([resultsCsv(await outputEngine(url), resultsInput(report), lang)], { type: 'text/csv;charset=utf-8' }); }
+
+/** Blank forms (HTML document text) and the entry workbook (XLSX) for a roster (names, one a line). */
+export async function blankFormsHtml(url, roster, copies) { return blankForms(await outputEngine(url), JSON.stringify(roster), copies); }
+export async function entryXlsx(url, roster) {
+  return new Blob([entryWorkbook(await outputEngine(url), JSON.stringify(roster))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+}
+
+/** A number as its column shows it: two decimals for scores (the full value stays in the files). */
+export function show(x, format) {
+  if (x == null || x === '') return '';
+  if (typeof x !== 'number') return String(x);
+  return format === 'score' ? x.toFixed(2) : format === 'count' ? x.toFixed(0) : String(x);
+}
