@@ -334,7 +334,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
                 self.header_row = Some(line);
                 let found = self.found.as_ref().map(|f| f.cols.clone()).unwrap_or_default();
                 for (l, row) in std::mem::take(&mut self.above) {
-                    if points_row(&self.target, &row, &found) {
+                    if points_row(self.target, &row, &found) {
                         continue;
                     }
                     self.target.bad(
