@@ -267,6 +267,11 @@ impl RuleSet {
         self.parent.as_ref()
     }
 
+    /// The merged declarations, each with where it and each of its fields were last written.
+    pub(crate) fn entities(&self) -> &[crate::load::entity::Entity] {
+        &self.entities
+    }
+
     /// Files of the chain, root first.
     pub fn files(&self) -> &[String] {
         &self.files

@@ -102,7 +102,11 @@ impl RuleSet {
             let change = match &p {
                 None => Change::Added,
                 Some(pv) if pv == val => Change::Inherited,
-                Some(_) => Change::Overridden,
+                // A value that differs only by what the model derives (a batch's dates once the
+                // campaign names its batch) is not a change this file made: overridden means the
+                // entry file itself declared or amended it.
+                Some(_) if self.written_by_entry(kind, key) => Change::Overridden,
+                Some(_) => Change::Inherited,
             };
             out.push(ExplainItem { kind, key: key.clone(), change, parent: p, effective: Some(val.clone()) });
         }
@@ -122,6 +126,14 @@ impl RuleSet {
             *counts.entry(k).or_insert(0) += 1;
         }
         Explain { files: self.files().to_vec(), items: out, counts }
+    }
+}
+
+impl RuleSet {
+    /// Whether the entry file (the last of the chain) declared or amended this declaration.
+    fn written_by_entry(&self, kind: &str, key: &str) -> bool {
+        let Some(own) = self.files().last() else { return false };
+        self.entities().iter().filter(|e| e.kind == kind && e.key == key).any(|e| e.loc.file == *own || e.field_locs.values().any(|l| l.file == *own))
     }
 }
 
