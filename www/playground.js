@@ -301,6 +301,8 @@ function mutate() {
     btn.disabled = false; btn.removeAttribute('aria-busy');
     if (data.error) { st.textContent = data.error; return; }
     const r = data.report;
+    // The engine refuses while the unchanged file fails its own tests: "0 survivors" would mean nothing then.
+    if (r.refused && r.refused.length) { st.textContent = `未做变异测试:${r.refused.join(';')}`; return; }
     st.textContent = `${r.mutants} 个改动,${r.killed} 个被测试发现,${r.survivors.length} 个幸存 / ${r.mutants} mutants, ${r.killed} killed, ${r.survivors.length} survived (${((performance.now() - t0) / 1000).toFixed(1)} s)`;
     $('survivors').replaceChildren(...r.survivors.map(s => el('li', { class: 'fail', tabindex: 0, onclick: () => goTo(s.line, s.col, s.file === entry ? entry : s.file),
       onkeydown: (e) => { if (e.key === 'Enter') goTo(s.line, s.col, s.file); } }, `${s.file}:${s.line}:${s.col}  ${s.original} → ${s.replacement}`)));

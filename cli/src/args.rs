@@ -301,6 +301,9 @@ pub struct TestArgs {
     /// declarations one at a time and list the changes no test catches.
     #[arg(long)]
     pub mutate: bool,
+    /// With --mutate: also list every mutant made (file:line:col original → replacement), killed or not.
+    #[arg(long, requires = "mutate")]
+    pub list: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -87,16 +87,28 @@ pub fn mutate(a: TestArgs) -> CmdResult {
     let files = some_rule_files(&a.rules)?;
     let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().to_string()).collect();
     let report = xianjiao_core::mutation_test(&names, &FsSource::new(&names));
+    if a.list && !a.json {
+        // Every mutant, so a clerk sees what was tried (substitutes, exemptions, per-unit keys included).
+        for name in &names {
+            let text = std::fs::read_to_string(name).map_err(|e| CliError::file(std::path::Path::new(name), e))?;
+            for m in xianjiao_core::mutants(&text) {
+                println!("{name}:{}:{}: mutant: {} → {}", m.line, m.col, m.original, m.replacement);
+            }
+        }
+    }
     if a.json {
         print_json(&report);
     } else {
+        for r in &report.refused {
+            println!("{r}");
+        }
         for s in &report.survivors {
             println!("{}:{}:{}: survived: {} → {}", s.file, s.mutant.line, s.mutant.col, s.mutant.original, s.mutant.replacement);
         }
         let (n, killed, survived) = (report.mutants, report.killed, report.survivors.len());
         println!("变异 {n} 个,被测试发现 {killed} 个,存活 {survived} 个 / {n} mutants, {killed} killed, {survived} survived");
     }
-    Ok(status(report.survivors.is_empty()))
+    Ok(status(report.survivors.is_empty() && report.refused.is_empty()))
 }
 
 /// `explain`: the effective rules and what differs from the parent.

@@ -50,8 +50,12 @@ fn mutated(w: &str) -> bool {
 /// Fields whose string values are names.
 const NAME_KEYS: &[&str] = &[
     "roles", "phase", "due", "requires", "tiers", "rate_of", "groups", "items", "batch", "outcome", "function", "check", "labels", "handling",
-    "aliases", "subject",
+    "aliases", "subject", "units", "like",
 ];
+/// Fields that are maps keyed by a name (a condition, a unit type, a batch, a role): their keys
+/// are mutated too, so a substitute or an exemption pointed at another condition, or a window
+/// moved to another unit type, is a mutant a test must catch.
+const NAME_MAPS: &[&str] = &["substitute", "exempt", "windows", "batches", "min_chars"];
 /// Fields of free text, never mutated (nor anything inside them).
 const TEXT_KEYS: &[&str] = &[
     "label",
@@ -105,6 +109,12 @@ fn next_day(s: &str) -> Option<String> {
     crate::error::ymd(s).and_then(|d| d.succ_opt()).map(|d| d.format("%Y-%m-%d").to_string())
 }
 
+/// Whether the innermost level is a map that is the value of a name-keyed field ([`NAME_MAPS`]).
+fn name_map(stack: &[Level]) -> bool {
+    let n = stack.len();
+    n >= 2 && stack[n - 1].map && stack[n - 2].key.as_deref().is_some_and(|k| NAME_MAPS.contains(&k))
+}
+
 /// Every mutant of one rule file, in text order.
 pub fn mutants(text: &str) -> Vec<Mutant> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -126,6 +136,8 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
     let mut ctx = Ctx::Top;
     let mut stack: Vec<Level> = vec![];
     let mut pending_ident: Option<String> = None;
+    // Where the pending identifier starts (a map key written as an identifier is mutated there).
+    let mut pending_at = 0usize;
     let mut last_op = String::new();
     let mut i = 0;
     while i < chars.len() {
@@ -169,6 +181,10 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
                 j += 1;
             }
             let is_key = stack.last().is_some_and(|l| l.map) && chars.get(j).map(|x| x.1) == Some(':');
+            if is_key && ctx == Ctx::Decl && !in_text && name_map(&stack) && !s.is_empty() && !s.contains('\\') && s != "*" {
+                let (l, co) = pos[start];
+                out.push(Mutant { line: l, col: co, offset: byte(start), original: raw.to_string(), replacement: format!("\"{s}*\"") });
+            }
             if is_key {
                 if let Some(l) = stack.last_mut() {
                     l.key = Some(s);
@@ -242,6 +258,7 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
                 ctx = Ctx::Fn;
             }
             pending_ident = Some(word.to_string());
+            pending_at = start;
             last_op.clear();
             continue;
         }
@@ -268,7 +285,12 @@ pub fn mutants(text: &str) -> Vec<Mutant> {
                 }
             }
             ':' => {
+                let keyed = ctx == Ctx::Decl && !in_text && name_map(&stack);
                 if let (Some(l), Some(w)) = (stack.last_mut(), pending_ident.take()) {
+                    if l.map && keyed {
+                        let (ln, co) = pos[pending_at];
+                        out.push(Mutant { line: ln, col: co, offset: byte(pending_at), original: w.clone(), replacement: format!("\"{w}*\"") });
+                    }
                     if l.map {
                         l.key = Some(w);
                     }
@@ -315,6 +337,10 @@ pub struct MutationReport {
     pub killed: usize,
     /// Mutants nothing caught.
     pub survivors: Vec<Survivor>,
+    /// Why no mutant was tried: the unchanged files already fail (a load error or a failing
+    /// in-file test would "catch" every mutant, and "0 survivors" would mean nothing).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<String>,
 }
 
 struct Overlay<'a> {
@@ -339,6 +365,19 @@ impl RuleSource for Overlay<'_> {
 /// against the in-file tests of every file in `files` whose chain includes it.
 pub fn mutation_test(files: &[String], source: &dyn RuleSource) -> MutationReport {
     let mut report = MutationReport::default();
+    // The unchanged rules must load clean and pass their own tests first.
+    for f in files {
+        let rs = RuleSet::load(f, source);
+        if rs.has_errors() {
+            report.refused.push(format!("{f}: 规则文件有错误,先改正再做变异测试 / the rules have errors: fix them first"));
+        }
+        for t in rs.run_tests(true).iter().filter(|t| !t.pass) {
+            report.refused.push(format!("{}: 测试“{}”未通过,先让测试通过再做变异测试 / test fails: make the tests pass first", t.location, t.name));
+        }
+    }
+    if !report.refused.is_empty() {
+        return report;
+    }
     let chains: HashMap<&str, Vec<String>> = files.iter().map(|f| (f.as_str(), RuleSet::load(f, source).files().to_vec())).collect();
     for file in files {
         let Ok(text) = source.load(file) else { continue };
@@ -386,6 +425,8 @@ let s = 1500;
             ("\"学时\"", "\"学时*\""),
             ("\"党员\"", "\"党员*\""),
             ("45", "46"),
+            // An exemption's condition (a key of a name-keyed map) is a name too.
+            ("离退休党员", "\"离退休党员*\""),
             ("\"表\"", "\"表*\""),
             ("\"理想信念\"", "\"理想信念*\""),
             ("10", "11"),
@@ -394,5 +435,24 @@ let s = 1500;
         ];
         let got: Vec<(&str, &str)> = got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         assert_eq!(got, want);
+    }
+}
+
+#[cfg(test)]
+mod refusal {
+    #![allow(clippy::unwrap_used)]
+    use super::mutation_test;
+    use crate::source::MemorySource;
+
+    #[test]
+    fn no_mutant_is_tried_while_a_test_of_the_file_fails() {
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", r#"role("党员"); phase("学习"); require("学时", #{ phase: "学习", roles: ["党员"], min: 45 }); test("错的", #{ rules: #{}, expect: #{ "requirements.学时.min": 40 } });"#);
+        let r = mutation_test(&["t.rhai".to_string()], &src);
+        assert_eq!((r.mutants, r.survivors.len()), (0, 0));
+        assert!(r.refused.iter().any(|x| x.contains("错的")), "{:?}", r.refused);
+        src.insert("t.rhai", r#"role("党员"); phase("学习"); require("学时", #{ phase: "学习", roles: ["党员"], min: 45 }); test("对的", #{ rules: #{}, expect: #{ "requirements.学时.min": 45 } });"#);
+        let r = mutation_test(&["t.rhai".to_string()], &src);
+        assert!(r.refused.is_empty() && r.mutants > 0, "{r:?}");
     }
 }

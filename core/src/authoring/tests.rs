@@ -58,8 +58,48 @@ fn lookup(actual: &Value, k: &str) -> Value {
     cur.clone()
 }
 
+/// What a test may say: what it runs (one of these, with its own keys), `expect`, and provenance.
+const RUNS: &[(&str, &[&str])] = &[
+    ("checklist", &["role", "unit", "batch", "conditions", "progress", "on"]),
+    ("material", &["kind", "role", "text"]),
+    ("score", &["form", "sheets", "decisions", "satisfaction"]),
+    ("satisfaction", &["vote", "responses", "counts", "groups"]),
+    ("exam", &["exam", "units", "members"]),
+    ("rules", &[]),
+    ("schedule", &["unit", "batch", "on"]),
+];
+const OTHER_KEYS: &[&str] = &["expect", "source", "local", "note"];
+
+/// A key the runner would not read is an error, never silently ignored (a typo would make a
+/// test pass without testing anything).
+fn unknown_keys(spec: &serde_json::Map<String, Value>) -> Vec<String> {
+    let mut bad = vec![];
+    let runs: Vec<&str> = spec.keys().filter_map(|k| RUNS.iter().find(|r| r.0 == k).map(|r| r.0)).collect();
+    for k in spec.keys() {
+        if !RUNS.iter().any(|r| r.0 == k) && !OTHER_KEYS.contains(&k.as_str()) {
+            let known: Vec<&str> = RUNS.iter().map(|r| r.0).chain(OTHER_KEYS.iter().copied()).collect();
+            bad.push(format!("测试里没有 \"{k}\" 这一项;可写: {} / unknown key in the test", known.join(", ")));
+        }
+    }
+    if runs.len() > 1 {
+        bad.push(format!("一个测试只运行一项,这里有 {} / a test runs one thing", runs.join("、")));
+    }
+    for (run, keys) in RUNS {
+        if let Some(Value::Object(m)) = spec.get(*run) {
+            for k in m.keys().filter(|k| !keys.contains(&k.as_str())) {
+                bad.push(format!("{run} 里没有 \"{k}\" 这一项;可写: {} / unknown key in {run}", keys.join(", ")));
+            }
+        }
+    }
+    bad
+}
+
 fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
     let spec: serde_json::Map<String, Value> = t.spec.iter().map(|(k, v)| (k.to_string(), dynamic_to_json(v))).collect();
+    let bad = unknown_keys(&spec);
+    if !bad.is_empty() {
+        return bad;
+    }
     let Some(Value::Object(expect)) = get(&spec, "expect").cloned() else {
         return vec!["缺少 expect: #{...} / the test has no expect map".into()];
     };
@@ -78,6 +118,8 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                     m.insert(i.id.clone(), serde_json::to_value(i.status).unwrap_or_default());
                     m.insert(format!("due:{}", i.id), serde_json::to_value(i.due).unwrap_or_default());
                     m.insert(format!("have:{}", i.id), serde_json::to_value(i.have).unwrap_or_default());
+                    // The alternative this member's conditions offer (a substitute), so a test can pin it.
+                    m.insert(format!("substitute:{}", i.id), serde_json::to_value(&i.substitute).unwrap_or_default());
                 }
                 for g in &cl.gates {
                     m.insert(format!("gate:{}", g.phase), Value::Bool(g.met));
@@ -115,6 +157,20 @@ fn run_one(rs: &RuleSet, t: &TestCase) -> Vec<String> {
                         .unwrap_or_default();
                     let vals: Vec<Option<&str>> = cells.iter().skip(2).map(|s| Some(s.as_str())).collect();
                     sc.add(i + 1, cells.first().map(|s| s.as_str()).unwrap_or(""), cells.get(1).map(|s| s.as_str()).unwrap_or(""), &vals);
+                }
+                // Members' satisfaction votes for the outcome rule: [[member, tier], …], one per respondent.
+                if let Some(votes) = m.get("satisfaction").and_then(|v| v.as_array()) {
+                    let mut vc = match rs.vote_counter(None) {
+                        Ok(vc) => vc,
+                        Err(e) => return vec![e.to_string()],
+                    };
+                    for (i, r) in votes.iter().enumerate() {
+                        match r.as_array().map(|a| a.iter().map(|x| x.as_str().unwrap_or_default().to_string()).collect::<Vec<_>>()).as_deref() {
+                            Some([who, tier]) => vc.add_response(i + 1, who, tier),
+                            _ => return vec!["score 的 satisfaction 每行写 [党员, 档次] / each vote is [member, tier]".into()],
+                        }
+                    }
+                    sc.set_satisfaction(&vc.finish());
                 }
                 let mut bad = vec![];
                 for d in m.get("decisions").and_then(|v| v.as_array()).cloned().unwrap_or_default() {
@@ -252,5 +308,60 @@ impl RuleSet {
                 TestResult { name: t.name.clone(), location: t.loc.clone(), pass: failures.is_empty(), failures }
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod runner {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use crate::ruleset::RuleSet;
+    use crate::source::MemorySource;
+
+    const RULES: &str = r#"
+role("党员");
+condition("无书写能力");
+require("党性分析材料", #{ phase: "分析评议", roles: ["党员"], substitute: #{ 无书写能力: "口头总结" } });
+phase("分析评议");
+form("测评表", #{ items: [["总分", 100]], groups: [["党员互评", 100]],
+    outcome: #{ function: "结论", labels: ["合格", "不合格"] } });
+vote("满意度", #{ tiers: ["满意", "基本满意", "不满意"], rate_of: ["满意", "基本满意"] });
+fn 结论(r) { if r.satisfaction.given && r.satisfaction.rate < 50.0 { "不合格" } else { "合格" } }
+"#;
+
+    fn results(tests: &str) -> Vec<(String, bool, Vec<String>)> {
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", format!("{RULES}\n{tests}"));
+        let rs = RuleSet::load("t.rhai", &src);
+        assert!(!rs.has_errors(), "{:?}", rs.diagnostics());
+        rs.run_tests(true).into_iter().map(|r| (r.name, r.pass, r.failures)).collect()
+    }
+
+    #[test]
+    fn a_test_can_pin_a_substitute() {
+        let r = results(
+            r#"test("口头总结", #{ checklist: #{ role: "党员", conditions: ["无书写能力"] }, expect: #{ "substitute:党性分析材料": "无书写能力:口头总结" } });
+test("指向别的情况就失败", #{ checklist: #{ role: "党员", conditions: [] }, expect: #{ "substitute:党性分析材料": "无书写能力:口头总结" } });"#,
+        );
+        assert!(r[0].1, "{r:?}");
+        assert!(!r[1].1, "a substitute pointed at another condition must fail the test: {r:?}");
+    }
+
+    #[test]
+    fn a_score_test_can_be_given_satisfaction_votes() {
+        let r = results(
+            r#"test("满意率低", #{ score: #{ sheets: [["张三", "党员互评", 90]], satisfaction: [["张三", "不满意"], ["张三", "满意"], ["张三", "不满意"]] }, expect: #{ outcome: "不合格" } });
+test("没有投票", #{ score: #{ sheets: [["张三", "党员互评", 90]] }, expect: #{ outcome: "合格" } });"#,
+        );
+        assert!(r.iter().all(|x| x.1), "{r:?}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error() {
+        let r = results(
+            r#"test("拼错", #{ checklst: #{ role: "党员" }, expect: #{ x: 1 } });
+test("里面拼错", #{ checklist: #{ role: "党员", progres: #{} }, expect: #{ x: 1 } });"#,
+        );
+        assert!(!r[0].1 && r[0].2.iter().any(|f| f.contains("checklst")), "{r:?}");
+        assert!(!r[1].1 && r[1].2.iter().any(|f| f.contains("progres")), "{r:?}");
     }
 }
