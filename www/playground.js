@@ -114,10 +114,13 @@ function runTests(engine) {
   try {
     const res = engine.runTests();
     const failed = res.filter(t => !t.pass).length;
+    state.testsFailing = failed;
     $('tcount').textContent = `${res.length - failed} 通过,${failed} 失败 / ${res.length - failed} passed, ${failed} failed`;
+    // (the engine words a failure "期望 expected …,实际 got …": the Chinese page shows the Chinese half)
+    const zh = (f) => String(f).replace(/期望 expected /g, '期望 ').replace(/,实际 got /g, ',实际 ');
     $('tests').replaceChildren(...res.map(t => el('li', { class: t.pass ? 'pass' : 'fail', tabindex: 0, onclick: () => goTo(t.line, t.col, t.file) },
-      `${t.pass ? '✓' : '✗'} ${t.file}:${t.line}  ${t.name}`, ...t.failures.map(f => el('div', {}, '    ' + f)))));
-  } catch (e) { $('tcount').textContent = String(e.message || e); }
+      `${t.pass ? '✓' : '✗'} ${t.file}:${t.line}  ${t.name}`, ...t.failures.map(f => el('div', {}, '    ' + zh(f))))));
+  } catch (e) { state.testsFailing = null; $('tcount').textContent = String(e.message || e); }
   if (own) engine.free();
 }
 
@@ -288,6 +291,13 @@ let worker = null;
 function mutate() {
   const btn = $('mutate'), st = $('mstatus');
   if (state.errors) { st.textContent = '先改正错误 / fix the errors first'; return; }
+  // Mutation testing measures how well passing tests catch changes: with failing tests its count means nothing.
+  runTests();
+  if (state.testsFailing) {
+    st.textContent = `有 ${state.testsFailing} 个文件内测试未通过:请先让测试全部通过,再做变异测试 / ${state.testsFailing} in-file test(s) failing: make them pass before mutation testing`;
+    $('survivors').replaceChildren();
+    return;
+  }
   btn.disabled = true;
   btn.setAttribute('aria-busy', 'true');
   const t0 = performance.now();

@@ -325,6 +325,29 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     console.log(`      ${st}`);
   });
 
+  await test('mutation test refused while an in-file test fails (issue 22)', async () => {
+    const before = await text();
+    await setDoc(before + '\ntest("必然失败的测试", #{ schedule: #{ unit: "社区", on: "2005-09-17" }, expect: #{ current_phase: "学习动员" } });\n');
+    await page.waitForFunction(() => /[1-9]\d* 失败/.test(document.querySelector('#tcount').textContent), null, { timeout: 20000 });
+    await page.click('#t-tests');
+    await page.click('#mutate');
+    const st = await page.textContent('#mstatus');
+    assert(/测试未通过/.test(st) && !/幸存/.test(st), 'refused: ' + st);
+    eq(await page.locator('#survivors li').count(), 0, 'no survivors listed');
+    const fails = await page.locator('#tests li.fail').allTextContents();
+    assert(fails.length && fails.every(f => !/expected|got/.test(f)), 'failures worded in Chinese: ' + fails.join(' | '));
+    await setDoc(before);
+  });
+
+  await test('the search panel speaks Chinese (EditorState.phrases)', async () => {
+    await cursorAt();
+    await page.keyboard.press('Control+f');
+    await page.waitForSelector('.cm-search');
+    const t = await page.evaluate(() => { const p = document.querySelector('.cm-search'); return [...p.querySelectorAll('button, label, input[placeholder]')].map(x => x.textContent.trim() || x.getAttribute('placeholder')).join(' '); });
+    assert(/查找/.test(t) && /下一个/.test(t) && !/\b(next|previous|match case|replace all)\b/.test(t), 'search panel: ' + t);
+    await page.keyboard.press('Escape');
+  });
+
   await test('screenshots of the playground at 1366×768 and at 200 % zoom (tests/out/)', async () => {
     await ready();
     await page.screenshot({ path: path.join(out, 'playground-1366.png') });

@@ -21,6 +21,21 @@ function diff(a, b) {
 }
 const apply = (t, c) => t.slice(0, c.from) + c.insert + t.slice(c.to);
 
+/**
+ * A value changed through the forms is a local choice: the declaration's
+ * `source: "…"` quote no longer says what the text now says, so it becomes
+ * `local: "本地调整(原出处:…)"`, keeping the old quote for the record.
+ */
+export function localSource(text, d) {
+  if (!d) return text;
+  const body = text.slice(d.mapFrom, d.mapTo);
+  const m = /(^|[\s{,])source\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body);
+  if (!m) return text;
+  const quote = m[2].replace(/^本地调整(原出处:(.*))$/, '$1');
+  const at = d.mapFrom + m.index + m[1].length;
+  return text.slice(0, at) + `local: ${lit('本地调整(原出处:' + JSON.parse('"' + quote + '"') + ')')}` + text.slice(at + m[0].length - m[1].length);
+}
+
 /** Where a new declaration of `kind` goes: after the last one of that kind, else before the tests, else at the end. */
 function insertAt(text, kind) {
   const all = findDecls(text, kind, null);
@@ -64,7 +79,7 @@ export function planEdit(text, kind, key, fields, { inParent = true, full = null
       const d = findDecls(t, kind, key).filter(x => x.mapFrom != null).pop();
       t = apply(t, setField(t, d.mapFrom, d.mapTo, f, v));
     }
-    return diff(text, t);
+    return diff(text, localSource(t, findDecls(t, kind, key).filter(x => x.mapFrom != null).pop()));
   }
   const body = Object.entries(fields).filter(([, v]) => v !== null).map(([f, v]) => `${f}: ${v}`).join(', ');
   const decl = !inParent && full ? full() : `amend(${lit(kind)}, ${lit(key)}, #{ ${body} });`;
