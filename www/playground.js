@@ -93,9 +93,12 @@ function renderDiagnostics(diags) {
   $('dcount').textContent = `${errors} 个错误,${diags.length - errors} 个警告 / ${errors} errors, ${diags.length - errors} warnings`;
   $('dcount').className = errors ? 'bad' : diags.length ? 'warn' : 'good';
   $('dbadge').textContent = diags.length ? `(${diags.length})` : '';
-  $('diags').replaceChildren(...diags.map(d => el('li', { class: d.severity, tabindex: 0, 'data-line': d.line,
+  // one line per cause: the engine may report the same warning once per unit or batch it checks
+  const once = new Map();
+  for (const d of diags) { const k = [d.file, d.line, d.col, d.code, d.message].join('\u0000'); const x = once.get(k); if (x) x.n++; else once.set(k, { d, n: 1 }); }
+  $('diags').replaceChildren(...[...once.values()].map(({ d, n }) => el('li', { class: d.severity, tabindex: 0, 'data-line': d.line,
     onclick: () => goTo(d.line, d.col, d.file), onkeydown: (e) => { if (e.key === 'Enter') goTo(d.line, d.col, d.file); } },
-    `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}[${d.code}] ${d.message}`,
+    `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}[${d.code}] ${d.message}` + (n > 1 ? `(同一原因 ${n} 次)` : ''),
     el('span', { class: 'hint' }, '修改建议:' + d.hint))));
 }
 
@@ -126,6 +129,37 @@ function runTests(engine) {
 
 function short(v) { const s = typeof v === 'string' ? v : JSON.stringify(v); return s && s.length > 80 ? s.slice(0, 80) + '…' : s; }
 
+/**
+ * The file's top-level declarations: each from a line that starts a statement
+ * (`name(…` at column 0) to the next one, comments before it included, keyed
+ * by its head (`phase("学习动员"`, `amend("form", "测评表"`; a repeated head gets #2, #3).
+ */
+function declarations(t) {
+  const out = new Map(), seen = {};
+  const starts = [...t.matchAll(/^[\p{L}_][\p{L}\p{N}_]*\s*\(/gmu)].map(m => m.index);
+  starts.forEach((at, i) => {
+    const body = t.slice(at, i + 1 < starts.length ? starts[i + 1] : t.length).replace(/(\s*\/\/[^\n]*)*\s*$/, '');
+    const head = (/^([\p{L}_][\p{L}\p{N}_]*)\s*\(\s*("(?:[^"\\]|\\.)*")?(\s*,\s*"(?:[^"\\]|\\.)*")?/u.exec(body) || [body.slice(0, 20)])[0].replace(/\s+/g, ' ');
+    seen[head] = (seen[head] || 0) + 1;
+    out.set(seen[head] > 1 ? `${head} #${seen[head]}` : head, body.trim());
+  });
+  return out;
+}
+
+/** The clerk's own edits since the file was loaded: per declaration, before and after (not the parent's rules, not JSON). */
+function ownEdits() {
+  const a = declarations(state.loadedText || ''), b = declarations(text());
+  const rows = [];
+  for (const [k, v] of b) if (a.get(k) !== v) rows.push({ k, before: a.get(k) ?? null, after: v });
+  for (const [k, v] of a) if (!b.has(k)) rows.push({ k, before: v, after: null });
+  const block = (cls, t) => el('pre', { class: 'decl ' + cls }, t);
+  return el('section', { id: 'own-edits' }, el('h3', {}, `我的修改(与载入时的文本相比):${rows.length} 处 / my edits since loading`),
+    rows.length ? rows.map(r => el('div', { class: 'edit' }, el('h4', {}, `${r.before == null ? '新增' : r.after == null ? '删除' : '修改'} ${r.k}`),
+      el('div', { class: 'pair' }, el('div', {}, el('p', { class: 'muted' }, '修改前'), r.before == null ? el('p', { class: 'muted' }, '(无)') : block('removed', r.before)),
+        el('div', {}, el('p', { class: 'muted' }, '修改后'), r.after == null ? el('p', { class: 'muted' }, '(已删除)') : block('added', r.after)))))
+      : el('p', { class: 'muted' }, '尚未修改 / no edits yet'));
+}
+
 function explain(engine) {
   const ex = engine.explain();
   const rows = [];
@@ -141,7 +175,7 @@ function explain(engine) {
     rows.push(el('tr', { class: it.change }, el('td', {}, label), el('td', {}, it.kind), el('td', {}, it.key), el('td', {}, detail)));
   }
   const c = ex.counts;
-  $('explain').replaceChildren(
+  $('explain').replaceChildren(ownEdits(), el('h3', {}, '与上级规则相比 / against the parent'),
     el('p', { class: 'muted' }, `${ex.files.join(' → ')}:新增 ${c.added || 0},修改 ${c.overridden || 0},删除 ${c.removed || 0},沿用 ${c.inherited || 0}`),
     rows.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '变化'), el('th', {}, '种类'), el('th', {}, '名称'), el('th', {}, '上级 → 本文件'))), el('tbody', {}, rows)) : el('p', {}, '与上级相同 / same as the parent'));
 }

@@ -339,6 +339,27 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await setDoc(before);
   });
 
+  await test('forms change a value → its source: becomes local: "本地调整(原出处:…)"; 差异 shows my edits per declaration, before and after (issue 22)', async () => {
+    await page.selectOption('#base', 'central.rhai');
+    await page.click('#edit');
+    await confirmIfAsked();
+    await page.waitForFunction(() => window.xianjiaoPlayground.entry === 'central.rhai');
+    await page.click('#t-forms');
+    const vote = page.locator('#forms input[data-key="vote|满意度测评|below"]');
+    await vote.fill('85');
+    await vote.press('Tab');
+    await page.waitForFunction(() => /local: "本地调整\(原出处:000: 党性分析报告满意度测评/.test(window.xianjiaoPlayground.text));
+    const t = await text();
+    const decl = t.slice(t.indexOf('vote("满意度测评"'), t.indexOf('});', t.indexOf('vote("满意度测评"')));
+    assert(!/source: "000: 党性分析报告/.test(decl) && decl.includes('below: 85'), 'source quote left on a changed value: ' + decl);
+    await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
+    await page.click('#t-explain');
+    const own = await page.evaluate(() => { const o = document.querySelector('#own-edits'); return { heads: [...o.querySelectorAll('h4')].map(h => h.textContent), before: (o.querySelector('pre.removed') || {}).textContent || '', after: (o.querySelector('pre.added') || {}).textContent || '', text: o.textContent }; });
+    eq(own.heads, ['修改 vote("满意度测评"'], 'one edited declaration');
+    assert(own.before.includes('source: "000: 党性分析报告') && own.after.includes('below: 85') && own.after.includes('本地调整'), 'before/after: ' + JSON.stringify(own).slice(0, 400));
+    assert(!/[{,]"\w+":/.test(own.text), 'no raw JSON');
+  });
+
   await test('the search panel speaks Chinese (EditorState.phrases)', async () => {
     await cursorAt();
     await page.keyboard.press('Control+f');

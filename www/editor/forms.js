@@ -27,13 +27,26 @@ const apply = (t, c) => t.slice(0, c.from) + c.insert + t.slice(c.to);
  * `local: "本地调整(原出处:…)"`, keeping the old quote for the record.
  */
 export function localSource(text, d) {
-  if (!d) return text;
-  const body = text.slice(d.mapFrom, d.mapTo);
-  const m = /(^|[\s{,])source\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(body);
-  if (!m) return text;
-  const quote = m[2].replace(/^本地调整(原出处:(.*))$/, '$1');
-  const at = d.mapFrom + m.index + m[1].length;
-  return text.slice(0, at) + `local: ${lit('本地调整(原出处:' + JSON.parse('"' + quote + '"') + ')')}` + text.slice(at + m[0].length - m[1].length);
+  if (!d || d.mapFrom == null) return text;
+  // the top-level string entries of the map (nested maps, e.g. a batch's own source, are left alone)
+  const top = {};
+  let depth = 0;
+  for (let i = d.mapFrom + 2; i < d.mapTo - 1; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') { const e = text.indexOf('\n', i); i = e < 0 ? d.mapTo : e; continue; }
+    if (c === '"') { i++; while (i < d.mapTo && text[i] !== '"') { if (text[i] === '\\') i++; i++; } continue; }
+    if (c === '{' || c === '[' || c === '(') { depth++; continue; }
+    if (c === '}' || c === ']' || c === ')') { depth--; continue; }
+    if (depth) continue;
+    const m = /^(source|local)\s*:\s*"((?:[^"\\]|\\.)*)"\s*,?\s*/.exec(text.slice(i, d.mapTo - 1));
+    if (m && /[\s{,]/.test(text[i - 1])) { top[m[1]] = { at: i, len: m[0].length, value: JSON.parse('"' + m[2] + '"') }; i += m[0].length - 1; }
+  }
+  if (!top.source) return text;
+  const was = top.source.value;
+  const note = `本地调整(原出处:${was})` + (top.local ? ';' + top.local.value : '');
+  const t = text.slice(0, top.source.at) + text.slice(top.source.at + top.source.len);
+  const cut = top.source.len;
+  return apply(t, setField(t, d.mapFrom, d.mapTo - cut, 'local', lit(note)));
 }
 
 /** Where a new declaration of `kind` goes: after the last one of that kind, else before the tests, else at the end. */
