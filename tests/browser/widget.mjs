@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
-import { memberTests } from './widget-members.mjs';
+import { memberTests, memberShots } from './widget-members.mjs';
 
 const W = 'xianjiao-widget >> ';
 const SR = "document.querySelector('xianjiao-widget').shadowRoot";
@@ -44,7 +44,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     assert(!got.some(x => /xianjiao_full/.test(x.url)), 'the full engine was loaded before it was needed');
     // the calculator: guanba's outcome is a rule function → the full engine, then the result
     await page.click(W + '#xj-tab-3');
-    const marks = page.locator(W + '[id^=xj-mark-]'); // every rater group: one group alone is an incomplete composite, without an outcome
+    const marks = page.locator(W + 'input[id^=xj-mark-]'); // every rater group: one group alone is an incomplete composite, without an outcome
     const n = await marks.count();
     for (let i = 0; i < n; i++) await marks.nth(i).fill('8');
     await page.waitForFunction(() => /综合得分: [\d.]+ · 结论/.test(document.querySelector('xianjiao-widget').shadowRoot.textContent), null, { timeout: 20000 });
@@ -560,5 +560,6 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
   });
 
   await memberTests({ browser, test, assert, eq, origin, root, out, widgetPage }); // issue 22
+  await memberShots({ browser, test, assert, eq, origin, root, out });
 
 }

@@ -36,6 +36,8 @@ function xjSay(msg, lang) {
   return m ? (lang === 'en' ? m[2] : m[1]) : String(msg);
 }
 function xjClean(x) { return typeof x === 'string' ? x.replace(XJ_INVISIBLE, '') : x; }
+/** `node.replaceChildren(...kids)` without the "null" a skipped part would print, strings cleaned. */
+function xjPut(node, ...kids) { node.replaceChildren(...kids.flat(Infinity).filter(k => k != null && k !== false).map(xjClean)); }
 /** dom.js's `el`, with every text child and shown attribute cleaned (values, ids and `for` stay as they are: they are keys). */
 function el(tag, attrs, ...kids) {
   const a = {};
@@ -492,7 +494,7 @@ class XianjiaoWidget extends HTMLElement {
       body = el('p', { class: 'diag', role: 'alert' }, t.missingParent(parent, miss.file, miss.line));
     } else {
       body = [el('p', { role: 'alert' }, t.errors),
-        el('ul', { class: 'diag' }, d.map(x => el('li', {}, el('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${x.message}`)))];
+        el('ul', { class: 'diag' }, d.map(x => el('li', {}, el('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${xjSay(x.message, this.lang)}`)))];
     }
     this.shadow.replaceChildren(...[this.styleEl, el('div', { class: 'root', role: 'region', 'aria-label': t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
       el('h2', {}, t.title), body)].filter(Boolean));
@@ -689,13 +691,13 @@ class XianjiaoWidget extends HTMLElement {
     for (const it of cl.items) {
       const r = refs[it.id];
       if (!r) continue;
-      r.badgeBox.replaceChildren(this.badge(it.status));
+      xjPut(r.badgeBox, this.badge(it.status));
       const reason = xjItemReason(this.word, this.lang, it);
       // "已完成" next to the 已完成 badge says nothing new
-      r.why.replaceChildren(reason === t.status[it.status] ? '' : reason, r.computed ? ` (${t.computedWhy})` : '',
+      xjPut(r.why, reason === t.status[it.status] ? '' : reason, r.computed ? ` (${t.computedWhy})` : '',
         it.substitute ? el('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? el('div', {}, it.note) : '');
     }
-    gates.replaceChildren(...cl.gates.map(g => this.gateBox(g, cl.items)));
+    xjPut(gates, ...cl.gates.map(g => this.gateBox(g, cl.items)));
     const sm = cl.summary;
     this.announce(`${t.status.done} ${sm.done} · ${t.status.pending} ${sm.pending} · ${t.status.overdue} ${sm.overdue} · ${t.status.exempt} ${sm.exempt}`);
   }
@@ -746,13 +748,13 @@ class XianjiaoWidget extends HTMLElement {
     const t = this.t;
     if (printed) printed.textContent = text;
     if (!text.trim()) {
-      result.replaceChildren(el('p', {}, el('strong', { class: 'neutral' }, t.empty), ' · ', el('span', { class: 'muted' }, t.emptyWhy)));
-      preview.replaceChildren();
+      xjPut(result, el('p', {}, el('strong', { class: 'neutral' }, t.empty), ' · ', el('span', { class: 'muted' }, t.emptyWhy)));
+      xjPut(preview);
       this.lastMaterial = null;
       return;
     }
     let m;
-    try { m = this.materialData(text); } catch (e) { result.replaceChildren(el('p', { class: 'diag' }, e.message)); return; }
+    try { m = this.materialData(text); } catch (e) { xjPut(result, el('p', { class: 'diag' }, e.message)); return; }
     // At least 1% once anything is written, so a short start still shows on the bar.
     const pct = m.min_chars ? Math.min(100, Math.max(m.chars > 0 ? 1 : 0, Math.round(100 * m.chars / m.min_chars))) : 100;
     const bar = el('span');
@@ -766,7 +768,7 @@ class XianjiaoWidget extends HTMLElement {
         : el('div', { class: 'finding' }, body));
     };
     const worded = m.worded.filter(f => f.text != null && f.text !== '');
-    result.replaceChildren(
+    xjPut(result,
       el('p', {}, el('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? '✓ ' + t.pass : '✗ ' + t.fail), ' · ',
         `${t.chars} ${m.chars}` + (m.min_chars ? ` / ${t.min} ${m.min_chars}` : '')),
       m.min_chars ? el('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
@@ -849,10 +851,10 @@ class XianjiaoWidget extends HTMLElement {
         const o = this.eng('satisfaction', [row], vote.name).overall;
         const judged = vote.below != null || vote.above != null;
         const said = o.total ? xjVote(this.word, this.lang, vote, o) : null;
-        vout.replaceChildren(el('p', {}, `${t.respondents} ${o.total}`),
+        xjPut(vout, el('p', {}, `${t.respondents} ${o.total}`),
           said ? el('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, said) : '');
         this.lastVote = said;
-      } catch (e) { vout.replaceChildren(el('p', { class: 'diag' }, e.message)); }
+      } catch (e) { xjPut(vout, el('p', { class: 'diag' }, e.message)); }
     };
     panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-vote' }, t.voteName), voteSel),
       el('div', { class: 'row' }, vote.tiers.map((tier, i) => el('label', {}, tier, el('input', {
@@ -868,19 +870,19 @@ class XianjiaoWidget extends HTMLElement {
       for (const [item] of form.items) row[item] = marks[g][item] ?? '';
       return row;
     });
-    if (!sheets.length) { out.replaceChildren(); return; }
+    if (!sheets.length) { xjPut(out); return; }
     try {
       const rep = this.eng('score', sheets, form.name);
       const m = rep.members[0];
       // A composite from some rater groups only is not the member's composite: said so, not shown as complete.
       const missing = form.groups.length ? groups.map(([g]) => g).filter(g => !sheets.some(x => x['评议组'] === g)) : [];
-      out.replaceChildren(
+      xjPut(out,
         m ? el('p', {}, el('strong', {}, `${t.composite}: ${m.composite}`), m.outcome && !missing.length ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
         m && missing.length ? el('p', { class: 'notice info-gate', id: 'xj-partial' }, t.partial(this.list(missing))) : '',
         m ? el('ul', {}, Object.entries(m.groups).map(([g, v]) => el('li', {}, `${g}: ${t.mean} ${v.mean} × ${v.weight}%`))) : '',
         rep.rejected.length ? el('ul', { class: 'bad' }, rep.rejected.map(x => el('li', {}, xjSay(x.reason, this.lang)))) : '');
       this.lastScore = m;
-    } catch (e) { out.replaceChildren(el('p', { class: 'diag' }, xjSay(e.message, this.lang))); }
+    } catch (e) { xjPut(out, el('p', { class: 'diag' }, xjSay(e.message, this.lang))); }
   }
 
   /** The report as DOM nodes of `doc` (text only, no markup from data). */
