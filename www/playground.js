@@ -153,8 +153,8 @@ function ownEdits() {
   for (const [k, v] of b) if (a.get(k) !== v) rows.push({ k, before: a.get(k) ?? null, after: v });
   for (const [k, v] of a) if (!b.has(k)) rows.push({ k, before: v, after: null });
   const block = (cls, t) => el('pre', { class: 'decl ' + cls }, t);
-  return el('section', { id: 'own-edits' }, el('h3', {}, `我的修改(与载入时的文本相比):${rows.length} 处 / my edits since loading`),
-    rows.length ? rows.map(r => el('div', { class: 'edit' }, el('h4', {}, `${r.before == null ? '新增' : r.after == null ? '删除' : '修改'} ${r.k}`),
+  return el('section', { id: 'own-edits' }, el('h2', {}, `我的修改(与载入时的文本相比):${rows.length} 处 / my edits since loading`),
+    rows.length ? rows.map(r => el('div', { class: 'edit' }, el('h3', {}, `${r.before == null ? '新增' : r.after == null ? '删除' : '修改'} ${r.k}`),
       el('div', { class: 'pair' }, el('div', {}, el('p', { class: 'muted' }, '修改前'), r.before == null ? el('p', { class: 'muted' }, '(无)') : block('removed', r.before)),
         el('div', {}, el('p', { class: 'muted' }, '修改后'), r.after == null ? el('p', { class: 'muted' }, '(已删除)') : block('added', r.after)))))
       : el('p', { class: 'muted' }, '尚未修改 / no edits yet'));
@@ -175,7 +175,7 @@ function explain(engine) {
     rows.push(el('tr', { class: it.change }, el('td', {}, label), el('td', {}, it.kind), el('td', {}, it.key), el('td', {}, detail)));
   }
   const c = ex.counts;
-  $('explain').replaceChildren(ownEdits(), el('h3', {}, '与上级规则相比 / against the parent'),
+  $('explain').replaceChildren(ownEdits(), el('h2', {}, '与上级规则相比 / against the parent'),
     el('p', { class: 'muted' }, `${ex.files.join(' → ')}:新增 ${c.added || 0},修改 ${c.overridden || 0},删除 ${c.removed || 0},沿用 ${c.inherited || 0}`),
     rows.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '变化'), el('th', {}, '种类'), el('th', {}, '名称'), el('th', {}, '上级 → 本文件'))), el('tbody', {}, rows)) : el('p', {}, '与上级相同 / same as the parent'));
 }

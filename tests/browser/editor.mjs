@@ -249,7 +249,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.click('#t-forms');
     const before = await text();
     // the child names no batch, so its schedule uses the phases' own dates (guangan gives only 第一批's)
-    assert(/第一批: 2005-01-15 – 2005-02-28/.test(await page.textContent('#forms')), 'the parent\'s batch dates shown for comparison');
+    assert(/第一批: 2005-01-17 – 2005-03-02/.test(await page.textContent('#forms')), 'the parent\'s batch dates shown for comparison: ' + (/第一批[^\n]{0,40}/.exec(await page.textContent('#forms')) || [''])[0]); // guangan: 1月中旬 → 01-17, 45 days (rules of issue 19)
     for (const [f, v] of [['start', '2005-01-17'], ['end', '2005-03-05']]) {
       const date = page.locator(`#forms input[data-key="phase|学习动员|${f}"]`);
       await date.fill(v);
@@ -354,7 +354,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     assert(!/source: "000: 党性分析报告/.test(decl) && decl.includes('below: 85'), 'source quote left on a changed value: ' + decl);
     await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
     await page.click('#t-explain');
-    const own = await page.evaluate(() => { const o = document.querySelector('#own-edits'); return { heads: [...o.querySelectorAll('h4')].map(h => h.textContent), before: (o.querySelector('pre.removed') || {}).textContent || '', after: (o.querySelector('pre.added') || {}).textContent || '', text: o.textContent }; });
+    const own = await page.evaluate(() => { const o = document.querySelector('#own-edits'); return { heads: [...o.querySelectorAll('h3')].map(h => h.textContent), before: (o.querySelector('pre.removed') || {}).textContent || '', after: (o.querySelector('pre.added') || {}).textContent || '', text: o.textContent }; });
     eq(own.heads, ['修改 vote("满意度测评"'], 'one edited declaration');
     assert(own.before.includes('source: "000: 党性分析报告') && own.after.includes('below: 85') && own.after.includes('本地调整'), 'before/after: ' + JSON.stringify(own).slice(0, 400));
     assert(!/[{,]"\w+":/.test(own.text), 'no raw JSON');
