@@ -168,7 +168,10 @@ h3 + ul.items { border-top: 1px solid #e5e7eb; }
 details > summary { min-height: 44px; padding: .45em 0; cursor: pointer; color: #1e3a8a; }
 fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
-th, td, h3, .badge, [role=tab], label, summary { word-break: keep-all; }
+/* short names and dates break between words, not inside (学习动/员); a word longer than the line still breaks */
+th, td, h3, .badge, [role=tab], label, summary { word-break: keep-all; overflow-wrap: anywhere; }
+label.tick { flex-wrap: wrap; }
+label > input + * { min-width: 0; }
 .nw { white-space: nowrap; }
 .where { border-left: 4px solid #1d4ed8; background: #eff6ff; padding: .3em .6em; margin: 0 0 .6em; }
 .where p { margin: .1em 0; }
@@ -325,11 +328,14 @@ class XianjiaoWidget extends HTMLElement {
   /** Loads rules from the `rules` attribute (fetching the parents it extends). */
   async load() {
     this.shell(this.t.loading);
-    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
     const url = this.getAttribute('rules');
+    // the rule files download while the wasm compiles (not after: one round trip less on a phone)
+    const rules = url ? xjFetchRules(url, this.lang) : null;
+    if (rules) rules.catch(() => {}); // (its error is reported below, after the engine's)
+    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
     if (!url) return;
     try {
-      const { sources, entry } = await xjFetchRules(url, this.lang);
+      const { sources, entry } = await rules;
       await this.loadSources(sources, entry);
     } catch (e) {
       this.shell(String(e && e.message || e), true);
