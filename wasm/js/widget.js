@@ -170,13 +170,24 @@ fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
 /* short names and dates break between words, not inside (学习动/员); a word longer than the line still breaks */
 th, td, h3, .badge, [role=tab], label, summary { word-break: keep-all; overflow-wrap: anywhere; }
-label.tick { flex-wrap: wrap; }
-label > input + * { min-width: 0; }
+/* narrow (a phone, or large text): tables become one card per row, each value with its column's name */
+.root { container-type: inline-size; }
+@container (max-width: 24em) {
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td { display: block; }
+  table.stack tr { border-bottom: 1px solid #d1d5db; padding: .3em 0; }
+  table.stack th, table.stack td { border: none; padding: .15em 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: #4b5563; }
+  table.stack input[type=number] { width: 5.5em; }
+}
 .nw { white-space: nowrap; }
 .where { border-left: 4px solid #1d4ed8; background: #eff6ff; padding: .3em .6em; margin: 0 0 .6em; }
 .where p { margin: .1em 0; }
 .neutral { color: #374151; font-weight: bold; }
 ul.findings { list-style: none; padding: 0; }
+ul.findings div.finding { display: flex; gap: .5em; align-items: baseline; padding: .3em .8em; }
+ul.findings .finding { flex-wrap: wrap; column-gap: .5em; row-gap: 0; }
+ul.findings .finding > span:last-child { min-width: 0; overflow-wrap: anywhere; flex: 1 1 12em; }
 ul.findings button { display: flex; gap: .5em; align-items: baseline; width: 100%; text-align: left; background: #fff; border-color: #d1d5db; font-weight: normal; }
 ul.findings li.bad button { border-color: #991b1b; }
 ul.findings li.warn button { border-color: #b45309; }
@@ -574,7 +585,7 @@ class XianjiaoWidget extends HTMLElement {
       next = open[0] || null;
     } catch (_) {}
     return el('div', { class: 'where', id: 'xj-where' },
-      el('p', {}, el('strong', {}, phase ? t.nowPhase(phase) : t.noPhase), ' ', el('span', { class: 'muted nw' }, `${t.today}: ${this.today}`)),
+      el('p', {}, el('strong', {}, phase ? t.nowPhase(phase) : t.noPhase), ' ', el('span', { class: 'muted' }, `${t.today}: `, el('span', { class: 'nw' }, this.today))),
       el('p', {}, next ? [t.nextItem(next.label, next.due), ' ', this.badge(next.status)] : t.nextNone));
   }
 
@@ -616,9 +627,10 @@ class XianjiaoWidget extends HTMLElement {
     const st = (x) => x === 'overdue' ? 'past' : x;
     panel.append(
       el('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
-      el('div', { class: 'scroll' }, el('table', {},
+      el('div', { class: 'scroll' }, el('table', { class: 'stack' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t.phase), el('th', { scope: 'col' }, t.dates), el('th', { scope: 'col' }, t.state))),
-        el('tbody', {}, sc.phases.map(p => el('tr', {}, el('td', {}, p.name), el('td', {}, this.span(p.start, p.end)), el('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
+        el('tbody', {}, sc.phases.map(p => el('tr', {}, el('td', {}, el('strong', {}, p.name)), el('td', { 'data-label': t.dates }, this.span(p.start, p.end)),
+          el('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
     for (const p of sc.phases) {
       const steps = sc.steps.filter(x => x.phase === p.name);
       if (!steps.length) continue;
@@ -686,7 +698,7 @@ class XianjiaoWidget extends HTMLElement {
     }
     const na = cl.items.filter(x => x.status === 'not_applicable');
     for (const [phase, list] of lists) panel.append(el('h3', {}, phase), list);
-    panel.append(gates, na.length ? el('details', {}, el('summary', {}, t.na(na.length, s.role)),
+    panel.append(gates, na.length ? el('details', {}, el('summary', {}, t.na(na.length, this.roleLabel(this.rules.roles.find(x => x.name === s.role) || { name: s.role }))),
       el('ul', {}, na.map(it => el('li', {}, `${it.phase} · ${it.label}: `, el('span', { class: 'muted' }, xjItemReason(this.word, this.lang, it)))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
@@ -828,7 +840,7 @@ class XianjiaoWidget extends HTMLElement {
         msg.textContent = bad ? t.outOfRange(0, points) : '';
       };
       const body = form.items.map(([item, points], ii) => el('tr', {}, el('th', { scope: 'row' }, `${item} (${points})`),
-        groups.map(([g], gi) => {
+        groups.map(([g, gw], gi) => {
           const id = `xj-mark-${gi}-${ii}`;
           const msg = el('span', { class: 'field-error', id: id + '-err' });
           const input = el('input', {
@@ -836,10 +848,10 @@ class XianjiaoWidget extends HTMLElement {
             oninput: (e) => { (marks[g] ||= {})[item] = e.target.value; check(e.target, msg, points); this.save(); recompute(); },
           });
           check(input, msg, points);
-          return el('td', {}, input, msg);
+          return el('td', { 'data-label': `${g} (${gw}%)` }, input, msg);
         })));
       panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-form' }, t.form), formSel),
-        el('div', { class: 'scroll' }, el('table', {}, el('thead', {}, head), el('tbody', {}, body))), out);
+        el('div', { class: 'scroll' }, el('table', { class: 'stack' }, el('thead', {}, head), el('tbody', {}, body))), out);
       recompute();
     }
     panel.append(el('h3', {}, t.vote));
