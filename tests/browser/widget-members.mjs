@@ -83,6 +83,27 @@ export async function memberTests({ browser, test, assert, eq, origin, root, out
     await context.close();
   });
 
+  await test('members: a flagged phrase inside a quotation of the rule\'s own reason does not count; outside it still does', async () => {
+    const { context, page } = await widgetPage(`${origin}/index.html`);
+    // guanba's flag, its reason reworded so that quoting it contains two flagged phrases
+    await page.evaluate(async () => {
+      const w = document.querySelector('xianjiao-widget');
+      const json = (await (await fetch('pkg/rules/guanba.rules.json')).text()).replace('"reason":"只写主观原因、不写客观原因"', '"reason":"把问题归于客观原因、工作太忙"');
+      await w.loadSources({ 'guanba.rules.json': json }, 'guanba.rules.json');
+    });
+    await page.click(W + '#xj-tab-2');
+    const draft = read(PASS).replace('一、', '对照“把问题归于客观原因、工作太忙”这一条检查自己。\n一、');
+    await page.fill(W + '#xj-draft', draft);
+    await page.waitForSelector(W + '#xj-quoted');
+    const r = await page.locator(W + '#xj-result').textContent();
+    assert(!/“(客观原因|工作太忙)”:/.test(r), 'the quote flagged: ' + r);
+    assert(/✓ 通过/.test(r) && /2 处是引用规则原文/.test(r), 'passes, and says what it left out: ' + r.slice(0, 300));
+    await page.fill(W + '#xj-draft', draft + '\n主要是工作太忙。');
+    await page.waitForFunction(() => /“工作太忙”:/.test(document.querySelector('xianjiao-widget').shadowRoot.getElementById('xj-result').textContent));
+    assert(/✗ 未通过/.test(await page.locator(W + '#xj-result').textContent()), 'the phrase outside the quote fails the draft');
+    await context.close();
+  });
+
   await test('members: the printed 自查报告 holds no calculator numbers, prints from its own document, and Ctrl+P prints a clean layout', async () => {
     const { context, page } = await widgetPage(`${origin}/index.html`);
     await page.addStyleTag({ content: 'body { color: #f0f !important; font-size: 30px !important } p { background: #0f0 !important }' }); // a portal's CSS

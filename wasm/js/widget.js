@@ -74,7 +74,7 @@ const XJ_STRINGS = {
     where: '您在', next: '下一项', nextNone: '暂无待办事项', nowPhase: (p) => `当前阶段:${p}`, noPhase: '当前不在任何阶段',
     nextItem: (label, due) => `下一项:${label}` + (due ? `(${due} 前)` : ''),
     outOfRange: (lo, hi) => `应在 ${lo}–${hi} 之间`, partial: (missing) => `尚缺 ${missing} 的分数:综合得分不完整,仅供参考`,
-    findingsHint: '点击一条提示,可在草稿中定位。', gateInfo: '转段前还需完成:',
+    findingsHint: '点击一条提示,可在草稿中定位。', quoted: (n) => `另有 ${n} 处是引用规则原文,不计入提示。`, gateInfo: '转段前还需完成:',
   },
   en: {
     title: 'Campaign self-check', loading: 'Loading rules…', loadingFull: 'Loading the full engine this calculation needs…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
@@ -104,7 +104,7 @@ const XJ_STRINGS = {
     where: 'You are here', next: 'Next', nextNone: 'Nothing due', nowPhase: (p) => `Current phase: ${p}`, noPhase: 'No phase is under way',
     nextItem: (label, due) => `Next: ${label}` + (due ? ` (by ${due})` : ''),
     outOfRange: (lo, hi) => `must be ${lo}–${hi}`, partial: (missing) => `No marks yet for ${missing}: the composite is incomplete, for reference only`,
-    findingsHint: 'Click a finding to find it in your draft.', gateInfo: 'Before the next phase:',
+    findingsHint: 'Click a finding to find it in your draft.', quoted: (n) => `${n} more ${n === 1 ? 'place quotes' : 'places quote'} the rule itself and ${n === 1 ? 'does' : 'do'} not count.`, gateInfo: 'Before the next phase:',
   },
 };
 
@@ -747,6 +747,23 @@ class XianjiaoWidget extends HTMLElement {
     const s = this.state;
     const m = this.eng('checkMaterial', s.kind, s.role, text);
     m.worded = xjFindings(this.word, this.lang, m).map(f => Object.assign(f, { text: xjClean(f.text) }));
+    // A flagged phrase inside a quotation of the rule's own reason ("…只写主观原因、不写客观原因…") is the member
+    // quoting the rule, not doing what it warns of: those places do not count (pass: no error left, as the engine decides).
+    const cps = (i) => Array.from(text.slice(0, i)).length; // UTF-16 index → the engine's code-point offset
+    let quoted = 0;
+    m.worded = m.worded.filter(f => {
+      const reason = f.code === 'flag' && f.msg && f.msg.params && f.msg.params.reason;
+      if (!reason || !Array.isArray(f.at)) return true;
+      const quotes = [];
+      for (let i = text.indexOf(reason); i >= 0; i = text.indexOf(reason, i + 1)) { const a = cps(i); quotes.push([a, a + Array.from(reason).length]); }
+      if (!quotes.length) return true;
+      const keep = f.at.filter(([a, b]) => !quotes.some(([qa, qb]) => a >= qa && b <= qb));
+      quoted += f.at.length - keep.length;
+      if (!keep.length) return false;
+      Object.assign(f, { at: keep, start: keep[0][0], end: keep[0][1] });
+      return true;
+    });
+    if (quoted) { m.pass = !m.worded.some(f => f.level === 'error'); m.quoted = quoted; }
     // "parts in the wrong order" comes without a place: point at the first part that starts before the one declared ahead of it.
     for (const f of m.worded) {
       if (f.code !== 'part.order' || f.start != null) continue;
@@ -793,6 +810,7 @@ class XianjiaoWidget extends HTMLElement {
       m.parts.length ? el('p', {}, `${t.parts}: `, m.parts.map(p => el('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
       (m.areas_covered.length || m.areas_missing.length) ? el('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
       worded.some(f => f.start != null) ? el('p', { class: 'muted' }, t.findingsHint) : null,
+      m.quoted ? el('p', { class: 'muted', id: 'xj-quoted' }, t.quoted(m.quoted)) : null,
       worded.length ? el('ul', { class: 'findings' }, worded.map(item)) : null);
     this.highlight(preview, text, worded.filter(f => f.level === 'error' || f.level === 'warning').map(f => ({ start: f.start, end: f.end, at: f.at, level: f.level, message: f.text })));
     this.lastMaterial = m;
