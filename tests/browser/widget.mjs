@@ -66,6 +66,8 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     await page.focus(W + '#xj-unit');
     await page.keyboard.press('ArrowDown');
     await expect('xj-unit', 'ArrowDown on 单位类型');
+    await page.focus(W + '#xj-conds > summary');
+    await page.keyboard.press('Enter'); // 个人情况 is folded until opened
     await page.focus(W + '#xj-cond-0');
     await page.keyboard.press('Space');
     assert(await page.isChecked(W + '#xj-cond-0'), 'Space ticked 个人情况');
@@ -190,7 +192,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
       for (let i = 0; i < 4; i++) {
         await page.click(W + `#xj-tab-${i}`);
         const d = page.locator(W + 'details');
-        if (await d.count()) await d.first().evaluate(x => { x.open = true; });
+        if (await d.count()) await d.evaluateAll(xs => xs.forEach(x => { x.open = true; }));
         const r = await page.evaluate((minText) => {
           const root = document.querySelector('xianjiao-widget').shadowRoot;
           const out = [];
@@ -243,9 +245,9 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
     const labels = reqs.map(q => q[1]), ids = reqs.filter(q => q[0] !== q[1]).map(q => q[0]);
     assert(gate.includes('转段尚缺') && blocking.length > 0 && blocking.every(b => labels.includes(b)) && !blocking.some(b => ids.includes(b)), 'gate lists labels: ' + blocking);
     await page.selectOption(W + '#xj-role', '离退休党员');
-    const sum = await page.locator(W + 'details summary').textContent();
+    const sum = await page.locator(W + '[role=tabpanel] details summary').textContent();
     assert(/另有 \d+ 项不适用于“离退休党员\(离退休职工党员\)”/.test(sum), 'n/a summary (the role as the select shows it): ' + sum);
-    await page.click(W + 'details summary');
+    await page.click(W + '[role=tabpanel] details summary');
     assert((await page.locator(W + 'details li').first().textContent()).includes('仅适用于'), 'n/a items say why');
     // a requirement decided by a rule function (check:) is shown as computed, not as a box
     await page.evaluate(async () => {
@@ -514,7 +516,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
       for (let i = 0; i < 4; i++) {
         await page.click(W + `#xj-tab-${i}`);
         const d = page.locator(W + 'details');
-        if (await d.count()) await d.first().evaluate(x => { x.open = true; });
+        if (await d.count()) await d.evaluateAll(xs => xs.forEach(x => { x.open = true; }));
         const v = await page.evaluate(async () => {
           const r = await window.axe.run({ include: [['xianjiao-widget']] }, { resultTypes: ['violations'] });
           return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => JSON.stringify(n.target)).join(' ')}`);

@@ -48,7 +48,7 @@ function el(tag, attrs, ...kids) {
 const XJ_STRINGS = {
   zh: {
     title: '先进性教育 · 自查', loading: '正在载入规则…', loadingFull: '正在载入计算所需的完整引擎…', tabs: ['日程', '清单', '材料自查', '计算器'],
-    role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
+    role: '我的角色', unit: '单位类型', conditions: '个人情况', condsNone: '个人情况(如有特殊情况,点此勾选)', condsSome: (n) => `个人情况(已选 ${n} 项)`, today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
     status: { upcoming: '未开始', current: '进行中', overdue: '已逾期', done: '已完成', past: '已结束', pending: '待完成', exempt: '免除', not_applicable: '不适用' },
     currentPhase: '当前阶段', due: '正在进行的环节', none: '无', open: '待定', noDates: '日期待定',
     kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
@@ -78,7 +78,7 @@ const XJ_STRINGS = {
   },
   en: {
     title: 'Campaign self-check', loading: 'Loading rules…', loadingFull: 'Loading the full engine this calculation needs…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
-    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
+    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', condsNone: 'Circumstances (open to tick any that apply)', condsSome: (n) => `Circumstances (${n} ticked)`, today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
     status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'not applicable' },
     currentPhase: 'Current phase', due: 'Steps in progress', none: 'none', open: 'to be set', noDates: 'dates to be set',
     kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
@@ -611,7 +611,10 @@ class XianjiaoWidget extends HTMLElement {
     return el('div', {},
       el('div', { class: 'row' }, el('label', { for: 'xj-role' }, t.role), roleSel,
         unitSel && el('label', { for: 'xj-unit' }, t.unit), unitSel),
-      conds.length ? el('fieldset', { class: 'row' }, el('legend', {}, t.conditions), conds) : null);
+      // 个人情况 folded until the member opens it or ticks one: on a phone the tabs come a screen sooner
+      conds.length ? el('details', { id: 'xj-conds', open: this.condsOpen || s.conditions.length > 0, ontoggle: (e) => { this.condsOpen = e.target.open; } },
+        el('summary', {}, s.conditions.length ? t.condsSome(s.conditions.length) : t.condsNone),
+        el('fieldset', { class: 'row' }, el('legend', {}, t.conditions), conds)) : null);
   }
 
   /** A role as the member reads it: its label when that already names it ("领导班子(集体)"), else name(label). */
