@@ -169,7 +169,7 @@ details > summary { min-height: 44px; padding: .45em 0; cursor: pointer; color: 
 fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
 /* short names and dates break between words, not inside (学习动/员); a word longer than the line still breaks */
-th, td, h3, .badge, [role=tab], label, summary { word-break: keep-all; overflow-wrap: anywhere; }
+h2, th, td, h3, .where, .badge, [role=tab], label, summary { word-break: keep-all; overflow-wrap: anywhere; }
 /* narrow (a phone, or large text): tables become one card per row, each value with its column's name */
 .root { container-type: inline-size; }
 @container (max-width: 24em) {
