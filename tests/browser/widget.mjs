@@ -2,7 +2,8 @@
 // local date, confirmed clear with undo, text and target sizes, English
 // findings, strict CSP, blocked wasm, print without a popup, two widgets,
 // attributes over saved state, parents from other origins, wasm traps,
-// a missing parent, axe-core on every tab, screenshots.
+// a missing parent, axe-core on every tab, screenshots; then widget-members.mjs
+// (issue 22: members on a phone, at large text, by keyboard, with a full storage).
 import fs from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
