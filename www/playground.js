@@ -93,9 +93,12 @@ function renderDiagnostics(diags) {
   $('dcount').textContent = `${errors} 个错误,${diags.length - errors} 个警告 / ${errors} errors, ${diags.length - errors} warnings`;
   $('dcount').className = errors ? 'bad' : diags.length ? 'warn' : 'good';
   $('dbadge').textContent = diags.length ? `(${diags.length})` : '';
-  $('diags').replaceChildren(...diags.map(d => el('li', { class: d.severity, tabindex: 0, 'data-line': d.line,
+  // one line per cause: the engine may report the same warning once per unit or batch it checks
+  const once = new Map();
+  for (const d of diags) { const k = [d.file, d.line, d.col, d.code, d.message].join('\u0000'); const x = once.get(k); if (x) x.n++; else once.set(k, { d, n: 1 }); }
+  $('diags').replaceChildren(...[...once.values()].map(({ d, n }) => el('li', { class: d.severity, tabindex: 0, 'data-line': d.line,
     onclick: () => goTo(d.line, d.col, d.file), onkeydown: (e) => { if (e.key === 'Enter') goTo(d.line, d.col, d.file); } },
-    `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}[${d.code}] ${d.message}`,
+    `${d.file}:${d.line}:${d.col}: ${d.severity === 'error' ? '错误' : '警告'}[${d.code}] ${d.message}` + (n > 1 ? `(同一原因 ${n} 次)` : ''),
     el('span', { class: 'hint' }, '修改建议:' + d.hint))));
 }
 
@@ -114,14 +117,48 @@ function runTests(engine) {
   try {
     const res = engine.runTests();
     const failed = res.filter(t => !t.pass).length;
+    state.testsFailing = failed;
     $('tcount').textContent = `${res.length - failed} 通过,${failed} 失败 / ${res.length - failed} passed, ${failed} failed`;
+    // (the engine words a failure "期望 expected …,实际 got …": the Chinese page shows the Chinese half)
+    const zh = (f) => String(f).replace(/期望 expected /g, '期望 ').replace(/,实际 got /g, ',实际 ');
     $('tests').replaceChildren(...res.map(t => el('li', { class: t.pass ? 'pass' : 'fail', tabindex: 0, onclick: () => goTo(t.line, t.col, t.file) },
-      `${t.pass ? '✓' : '✗'} ${t.file}:${t.line}  ${t.name}`, ...t.failures.map(f => el('div', {}, '    ' + f)))));
-  } catch (e) { $('tcount').textContent = String(e.message || e); }
+      `${t.pass ? '✓' : '✗'} ${t.file}:${t.line}  ${t.name}`, ...t.failures.map(f => el('div', {}, '    ' + zh(f))))));
+  } catch (e) { state.testsFailing = null; $('tcount').textContent = String(e.message || e); }
   if (own) engine.free();
 }
 
 function short(v) { const s = typeof v === 'string' ? v : JSON.stringify(v); return s && s.length > 80 ? s.slice(0, 80) + '…' : s; }
+
+/**
+ * The file's top-level declarations: each from a line that starts a statement
+ * (`name(…` at column 0) to the next one, comments before it included, keyed
+ * by its head (`phase("学习动员"`, `amend("form", "测评表"`; a repeated head gets #2, #3).
+ */
+function declarations(t) {
+  const out = new Map(), seen = {};
+  const starts = [...t.matchAll(/^[\p{L}_][\p{L}\p{N}_]*\s*\(/gmu)].map(m => m.index);
+  starts.forEach((at, i) => {
+    const body = t.slice(at, i + 1 < starts.length ? starts[i + 1] : t.length).replace(/(\s*\/\/[^\n]*)*\s*$/, '');
+    const head = (/^([\p{L}_][\p{L}\p{N}_]*)\s*\(\s*("(?:[^"\\]|\\.)*")?(\s*,\s*"(?:[^"\\]|\\.)*")?/u.exec(body) || [body.slice(0, 20)])[0].replace(/\s+/g, ' ');
+    seen[head] = (seen[head] || 0) + 1;
+    out.set(seen[head] > 1 ? `${head} #${seen[head]}` : head, body.trim());
+  });
+  return out;
+}
+
+/** The clerk's own edits since the file was loaded: per declaration, before and after (not the parent's rules, not JSON). */
+function ownEdits() {
+  const a = declarations(state.loadedText || ''), b = declarations(text());
+  const rows = [];
+  for (const [k, v] of b) if (a.get(k) !== v) rows.push({ k, before: a.get(k) ?? null, after: v });
+  for (const [k, v] of a) if (!b.has(k)) rows.push({ k, before: v, after: null });
+  const block = (cls, t) => el('pre', { class: 'decl ' + cls }, t);
+  return el('section', { id: 'own-edits' }, el('h2', {}, `我的修改(与载入时的文本相比):${rows.length} 处 / my edits since loading`),
+    rows.length ? rows.map(r => el('div', { class: 'edit' }, el('h3', {}, `${r.before == null ? '新增' : r.after == null ? '删除' : '修改'} ${r.k}`),
+      el('div', { class: 'pair' }, el('div', {}, el('p', { class: 'muted' }, '修改前'), r.before == null ? el('p', { class: 'muted' }, '(无)') : block('removed', r.before)),
+        el('div', {}, el('p', { class: 'muted' }, '修改后'), r.after == null ? el('p', { class: 'muted' }, '(已删除)') : block('added', r.after)))))
+      : el('p', { class: 'muted' }, '尚未修改 / no edits yet'));
+}
 
 function explain(engine) {
   const ex = engine.explain();
@@ -138,7 +175,7 @@ function explain(engine) {
     rows.push(el('tr', { class: it.change }, el('td', {}, label), el('td', {}, it.kind), el('td', {}, it.key), el('td', {}, detail)));
   }
   const c = ex.counts;
-  $('explain').replaceChildren(
+  $('explain').replaceChildren(ownEdits(), el('h2', {}, '与上级规则相比 / against the parent'),
     el('p', { class: 'muted' }, `${ex.files.join(' → ')}:新增 ${c.added || 0},修改 ${c.overridden || 0},删除 ${c.removed || 0},沿用 ${c.inherited || 0}`),
     rows.length ? el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, '变化'), el('th', {}, '种类'), el('th', {}, '名称'), el('th', {}, '上级 → 本文件'))), el('tbody', {}, rows)) : el('p', {}, '与上级相同 / same as the parent'));
 }
@@ -288,6 +325,13 @@ let worker = null;
 function mutate() {
   const btn = $('mutate'), st = $('mstatus');
   if (state.errors) { st.textContent = '先改正错误 / fix the errors first'; return; }
+  // Mutation testing measures how well passing tests catch changes: with failing tests its count means nothing.
+  runTests();
+  if (state.testsFailing) {
+    st.textContent = `有 ${state.testsFailing} 个文件内测试未通过:请先让测试全部通过,再做变异测试 / ${state.testsFailing} in-file test(s) failing: make them pass before mutation testing`;
+    $('survivors').replaceChildren();
+    return;
+  }
   btn.disabled = true;
   btn.setAttribute('aria-busy', 'true');
   const t0 = performance.now();

@@ -249,7 +249,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.click('#t-forms');
     const before = await text();
     // the child names no batch, so its schedule uses the phases' own dates (guangan gives only 第一批's)
-    assert(/第一批: 2005-01-15 – 2005-02-28/.test(await page.textContent('#forms')), 'the parent\'s batch dates shown for comparison');
+    assert(/第一批: 2005-01-17 – 2005-03-02/.test(await page.textContent('#forms')), 'the parent\'s batch dates shown for comparison: ' + (/第一批[^\n]{0,40}/.exec(await page.textContent('#forms')) || [''])[0]); // guangan: 1月中旬 → 01-17, 45 days (rules of issue 19)
     for (const [f, v] of [['start', '2005-01-17'], ['end', '2005-03-05']]) {
       const date = page.locator(`#forms input[data-key="phase|学习动员|${f}"]`);
       await date.fill(v);
@@ -323,6 +323,50 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const m = /(\d+) 个幸存/.exec(st);
     eq(n, Number(m[1]), 'survivors listed');
     console.log(`      ${st}`);
+  });
+
+  await test('mutation test refused while an in-file test fails (issue 22)', async () => {
+    const before = await text();
+    await setDoc(before + '\ntest("必然失败的测试", #{ schedule: #{ unit: "社区", on: "2005-09-17" }, expect: #{ current_phase: "学习动员" } });\n');
+    await page.waitForFunction(() => /[1-9]\d* 失败/.test(document.querySelector('#tcount').textContent), null, { timeout: 20000 });
+    await page.click('#t-tests');
+    await page.click('#mutate');
+    const st = await page.textContent('#mstatus');
+    assert(/测试未通过/.test(st) && !/幸存/.test(st), 'refused: ' + st);
+    eq(await page.locator('#survivors li').count(), 0, 'no survivors listed');
+    const fails = await page.locator('#tests li.fail').allTextContents();
+    assert(fails.length && fails.every(f => !/expected|got/.test(f)), 'failures worded in Chinese: ' + fails.join(' | '));
+    await setDoc(before);
+  });
+
+  await test('forms change a value → its source: becomes local: "本地调整(原出处:…)"; 差异 shows my edits per declaration, before and after (issue 22)', async () => {
+    await page.selectOption('#base', 'central.rhai');
+    await page.click('#edit');
+    await confirmIfAsked();
+    await page.waitForFunction(() => window.xianjiaoPlayground.entry === 'central.rhai');
+    await page.click('#t-forms');
+    const vote = page.locator('#forms input[data-key="vote|满意度测评|below"]');
+    await vote.fill('85');
+    await vote.press('Tab');
+    await page.waitForFunction(() => /local: "本地调整\(原出处:000: 党性分析报告满意度测评/.test(window.xianjiaoPlayground.text));
+    const t = await text();
+    const decl = t.slice(t.indexOf('vote("满意度测评"'), t.indexOf('});', t.indexOf('vote("满意度测评"')));
+    assert(!/source: "000: 党性分析报告/.test(decl) && decl.includes('below: 85'), 'source quote left on a changed value: ' + decl);
+    await page.waitForFunction(() => document.querySelector('#dcount').textContent.startsWith('0 个错误'));
+    await page.click('#t-explain');
+    const own = await page.evaluate(() => { const o = document.querySelector('#own-edits'); return { heads: [...o.querySelectorAll('h3')].map(h => h.textContent), before: (o.querySelector('pre.removed') || {}).textContent || '', after: (o.querySelector('pre.added') || {}).textContent || '', text: o.textContent }; });
+    eq(own.heads, ['修改 vote("满意度测评"'], 'one edited declaration');
+    assert(own.before.includes('source: "000: 党性分析报告') && own.after.includes('below: 85') && own.after.includes('本地调整'), 'before/after: ' + JSON.stringify(own).slice(0, 400));
+    assert(!/[{,]"\w+":/.test(own.text), 'no raw JSON');
+  });
+
+  await test('the search panel speaks Chinese (EditorState.phrases)', async () => {
+    await cursorAt();
+    await page.keyboard.press('Control+f');
+    await page.waitForSelector('.cm-search');
+    const t = await page.evaluate(() => { const p = document.querySelector('.cm-search'); return [...p.querySelectorAll('button, label, input[placeholder]')].map(x => x.textContent.trim() || x.getAttribute('placeholder')).join(' '); });
+    assert(/查找/.test(t) && /下一个/.test(t) && !/\b(next|previous|match case|replace all)\b/.test(t), 'search panel: ' + t);
+    await page.keyboard.press('Escape');
   });
 
   await test('screenshots of the playground at 1366×768 and at 200 % zoom (tests/out/)', async () => {

@@ -19,12 +19,36 @@
 import __wbg_init, { Engine, renderHighlights, word } from 'xianjiao-glue';
 import { xjItemReason, xjFindings, xjGate, xjVote } from './messages.js';
 import { xjFetchRuleChain } from './rules-fetch.js';
-import { el } from './dom.js';
+import { el as xjEl } from './dom.js';
+
+/**
+ * Bidi controls and invisible characters (U+202E RIGHT-TO-LEFT OVERRIDE reorders
+ * "张三评不合格" into what it is not; zero-width characters hide text) removed from
+ * everything the widget shows: a rule file is data, not formatting.
+ */
+const XJ_INVISIBLE = /[\u061C\u00AD\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
+/**
+ * The member's language half of an engine message written "中文 / English"
+ * (score and column errors): a Chinese screen shows no English or column keys.
+ */
+function xjSay(msg, lang) {
+  const m = /^([\s\S]*?)\s+\/\s+([\x20-\x7E]+)$/.exec(String(msg));
+  return m ? (lang === 'en' ? m[2] : m[1]) : String(msg);
+}
+function xjClean(x) { return typeof x === 'string' ? x.replace(XJ_INVISIBLE, '') : x; }
+/** `node.replaceChildren(...kids)` without the "null" a skipped part would print, strings cleaned. */
+function xjPut(node, ...kids) { node.replaceChildren(...kids.flat(Infinity).filter(k => k != null && k !== false).map(xjClean)); }
+/** dom.js's `el`, with every text child and shown attribute cleaned (values, ids and `for` stay as they are: they are keys). */
+function el(tag, attrs, ...kids) {
+  const a = {};
+  for (const [k, v] of Object.entries(attrs || {})) a[k] = k === 'value' || k === 'id' || k === 'for' ? v : xjClean(v);
+  return xjEl(tag, a, kids.flat(Infinity).map(xjClean));
+}
 
 const XJ_STRINGS = {
   zh: {
     title: '先进性教育 · 自查', loading: '正在载入规则…', loadingFull: '正在载入计算所需的完整引擎…', tabs: ['日程', '清单', '材料自查', '计算器'],
-    role: '我的角色', unit: '单位类型', conditions: '个人情况', today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
+    role: '我的角色', unit: '单位类型', conditions: '个人情况', condsNone: '个人情况(如有特殊情况,点此勾选)', condsSome: (n) => `个人情况(已选 ${n} 项)`, today: '今天', phase: '阶段', step: '环节', dates: '时间', state: '状态',
     status: { upcoming: '未开始', current: '进行中', overdue: '已逾期', done: '已完成', past: '已结束', pending: '待完成', exempt: '免除', not_applicable: '不适用' },
     currentPhase: '当前阶段', due: '正在进行的环节', none: '无', open: '待定', noDates: '日期待定',
     kind: '材料种类', draft: '在此粘贴或输入草稿(只保存在本机浏览器)',
@@ -45,10 +69,16 @@ const XJ_STRINGS = {
     missingParent: (p, f, line) => `找不到上级规则文件 ${p}(${f} 第 ${line} 行 extends 引用)。请网站管理员把 ${p} 复制到 ${f} 所在的目录。`,
     refused: (p, f) => `拒绝载入上级规则文件 ${p}:上级规则文件必须与 ${f} 在同一网站的同一目录(或其子目录)下。`,
     name: '姓名', branch: '所在党支部', date: '日期', sign: '本人签名', opinion: '党支部意见', signBranch: '支部书记签名',
+    empty: '尚未填写', emptyWhy: '输入或粘贴草稿后,这里会逐项显示检查结果。', lvError: '错误', lvWarn: '提示',
+    storageFull: '草稿未能保存在本机,请先复制备份', copy: '复制草稿', copied: '草稿已复制,可粘贴到别处保存。', copyFailed: '无法自动复制:请在草稿框中全选(Ctrl+A)后复制。',
+    where: '您在', next: '下一项', nextNone: '暂无待办事项', nowPhase: (p) => `当前阶段:${p}`, noPhase: '当前不在任何阶段',
+    nextItem: (label, due) => `下一项:${label}` + (due ? `(${due} 前)` : ''),
+    outOfRange: (lo, hi) => `应在 ${lo}–${hi} 之间`, partial: (missing) => `尚缺 ${missing} 的分数:综合得分不完整,仅供参考`,
+    findingsHint: '点击一条提示,可在草稿中定位。', quoted: (n) => `另有 ${n} 处是引用规则原文,不计入提示。`, gateInfo: '转段前还需完成:',
   },
   en: {
     title: 'Campaign self-check', loading: 'Loading rules…', loadingFull: 'Loading the full engine this calculation needs…', tabs: ['Schedule', 'Checklist', 'Materials', 'Calculator'],
-    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
+    role: 'My role', unit: 'Unit type', conditions: 'Circumstances', condsNone: 'Circumstances (open to tick any that apply)', condsSome: (n) => `Circumstances (${n} ticked)`, today: 'Today', phase: 'Phase', step: 'Step', dates: 'Dates', state: 'Status',
     status: { upcoming: 'upcoming', current: 'in progress', overdue: 'overdue', done: 'done', past: 'ended', pending: 'pending', exempt: 'exempt', not_applicable: 'not applicable' },
     currentPhase: 'Current phase', due: 'Steps in progress', none: 'none', open: 'to be set', noDates: 'dates to be set',
     kind: 'Material', draft: 'Paste or type your draft (kept in this browser only)',
@@ -69,6 +99,12 @@ const XJ_STRINGS = {
     missingParent: (p, f, line) => `The parent rule file ${p} (extended by ${f}, line ${line}) is missing. The webmaster must copy ${p} next to ${f}.`,
     refused: (p, f) => `Refused to load the parent rule file ${p}: parents must be on the same site as ${f}, in its directory or below.`,
     name: 'Name', branch: 'Party branch', date: 'Date', sign: 'Signature', opinion: 'Branch opinion', signBranch: 'Branch secretary',
+    empty: 'Not started', emptyWhy: 'Type or paste your draft; the checks appear here as you write.', lvError: 'Error', lvWarn: 'Note',
+    storageFull: 'Your draft could not be saved in this browser: copy it somewhere safe first', copy: 'Copy draft', copied: 'Draft copied; paste it somewhere safe.', copyFailed: 'Could not copy automatically: select all in the draft box (Ctrl+A) and copy.',
+    where: 'You are here', next: 'Next', nextNone: 'Nothing due', nowPhase: (p) => `Current phase: ${p}`, noPhase: 'No phase is under way',
+    nextItem: (label, due) => `Next: ${label}` + (due ? ` (by ${due})` : ''),
+    outOfRange: (lo, hi) => `must be ${lo}–${hi}`, partial: (missing) => `No marks yet for ${missing}: the composite is incomplete, for reference only`,
+    findingsHint: 'Click a finding to find it in your draft.', quoted: (n) => `${n} more ${n === 1 ? 'place quotes' : 'places quote'} the rule itself and ${n === 1 ? 'does' : 'do'} not count.`, gateInfo: 'Before the next phase:',
   },
 };
 
@@ -132,6 +168,45 @@ h3 + ul.items { border-top: 1px solid #e5e7eb; }
 details > summary { min-height: 44px; padding: .45em 0; cursor: pointer; color: #1e3a8a; }
 fieldset { border: 1px solid #d1d5db; border-radius: .35em; }
 @media (max-width: 420px) { .root { padding: .5em; } th, td { padding: .25em; } input[type=number] { width: 3.6em; } }
+/* short names and dates break between words, not inside (学习动/员); a word longer than the line still breaks */
+h2, th, td, h3, .where, .badge, [role=tab], label, summary { word-break: keep-all; overflow-wrap: anywhere; }
+/* narrow (a phone, or large text): tables become one card per row, each value with its column's name */
+.root { container-type: inline-size; }
+@container (max-width: 24em) {
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack, table.stack tbody, table.stack tr, table.stack th, table.stack td { display: block; }
+  table.stack tr { border-bottom: 1px solid #d1d5db; padding: .3em 0; }
+  table.stack th, table.stack td { border: none; padding: .15em 0; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; color: #4b5563; }
+  table.stack input[type=number] { width: 5.5em; }
+}
+.nw { white-space: nowrap; }
+.where { border-left: 4px solid #1d4ed8; background: #eff6ff; padding: .3em .6em; margin: 0 0 .6em; }
+.where p { margin: .1em 0; }
+.neutral { color: #374151; font-weight: bold; }
+ul.findings { list-style: none; padding: 0; }
+ul.findings div.finding { display: flex; gap: .5em; align-items: baseline; padding: .3em .8em; }
+ul.findings .finding { flex-wrap: wrap; column-gap: .5em; row-gap: 0; }
+ul.findings .finding > span:last-child { min-width: 0; overflow-wrap: anywhere; flex: 1 1 12em; }
+ul.findings button { display: flex; gap: .5em; align-items: baseline; width: 100%; text-align: left; background: #fff; border-color: #d1d5db; font-weight: normal; }
+ul.findings li.bad button { border-color: #991b1b; }
+ul.findings li.warn button { border-color: #b45309; }
+.lv { flex: none; font-weight: bold; white-space: nowrap; }
+li.bad .lv { color: #991b1b; }
+li.warn .lv { color: #92400e; }
+mark.current { outline: 3px solid #1d4ed8; outline-offset: 1px; }
+.field-error { display: block; color: #991b1b; font-size: .9em; white-space: nowrap; }
+input[aria-invalid=true] { border-color: #991b1b; border-width: 2px; }
+.notice.info-gate { border-color: #1d4ed8; background: #eff6ff; }
+.print-only { display: none; }
+@media print {
+  .root { border: none; padding: 0; }
+  .tools, [role=tablist], .status, textarea, .preview, #xj-preview-h, .notice button { display: none !important; }
+  ul.findings button { border: none; padding: 0; min-height: 0; }
+  .print-only { display: block; white-space: pre-wrap; border: 1px solid #000; padding: .5em; }
+  .scroll { overflow: visible; }
+  * { color: #000 !important; background: #fff !important; }
+}
 `;
 
 /** The widget's stylesheet: constructable (works under CSP `style-src 'self'`), else a <style> element. */
@@ -204,6 +279,24 @@ function xjBootMessage(t, e) {
   return t.wasmLoad(msg);
 }
 
+/**
+ * A host page without `<meta name="viewport">` is laid out 980 px wide on a
+ * phone and shrunk: the widget reads at under half size. The webmaster is told
+ * once, in the console (DEPLOY.md says the same), and the element gets
+ * data-viewport="missing" for a portal's own checks.
+ */
+let xjViewportWarned = false;
+function xjCheckViewport(host) {
+  if (document.querySelector('meta[name="viewport" i]')) return true;
+  if (!xjViewportWarned) {
+    xjViewportWarned = true;
+    console.warn('xianjiao: 此网页缺少 <meta name="viewport" content="width=device-width, initial-scale=1">,手机上自查组件会缩小到一半以下。'
+      + '请在 <head> 中加入这一行(见部署说明)。 / This page has no viewport meta tag: on a phone the widget is shrunk to under half size. '
+      + 'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to <head>.');
+  }
+  return false;
+}
+
 class XianjiaoWidget extends HTMLElement {
   static get observedAttributes() { return ['rules', 'unit', 'lang', 'today', 'batch']; }
 
@@ -220,7 +313,7 @@ class XianjiaoWidget extends HTMLElement {
     this.undoData = null;
   }
 
-  connectedCallback() { if (!this.started) { this.started = true; this.load(); } }
+  connectedCallback() { if (!this.started) { this.started = true; if (!xjCheckViewport()) this.dataset.viewport = 'missing'; this.load(); } }
   attributeChangedCallback(name, old, val) {
     if (!this.started || old === val) return;
     if (name === 'rules') { this.load(); return; }
@@ -246,11 +339,14 @@ class XianjiaoWidget extends HTMLElement {
   /** Loads rules from the `rules` attribute (fetching the parents it extends). */
   async load() {
     this.shell(this.t.loading);
-    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
     const url = this.getAttribute('rules');
+    // the rule files download while the wasm compiles (not after: one round trip less on a phone)
+    const rules = url ? xjFetchRules(url, this.lang) : null;
+    if (rules) rules.catch(() => {}); // (its error is reported below, after the engine's)
+    try { this.api = await xjBoot(); } catch (e) { this.shell(xjBootMessage(this.t, e), true); return; }
     if (!url) return;
     try {
-      const { sources, entry } = await xjFetchRules(url, this.lang);
+      const { sources, entry } = await rules;
       await this.loadSources(sources, entry);
     } catch (e) {
       this.shell(String(e && e.message || e), true);
@@ -352,11 +448,40 @@ class XianjiaoWidget extends HTMLElement {
     this.state.conditions = this.state.conditions.filter(c => r.conditions.some(x => x.name === c));
   }
 
+  /** Saves in localStorage; when that fails (storage full or blocked) the member is told, with a copy button, until a save works again. */
   save() {
-    try { localStorage.setItem(this.storageKey, JSON.stringify(this.state)); } catch (_) { /* storage full or blocked: keep working */ }
+    let ok = true;
+    try { localStorage.setItem(this.storageKey, JSON.stringify(this.state)); } catch (_) { ok = false; }
+    if (ok !== !!this.storageFailed) return;
+    this.storageFailed = !ok;
+    if (this.refs.storage) this.refs.storage.replaceChildren(...[this.storageBox()].filter(Boolean));
   }
 
-  askClear() { this.confirming = true; this.notice = null; this.render('xj-clear-yes'); }
+  storageBox() {
+    if (!this.storageFailed) return null;
+    const t = this.t;
+    const said = el('p', { class: 'muted', role: 'status' });
+    return el('div', { class: 'notice warn', role: 'alert', id: 'xj-storage' }, el('p', {}, t.storageFull),
+      el('button', { id: 'xj-copy', onclick: () => this.copyDrafts(said) }, t.copy), said);
+  }
+
+  /** Copies the drafts (the current one first) to the clipboard; without clipboard access, through a selected text area. */
+  async copyDrafts(said) {
+    const t = this.t, s = this.state;
+    const kinds = [s.kind, ...Object.keys(s.drafts).filter(k => k !== s.kind)].filter(k => k && s.drafts[k]);
+    const text = kinds.length > 1 ? kinds.map(k => `【${k}】\n${s.drafts[k]}`).join('\n\n') : (s.drafts[kinds[0]] || '');
+    let ok = false;
+    try { await navigator.clipboard.writeText(text); ok = true; } catch (_) {
+      const ta = el('textarea', { 'aria-hidden': 'true', readonly: true });
+      ta.value = text; ta.style.position = 'fixed'; ta.style.opacity = '0';
+      this.shadow.append(ta); ta.select();
+      try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
+      ta.remove();
+    }
+    said.textContent = ok ? t.copied : t.copyFailed;
+  }
+
+  askClear() { this.confirming = true; this.notice = null; this.render('xj-clear-no'); } // never the destructive button by default
   clearData() {
     this.confirming = false;
     let saved = null;
@@ -386,7 +511,7 @@ class XianjiaoWidget extends HTMLElement {
       body = el('p', { class: 'diag', role: 'alert' }, t.missingParent(parent, miss.file, miss.line));
     } else {
       body = [el('p', { role: 'alert' }, t.errors),
-        el('ul', { class: 'diag' }, d.map(x => el('li', {}, el('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${x.message}`)))];
+        el('ul', { class: 'diag' }, d.map(x => el('li', {}, el('code', {}, `${x.file}:${x.line}:${x.col}`), `: ${x.severity}[${x.code}]: ${xjSay(x.message, this.lang)}`)))];
     }
     this.shadow.replaceChildren(...[this.styleEl, el('div', { class: 'root', role: 'region', 'aria-label': t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
       el('h2', {}, t.title), body)].filter(Boolean));
@@ -401,21 +526,24 @@ class XianjiaoWidget extends HTMLElement {
     const keep = focusId || (active && active.id) || null;
     const t = this.t, s = this.state;
     const tabs = t.tabs.map((name, i) => el('button', {
-      role: 'tab', id: `xj-tab-${i}`, 'aria-selected': String(i === this.tab), 'aria-controls': `xj-panel-${i}`, tabindex: i === this.tab ? 0 : -1,
+      // Every tab is in the Tab order (Enter/Space select it, as a button); the arrow keys work too.
+      role: 'tab', id: `xj-tab-${i}`, 'aria-selected': String(i === this.tab), 'aria-controls': `xj-panel-${i}`, tabindex: 0,
       onclick: () => this.select(i), onkeydown: (e) => this.tabKey(e, i),
     }, name));
     const panel = el('div', { role: 'tabpanel', id: `xj-panel-${this.tab}`, 'aria-labelledby': `xj-tab-${this.tab}`, tabindex: 0 });
-    this.refs = { panel };
+    this.refs = { panel, storage: el('div', {}, this.storageBox()) };
     this.refs.live = el('div', { class: 'status muted', 'aria-live': 'polite', role: 'status' });
     const root = el('div', { class: 'root' + (s.large ? ' large' : ''), role: 'region', 'aria-label': (this.rules.campaign && this.rules.campaign.name) || t.title, lang: this.lang === 'en' ? 'en' : 'zh-CN' },
       el('div', { class: 'head' },
-        el('h2', {}, (this.rules.campaign && this.rules.campaign.name) || t.title),
+        el('h2', {}, (this.rules.campaign && this.rules.campaign.name) || t.title)),
+      this.whereBox(),
+      el('div', { class: 'head' },
         el('div', { class: 'tools' },
           el('button', { id: 'xj-large', 'aria-pressed': String(!!s.large), onclick: () => { s.large = !s.large; this.save(); this.render(); } }, t.large),
           el('button', { id: 'xj-lang', lang: this.lang === 'en' ? 'zh-CN' : 'en', onclick: () => { s.lang = this.lang === 'en' ? 'zh' : 'en'; this.save(); this.render(); } }, t.lang),
           el('button', { id: 'xj-print', onclick: () => this.printReport() }, t.print),
           el('button', { id: 'xj-clear', class: 'danger', 'aria-expanded': String(this.confirming), onclick: () => this.askClear() }, t.clear))),
-      this.noticeBox(),
+      this.noticeBox(), this.refs.storage,
       this.profileRow(),
       el('div', { role: 'tablist', 'aria-label': t.title }, tabs),
       panel, this.refs.live,
@@ -432,14 +560,33 @@ class XianjiaoWidget extends HTMLElement {
         onkeydown: (e) => { if (e.key === 'Escape') { e.preventDefault(); this.confirming = false; this.render('xj-clear'); } } },
         el('p', { id: 'xj-confirm-text' }, t.confirmClear),
         el('div', { class: 'tools' },
-          el('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes),
-          el('button', { id: 'xj-clear-no', onclick: () => { this.confirming = false; this.render('xj-clear'); } }, t.cancel)));
+          el('button', { id: 'xj-clear-no', onclick: () => { this.confirming = false; this.render('xj-clear'); } }, t.cancel),
+          el('button', { id: 'xj-clear-yes', class: 'danger', onclick: () => this.clearData() }, t.confirmYes)));
     }
     if (!this.notice) return null;
     const n = this.notice;
     return el('div', { class: 'notice' + (n.kind === 'warn' ? ' warn' : ''), role: n.kind === 'warn' ? 'alert' : 'status' },
       el('p', {}, n.text),
       n.undo && this.undoData ? el('button', { id: 'xj-undo', onclick: () => this.undoClear() }, `${t.undo} ↶`) : null);
+  }
+
+  /**
+   * The first thing a member reads: today's phase and the next item due (the
+   * most urgent open checklist item), before any control.
+   */
+  whereBox() {
+    const t = this.t;
+    let phase = null, next = null;
+    try { phase = this.eng('schedule', { unit: this.state.unit, batch: this.getAttribute('batch') || null, on: this.today }).current_phase; } catch (_) {}
+    try {
+      const open = this.checklistData().items.filter(x => x.status === 'overdue' || x.status === 'pending');
+      const rank = (x) => [x.status === 'overdue' ? 0 : 1, x.due || '9999'];
+      open.sort((a, b) => { const [p, q] = [rank(a), rank(b)]; return p[0] - q[0] || (p[1] < q[1] ? -1 : p[1] > q[1] ? 1 : 0); });
+      next = open[0] || null;
+    } catch (_) {}
+    return el('div', { class: 'where', id: 'xj-where' },
+      el('p', {}, el('strong', {}, phase ? t.nowPhase(phase) : t.noPhase), ' ', el('span', { class: 'muted' }, `${t.today}: `, el('span', { class: 'nw' }, this.today))),
+      el('p', {}, next ? [t.nextItem(next.label, next.due), ' ', this.badge(next.status)] : t.nextNone));
   }
 
   select(i) { this.tab = i; this.render(`xj-tab-${i}`); }
@@ -454,7 +601,7 @@ class XianjiaoWidget extends HTMLElement {
   profileRow() {
     const t = this.t, s = this.state, r = this.rules;
     const roleSel = el('select', { id: 'xj-role', onchange: (e) => { s.role = e.target.value; this.save(); this.render(); } },
-      r.roles.map(x => el('option', { value: x.name, selected: x.name === s.role }, x.label ? `${x.name}(${x.label})` : x.name)));
+      r.roles.map(x => el('option', { value: x.name, selected: x.name === s.role }, this.roleLabel(x))));
     const unitSel = r.units.length ? el('select', { id: 'xj-unit', onchange: (e) => { s.unit = e.target.value; this.save(); this.render(); } },
       r.units.map(x => el('option', { value: x.name, selected: x.name === s.unit }, x.name))) : null;
     const conds = r.conditions.map((c, i) => el('label', { class: 'tick' }, el('input', {
@@ -463,11 +610,15 @@ class XianjiaoWidget extends HTMLElement {
     }), c.label || c.name));
     return el('div', {},
       el('div', { class: 'row' }, el('label', { for: 'xj-role' }, t.role), roleSel,
-        unitSel && el('label', { for: 'xj-unit' }, t.unit), unitSel,
-        el('span', { class: 'muted' }, `${t.today}: ${this.today}`)),
-      conds.length ? el('fieldset', { class: 'row' }, el('legend', {}, t.conditions), conds) : null);
+        unitSel && el('label', { for: 'xj-unit' }, t.unit), unitSel),
+      // 个人情况 folded until the member opens it or ticks one: on a phone the tabs come a screen sooner
+      conds.length ? el('details', { id: 'xj-conds', open: this.condsOpen || s.conditions.length > 0, ontoggle: (e) => { this.condsOpen = e.target.open; } },
+        el('summary', {}, s.conditions.length ? t.condsSome(s.conditions.length) : t.condsNone),
+        el('fieldset', { class: 'row' }, el('legend', {}, t.conditions), conds)) : null);
   }
 
+  /** A role as the member reads it: its label when that already names it ("领导班子(集体)"), else name(label). */
+  roleLabel(x) { return !x.label || x.label === x.name ? x.name : x.label.includes(x.name) ? x.label : `${x.name}(${x.label})`; }
   list(xs) { return xs.join(this.lang === 'en' ? ', ' : '、'); }
   badge(status, label) { return el('span', { class: `badge s-${status}` }, label || this.t.status[status] || status); }
 
@@ -479,9 +630,10 @@ class XianjiaoWidget extends HTMLElement {
     const st = (x) => x === 'overdue' ? 'past' : x;
     panel.append(
       el('p', {}, `${t.currentPhase}: ${sc.current_phase || t.none}`),
-      el('div', { class: 'scroll' }, el('table', {},
+      el('div', { class: 'scroll' }, el('table', { class: 'stack' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t.phase), el('th', { scope: 'col' }, t.dates), el('th', { scope: 'col' }, t.state))),
-        el('tbody', {}, sc.phases.map(p => el('tr', {}, el('td', {}, p.name), el('td', {}, this.span(p.start, p.end)), el('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
+        el('tbody', {}, sc.phases.map(p => el('tr', {}, el('td', {}, el('strong', {}, p.name)), el('td', { 'data-label': t.dates }, this.span(p.start, p.end)),
+          el('td', {}, p.status ? this.badge(st(p.status)) : '')))))));
     for (const p of sc.phases) {
       const steps = sc.steps.filter(x => x.phase === p.name);
       if (!steps.length) continue;
@@ -493,7 +645,10 @@ class XianjiaoWidget extends HTMLElement {
   }
 
   /** A date range; a bound the rules leave open is said so, never printed as null. */
-  span(a, b) { return a || b ? `${a || this.t.open} – ${b || this.t.open}` : this.t.noDates; }
+  span(a, b) {
+    const d = (x) => el('span', { class: 'nw' }, x || this.t.open); // a date never breaks (2005-09-/16)
+    return a || b ? el('span', {}, d(a), ' – ', d(b)) : this.t.noDates;
+  }
 
   checklistData() {
     const s = this.state;
@@ -503,7 +658,8 @@ class XianjiaoWidget extends HTMLElement {
   gateBox(g) {
     const word = this.word;
     if (g.met) return el('p', { class: 'ok gate' }, xjGate(word, this.lang, g));
-    return el('div', { class: 'notice warn gate' }, el('p', { class: 'bad' }, xjGate(word, this.lang, g, true)),
+    // What is still needed before the next phase: information for the member, not an error.
+    return el('div', { class: 'notice info-gate gate', role: 'note' }, el('p', {}, el('strong', {}, xjGate(word, this.lang, g, true))),
       el('ul', {}, g.blocking_labels.map(label => el('li', {}, label))), g.note ? el('p', { class: 'muted' }, g.note) : null);
   }
   gateText(g) { return xjGate(this.word, this.lang, g); }
@@ -545,7 +701,7 @@ class XianjiaoWidget extends HTMLElement {
     }
     const na = cl.items.filter(x => x.status === 'not_applicable');
     for (const [phase, list] of lists) panel.append(el('h3', {}, phase), list);
-    panel.append(gates, na.length ? el('details', {}, el('summary', {}, t.na(na.length, s.role)),
+    panel.append(gates, na.length ? el('details', {}, el('summary', {}, t.na(na.length, this.roleLabel(this.rules.roles.find(x => x.name === s.role) || { name: s.role }))),
       el('ul', {}, na.map(it => el('li', {}, `${it.phase} · ${it.label}: `, el('span', { class: 'muted' }, xjItemReason(this.word, this.lang, it)))))) : null);
     this.updateChecklist(refs, gates, cl);
   }
@@ -556,11 +712,13 @@ class XianjiaoWidget extends HTMLElement {
     for (const it of cl.items) {
       const r = refs[it.id];
       if (!r) continue;
-      r.badgeBox.replaceChildren(this.badge(it.status));
-      r.why.replaceChildren(xjItemReason(this.word, this.lang, it), r.computed ? ` (${t.computedWhy})` : '',
+      xjPut(r.badgeBox, this.badge(it.status));
+      const reason = xjItemReason(this.word, this.lang, it);
+      // "已完成" next to the 已完成 badge says nothing new
+      xjPut(r.why, reason === t.status[it.status] ? '' : reason, r.computed ? ` (${t.computedWhy})` : '',
         it.substitute ? el('div', {}, `${t.substitute}: ${it.substitute}`) : '', it.note ? el('div', {}, it.note) : '');
     }
-    gates.replaceChildren(...cl.gates.map(g => this.gateBox(g, cl.items)));
+    xjPut(gates, ...cl.gates.map(g => this.gateBox(g, cl.items)));
     const sm = cl.summary;
     this.announce(`${t.status.done} ${sm.done} · ${t.status.pending} ${sm.pending} · ${t.status.overdue} ${sm.overdue} · ${t.status.exempt} ${sm.exempt}`);
   }
@@ -573,44 +731,113 @@ class XianjiaoWidget extends HTMLElement {
     const area = el('textarea', { id: 'xj-draft', 'aria-describedby': 'xj-result', spellcheck: 'false' });
     area.value = s.drafts[s.kind] || '';
     const result = el('div', { id: 'xj-result', 'aria-live': 'polite' });
-    const preview = el('div', { class: 'preview', role: 'region', tabindex: 0, 'aria-labelledby': 'xj-preview-h' });
+    const preview = el('div', { class: 'preview', id: 'xj-preview', role: 'region', tabindex: 0, 'aria-labelledby': 'xj-preview-h' });
+    const printed = el('div', { class: 'print-only', id: 'xj-draft-print' }); // the whole draft on paper (a text area prints clipped)
     let queued = false;
     const run = () => {
       queued = false;
       s.drafts[s.kind] = area.value;
       this.save();
-      this.showMaterial(result, preview, area.value);
+      this.showMaterial(result, preview, area.value, area, printed);
     };
     area.addEventListener('input', () => { if (!queued) { queued = true; requestAnimationFrame(run); } });
     panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-kind' }, t.kind), kindSel),
-      el('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, result, el('h3', { id: 'xj-preview-h' }, t.preview), preview);
-    this.showMaterial(result, preview, area.value);
+      el('label', { for: 'xj-draft', class: 'muted' }, t.draft), area, printed, result, el('h3', { id: 'xj-preview-h' }, t.preview), preview);
+    this.showMaterial(result, preview, area.value, area, printed);
   }
 
   materialData(text) {
     const s = this.state;
     const m = this.eng('checkMaterial', s.kind, s.role, text);
-    m.worded = xjFindings(this.word, this.lang, m);
+    m.worded = xjFindings(this.word, this.lang, m).map(f => Object.assign(f, { text: xjClean(f.text) }));
+    // A flagged phrase inside a quotation of the rule's own reason ("…只写主观原因、不写客观原因…") is the member
+    // quoting the rule, not doing what it warns of: those places do not count (pass: no error left, as the engine decides).
+    const cps = (i) => Array.from(text.slice(0, i)).length; // UTF-16 index → the engine's code-point offset
+    let quoted = 0;
+    m.worded = m.worded.filter(f => {
+      const reason = f.code === 'flag' && f.msg && f.msg.params && f.msg.params.reason;
+      if (!reason || !Array.isArray(f.at)) return true;
+      const quotes = [];
+      for (let i = text.indexOf(reason); i >= 0; i = text.indexOf(reason, i + 1)) { const a = cps(i); quotes.push([a, a + Array.from(reason).length]); }
+      if (!quotes.length) return true;
+      const keep = f.at.filter(([a, b]) => !quotes.some(([qa, qb]) => a >= qa && b <= qb));
+      quoted += f.at.length - keep.length;
+      if (!keep.length) return false;
+      Object.assign(f, { at: keep, start: keep[0][0], end: keep[0][1] });
+      return true;
+    });
+    if (quoted) { m.pass = !m.worded.some(f => f.level === 'error'); m.quoted = quoted; }
+    // "parts in the wrong order" comes without a place: point at the first part that starts before the one declared ahead of it.
+    for (const f of m.worded) {
+      if (f.code !== 'part.order' || f.start != null) continue;
+      const found = m.parts.filter(p => p.start != null);
+      const late = found.find((p, i) => i > 0 && p.start < found[i - 1].start);
+      if (late) f.start = late.start;
+    }
     return m;
   }
 
-  showMaterial(result, preview, text) {
+  /**
+   * The check of the draft: pass / fail, or a neutral 尚未填写 while the box is empty;
+   * each finding a button with its level in words and an icon (not colour alone)
+   * that selects the place in the member's own text and marks it in the preview.
+   */
+  showMaterial(result, preview, text, area, printed) {
     const t = this.t;
+    if (printed) printed.textContent = text;
+    if (!text.trim()) {
+      xjPut(result, el('p', {}, el('strong', { class: 'neutral' }, t.empty), ' · ', el('span', { class: 'muted' }, t.emptyWhy)));
+      xjPut(preview);
+      this.lastMaterial = null;
+      return;
+    }
     let m;
-    try { m = this.materialData(text); } catch (e) { result.replaceChildren(el('p', { class: 'diag' }, e.message)); return; }
+    try { m = this.materialData(text); } catch (e) { xjPut(result, el('p', { class: 'diag' }, e.message)); return; }
     // At least 1% once anything is written, so a short start still shows on the bar.
     const pct = m.min_chars ? Math.min(100, Math.max(m.chars > 0 ? 1 : 0, Math.round(100 * m.chars / m.min_chars))) : 100;
     const bar = el('span');
     bar.style.width = pct + '%'; // CSSOM, not a style attribute: allowed under a strict CSP
-    result.replaceChildren(
-      el('p', {}, el('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? t.pass : t.fail), ' · ',
+    const level = (f) => f.level === 'error' ? ['bad', '✗ ' + t.lvError] : ['warn', 'ⓘ ' + t.lvWarn];
+    const item = (f) => {
+      const [cls, lv] = level(f);
+      const body = [el('span', { class: 'lv' }, lv), el('span', {}, f.text)];
+      return el('li', { class: cls }, f.start != null && area
+        ? el('button', { type: 'button', class: 'finding', onclick: () => this.locate(area, preview, text, f.start, f.end) }, body)
+        : el('div', { class: 'finding' }, body));
+    };
+    const worded = m.worded.filter(f => f.text != null && f.text !== '');
+    xjPut(result,
+      el('p', {}, el('strong', { class: m.pass ? 'ok' : 'bad' }, m.pass ? '✓ ' + t.pass : '✗ ' + t.fail), ' · ',
         `${t.chars} ${m.chars}` + (m.min_chars ? ` / ${t.min} ${m.min_chars}` : '')),
       m.min_chars ? el('div', { class: 'meter', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': m.min_chars, 'aria-valuenow': Math.min(m.chars, m.min_chars), 'aria-label': t.chars }, bar) : null,
       m.parts.length ? el('p', {}, `${t.parts}: `, m.parts.map(p => el('span', { class: p.found && !p.missing_fields.length ? 'ok' : 'bad' }, (p.found && !p.missing_fields.length ? '✓ ' : '✗ ') + p.name + '  '))) : null,
       (m.areas_covered.length || m.areas_missing.length) ? el('p', {}, `${t.areas}: ${t.covered} ${this.list(m.areas_covered) || t.none}; ${t.missing} ${this.list(m.areas_missing) || t.none}`) : null,
-      m.worded.length ? el('ul', { class: 'findings' }, m.worded.map(f => el('li', { class: f.level === 'error' ? 'bad' : '' }, f.text))) : null);
-    this.highlight(preview, text, m.worded.map(f => ({ start: f.start, end: f.end, at: f.at, level: f.level, message: f.text })));
+      worded.some(f => f.start != null) ? el('p', { class: 'muted' }, t.findingsHint) : null,
+      m.quoted ? el('p', { class: 'muted', id: 'xj-quoted' }, t.quoted(m.quoted)) : null,
+      worded.length ? el('ul', { class: 'findings' }, worded.map(item)) : null);
+    this.highlight(preview, text, worded.filter(f => f.level === 'error' || f.level === 'warning').map(f => ({ start: f.start, end: f.end, at: f.at, level: f.level, message: f.text })));
     this.lastMaterial = m;
+  }
+
+  /** Selects characters [start, end) of the draft (the engine counts code points) in the text area and marks the same place in the preview. */
+  locate(area, preview, text, start, end) {
+    const cp = Array.from(text);
+    const u = (n) => cp.slice(0, n).join('').length; // code points → UTF-16 offsets
+    const a = u(start), b = u(end != null && end > start ? end : Math.min(cp.length, start + 1));
+    // caret to the end first, then focus: the browser scrolls the text area to it
+    area.setSelectionRange(b, b); area.blur(); area.focus(); area.setSelectionRange(a, b);
+    area.scrollIntoView({ block: 'nearest' });
+    let at = 0, hit = null;
+    for (const n of preview.childNodes) {
+      const len = Array.from(n.textContent).length;
+      if (n.nodeName === 'MARK' && at <= start && start < at + len) { hit = n; break; }
+      at += len;
+    }
+    for (const x of preview.querySelectorAll('mark.current')) x.classList.remove('current');
+    if (hit) {
+      hit.classList.add('current');
+      preview.scrollTop = Math.max(0, hit.offsetTop - preview.offsetTop - preview.clientHeight / 3);
+    }
   }
 
   renderCalculator(panel) {
@@ -627,13 +854,25 @@ class XianjiaoWidget extends HTMLElement {
       const out = el('div', { 'aria-live': 'polite' });
       const recompute = () => this.showScore(form, groups, marks, out);
       const head = el('tr', {}, el('th', { scope: 'col' }, t.item), groups.map(g => el('th', { scope: 'col' }, `${g[0]} (${g[1]}%)`)));
+      // A mark outside 0..points is said next to its own field (not only in the result below).
+      const check = (input, msg, points) => {
+        const v = input.value, bad = v !== '' && (!(Number(v) >= 0) || Number(v) > points);
+        input.setAttribute('aria-invalid', String(bad));
+        msg.textContent = bad ? t.outOfRange(0, points) : '';
+      };
       const body = form.items.map(([item, points], ii) => el('tr', {}, el('th', { scope: 'row' }, `${item} (${points})`),
-        groups.map(([g], gi) => el('td', {}, el('input', {
-          type: 'number', id: `xj-mark-${gi}-${ii}`, min: 0, max: points, step: 'any', 'aria-label': `${g} · ${item}`, value: (marks[g] || {})[item] ?? '',
-          oninput: (e) => { (marks[g] ||= {})[item] = e.target.value; this.save(); recompute(); },
-        })))));
+        groups.map(([g, gw], gi) => {
+          const id = `xj-mark-${gi}-${ii}`;
+          const msg = el('span', { class: 'field-error', id: id + '-err' });
+          const input = el('input', {
+            type: 'number', id, min: 0, max: points, step: 'any', 'aria-label': `${g} · ${item}`, 'aria-describedby': id + '-err', value: (marks[g] || {})[item] ?? '',
+            oninput: (e) => { (marks[g] ||= {})[item] = e.target.value; check(e.target, msg, points); this.save(); recompute(); },
+          });
+          check(input, msg, points);
+          return el('td', { 'data-label': `${g} (${gw}%)` }, input, msg);
+        })));
       panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-form' }, t.form), formSel),
-        el('div', { class: 'scroll' }, el('table', {}, el('thead', {}, head), el('tbody', {}, body))), out);
+        el('div', { class: 'scroll' }, el('table', { class: 'stack' }, el('thead', {}, head), el('tbody', {}, body))), out);
       recompute();
     }
     panel.append(el('h3', {}, t.vote));
@@ -651,10 +890,10 @@ class XianjiaoWidget extends HTMLElement {
         const o = this.eng('satisfaction', [row], vote.name).overall;
         const judged = vote.below != null || vote.above != null;
         const said = o.total ? xjVote(this.word, this.lang, vote, o) : null;
-        vout.replaceChildren(el('p', {}, `${t.respondents} ${o.total}`),
+        xjPut(vout, el('p', {}, `${t.respondents} ${o.total}`),
           said ? el('p', { class: judged ? (o.triggered ? 'bad' : 'ok') : '' }, said) : '');
         this.lastVote = said;
-      } catch (e) { vout.replaceChildren(el('p', { class: 'diag' }, e.message)); }
+      } catch (e) { xjPut(vout, el('p', { class: 'diag' }, e.message)); }
     };
     panel.append(el('div', { class: 'row' }, el('label', { for: 'xj-vote' }, t.voteName), voteSel),
       el('div', { class: 'row' }, vote.tiers.map((tier, i) => el('label', {}, tier, el('input', {
@@ -666,20 +905,23 @@ class XianjiaoWidget extends HTMLElement {
   showScore(form, groups, marks, out) {
     const t = this.t;
     const sheets = groups.filter(([g]) => marks[g] && form.items.some(([i]) => (marks[g][i] ?? '') !== '')).map(([g]) => {
-      const row = { member: '本人', rater_group: form.groups.length ? g : '' };
+      const row = { '被测评人': '本人', '评议组': form.groups.length ? g : '' };
       for (const [item] of form.items) row[item] = marks[g][item] ?? '';
       return row;
     });
-    if (!sheets.length) { out.replaceChildren(); return; }
+    if (!sheets.length) { xjPut(out); return; }
     try {
       const rep = this.eng('score', sheets, form.name);
       const m = rep.members[0];
-      out.replaceChildren(
-        m ? el('p', {}, el('strong', {}, `${t.composite}: ${m.composite}`), m.outcome ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
+      // A composite from some rater groups only is not the member's composite: said so, not shown as complete.
+      const missing = form.groups.length ? groups.map(([g]) => g).filter(g => !sheets.some(x => x['评议组'] === g)) : [];
+      xjPut(out,
+        m ? el('p', {}, el('strong', {}, `${t.composite}: ${m.composite}`), m.outcome && !missing.length ? ` · ${t.outcome}: ${m.outcome}` : '') : '',
+        m && missing.length ? el('p', { class: 'notice info-gate', id: 'xj-partial' }, t.partial(this.list(missing))) : '',
         m ? el('ul', {}, Object.entries(m.groups).map(([g, v]) => el('li', {}, `${g}: ${t.mean} ${v.mean} × ${v.weight}%`))) : '',
-        rep.rejected.length ? el('ul', { class: 'bad' }, rep.rejected.map(x => el('li', {}, x.reason))) : '');
+        rep.rejected.length ? el('ul', { class: 'bad' }, rep.rejected.map(x => el('li', {}, xjSay(x.reason, this.lang)))) : '');
       this.lastScore = m;
-    } catch (e) { out.replaceChildren(el('p', { class: 'diag' }, e.message)); }
+    } catch (e) { xjPut(out, el('p', { class: 'diag' }, xjSay(e.message, this.lang))); }
   }
 
   /** The report as DOM nodes of `doc` (text only, no markup from data). */
@@ -691,7 +933,7 @@ class XianjiaoWidget extends HTMLElement {
     const box = doc.createElement('div');
     box.className = 'xj-report';
     box.lang = this.lang === 'en' ? 'en' : 'zh-CN';
-    const add = (tag, text, parent = box) => { const e = doc.createElement(tag); if (text != null) e.textContent = text; parent.append(e); return e; };
+    const add = (tag, text, parent = box) => { const e = doc.createElement(tag); if (text != null) e.textContent = xjClean(text); parent.append(e); return e; };
     add('h1', `${(this.rules.campaign && this.rules.campaign.name) || ''} · ${t.report}`);
     const who = add('table', null);
     who.className = 'xj-who';
@@ -707,10 +949,9 @@ class XianjiaoWidget extends HTMLElement {
     if (mat) {
       add('h2', `${t.tabs[2]} · ${mat.kind}`);
       add('p', `${mat.pass ? t.pass : t.fail} · ${t.chars} ${mat.chars}${mat.min_chars ? ' / ' + t.min + ' ' + mat.min_chars : ''}`);
-      for (const f of mat.worded) add('p', '· ' + f.text);
+      for (const f of mat.worded) add('p', `· [${f.level === 'error' ? t.lvError : t.lvWarn}] ${f.text}`);
     }
-    if (this.lastScore) add('p', `${t.composite}: ${this.lastScore.composite} ${this.lastScore.outcome || ''}`);
-    if (this.lastVote) add('p', this.lastVote);
+    // The calculator's numbers are the member's trials, not part of a report they sign: never printed.
     const sig = add('div', null);
     sig.className = 'xj-sign';
     for (const label of [t.sign, t.date, t.opinion, t.signBranch, t.date]) {
@@ -739,19 +980,24 @@ class XianjiaoWidget extends HTMLElement {
       doc.head.append(st); doc.body.append(this.buildReport(doc)); w.focus(); w.print();
       return;
     }
-    // Popup blocked: a print-only section in this page, removed after printing.
-    const old = document.querySelector('body > .xj-print'); if (old) old.remove();
-    const sec = document.createElement('section');
-    sec.className = 'xj-print';
-    sec.append(this.buildReport(document));
-    document.body.append(sec);
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync('@media screen{body>.xj-print{display:none}}@media print{@page{margin:1.5cm}body{background:#fff!important;margin:0!important}body>*:not(.xj-print){display:none!important}body>.xj-print{display:block}}' + css);
-    const before = document.adoptedStyleSheets;
-    document.adoptedStyleSheets = [...before, sheet];
-    const done = () => { sec.remove(); document.adoptedStyleSheets = document.adoptedStyleSheets.filter(x => x !== sheet); window.removeEventListener('afterprint', done); };
-    window.addEventListener('afterprint', done);
-    window.print();
+    // Popup blocked: a hidden frame of its own (about:blank, this origin), so none of the portal's CSS reaches the report.
+    const old = document.querySelector('body > iframe.xj-print'); if (old) old.remove();
+    const frame = document.createElement('iframe');
+    frame.className = 'xj-print';
+    frame.title = t.report;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.tabIndex = -1;
+    Object.assign(frame.style, { position: 'fixed', right: '0', bottom: '0', width: '0', height: '0', border: '0' });
+    document.body.append(frame);
+    const fw = frame.contentWindow, doc = frame.contentDocument;
+    doc.documentElement.lang = this.lang === 'en' ? 'en' : 'zh-CN';
+    doc.title = t.report;
+    // a constructable sheet of the frame's own window: no inline <style>, so a strict CSP (style-src 'self') allows it
+    try { const sheet = new fw.CSSStyleSheet(); sheet.replaceSync('@page{margin:1.5cm}body{margin:0}' + css); doc.adoptedStyleSheets = [sheet]; } catch (_) {}
+    doc.body.append(this.buildReport(doc));
+    fw.addEventListener('afterprint', () => setTimeout(() => frame.remove(), 0));
+    fw.focus();
+    fw.print();
   }
 }
 

@@ -10,6 +10,15 @@ import { history, defaultKeymap, historyKeymap, indentWithTab } from '@codemirro
 import { autocompletion, completionKeymap, closeBrackets, closeBracketsKeymap, startCompletion } from '@codemirror/autocomplete';
 import { lintGutter, setDiagnostics, lintKeymap } from '@codemirror/lint';
 import { searchKeymap, highlightSelectionMatches } from '@codemirror/search';
+
+/** CodeMirror's interface words (search panel, go-to-line, lint, folding) in Chinese. */
+const XJ_PHRASES = {
+  'Find': '查找', 'Replace': '替换', 'next': '下一个', 'previous': '上一个', 'all': '全部', 'match case': '区分大小写',
+  'regexp': '正则表达式', 'by word': '整词', 'replace': '替换', 'replace all': '全部替换', 'close': '关闭',
+  'current match': '当前匹配', 'replaced $ matches': '已替换 $ 处', 'replaced match on line $': '已替换第 $ 行的匹配', 'on line': '在第几行',
+  'Go to line': '跳到行', 'go': '跳转', 'Diagnostics': '诊断', 'No diagnostics': '没有诊断', 'Folded lines': '已折叠的行', 'Unfolded lines': '已展开的行',
+  'to': '至', 'folded code': '已折叠的代码', 'unfold': '展开', 'Fold line': '折叠行', 'Unfold line': '展开行', 'Control character': '控制字符',
+};
 import { contextAt, kindOfCall, stringArgs, fullwidthFixes, nearest, distance } from './rhai.js';
 
 const KEYWORDS = new Set(['let', 'const', 'fn', 'if', 'else', 'for', 'in', 'while', 'loop', 'return', 'break', 'continue', 'switch', 'do', 'until', 'throw', 'try', 'catch', 'private']);
@@ -237,6 +246,7 @@ export function createEditor(parent, ctx, onChange, extra = []) {
         rhaiLanguage(funcNames), syntaxHighlighting(style),
         autocompletion({ override: [complete], activateOnTyping: true, icons: false }),
         hover, lintGutter(),
+        EditorState.phrases.of(XJ_PHRASES), // the search panel and its buttons in Chinese
         EditorState.tabSize.of(4), EditorView.lineWrapping, // long Chinese source: lines wrap instead of scrolling sideways
         resetEsc,
         tabKeys,

@@ -21,6 +21,34 @@ function diff(a, b) {
 }
 const apply = (t, c) => t.slice(0, c.from) + c.insert + t.slice(c.to);
 
+/**
+ * A value changed through the forms is a local choice: the declaration's
+ * `source: "…"` quote no longer says what the text now says, so it becomes
+ * `local: "本地调整(原出处:…)"`, keeping the old quote for the record.
+ */
+export function localSource(text, d) {
+  if (!d || d.mapFrom == null) return text;
+  // the top-level string entries of the map (nested maps, e.g. a batch's own source, are left alone)
+  const top = {};
+  let depth = 0;
+  for (let i = d.mapFrom + 2; i < d.mapTo - 1; i++) {
+    const c = text[i];
+    if (c === '/' && text[i + 1] === '/') { const e = text.indexOf('\n', i); i = e < 0 ? d.mapTo : e; continue; }
+    if (c === '"') { i++; while (i < d.mapTo && text[i] !== '"') { if (text[i] === '\\') i++; i++; } continue; }
+    if (c === '{' || c === '[' || c === '(') { depth++; continue; }
+    if (c === '}' || c === ']' || c === ')') { depth--; continue; }
+    if (depth) continue;
+    const m = /^(source|local)\s*:\s*"((?:[^"\\]|\\.)*)"\s*,?\s*/.exec(text.slice(i, d.mapTo - 1));
+    if (m && /[\s{,]/.test(text[i - 1])) { top[m[1]] = { at: i, len: m[0].length, value: JSON.parse('"' + m[2] + '"') }; i += m[0].length - 1; }
+  }
+  if (!top.source) return text;
+  const was = top.source.value;
+  const note = `本地调整(原出处:${was})` + (top.local ? ';' + top.local.value : '');
+  const t = text.slice(0, top.source.at) + text.slice(top.source.at + top.source.len);
+  const cut = top.source.len;
+  return apply(t, setField(t, d.mapFrom, d.mapTo - cut, 'local', lit(note)));
+}
+
 /** Where a new declaration of `kind` goes: after the last one of that kind, else before the tests, else at the end. */
 function insertAt(text, kind) {
   const all = findDecls(text, kind, null);
@@ -64,7 +92,7 @@ export function planEdit(text, kind, key, fields, { inParent = true, full = null
       const d = findDecls(t, kind, key).filter(x => x.mapFrom != null).pop();
       t = apply(t, setField(t, d.mapFrom, d.mapTo, f, v));
     }
-    return diff(text, t);
+    return diff(text, localSource(t, findDecls(t, kind, key).filter(x => x.mapFrom != null).pop()));
   }
   const body = Object.entries(fields).filter(([, v]) => v !== null).map(([f, v]) => `${f}: ${v}`).join(', ');
   const decl = !inParent && full ? full() : `amend(${lit(kind)}, ${lit(key)}, #{ ${body} });`;
