@@ -174,3 +174,23 @@ fn a_bundle_loads_like_its_chain_and_points_at_the_original_files() {
     let d = RuleSet::load("bad.bundle.rhai", &only).diagnostics().to_vec();
     assert_eq!((d[0].code, d[0].location.file.as_str(), d[0].location.line), ("field.type", "town.rhai", 2), "{d:?}");
 }
+
+#[test]
+fn offices_oversight_and_applications() {
+    // 督导组 sent by an undeclared office; a unit in two groups; an application's phase, requirement, office and vote.
+    fires("extends(\"base.rhai\");\noversight(\"第一组\", #{ office: \"区委先教办\" });", "office.unknown", 2, 21);
+    fires(
+        "extends(\"base.rhai\");\noversight(\"第一组\", #{ units: [\"甲\"] });\noversight(\"第二组\", #{ units: [\"乙\", \"甲\"] });",
+        "oversight.overlap",
+        3,
+        21,
+    );
+    fires("extends(\"base.rhai\");\napplication(\"整改提高\", #{});", "application.unknown_phase", 2, 1);
+    fires("extends(\"base.rhai\");\napplication(\"学习动员\", #{ requirement: \"转段申请\" });", "application.unknown_requirement", 2, 24);
+    fires("extends(\"base.rhai\");\napplication(\"学习动员\", #{ approve: \"市委先教办\" });", "office.unknown", 2, 24);
+    fires("extends(\"base.rhai\");\napplication(\"学习动员\", #{ assessment: \"成效测评\" });", "application.unknown_vote", 2, 24);
+    assert_eq!(
+        diags("extends(\"base.rhai\");\noffice(\"市委先教办\", #{ level: \"市\" });\noversight(\"第一组\", #{ office: \"市委先教办\", units: [\"甲\"] });\napplication(\"学习动员\", #{ review: true, approve: \"市委先教办\" });"),
+        vec![]
+    );
+}

@@ -28,6 +28,8 @@ pub enum Cmd {
     Score(ScoreArgs),
     /// 测试统计 / knowledge-test figures: 参考率, 答卷回收率, 平均成绩
     Exam(ExamArgs),
+    /// 单位汇总(先教办、督导组):每个单位一行,逐级汇总 / the unit table of an office or a 督导组, rolled up level by level
+    Units(UnitsArgs),
     /// 评议报告 / one printable HTML file: summary, charts, 评议意见表 per member, 回头看, 转段
     Report(ReportArgs),
     /// 满意度测评 / satisfaction rates from votes (CSV or XLSX)
@@ -190,6 +192,41 @@ pub struct ExamArgs {
     pub exam: Option<String>,
     /// 单位,应考,参考,回收,平均分 per unit, or 单位,姓名,参考,回收,成绩 per member (CSV or XLSX).
     pub file: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `units`.
+#[derive(Debug, Args)]
+pub struct UnitsArgs {
+    /// The entry rule file.
+    #[arg(long)]
+    pub rules: PathBuf,
+    /// Files or folders: unit records (.json), 花名册 with progress (--profiles format, .csv/.xlsx), lower levels' tables (.json).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// This level's name (镇, 区, 市 …) for the total row.
+    #[arg(long, default_value = "合计")]
+    pub level: String,
+    /// Query day (YYYY-MM-DD): the phase, due dates, overdue items.
+    #[arg(long)]
+    pub on: Option<String>,
+    /// 督导组名单: CSV `督导组,单位` (one unit a line), where the rules do not list the units.
+    #[arg(long)]
+    pub oversight: Option<PathBuf>,
+    /// Write the table: .json (readable one level up), .xlsx or .html.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Only units with an overdue item.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only units sent to 补课.
+    #[arg(long)]
+    pub buke: bool,
+    /// Only units that have not applied for 转段.
+    #[arg(long)]
+    pub not_applied: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -62,7 +62,7 @@ fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, 
 }
 
 /// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
-fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, CliError> {
+pub(crate) fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, CliError> {
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, e))?;

@@ -59,6 +59,9 @@ pub const KINDS: &[Kind] = &[
     named("vote", &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]),
     named("exam", &["questions", "points", "roles", "note"]),
     named("gate", &["requires", "note"]),
+    named("office", &["label", "level"]),
+    named("oversight", &["label", "office", "units"]),
+    named("application", &["requirement", "review", "approve", "assessment", "note"]),
     Kind { name: "test", shape: Shape::Named, fields: &[], rule: false },
 ];
 

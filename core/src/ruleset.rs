@@ -322,6 +322,18 @@ impl RuleSet {
         }
     }
 
+    /// The unit table of a level (`level`: its name) from units and lower levels' tables, on a day;
+    /// `oversight` maps unit names to their 督导组 where the rules do not say.
+    pub fn unit_table(
+        &self,
+        level: &str,
+        inputs: &[crate::eval::units::UnitInput],
+        on: Option<NaiveDate>,
+        oversight: &std::collections::BTreeMap<String, String>,
+    ) -> crate::eval::units::UnitTable {
+        crate::eval::units::unit_table(&self.rules, &self.hooks, level, inputs, on, oversight)
+    }
+
     /// A counter for the named knowledge test (default: the first one).
     pub fn exam_counter(&self, exam: Option<&str>) -> Result<crate::eval::exam::ExamCounter<'_>, EvalError> {
         let e = match exam {

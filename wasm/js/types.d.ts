@@ -102,15 +102,22 @@ export interface Form extends Origin { name: string; subject: string; total: num
 export interface Vote extends Origin { name: string; tiers: string[]; aliases: [string, string][]; rate_of: string[]; below: number | null; above: number | null; majority: boolean; action: string | null; groups: string[]; }
 export interface Exam extends Origin { name: string; questions: number | null; points: number; roles: string[]; }
 export interface Gate extends Origin { phase: string; requires: string[]; note: string | null; }
+/** A campaign office (先教办). */
+export interface Office extends Origin { name: string; label: string | null; level: string | null; }
+/** A 督导组: the office that sends it and the units it covers. */
+export interface Oversight extends Origin { name: string; label: string | null; office: string | null; units: string[]; }
+/** Where a phase's 转段申请 goes: the requirement the unit ticks, 督导组 review, the approving office, the 成效测评. */
+export interface Application extends Origin { phase: string; requirement: string | null; review: boolean; approve: string | null; assessment: string | null; note: string | null; }
 export interface Rules {
   campaign: Campaign; batches: Batch[]; roles: Role[]; conditions: Named[]; units: Named[];
   phases: Phase[]; steps: Step[]; requirements: Requirement[]; materials: Material[];
   forms: Form[]; votes: Vote[]; exams: Exam[]; gates: Gate[];
+  offices: Office[]; oversights: Oversight[]; applications: Application[];
 }
 export interface TestResult { name: string; file: string; line: number; col: number; pass: boolean; failures: string[]; }
 export interface RuleFunction { name: string; params: string; zh: string; en: string; example: string; }
 /** The declaration kinds `explain` lists, each with the type of its `parent` / `effective`. */
-export interface ExplainKinds { campaign: Campaign; batch: Batch; role: Role; condition: Named; unit: Named; phase: Phase; step: Step; require: Requirement; material: Material; form: Form; vote: Vote; exam: Exam; gate: Gate; }
+export interface ExplainKinds { campaign: Campaign; batch: Batch; role: Role; condition: Named; unit: Named; phase: Phase; step: Step; require: Requirement; material: Material; form: Form; vote: Vote; exam: Exam; gate: Gate; office: Office; oversight: Oversight; application: Application; }
 /** One declaration of the effective rules, with the parent's version (`key`: a step's is "phase/step"). */
 export type ExplainItem = { [K in keyof ExplainKinds]: { kind: K; key: string; change: 'added' | 'overridden' | 'removed' | 'inherited'; parent: ExplainKinds[K] | null; effective: ExplainKinds[K] | null } }[keyof ExplainKinds];
 export interface Explain { files: string[]; items: ExplainItem[]; counts: Partial<Record<'added' | 'overridden' | 'removed' | 'inherited', number>>; }

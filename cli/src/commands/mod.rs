@@ -6,6 +6,7 @@ mod io;
 mod member;
 mod rules;
 mod scoring;
+mod units;
 
 use crate::args::{Cli, Cmd};
 use crate::error::CmdResult;
@@ -19,6 +20,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Cmd::Material(a) => member::material(a),
         Cmd::Score(a) => scoring::score(a),
         Cmd::Exam(a) => scoring::exam(a),
+        Cmd::Units(a) => units::units(a),
         Cmd::Report(a) => scoring::report(a),
         Cmd::Satisfaction(a) => scoring::satisfaction(a),
         Cmd::Forms(a) => forms::forms(a),

@@ -80,6 +80,9 @@ pub(crate) fn entries(kind: &str, r: &Rules) -> Option<Vec<(String, Value)>> {
         "vote" => all(&r.votes, |x| x.name.clone()),
         "exam" => all(&r.exams, |x| x.name.clone()),
         "gate" => all(&r.gates, |x| x.phase.clone()),
+        "office" => all(&r.offices, |x| x.name.clone()),
+        "oversight" => all(&r.oversights, |x| x.name.clone()),
+        "application" => all(&r.applications, |x| x.phase.clone()),
         _ => return None,
     })
 }

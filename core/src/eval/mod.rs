@@ -19,4 +19,5 @@ pub(crate) mod profile;
 pub(crate) mod rows;
 pub(crate) mod schedule;
 pub(crate) mod score;
+pub(crate) mod units;
 pub(crate) mod vote;

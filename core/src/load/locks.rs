@@ -133,6 +133,9 @@ pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
     ),
     ("exam", &[("questions", Fixed), ("points", Fixed), ("roles", KeepAll), ("note", Free)]),
     ("gate", &[("requires", KeepAll), ("note", Free)]),
+    ("office", &[("label", Free), ("level", Fixed)]),
+    ("oversight", &[("label", Free), ("office", Fixed), ("units", KeepAll)]),
+    ("application", &[("requirement", Fixed), ("review", KeepTrue), ("approve", Fixed), ("assessment", Fixed), ("note", Free)]),
 ];
 
 /// Fields of every kind: provenance may be reworded; the lock marks may only tighten.

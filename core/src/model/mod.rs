@@ -10,6 +10,7 @@ mod calendar;
 mod duties;
 mod forms;
 mod materials;
+mod oversight;
 mod people;
 mod read;
 mod types;
@@ -37,6 +38,9 @@ pub(crate) fn builder(kind: &str) -> Option<Builder> {
         "vote" => |es, r, d| forms::votes(es, r, d),
         "exam" => |es, r, d| forms::exams(es, r, d),
         "gate" => |es, r, d| duties::gates(es, r, d),
+        "office" => |es, r, d| oversight::offices(es, r, d),
+        "oversight" => |es, r, d| oversight::oversights(es, r, d),
+        "application" => |es, r, d| oversight::applications(es, r, d),
         "test" => |es, r, _| r.tests.extend(es.map(|e| TestCase { name: e.key.clone(), spec: e.fields.clone(), loc: e.loc.clone() })),
         _ => return None,
     })

@@ -463,6 +463,57 @@ pub struct Gate {
     pub origin: Origin,
 }
 
+/// A campaign office (先教办) of some level, to which units and 督导组 report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Office {
+    /// Name (市委先教办).
+    pub name: String,
+    /// Display label.
+    pub label: Option<String>,
+    /// Level (市, 区, 镇 …).
+    pub level: Option<String>,
+    /// Provenance.
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// A 督导组: the office that sends it and the units it covers (empty: named by a list at run time).
+#[derive(Debug, Clone, Serialize)]
+pub struct Oversight {
+    /// Name (第一督导组).
+    pub name: String,
+    /// Display label.
+    pub label: Option<String>,
+    /// The office that sends it (an [`Office`] name).
+    pub office: Option<String>,
+    /// The units it covers.
+    pub units: Vec<String>,
+    /// Provenance.
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
+/// Where a unit's 转段申请 for a phase goes: the requirement the unit ticks when it applies,
+/// whether its 督导组 reviews it, the office that approves it, and the 成效测评 that sends it to 补课.
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    /// Phase the application closes.
+    pub phase: String,
+    /// The requirement id that records the unit's application (drafted and sent).
+    pub requirement: Option<String>,
+    /// Reviewed by the unit's 督导组 first.
+    pub review: bool,
+    /// The office that approves it (an [`Office`] name).
+    pub approve: Option<String>,
+    /// The vote (成效测评) whose action (补课) stops the application.
+    pub assessment: Option<String>,
+    /// Free text.
+    pub note: Option<String>,
+    /// Provenance.
+    #[serde(flatten)]
+    pub origin: Origin,
+}
+
 /// A test case written in a rule file.
 #[derive(Debug, Clone)]
 pub struct TestCase {
@@ -503,6 +554,12 @@ pub struct Rules {
     pub exams: Vec<Exam>,
     /// Gates.
     pub gates: Vec<Gate>,
+    /// Campaign offices (先教办).
+    pub offices: Vec<Office>,
+    /// 督导组.
+    pub oversights: Vec<Oversight>,
+    /// Where each phase's 转段申请 goes.
+    pub applications: Vec<Application>,
     /// In-file tests.
     #[serde(skip)]
     pub tests: Vec<TestCase>,
