@@ -732,3 +732,57 @@ fn rule_files_with_a_bom_or_in_gbk_or_utf16_load() {
         xianjiao(&["material", "--rules", &guanba(), "--kind", "党性分析材料", "--role", "党员", "--json", &draft.to_string_lossy()]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// Issue 20: two people, one name. Two branches' files, each with a 张伟 and no 编号, are refused
+/// naming both places (file and row) on both CSV paths and in a file cut into pieces; a name with
+/// 编号 in one file and none in another too; one file per 测评层次 is one person, noted on stderr.
+#[test]
+fn one_name_in_two_files_is_two_people_unless_told_apart() {
+    let d = tmpdir("samename");
+    let head = "姓名,测评层次,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效";
+    // A large first file (cut into pieces, scored on every core) with 张伟 far down.
+    let mut big = format!("{head}\n");
+    for i in 0..120_000 {
+        big += &format!("党员{i:06},党员互评,9,9,9,9,9,9,9,28\n");
+    }
+    big += "张伟,群众参评,9,9,9,9,9,9,9,28\n张伟,党员互评,9,9,9,9,9,9,9,28\n";
+    let (fa, fb, fq) = (d.join("一支部.csv"), d.join("二支部.csv"), d.join("二支部-quoted.csv"));
+    std::fs::write(&fa, &big).unwrap();
+    std::fs::write(&fb, format!("{head}\n李四,党员互评,8,8,8,8,8,8,8,24\n张伟,党员互评,4,4,4,4,4,4,4,12\n")).unwrap();
+    // The record reader (a quoted field) says the same.
+    std::fs::write(&fq, format!("{head}\n李四,党员互评,8,8,8,8,8,8,8,24\n\"张伟\",党员互评,4,4,4,4,4,4,4,12\n")).unwrap();
+    for other in [&fb, &fq] {
+        let (code, v, err) = score_json(&[&fa, other]);
+        assert_eq!(code, 2, "{v}");
+        assert_eq!(v, serde_json::Value::Null);
+        let want = format!("“张伟”在 {} 第 120002 行 与 {} 第 3 行 都有党员互评的测评表", fa.display(), other.display());
+        assert!(err.contains(&want), "{err}\nwanted: {want}");
+        assert!(err.contains("编号"), "{err}");
+    }
+    // Keyed in one file, bare in the other.
+    let (ka, kb) = (d.join("a.csv"), d.join("b.csv"));
+    std::fs::write(&ka, format!("编号,{head}\n001,张伟,党员互评,9,9,9,9,9,9,9,28\n")).unwrap();
+    std::fs::write(&kb, format!("{head}\n张伟,群众参评,4,4,4,4,4,4,4,12\n")).unwrap();
+    let (code, _, err) = score_json(&[&ka, &kb]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{} 第 2 行(编号 001) 与 {} 第 2 行(无编号)", ka.display(), kb.display())), "{err}");
+    // Keyed in both: two people, scored apart.
+    std::fs::write(&kb, format!("编号,{head}\n002,张伟,群众参评,4,4,4,4,4,4,4,12\n")).unwrap();
+    let (code, v, err) = score_json(&[&ka, &kb]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["members"].as_array().map(Vec::len), Some(2), "{v}");
+    // One file per rater group: one person in three files, listed on stderr.
+    let files: Vec<PathBuf> = ["党员互评", "群众参评", "支委会考评"]
+        .iter()
+        .map(|g| {
+            let f = d.join(format!("{g}.csv"));
+            std::fs::write(&f, format!("{head}\n张伟,{g},9,9,9,9,9,9,9,28\n")).unwrap();
+            f
+        })
+        .collect();
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let (code, v, err) = score_json(&refs);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["members"][0]["composite"], 91.0, "{v}");
+    assert!(err.contains("1 个姓名出现在多个文件中") && err.contains("张伟"), "{err}");
+}

@@ -67,7 +67,7 @@ impl Cols {
 /// nothing, for any other line: `row` then handles it with the general rules,
 /// so both paths accept, reject and word messages identically.
 #[inline]
-fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize, width: usize) -> bool {
+fn row_fast(acc: &mut SheetAccumulator, line: usize, raw: &[u8], roles: &[Role], n_items: usize, width: usize) -> bool {
     let mut marks = [0u32; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() {
         return false;
@@ -140,7 +140,7 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
         col += 1;
         pos = end;
     }
-    acc.try_add_fast(member, group, &marks[..n_items])
+    acc.try_add_fast(line, member, group, &marks[..n_items])
 }
 
 /// The first comma at or after `from` (or the end): eight bytes at a time,
@@ -189,7 +189,7 @@ fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &
         // A lone CR ends a line too, as in Excel (an old Mac file appended to another).
         for l in l.split(|&b| b == b'\r') {
             *lines += 1;
-            if !row_fast(acc, l, roles, cols.items.len(), cols.width) {
+            if !row_fast(acc, *lines, l, roles, cols.items.len(), cols.width) {
                 row(acc, *lines, l, cols);
             }
         }
