@@ -238,7 +238,7 @@ pub fn add_row(acc: &mut SheetAccumulator, line: usize, fields: &[&str], cols: &
         acc,
         line,
         |i| fields.get(i).copied(),
-        &Pick { member: cols.member, group: cols.group, items: &cols.items, total: None, id: None },
+        &Pick { member: cols.member, group: cols.group, items: &cols.items, total: None, id: None, group_name: None },
         extra,
     );
 }
@@ -250,11 +250,13 @@ pub struct Pick<'c> {
     pub items: &'c [usize],
     pub total: Option<usize>,
     pub id: Option<usize>,
+    /// The rater group of every row, when the sheet's (or file's) name gives it and no column does.
+    pub group_name: Option<&'c str>,
 }
 
 /// Scores or rejects one row given a way to get its fields by column.
 pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) -> Option<&'s str>, p: &Pick, extra: Option<(usize, &'s str)>) {
-    let Pick { member, group, items, total, id } = *p;
+    let Pick { member, group, items, total, id, group_name } = *p;
     let mut buf: [Option<&str>; 64] = [None; 64];
     let mut heap: Vec<Option<&str>> = vec![];
     let vals: &mut [Option<&str>] = if items.len() <= buf.len() {
@@ -274,7 +276,7 @@ pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) 
     let row = SheetRow {
         member: get(member).unwrap_or(""),
         id: id.and_then(&get),
-        group: group.and_then(&get).unwrap_or(""),
+        group: group.and_then(&get).or(group_name).unwrap_or(""),
         values: &*vals,
         total: total.and_then(&get),
         extra,

@@ -66,7 +66,8 @@ pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
 pub use eval::columns::{
-    extra_cell, header_of_keys, Cells, Field, Found, Resolve, Want, GROUP_COLS, ID_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS,
+    extra_cell, header_of_keys, is_note, merge_header, points_row, Cells, Field, Found, Resolve, Want, GROUP_COLS, ID_COLS, MEMBER_COLS,
+    NOTE_PREFIXES, POINTS_LABELS, RGROUP_COLS, TIER_COLS, TOTAL_COLS,
 };
 pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};

@@ -231,6 +231,19 @@ pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs:
             }
         }
     }
+    // Note rows (注:…): at their own file's row.
+    if let Some(notes) = v.get_mut("notes").and_then(|r| r.as_array_mut()) {
+        for n in notes.iter_mut() {
+            let mut r = xianjiao_core::Rejection { row: n["row"].as_u64().unwrap_or(0) as usize, field: None, reason: String::new() };
+            let file = inputs.relocate(&mut r);
+            if let Some(m) = n.as_object_mut() {
+                m.insert("row".into(), r.row.into());
+                if let Some(f) = file {
+                    m.insert("file".into(), f.into());
+                }
+            }
+        }
+    }
     if inputs.notable() {
         if let Some(m) = v.as_object_mut() {
             m.insert("sheets".into(), serde_json::to_value(&inputs.sources).unwrap_or_default());

@@ -161,6 +161,8 @@ pub struct SheetAccumulator<'a> {
     /// Rater group names as sheets may write them (names and aliases), with their index.
     pub(crate) group_names: Vec<(Box<[u8]>, usize)>,
     pub(crate) rejected: Vec<Rejection>,
+    /// Note rows under the data (注:…, 测评人签名 …): passed over, each named (the first [`MAX_REJECTIONS`]).
+    pub(crate) notes: Vec<Rejection>,
     pub(crate) rows: RowCounts,
     /// Names counted otherwise than written (invisible characters, spaces, NFC), once each.
     pub(crate) renamed: Vec<Renamed>,
@@ -279,6 +281,7 @@ impl<'a> SheetAccumulator<'a> {
             extremes: vec![],
             group_names,
             rejected: vec![],
+            notes: vec![],
             rows: RowCounts::default(),
             renamed: vec![],
             renamed_seen: Default::default(),
@@ -383,8 +386,18 @@ impl<'a> SheetAccumulator<'a> {
     /// nothing was typed, so it is neither scored nor rejected. Every reader comes through here.
     pub fn add_row(&mut self, row: usize, r: &SheetRow) {
         let empty = |t: Option<&str>| t.is_none_or(|t| t.trim().is_empty());
-        if r.extra.is_none() && empty(Some(r.member)) && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
-            return;
+        if r.extra.is_none() && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
+            if empty(Some(r.member)) {
+                return;
+            }
+            // A note under the data (注:…, 测评人签名 …) in the member column, with no mark: named, not a sheet.
+            if empty(r.total) && crate::eval::columns::is_note(r.member) {
+                if self.notes.len() < MAX_REJECTIONS {
+                    let text = shown(r.member.trim()).into_owned();
+                    self.notes.push(Rejection { row, field: None, reason: format!("注释行,未计分:“{text}” / a note row, not a sheet") });
+                }
+                return;
+            }
         }
         if let Some((col, text)) = r.extra {
             let field = format!("第 {} 列", col + 1);
@@ -461,6 +474,12 @@ impl<'a> SheetAccumulator<'a> {
     /// Every lookup of a group from input goes through here.
     pub(crate) fn group_index(&self, name: &str) -> Option<usize> {
         self.form.group_index(name)
+    }
+
+    /// The rater group a sheet's or file's name names (党员互评.csv, a sheet 群众参评), as the form spells it.
+    pub fn group_named(&self, name: &str) -> Option<&str> {
+        let name = name.trim();
+        self.group_index(name).and_then(|i| self.form.groups.get(i)).map(|g| g.0.as_str())
     }
 
     /// Index of an item column by the name a sheet's header gives it (the

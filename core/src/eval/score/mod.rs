@@ -230,6 +230,11 @@ impl<'a> Scorer<'a> {
             r.row += line_offset;
             r
         }));
+        let room = crate::eval::rows::MAX_REJECTIONS.saturating_sub(a.notes.len());
+        a.notes.extend(other.notes.into_iter().take(room).map(|mut r| {
+            r.row += line_offset;
+            r
+        }));
         for r in other.renamed {
             if a.renamed_seen.insert(r.from.clone()) {
                 a.renamed.push(r);
@@ -347,6 +352,7 @@ impl<'a> Scorer<'a> {
             rejected: this.rejected,
             rows: this.rows,
             renamed: this.renamed,
+            notes: this.notes,
             outcome_rule: f.outcome_info.clone(),
             unmatched_decisions,
         })
