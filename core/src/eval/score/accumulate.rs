@@ -386,18 +386,23 @@ impl<'a> SheetAccumulator<'a> {
     /// nothing was typed, so it is neither scored nor rejected. Every reader comes through here.
     pub fn add_row(&mut self, row: usize, r: &SheetRow) {
         let empty = |t: Option<&str>| t.is_none_or(|t| t.trim().is_empty());
-        if r.extra.is_none() && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
-            if empty(Some(r.member)) {
-                return;
+        if r.extra.is_none() && empty(Some(r.member)) && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
+            return;
+        }
+        // A note under the data (注:…, 测评人签名 …) in the member column, with no number anywhere
+        // (a note saved as CSV may spill over the columns at its commas): named, not a sheet.
+        let no_number = |t: Option<&str>| t.is_none_or(|t| t.trim().parse::<f64>().is_err());
+        if crate::eval::columns::is_note(r.member)
+            && r.values.iter().all(|v| no_number(*v))
+            && no_number(r.total)
+            && empty(r.id)
+            && no_number(r.extra.map(|e| e.1))
+        {
+            if self.notes.len() < MAX_REJECTIONS {
+                let text = shown(r.member.trim()).into_owned();
+                self.notes.push(Rejection { row, field: None, reason: format!("注释行,未计分:“{text}” / a note row, not a sheet") });
             }
-            // A note under the data (注:…, 测评人签名 …) in the member column, with no mark: named, not a sheet.
-            if empty(r.total) && crate::eval::columns::is_note(r.member) {
-                if self.notes.len() < MAX_REJECTIONS {
-                    let text = shown(r.member.trim()).into_owned();
-                    self.notes.push(Rejection { row, field: None, reason: format!("注释行,未计分:“{text}” / a note row, not a sheet") });
-                }
-                return;
-            }
+            return;
         }
         if let Some((col, text)) = r.extra {
             let field = format!("第 {} 列", col + 1);
