@@ -301,6 +301,8 @@ pub(super) struct Table<'t, 's, 'r> {
     pub(super) prev: Option<(usize, Cells)>,
     /// The 分值 row under the header, when there is one (checked against the rules).
     pub(super) points_row: Option<usize>,
+    /// Rows met since the header (read or unreadable): only the first may be the 分值 row.
+    pub(super) after: usize,
 }
 
 /// A row that holds marks rather than a title: two or more cells are numbers.
@@ -333,6 +335,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
             above: vec![],
             prev: None,
             points_row: None,
+            after: 0,
         }
     }
     pub(super) fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
@@ -343,7 +346,8 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         match &self.found {
             Some(f) => {
                 // The seed's 附件3 prints each item's points under the header: checked, not scored.
-                if let (0, None, Target::Score(sc)) = (self.data_rows, self.points_row, &*self.target) {
+                self.after += 1;
+                if let (1, Target::Score(sc)) = (self.after, &*self.target) {
                     let points: Vec<f64> = sc.item_points().collect();
                     let items: Vec<String> = sc.item_names().map(str::to_string).collect();
                     match xianjiao_core::points_row(cells, f, &points, &items) {
@@ -418,6 +422,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     pub(super) fn bad(&mut self, line: usize, reason: String) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
         if self.found.is_some() {
+            self.after += 1;
             self.target.bad(self.base + line, reason);
             Ok(())
         } else {
