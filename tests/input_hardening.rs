@@ -732,3 +732,150 @@ fn rule_files_with_a_bom_or_in_gbk_or_utf16_load() {
         xianjiao(&["material", "--rules", &guanba(), "--kind", "党性分析材料", "--role", "党员", "--json", &draft.to_string_lossy()]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// Issue 20: two people, one name. Two branches' files, each with a 张伟 and no 编号, are refused
+/// naming both places (file and row) on both CSV paths and in a file cut into pieces; a name with
+/// 编号 in one file and none in another too; one file per 测评层次 is one person, noted on stderr.
+#[test]
+fn one_name_in_two_files_is_two_people_unless_told_apart() {
+    let d = tmpdir("samename");
+    let head = "姓名,测评层次,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效";
+    // A large first file (cut into pieces, scored on every core) with 张伟 far down.
+    let mut big = format!("{head}\n");
+    for i in 0..120_000 {
+        big += &format!("党员{i:06},党员互评,9,9,9,9,9,9,9,28\n");
+    }
+    big += "张伟,群众参评,9,9,9,9,9,9,9,28\n张伟,党员互评,9,9,9,9,9,9,9,28\n";
+    let (fa, fb, fq) = (d.join("一支部.csv"), d.join("二支部.csv"), d.join("二支部-quoted.csv"));
+    std::fs::write(&fa, &big).unwrap();
+    std::fs::write(&fb, format!("{head}\n李四,党员互评,8,8,8,8,8,8,8,24\n张伟,党员互评,4,4,4,4,4,4,4,12\n")).unwrap();
+    // The record reader (a quoted field) says the same.
+    std::fs::write(&fq, format!("{head}\n李四,党员互评,8,8,8,8,8,8,8,24\n\"张伟\",党员互评,4,4,4,4,4,4,4,12\n")).unwrap();
+    for other in [&fb, &fq] {
+        let (code, v, err) = score_json(&[&fa, other]);
+        assert_eq!(code, 2, "{v}");
+        assert_eq!(v, serde_json::Value::Null);
+        let want = format!("“张伟”在 {} 第 120002 行 与 {} 第 3 行 都有党员互评的测评表", fa.display(), other.display());
+        assert!(err.contains(&want), "{err}\nwanted: {want}");
+        assert!(err.contains("编号"), "{err}");
+    }
+    // Keyed in one file, bare in the other.
+    let (ka, kb) = (d.join("a.csv"), d.join("b.csv"));
+    std::fs::write(&ka, format!("编号,{head}\n001,张伟,党员互评,9,9,9,9,9,9,9,28\n")).unwrap();
+    std::fs::write(&kb, format!("{head}\n张伟,群众参评,4,4,4,4,4,4,4,12\n")).unwrap();
+    let (code, _, err) = score_json(&[&ka, &kb]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{} 第 2 行(编号 001) 与 {} 第 2 行(无编号)", ka.display(), kb.display())), "{err}");
+    // Keyed in both: two people, scored apart.
+    std::fs::write(&kb, format!("编号,{head}\n002,张伟,群众参评,4,4,4,4,4,4,4,12\n")).unwrap();
+    let (code, v, err) = score_json(&[&ka, &kb]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["members"].as_array().map(Vec::len), Some(2), "{v}");
+    // One file per rater group: one person in three files, listed on stderr.
+    let files: Vec<PathBuf> = ["党员互评", "群众参评", "支委会考评"]
+        .iter()
+        .map(|g| {
+            let f = d.join(format!("{g}.csv"));
+            std::fs::write(&f, format!("{head}\n张伟,{g},9,9,9,9,9,9,9,28\n")).unwrap();
+            f
+        })
+        .collect();
+    let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    let (code, v, err) = score_json(&refs);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(v["members"][0]["composite"], 91.0, "{v}");
+    assert!(err.contains("1 个姓名出现在多个文件中") && err.contains("张伟"), "{err}");
+}
+
+/// Issue 20: the seed's own 附件3, as 002 prints it and a secretary types the paper forms into it:
+/// one sheet per 测评层次 named after it (no group column), a title row, a two-row header
+/// (党员姓名 and 合计 merged down, 测评项目及分值 merged across the items, items on the second
+/// row), the 分值 row, a 合计 column, and the 注 and 测评人签名 rows under the data.
+fn seed_form_workbook(points: &[f64], rows: &[(&str, &str, [f64; 8], f64)]) -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let items = ["理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效"];
+    let mut wb = Workbook::new();
+    let merged = Format::new();
+    for sheet in ["党员互评", "群众参评", "支委会考评"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet).unwrap();
+        ws.merge_range(0, 0, 0, 9, "关坝镇先进性教育活动党员分析评议测评表", &merged).unwrap();
+        ws.merge_range(1, 0, 2, 0, "党员姓名", &merged).unwrap();
+        ws.merge_range(1, 1, 1, 8, "测评项目及分值", &merged).unwrap();
+        ws.merge_range(1, 9, 2, 9, "合计", &merged).unwrap();
+        for (c, it) in items.iter().enumerate() {
+            ws.write_string(2, c as u16 + 1, *it).unwrap();
+        }
+        for (c, p) in points.iter().enumerate() {
+            ws.write_number(3, c as u16 + 1, *p).unwrap();
+        }
+        ws.write_number(3, 9, points.iter().sum::<f64>()).unwrap();
+        let mut r = 4;
+        for (g, name, marks, total) in rows {
+            if *g != sheet {
+                continue;
+            }
+            ws.write_string(r, 0, *name).unwrap();
+            for (c, m) in marks.iter().enumerate() {
+                ws.write_number(r, c as u16 + 1, *m).unwrap();
+            }
+            ws.write_number(r, 9, *total).unwrap();
+            r += 1;
+        }
+        ws.merge_range(r, 0, r, 9, "注:党支部在发放和汇总此表时,按党员互评、群众参评、支委会考评三个层次进行。", &merged).unwrap();
+        ws.write_string(r + 1, 0, "测评人签名:").unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+#[test]
+fn the_seed_form_with_one_sheet_per_rater_group_is_read_as_printed() {
+    let d = tmpdir("seedform");
+    let points = [10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 30.0];
+    let nine = [9.0, 9.0, 9.0, 9.0, 9.0, 9.0, 9.0, 28.0];
+    let rows = [
+        ("党员互评", "张伟", nine, 91.0),
+        ("党员互评", "李四", [8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 24.0], 80.0),
+        ("群众参评", "张伟", nine, 91.0),
+        ("群众参评", "李四", [8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 24.0], 81.0), // 合计 written wrong
+        ("支委会考评", "张伟", nine, 91.0),
+        ("支委会考评", "李四", [8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 24.0], 80.0),
+    ];
+    let f = d.join("附件3.xlsx");
+    std::fs::write(&f, seed_form_workbook(&points, &rows)).unwrap();
+    let (code, v, err) = score_json(&[&f]);
+    assert_eq!(code, 1, "{err}\n{v}");
+    assert_eq!(rows_of(&v), (6, 5, 1), "{v}");
+    let zw = &v["members"][0];
+    assert_eq!((zw["member"].as_str(), zw["composite"].as_f64()), (Some("张伟"), Some(91.0)), "{v}");
+    assert_eq!(zw["groups"].as_object().map(|g| g.len()), Some(3), "{v}");
+    let rej = rejected(&v);
+    assert_eq!(rej.len(), 1, "{v}");
+    assert_eq!((rej[0].0, rej[0].1.as_str()), (6, "合计"), "{v}");
+    assert_eq!(v["rejected"][0]["file"].as_str().map(|s| s.ends_with("#群众参评")), Some(true), "{v}");
+    // Each sheet: its group from its name, the header on row 2 (two rows), the 分值 row 4.
+    let sheets = v["sheets"].as_array().unwrap();
+    for (s, g) in sheets.iter().zip(["党员互评", "群众参评", "支委会考评"]) {
+        assert_eq!((s["rater_group"].as_str(), s["header_row"].as_u64(), s["points_row"].as_u64()), (Some(g), Some(2), Some(4)), "{s}");
+        assert!(s.get("unknown_columns").is_none(), "{s}");
+    }
+    // The note rows are named, not rejected: two per sheet.
+    let notes = v["notes"].as_array().unwrap();
+    assert_eq!(notes.len(), 6, "{v}");
+    assert_eq!(notes[0]["row"], 7, "{v}");
+    assert!(notes[0]["reason"].as_str().unwrap().contains("注:党支部"), "{v}");
+    assert!(notes[1]["reason"].as_str().unwrap().contains("测评人签名"), "{v}");
+
+    // A 分值 row that is not the rules' refuses the sheet, saying which items differ.
+    let mut other = points;
+    other[7] = 20.0;
+    other[0] = 20.0;
+    std::fs::write(&f, seed_form_workbook(&other, &rows)).unwrap();
+    let (code, _, err) = score_json(&[&f]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("分值行与规则不符") && err.contains("“理想信念”表上 20,规则 10") && err.contains("第 4 行"), "{err}");
+}
+
+fn rows_of(v: &serde_json::Value) -> (u64, u64, u64) {
+    rows(v)
+}

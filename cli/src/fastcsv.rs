@@ -67,7 +67,7 @@ impl Cols {
 /// nothing, for any other line: `row` then handles it with the general rules,
 /// so both paths accept, reject and word messages identically.
 #[inline]
-fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usize, width: usize) -> bool {
+fn row_fast(acc: &mut SheetAccumulator, line: usize, raw: &[u8], roles: &[Role], n_items: usize, width: usize) -> bool {
     let mut marks = [0u32; 32];
     if n_items > marks.len() || raw.is_empty() || raw[0].is_ascii_whitespace() {
         return false;
@@ -140,7 +140,7 @@ fn row_fast(acc: &mut SheetAccumulator, raw: &[u8], roles: &[Role], n_items: usi
         col += 1;
         pos = end;
     }
-    acc.try_add_fast(member, group, &marks[..n_items])
+    acc.try_add_fast(line, member, group, &marks[..n_items])
 }
 
 /// The first comma at or after `from` (or the end): eight bytes at a time,
@@ -189,7 +189,7 @@ fn lines_in(acc: &mut SheetAccumulator, lines: &mut usize, bytes: &[u8], cols: &
         // A lone CR ends a line too, as in Excel (an old Mac file appended to another).
         for l in l.split(|&b| b == b'\r') {
             *lines += 1;
-            if !row_fast(acc, l, roles, cols.items.len(), cols.width) {
+            if !row_fast(acc, *lines, l, roles, cols.items.len(), cols.width) {
                 row(acc, *lines, l, cols);
             }
         }
@@ -238,7 +238,7 @@ pub fn add_row(acc: &mut SheetAccumulator, line: usize, fields: &[&str], cols: &
         acc,
         line,
         |i| fields.get(i).copied(),
-        &Pick { member: cols.member, group: cols.group, items: &cols.items, total: None, id: None },
+        &Pick { member: cols.member, group: cols.group, items: &cols.items, total: None, id: None, group_name: None },
         extra,
     );
 }
@@ -250,11 +250,13 @@ pub struct Pick<'c> {
     pub items: &'c [usize],
     pub total: Option<usize>,
     pub id: Option<usize>,
+    /// The rater group of every row, when the sheet's (or file's) name gives it and no column does.
+    pub group_name: Option<&'c str>,
 }
 
 /// Scores or rejects one row given a way to get its fields by column.
 pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) -> Option<&'s str>, p: &Pick, extra: Option<(usize, &'s str)>) {
-    let Pick { member, group, items, total, id } = *p;
+    let Pick { member, group, items, total, id, group_name } = *p;
     let mut buf: [Option<&str>; 64] = [None; 64];
     let mut heap: Vec<Option<&str>> = vec![];
     let vals: &mut [Option<&str>] = if items.len() <= buf.len() {
@@ -274,7 +276,7 @@ pub fn add_get<'s>(acc: &mut SheetAccumulator, line: usize, get: impl Fn(usize) 
     let row = SheetRow {
         member: get(member).unwrap_or(""),
         id: id.and_then(&get),
-        group: group.and_then(&get).unwrap_or(""),
+        group: group.and_then(&get).or(group_name).unwrap_or(""),
         values: &*vals,
         total: total.and_then(&get),
         extra,

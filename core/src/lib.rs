@@ -66,14 +66,15 @@ pub use diag::{Diagnostic, Location, Severity};
 pub use error::{parse_day, EvalError};
 pub use eval::checklist::{Checklist, GateState, Item, ItemStatus, Summary};
 pub use eval::columns::{
-    extra_cell, header_of_keys, Cells, Field, Found, Resolve, Want, GROUP_COLS, ID_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS,
+    extra_cell, header_of_keys, is_note, merge_header, points_row, Cells, Field, Found, Resolve, Want, GROUP_COLS, ID_COLS, MEMBER_COLS,
+    NOTE_PREFIXES, POINTS_LABELS, RGROUP_COLS, TIER_COLS, TOTAL_COLS,
 };
 pub use eval::exam::{ExamCounter, ExamReport, ExamStats};
 pub use eval::material::{count_chars, Finding, ItemDate, ItemState, MaterialReport, PartState};
 pub use eval::profile::Profile;
 pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCounts, MAX_CELL_BYTES, MAX_FIELDS, MAX_NAME_BYTES, MAX_REJECTIONS};
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
-pub use eval::score::{Decision, GroupScore, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
+pub use eval::score::{Decision, GroupScore, NameClash, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
 pub use eval::units::{ApplicationRecord, Counts, ExamCount, ItemCount, OwnFigure, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable, VoteLine};
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
 pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};

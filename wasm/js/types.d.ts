@@ -56,10 +56,11 @@ export interface Decision { outcome: string; handling?: string; note?: string; }
 export interface MemberScore { member: string; id?: string; composite: number; groups: Record<string, GroupScore>; items: Record<string, number>; sheets: number; missing_groups?: string[]; outcome?: string; suggestion?: boolean; decision?: Decision; }
 /** Where a form's outcome rule comes from and what it can give (labels, handling). */
 export interface OutcomeInfo extends Origin { suggestion: boolean; labels: string[]; handling: string[]; }
+/** `notes`: rows under the data that are notes (注:…, 测评人签名 …), passed over and named (`file` when several sources). `rater_group`: taken from the sheet's or file's name. */
 /** `renamed`: member names counted otherwise than written (invisible characters, spaces inside, NFC), each once. */
 /** The CLI's `--json` only: a file or sheet read or skipped (`unknown_columns`: header cells the form does not read). */
-export interface SourceInfo { file: string; sheet?: string; status: 'read' | 'skipped'; reason?: string; encoding?: string; header_row?: number; unknown_columns?: string[]; }
-export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; renamed?: { from: string; to: string }[]; sheets?: SourceInfo[]; }
+export interface SourceInfo { file: string; sheet?: string; status: 'read' | 'skipped'; reason?: string; encoding?: string; header_row?: number; unknown_columns?: string[]; rater_group?: string; points_row?: number; }
+export interface ScoreReport { form: string; items: [string, number][]; members: MemberScore[]; rejected: Rejection[]; rows: RowCounts; outcome_rule: OutcomeInfo; unmatched_decisions?: string[]; renamed?: { from: string; to: string }[]; notes?: (Rejection & { file?: string })[]; sheets?: SourceInfo[]; }
 
 /** `{unit, tier}` (one respondent) or `{unit, <tier>: count, …}` (tallies). */
 export type VoteRow = Record<string, string | number | null>;

@@ -167,7 +167,8 @@ impl Engine {
         let mut sc = rs.scorer(form.as_deref()).map_err(eval_err)?;
         // The CLI's and the office page's header matching (column names, item aliases), on the rows' keys.
         let header = xianjiao_core::header_of_keys(rows.iter().flat_map(|r| r.keys().map(String::as_str)));
-        let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() };
+        let want =
+            xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups(), group_from: None };
         // (No rows: nothing to locate, an empty report.)
         let found = if rows.is_empty() { None } else { Some(located(&want, &header, &|h| sc.item_index(h))?) };
         for (i, r, found) in rows.iter().enumerate().filter_map(|(i, r)| Some((i, r, found.as_ref()?))) {

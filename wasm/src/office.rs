@@ -90,7 +90,7 @@ pub fn locate_sheet_header(engine: &Engine, cells: &str, form: Option<String>) -
     let rs = engine.usable()?;
     let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     let cells: Vec<(usize, String)> = serde_json::from_str(cells).map_err(|e| err("input.invalid", &e.to_string()))?;
-    let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() };
+    let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups(), group_from: None };
     match want.header(&xianjiao_core::Cells(cells), &|h| sc.item_index(h)) {
         Ok(Some(f)) => Ok(serde_json::json!({ "member": f.member, "group": f.group, "cols": f.cols }).to_string()),
         Ok(None) => Ok("null".into()),
@@ -103,7 +103,7 @@ pub fn locate_sheet_header(engine: &Engine, cells: &str, form: Option<String>) -
 pub fn expected_sheet_header(engine: &Engine, form: Option<String>) -> Result<String, JsValue> {
     let rs = engine.usable()?;
     let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
-    Ok(xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() }.expected())
+    Ok(xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups(), group_from: None }.expected())
 }
 
 /// The results `{report, problems, satisfaction?, unmatched_satisfaction?}` (JSON)

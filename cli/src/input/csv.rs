@@ -40,7 +40,9 @@ pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<Fa
             seen += 1;
             match want.header(&cells, resolve) {
                 // A key or a 合计 column, or a row of marks above the header: the record reader.
-                Ok(Some(f)) if f.id.is_some() || f.total.is_some() => return None,
+                // A rater group from the file's name, or a 分值 row under the header (the seed's 附件3): the record reader.
+                Ok(Some(f)) if f.id.is_some() || f.total.is_some() || f.group_name.is_some() => return None,
+                Ok(Some(f)) if next_is_points(&text[nl + 1..], &f) => return None,
                 Ok(Some(f)) => {
                     return Some(FastPlan {
                         cols: Cols { member: f.member, group: f.group, items: f.cols, width: f.width },
@@ -56,6 +58,15 @@ pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<Fa
         at = nl + 1;
     }
     None
+}
+
+/// Whether the line after the header leaves the member column blank or writes 分值 there
+/// (a 分值 row, or a row with no name, for the record reader to judge).
+fn next_is_points(rest: &[u8], f: &xianjiao_core::Found) -> bool {
+    let end = memchr::memchr2(b'\n', b'\r', rest).unwrap_or(rest.len());
+    let line = String::from_utf8_lossy(&rest[..end]);
+    let member = line.split(',').nth(f.member).unwrap_or("").trim().to_string();
+    member.is_empty() || xianjiao_core::POINTS_LABELS.iter().any(|l| member.eq_ignore_ascii_case(l))
 }
 
 pub(super) fn csv_records<R: BufRead>(recs: &mut CsvRecords<R>, table: &mut Table) -> Result<(), String> {
@@ -87,7 +98,7 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
     let text = decode(bytes, enc)?;
     let base = info.offset;
     if let (Route::Auto, Enc::Utf8 { .. }, Target::Score(sc)) = (route, enc, &mut *target) {
-        let want = target_want_score(sc);
+        let want = target_want_score(sc, name);
         let plan = fast_plan(&text, &want, &|h| sc.item_index(h));
         if let Some(plan) = plan {
             let body = text.get(plan.body_start..).unwrap_or_default();
@@ -110,10 +121,13 @@ pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, plan: FastPla
 
 /// Reads a source with the record reader (from memory or streamed) and records it.
 pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inputs: &mut Inputs, mut info: SourceInfo) -> Result<(), String> {
-    let mut table = Table::new(target, info.offset);
+    let stem = file_stem(&info.file);
+    let mut table = Table::new(target, info.offset, &[&stem]);
     let mut recs = CsvRecords::new(reader, 1, enc);
     let r = csv_records(&mut recs, &mut table);
     info.header_row = table.header_row;
+    info.rater_group = table.found.as_ref().and_then(|f| f.group_name.clone());
+    info.points_row = table.points_row;
     info.lines = table.max_line;
     info.unknown_columns = table.found.as_ref().map(|f| f.unknown.clone()).unwrap_or_default();
     r?;
@@ -121,8 +135,18 @@ pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inpu
     Ok(())
 }
 
-pub(super) fn target_want_score(sc: &Scorer) -> Want {
-    Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() }
+/// A file's name without its folder and extension (党员互评.csv names a rater group).
+pub(super) fn file_stem(file: &str) -> String {
+    Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+pub(super) fn target_want_score(sc: &Scorer, file: &str) -> Want {
+    let stem = file_stem(file);
+    Want::Sheets {
+        items: sc.item_names().map(str::to_string).collect(),
+        need_group: sc.has_groups(),
+        group_from: sc.group_named(&stem).map(str::to_string),
+    }
 }
 
 /// Reads a CSV file: streamed when it is UTF-8 (on every core when it holds no
@@ -146,7 +170,7 @@ pub(super) fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, ba
     info.encoding = Some(enc.label());
     let base = info.offset;
     if let Target::Score(sc) = &mut *target {
-        let want = target_want_score(sc);
+        let want = target_want_score(sc, &name);
         let plan = fast_plan(&sample[bom..], &want, &|h| sc.item_index(h));
         if let Some(plan) = plan {
             match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {

@@ -122,6 +122,9 @@ pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Input
         let p = p.as_ref();
         let before = inputs.sources.len();
         let was = scored_digest(&target);
+        if let Target::Score(sc) = &mut target {
+            sc.begin_source();
+        }
         read_file(p, &mut target, &mut inputs)?;
         if paths.len() > 1 && !is_sheet(p) {
             // Forms: the sheets as parsed (a copy saved with CRLF, a BOM, in GBK or with a title row is the same data);
@@ -138,8 +141,53 @@ pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Input
         ([one], Target::Votes(_) | Target::Plain(_)) => CliError::file(one.as_ref(), e),
         _ => CliError::usage(e),
     })?;
+    if let Target::Score(sc) = &mut target {
+        refuse_name_clashes(sc, &inputs)?;
+    }
     inputs.print_notes();
     Ok(inputs)
+}
+
+/// Refuses a run in which one name seems to be two people (the same name without 编号 in two
+/// files with sheets of one rater group, or a name with 编号 in one place and without in
+/// another): both places are named. Names in several files of different rater groups are noted.
+fn refuse_name_clashes(sc: &mut xianjiao_core::Scorer, inputs: &Inputs) -> Result<(), CliError> {
+    let clashes = sc.name_clashes();
+    let at = |row: usize| {
+        let mut r = xianjiao_core::Rejection { row, field: None, reason: String::new() };
+        let label = inputs.relocate(&mut r).or_else(|| inputs.sources.first().map(|s| s.label())).unwrap_or_default();
+        format!("{label} 第 {} 行", r.row)
+    };
+    if !clashes.is_empty() {
+        let lines: Vec<String> = clashes
+            .iter()
+            .take(20)
+            .map(|c| {
+                let id = |k: &Option<String>| k.as_ref().map_or_else(|| "(无编号)".to_string(), |k| format!("(编号 {k})"));
+                if c.groups.is_empty() {
+                    format!("“{}”在 {}{} 与 {}{}", xianjiao_core::shown(&c.name), at(c.rows[0]), id(&c.ids[0]), at(c.rows[1]), id(&c.ids[1]))
+                } else {
+                    format!("“{}”在 {} 与 {} 都有{}的测评表", xianjiao_core::shown(&c.name), at(c.rows[0]), at(c.rows[1]), c.groups.join("、"))
+                }
+            })
+            .collect();
+        let more = if clashes.len() > 20 { format!("(另有 {} 处)", clashes.len() - 20) } else { String::new() };
+        return Err(CliError::usage(format!(
+            "同名的人不能合并计分:{}{more}。可能是两个同名的党员:请在每份表中加“编号”列(或身份证后四位、工号)把他们分开;若确是同一人,请给他的每一行都填上同一个编号(或把这些表合在一个文件里)/ one name, two places: add an 编号 column to tell members apart",
+            lines.join(";")
+        )));
+    }
+    let several = sc.names_in_several_sources();
+    if !several.is_empty() {
+        let shown: Vec<String> = several.iter().take(10).map(|n| xianjiao_core::shown(n).into_owned()).collect();
+        eprintln!(
+            "{} 个姓名出现在多个文件中(各文件的评议组不同,按同一人计):{}{} / names in several files, counted as one person each",
+            several.len(),
+            shown.join("、"),
+            if several.len() > 10 { " …" } else { "" }
+        );
+    }
+    Ok(())
 }
 
 /// The scorer's digest of the sheets scored so far, when rows go to a scorer.
@@ -180,6 +228,19 @@ pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs:
         for (r, o) in rej.iter_mut().zip(origin) {
             if let (Some(o), Some(m)) = (o, r.as_object_mut()) {
                 m.insert("file".into(), o.clone().into());
+            }
+        }
+    }
+    // Note rows (注:…): at their own file's row.
+    if let Some(notes) = v.get_mut("notes").and_then(|r| r.as_array_mut()) {
+        for n in notes.iter_mut() {
+            let mut r = xianjiao_core::Rejection { row: n["row"].as_u64().unwrap_or(0) as usize, field: None, reason: String::new() };
+            let file = inputs.relocate(&mut r);
+            if let Some(m) = n.as_object_mut() {
+                m.insert("row".into(), r.row.into());
+                if let Some(f) = file {
+                    m.insert("file".into(), f.into());
+                }
             }
         }
     }

@@ -46,9 +46,15 @@ pub enum Target<'s, 'r> {
 }
 
 impl Target<'_, '_> {
-    pub(super) fn want(&self) -> Want {
+    /// What the header must name; `names`: the sheet's and the file's names, the first that names
+    /// a rater group gives the group of every row when the header has no group column.
+    pub(super) fn want(&self, names: &[&str]) -> Want {
         match self {
-            Target::Score(sc) => Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups() },
+            Target::Score(sc) => Want::Sheets {
+                items: sc.item_names().map(str::to_string).collect(),
+                need_group: sc.has_groups(),
+                group_from: names.iter().find_map(|n| sc.group_named(n)).map(str::to_string),
+            },
             Target::Votes(vc) => Want::Votes { tiers: vc.tiers().to_vec(), groups: vc.groups().to_vec() },
             Target::Plain(p) => Want::Plain(p.fields.clone()),
         }
@@ -64,7 +70,8 @@ impl Target<'_, '_> {
     pub(super) fn row(&mut self, line: usize, cells: &Cells, f: &Found) {
         match self {
             Target::Score(sc) => {
-                let pick = fastcsv::Pick { member: f.member, group: f.group, items: &f.cols, total: f.total, id: f.id };
+                let pick =
+                    fastcsv::Pick { member: f.member, group: f.group, items: &f.cols, total: f.total, id: f.id, group_name: f.group_name.as_deref() };
                 fastcsv::add_get(sc, line, |i| cells.get(i), &pick, xianjiao_core::extra_cell(cells, f.width))
             }
             Target::Votes(vc) => {
@@ -135,6 +142,12 @@ pub struct SourceInfo {
     /// Header cells the form does not read (备注 …): named, never silently ignored.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unknown_columns: Vec<String>,
+    /// The rater group of every row, taken from the sheet's (or file's) name: the header has no group column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rater_group: Option<String>,
+    /// The 分值 row under the header (checked against the rules' points, not a sheet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points_row: Option<usize>,
     /// Added to this source's line numbers so rows of different sources never collide.
     #[serde(skip)]
     pub(super) offset: usize,
@@ -164,6 +177,8 @@ impl Inputs {
             encoding: None,
             header_row: None,
             unknown_columns: vec![],
+            rater_group: None,
+            points_row: None,
             offset: self.next,
             lines: 0,
             digest: None,
@@ -197,6 +212,7 @@ impl Inputs {
                     || s.header_row.is_some_and(|h| h != 1)
                     || s.encoding.is_some_and(|e| e != "UTF-8")
                     || !s.unknown_columns.is_empty()
+                    || s.rater_group.is_some()
             })
     }
     /// Turns a rejection's global row back into its source's own line; returns
@@ -238,6 +254,12 @@ impl Inputs {
                     what.push(format!("表头在第 {h} 行 / header on row {h}"));
                 }
             }
+            if let Some(g) = &s.rater_group {
+                what.push(format!("评议组取自名称:{g} / rater group from the name: {g}"));
+            }
+            if let Some(p) = s.points_row {
+                what.push(format!("第 {p} 行为分值行,与规则相符 / row {p}: the points, as the rules say"));
+            }
             if !s.unknown_columns.is_empty() {
                 what.push(format!("未计分的列 / columns not read:{}", s.unknown_columns.join("、")));
             }
@@ -275,6 +297,12 @@ pub(super) struct Table<'t, 's, 'r> {
     /// Rows of marks above the header (a sort that took the header along): rejected once it is
     /// found, unless the row is the form's 分值 row (the seed's 附件3 prints the points above the marks).
     pub(super) above: Vec<(usize, Cells)>,
+    /// The row looked at before (the upper half of a header written on two rows).
+    pub(super) prev: Option<(usize, Cells)>,
+    /// The 分值 row under the header, when there is one (checked against the rules).
+    pub(super) points_row: Option<usize>,
+    /// Rows met since the header (read or unreadable): only the first may be the 分值 row.
+    pub(super) after: usize,
 }
 
 /// A row that holds marks rather than a title: two or more cells are numbers.
@@ -290,8 +318,9 @@ pub(super) fn marks_row(cells: &Cells) -> bool {
 }
 
 impl<'t, 's, 'r> Table<'t, 's, 'r> {
-    pub(super) fn new(target: &'t mut Target<'s, 'r>, base: usize) -> Self {
-        let want = target.want();
+    /// `names`: the sheet's and the file's names (a rater group may be named by them).
+    pub(super) fn new(target: &'t mut Target<'s, 'r>, base: usize, names: &[&str]) -> Self {
+        let want = target.want(names);
         Table {
             target,
             want,
@@ -304,6 +333,9 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
             hash: Default::default(),
             data_rows: 0,
             above: vec![],
+            prev: None,
+            points_row: None,
+            after: 0,
         }
     }
     pub(super) fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
@@ -313,6 +345,20 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         }
         match &self.found {
             Some(f) => {
+                // The seed's 附件3 prints each item's points under the header: checked, not scored.
+                self.after += 1;
+                if let (1, Target::Score(sc)) = (self.after, &*self.target) {
+                    let points: Vec<f64> = sc.item_points().collect();
+                    let items: Vec<String> = sc.item_names().map(str::to_string).collect();
+                    match xianjiao_core::points_row(cells, f, &points, &items) {
+                        Some(Ok(())) => {
+                            self.points_row = Some(line);
+                            return Ok(());
+                        }
+                        Some(Err(e)) => return Err(format!("第 {line} 行{e}")),
+                        None => {}
+                    }
+                }
                 std::hash::Hash::hash(&cells.0, &mut self.hash);
                 self.data_rows += 1;
                 self.target.row(self.base + line, cells, f);
@@ -324,7 +370,20 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     pub(super) fn look(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
         self.seen += 1;
         let target = &*self.target;
-        let header = self.want.header(cells, &|h| target.resolve(h));
+        let mut header = self.want.header(cells, &|h| target.resolve(h));
+        let mut header_line = line;
+        if !matches!(header, Ok(Some(_))) {
+            // A header on two rows (姓名 and 合计 merged down, the items under 测评项目及分值).
+            if let Some((pl, prev)) = &self.prev {
+                if let Ok(Some(f)) = self.want.header(&xianjiao_core::merge_header(prev, cells), &|h| target.resolve(h)) {
+                    header = Ok(Some(f));
+                    header_line = *pl;
+                    self.above.retain(|(l, _)| l != pl);
+                }
+            }
+        }
+        self.prev = Some((line, cells.clone()));
+        let line = header_line;
         match header {
             Ok(Some(f)) => {
                 if let Target::Plain(p) = &mut *self.target {
@@ -363,6 +422,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     pub(super) fn bad(&mut self, line: usize, reason: String) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
         if self.found.is_some() {
+            self.after += 1;
             self.target.bad(self.base + line, reason);
             Ok(())
         } else {

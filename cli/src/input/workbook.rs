@@ -24,7 +24,8 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
             continue;
         }
         let was = super::scored_digest(target);
-        let mut table = Table::new(target, info.offset);
+        let stem = super::csv::file_stem(name);
+        let mut table = Table::new(target, info.offset, &[&sheet, &stem]);
         let cant = |e: String| Skip(format!("无法读取此工作表 / cannot read the sheet: {e}"));
         let r = match &mut wb {
             calamine::Sheets::Xlsx(x) => match shielded(|| x.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())) {
@@ -41,6 +42,8 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
             },
         };
         info.header_row = table.header_row;
+        info.rater_group = table.found.as_ref().and_then(|f| f.group_name.clone());
+        info.points_row = table.points_row;
         info.lines = table.max_line;
         info.digest = (table.data_rows > 0).then(|| std::hash::Hasher::finish(&table.hash));
         info.unknown_columns = table.found.as_ref().map(|f| f.unknown.clone()).unwrap_or_default();

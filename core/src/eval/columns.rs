@@ -6,7 +6,7 @@
 //! rules' aliases.
 
 /// Names of the column that says whom a row is about (a member or a unit).
-pub const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "被测评人", "unit", "单位", "被测评单位", "subject"];
+pub const MEMBER_COLS: &[&str] = &["member", "姓名", "党员", "党员姓名", "被测评人", "被测评人姓名", "unit", "单位", "被测评单位", "subject"];
 /// Names of the rater-group column of a form's sheets (测评层次).
 pub const GROUP_COLS: &[&str] = &["rater_group", "评议组", "测评层次", "group"];
 /// Names of the tier column of a one-row-per-respondent vote.
@@ -67,6 +67,9 @@ pub struct Found {
     pub width: usize,
     /// Forms: header cells that name no column the form reads (备注 …), `第 N 列“…”`.
     pub unknown: Vec<String>,
+    /// Forms without a rater-group column: the group every row of the sheet is of,
+    /// taken from the sheet's name (党员互评 / 群众参评 / 支委会考评) or the file's.
+    pub group_name: Option<String>,
 }
 
 /// What a header must name.
@@ -76,8 +79,12 @@ pub enum Want {
     Sheets {
         /// The form's items, in order.
         items: Vec<String>,
-        /// The form weighs rater groups: the header needs a group column.
+        /// The form weighs rater groups: the header needs a group column
+        /// (unless `group_from` names the group).
         need_group: bool,
+        /// The rater group the sheet's (or file's) name names, if any: a header without
+        /// a group column then takes every row as that group (the seed's 附件3, one sheet per 测评层次).
+        group_from: Option<String>,
     },
     /// A vote: one column per tier, or a tier column; with respondent groups
     /// (附件6) a group column or one count column per group.
@@ -142,15 +149,19 @@ impl Want {
             more => return Err(format!("有多个被测评人列:{},只能有一列 / more than one member column", col_list(more))),
         };
         match self {
-            Want::Sheets { items, need_group } => {
+            Want::Sheets { items, need_group, group_from } => {
                 let groups = matches_of(cells, |h| GROUP_COLS.iter().any(|n| h.eq_ignore_ascii_case(n)));
                 let group = match groups.as_slice() {
                     [] => None,
                     [g] => Some(g.0),
                     more => return Err(format!("有多个评议组列:{},只能有一列 / more than one rater_group column", col_list(more))),
                 };
-                if *need_group && group.is_none() {
-                    return Err(format!("缺少评议组列,应为 {} 之一 / header has no rater_group column", GROUP_COLS.join("、")));
+                let group_name = if group.is_none() { group_from.clone().filter(|_| *need_group) } else { None };
+                if *need_group && group.is_none() && group_name.is_none() {
+                    return Err(format!(
+                        "缺少评议组列,应为 {} 之一(或把工作表、文件按测评层次命名,如“党员互评”)/ header has no rater_group column (or name the sheet after the group)",
+                        GROUP_COLS.join("、")
+                    ));
                 }
                 let mut cols = vec![];
                 let mut missing = vec![];
@@ -180,7 +191,7 @@ impl Want {
                 let unknown: Vec<(usize, &str)> =
                     cells.0.iter().filter(|(i, h)| !h.trim().is_empty() && !known.contains(i)).map(|(i, h)| (*i, h.as_str())).collect();
                 let unknown = unknown.iter().map(|u| col_list(std::slice::from_ref(u))).collect();
-                Ok(Some(Found { member, group, cols, total, id, width: width(cells), unknown, ..Found::default() }))
+                Ok(Some(Found { member, group, cols, total, id, width: width(cells), unknown, group_name, ..Found::default() }))
             }
             Want::Votes { tiers, groups } => {
                 let mut cols = vec![];
@@ -267,7 +278,7 @@ impl Want {
     /// What a header must name, for the message when no row is one (Chinese first).
     pub fn expected(&self) -> String {
         match self {
-            Want::Sheets { items, need_group } => format!(
+            Want::Sheets { items, need_group, .. } => format!(
                 "应有被测评人列({}){}及测评项目列({})/ expected a member column{} and the item columns",
                 MEMBER_COLS.join("、"),
                 if *need_group { format!("、评议组列({})", GROUP_COLS.join("、")) } else { String::new() },
@@ -285,6 +296,68 @@ impl Want {
             ),
         }
     }
+}
+
+/// A header written on two rows, as the seed's 附件3 prints it: 姓名 and 合计 merged down over
+/// both rows, 测评项目及分值 merged across the items, the item names on the second row. The
+/// two rows as one: each column's lower cell, or the upper one where the lower is blank
+/// (a merged cell keeps its text in its first row only).
+pub fn merge_header(upper: &Cells, lower: &Cells) -> Cells {
+    let mut cols: Vec<usize> = upper.0.iter().chain(&lower.0).map(|c| c.0).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let pick = |c: usize| match lower.get(c) {
+        Some(t) if !t.trim().is_empty() => t.to_string(),
+        _ => upper.get(c).unwrap_or("").to_string(),
+    };
+    Cells(cols.into_iter().map(|c| (c, pick(c))).collect())
+}
+
+/// What a 分值 row may say in its member column (or nothing).
+pub const POINTS_LABELS: &[&str] = &["分值", "标准分", "满分", "分数", "测评项目及分值", "points"];
+
+/// A 分值 row just under the header (the seed's 附件3 prints each item's points there):
+/// `None` when the row is not one (its member cell names someone, or an item cell is not a
+/// number); `Some(Ok)` when every item holds the rules' points (and a 合计 their sum);
+/// `Some(Err)` naming every item that differs: the sheet was made for other rules.
+pub fn points_row(cells: &Cells, f: &Found, points: &[f64], items: &[String]) -> Option<Result<(), String>> {
+    let label = cells.get(f.member).map(str::trim).unwrap_or("");
+    if !(label.is_empty() || POINTS_LABELS.iter().any(|l| label.eq_ignore_ascii_case(l))) || f.cols.is_empty() || f.cols.len() != points.len() {
+        return None;
+    }
+    let nums: Vec<f64> = f.cols.iter().map(|&c| cells.get(c).and_then(|t| t.trim().parse::<f64>().ok())).collect::<Option<_>>()?;
+    let mut wrong: Vec<String> = nums
+        .iter()
+        .zip(points)
+        .zip(items)
+        .filter(|((n, p), _)| (*n - *p).abs() > 1e-9)
+        .map(|((n, p), it)| format!("“{it}”表上 {n},规则 {p}"))
+        .collect();
+    if let Some(t) = f.total.and_then(|c| cells.get(c)).map(str::trim).filter(|t| !t.is_empty()) {
+        let sum: f64 = points.iter().sum();
+        if t.parse::<f64>().map_or(true, |v| (v - sum).abs() > 1e-9) {
+            wrong.push(format!("合计 表上 {t},规则 {sum}"));
+        }
+    }
+    Some(if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "分值行与规则不符:{}。这张表是按另一版规则印的吗?请核对规则文件或表格后重试 / the points row differs from the rules' points",
+            wrong.join("、")
+        ))
+    })
+}
+
+/// The start of a row under the data that is a note, not a sheet: 注:…, 说明, 测评人签名, 填表日期 ….
+pub const NOTE_PREFIXES: &[&str] =
+    &["注", "说明", "备注", "签名", "测评人", "评议人", "填表", "制表", "审核", "日期", "联系人", "联系电话", "党支部（盖章）", "党支部(盖章)"];
+
+/// Whether a row whose only text is `text` (no mark, 合计 or key) is a note under the data
+/// (注:…, 测评人签名 …) rather than a member's sheet: skipped and named, never scored or rejected.
+pub fn is_note(text: &str) -> bool {
+    let t = text.trim();
+    NOTE_PREFIXES.iter().any(|p| t.starts_with(p))
 }
 
 /// The header of a plain table: `Ok(None)` without the key column; every

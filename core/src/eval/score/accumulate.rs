@@ -161,6 +161,8 @@ pub struct SheetAccumulator<'a> {
     /// Rater group names as sheets may write them (names and aliases), with their index.
     pub(crate) group_names: Vec<(Box<[u8]>, usize)>,
     pub(crate) rejected: Vec<Rejection>,
+    /// Note rows under the data (注:…, 测评人签名 …): passed over, each named (the first [`MAX_REJECTIONS`]).
+    pub(crate) notes: Vec<Rejection>,
     pub(crate) rows: RowCounts,
     /// Names counted otherwise than written (invisible characters, spaces, NFC), once each.
     pub(crate) renamed: Vec<Renamed>,
@@ -174,6 +176,37 @@ pub struct SheetAccumulator<'a> {
     pub(crate) caps: Box<[i64]>,
     /// False when only totals are summed (results without per-item means).
     pub(crate) items_kept: bool,
+    /// The source (file) sheets now come from, numbered from 1 by the reader ([`SheetAccumulator::begin_source`]); 0 when none is told.
+    pub(crate) source: u32,
+    /// The row of the sheet being added (for [`Here`]).
+    pub(crate) row: usize,
+    /// Per subject: where its sheets of the current source began, and their rater groups.
+    pub(crate) here: Vec<Here>,
+    /// Per subject: every earlier source it had sheets in (filled as sources end).
+    pub(crate) places: Vec<Vec<Here>>,
+}
+
+/// Where a subject's sheets of one source (file) began, and the rater groups they named.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Here {
+    pub(crate) source: u32,
+    pub(crate) row: usize,
+    /// Bit g: a sheet of rater group g (groups beyond 63 share the last bit).
+    pub(crate) groups: u64,
+}
+
+/// One name, two people: the same name without a key (编号) in two sources whose
+/// sheets share a rater group, or a name both with and without a key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NameClash {
+    /// The name as counted.
+    pub name: String,
+    /// The global row of its first sheet in the first place, and in the second.
+    pub rows: [usize; 2],
+    /// The key (编号) of each place, when it had one.
+    pub ids: [Option<String>; 2],
+    /// Rater groups both places have sheets of (empty for a key mix-up).
+    pub groups: Vec<String>,
 }
 
 /// `str::trim`, skipped when there is nothing to trim (the common case).
@@ -248,12 +281,17 @@ impl<'a> SheetAccumulator<'a> {
             extremes: vec![],
             group_names,
             rejected: vec![],
+            notes: vec![],
             rows: RowCounts::default(),
             renamed: vec![],
             renamed_seen: Default::default(),
             digest: 0,
             last: None,
             items_kept: items,
+            source: 0,
+            row: 0,
+            here: vec![],
+            places: vec![],
             caps: form.items.iter().map(|(_, p)| if p.is_nan() || *p >= 9.0e18 { i64::MAX } else { p.floor() as i64 }).collect(),
         }
     }
@@ -297,6 +335,7 @@ impl<'a> SheetAccumulator<'a> {
         self.index.insert(h, i);
         self.counts.push();
         self.sums.push();
+        self.here.push(Here { source: u32::MAX, ..Here::default() });
         if self.form.trim {
             self.extremes.resize(self.extremes.len() + self.n_groups() * 2, None);
         }
@@ -350,6 +389,21 @@ impl<'a> SheetAccumulator<'a> {
         if r.extra.is_none() && empty(Some(r.member)) && empty(r.id) && r.values.iter().all(|v| empty(*v)) {
             return;
         }
+        // A note under the data (注:…, 测评人签名 …) in the member column, with no number anywhere
+        // (a note saved as CSV may spill over the columns at its commas): named, not a sheet.
+        let no_number = |t: Option<&str>| t.is_none_or(|t| t.trim().parse::<f64>().is_err());
+        if crate::eval::columns::is_note(r.member)
+            && r.values.iter().all(|v| no_number(*v))
+            && no_number(r.total)
+            && empty(r.id)
+            && no_number(r.extra.map(|e| e.1))
+        {
+            if self.notes.len() < MAX_REJECTIONS {
+                let text = shown(r.member.trim()).into_owned();
+                self.notes.push(Rejection { row, field: None, reason: format!("注释行,未计分:“{text}” / a note row, not a sheet") });
+            }
+            return;
+        }
         if let Some((col, text)) = r.extra {
             let field = format!("第 {} 列", col + 1);
             return self.reject(
@@ -362,6 +416,7 @@ impl<'a> SheetAccumulator<'a> {
                 ),
             );
         }
+        self.row = row;
         match self.try_add_keyed(r.member, r.id.map(trim).filter(|k| !k.is_empty()), r.group, r.values, r.total) {
             Ok(()) => {
                 self.rows.read += 1;
@@ -378,7 +433,7 @@ impl<'a> SheetAccumulator<'a> {
     /// recorded nothing, for anything else, which the caller then passes to
     /// [`SheetAccumulator::add`] so that errors are found and worded once.
     /// `member` and `group` may be any bytes: what is not UTF-8 goes the general way too.
-    pub fn try_add_fast(&mut self, member: &[u8], group: &[u8], marks: &[u32]) -> bool {
+    pub fn try_add_fast(&mut self, row: usize, member: &[u8], group: &[u8], marks: &[u32]) -> bool {
         let gi = if self.form.groups.is_empty() {
             // The column is not read, but a line that is not UTF-8 anywhere goes the general way.
             if !group.is_ascii() && std::str::from_utf8(group).is_err() {
@@ -413,6 +468,7 @@ impl<'a> SheetAccumulator<'a> {
                 self.subject_index(m)
             }
         };
+        self.row = row;
         self.add_whole(si, gi, marks);
         self.rows.read += 1;
         self.rows.scored += 1;
@@ -423,6 +479,12 @@ impl<'a> SheetAccumulator<'a> {
     /// Every lookup of a group from input goes through here.
     pub(crate) fn group_index(&self, name: &str) -> Option<usize> {
         self.form.group_index(name)
+    }
+
+    /// The rater group a sheet's or file's name names (党员互评.csv, a sheet 群众参评), as the form spells it.
+    pub fn group_named(&self, name: &str) -> Option<&str> {
+        let name = name.trim();
+        self.group_index(name).and_then(|i| self.form.groups.get(i)).map(|g| g.0.as_str())
     }
 
     /// Index of an item column by the name a sheet's header gives it (the
@@ -563,6 +625,85 @@ impl<'a> SheetAccumulator<'a> {
         self.add_to(si, gi, marks);
     }
 
+    /// Sheets from here on come from a new source (a file: every sheet of one workbook is one source).
+    /// Members are told apart by source: the same name without a key in two sources whose sheets
+    /// share a rater group is two people as far as anyone can tell ([`SheetAccumulator::name_clashes`]).
+    pub fn begin_source(&mut self) {
+        self.end_source();
+        self.source += 1;
+    }
+
+    /// Files the current source's places (called by [`Self::begin_source`] and at the end).
+    pub fn end_source(&mut self) {
+        if self.source == 0 {
+            return;
+        }
+        self.places.resize(self.here.len(), vec![]);
+        for (h, p) in self.here.iter().zip(self.places.iter_mut()) {
+            if h.source == self.source && p.last() != Some(h) {
+                p.push(*h);
+            }
+        }
+    }
+
+    /// Every name that two people seem to share: without a key (编号) in two sources whose sheets
+    /// share a rater group (two branches' files, each with a 张伟), or with a key in one place and
+    /// without in another. The reader refuses the run with both places rather than merge them.
+    pub fn name_clashes(&mut self) -> Vec<NameClash> {
+        self.end_source();
+        let bare = |n: &str| n.split(KEY_SEP).next().unwrap_or(n).to_string();
+        let key = |n: &str| n.split_once(KEY_SEP).map(|(_, k)| k.to_string());
+        let place = |i: usize| self.places.get(i).and_then(|p| p.first()).copied().unwrap_or(self.here[i]);
+        let group_names = |bits: u64| -> Vec<String> {
+            self.form.groups.iter().enumerate().filter(|(g, _)| bits & (1 << (*g).min(63)) != 0).map(|(_, g)| g.0.clone()).collect()
+        };
+        let mut out = vec![];
+        let mut by_name: rustc_hash::FxHashMap<String, Vec<usize>> = Default::default();
+        for i in 0..self.ends.len() {
+            let name = self.name(i);
+            by_name.entry(bare(name)).or_default().push(i);
+            if name.contains(KEY_SEP) {
+                continue;
+            }
+            let Some(ps) = self.places.get(i) else { continue };
+            'pairs: for (k, b) in ps.iter().enumerate() {
+                for a in &ps[..k] {
+                    let shared = if self.form.groups.is_empty() { 1 } else { a.groups & b.groups };
+                    if shared != 0 {
+                        out.push(NameClash { name: name.to_string(), rows: [a.row, b.row], ids: [None, None], groups: group_names(shared) });
+                        break 'pairs;
+                    }
+                }
+            }
+        }
+        // A name with a key in one place and none in another: which of the keyed ones is the bare one?
+        let mut mixed: Vec<(usize, usize)> = by_name
+            .values()
+            .filter_map(|v| {
+                let bare_one = v.iter().find(|&&i| !self.name(i).contains(KEY_SEP))?;
+                let keyed = v.iter().find(|&&i| self.name(i).contains(KEY_SEP))?;
+                Some((*keyed, *bare_one))
+            })
+            .collect();
+        mixed.sort_unstable();
+        for (k, b) in mixed {
+            let (pk, pb) = (place(k), place(b));
+            let (first, second) = if pk.row <= pb.row { ((pk, key(self.name(k))), (pb, None)) } else { ((pb, None), (pk, key(self.name(k)))) };
+            out.push(NameClash { name: bare(self.name(b)), rows: [first.0.row, second.0.row], ids: [first.1, second.1], groups: vec![] });
+        }
+        out.sort_by_key(|c| c.rows);
+        out
+    }
+
+    /// Names (without a key) that have sheets in more than one source, each with the rater
+    /// groups of different sources (one file per 测评层次): counted as one person, and listed.
+    pub fn names_in_several_sources(&self) -> Vec<String> {
+        (0..self.ends.len())
+            .filter(|&i| !self.name(i).contains(KEY_SEP) && self.places.get(i).is_some_and(|p| p.len() > 1))
+            .map(|i| self.name(i).to_string())
+            .collect()
+    }
+
     /// The sum of a hash of every sheet scored so far and their count: a
     /// reader compares them before and after a source to find the same data read twice.
     pub fn digest(&self) -> (u64, usize) {
@@ -572,6 +713,11 @@ impl<'a> SheetAccumulator<'a> {
     #[inline]
     fn note_sheet(&mut self, si: usize, gi: usize, marks: impl Iterator<Item = f64>) {
         use std::hash::Hasher;
+        let here = &mut self.here[si];
+        if here.source != self.source {
+            *here = Here { source: self.source, row: self.row, groups: 0 };
+        }
+        here.groups |= 1 << gi.min(63);
         let mut h = rustc_hash::FxHasher::default();
         h.write(self.name(si).as_bytes());
         h.write_usize(gi);

@@ -10,7 +10,7 @@ pub(crate) mod plan;
 pub(crate) mod record;
 mod types;
 
-pub use accumulate::{SheetAccumulator, SheetRow};
+pub use accumulate::{NameClash, SheetAccumulator, SheetRow};
 pub use types::{Decision, GroupScore, Named, ScoreReport, SubjectScore};
 
 use crate::error::EvalError;
@@ -147,7 +147,9 @@ impl<'a> Scorer<'a> {
 
     /// A fresh, empty accumulator for the same form (to fill on another thread).
     pub fn fresh(&self) -> SheetAccumulator<'a> {
-        SheetAccumulator::with_items(self.acc.form, self.acc.items_kept)
+        let mut acc = SheetAccumulator::with_items(self.acc.form, self.acc.items_kept);
+        acc.source = self.acc.source;
+        acc
     }
 
     /// Merges an accumulator filled elsewhere; `line_offset` is added to the
@@ -166,13 +168,28 @@ impl<'a> Scorer<'a> {
             std::mem::swap(&mut a.counts, &mut other.counts);
             std::mem::swap(&mut a.sums, &mut other.sums);
             std::mem::swap(&mut a.extremes, &mut other.extremes);
+            std::mem::swap(&mut a.here, &mut other.here);
+            for h in a.here.iter_mut().filter(|h| h.source == other.source) {
+                h.row += line_offset;
+            }
         }
         for j in 0..other.ends.len() {
             let name = other.name(j);
             let h = name_hash(name.as_bytes());
             let (oc, os) = (other.counts.get(j), other.sums.get(j));
+            let mut oh = other.here[j];
+            oh.row += line_offset;
             match a.find(name.as_bytes(), h) {
                 Some(i) => {
+                    let ah = &mut a.here[i];
+                    if oh.source == other.source {
+                        if ah.source != oh.source {
+                            *ah = oh;
+                        } else {
+                            ah.groups |= oh.groups;
+                            ah.row = ah.row.min(oh.row);
+                        }
+                    }
                     for (x, y) in a.counts.get_mut(i).iter_mut().zip(oc) {
                         *x += y;
                     }
@@ -198,6 +215,7 @@ impl<'a> Scorer<'a> {
                 }
                 None => {
                     let i = a.push_subject(name, h);
+                    a.here[i] = oh;
                     a.counts.get_mut(i).copy_from_slice(oc);
                     a.sums.get_mut(i).copy_from_slice(os);
                     if a.form.trim {
@@ -209,6 +227,11 @@ impl<'a> Scorer<'a> {
         a.last = None;
         let room = crate::eval::rows::MAX_REJECTIONS.saturating_sub(a.rejected.len());
         a.rejected.extend(other.rejected.into_iter().take(room).map(|mut r| {
+            r.row += line_offset;
+            r
+        }));
+        let room = crate::eval::rows::MAX_REJECTIONS.saturating_sub(a.notes.len());
+        a.notes.extend(other.notes.into_iter().take(room).map(|mut r| {
             r.row += line_offset;
             r
         }));
@@ -329,6 +352,7 @@ impl<'a> Scorer<'a> {
             rejected: this.rejected,
             rows: this.rows,
             renamed: this.renamed,
+            notes: this.notes,
             outcome_rule: f.outcome_info.clone(),
             unmatched_decisions,
         })
@@ -507,7 +531,7 @@ mod tests {
             assert!(!rs.has_errors(), "{text}: {:?}", rs.diagnostics());
             for v in 0..40u32 {
                 let mut sc = rs.scorer(None).unwrap();
-                assert_eq!(sc.try_add_fast("张三".as_bytes(), b"", &[v]), v as f64 <= p, "mark {v}, points {p}");
+                assert_eq!(sc.try_add_fast(1, "张三".as_bytes(), b"", &[v]), v as f64 <= p, "mark {v}, points {p}");
             }
         }
     }

@@ -103,6 +103,9 @@ pub struct ScoreReport {
     /// spaces inside, NFC), each spelling once: nobody is split in two silently.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub renamed: Vec<Renamed>,
+    /// Note rows under the data (注:…, 测评人签名 …), passed over: neither read nor rejected, named.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Rejection>,
     /// How the outcome is meant (suggestion, labels, handling options) and
     /// where the outcome rule comes from (e.g. a locally chosen pass mark).
     pub outcome_rule: crate::model::OutcomeInfo,
