@@ -1,6 +1,8 @@
 
 // ---- Types of the JSON the Engine returns (same as `xianjiao … --json`; the serde form of core/src/*.rs) ----
 /** A problem found while loading rule files (`code` is stable; `message` is Chinese + English; `hint`: what to do, in Chinese). */
+/** The column vocabulary every reader of sheets matches headers with (`sheetColumns()`): accepted names per column. */
+export interface SheetColumns { member: string[]; rater_group: string[]; tier: string[]; respondent_group: string[]; total: string[]; }
 /** Where in the pipeline a problem is found (core/src/codes.rs); `syntax`, `file`, `limit` and `script` stop the file. */
 export type Stage = 'syntax' | 'file' | 'limit' | 'script' | 'merge' | 'model' | 'function' | 'origin' | 'eval';
 /** A row of the table of codes (`diagnosticCodes()` in the playground build). */

