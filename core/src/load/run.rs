@@ -366,5 +366,6 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
     }
     let mut entities = merged.into_vec();
     super::merge::inherit_roles(&mut entities, &files, diags);
+    super::merge::redefined_functions(&entities, &fn_files, &sources, &files, diags);
     Loaded { files, entities, parent_entities, functions, fn_files, sources, unsourced }
 }
