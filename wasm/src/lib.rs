@@ -411,6 +411,17 @@ mod playground {
     }
 
     /// Mutation-tests `files` (names in `sources`): `{mutants, killed, survivors: [{file, line, col, original, replacement}]}`.
+    /// `entry` and its parents compiled for the script-free engine (`xianjiao compile`): the
+    /// `.rules.json` a portal deploys. Throws (`code` = `rules.invalid`) when the rules have errors.
+    #[wasm_bindgen(js_name = compileRules)]
+    pub fn compile_rules(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<String, JsValue> {
+        let rs = xianjiao_core::RuleSet::load(entry, &memory(sources)?);
+        if rs.has_errors() {
+            return Err(err("rules.invalid", "规则有错误,先改正再编译 / the rules have errors: fix them first"));
+        }
+        rs.compile().map_err(|d| err(d.code, &d.message))
+    }
+
     #[wasm_bindgen(js_name = mutationTest)]
     pub fn mutation_test(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue,
