@@ -285,7 +285,9 @@ pub fn sheet_columns() -> Result<JsValue, JsValue> {
     )
 }
 
-/// Character count as Word's 字数 counts Chinese text.
+/// Character count as Word's 字数 counts Chinese text. (npm and the playground; the member
+/// widget's script-free build leaves it out, as it does `messageCatalogue`: the widget uses neither.)
+#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = countChars)]
 pub fn count_chars(text: &str) -> usize {
     xianjiao_core::count_chars(text)
@@ -310,6 +312,7 @@ pub fn word(lang: &str, #[wasm_bindgen(unchecked_param_type = "Msg | Msg[]")] ms
 }
 
 /// The message catalogue as JSON: `{"zh": {code: template}, "en": {…}}`.
+#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = messageCatalogue)]
 pub fn message_catalogue() -> String {
     xianjiao_core::catalogue_json()
