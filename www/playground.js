@@ -8,7 +8,7 @@
 // with the playground wasm (pkg/xianjiao_playground_bg.wasm, which adds
 // bundleRules, mutationTest and ruleFields to the widget's engine). The member
 // widget's page never loads any of this.
-import init, { Engine, scaffold, ruleFunctions, ruleFields, bundleRules, diagnosticCodes } from 'xianjiao-playground';
+import init, { Engine, scaffold, ruleFunctions, ruleFields, bundleRules, compileRules, diagnosticCodes } from 'xianjiao-playground';
 import { EditorSelection, Transaction } from '@codemirror/state';
 import { undo, redo, undoDepth, redoDepth } from '@codemirror/commands';
 import { createEditor, replaceAll, showDiagnostics } from './editor/cm.js';
@@ -320,6 +320,19 @@ function downloadBundle() {
   }
 }
 
+/** The compiled rules (`.rules.json`) the deployment notes tell a portal to use: the script-free engine reads them. */
+function downloadCompiled() {
+  const { entry } = file();
+  const name = entry.replace(/\.rhai$/, '') + '.rules.json';
+  try {
+    saveBlob(new Blob([compileRules(sources(), entry)], { type: 'application/json' }), name);
+    announce(`已下载 ${name}(编译后的规则,含上级文件,门户网站部署用)/ downloaded the compiled rules`);
+  } catch (e) {
+    announce(`不能编译:${e.message || e}`);
+    selectTab('t-diags');
+  }
+}
+
 // ------------------------------------------------------------------ mutation test (a Worker)
 let worker = null;
 function mutate() {
@@ -380,6 +393,7 @@ $('edit').addEventListener('click', () => loadBase($('base').value, false));
 $('new').addEventListener('click', () => loadBase($('base').value, true));
 $('download').addEventListener('click', () => download(file().entry, text()));
 $('download-bundle').addEventListener('click', downloadBundle);
+$('download-compiled').addEventListener('click', downloadCompiled);
 $('run').addEventListener('click', () => runTests());
 $('mutate').addEventListener('click', mutate);
 $('day').addEventListener('change', () => preview.setAttribute('today', $('day').value));

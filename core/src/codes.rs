@@ -110,6 +110,7 @@ pub const CODES: &[Code] = &[
     c("role.escapes", Merge, E, "新角色要说明它属于哪种已有角色:写 like: \"党员\",它就承担该角色的全部要求;否则上级的规定动作会漏掉这类人员", "Say which existing role the new role is a kind of (like: \"党员\") so it inherits that role's duties; otherwise it escapes the parent's required items"),
     c("amend.replaced", Merge, W, "replace 会整体替换上级的这个字段:确认被丢掉的条目确实不再需要,否则去掉 replace 让 amend 逐项合并", "replace drops the parent's whole field: check the dropped entries are really not needed, or remove replace so amend merges entry by entry"),
     c("lock.weaken", Merge, E, "上级的规定动作只能加强,不能减弱:恢复上级的数值、时间或条目,可以更严但不能更松", "A parent's required item may be strengthened, never weakened: restore the parent's numbers, dates or entries (stricter is fine)"),
+    c("text.hidden", Model, W, "删去看不见的控制字符(从网页或文档复制时常带进来):它们会改变党员看到的文字顺序或藏起文字", "Delete the invisible control character (often pasted from a web page): it reorders or hides what members read"),
     c("field.unknown", Model, E, "字段名可能写错了,对照提示中的可用字段修改", "The field name may be misspelt: use one of the fields the message lists"),
     c("field.type", Model, E, "按提示的类型填写,如数字不要加引号、名称要加引号", "Use the type the message asks for: numbers without quotes, names in quotes"),
     c("field.range", Model, E, "数值超出允许范围:按提示改成正数或合理的数", "The number is out of range: use a positive or sensible value as the message says"),

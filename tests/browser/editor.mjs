@@ -274,6 +274,22 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.waitForFunction((b) => window.xianjiaoPlayground.text === b, before);
   });
 
+  await test('download compiled rules: NAME.rules.json (parents included) is what the script-free engine reads', async () => {
+    assert((await page.evaluate(() => window.xianjiaoPlayground.entry)) === '我镇.rhai', 'guangan child loaded');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#download-compiled')]);
+    eq(dl.suggestedFilename(), '我镇.rules.json', 'compiled name');
+    const c = JSON.parse(fs.readFileSync(await dl.path(), 'utf8'));
+    eq(c['xianjiao-compiled'], 1, 'compiled format');
+    eq(c.files.map((f) => f.split('/').pop()), ['central.rhai', 'guangan.rhai', '我镇.rhai'], 'the whole chain');
+    const ok = await page.evaluate(async (text) => {
+      const m = await import('/pkg/xianjiao.js');
+      await m.default();
+      const e = new m.Engine({ '我镇.rules.json': text }, '我镇.rules.json');
+      return { errors: e.hasErrors(), phases: e.rules().phases.map((p) => p.name) };
+    }, JSON.stringify(c));
+    assert(!ok.errors && ok.phases.includes('学习动员'), 'the script-free engine reads it: ' + JSON.stringify(ok));
+  });
+
   await test('download with parents: NAME.bundle.rhai loads in the member widget', async () => {
     // continues from the guangan child with its form
     assert((await page.evaluate(() => window.xianjiaoPlayground.entry)) === '我镇.rhai', 'guangan child loaded');

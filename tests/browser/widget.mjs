@@ -335,7 +335,7 @@ export async function widgetTests({ browser, test, assert, eq, origin, cspOrigin
       const out = [];
       let compared = 0;
       // the fixed Chinese wording of the catalogue, which must never show in English
-      const cat = JSON.parse(m.messageCatalogue());
+      const cat = JSON.parse(full.messageCatalogue()); // (the script-free build leaves messageCatalogue out: the widget does not use it)
       const frags = Object.entries(cat.zh).filter(([c]) => !c.startsWith('sep.'))
         .flatMap(([, t]) => t.split(/\{[^}]*\}/)).map(x => x.replace(/^[^\u4e00-\u9fff]+|[^\u4e00-\u9fff]+$/g, '')).filter(x => x.length >= 2);
       for (const p of plans) {

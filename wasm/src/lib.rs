@@ -285,7 +285,9 @@ pub fn sheet_columns() -> Result<JsValue, JsValue> {
     )
 }
 
-/// Character count as Word's 字数 counts Chinese text.
+/// Character count as Word's 字数 counts Chinese text. (npm and the playground; the member
+/// widget's script-free build leaves it out, as it does `messageCatalogue`: the widget uses neither.)
+#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = countChars)]
 pub fn count_chars(text: &str) -> usize {
     xianjiao_core::count_chars(text)
@@ -310,6 +312,7 @@ pub fn word(lang: &str, #[wasm_bindgen(unchecked_param_type = "Msg | Msg[]")] ms
 }
 
 /// The message catalogue as JSON: `{"zh": {code: template}, "en": {…}}`.
+#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = messageCatalogue)]
 pub fn message_catalogue() -> String {
     xianjiao_core::catalogue_json()
@@ -411,6 +414,17 @@ mod playground {
     }
 
     /// Mutation-tests `files` (names in `sources`): `{mutants, killed, survivors: [{file, line, col, original, replacement}]}`.
+    /// `entry` and its parents compiled for the script-free engine (`xianjiao compile`): the
+    /// `.rules.json` a portal deploys. Throws (`code` = `rules.invalid`) when the rules have errors.
+    #[wasm_bindgen(js_name = compileRules)]
+    pub fn compile_rules(#[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue, entry: &str) -> Result<String, JsValue> {
+        let rs = xianjiao_core::RuleSet::load(entry, &memory(sources)?);
+        if rs.has_errors() {
+            return Err(err("rules.invalid", "规则有错误,先改正再编译 / the rules have errors: fix them first"));
+        }
+        rs.compile().map_err(|d| err(d.code, &d.message))
+    }
+
     #[wasm_bindgen(js_name = mutationTest)]
     pub fn mutation_test(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string>")] sources: JsValue,

@@ -73,6 +73,12 @@ pub(crate) fn write(files: &[String], entities: &[Entity], sources: &[(String, S
     for e in entities {
         let mut fields = serde_json::Map::new();
         for (k, v) in &e.fields {
+            // Provenance is for clerks (explain, the playground: both read the .rhai); a member's
+            // browser never shows it, so compiled rules leave it out (1.7 KB gzip of guanba).
+            // A form's outcome keeps its own source/local inside its map: results name it.
+            if matches!(k.as_str(), "source" | "local") {
+                continue;
+            }
             let Some(j) = strict_json(v) else {
                 return Err((e.field_loc(k).clone(), format!("“{k}”的值({})不能编译为数据 / the value of {k} is not plain data", v.type_name())));
             };

@@ -339,3 +339,89 @@ pub(crate) fn inherit_roles(es: &mut [Entity], files: &[String], diags: &mut Dia
         }
     }
 }
+
+/// A child file that redefines a function a parent's locked declaration names (a form's
+/// `outcome`, a requirement's `check`) would change that 规定动作 without touching it: the
+/// child's function wins when functions are merged. Refused at the child's `fn`, unless the
+/// parent opened the field (`open: ["outcome"]`) or made the declaration optional.
+/// `fn_files`: (function, file) in chain order, root first; `sources`: (file, text).
+pub(crate) fn redefined_functions(es: &[Entity], fn_files: &[(String, String)], sources: &[(String, String)], files: &[String], diags: &mut Diags) {
+    let rank = |f: &str| files.iter().position(|x| x == f).unwrap_or(0);
+    let named = |v: &Dynamic| -> Option<String> {
+        if let Some(m) = v.read_lock::<Map>() {
+            return m.get("function").map(|f| f.to_string());
+        }
+        v.clone().into_string().ok()
+    };
+    for (i, (name, file)) in fn_files.iter().enumerate() {
+        // Only a later file's definition of a name an earlier file already defines.
+        let Some((_, first)) = fn_files[..i].iter().find(|(n, f)| n == name && f != file) else { continue };
+        for e in es {
+            for field in ["outcome", "check"] {
+                let Some(v) = e.fields.get(field) else { continue };
+                if named(v).as_deref() != Some(name.as_str()) || open(e, field) {
+                    continue;
+                }
+                let Some(by) = e.required_by.as_deref() else { continue };
+                if rank(by) >= rank(file) {
+                    continue;
+                }
+                let text = sources.iter().find(|(f, _)| f == file).map_or("", |x| x.1.as_str());
+                let at = fn_position(text, name).map_or_else(
+                    || crate::diag::Location { file: file.clone(), line: 1, col: 1 },
+                    |(line, col)| crate::diag::Location { file: file.clone(), line, col },
+                );
+                diags.error(
+                    "lock.weaken",
+                    &at,
+                    format!(
+                        "函数 {name} 是上级文件 {first} 定义、{} \"{}\" 的 {field} 所用的规则(规定动作),下级不能重新定义它;若上级允许,应在上级写 open: [\"{field}\"] / a child may not redefine the function a parent's locked {field} names",
+                        e.kind, e.key
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Line and column (1-based) of `fn name(` in a file's text.
+fn fn_position(text: &str, name: &str) -> Option<(usize, usize)> {
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        let rest = t.strip_prefix("private ").unwrap_or(t);
+        if let Some(after) = rest.strip_prefix("fn ") {
+            if after.trim_start().strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('(')) {
+                return Some((i + 1, line.len() - t.len() + 1));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod function_locks {
+    #![allow(clippy::unwrap_used)]
+    use crate::ruleset::RuleSet;
+    use crate::source::MemorySource;
+
+    fn codes(parent_form_extra: &str) -> Vec<&'static str> {
+        let mut src = MemorySource::new();
+        src.insert(
+            "p.rhai",
+            format!(
+                r#"role("党员", #{{ local: "x" }});
+form("表", #{{ items: [["总分", 100]], groups: [["党员互评", 100]], outcome: #{{ function: "结论", labels: ["合格", "不合格"] }}, local: "x"{parent_form_extra} }});
+fn 结论(r) {{ if r.composite >= 60.0 {{ "合格" }} else {{ "不合格" }} }}"#
+            ),
+        );
+        src.insert("c.rhai", "extends(\"p.rhai\");\nfn 结论(r) { \"合格\" }\n");
+        RuleSet::load("c.rhai", &src).diagnostics().iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn a_child_may_not_redefine_a_locked_outcome_function() {
+        assert!(codes("").contains(&"lock.weaken"));
+        assert!(!codes(", open: [\"outcome\"]").contains(&"lock.weaken"));
+        assert!(!codes(", optional: true").contains(&"lock.weaken"));
+    }
+}

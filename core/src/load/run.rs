@@ -366,5 +366,43 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
     }
     let mut entities = merged.into_vec();
     super::merge::inherit_roles(&mut entities, &files, diags);
+    super::merge::redefined_functions(&entities, &fn_files, &sources, &files, diags);
+    for (file, text) in &sources {
+        hidden_characters(file, text, diags);
+    }
     Loaded { files, entities, parent_entities, functions, fn_files, sources, unsourced }
+}
+
+/// Bidirectional controls and invisible format characters in a rule file reorder or hide what a
+/// member reads (a U+202E in a label shows “张三不合评”): each is a warning at its place.
+/// The widget strips them from what it shows as well.
+pub(crate) fn hidden_characters(file: &str, text: &str, diags: &mut Diags) {
+    for (i, line) in text.lines().enumerate() {
+        for (col, c) in line.chars().enumerate() {
+            let hidden =
+                matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{2060}' | '\u{FEFF}');
+            if hidden && !(i == 0 && col == 0 && c == '\u{FEFF}') {
+                diags.warning(
+                    "text.hidden",
+                    &Location { file: file.to_string(), line: i + 1, col: col + 1 },
+                    format!("这里有一个看不见的控制字符 U+{:04X}(会改变文字显示的顺序或藏起文字);删去它 / an invisible or bidirectional control character", c as u32),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod hidden {
+    use crate::ruleset::RuleSet;
+    use crate::source::MemorySource;
+
+    #[test]
+    fn a_bidi_control_in_a_rule_file_is_a_warning_at_its_place() {
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", "role(\"党员\", #{ label: \"张三\u{202E}评合不\", local: \"x\" });\n");
+        let rs = RuleSet::load("t.rhai", &src);
+        let d: Vec<_> = rs.diagnostics().iter().filter(|d| d.code == "text.hidden").map(|d| (d.location.line, d.location.col)).collect();
+        assert_eq!(d, [(1, 25)]);
+    }
 }
