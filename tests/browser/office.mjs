@@ -61,7 +61,8 @@ const readBack = (page, bytes) => page.evaluate(async (b64) => {
   for (const s of wb.sheets) { const rows = []; await wb.rows(s.name, (line, cells) => rows.push([line, ...cells.map((c) => [c[0], c[1]])])); out[s.name] = rows; }
   return out;
 }, bytes.toString('base64'));
-const texts = (rows) => rows.map((r) => r.slice(1).map((c) => c[1]));
+/** Rows as dense arrays of cell texts (empty cells as ''). */
+const texts = (rows) => rows.map((r) => { const a = []; for (const [c, v] of r.slice(1)) { while (a.length < c) a.push(''); a[c] = v; } return a; });
 
 export async function run({ browser, origin, test, assert, eq, out }) {
   await test('one header vocabulary: the CLI, the npm engine and the office page accept exactly the same columns (every name of the engine\'s vocabulary, and refuse the same near miss)', async () => {

@@ -89,8 +89,8 @@ ul.sources { margin: .2em 0; padding-left: 1.2em; }
 .tall { max-height: 32em; overflow-y: auto; border: 1px solid #d1d5db; border-radius: .3em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d5db; padding: .3em .5em; text-align: left; vertical-align: top; }
-thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; white-space: nowrap; }
-th button { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; white-space: nowrap; }
+thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; }
+th button { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; }
 th.num button { text-align: right; }
 th[aria-sort=ascending] button::after { content: " ▲"; }
 th[aria-sort=descending] button::after { content: " ▼"; }
