@@ -290,13 +290,13 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     let (h, o) = report(&dir, &[]);
     assert_eq!(o.status.code(), Some(1), "rejected rows: exit 1");
     // One 评议意见表 per member (7 members), each a print page of its own.
-    assert_eq!(h.matches("<section class=\"sheet\"").count(), 7);
+    assert_eq!(h.matches("data-form=\"附件4\"").count(), 7);
     for f in ["姓名", "职务", "测评综合得分", "主要优点", "主要不足", "努力方向", "支部负责人签名", "党员本人签名", "年月日", "备注"]
     {
         assert!(h.matches(f).count() >= 7, "{f} on every form");
     }
     assert!(h.contains("建议,供支委会参考:") && h.contains("“工作绩效”"), "strengths pre-filled as marked suggestions");
-    assert!(h.contains(".sheet{break-before:page;break-after:page") && h.contains("@page{size:A4"));
+    assert!(h.contains(".page{break-before:page;break-after:page") && h.contains("@page{size:A4"));
     // 附件6: respondents by group × tier and each tier's share.
     assert!(h.contains("附件6 回头看满意度") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
     // 附件5 unit scores.
@@ -313,7 +313,31 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     }
     assert!(!h.contains("<b>周九</b>") && h.contains("&lt;b&gt;周九&lt;/b&gt;"));
     let (en, _) = report(&dir, &["--lang", "en"]);
-    assert!(en.contains("1. Summary") && en.contains("Member appraisal opinion form") && en.contains("Suggestion for the branch committee"));
+    // The 附件4 pages are the seed's Chinese form in either language (core's one definition, as the office page prints).
+    assert!(en.contains("1. Summary") && en.contains("党员评议意见表") && en.contains("建议,供支委会参考:"));
+}
+
+/// 附件4 as the seed prints it: title from the campaign and phase, 职务 from the roster (never the
+/// checklist role), roster order, the composite saying which group is missing, 备注 and the 注 line;
+/// the 转段申请 addressed to `--to` with the seed's review line and an opinion box for each.
+#[test]
+fn report_forms_follow_the_roster_and_the_seed() {
+    let dir = tmp("report-roster");
+    let roster = dir.join("花名册.csv");
+    std::fs::write(&roster, "姓名,职务\n王五,组织委员\n张三,支部书记\n").unwrap();
+    let (h, _) = report(&dir, &["--roster", roster.to_str().unwrap(), "--to", "镇先教办,镇督导组"]);
+    let order: Vec<&str> = h
+        .match_indices("data-form=\"附件4\" data-member=\"")
+        .map(|(i, m)| &h[i + m.len()..i + m.len() + h[i + m.len()..].find('"').unwrap()])
+        .collect();
+    assert_eq!(&order[..2], ["王五", "张三"], "roster order first, then the others");
+    assert!(h.contains("<td>组织委员</td>") && h.contains("<td>支部书记</td>"));
+    assert!(!h.contains("<td>党员领导干部</td>") && !h.contains("<td>离退休党员</td>"), "职务 is never the checklist role");
+    assert!(h.contains("关坝镇先进性教育活动分析评议阶段") && h.contains("注:若不够书写,可另附页。") && h.contains("<th>备注</th>"));
+    assert!(h.contains("缺少“群众参评”的测评表,此分仅按党员互评、支委会考评的权重折算"), "a composite resting on missing groups says so");
+    assert!(h.contains("镇先教办、镇督导组:"), "addressed to --to");
+    assert!(h.contains("本申请经镇督导组审查后上报,镇先教办同意后,再召开会议进行小结与转段动员。"));
+    assert!(h.contains("镇督导组意见:") && h.contains("镇先教办意见:"));
 }
 
 /// Prints the report with headless Chromium and counts the PDF's pages

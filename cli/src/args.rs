@@ -250,6 +250,15 @@ pub struct ReportArgs {
     /// The unit form of --lookback (default: the first form with subject "unit").
     #[arg(long)]
     pub lookback_form: Option<String>,
+    /// 花名册 (CSV or XLSX: 姓名 and, optionally, 职务): the 评议意见表 print in its order with its 职务.
+    #[arg(long)]
+    pub roster: Option<PathBuf>,
+    /// The phase the titles name (default: the phase of the rules' first gate).
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Whom the draft 转段申请 is addressed to, comma-separated (default: 先教办,督导组; the rule language names no addressee).
+    #[arg(long, value_delimiter = ',', default_value = "先教办,督导组")]
+    pub to: Vec<String>,
     /// The HTML file to write.
     #[arg(short, long)]
     pub output: PathBuf,

@@ -8,6 +8,7 @@ use crate::input::{self, Field, PlainRows, Problem, Target};
 use crate::profiles::{self, Progress};
 use crate::timing::timing;
 use std::path::{Path, PathBuf};
+use xianjiao_core::output::forms::RosterEntry;
 use xianjiao_core::output::{self, results::ResultsInput};
 use xianjiao_core::{RuleSet, ScoreReport, VoteReport};
 
@@ -174,6 +175,32 @@ pub fn write_results(rs: &RuleSet, s: &Scored, out: &Path, lang: Lang) -> Result
         _ => return Err("输出文件应以 .xlsx 或 .csv 结尾 / the output must end in .xlsx or .csv".into()),
     };
     std::fs::write(out, bytes).map_err(|e| format!("无法写出 / cannot write: {e}"))
+}
+
+/// The columns of a roster (花名册).
+fn roster_fields() -> Vec<Field> {
+    vec![
+        Field { key: "member", names: &["姓名", "member", "党员"], required: true },
+        Field { key: "post", names: &["职务", "post"], required: false },
+    ]
+}
+
+/// Reads a roster in its own order.
+pub fn read_roster(path: &Path) -> Result<Vec<RosterEntry>, CliError> {
+    let mut rows = PlainRows::new(roster_fields());
+    input::read_all(std::slice::from_ref(&path.to_path_buf()), Target::Plain(&mut rows))?;
+    let post = rows.col("post");
+    let mut out = vec![];
+    for (line, row) in &rows.rows {
+        let v = row.as_ref().map_err(|why| CliError::file(path, format!("第 {line} 行:{why}")))?;
+        let name = v.first().map(|s| s.trim()).unwrap_or("");
+        if name.is_empty() {
+            continue;
+        }
+        let p = post.and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        out.push(RosterEntry { name: name.to_string(), post: p });
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------- tests (百题测试)

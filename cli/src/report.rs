@@ -13,7 +13,9 @@ use crate::input::{self, Problem, Target};
 use crate::office::{self, Scored};
 use crate::profiles::Progress;
 use std::fmt::Write as _;
-use xianjiao_core::{ItemStatus, RuleSet, ScoreReport, SubjectScore, VoteReport};
+use xianjiao_core::output::forms::{self, RosterEntry};
+use xianjiao_core::output::results::ResultsInput;
+use xianjiao_core::{ItemStatus, RuleSet, ScoreReport, VoteReport};
 
 /// HTML-escapes text (also for attribute values).
 pub fn esc(s: &str) -> String {
@@ -30,22 +32,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     o
-}
-
-/// The conclusion of a member (core's `output::results::conclusion`, the files' wording).
-fn conclusion_of(m: &SubjectScore, l: Lang) -> String {
-    let view = xianjiao_core::output::results::MemberView {
-        member: m.member.clone(),
-        outcome: m.outcome.clone(),
-        suggestion: m.suggestion,
-        decision: m.decision.as_ref().map(|d| xianjiao_core::output::results::DecisionView {
-            outcome: d.outcome.clone(),
-            handling: d.handling.clone(),
-            note: d.note.clone(),
-        }),
-        ..Default::default()
-    };
-    xianjiao_core::output::results::conclusion(&view, l.core())
 }
 
 /// A number as people write it: at most `d` decimals, no trailing zeros.
@@ -102,7 +88,23 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
     let clean =
         scored.problems.is_empty() && scored.report.unmatched_decisions.is_empty() && scored.unmatched_satisfaction.is_empty() && profile_errors == 0;
-    let html = Html { rs, s: &scored, votes: votes.as_ref(), lookback: lookback.as_ref(), progress: progress.as_deref(), l: o.scoring.lang }.render();
+    let roster = match &o.roster {
+        Some(p) => office::read_roster(p)?,
+        None => vec![],
+    };
+    let x = office::results_input(&scored).map_err(CliError::failed)?;
+    let html = Html {
+        rs,
+        s: &scored,
+        votes: votes.as_ref(),
+        lookback: lookback.as_ref(),
+        progress: progress.as_deref(),
+        l: o.scoring.lang,
+        roster: &roster,
+        phase: o.phase.as_deref(),
+        to: &o.to,
+    }
+    .render(&x);
     Ok((html, clean))
 }
 
@@ -133,6 +135,10 @@ struct DraftWords {
     apply: &'static str,
     /// `{next}` when there is no later phase.
     next: &'static str,
+    /// The seed's path of the application (000): `{reviewers}` review it, then `{approvers}` agree.
+    review: &'static str,
+    /// A reviewer's or approver's box: `{who}`.
+    opinion: &'static str,
 }
 
 const DRAFT_ZH: DraftWords = DraftWords {
@@ -150,6 +156,8 @@ const DRAFT_ZH: DraftWords = DraftWords {
     no_survey: "阶段成效测评(“回头看”群众测评)满意和基本满意率为 ____%(未提供测评结果,请填写)。",
     apply: "经支部委员会研究,申请转入{next}阶段。",
     next: "下一",
+    review: "　　本申请经{reviewers}审查后上报,{approvers}同意后,再召开会议进行小结与转段动员。",
+    opinion: "{who}意见:",
 };
 
 const DRAFT_EN: DraftWords = DraftWords {
@@ -167,6 +175,8 @@ const DRAFT_EN: DraftWords = DraftWords {
     no_survey: "Phase-effect survey (look-back) satisfaction rate: ____% (not given). ",
     apply: "We apply to move on to the {next} phase.",
     next: "next",
+    review: "This application goes to {reviewers} for review, then to {approvers}; once they agree, the phase is closed at a meeting. ",
+    opinion: "Opinion of {who}: ",
 };
 
 /// A template with each `{name}` replaced by its value, in one pass (a value
@@ -199,6 +209,12 @@ struct Html<'a> {
     lookback: Option<&'a ScoreReport>,
     progress: Option<&'a [Progress]>,
     l: Lang,
+    /// The roster (花名册): order and 职务 of the 评议意见表.
+    roster: &'a [RosterEntry],
+    /// The phase the 评议意见表's title names.
+    phase: Option<&'a str>,
+    /// Whom the 转段申请 is addressed to (`--to`).
+    to: &'a [String],
 }
 
 const CSS: &str = r#"
@@ -228,21 +244,8 @@ svg{display:block;max-width:100%;height:auto}
 .draft h3{text-align:center}
 .draft .stamp{text-align:right;margin-top:6mm}
 .draftmark{color:#8a1c00;font-weight:bold}
+.draft .opinion{border-top:1px solid #666;margin-top:4mm;min-height:30mm}
 section.part{break-after:page}
-.sheet{break-before:page;break-after:page;break-inside:avoid;page-break-inside:avoid}
-.sheet h1{font-size:16pt;margin-bottom:1mm}
-.sheet .sub{text-align:center;margin:0 0 4mm;font-size:12pt}
-.sheet table{margin:0}
-.sheet th{width:30mm;background:#fff;text-align:center;vertical-align:middle;overflow-wrap:normal}
-.sheet tr.head td,.sheet tr.head th{vertical-align:middle;height:12mm}
-.sheet tr.head th{white-space:nowrap}
-.sheet td.box{height:auto}
-.sheet .sugg{font-size:10pt;color:#333;border-left:3px solid #999;padding-left:2mm;margin:0 0 1mm}
-.sheet .sugg b{color:#111}
-.line{border-bottom:1px solid #888;height:8.5mm}
-.sign td{height:22mm;vertical-align:bottom}
-.sign .date{display:inline-block;margin-left:10mm;letter-spacing:2em}
-.sheet .foot{font-size:10pt;margin-top:2mm}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{padding:0;max-width:none}h2{margin-top:4mm}}
 "#;
@@ -258,7 +261,7 @@ impl Html<'_> {
         self.l.t(zh, en)
     }
 
-    fn render(&self) -> String {
+    fn render(&self, x: &ResultsInput) -> String {
         let r = &self.s.report;
         let campaign = &self.rs.rules().campaign.name;
         let title = format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"));
@@ -267,9 +270,10 @@ impl Html<'_> {
             h,
             "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
             <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
-            <title>{}</title><style>{CSS}</style></head><body>\n",
+            <title>{}</title><style>{CSS}{}</style></head><body>\n",
             self.t("zh-CN", "en"),
-            esc(&title)
+            esc(&title),
+            forms::FORM_CSS
         );
         let colon = self.t(":", ": ");
         let _ = writeln!(
@@ -297,9 +301,8 @@ impl Html<'_> {
             self.rollup(&mut h);
             h.push_str("</section>\n");
         }
-        for m in &r.members {
-            self.sheet(&mut h, m);
-        }
+        // 附件4, one per member in roster order: core's one definition (the office page prints the same pages).
+        h.push_str(&forms::opinion_pages(self.rs, x, self.roster, self.phase).into_string());
         h.push_str("</body></html>\n");
         h
     }
@@ -742,7 +745,7 @@ impl Html<'_> {
             "<div class=\"draft\"><p class=\"draftmark\">{}</p><h3>{}</h3><p>{}:</p><p>",
             self.t("草稿,供支部修改后上报", "DRAFT — for the branch to edit before sending"),
             esc(&format!("{uname}{}{phase}{}", self.t("关于", " — application to close the "), self.t("阶段转段的申请", " phase"))),
-            esc(&format!("{}{}", rules.campaign.name, self.t("领导小组办公室", " office (先教办)")))
+            esc(&self.to.join(self.t("、", ", ")))
         );
         let w = if self.l == Lang::Zh { &DRAFT_ZH } else { &DRAFT_EN };
         let mut body = fill(w.took_part, &[("phase", phase), ("n", &n.to_string()), ("met", &met.to_string())]);
@@ -780,114 +783,31 @@ impl Html<'_> {
         if blockers.is_empty() {
             body += &fill(w.apply, &[("next", next.as_deref().unwrap_or(w.next))]);
         }
+        // 000: "经督导组审查后上报,市委先教办同意后": the 督导组 reviews, the others approve.
+        let (reviewers, approvers): (Vec<&String>, Vec<&String>) = self.to.iter().partition(|x| x.contains("督导"));
+        let sep = self.t("、", ", ");
+        let join = |v: &[&String]| v.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(sep);
+        let review = (!reviewers.is_empty() && !approvers.is_empty())
+            .then(|| fill(w.review, &[("reviewers", &join(&reviewers)), ("approvers", &join(&approvers))]));
         let body = esc(&body);
         let _ = write!(
             h,
-            "{body}</p><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>",
+            "{body}</p>{}<p>{}</p><p class=\"stamp\">{}<br>{}</p>",
+            review.map(|r| format!("<p>{}</p>", esc(&r))).unwrap_or_default(),
             self.t("　　特此申请。", "Respectfully submitted."),
             esc(&format!("{uname}{}", self.t("党支部(盖章)", " Party branch (seal)"))),
             self.t("年　　月　　日", "Date: ________")
         );
-    }
-
-    /// Strongest and weakest items of a member, as shares of their points.
-    fn strengths(&self, m: &SubjectScore) -> Option<(Vec<String>, Vec<String>)> {
-        let r = &self.s.report;
-        let mut v: Vec<(f64, String)> = r
-            .items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (name, pts))| {
-                let x = *m.items.values.get(i)?;
-                Some((x / pts, format!("“{name}”({}/{})", num(x, 2), num(*pts, 2))))
-            })
-            .collect();
-        if v.len() < 2 {
-            return None;
+        for who in reviewers.iter().chain(&approvers) {
+            let _ = write!(
+                h,
+                "<div class=\"opinion\"><p>{}</p><p class=\"stamp\">{}<br>{}</p></div>",
+                esc(&fill(w.opinion, &[("who", who)])),
+                self.t("(盖章)", "(seal)"),
+                self.t("年　　月　　日", "Date: ________")
+            );
         }
-        v.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let (hi, lo) = (v[0].0, v[v.len() - 1].0);
-        if (hi - lo).abs() < 1e-9 {
-            return Some((vec![], vec![]));
-        }
-        let k = (v.len() / 4).clamp(1, 2);
-        let best = v.iter().take(k).filter(|x| x.0 > lo).map(|x| x.1.clone()).collect();
-        let worst = v.iter().rev().take(k).filter(|x| x.0 < hi).map(|x| x.1.clone()).collect();
-        Some((best, worst))
-    }
-
-    fn lines(h: &mut String, n: usize) {
-        for _ in 0..n {
-            h.push_str("<div class=\"line\"></div>");
-        }
-    }
-
-    /// 附件4 党员评议意见表 for one member, on its own page.
-    fn sheet(&self, h: &mut String, m: &SubjectScore) {
-        let rules = self.rs.rules();
-        let post = self.progress.and_then(|ps| ps.iter().find(|p| p.p.member == m.member)).map(|p| p.p.role.clone()).unwrap_or_default();
-        let _ = write!(
-            h,
-            "<section class=\"sheet\" data-member=\"{}\"><h1>{}</h1><p class=\"sub\">{}</p>",
-            esc(&m.member),
-            esc(&rules.campaign.name),
-            self.t("党员评议意见表", "Member appraisal opinion form (党员评议意见表)")
-        );
-        let _ = write!(
-            h,
-            "<table><tbody><tr class=\"head\"><th>{}</th><td>{}</td><th>{}</th><td>{}</td><th>{}</th><td class=\"n\">{}</td></tr>",
-            self.t("姓名", "Name"),
-            esc(&m.member),
-            self.t("职务", "Post"),
-            esc(&post),
-            self.t("测评综合得分", "Composite score"),
-            num(m.composite, 2)
-        );
-        let sugg = self.strengths(m);
-        let note = self.t("建议,供支委会参考:", "Suggestion for the branch committee: ");
-        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要优点", "Main strengths"));
-        if let Some((best, _)) = &sugg {
-            if !best.is_empty() {
-                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&best.join("、")), self.t("得分率较高。", " scored highest."));
-            }
-        }
-        Self::lines(h, 5);
-        let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("主要不足", "Main shortcomings"));
-        if let Some((_, worst)) = &sugg {
-            if !worst.is_empty() {
-                let _ = write!(h, "<p class=\"sugg\"><b>{note}</b>{}{}</p>", esc(&worst.join("、")), self.t("得分率相对较低。", " scored lowest."));
-            }
-        }
-        Self::lines(h, 5);
-        let _ = write!(h, "</td></tr><tr><th>{}</th><td colspan=\"5\" class=\"box\">", self.t("努力方向<br>(建议)", "Direction<br>(suggested)"));
-        Self::lines(h, 7);
-        let _ = write!(h, "</td></tr><tr class=\"sign\"><td colspan=\"3\">{}<span class=\"date\">{}</span></td><td colspan=\"3\">{}<span class=\"date\">{}</span></td></tr>",
-            self.t("支部负责人签名:", "Branch head's signature: "), self.t("年月日", "Y M D"), self.t("党员本人签名:", "Member's signature: "), self.t("年月日", "Y M D"));
-        let mut remark = vec![];
-        let c = conclusion_of(m, self.l);
-        if !c.is_empty() {
-            remark.push(format!("{}{c}", self.t("测评结论:", "Outcome: ")));
-        }
-        if let Some(hd) = m.decision.as_ref().and_then(|d| d.handling.as_deref()) {
-            remark.push(format!("{}{hd}", self.t("处理方式:", "Handling: ")));
-        }
-        if let Some(n) = m.decision.as_ref().and_then(|d| d.note.as_deref()) {
-            remark.push(n.to_string());
-        }
-        if !m.missing_groups.is_empty() {
-            remark.push(format!("{}{}", self.t("缺少评议组:", "Missing rater groups: "), m.missing_groups.join("、")));
-        }
-        let groups: Vec<String> = m.groups.iter().map(|(g, x)| format!("{g} {}({} {})", num(x.mean, 2), x.sheets, self.t("份", "sheets"))).collect();
-        if !groups.is_empty() {
-            remark.push(groups.join(";"));
-        }
-        let _ = write!(h, "<tr><th>{}</th><td colspan=\"5\">{}", self.t("备注", "Notes"), esc(&remark.join(self.t("。", ". "))));
-        Self::lines(h, 1);
-        let _ = writeln!(
-            h,
-            "</td></tr></tbody></table><p class=\"foot\">{}</p></section>",
-            self.t("注:若不够书写,可另附页。", "If space runs out, attach a page.")
-        );
+        h.push_str("</div>");
     }
 }
 

@@ -120,9 +120,22 @@ fn at(label: Option<&String>) -> String {
 
 pub fn score(r: &ScoreReport, origin: &[Option<String>]) {
     println!("{}:{} 人", r.form, r.members.len());
+    // As the files show them (core's results sheet): group means with two decimals, the
+    // conclusion (the committee's decision, or the rules' outcome marked 建议), handling,
+    // note and the rater groups with no sheet.
     for m in &r.members {
-        let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {}", v.mean)).collect();
-        println!("  {:<6} 综合 {:>7.2}  {}  {}", m.member, m.composite, groups.join("  "), m.outcome.clone().unwrap_or_default());
+        let groups: Vec<String> = m.groups.iter().map(|(k, v)| format!("{k} {:.2}", v.mean)).collect();
+        let view = xianjiao_core::output::results::MemberView::of(m);
+        let mut tail = vec![xianjiao_core::output::results::conclusion(&view, xianjiao_core::Lang::Zh)];
+        if let Some(d) = &m.decision {
+            tail.extend(d.handling.iter().map(|h| format!("处理方式:{h}")));
+            tail.extend(d.note.iter().map(|n| format!("备注:{n}")));
+        }
+        if !m.missing_groups.is_empty() {
+            tail.push(format!("缺少评议组:{}", m.missing_groups.join("、")));
+        }
+        tail.retain(|x| !x.is_empty());
+        println!("  {:<6} 综合 {:>7.2}  {}  {}", m.member, m.composite, groups.join("  "), tail.join("  "));
     }
     for (i, x) in r.rejected.iter().enumerate() {
         println!("  {}第 {} 行未计分:{}", at(origin.get(i).and_then(Option::as_ref)), x.row, x.reason);

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { start } from './serve.mjs';
 import { cliExe } from './pw.mjs';
@@ -42,6 +42,27 @@ async function drop(page, files) {
 }
 
 const report = (page) => page.evaluate(() => document.querySelector('xianjiao-office').result);
+/** The members table's column headed `h` (core's results sheet), as shown. */
+async function column(page, h) {
+  const heads = await page.$$eval(O + '#xo-members thead th', (ths) => ths.map((t) => t.textContent));
+  const i = heads.indexOf(h);
+  if (i < 0) throw new Error(`no column ${h}: ${heads}`);
+  return page.$$eval(O + '#xo-members tbody tr', (trs, i) => trs.map((tr) => tr.children[i].textContent), i);
+}
+const sortBy = async (page, h) => {
+  const heads = await page.$$eval(O + '#xo-members thead th', (ths) => ths.map((t) => t.textContent));
+  return O + `th button[data-col="${heads.indexOf(h)}"]`;
+};
+/** Every sheet of an XLSX (bytes) read back by the page's own reader: {name: rows of cell texts}. */
+const readBack = (page, bytes) => page.evaluate(async (b64) => {
+  const { openXlsx } = await import('/pkg/office.js');
+  const wb = await openXlsx(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  const out = {};
+  for (const s of wb.sheets) { const rows = []; await wb.rows(s.name, (line, cells) => rows.push([line, ...cells.map((c) => [c[0], c[1]])])); out[s.name] = rows; }
+  return out;
+}, bytes.toString('base64'));
+/** Rows as dense arrays of cell texts (empty cells as ''). */
+const texts = (rows) => rows.map((r) => { const a = []; for (const [c, v] of r.slice(1)) { while (a.length < c) a.push(''); a[c] = v; } return a; });
 
 export async function run({ browser, origin, test, assert, eq, out }) {
   await test('one header vocabulary: the CLI, the npm engine and the office page accept exactly the same columns (every name of the engine\'s vocabulary, and refuse the same near miss)', async () => {
@@ -118,8 +139,8 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       eq(sources[0].encoding, enc, `${file}: encoding detected`);
       const summary = await page.locator(O + '#xo-summary').textContent();
       assert(summary.includes(`读取 ${exp.rows.read} 行 = 计分 ${exp.rows.scored} 行 + 未计分 ${exp.rows.rejected} 行`), 'summary: ' + summary);
-      const shown = await page.$$eval(O + '#xo-members tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, Number(tr.children[1].textContent)]));
-      eq(shown.sort(), exp.members.map((m) => [m.member, m.composite]).sort(), `${file}: composites in the table`);
+      const names = await column(page, '姓名'), comps = await column(page, '综合得分');
+      eq(names.map((n, i) => [n, comps[i]]).sort(), exp.members.map((m) => [m.member, m.composite.toFixed(2)]).sort(), `${file}: composites in the table, two decimals shown`);
       const lines = await page.$$eval(O + '#xo-rejected tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, Number(tr.children[1].textContent)]));
       eq(lines.map((l) => l[1]), exp.rejected.map((x) => x.row), `${file}: rejected rows listed by line`);
       assert(lines.every((l) => l[0].startsWith(path.basename(file))), 'rejected rows name the file: ' + JSON.stringify(lines));
@@ -136,18 +157,19 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     }), gbk);
     eq([dropped.sources[0].encoding, dropped.report.members.map((m) => m.composite)], ['GB18030', golden('score-guanba').members.map((m) => m.composite)], 'GBK file dropped on the drop zone');
     eq(dropped.report.rejected[0].source, '支部测评表.csv', 'rejections name the dropped file');
-    // “建议” shown for suggested outcomes; sorting by name / composite / outcome
-    const outcomes = await page.$$eval(O + '#xo-members tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent));
-    assert(outcomes.every((t) => t.endsWith('建议')), 'suggestions marked 建议: ' + outcomes);
-    const col = () => page.$$eval(O + '#xo-members tbody th', (ths) => ths.map((t) => t.textContent));
+    // “(建议)” on suggested outcomes, as in the files; sorting by name / composite / 结论
+    const outcomes = await column(page, '结论');
+    assert(outcomes.every((t) => t.endsWith('(建议)')), 'suggestions marked (建议): ' + outcomes);
+    const col = () => column(page, '姓名');
     eq(await col(), ['王五', '张三', '李四'], 'sorted by composite, highest first');
-    await page.click(O + 'th button[data-key=composite]');
+    await page.click(await sortBy(page, '综合得分'));
     eq(await col(), ['李四', '张三', '王五'], 'composite ascending after a second click');
-    await page.click(O + 'th button[data-key=member]');
+    await page.click(await sortBy(page, '姓名'));
     eq(await col(), ['李四', '王五', '张三'], 'sorted by name (pinyin order)');
-    await page.focus(O + 'th button[data-key=outcome]');
+    const byOutcome = await sortBy(page, '结论');
+    await page.focus(byOutcome);
     await page.keyboard.press('Enter');
-    eq(await page.$eval(O + 'th:has(button[data-key=outcome])', (th) => th.getAttribute('aria-sort')), 'ascending', 'keyboard sorts by outcome');
+    eq(await page.$eval(byOutcome, (b) => b.parentElement.getAttribute('aria-sort')), 'ascending', 'keyboard sorts by 结论');
     // two files at once: rows of both, each rejection with its own file and line
     await drop(page, [path.join(root, 'tests/golden/score-guanba/sheets.csv'), path.join(root, 'tests/golden/score-guanba-xlsx/sheets.xlsx')]);
     const both = (await report(page)).report;
@@ -158,48 +180,90 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await context.close();
   });
 
-  await test('office: XLSX and CSV exports read back (composites, rejected rows, formula guard, UTF-8 BOM)', async () => {
+  await test('office: XLSX and CSV exports are the CLI\'s (score -o): the same workbook cell by cell, formula guard, UTF-8 BOM', async () => {
     const { context, page, requests } = await officePage(browser, `${origin}/office.html`);
     const evil = 'member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n'
       + '=HYPERLINK("http://x"),支委会考评,9,9,9,9,9,9,9,27\n@SUM(A1),党员互评,8,8,8,8,8,8,8,24\n张三,党员互评,9,9,8,9,10,8,8,27\n';
-    await drop(page, [path.join(root, 'tests/golden/score-guanba/sheets.csv'), { name: 'evil.csv', mimeType: 'text/csv', buffer: Buffer.from(evil) }]);
+    // the CLI on the same files, named as the page names them (file names, the rules beside them)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-export-'));
+    for (const f of ['guanba.rhai', 'central.rhai']) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f));
+    fs.copyFileSync(path.join(root, 'tests/golden/score-guanba/sheets.csv'), path.join(dir, 'sheets.csv'));
+    fs.writeFileSync(path.join(dir, 'evil.csv'), evil);
+    for (const o of ['cli.xlsx', 'cli.csv']) spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', 'evil.csv', '-o', o], { cwd: dir });
+    await drop(page, [path.join(dir, 'sheets.csv'), path.join(dir, 'evil.csv')]);
     const r = (await report(page)).report;
     const [dx] = await Promise.all([page.waitForEvent('download'), page.click(O + '#xo-xlsx')]);
     const xlsx = fs.readFileSync(await dx.path());
     fs.writeFileSync(path.join(out, 'office-export.xlsx'), xlsx);
-    const back = await page.evaluate(async (b64) => {
-      const { openXlsx } = await import('/pkg/office.js');
-      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const wb = await openXlsx(bytes);
-      const out = {};
-      for (const s of wb.sheets) { const rows = []; await wb.rows(s.name, (line, cells) => rows.push(cells.map((c) => c[1]))); out[s.name] = rows; }
-      return out;
-    }, xlsx.toString('base64'));
-    eq(Object.keys(back), ['测评结果', '未计分的行', '汇总'], 'sheets of the exported workbook');
-    const got = Object.fromEntries(back['测评结果'].slice(1).map((row) => [row[0], Number(row[1])]));
-    eq(Object.entries(got).sort(), r.members.map((m) => [/^[=+\-@\t\r]/.test(m.member) ? "'" + m.member : m.member, m.composite]).sort(), 'composites read back from the XLSX (formula-like names with a leading \')');
+    const cliXlsx = fs.readFileSync(path.join(dir, 'cli.xlsx'));
+    fs.copyFileSync(path.join(dir, 'cli.xlsx'), path.join(out, 'cli-export.xlsx'));
+    const back = await readBack(page, xlsx), cliBack = await readBack(page, cliXlsx);
+    eq(Object.keys(back), ['评议结果', '未计分的行', '所用规则'], 'sheets of the exported workbook');
+    eq(back, cliBack, 'the page\'s workbook = the CLI\'s, cell by cell (sheets, rows, columns, values)');
+    // the same widths, number formats, frozen header: every part of the two files alike
+    const part = (file, name) => execFileSync('unzip', ['-p', file, name]);
+    const tmpX = path.join(dir, 'page.xlsx'); fs.writeFileSync(tmpX, xlsx);
+    for (const name of ['xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml', 'xl/worksheets/sheet3.xml', 'xl/sharedStrings.xml']) {
+      assert(Buffer.compare(part(tmpX, name), part(path.join(dir, 'cli.xlsx'), name)) === 0, `${name} differs between the page and the CLI`);
+    }
+    const sheet1 = part(tmpX, 'xl/worksheets/sheet1.xml').toString();
+    assert(/<pane [^>]*ySplit="1"/.test(sheet1) && /<col [^>]*width=/.test(sheet1), 'frozen header and column widths: ' + sheet1.slice(0, 600));
+    const head = texts(back['评议结果'])[0];
+    const ci = head.indexOf('综合得分');
+    const got = Object.fromEntries(texts(back['评议结果']).slice(1).map((row) => [row[0], Number(row[ci])]));
+    eq(Object.entries(got).sort(), r.members.map((m) => [/^[=+\-@\t\r]/.test(m.member) ? "'" + m.member : m.member, m.composite]).sort(), 'composites read back from the XLSX at full precision (formula-like names with a leading \')');
     assert(got["'=HYPERLINK(\"http://x\")"] !== undefined && got["'@SUM(A1)"] !== undefined, 'formula-like names neutralised in the XLSX: ' + Object.keys(got));
     eq(back['未计分的行'].length - 1, r.rows.rejected, 'every rejected row exported');
-    eq(back['未计分的行'][1].slice(0, 2), ['sheets.csv', '12'], 'rejected row: file and line');
+    eq(texts(back['未计分的行'])[1].slice(0, 2), ['sheets.csv', '12'], 'rejected row: file and line');
     const [dc] = await Promise.all([page.waitForEvent('download'), page.click(O + '#xo-csv')]);
     const csv = fs.readFileSync(await dc.path());
     fs.writeFileSync(path.join(out, 'office-export.csv'), csv);
+    eq(csv.toString('utf8'), fs.readFileSync(path.join(dir, 'cli.csv'), 'utf8'), 'the page\'s CSV = the CLI\'s, byte for byte');
     eq([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'CSV starts with a UTF-8 BOM');
     const text = csv.toString('utf8').slice(1);
     assert(text.includes('\n"\'=HYPERLINK(""http://x"")",') && text.includes("\n'@SUM(A1),"), 'formula guard in the CSV:\n' + text.slice(0, 400));
     const zs = r.members.find((m) => m.member === '张三');
-    assert(text.includes(`张三,${zs.composite},合格,是,${zs.sheets},`), 'member row in the CSV:\n' + text.slice(0, 400));
+    assert(text.includes(`,${zs.composite},合格(建议),`), 'member row in the CSV (full precision, 结论 as in the XLSX):\n' + text.slice(0, 600));
     eq(onlyOrigin(requests, origin), [], 'requests to another origin');
+    await context.close();
+  });
+
+  await test('office: blank forms (附件3–6) and the entry workbook from a typed roster, no terminal: the CLI\'s `forms` output', async () => {
+    const { context, page } = await officePage(browser, `${origin}/office.html`);
+    const roster = fs.readFileSync(path.join(root, 'tests/golden/forms-guanba/roster.csv'), 'utf8').split(/\r?\n/).slice(1).filter(Boolean).join('\n');
+    await page.click(O + '#xo-before summary');
+    await page.fill(O + '#xo-roster', roster);
+    const [db] = await Promise.all([page.waitForEvent('download'), page.click(O + '#xo-blank-save')]);
+    const html = fs.readFileSync(await db.path(), 'utf8');
+    eq(html, fs.readFileSync(path.join(root, 'tests/golden/forms-guanba/expected.html'), 'utf8'), 'the page\'s blank forms = the CLI\'s golden forms');
+    const [de] = await Promise.all([page.waitForEvent('download'), page.click(O + '#xo-entry')]);
+    const entry = fs.readFileSync(await de.path());
+    const wb = await readBack(page, entry);
+    eq(Object.keys(wb), ['党员互评', '群众参评', '支委会考评'], 'entry workbook: one sheet per 测评层次');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-entry-'));
+    execFileSync(cliExe, ['forms', '--rules', path.join(root, 'rules/guanba.rhai'), '--roster', path.join(root, 'tests/golden/forms-guanba/roster.csv'), '-o', path.join(dir, 'e.xlsx')]);
+    eq(wb, await readBack(page, fs.readFileSync(path.join(dir, 'e.xlsx'))), 'the page\'s entry workbook = the CLI\'s, cell by cell');
     await context.close();
   });
 
   await test('office: prints one 评议意见表 per member on A4 (page.pdf)', async () => {
     const { context, page } = await officePage(browser, `${origin}/office.html`);
     await drop(page, path.join(root, 'tests/golden/score-guanba/sheets.csv'));
+    await page.click(O + '#xo-before summary');
+    await page.fill(O + '#xo-roster', '王五\n张三,支部书记\n李四');
     const n = await page.evaluate(() => document.querySelector('xianjiao-office').renderForms());
     eq(n, 3, 'forms rendered');
-    const form = await page.locator(O + '.form').first().textContent();
-    for (const f of ['姓名', '职务', '测评综合得分', '主要优点', '主要不足', '努力方向(建议)', '支部负责人签名', '党员本人签名', '年　　月　　日']) assert(form.includes(f), `form lacks ${f}: ${form}`);
+    eq(await page.$$eval(O + '#xo-forms .page', (ps) => ps.map((p) => p.dataset.member)), ['王五', '张三', '李四'], 'roster order');
+    const form = await page.locator(O + '#xo-forms .page').nth(1).textContent();
+    for (const f of ['附件4', '关坝镇先进性教育活动分析评议阶段', '党员评议意见表', '姓名', '职务', '支部书记', '测评综合得分', '89.02', '主要优点', '主要不足', '努力方向(建议)', '支部负责人签名', '党员本人签名', '年月日', '备注', '测评结论:合格(建议)', '注:若不够书写,可另附页。']) assert(form.includes(f), `form lacks ${f}: ${form}`);
+    // the CLI's report prints the same 附件4 pages
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-print-'));
+    fs.writeFileSync(path.join(dir, 'roster.csv'), '姓名,职务\n王五,\n张三,支部书记\n李四,\n');
+    spawnSync(cliExe, ['report', '--rules', 'rules/guanba.rhai', 'tests/golden/score-guanba/sheets.csv', '--roster', path.join(dir, 'roster.csv'), '-o', path.join(dir, 'r.html')], { cwd: root });
+    const cliHtml = fs.readFileSync(path.join(dir, 'r.html'), 'utf8');
+    const pageForms = await page.$eval(O + '#xo-forms', (f) => [...f.querySelectorAll('.page')].map((p) => p.textContent));
+    const cliForms = await page.evaluate((h) => [...new DOMParser().parseFromString(h, 'text/html').querySelectorAll('section.page')].map((p) => p.textContent), cliHtml);
+    eq(pageForms, cliForms, 'the page prints the CLI report\'s 附件4 pages');
     await page.emulateMedia({ media: 'print' });
     const hidden = await page.locator(O + '.ui').evaluate((e) => getComputedStyle(e).display);
     eq(hidden, 'none', 'the workbench UI is not printed');
@@ -315,6 +379,10 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       await page.screenshot({ path: path.join(out, `office-${w}.png`), fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert(overflow <= 0, `page scrolls sideways at ${w} px by ${overflow} px`);
+      const brief = await page.$$eval(O + '#xo-members thead th', (ths) => ths.filter((t) => getComputedStyle(t).display !== 'none').map((t) => t.textContent));
+      if (w === 390) eq(brief, ['姓名', '综合得分', '结论', '缺少的评议组'], 'a phone shows the brief columns of the definition');
+      const table = await page.$eval(O + '#xo-members', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
+      assert(table[0] <= table[1], `the members table scrolls sideways at ${w} px: ${table}`);
       await page.evaluate(() => document.querySelector('xianjiao-office').renderForms());
       await page.emulateMedia({ media: 'print' });
       await page.screenshot({ path: path.join(out, `office-${w}-print.png`), fullPage: false });

@@ -26,12 +26,12 @@ export async function run({ browser, test, assert, eq, out }) {
     page.on('request', r => requests.push(r.url()));
     await page.goto('file://' + html);
     eq(requests.length, 1, 'only the report itself is loaded: ' + requests.join(' '));
-    const members = await page.$$eval('section.sheet', s => s.map(x => x.dataset.member));
+    const members = await page.$$eval('section.page[data-form="附件4"]', s => s.map(x => x.dataset.member));
     eq(members.length, 7, 'one 评议意见表 per member');
     assert(members.includes('<b>周九</b>'), 'a name with markup arrives as text');
-    eq(await page.$$eval('section.sheet b', b => b.filter(x => x.textContent === '周九').length), 0, 'no markup from a name');
+    eq(await page.$$eval('section.page[data-form="附件4"] b', b => b.filter(x => x.textContent === '周九').length), 0, 'no markup from a name');
     await page.emulateMedia({ media: 'print' });
-    const sheet = await page.$('section.sheet');
+    const sheet = await page.$('section.page[data-form="附件4"]');
     await sheet.screenshot({ path: path.join(out, 'report-form.png') });
     const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true });
     fs.writeFileSync(path.join(out, 'report.pdf'), pdf);

@@ -9,10 +9,9 @@
 //  * the header found among the first 10 non-blank rows, duplicates refused;
 //  * XLSX: every visible sheet whose header fits (the others named with the
 //    reason), cells read sparsely (unzipped with the browser's DecompressionStream);
-//  * out: XLSX (stored/deflated zip, inline strings) and CSV (UTF-8 with BOM),
-//    every text cell starting with = + - @ tab or CR given a leading ' (as
-//    cli/src/csvout.rs does).
-// No DOM here: used by the worker (reading) and the element (writing).
+//  * (the page writes no spreadsheet itself: its exports are core's results
+//    workbook through the office wasm, wasm/js/office-out.js).
+// No DOM here: used by the worker and the element (openXlsx reads an export back).
 // ---------------------------------------------------------------------------
 
 export const HEADER_SEARCH = 10;
@@ -210,15 +209,9 @@ export class Table {
 }
 
 // ---------------------------------------------------------------- zip
-const CRC = (() => { const t = new Uint32Array(256); for (let n = 0; n < 256; n++) { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; t[n] = c >>> 0; } return t; })();
-function crc32(b) { let c = 0xffffffff; for (let i = 0; i < b.length; i++) c = CRC[(c ^ b[i]) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; }
 
 async function inflate(data) {
   const s = new Blob([data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(s).arrayBuffer());
-}
-async function deflate(data) {
-  const s = new Blob([data]).stream().pipeThrough(new CompressionStream('deflate-raw'));
   return new Uint8Array(await new Response(s).arrayBuffer());
 }
 
@@ -248,36 +241,6 @@ export function unzip(bytes) {
     });
   }
   return out;
-}
-
-/** A zip of [name, bytes] (deflated when the browser can). */
-export async function zip(files) {
-  const enc = new TextEncoder();
-  const parts = [], central = [];
-  let off = 0;
-  for (const [name, data0] of files) {
-    const data = typeof data0 === 'string' ? enc.encode(data0) : data0;
-    const nb = enc.encode(name);
-    let body = data, method = 0;
-    if (typeof CompressionStream === 'function') { try { body = await deflate(data); method = 8; } catch (_) { body = data; method = 0; } }
-    const crc = crc32(data);
-    const h = new DataView(new ArrayBuffer(30));
-    h.setUint32(0, 0x04034b50, true); h.setUint16(4, 20, true); h.setUint16(6, 0x0800, true); h.setUint16(8, method, true);
-    h.setUint16(10, 0, true); h.setUint16(12, 0x21, true); h.setUint32(14, crc, true); h.setUint32(18, body.length, true); h.setUint32(22, data.length, true);
-    h.setUint16(26, nb.length, true); h.setUint16(28, 0, true);
-    const c = new DataView(new ArrayBuffer(46));
-    c.setUint32(0, 0x02014b50, true); c.setUint16(4, 20, true); c.setUint16(6, 20, true); c.setUint16(8, 0x0800, true); c.setUint16(10, method, true);
-    c.setUint16(12, 0, true); c.setUint16(14, 0x21, true); c.setUint32(16, crc, true); c.setUint32(20, body.length, true); c.setUint32(24, data.length, true);
-    c.setUint16(28, nb.length, true); c.setUint32(42, off, true);
-    parts.push(new Uint8Array(h.buffer), nb, body);
-    central.push(new Uint8Array(c.buffer), nb);
-    off += 30 + nb.length + body.length;
-  }
-  const csize = central.reduce((a, b) => a + b.length, 0);
-  const e = new DataView(new ArrayBuffer(22));
-  e.setUint32(0, 0x06054b50, true); e.setUint16(8, files.length, true); e.setUint16(10, files.length, true);
-  e.setUint32(12, csize, true); e.setUint32(16, off, true);
-  return new Blob([...parts, ...central, new Uint8Array(e.buffer)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 
 // ---------------------------------------------------------------- XLSX in
@@ -357,46 +320,3 @@ export async function openXlsx(bytes) {
   return { sheets, rows };
 }
 
-// ---------------------------------------------------------------- out
-const FORMULA = /^[=+\-@\t\r]/;
-/** A text cell neutralised against formula injection (as csvout.rs). */
-export const neutral = (s) => FORMULA.test(s) ? "'" + s : s;
-/** A text cell as it goes into a CSV: neutralised, then quoted if needed. */
-export function csvText(s) {
-  const n = neutral(String(s));
-  return /[",\n\r]/.test(n) ? '"' + n.replace(/"/g, '""') + '"' : n;
-}
-/** CSV (UTF-8 with BOM, CRLF): rows of cells; numbers stay numbers. */
-export function toCsv(rows) {
-  const body = rows.map((r) => r.map((c) => c == null ? '' : typeof c === 'number' ? (Number.isFinite(c) ? String(c) : '') : csvText(c)).join(',')).join('\r\n') + '\r\n';
-  return new Blob(['\ufeff' + body], { type: 'text/csv;charset=utf-8' });
-}
-
-const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c])).replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, (c) => `_x${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}_`);
-function colName(i) { let s = ''; i++; while (i > 0) { const r = (i - 1) % 26; s = String.fromCharCode(65 + r) + s; i = Math.floor((i - 1) / 26); } return s; }
-
-/** An XLSX workbook of sheets [{name, rows}] (first row bold as a header). */
-export async function toXlsx(sheets) {
-  const ws = sheets.map((sh) => {
-    const rows = sh.rows.map((r, i) => `<row r="${i + 1}">` + r.map((c, j) => {
-      const ref = colName(j) + (i + 1), s = i === 0 ? ' s="1"' : '';
-      if (c == null || c === '') return '';
-      if (typeof c === 'number') return Number.isFinite(c) ? `<c r="${ref}"${s}><v>${c}</v></c>` : '';
-      return `<c r="${ref}"${s} t="inlineStr"><is><t xml:space="preserve">${esc(neutral(String(c)))}</t></is></c>`;
-    }).join('') + '</row>').join('');
-    return '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>' + rows + '</sheetData></worksheet>';
-  });
-  const files = [
-    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-      + ws.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') + '</Types>'],
-    ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'],
-    ['xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-      + sheets.map((s, i) => `<sheet name="${esc(s.name)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('') + '</sheets></workbook>'],
-    ['xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-      + sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')
-      + `<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>`],
-    ['xl/styles.xml', '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="宋体"/></font><font><b/><sz val="11"/><name val="宋体"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs></styleSheet>'],
-    ...ws.map((x, i) => [`xl/worksheets/sheet${i + 1}.xml`, x]),
-  ];
-  return zip(files);
-}

@@ -5,7 +5,7 @@
 // `score -o` and `forms` run, so both give the same sheets, columns, labels,
 // number formats, widths and frozen header. Nothing here decides a column.
 // ---------------------------------------------------------------------------
-import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook } from 'xianjiao-office-glue';
+import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook, opinionForms } from 'xianjiao-office-glue';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
 let boot = null;
@@ -46,4 +46,15 @@ export function show(x, format) {
   if (x == null || x === '') return '';
   if (typeof x !== 'number') return String(x);
   return format === 'score' ? x.toFixed(2) : format === 'count' ? x.toFixed(0) : String(x);
+}
+
+/** The filled 评议意见表 (附件4), one per member in roster order ([{name, post}], may be empty): an HTML document. */
+export async function opinionHtml(url, report, roster) { return opinionForms(await outputEngine(url), resultsInput(report), JSON.stringify(roster || [])); }
+
+/** A roster typed one member a line: "姓名" or "姓名,职务" (also 、 ; or a tab between them). */
+export function parseRoster(text) {
+  return String(text || '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean).map((l) => {
+    const [name, post] = l.split(/[,,\t;;]/).map((x) => x.trim());
+    return post ? { name, post } : { name };
+  }).filter((r) => r.name);
 }

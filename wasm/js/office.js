@@ -5,14 +5,19 @@
 // Worker (office-worker.js, the office wasm) while a progress bar moves; the
 // page then shows rows read = scored + rejected, the member table (sortable),
 // every rejected row by file and line, charts, printable 评议意见表 (附件4,
-// one per A4 page) and exports to XLSX and CSV. Nothing leaves the browser.
+// one per A4 page) and exports to XLSX and CSV. Before the meeting it prints the
+// blank forms (附件3/4/5/6) and gives the entry workbook for a roster typed in.
+// The tables, the exports and the forms are core's one definition
+// (core/src/output, through office-out.js): the CLI writes the same. Nothing
+// leaves the browser.
 //
 // Built like <xianjiao-widget>: Shadow DOM, constructable stylesheets (no
 // 'unsafe-inline'), user data reaches the DOM only as text nodes, ≥16 px text
 // and ≥44 px targets. Bundled by `x` build_office into www/pkg/office.js (+
 // office-worker.js, xianjiao_office_bg.wasm), loaded only by the office page.
 // ---------------------------------------------------------------------------
-import { toXlsx, toCsv, openXlsx } from './office-io.js';
+import { openXlsx } from './office-io.js';
+import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, parseRoster, show } from './office-out.js';
 import { el, saveBlob } from './dom.js';
 
 const XO_STRINGS = {
@@ -27,10 +32,9 @@ const XO_STRINGS = {
     suggestion: '建议', sortBy: (c) => `按${c}排序`,
     rejected: '未计分的行', file: '文件', line: '行', field: '字段', reason: '原因', noRejected: '没有未计分的行。',
     charts: '图表', dist: '综合得分分布(人数)', groupMeans: '各评议组平均分', overall: '综合得分平均',
-    xlsx: '导出 XLSX', csv: '导出 CSV', print: '打印评议意见表', formsTitle: '评议意见表',
-    post: '职务', strengths: '主要优点', weaknesses: '主要不足', direction: '努力方向(建议)',
-    signBranch: '支部负责人签名:', signMember: '党员本人签名:', ymd: '年　　月　　日',
-    summary: '汇总', item: '项目',
+    xlsx: '导出 XLSX', csv: '导出 CSV', print: '打印评议意见表(附件4)',
+    before: '会前:空白测评表和录入表', rosterLabel: '花名册(每行一人:姓名,职务;可不填职务)', copies: '附件3 每个测评层次的份数',
+    blank: '打印空白测评表(附件3—6)', blankSave: '下载空白测评表(HTML)', entry: '下载录入表(XLSX)', sortHint: '点列名排序',
     wasm: '此网页的内容安全策略(CSP)不允许运行 WebAssembly。请网站管理员在 script-src 中加入 \'wasm-unsafe-eval\'。',
   },
   en: {
@@ -44,10 +48,9 @@ const XO_STRINGS = {
     suggestion: 'suggested', sortBy: (c) => `Sort by ${c}`,
     rejected: 'Rejected rows', file: 'File', line: 'Line', field: 'Field', reason: 'Reason', noRejected: 'No rejected rows.',
     charts: 'Charts', dist: 'Composite distribution (members)', groupMeans: 'Mean by rater group', overall: 'Mean composite',
-    xlsx: 'Export XLSX', csv: 'Export CSV', print: 'Print opinion forms', formsTitle: '评议意见表 Appraisal opinion form',
-    post: 'Post', strengths: 'Strengths', weaknesses: 'Shortcomings', direction: 'Direction (advice)',
-    signBranch: 'Branch head:', signMember: 'Member:', ymd: 'date',
-    summary: 'Summary', item: 'Item',
+    xlsx: 'Export XLSX', csv: 'Export CSV', print: 'Print opinion forms (附件4)',
+    before: 'Before the meeting: blank forms and the entry workbook', rosterLabel: 'Roster (one member a line: name, post; post optional)', copies: 'Copies of 附件3 per rater group',
+    blank: 'Print blank forms (附件3–6)', blankSave: 'Download blank forms (HTML)', entry: 'Download entry workbook (XLSX)', sortHint: 'click a heading to sort',
     wasm: 'This page\'s Content-Security-Policy does not allow WebAssembly. The webmaster must add \'wasm-unsafe-eval\' to script-src.',
   },
 };
@@ -86,8 +89,8 @@ ul.sources { margin: .2em 0; padding-left: 1.2em; }
 .tall { max-height: 32em; overflow-y: auto; border: 1px solid #d1d5db; border-radius: .3em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d5db; padding: .3em .5em; text-align: left; vertical-align: top; }
-thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; white-space: nowrap; }
-th button { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; white-space: nowrap; }
+thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; }
+th button { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; }
 th.num button { text-align: right; }
 th[aria-sort=ascending] button::after { content: " ▲"; }
 th[aria-sort=descending] button::after { content: " ▼"; }
@@ -105,14 +108,12 @@ figcaption { font-weight: bold; margin-bottom: .3em; }
 .bar .v { text-align: right; font-variant-numeric: tabular-nums; }
 .forms { display: none; }
 .forms.show { display: block; }
-.form { border: 1px solid #9ca3af; padding: 1em; margin: 1em 0; background: #fff; color: #000; }
-.form h4 { text-align: center; font-size: 1.4em; margin: 0 0 .6em; letter-spacing: .2em; }
-.form table { border: 1.5px solid #000; table-layout: fixed; }
-.form th, .form td { border: 1px solid #000; padding: .5em; }
-.form th { width: 8em; text-align: center; font-weight: normal; }
-@media (max-width: 30em) { .form th { width: 5.5em; } }
-.form td.box { height: 9em; }
-.form .sign { display: flex; justify-content: space-between; gap: 1em; flex-wrap: wrap; }
+.forms .page { border: 1px solid #9ca3af; padding: 1em; margin: 1em 0; background: #fff; color: #000; overflow-x: auto; }
+.before { border: 1px solid #d1d5db; border-radius: .4em; padding: .2em .8em .6em; margin: .75em 0; }
+.before summary { font-weight: bold; min-height: 44px; display: flex; align-items: center; cursor: pointer; }
+.before textarea { width: 100%; min-height: 6em; font: inherit; border: 1px solid #6b7280; border-radius: .3em; padding: .3em; }
+.before input[type=number] { width: 5em; font: inherit; min-height: 44px; border: 1px solid #6b7280; border-radius: .3em; padding: 0 .3em; }
+.before label { display: block; margin: .4em 0 .2em; }
 @media (max-width: 30em) { .bar { grid-template-columns: 5em 1fr 3.5em; } .root { padding: .5em; } }
 /* Narrow screens: rejected rows as cards (label: value), so the reason is not squeezed into a sliver. */
 @media (max-width: 40em) {
@@ -126,11 +127,10 @@ figcaption { font-weight: bold; margin-bottom: .3em; }
   .root { border: none; padding: 0; }
   .ui { display: none !important; }
   .forms { display: block; }
-  .form { border: none; margin: 0; padding: 0; break-after: page; page-break-after: always; break-inside: avoid; }
-  .form:last-child { break-after: auto; page-break-after: auto; }
-  .form td.box { height: 52mm; }
-  .form table { font-size: 12pt; }
+  .forms .page { border: none; margin: 0; padding: 0; overflow: visible; break-inside: avoid; }
 }
+/* Phones: the members table keeps the columns the definition marks brief (name, composite, 结论, missing groups). */
+@media (max-width: 40em) { table.members .wide { display: none; } }
 `;
 
 // A4 paper for the printed forms (the one rule that must live in the document).
@@ -144,7 +144,6 @@ function xoStyle(shadow) {
   } catch (_) { const s = document.createElement('style'); s.textContent = XO_CSS; shadow.appendChild(s); }
 }
 
-const fmt = (x) => x == null || !Number.isFinite(x) ? '—' : String(Math.round(x * 10000) / 10000);
 const collator = new Intl.Collator('zh-CN');
 
 class XianjiaoOffice extends HTMLElement {
@@ -157,7 +156,7 @@ class XianjiaoOffice extends HTMLElement {
     this.worker = null;
     this.seq = 0;
     this.result = null;
-    this.sort = { key: 'composite', dir: -1 };
+    this.sort = null; // {col, dir}: a column of the results sheet
     this.forms = [];
     this.timing = null;
   }
@@ -172,7 +171,7 @@ class XianjiaoOffice extends HTMLElement {
   disconnectedCallback() { if (this.worker) { this.worker.terminate(); this.worker = null; } }
   attributeChangedCallback(name, a, b) {
     if (!this.built || a === b) return;
-    if (name === 'lang') { this.build(); if (this.result) this.show(); }
+    if (name === 'lang') { this.build(); if (this.result) workbook(this.rulesUrl(), this.result.report, this.lang).then((wb) => { this.wb = wb; this.show(); }, (e) => this.fail(e && e.message || e)); }
     else this.warm();
   }
 
@@ -189,12 +188,14 @@ class XianjiaoOffice extends HTMLElement {
 
   warm() {
     this.status(this.t.loading);
+    outputEngine(this.rulesUrl()).catch(() => {}); // the outputs' engine, ready before the first result (its errors surface when used)
     this.ensureWorker().postMessage({ type: 'warm', id: ++this.seq, rules: this.rulesUrl() });
   }
 
   // ------------------------------------------------------------ layout
   build() {
     const t = this.t;
+    const kept = this.$ ? { roster: this.$.roster.value, copies: this.$.copies.value } : null;
     this.shadow.replaceChildren();
     this.$ = {};
     const $ = this.$;
@@ -212,13 +213,23 @@ class XianjiaoOffice extends HTMLElement {
     $.error = el('p', { class: 'error', role: 'alert', id: 'xo-error' });
     $.results = el('section', { class: 'results', id: 'xo-results', hidden: true });
     $.forms = el('div', { class: 'forms', id: 'xo-forms' });
+    $.roster = el('textarea', { id: 'xo-roster', spellcheck: 'false', placeholder: '张三,支部书记\n李四\n王五' });
+    $.copies = el('input', { type: 'number', id: 'xo-copies', min: '1', max: '200', value: '1' });
+    $.before = el('details', { class: 'before', id: 'xo-before' }, el('summary', null, t.before),
+      el('label', { for: 'xo-roster' }, t.rosterLabel), $.roster,
+      el('label', { for: 'xo-copies' }, t.copies), $.copies,
+      el('div', { class: 'actions' },
+        el('button', { type: 'button', id: 'xo-blank', onclick: () => this.printBlank() }, t.blank),
+        el('button', { type: 'button', id: 'xo-blank-save', onclick: () => this.saveBlank() }, t.blankSave),
+        el('button', { type: 'button', id: 'xo-entry', onclick: () => this.saveEntry() }, t.entry)));
     const head = el('div', { class: 'head' }, el('h2', null, t.title),
       el('div', { class: 'row' },
         el('button', { type: 'button', id: 'xo-clear', onclick: () => this.clear() }, t.clear),
         el('button', { type: 'button', id: 'xo-lang', lang: this.lang === 'zh' ? 'en' : 'zh', onclick: () => this.setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh') }, t.lang)));
-    const ui = el('div', { class: 'ui' }, head, el('p', { class: 'muted' }, t.privacy), $.drop, $.formRow, $.progress, $.status, $.error, $.results);
+    const ui = el('div', { class: 'ui' }, head, el('p', { class: 'muted' }, t.privacy), $.before, $.drop, $.formRow, $.progress, $.status, $.error, $.results);
     this.shadow.append(el('div', { class: 'root', lang: this.lang === 'zh' ? 'zh-CN' : 'en' }, ui, $.forms));
     if (this.formNames) this.fillForms(this.formNames);
+    if (kept) { $.roster.value = kept.roster; $.copies.value = kept.copies; }
   }
 
   fillForms(names) {
@@ -273,6 +284,18 @@ class XianjiaoOffice extends HTMLElement {
       this.result = m;
       this.timing.received = performance.now();
       this.timing.worker = m.ms;
+      this.finish(m).catch((e) => { this.fail(e && e.message || e); if (this.pending && this.pending.id === m.id) this.pending.reject(e); });
+    } else if (m.type === 'error') {
+      this.fail(m.message);
+      if (this.pending && this.pending.id === m.id) this.pending.reject(new Error(m.message));
+    }
+  }
+
+  /** The results workbook (core's definition) for this result, then the page. */
+  async finish(m) {
+    this.wb = await workbook(this.rulesUrl(), m.report, this.lang);
+    if (m.id !== this.seq) return;
+    {
       this.show();
       this.timing.end = performance.now();
       this.timing.total = this.timing.end - this.timing.start;
@@ -280,24 +303,25 @@ class XianjiaoOffice extends HTMLElement {
       this.status(this.t.done(Math.round(this.timing.total)));
       this.dispatchEvent(new CustomEvent('xianjiao-office-scored', { detail: { timing: this.timing } }));
       if (this.pending && this.pending.id === m.id) this.pending.resolve(m.report);
-    } else if (m.type === 'error') {
-      this.fail(m.message);
-      if (this.pending && this.pending.id === m.id) this.pending.reject(new Error(m.message));
     }
   }
 
-  /** The members in the table's current order. */
+  /** The results sheet's rows (core's definition) in the table's current order: by a column, then by name. */
   sorted() {
-    const ms = this.result.report.members.slice();
-    const { key, dir } = this.sort;
-    const val = (m) => key === 'composite' ? (m.composite ?? -Infinity) : key === 'outcome' ? (m.outcome || '') : m.member;
-    ms.sort((a, b) => {
-      const x = val(a), y = val(b);
-      const c = typeof x === 'number' ? x - y : collator.compare(x, y);
-      return c * dir || collator.compare(a.member, b.member);
+    const sh = this.wb.sheets[0];
+    const rows = sh.rows.slice();
+    const { col, dir } = this.sort || { col: this.compositeCol(), dir: -1 };
+    const key = (v) => v == null || v === '' ? null : v;
+    rows.sort((a, b) => {
+      const x = key(a[col]), y = key(b[col]);
+      let c = x === y ? 0 : x === null ? -1 : y === null ? 1 : typeof x === 'number' && typeof y === 'number' ? x - y : collator.compare(String(x), String(y));
+      return c * dir || collator.compare(String(a[0]), String(b[0]));
     });
-    return ms;
+    return rows;
   }
+
+  /** The composite: the definition's first brief column with a score format. */
+  compositeCol() { const c = this.wb.sheets[0].columns.findIndex((x) => x.brief && x.format === 'score'); return c < 0 ? 0 : c; }
 
   show() {
     const t = this.t, $ = this.$;
@@ -316,53 +340,51 @@ class XianjiaoOffice extends HTMLElement {
         el('button', { type: 'button', id: 'xo-csv', onclick: () => this.exportCsv() }, t.csv),
         el('button', { type: 'button', id: 'xo-print', onclick: () => this.print() }, t.print)),
     );
-    // members
-    const cols = [['member', t.name, ''], ['composite', t.composite, 'num'], ['outcome', t.outcome, ''], [null, t.sheets, 'num'], [null, t.missing, '']];
-    this.$.thead = el('tr', null, cols.map(([k, label, cls]) => k
-      ? el('th', { scope: 'col', class: cls, 'aria-sort': this.sort.key === k ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none' },
-          el('button', { type: 'button', 'data-key': k, 'aria-label': t.sortBy(label), onclick: () => this.resort(k) }, label))
-      : el('th', { scope: 'col', class: cls }, label)));
+    // members: the results sheet's columns; on a phone only the brief ones
+    const sh = this.wb.sheets[0];
+    const sort = this.sort || { col: this.compositeCol(), dir: -1 };
+    this.$.thead = el('tr', null, sh.columns.map((c, i) => el('th', { scope: 'col', class: (c.format === 'text' ? '' : 'num') + (c.brief ? '' : ' wide'), 'aria-sort': sort.col === i ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none' },
+      el('button', { type: 'button', 'data-col': String(i), 'aria-label': t.sortBy(c.header), onclick: () => this.resort(i) }, c.header))));
     this.$.tbody = el('tbody');
-    $.results.append(el('h3', { id: 'xo-h-members' }, t.table),
+    $.results.append(el('h3', { id: 'xo-h-members' }, sh.name),
       el('div', { class: 'scroll tall', tabindex: '0', role: 'region', 'aria-labelledby': 'xo-h-members' },
         el('table', { class: 'members', id: 'xo-members' }, el('thead', null, this.$.thead), this.$.tbody)));
     this.fillMembers();
-    // rejected
-    $.results.append(el('h3', { id: 'xo-h-rejected' }, t.rejected, `(${report.rejected.length})`));
-    if (!report.rejected.length) $.results.append(el('p', { class: 'muted' }, t.noRejected));
+    // rows not used: the workbook's second sheet (cards on a phone)
+    const rj = this.wb.sheets[1];
+    $.results.append(el('h3', { id: 'xo-h-rejected' }, rj.name, `(${rj.rows.length})`));
+    if (!rj.rows.length) $.results.append(el('p', { class: 'muted' }, t.noRejected));
     else {
-      const rows = report.rejected.map((x) => el('tr', null, el('td', { 'data-label': t.file }, x.source || ''), el('td', { class: 'num', 'data-label': t.line }, x.row),
-        el('td', { 'data-label': t.field }, x.field || ''), el('td', { class: 'reason', 'data-label': t.reason }, x.reason)));
+      const rows = rj.rows.map((row) => el('tr', null, row.map((v, i) => el('td', { 'data-label': rj.columns[i].header, class: rj.columns[i].format === 'text' ? (i === row.length - 1 ? 'reason' : '') : 'num' }, show(v, rj.columns[i].format)))));
       $.results.append(el('div', { class: 'scroll tall', tabindex: '0', role: 'region', 'aria-labelledby': 'xo-h-rejected' },
-        el('table', { id: 'xo-rejected', class: 'cards' }, el('thead', null, el('tr', null, [t.file, t.line, t.field, t.reason].map((h, i) => el('th', { scope: 'col', class: i === 1 ? 'num' : '' }, h)))), el('tbody', null, rows))));
+        el('table', { id: 'xo-rejected', class: 'cards' }, el('thead', null, el('tr', null, rj.columns.map((c) => el('th', { scope: 'col', class: c.format === 'text' ? '' : 'num' }, c.header)))), el('tbody', null, rows))));
     }
     // charts
     $.results.append(el('h3', null, t.charts), el('div', { class: 'charts' }, this.histogram(report), this.groupChart(report)));
     if ($.forms.classList.contains('show')) this.renderForms();
   }
 
-  resort(key) {
-    this.sort = this.sort.key === key ? { key, dir: -this.sort.dir } : { key, dir: key === 'composite' ? -1 : 1 };
+  resort(col) {
+    const cur = this.sort || { col: this.compositeCol(), dir: -1 };
+    const fmt = this.wb.sheets[0].columns[col].format;
+    this.sort = cur.col === col ? { col, dir: -cur.dir } : { col, dir: fmt === 'text' ? 1 : -1 };
     for (const th of this.$.thead.children) {
       const b = th.querySelector('button');
-      if (b) th.setAttribute('aria-sort', b.dataset.key === key ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
+      th.setAttribute('aria-sort', Number(b.dataset.col) === col ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
     }
     this.fillMembers();
-    const b = this.$.thead.querySelector(`button[data-key=${key}]`);
+    const b = this.$.thead.querySelector(`button[data-col="${col}"]`);
     if (b) b.focus();
   }
 
   fillMembers() {
-    const t = this.t;
+    const cols = this.wb.sheets[0].columns;
+    const cls = cols.map((c) => (c.format === 'text' ? '' : 'num') + (c.brief ? '' : ' wide'));
     const frag = document.createDocumentFragment();
-    for (const m of this.sorted()) {
-      const bad = /不合格/.test(m.outcome || '');
-      frag.append(el('tr', null,
-        el('th', { scope: 'row' }, m.member),
-        el('td', { class: 'num' }, fmt(m.composite)),
-        el('td', null, el('span', { class: bad ? 'o-bad' : '' }, m.outcome || '—'), m.suggestion ? el('span', { class: 'badge' }, t.suggestion) : null),
-        el('td', { class: 'num' }, m.sheets),
-        el('td', null, (m.missing_groups || []).join('、'))));
+    for (const row of this.sorted()) {
+      frag.append(el('tr', null, row.map((v, i) => i === 0
+        ? el('th', { scope: 'row' }, show(v, cols[0].format))
+        : el('td', { class: cls[i] + (typeof v === 'string' && /不合格/.test(v) ? ' o-bad' : '') }, show(v, cols[i].format)))));
     }
     this.$.tbody.replaceChildren(frag);
   }
@@ -396,57 +418,48 @@ class XianjiaoOffice extends HTMLElement {
     return this.bars(this.t.groupMeans, 'xo-chart-groups', rows, total, (v) => v.toFixed(2));
   }
 
-  // ------------------------------------------------------------ print (评议意见表, 附件4)
-  /** One 评议意见表 per member (table order), shown and printed one per A4 page. */
-  renderForms() {
-    if (!this.result) return 0;
-    const t = this.t;
-    const frag = document.createDocumentFragment();
-    for (const m of this.sorted()) {
-      frag.append(el('section', { class: 'form' },
-        el('h4', null, t.formsTitle),
-        el('table', null, el('tbody', null,
-          el('tr', null, el('th', { scope: 'row' }, t.name), el('td', null, m.member), el('th', { scope: 'row' }, t.post), el('td', null, '')),
-          el('tr', null, el('th', { scope: 'row' }, '测评综合得分'), el('td', { colspan: '3' }, fmt(m.composite))),
-          el('tr', null, el('th', { scope: 'row' }, t.strengths), el('td', { colspan: '3', class: 'box' })),
-          el('tr', null, el('th', { scope: 'row' }, t.weaknesses), el('td', { colspan: '3', class: 'box' })),
-          el('tr', null, el('th', { scope: 'row' }, t.direction), el('td', { colspan: '3', class: 'box' })),
-          el('tr', null, el('td', { colspan: '4' }, el('div', { class: 'sign' }, el('span', null, t.signBranch), el('span', null, t.ymd)))),
-          el('tr', null, el('td', { colspan: '4' }, el('div', { class: 'sign' }, el('span', null, t.signMember), el('span', null, t.ymd))))))));
-    }
-    this.$.forms.replaceChildren(frag);
+  // ------------------------------------------------------------ print (core's forms: 附件4 filled, 附件3–6 blank)
+  roster() { return parseRoster(this.$.roster.value); }
+
+  /** Shows a forms document (HTML from core) in the element: its pages as nodes, its styles adopted (no inline <style>, CSP-safe). */
+  showForms(html) {
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const css = [...doc.querySelectorAll('style')].map((x) => x.textContent).join('\n');
+    try {
+      const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+      this.shadow.adoptedStyleSheets = [this.shadow.adoptedStyleSheets[0], sheet];
+    } catch (_) { /* old engines: the pages still print, without the forms' rules */ }
+    this.$.forms.replaceChildren(...[...doc.body.children].map((n) => document.importNode(n, true)));
     this.$.forms.classList.add('show');
+    return this.$.forms.querySelectorAll('.page').length;
+  }
+
+  /** One 评议意见表 (附件4) per member, in roster order (else the sheets' order); returns how many. */
+  async renderForms() {
+    if (!this.result) return 0;
+    this.showForms(await opinionHtml(this.rulesUrl(), this.result.report, this.roster()));
     return this.result.report.members.length;
   }
+  async print() { await this.renderForms(); window.print(); }
 
-  print() { this.renderForms(); window.print(); }
-
-  // ------------------------------------------------------------ export
-  table() {
-    const { report } = this.result;
-    const t = this.t;
-    const items = (report.items || []).map((x) => x[0]);
-    const groups = [...new Set(report.members.flatMap((m) => Object.keys(m.groups || {})))];
-    const head = [t.name, t.composite, t.outcome, t.suggestion, t.sheets, t.missing, ...items, ...groups.map((g) => `${g}平均分`)];
-    const rows = this.sorted().map((m) => [m.member, m.composite ?? null, m.outcome || '', m.suggestion ? '是' : '否', m.sheets, (m.missing_groups || []).join('、'),
-      ...items.map((i) => m.items ? m.items[i] ?? null : null), ...groups.map((g) => m.groups && m.groups[g] ? m.groups[g].mean : null)]);
-    return [head, ...rows];
+  blankHtml() { return blankFormsHtml(this.rulesUrl(), this.roster(), Math.max(1, Math.min(200, Number(this.$.copies.value) || 1))); }
+  async printBlank() {
+    try { this.showForms(await this.blankHtml()); window.print(); } catch (e) { this.fail(e && e.message || e); }
+  }
+  async saveBlank() {
+    try { this.save(new Blob([await this.blankHtml()], { type: 'text/html;charset=utf-8' }), '空白测评表.html'); } catch (e) { this.fail(e && e.message || e); }
+  }
+  async saveEntry() {
+    try { this.save(await entryXlsx(this.rulesUrl(), this.roster()), '测评录入表.xlsx'); } catch (e) { this.fail(e && e.message || e); }
   }
 
-  async xlsxBlob() {
-    const { report } = this.result;
-    const t = this.t;
-    return toXlsx([
-      { name: t.table, rows: this.table() },
-      { name: t.rejected, rows: [[t.file, t.line, t.field, t.reason], ...report.rejected.map((x) => [x.source || '', x.row, x.field || '', x.reason])] },
-      { name: t.summary, rows: [[t.item, ''], ['读取 read', report.rows.read], ['计分 scored', report.rows.scored], ['未计分 rejected', report.rows.rejected], [t.form, report.form]] },
-    ]);
-  }
-  csvBlob() { return toCsv(this.table()); }
+  // ------------------------------------------------------------ export (core's results workbook, as `score -o`)
+  xlsxBlob() { return xlsxBlob(this.rulesUrl(), this.result.report, this.lang); }
+  csvBlob() { return csvBlob(this.rulesUrl(), this.result.report, this.lang); }
 
   save(blob, name) { saveBlob(blob, name, this.shadow); }
-  async exportXlsx() { this.save(await this.xlsxBlob(), `${this.result.report.form}-测评结果.xlsx`); }
-  exportCsv() { this.save(this.csvBlob(), `${this.result.report.form}-测评结果.csv`); }
+  async exportXlsx() { this.save(await this.xlsxBlob(), `${this.result.report.form}-评议结果.xlsx`); }
+  async exportCsv() { this.save(await this.csvBlob(), `${this.result.report.form}-评议结果.csv`); }
 }
 
 if (!customElements.get('xianjiao-office')) customElements.define('xianjiao-office', XianjiaoOffice);

@@ -150,3 +150,15 @@ pub fn entry_workbook(engine: &Engine, roster: &str) -> Result<Vec<u8>, JsValue>
     let roster: Vec<xianjiao_core::output::forms::RosterEntry> = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
     xianjiao_core::output::entry::entry_workbook(rs, &roster, &[]).map_err(|e| err("output.xlsx", &e))
 }
+
+/// The filled 评议意见表 (附件4), one per member in roster order, as one printable HTML
+/// document: `input` as for [`results_workbook`], `roster` `[{name, post?}]` (JSON, may be
+/// empty: the sheets' order, 职务 blank). The CLI's `report` prints the same pages.
+#[wasm_bindgen(js_name = opinionForms)]
+pub fn opinion_forms(engine: &Engine, input: &str, roster: &str) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
+    let roster: Vec<xianjiao_core::output::forms::RosterEntry> =
+        if roster.trim().is_empty() { vec![] } else { serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))? };
+    Ok(xianjiao_core::output::forms::opinion_forms(rs, &x, &roster, None))
+}

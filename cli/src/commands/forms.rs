@@ -7,36 +7,9 @@ use super::io::write_file;
 use crate::args::FormsArgs;
 use crate::error::{CliError, CmdResult};
 use crate::fs_source::usable_rules;
-use crate::input::{self, Field, PlainRows, Target};
-use std::path::Path;
+use crate::office::read_roster;
 use std::process::ExitCode;
-use xianjiao_core::output::forms::{blank_forms, FormsRequest, RosterEntry};
-
-/// The columns of a roster (花名册).
-fn roster_fields() -> Vec<Field> {
-    vec![
-        Field { key: "member", names: &["姓名", "member", "党员"], required: true },
-        Field { key: "post", names: &["职务", "post"], required: false },
-    ]
-}
-
-/// Reads a roster in its own order.
-pub fn read_roster(path: &Path) -> Result<Vec<RosterEntry>, CliError> {
-    let mut rows = PlainRows::new(roster_fields());
-    input::read_all(std::slice::from_ref(&path.to_path_buf()), Target::Plain(&mut rows))?;
-    let post = rows.col("post");
-    let mut out = vec![];
-    for (line, row) in &rows.rows {
-        let v = row.as_ref().map_err(|why| CliError::file(path, format!("第 {line} 行:{why}")))?;
-        let name = v.first().map(|s| s.trim()).unwrap_or("");
-        if name.is_empty() {
-            continue;
-        }
-        let p = post.and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        out.push(RosterEntry { name: name.to_string(), post: p });
-    }
-    Ok(out)
-}
+use xianjiao_core::output::forms::{blank_forms, FormsRequest};
 
 /// `forms`.
 pub fn forms(a: FormsArgs) -> CmdResult {

@@ -6,6 +6,8 @@
 //! The rule language names no phase for a form: the title takes the phase the
 //! caller gives, else the phase of the rules' first gate (转段), else none.
 
+use super::results::{conclusion, MemberView, ResultsInput};
+use crate::messages::Lang;
 use crate::model::{Form, Rules};
 use crate::ruleset::RuleSet;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -63,31 +65,40 @@ fn pts(x: f64) -> String {
     }
 }
 
-/// Print styles: A4, ruled lines, one form per page, nothing cut.
+/// The forms' own styles, scoped to their pages (`section.page`), so a document
+/// that holds other parts (`xianjiao report`) can carry them unchanged.
+pub const FORM_CSS: &str = r#"
+.page{break-before:page;break-after:page;page-break-after:always;color:#000;background:#fff}
+.page:first-child{break-before:auto}
+.page:last-child{break-after:auto;page-break-after:auto}
+.page .att{margin:0 0 2mm;font-size:11pt;text-align:left}
+.page h1{font-size:16pt;text-align:center;margin:0 0 1mm;font-weight:bold;border:none;padding:0}
+.page h2{font-size:15pt;text-align:center;margin:0 0 4mm;font-weight:bold;border:none;padding:0}
+.page p.sub{text-align:center;margin:0 0 3mm}
+.page table{border-collapse:collapse;width:99.5%;table-layout:fixed;margin:0}
+.page th,.page td{border:1px solid #000;padding:1mm 1.2mm;text-align:center;vertical-align:middle;font-weight:normal;overflow-wrap:anywhere;background:none;white-space:normal;width:auto}
+.page table.a3 th.item{height:16mm;padding:1mm 0.5mm}
+.page table.a3 td{height:9mm}
+.page table.a3 th.name,.page table.a3 td.name{width:24mm}
+.page table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
+.page table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
+.page table.a4 td.remark{height:20mm}
+.page td.composite .cnote{font-size:9pt}
+.page p.sugg{font-size:10pt;color:#333;border-left:3px solid #999;padding-left:2mm;margin:0 0 1mm}
+.page p.sugg b{color:#000;font-weight:bold}
+.page .date{float:right;letter-spacing:2em}
+.page table.a5 td{height:11mm}
+.page table.a5 td.left{text-align:left}
+.page table.a6 td{height:12mm}
+.page table.a6 td.tall{height:30mm}
+.page p.note{font-size:10pt;margin:2mm 0 0;text-align:left}
+"#;
+
+/// Print styles of a document of forms only: A4, ruled lines, one form per page, nothing cut.
 pub const CSS: &str = r#"
 *{box-sizing:border-box}
 html{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun","Songti SC",serif;font-size:11pt;color:#000;background:#fff;line-height:1.5}
 body{margin:0 auto;max-width:186mm;padding:6mm}
-.page{break-after:page;page-break-after:always}
-.page:last-child{break-after:auto;page-break-after:auto}
-.att{margin:0 0 2mm;font-size:11pt}
-h1{font-size:16pt;text-align:center;margin:0 0 1mm;font-weight:bold}
-h2{font-size:15pt;text-align:center;margin:0 0 4mm;font-weight:bold}
-p.sub{text-align:center;margin:0 0 3mm}
-table{border-collapse:collapse;width:99.5%;table-layout:fixed}
-th,td{border:1px solid #000;padding:1mm 1.2mm;text-align:center;vertical-align:middle;font-weight:normal;overflow-wrap:anywhere}
-table.a3 th.item{height:16mm;padding:1mm 0.5mm}
-table.a3 td{height:9mm}
-table.a3 th.name,table.a3 td.name{width:24mm}
-table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
-table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
-table.a4 td.remark{height:20mm}
-.date{float:right;letter-spacing:2em}
-table.a5 td{height:11mm}
-table.a5 td.left{text-align:left}
-table.a6 td{height:12mm}
-table.a6 td.tall{height:30mm}
-p.note{font-size:10pt;margin:2mm 0 0;text-align:left}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{padding:0;max-width:none}}
 "#;
@@ -120,24 +131,152 @@ fn attachment3(rules: &Rules, f: &Form, group: &str, roster: &[RosterEntry]) -> 
     }
 }
 
-/// 附件4 党员评议意见表, blank (composite and remarks to be written in), for one member.
-pub fn attachment4(title: &str, name: &str, post: &str, composite: &str, remark: &str) -> Markup {
+/// What one 附件4 holds: blank for writing by hand, or filled from the results.
+#[derive(Debug, Clone, Default)]
+pub struct Opinion {
+    /// 姓名.
+    pub name: String,
+    /// 职务 (from the roster; blank when unknown).
+    pub post: String,
+    /// 测评综合得分 (two decimals), empty on a blank form.
+    pub composite: String,
+    /// What the composite rests on, when a rater group sent no sheet.
+    pub composite_note: Option<String>,
+    /// Items scored highest / lowest, printed as a marked suggestion above the lines.
+    pub strengths: Option<String>,
+    /// Items scored lowest.
+    pub weaknesses: Option<String>,
+    /// 备注: conclusion, handling, note, group means.
+    pub remark: String,
+}
+
+/// 附件4 党员评议意见表 for one member: the seed's rows (姓名/职务/测评综合得分,
+/// 主要优点, 主要不足, 努力方向(建议), the two signatures, 备注) and the 注 line.
+pub fn attachment4(title: &str, o: &Opinion) -> Markup {
+    const SUGG: &str = "建议,供支委会参考:";
     html! {
-        section.page.a4 data-form="附件4" data-member=(name) {
+        section.page.a4 data-form="附件4" data-member=(o.name) {
             p.att { "附件4" }
             h1 { (title) }
             h2 { "党员评议意见表" }
             table.a4 { colgroup { col style="width:17%"; col style="width:17%"; col style="width:12%"; col style="width:20%"; col style="width:18%"; col style="width:16%"; } tbody {
-                tr { th { "姓名" } td { (name) } th { "职务" } td { (post) } th { "测评综合得分" } td { (composite) } }
-                tr { th { "主要优点" } td.box colspan="5" {} }
-                tr { th { "主要不足" } td.box colspan="5" {} }
+                tr { th { "姓名" } td { (o.name) } th { "职务" } td { (o.post) } th { "测评综合得分" } td.composite { (o.composite) @if let Some(n) = &o.composite_note { br; span.cnote { (n) } } } }
+                tr { th { "主要优点" } td.box colspan="5" { @if let Some(x) = &o.strengths { p.sugg { b { (SUGG) } (x) } } } }
+                tr { th { "主要不足" } td.box colspan="5" { @if let Some(x) = &o.weaknesses { p.sugg { b { (SUGG) } (x) } } } }
                 tr { th { "努力方向" br; "(建议)" } td.box colspan="5" {} }
                 tr { td.sign colspan="3" { "支部负责人签名" span.date { "年月日" } } td.sign colspan="3" { "党员本人签名" span.date { "年月日" } } }
-                tr { th { "备注" } td.remark colspan="5" style="text-align:left" { (remark) } }
+                tr { th { "备注" } td.remark colspan="5" style="text-align:left" { (o.remark) } }
             } }
             p.note { "注:若不够书写,可另附页。" }
         }
     }
+}
+
+/// A number as people write it: at most two decimals, no trailing zeros.
+fn short(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Strongest and weakest items of a member, as shares of their points (none when all are alike).
+fn strengths(items: &[(String, f64)], m: &MemberView) -> (Option<String>, Option<String>) {
+    let mut v: Vec<(f64, String)> = items
+        .iter()
+        .filter_map(|(name, pts)| {
+            let x = m.items.get(name)?.as_f64()?;
+            (*pts > 0.0).then(|| (x / pts, format!("“{name}”({}/{})", short(x), short(*pts))))
+        })
+        .collect();
+    if v.len() < 2 {
+        return (None, None);
+    }
+    v.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (hi, lo) = (v[0].0, v[v.len() - 1].0);
+    if (hi - lo).abs() < 1e-9 {
+        return (None, None);
+    }
+    let k = (v.len() / 4).clamp(1, 2);
+    let best: Vec<String> = v.iter().take(k).filter(|x| x.0 > lo).map(|x| x.1.clone()).collect();
+    let worst: Vec<String> = v.iter().rev().take(k).filter(|x| x.0 < hi).map(|x| x.1.clone()).collect();
+    let say = |l: Vec<String>, how: &str| (!l.is_empty()).then(|| format!("{}{how}", l.join("、")));
+    (say(best, "得分率较高。"), say(worst, "得分率相对较低。"))
+}
+
+/// The filled 附件4 of one member: composite with two decimals and what it rests
+/// on when a rater group is missing, 职务 from the roster, 备注 with the
+/// conclusion (决定 or 建议), handling, note and the group means.
+pub fn opinion(groups: &[String], items: &[(String, f64)], m: &MemberView, post: Option<&str>) -> Opinion {
+    let composite_note = (!m.missing_groups.is_empty()).then(|| {
+        let present: Vec<&str> = groups.iter().filter(|g| !m.missing_groups.contains(g)).map(String::as_str).collect();
+        let missing = m.missing_groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join("、");
+        if present.is_empty() {
+            format!("缺少{missing}的测评表")
+        } else {
+            format!("缺少{missing}的测评表,此分仅按{}的权重折算", present.join("、"))
+        }
+    });
+    let mut remark = vec![];
+    let c = conclusion(m, Lang::Zh);
+    if !c.is_empty() {
+        remark.push(format!("测评结论:{c}"));
+    }
+    let d = m.decision.as_ref();
+    if let Some(h) = d.and_then(|d| d.handling.as_deref()).filter(|h| !h.is_empty()) {
+        remark.push(format!("处理方式:{h}"));
+    }
+    if let Some(n) = d.and_then(|d| d.note.as_deref()).filter(|n| !n.is_empty()) {
+        remark.push(n.to_string());
+    }
+    let means: Vec<String> = groups
+        .iter()
+        .filter_map(|g| m.group(g).map(|(mean, n)| (g, mean, n)))
+        .map(|(g, mean, n)| format!("{g} {}({n} 份)", mean.map(|x| format!("{x:.2}")).unwrap_or_default()))
+        .collect();
+    if !means.is_empty() {
+        remark.push(means.join(";"));
+    }
+    let (strengths, weaknesses) = strengths(items, m);
+    Opinion {
+        name: m.member.clone(),
+        post: post.unwrap_or("").to_string(),
+        composite: m.composite.map(|x| format!("{x:.2}")).unwrap_or_default(),
+        composite_note,
+        strengths,
+        weaknesses,
+        remark: remark.join("。"),
+    }
+}
+
+/// Members in roster order (those the roster lacks after it, in the sheets' order), each with its 职务.
+pub fn roster_order<'a>(members: &'a [MemberView], roster: &'a [RosterEntry]) -> Vec<(&'a MemberView, Option<&'a str>)> {
+    let mut out: Vec<(&MemberView, Option<&str>)> = vec![];
+    for r in roster {
+        if let Some(m) = members.iter().find(|m| m.member == r.name) {
+            out.push((m, r.post.as_deref()));
+        }
+    }
+    for m in members {
+        if !roster.iter().any(|r| r.name == m.member) {
+            out.push((m, None));
+        }
+    }
+    out
+}
+
+/// The filled 附件4 pages, one per member, in roster order.
+pub fn opinion_pages(rs: &RuleSet, x: &ResultsInput, roster: &[RosterEntry], phase: Option<&str>) -> Markup {
+    let rules = rs.rules();
+    let title = title_prefix(rules, &self::phase(rules, phase));
+    let groups = super::results::groups(rs, &x.report.form);
+    html! {
+        @for (m, post) in roster_order(&x.report.members, roster) { (attachment4(&title, &opinion(&groups, &x.report.items, m, post))) }
+    }
+}
+
+/// The filled 附件4 pages as one printable HTML document (the office page's print, `report`'s last part).
+pub fn opinion_forms(rs: &RuleSet, x: &ResultsInput, roster: &[RosterEntry], phase: Option<&str>) -> String {
+    let title = title_prefix(rs.rules(), &self::phase(rs.rules(), phase));
+    document(&format!("{title} 党员评议意见表"), opinion_pages(rs, x, roster, phase))
 }
 
 /// 附件5 “回头看”群众测评表 (the unit form).
@@ -200,7 +339,7 @@ pub fn document(title: &str, pages: Markup) -> String {
                 meta name="viewport" content="width=device-width";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(FORM_CSS)) }
             }
             body { (pages) }
         }
@@ -221,7 +360,7 @@ pub fn blank_forms(rs: &RuleSet, req: &FormsRequest) -> Result<String, String> {
     let members: Vec<&RosterEntry> = if req.roster.is_empty() { vec![&one] } else { req.roster.iter().collect() };
     let pages = html! {
         @for g in &groups { @for _ in 0..copies { (attachment3(rules, f, g, &req.roster)) } }
-        @for m in &members { (attachment4(&prefix, &m.name, m.post.as_deref().unwrap_or(""), "", "")) }
+        @for m in &members { (attachment4(&prefix, &Opinion { name: m.name.clone(), post: m.post.clone().unwrap_or_default(), ..Opinion::default() })) }
         @if let Some(u) = unit_form(rules) { (attachment5(&prefix, u)) }
         @if let Some(a6) = attachment6(rules, &prefix) { (a6) }
     };

@@ -41,6 +41,9 @@ pub struct MemberView {
     /// Sheets received.
     #[serde(default)]
     pub sheets: u32,
+    /// Per item: the member's mean (absent when the scorer did not keep them).
+    #[serde(default)]
+    pub items: Map<String, Value>,
     /// Rater groups with no sheet.
     #[serde(default)]
     pub missing_groups: Vec<String>,
@@ -56,6 +59,20 @@ pub struct MemberView {
 }
 
 impl MemberView {
+    /// The fields of a scored member that its conclusion and notes read (no group or item means).
+    pub fn of(m: &crate::eval::score::SubjectScore) -> MemberView {
+        MemberView {
+            member: m.member.clone(),
+            composite: Some(m.composite),
+            sheets: m.sheets,
+            missing_groups: m.missing_groups.clone(),
+            outcome: m.outcome.clone(),
+            suggestion: m.suggestion,
+            decision: m.decision.as_ref().map(|d| DecisionView { outcome: d.outcome.clone(), handling: d.handling.clone(), note: d.note.clone() }),
+            ..MemberView::default()
+        }
+    }
+
     /// Mean and sheets of a rater group, when it has sheets.
     pub fn group(&self, g: &str) -> Option<(Option<f64>, u32)> {
         let x = self.groups.get(g)?;
