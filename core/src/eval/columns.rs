@@ -396,3 +396,9 @@ pub fn header_of_keys<'k>(keys: impl Iterator<Item = &'k str>) -> Cells {
     }
     Cells::dense(seen)
 }
+
+/// Whether `name` is a column the readers already give a meaning (member, rater group, tier,
+/// respondent group, total, key): it cannot also be an item or a rater group of a form.
+pub(crate) fn reserved(name: &str) -> bool {
+    [MEMBER_COLS, GROUP_COLS, TIER_COLS, RGROUP_COLS, TOTAL_COLS, ID_COLS].iter().any(|cols| cols.iter().any(|c| c.eq_ignore_ascii_case(name)))
+}

@@ -257,7 +257,11 @@ pub(crate) fn run_file(
     match engine.compile(text) {
         Err(e) => {
             let loc = Location::new(name, e.1);
-            diags.error(sandbox::parse_code(&e.0), &loc, format!("语法错误 / syntax error: {}", e.0));
+            let mut message = format!("语法错误 / syntax error: {}", e.0);
+            if let Some(c) = full_width_outside_quotes(text, loc.line) {
+                message = format!("这一行在引号外用了中文标点“{c}”:规则文件的标点要用英文半角(\" , ; : ( ) [ ]),只有引号里的文字可以用中文标点 / full-width punctuation outside quotes; {message}");
+            }
+            diags.error(sandbox::parse_code(&e.0), &loc, message);
         }
         Ok(ast) => {
             if let Err(e) = engine.run_ast(&ast) {
@@ -404,5 +408,40 @@ mod hidden {
         let rs = RuleSet::load("t.rhai", &src);
         let d: Vec<_> = rs.diagnostics().iter().filter(|d| d.code == "text.hidden").map(|d| (d.location.line, d.location.col)).collect();
         assert_eq!(d, [(1, 25)]);
+    }
+}
+
+/// The first full-width punctuation mark outside ASCII quotes on `line` (1-based): a clerk who
+/// typed the declarations with a Chinese input method (“ ” , ; : ( )) gets that named, not
+/// only the parser's own words.
+fn full_width_outside_quotes(text: &str, line: usize) -> Option<char> {
+    let l = text.lines().nth(line.checked_sub(1)?)?;
+    let mut quoted = false;
+    for c in l.chars() {
+        match c {
+            '"' | '`' => quoted = !quoted,
+            '“' | '”' | '‘' | '’' | '，' | '；' | '：' | '（' | '）' | '【' | '】' | '、' | '。' if !quoted => return Some(c),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod full_width {
+    use crate::ruleset::RuleSet;
+    use crate::source::MemorySource;
+
+    #[test]
+    fn full_width_punctuation_is_named() {
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", "role(“党员”);\n");
+        let rs = RuleSet::load("t.rhai", &src);
+        let d = &rs.diagnostics()[0];
+        assert!(d.message.contains("中文标点““”"), "{}", d.message);
+        // Chinese punctuation inside quotes is text, not a mistake.
+        src.insert("t.rhai", "role(\"党员\", #{ label: \"党员,含预备党员\", local: \"x\" }\n");
+        let rs = RuleSet::load("t.rhai", &src);
+        assert!(rs.diagnostics().iter().all(|d| !d.message.contains("中文标点")), "{:?}", rs.diagnostics());
     }
 }

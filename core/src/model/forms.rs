@@ -46,6 +46,30 @@ pub(super) fn forms<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
                 );
             }
         }
+        // Item and group names are column headers of the sheets: a blank, untrimmed, doubled or
+        // reserved name (a column the readers already give a meaning) would misread a sheet.
+        for (field, names) in [("items", &items), ("groups", &groups)] {
+            let mut seen: Vec<&str> = vec![];
+            for (name, _) in names.iter() {
+                let reserved = crate::eval::columns::reserved(name.trim());
+                let why = if name.trim().is_empty() {
+                    Some("名称是空的 / a blank name".to_string())
+                } else if name.trim() != name {
+                    Some(format!("名称“{name}”前后有空格 / spaces around the name"))
+                } else if seen.contains(&name.as_str()) {
+                    Some(format!("名称“{name}”重复 / the name appears twice"))
+                } else if reserved {
+                    Some(format!("“{name}”是测评表的保留列名(姓名、测评层次、合计等),不能作项目或评议组 / a reserved column name"))
+                } else {
+                    None
+                };
+                seen.push(name);
+                if let Some(why) = why {
+                    let loc = f.loc(field);
+                    f.d.error("form.name", &loc, format!("测评表 \"{}\" 的 {field}:{why}", e.key));
+                }
+            }
+        }
         let trim = f.bool("trim").unwrap_or(false);
         let trim_min = f.count("trim_min", 3).map(|x| x as usize).unwrap_or(3);
         for (name, points) in &items {
@@ -226,5 +250,26 @@ pub(super) fn exams<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         f.str("note");
         let origin = f.origin();
         r.exams.push(Exam { name: e.key.clone(), questions, points, roles, origin });
+    }
+}
+
+#[cfg(test)]
+mod names {
+    use crate::ruleset::RuleSet;
+    use crate::source::MemorySource;
+
+    fn codes(items: &str) -> usize {
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", format!("form(\"表\", #{{ items: {items}, groups: [[\"党员互评\", 100]], local: \"x\" }});"));
+        RuleSet::load("t.rhai", &src).diagnostics().iter().filter(|d| d.code == "form.name").count()
+    }
+
+    #[test]
+    fn item_names_that_would_misread_a_sheet_are_errors() {
+        assert_eq!(codes(r#"[["理想信念", 50], ["工作绩效", 50]]"#), 0);
+        assert_eq!(codes(r#"[["理想信念", 50], ["理想信念", 50]]"#), 1, "doubled");
+        assert_eq!(codes(r#"[["理想信念 ", 50], ["工作绩效", 50]]"#), 1, "untrimmed");
+        assert_eq!(codes(r#"[["", 50], ["工作绩效", 50]]"#), 1, "blank");
+        assert_eq!(codes(r#"[["合计", 50], ["工作绩效", 50]]"#), 1, "reserved");
     }
 }
