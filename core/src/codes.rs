@@ -138,7 +138,7 @@ pub const CODES: &[Code] = &[
     c("application.unknown_vote", Model, E, "assessment 写已声明的 vote(成效测评)名称", "assessment names a declared vote (the effect assessment)"),
     c("material.min_areas", Model, E, "min_areas 不能多于所列方面的个数", "min_areas cannot exceed the number of areas"),
     c("form.no_items", Model, E, "用 items: [[\"项目\", 分值], …] 列出测评项目", "List the items with items: [[\"item\", points], …]"),
-    c("form.name", Model, E, "测评项目和评议组的名称不能为空、前后不能有空格、不能重复,也不能用姓名、测评层次、合计等表头的保留名", "Item and group names must not be blank, padded, repeated or a reserved header (姓名, 测评层次, 合计 …)"),
+    c("form.name", Model, E, "测评项目和评议组的名称不能为空、前后不能有空格、不能重复,也不能用姓名、测评层次、合计等表头的保留名", "Item and group names must not be blank, padded, repeated or a reserved header (the member, rater group or total column)"),
     c("form.points", Model, E, "每个测评项目的分值写大于 0 的数", "Each item's points must be a number above 0"),
     c("form.points_sum", Model, E, "调整各测评项目的分值,或修改 total,使二者相等", "Make the items' points add up to total, or change total"),
     c("form.subject", Model, E, "subject 写 \"member\"(评党员)或 \"unit\"(评单位)", "subject is \"member\" or \"unit\""),

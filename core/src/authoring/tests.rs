@@ -322,7 +322,7 @@ role("党员");
 condition("无书写能力");
 require("党性分析材料", #{ phase: "分析评议", roles: ["党员"], substitute: #{ 无书写能力: "口头总结" } });
 phase("分析评议");
-form("测评表", #{ items: [["总分", 100]], groups: [["党员互评", 100]],
+form("测评表", #{ items: [["综合表现", 100]], groups: [["党员互评", 100]],
     outcome: #{ function: "结论", labels: ["合格", "不合格"] } });
 vote("满意度", #{ tiers: ["满意", "基本满意", "不满意"], rate_of: ["满意", "基本满意"] });
 fn 结论(r) { if r.satisfaction.given && r.satisfaction.rate < 50.0 { "不合格" } else { "合格" } }
