@@ -242,14 +242,21 @@ pub(super) fn steps<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
             Some(p) => {
                 let all = std::iter::once(&p.dates).chain(p.batches.iter().map(|x| &x.1));
                 let bounds: Vec<(NaiveDate, NaiveDate)> = all.filter_map(|x| Some((x.start?, x.end?))).collect();
-                for w in window.iter().chain(windows.iter().map(|(_, w)| w)) {
+                // One warning per window, naming the unit type whose window it is (a step with a
+                // window per unit type used to repeat the same words for each).
+                let each = window.iter().map(|w| (None, w)).chain(windows.iter().map(|(u, w)| (Some(u.as_str()), w)));
+                for (unit, w) in each {
                     if !bounds.is_empty() && !bounds.iter().any(|(s, en)| w.start >= *s && w.end <= *en) {
+                        let whose = unit.map(|u| format!("({u}的时间)")).unwrap_or_default();
+                        let at = unit.map_or(e.loc.clone(), |_| e.field_loc("windows").clone());
                         d.warning(
                             "step.outside_phase",
-                            &e.loc,
+                            &at,
                             format!(
-                                "环节 \"{name}\" 的时间 {} 至 {} 超出阶段 \"{phase}\" 的日期 / step window lies outside its phase",
-                                w.start, w.end
+                                "环节 \"{name}\"{whose} {} 至 {} 超出阶段 \"{phase}\" 的日期 / step window{} lies outside its phase",
+                                w.start,
+                                w.end,
+                                unit.map(|u| format!(" for {u}")).unwrap_or_default()
                             ),
                         );
                     }
