@@ -118,6 +118,15 @@ pub fn col_list(hits: &[(usize, &str)]) -> String {
     hits.iter().map(|(i, h)| format!("第 {} 列“{}”", i + 1, h.trim())).collect::<Vec<_>>().join("、")
 }
 
+/// The one column named by any of `names`, if there is one; more than one is an error naming them.
+fn single(cells: &Cells, names: &[&str], what: &str) -> Result<Option<usize>, String> {
+    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
+        [] => Ok(None),
+        [c] => Ok(Some(c.0)),
+        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
+    }
+}
+
 pub fn matches_of(cells: &Cells, pred: impl Fn(&str) -> bool) -> Vec<(usize, &str)> {
     cells.0.iter().filter(|(_, h)| pred(h.trim().trim_start_matches('\u{feff}').trim())).map(|(i, h)| (*i, h.as_str())).collect()
 }
@@ -177,15 +186,8 @@ impl Want {
                 if !missing.is_empty() {
                     return Err(format!("缺少测评项目列:{} / header lacks item columns", missing.join("、")));
                 }
-                let one = |names: &[&str], what: &str| -> Result<Option<usize>, String> {
-                    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
-                        [] => Ok(None),
-                        [c] => Ok(Some(c.0)),
-                        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
-                    }
-                };
-                let total = one(TOTAL_COLS, "合计")?;
-                let id = one(ID_COLS, "编号")?;
+                let total = single(cells, TOTAL_COLS, "合计")?;
+                let id = single(cells, ID_COLS, "编号")?;
                 let mut known: Vec<usize> = vec![member];
                 known.extend(group.iter().chain(&cols).chain(&total).chain(&id));
                 let unknown: Vec<(usize, &str)> =
@@ -203,15 +205,8 @@ impl Want {
                         more => return Err(format!("列名“{t}”重复:{} / duplicated column “{t}”", col_list(more))),
                     }
                 }
-                let one = |names: &[&str], what: &str| -> Result<Option<usize>, String> {
-                    match matches_of(cells, |h| names.iter().any(|n| h.eq_ignore_ascii_case(n))).as_slice() {
-                        [] => Ok(None),
-                        [c] => Ok(Some(c.0)),
-                        more => Err(format!("有多个{what}列:{} / more than one {what} column", col_list(more))),
-                    }
-                };
-                let total = one(TOTAL_COLS, "合计")?;
-                let rgroup = one(RGROUP_COLS, "参评人员类别")?;
+                let total = single(cells, TOTAL_COLS, "合计")?;
+                let rgroup = single(cells, RGROUP_COLS, "参评人员类别")?;
                 let mut rgroups = vec![];
                 for g in groups {
                     match matches_of(cells, |h| h == g).as_slice() {

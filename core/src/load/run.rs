@@ -383,9 +383,8 @@ pub(crate) fn load(entry: &str, source: &dyn RuleSource, limits: &sandbox::Limit
 pub(crate) fn hidden_characters(file: &str, text: &str, diags: &mut Diags) {
     for (i, line) in text.lines().enumerate() {
         for (col, c) in line.chars().enumerate() {
-            let hidden =
-                matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{2060}' | '\u{FEFF}');
-            if hidden && !(i == 0 && col == 0 && c == '\u{FEFF}') {
+            // The same set the readers strip from member names (`eval::rows::is_invisible`).
+            if crate::eval::rows::is_invisible(c) && !(i == 0 && col == 0 && c == '\u{FEFF}') {
                 diags.warning(
                     "text.hidden",
                     &Location { file: file.to_string(), line: i + 1, col: col + 1 },
