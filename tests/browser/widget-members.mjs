@@ -104,6 +104,29 @@ export async function memberTests({ browser, test, assert, eq, origin, root, out
     await context.close();
   });
 
+  await test('members: a well-ordered draft that quotes the rule “只写主观原因、不写客观原因” gets no order warning; a swapped one is placed', async () => {
+    const { context, page } = await widgetPage(`${origin}/index.html`);
+    await page.click(W + '#xj-tab-2');
+    const draft = read(PASS).replace('一、', '按照“只写主观原因、不写客观原因”的要求检查自己。\n一、');
+    await page.fill(W + '#xj-draft', draft);
+    await page.waitForFunction(() => /通过/.test(document.querySelector('xianjiao-widget').shadowRoot.getElementById('xj-result').textContent));
+    const r = await page.locator(W + '#xj-result').textContent();
+    assert(/✓ 通过/.test(r), 'the quoting draft passes: ' + r.slice(0, 300));
+    assert(!/顺序/.test(r), 'no order warning for a quote before the first part: ' + r.slice(0, 300));
+    // The parts swapped for real: the warning is a finding with a place (clicking selects it in the draft).
+    const lines = read(PASS).split('\n');
+    const i2 = lines.findIndex(l => l.startsWith('二、')), i3 = lines.findIndex(l => l.startsWith('三、'));
+    const swapped = [...lines.slice(0, lines.findIndex(l => l.startsWith('一、'))), ...lines.slice(i2, i3), ...lines.slice(lines.findIndex(l => l.startsWith('一、')), i2), ...lines.slice(i3)].join('\n');
+    await page.fill(W + '#xj-draft', swapped);
+    await page.waitForFunction(() => /顺序/.test(document.querySelector('xianjiao-widget').shadowRoot.getElementById('xj-result').textContent));
+    const btn = page.locator(W + '#xj-result button', { hasText: '顺序' });
+    eq(await btn.count(), 1, 'the order warning is one clickable finding');
+    await btn.click();
+    const sel = await page.evaluate(() => { const a = document.querySelector('xianjiao-widget').shadowRoot.getElementById('xj-draft'); return a.value.slice(a.selectionStart, a.selectionStart + 2); });
+    eq(sel, '原因', 'the click selects the part that came too early (原因剖析)');
+    await context.close();
+  });
+
   await test('members: the printed 自查报告 holds no calculator numbers, prints from its own document, and Ctrl+P prints a clean layout', async () => {
     const { context, page } = await widgetPage(`${origin}/index.html`);
     await page.addStyleTag({ content: 'body { color: #f0f !important; font-size: 30px !important } p { background: #0f0 !important }' }); // a portal's CSS

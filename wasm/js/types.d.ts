@@ -44,7 +44,7 @@ export interface ItemDate { text: string; year: number | null; month: number | n
 /** An itemised entry of a material (整改方案: one line per measure). */
 export interface ItemState { class: string; heading: string; no: number; start: number; end: number; missing: string[]; date: ItemDate | null; }
 export interface PartState { name: string; found: boolean; start: number | null; missing_fields: string[]; }
-export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: PartState[]; areas_covered: string[]; areas_missing: string[]; items?: ItemState[]; findings: Finding[]; pass: boolean; reasons: string[]; }
+export interface MaterialReport { kind: string; role: string; chars: number; min_chars: number | null; parts: PartState[]; areas_covered: string[]; areas_missing: string[]; items?: ItemState[]; findings: Finding[]; pass: boolean; reasons: string[]; quoted?: number; }
 
 /** A row that was not counted (`row`: its line; `field`: the column at fault, if one is). */
 export interface Rejection { row: number; field?: string; reason: string; }

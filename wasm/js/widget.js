@@ -750,30 +750,7 @@ class XianjiaoWidget extends HTMLElement {
     const s = this.state;
     const m = this.eng('checkMaterial', s.kind, s.role, text);
     m.worded = xjFindings(this.word, this.lang, m).map(f => Object.assign(f, { text: xjClean(f.text) }));
-    // A flagged phrase inside a quotation of the rule's own reason ("…只写主观原因、不写客观原因…") is the member
-    // quoting the rule, not doing what it warns of: those places do not count (pass: no error left, as the engine decides).
-    const cps = (i) => Array.from(text.slice(0, i)).length; // UTF-16 index → the engine's code-point offset
-    let quoted = 0;
-    m.worded = m.worded.filter(f => {
-      const reason = f.code === 'flag' && f.msg && f.msg.params && f.msg.params.reason;
-      if (!reason || !Array.isArray(f.at)) return true;
-      const quotes = [];
-      for (let i = text.indexOf(reason); i >= 0; i = text.indexOf(reason, i + 1)) { const a = cps(i); quotes.push([a, a + Array.from(reason).length]); }
-      if (!quotes.length) return true;
-      const keep = f.at.filter(([a, b]) => !quotes.some(([qa, qb]) => a >= qa && b <= qb));
-      quoted += f.at.length - keep.length;
-      if (!keep.length) return false;
-      Object.assign(f, { at: keep, start: keep[0][0], end: keep[0][1] });
-      return true;
-    });
-    if (quoted) { m.pass = !m.worded.some(f => f.level === 'error'); m.quoted = quoted; }
-    // "parts in the wrong order" comes without a place: point at the first part that starts before the one declared ahead of it.
-    for (const f of m.worded) {
-      if (f.code !== 'part.order' || f.start != null) continue;
-      const found = m.parts.filter(p => p.start != null);
-      const late = found.find((p, i) => i > 0 && p.start < found[i - 1].start);
-      if (late) f.start = late.start;
-    }
+    // Quotes of the rule's own reason (m.quoted: places left out) and where parts go out of order are the engine's.
     return m;
   }
 

@@ -85,6 +85,7 @@ mod count;
 mod items;
 mod negation;
 mod phrases;
+mod quotes;
 mod report;
 
 use crate::error::EvalError;
@@ -133,10 +134,15 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
     let mut findings: Vec<Finding> = vec![];
     // Pattern index → its flag finding in `findings` (one per phrase, every place in `at`).
     let mut flag_finding: Vec<Option<usize>> = vec![None; mat.pats.len()];
+    // Where the member cites words instead of writing them (see `quotes`).
+    let quotations = quotes::quotations(text);
+    let rule_quotes: Vec<Vec<(usize, usize)>> = m.flags.iter().map(|f| quotes::occurrences(text, &f.reason)).collect();
+    let mut quoted = 0;
     for hit in &hits {
         let (pat, phrase) = &mat.pats[hit.pat];
         let (s, e) = (char_at[hit.start], char_at[hit.end]);
         match *pat {
+            Pat::Part(_) if quotes::inside(&quotations, hit.start, hit.end) => {}
             Pat::Part(i) => {
                 if part_first[i].is_none_or(|x| s < x) {
                     part_first[i] = Some(s);
@@ -147,6 +153,10 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
             Pat::Extra(i, j) => extra_hit[i][j] = true,
             Pat::Flag(i) => {
                 if negated(text, hit.start, &flag_ranges) {
+                    continue;
+                }
+                if rule_quotes.get(i).is_some_and(|q| quotes::inside(q, hit.start, hit.end)) {
+                    quoted += 1;
                     continue;
                 }
                 if let Some(at) = flag_finding[hit.pat].and_then(|k| findings.get_mut(k)).and_then(|f| f.at.as_mut()) {
@@ -199,10 +209,11 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         }
         parts.push(PartState { name: p.name.clone(), found: start.is_some(), start, missing_fields });
     }
+    // Out of order: placed at the first found part that starts before the one declared ahead of it.
     let found_in_decl_order: Vec<usize> = part_first.iter().flatten().copied().collect();
-    if found_in_decl_order.windows(2).any(|w| w[0] > w[1]) {
+    if let Some(w) = found_in_decl_order.windows(2).find(|w| w[0] > w[1]) {
         let names: Vec<String> = m.parts.iter().map(|p| p.name.clone()).collect();
-        findings.push(Finding::new("part.order", "warning", Msg::new("part.order").with("names", names), None, None));
+        findings.push(Finding::new("part.order", "warning", Msg::new("part.order").with("names", names), Some(w[1]), None));
     }
 
     // Areas.
@@ -267,6 +278,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
         findings,
         pass,
         reasons,
+        quoted,
     })
 }
 
@@ -645,6 +657,45 @@ material("整改方案", #{
         // The JSON of a finding keeps its first place in start/end and lists all in `at`.
         let j = serde_json::to_value(flags[0]).unwrap();
         assert_eq!(j["at"], serde_json::json!([[0, 4], [12, 16]]));
+    }
+
+    #[test]
+    fn quoting_the_rule_is_not_doing_what_it_warns_of() {
+        let rs = rules();
+        let quoting = "对照“只写主观原因”这一条检查自己:主观原因是放松了学习。";
+        let r = rs.check_material("党性分析材料", "党员", quoting).unwrap();
+        assert_eq!(r.quoted, 0, "no flagged phrase inside the quote");
+        let r = rs.check_material("党性分析材料", "党员", "我把“只写主观原因”读成了别的。").unwrap();
+        assert_eq!(r.quoted, 0);
+        // The reason itself holds no flagged phrase here; one that does:
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", RULES.replace("reason: \"只写主观原因\"", "reason: \"把问题归于客观原因、工作太忙\""));
+        let rs = RuleSet::load("t.rhai", &src);
+        let text = "按照“把问题归于客观原因、工作太忙”的要求检查。";
+        let r = rs.check_material("党性分析材料", "党员", text).unwrap();
+        assert_eq!((r.quoted, r.pass), (2, true), "{:?}", r.findings);
+        let r = rs.check_material("党性分析材料", "党员", &format!("{text}我的问题主要是工作太忙。")).unwrap();
+        assert_eq!((r.quoted, r.pass), (2, false), "the phrase outside the quote still fails: {:?}", r.findings);
+        assert_eq!(r.findings.iter().filter(|f| f.code == "flag").count(), 1);
+    }
+
+    #[test]
+    fn a_marker_in_quotation_marks_is_a_mention_not_the_part() {
+        let rules = r#"role("党员");
+material("党性分析材料", #{ parts: [#{ name: "查找问题", markers: ["存在的问题"] }, #{ name: "原因剖析", markers: ["主观原因"] }] });"#;
+        let mut src = MemorySource::new();
+        src.insert("t.rhai", rules);
+        let rs = RuleSet::load("t.rhai", &src);
+        let ordered = "按照“只写主观原因、不写客观原因”的要求。\n一、存在的问题\n学习不够。\n二、主观原因\n放松了要求。";
+        let r = rs.check_material("党性分析材料", "党员", ordered).unwrap();
+        assert!(r.findings.iter().all(|f| f.code != "part.order"), "{:?}", r.findings);
+        let heading = ordered.find("二、").map(|b| ordered[..b].chars().count() + 2);
+        assert_eq!(r.parts[1].start, heading, "the part starts at its heading, not at the quote");
+        // Out of order for real: the warning says where.
+        let swapped = "一、主观原因\n放松了要求。\n二、存在的问题\n学习不够。";
+        let r = rs.check_material("党性分析材料", "党员", swapped).unwrap();
+        let order = r.findings.iter().find(|f| f.code == "part.order").expect("order warning");
+        assert_eq!(order.start, Some(2), "placed at the part that came too early");
     }
 
     #[test]

@@ -114,4 +114,11 @@ pub struct MaterialReport {
     pub pass: bool,
     /// Reasons for failing, in Chinese, each once.
     pub reasons: Vec<String>,
+    /// Places a flagged phrase stood inside a quotation of the rule's own reason, and so did not count.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub quoted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
