@@ -17,7 +17,9 @@ fn golden_unit_tables() {
         if p.extension().is_none_or(|x| x != "args") {
             continue;
         }
-        let args: Vec<String> = std::fs::read_to_string(&p).unwrap().split_whitespace().map(String::from).collect();
+        // Lines starting with # are the case's notes (the seed's sentence it shows); the rest are the arguments.
+        let text = std::fs::read_to_string(&p).unwrap();
+        let args: Vec<String> = text.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(str::split_whitespace).map(String::from).collect();
         let out = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args).current_dir(root()).output().unwrap();
         let actual: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{}: {e}: {}", p.display(), String::from_utf8_lossy(&out.stderr)));
@@ -31,4 +33,50 @@ fn golden_unit_tables() {
         n += 1;
     }
     assert!(n >= 1);
+}
+
+fn stdout_of(case: &str) -> serde_json::Value {
+    let p = root().join(format!("tests/golden-units/{case}.json"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    v["stdout"].clone()
+}
+
+fn vote<'a>(row: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    row["votes"].as_array().unwrap().iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{}: no vote {name}", row["name"]))
+}
+
+/// 001: 17 units, 1,687 respondents, 99 %; the office 128, 100 %. Rates from counts: the mean of the
+/// units' rates would give 98 %.
+#[test]
+fn seed_001_department_figures() {
+    let units = stdout_of("ting-units");
+    let t = &units["table"];
+    assert_eq!(t["rows"].as_array().unwrap().len(), 17);
+    let total = vote(&t["total"], "群众满意度测评");
+    assert_eq!(total["total"], 1687);
+    assert_eq!(total["rate"].as_f64().unwrap().round(), 99.0);
+    let rates: Vec<f64> = t["rows"].as_array().unwrap().iter().map(|r| vote(r, "群众满意度测评")["rate"].as_f64().unwrap()).collect();
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    assert_ne!(mean.round(), 99.0, "the case must tell a pooled rate from a mean of rates");
+    // The department level reads this level's export: the fixture is that very table.
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("tests/golden-units/ting/厅属单位.json")).unwrap()).unwrap();
+    assert_eq!(&fixture, t, "tests/golden-units/ting/厅属单位.json is not ting-units' table: rerun its .args with -o");
+    let dept = stdout_of("ting");
+    let rows = dept["table"]["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!(vote(row("厅机关"), "群众满意度测评")["total"], 128);
+    assert_eq!(vote(row("厅机关"), "群众满意度测评")["rate"], 100.0);
+    assert_eq!(vote(row("厅属单位"), "群众满意度测评")["total"], 1687);
+    assert_eq!(vote(row("厅属单位"), "群众满意度测评")["rate"].as_f64().unwrap().round(), 99.0);
+    assert_eq!(row("厅属单位")["details"].as_array().unwrap().len(), 17, "the children's rows one click away");
+}
+
+/// 004: 2,394 branches, 52,417 members, 参考率 100 %, 回收率 98.8 %, 平均 99.5.
+#[test]
+fn seed_004_city_figures() {
+    let t = &stdout_of("meizhou")["table"]["total"];
+    assert_eq!(t["counts"]["branches"], 2394);
+    assert_eq!(t["counts"]["members"], 52417);
+    assert_eq!(t["exam"], serde_json::json!([100.0, 98.8, 99.5]));
 }

@@ -63,6 +63,8 @@ pub struct Counts {
     pub exam: ExamCount,
     /// Units that may apply for 转段.
     pub gate_open: u64,
+    /// Units whose current phase has a gate they do not pass (units in a phase without a gate are in neither count).
+    pub gate_closed: u64,
     /// Units sent to 补课.
     pub buke: u64,
     /// Units that applied / whose 督导组 reviewed / whose office approved.
@@ -97,6 +99,7 @@ impl Counts {
         self.exam.returned += o.exam.returned;
         self.exam.score_sum += o.exam.score_sum;
         self.gate_open += o.gate_open;
+        self.gate_closed += o.gate_closed;
         self.buke += o.buke;
         self.applied += o.applied;
         self.reviewed += o.reviewed;
@@ -391,6 +394,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     }
     let may_apply = gate.map(|_| blocks.is_empty());
     c.gate_open = u64::from(may_apply == Some(true));
+    c.gate_closed = u64::from(may_apply == Some(false));
     // The application.
     let (application, review) = match app {
         None => (None, None),
@@ -446,7 +450,7 @@ fn counts_row(r: &Rules, name: &str, c: Counts, details: Vec<UnitRow>) -> UnitRo
         .filter_map(|q| c.items.get(&q.id).map(|n| (q.id.clone(), q.label.clone(), *n)))
         .chain(c.items.iter().filter(|(k, _)| !r.requirements.iter().any(|q| &q.id == *k)).map(|(k, n)| (k.clone(), k.clone(), *n)))
         .collect();
-    let blocked = c.units - c.gate_open.min(c.units);
+    let blocked = c.gate_closed;
     UnitRow {
         name: name.to_string(),
         kind: "level".into(),
