@@ -80,3 +80,17 @@ fn seed_004_city_figures() {
     assert_eq!(t["counts"]["members"], 52417);
     assert_eq!(t["exam"], serde_json::json!([100.0, 98.8, 99.5]));
 }
+
+/// 000: a unit most of whose members and public say 一般化/走过场 does 补课; so does one the office's 抽查 found 敷衍应付.
+#[test]
+fn buke_by_assessment_and_by_spot_check() {
+    let t = &stdout_of("buke")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!((row("甲局")["buke"].as_bool(), row("甲局")["may_apply"].as_bool()), (Some(false), Some(true)), "11 of 31 is no majority");
+    assert_eq!((row("乙局")["buke"].as_bool(), row("乙局")["may_apply"].as_bool()), (Some(true), Some(false)), "11 of 21 is");
+    assert!(row("乙局")["blocks"][0].as_str().unwrap().contains("重新补课"));
+    assert_eq!((row("丙办")["buke"].as_bool(), row("丙办")["may_apply"].as_bool()), (Some(true), Some(false)));
+    assert!(row("丙办")["blocks"].as_array().unwrap().iter().any(|b| b.as_str().unwrap().contains("敷衍应付,责令补课")));
+    assert_eq!(t["total"]["counts"]["buke"], 2);
+}

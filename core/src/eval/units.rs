@@ -119,6 +119,21 @@ pub struct ApplicationRecord {
     pub approved: bool,
 }
 
+/// An office's 抽查 of a unit (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,
+/// 凡是敷衍应付、走过场的,不得转入下一阶段,并责令‘补课’”): the office's finding and whether it ordered 补课.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpotCheck {
+    /// Who checked (先教办, a 督导组).
+    pub by: Option<String>,
+    /// When (as written).
+    pub on: Option<String>,
+    /// What was found (敷衍应付、走过场 …).
+    pub finding: String,
+    /// 补课 ordered: the unit may not move to the next phase.
+    pub buke: bool,
+}
+
 /// One unit as it reaches the office.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -145,6 +160,8 @@ pub struct UnitRecord {
     pub exam: Option<ExamCount>,
     /// 转段申请.
     pub application: ApplicationRecord,
+    /// The office's 抽查, when it found something.
+    pub spot_check: Option<SpotCheck>,
 }
 
 /// An input of the unit table: a unit, or a lower level's table (a roll-up).
@@ -216,7 +233,7 @@ pub struct UnitRow {
     pub lookback: Option<f64>,
     /// 百题测试: 参考率, 回收率 (percent), 平均成绩.
     pub exam: Option<(f64, f64, f64)>,
-    /// 补课 (the 成效测评's action).
+    /// 补课 (the 成效测评's action, or ordered by a 抽查).
     pub buke: bool,
     /// 转段申请: 未申请 / 已申请(待督导组审查) / 督导组已审查(待先教办同意) / 先教办已同意.
     pub application: Option<String>,
@@ -385,6 +402,11 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
         blocks.push(format!("成效测评:多数认为“一般化”“走过场”,{}", action.unwrap_or_else(|| "补课".into())));
         c.buke = 1;
     }
+    let ordered = u.spot_check.as_ref().filter(|s| s.buke);
+    if let Some(s) = ordered {
+        blocks.push(format!("{}抽查:{},责令补课,不得转入下一阶段", s.by.as_deref().unwrap_or("先教办"), s.finding));
+        c.buke = 1;
+    }
     if let Some((s, n)) = u.lookback {
         c.lookback_sum = s;
         c.lookback_sheets = n;
@@ -392,7 +414,8 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     if let Some(e) = u.exam {
         c.exam = e;
     }
-    let may_apply = gate.map(|_| blocks.is_empty());
+    // 补课 ordered by a 抽查 closes the way to the next phase even where the phase has no gate of its own.
+    let may_apply = if ordered.is_some() { Some(false) } else { gate.map(|_| blocks.is_empty()) };
     c.gate_open = u64::from(may_apply == Some(true));
     c.gate_closed = u64::from(may_apply == Some(false));
     // The application.
@@ -434,7 +457,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
         lookback: (c.lookback_sheets > 0).then(|| (c.lookback_sum / c.lookback_sheets as f64 * 100.0).round() / 100.0),
         exam: exam_line(&c.exam),
         votes,
-        buke,
+        buke: c.buke > 0,
         application,
         review,
         counts: c,
