@@ -1,7 +1,7 @@
 //! `xianjiao units` golden cases (tests/golden-units/<case>.args → <case>.json) and the scale figure.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
@@ -93,4 +93,77 @@ fn buke_by_assessment_and_by_spot_check() {
     assert_eq!((row("丙办")["buke"].as_bool(), row("丙办")["may_apply"].as_bool()), (Some(true), Some(false)));
     assert!(row("丙办")["blocks"].as_array().unwrap().iter().any(|b| b.as_str().unwrap().contains("敷衍应付,责令补课")));
     assert_eq!(t["total"]["counts"]["buke"], 2);
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xianjiao-units-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `score -o X.xlsx` with --profiles carries the roster and progress (sheet 花名册与进度), and the
+/// office case's workbook is what `score` writes today: the unit table read from a fresh one is the same.
+#[test]
+fn score_workbook_carries_unit_roster_and_progress() {
+    let d = tmp("score");
+    let x = d.join("镇机关-评议结果.xlsx");
+    let o = run(&[
+        "score",
+        "--rules",
+        "rules/guanba.rhai",
+        "tests/golden/office-guanba/sheets.csv",
+        "--profiles",
+        "tests/golden-units/office-src/镇机关-进度.json",
+        "-o",
+        x.to_str().unwrap(),
+    ]);
+    assert!(x.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = |p: &str| {
+        let o = run(&["units", "--rules", "rules/guanba.rhai", "--level", "关坝镇", "--on", "2005-09-10", p, "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "已读", "{v}");
+        v["table"]["rows"].clone()
+    };
+    let fresh = table(x.to_str().unwrap());
+    assert_eq!(fresh, table("tests/golden-units/office/镇机关-评议结果.xlsx"), "the fixture is not what score writes now");
+    assert_eq!(fresh[0]["name"], "镇机关");
+    assert_eq!(fresh[0]["counts"]["members"], 3);
+}
+
+/// A level's `units -o 汇总.xlsx` is an input one level up, the same as its JSON; an edited data sheet is refused.
+#[test]
+fn a_levels_workbook_rolls_up_like_its_json() {
+    let d = tmp("xlsx");
+    let town = |out: &Path| {
+        let o = run(&[
+            "units",
+            "--rules",
+            "rules/guangan.rhai",
+            "--level",
+            "甲镇",
+            "--on",
+            "2005-03-01",
+            "tests/golden-units/town/",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(out.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (x, j) = (d.join("甲镇.xlsx"), d.join("甲镇.json"));
+    town(&x);
+    town(&j);
+    let district = |p: &Path| {
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--level", "某区", "--on", "2005-03-01", p.to_str().unwrap(), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "已读", "{v}");
+        v["table"].clone()
+    };
+    let (a, b) = (district(&x), district(&j));
+    assert_eq!(a, b);
+    assert_eq!(a["rows"][0]["details"].as_array().unwrap().len(), 3, "the towns' units one click away");
 }
