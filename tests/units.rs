@@ -167,3 +167,38 @@ fn a_levels_workbook_rolls_up_like_its_json() {
     assert_eq!(a, b);
     assert_eq!(a["rows"][0]["details"].as_array().unwrap().len(), 3, "the towns' units one click away");
 }
+
+/// The 督导组's record (drafted → reviewed with the opinion → approved) read from a file into the unit rows.
+#[test]
+fn the_oversight_record_reaches_the_rows() {
+    let t = &stdout_of("review")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!(row("甲局")["application"], "先教办已同意");
+    assert_eq!(row("甲局")["review"], "学习扎实，笔记完整，同意上报(2005-02-28)");
+    assert_eq!(row("乙局")["application"], "督导组已审查,待先教办同意");
+    assert_eq!(row("丙办")["application"], "未申请", "the record's 否 overrides the unit's own progress");
+    assert_eq!(row("丙办")["oversight"], "第二督导组");
+    let c = &t["total"]["counts"];
+    assert_eq!((c["applied"].as_u64(), c["reviewed"].as_u64(), c["approved"].as_u64()), (Some(2), Some(2), Some(1)));
+}
+
+/// A record that cannot be read as one is refused with its place: two rows for one unit and phase, a phase the rules lack.
+#[test]
+fn a_bad_oversight_record_is_refused_with_the_place() {
+    let d = tmp("record");
+    for (name, body, says) in [
+        ("两行.csv", "单位,阶段,审查意见\n甲局,学习动员,同意\n甲局,学习动员,不同意\n", "同一阶段有两行"),
+        ("阶段.csv", "单位,阶段,审查意见\n甲局,学习阶段,同意\n", "规则中没有“学习阶段”阶段"),
+        ("是否.csv", "单位,审查意见,先教办同意\n甲局,同意,也许\n", "“也许”应为 是 或 否"),
+    ] {
+        let p = d.join(name);
+        std::fs::write(&p, body).unwrap();
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--on", "2005-03-01", p.to_str().unwrap(), "--json"]);
+        assert_eq!(o.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收");
+        let why = v["files"][0]["reason"].as_str().unwrap();
+        assert!(why.contains(says) && why.contains("第 "), "{name}: {why}");
+    }
+}

@@ -10,7 +10,7 @@ use crate::profiles::read_profiles;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use xianjiao_core::output::{column, Cell, Format, Sheet, Workbook};
-use xianjiao_core::{parse_day, Profile, RuleSet, UnitInput, UnitRecord, UnitRow, UnitTable};
+use xianjiao_core::{parse_day, ApplicationRecord, Profile, RuleSet, UnitInput, UnitRecord, UnitRow, UnitTable};
 
 /// What became of one input file.
 #[derive(Debug, serde::Serialize)]
@@ -97,6 +97,8 @@ enum Extra {
     Votes(String, BTreeMap<String, u64>),
     /// 回头看: the sheets' totals summed, the sheets.
     Lookback(f64, u64),
+    /// The 督导组's record of the 转段申请, and the 督导组's name.
+    Review(ApplicationRecord, Option<String>),
 }
 
 /// Applies `f` to the unit of that name (created when no input gave it).
@@ -151,6 +153,9 @@ fn read_one(rs: &RuleSet, path: &Path, bytes: &[u8]) -> Result<Got, String> {
         Ok(_) => return Err(problems.iter().map(|p| format!("{} 第 {} 行: {}", p.file, p.row, p.reason)).collect::<Vec<_>>().join(";")),
         Err(e) => e.to_string(),
     };
+    if let Some(v) = review_record(rs, path)? {
+        return Ok(Got::Extras(v));
+    }
     if let Some(v) = votes_per_unit(rs, path)? {
         return Ok(Got::Extras(v));
     }
@@ -160,6 +165,70 @@ fn read_one(rs: &RuleSet, path: &Path, bytes: &[u8]) -> Result<Got, String> {
     Err(format!(
         "不是下级汇总表、花名册(姓名、角色、单位、进度)、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, votes per unit or 回头看 sheets ({roster_err})"
     ))
+}
+
+/// 是/否 in a record's cell.
+fn yes_no(s: &str) -> Result<Option<bool>, String> {
+    match s.trim() {
+        "" => Ok(None),
+        "是" | "已申请" | "同意" | "已同意" | "√" | "✓" | "yes" | "true" | "1" => Ok(Some(true)),
+        "否" | "未申请" | "不同意" | "未同意" | "×" | "no" | "false" | "0" => Ok(Some(false)),
+        x => Err(format!("“{x}”应为 是 或 否 / should be yes or no")),
+    }
+}
+
+/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
+/// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
+fn review_record(rs: &RuleSet, path: &Path) -> Result<Option<Vec<(String, Extra)>>, String> {
+    let fields = vec![
+        Field { key: "unit", names: &["单位", "unit", "被审查单位"], required: true },
+        Field { key: "review", names: &["审查意见", "督导组审查意见", "review"], required: true },
+        Field { key: "group", names: &["督导组", "oversight"], required: false },
+        Field { key: "phase", names: &["阶段", "phase"], required: false },
+        Field { key: "applied", names: &["已申请", "转段申请", "applied"], required: false },
+        Field { key: "reviewed_on", names: &["审查日期", "reviewed_on"], required: false },
+        Field { key: "approved", names: &["先教办同意", "先教办意见", "approved"], required: false },
+    ];
+    let mut rows = PlainRows::new(fields);
+    let mut inputs = crate::input::Inputs::default();
+    if read_file_quiet(path, &mut Target::Plain(&mut rows), &mut inputs).is_err() || rows.rows.is_empty() {
+        return Ok(None);
+    }
+    let order = |p: &Option<String>| p.as_ref().map_or(usize::MAX, |p| rs.rules().phases.iter().position(|x| &x.name == p).unwrap_or(0));
+    let mut kept: BTreeMap<String, (ApplicationRecord, Option<String>, usize)> = BTreeMap::new();
+    for (line, row) in &rows.rows {
+        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
+        let at = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
+        let at = format!("{at} 第 {} 行", r.row);
+        let v = row.as_ref().map_err(|why| format!("督导组记录 {at}:{why}"))?;
+        let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let Some(unit) = g("unit") else { return Err(format!("督导组记录 {at}:没有写单位 / no unit")) };
+        let phase = g("phase");
+        if let Some(p) = &phase {
+            if !rs.rules().phases.iter().any(|x| &x.name == p) {
+                return Err(format!("督导组记录 {at}:规则中没有“{p}”阶段 / no such phase"));
+            }
+        }
+        let flag = |k: &str| yes_no(&g(k).unwrap_or_default()).map_err(|e| format!("督导组记录 {at}:{e}"));
+        let review = g("review");
+        let rec = ApplicationRecord {
+            // A review implies an application.
+            applied: flag("applied")?.or(review.as_ref().map(|_| true)),
+            review,
+            approved: flag("approved")? == Some(true),
+            phase: phase.clone(),
+            reviewed_on: g("reviewed_on"),
+        };
+        let rank = order(&phase);
+        match kept.get(&unit) {
+            Some((_, _, r)) if *r == rank => return Err(format!("督导组记录 {at}:{unit} 的同一阶段有两行 / two rows for one unit and phase")),
+            Some((_, _, r)) if *r > rank => {}
+            _ => {
+                kept.insert(unit, (rec, g("group"), rank));
+            }
+        }
+    }
+    Ok(Some(kept.into_iter().map(|(u, (rec, group, _))| (u, Extra::Review(rec, group))).collect()))
 }
 
 /// Votes per unit: the vote named in the file name, else every vote whose tiers the header fits; more than one is refused.
@@ -299,7 +368,7 @@ pub fn units(a: UnitsArgs) -> CmdResult {
     let t0 = std::time::Instant::now();
     let rs = usable_rules(&a.rules)?;
     let on = a.on.as_deref().map(parse_day).transpose().map_err(CliError::usage)?;
-    let oversight = match &a.oversight {
+    let mut oversight = match &a.oversight {
         Some(p) => oversight_list(p)?,
         None => BTreeMap::new(),
     };
@@ -341,6 +410,20 @@ pub fn units(a: UnitsArgs) -> CmdResult {
             u.members.push(p);
         });
     }
+    for (unit, x) in &extras {
+        // The record's 督导组, where the rules and the --oversight list name none.
+        if let Extra::Review(_, Some(g)) = x {
+            match oversight.get(unit) {
+                Some(listed) if listed != g => {
+                    eprintln!("督导组记录中 {unit} 属 {g},名单中属 {listed}:以名单为准 / the record and the list name different groups")
+                }
+                Some(_) => {}
+                None => {
+                    oversight.insert(unit.clone(), g.clone());
+                }
+            }
+        }
+    }
     for (unit, x) in extras {
         with_unit(&mut inputs, &unit, |u| match x {
             Extra::Votes(vote, tiers) => {
@@ -353,6 +436,7 @@ pub fn units(a: UnitsArgs) -> CmdResult {
                 let (s0, n0) = u.lookback.unwrap_or((0.0, 0));
                 u.lookback = Some((s0 + sum, n0 + n));
             }
+            Extra::Review(rec, _) => u.application = rec,
         });
     }
     let mut table = rs.unit_table(&a.level, &inputs, on, &oversight);

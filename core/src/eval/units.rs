@@ -117,6 +117,11 @@ pub struct ApplicationRecord {
     pub review: Option<String>,
     /// The office agreed.
     pub approved: bool,
+    /// The phase whose 转段申请 this is (a 督导组's record book holds one a phase); a record for another
+    /// phase than the current one is not this phase's application. `None`: the current phase's.
+    pub phase: Option<String>,
+    /// When the 督导组 reviewed it (as written).
+    pub reviewed_on: Option<String>,
 }
 
 /// An office's 抽查 of a unit (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,
@@ -422,12 +427,17 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     let (application, review) = match app {
         None => (None, None),
         Some(a) => {
+            let none = ApplicationRecord::default();
+            let rec = match &u.application.phase {
+                Some(p) if Some(p) != phase.as_ref() => &none,
+                _ => &u.application,
+            };
             let from_progress = a.requirement.as_ref().and_then(|q| u.own.get(q)).is_some_and(|v| v.as_bool() == Some(true));
-            let applied = u.application.applied.unwrap_or(from_progress);
-            let reviewed = u.application.review.is_some() || !a.review;
+            let applied = rec.applied.unwrap_or(from_progress);
+            let reviewed = rec.review.is_some() || !a.review;
             let state = if !applied {
                 "未申请"
-            } else if u.application.approved && reviewed {
+            } else if rec.approved && reviewed {
                 "先教办已同意"
             } else if reviewed {
                 if a.review {
@@ -439,9 +449,13 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
                 "已申请,待督导组审查"
             };
             c.applied = u64::from(applied);
-            c.reviewed = u64::from(applied && a.review && u.application.review.is_some());
-            c.approved = u64::from(applied && reviewed && u.application.approved);
-            (Some(state.to_string()), u.application.review.clone())
+            c.reviewed = u64::from(applied && a.review && rec.review.is_some());
+            c.approved = u64::from(applied && reviewed && rec.approved);
+            let review = rec.review.as_ref().map(|r| match &rec.reviewed_on {
+                Some(d) => format!("{r}({d})"),
+                None => r.clone(),
+            });
+            (Some(state.to_string()), review)
         }
     };
     UnitRow {
