@@ -202,3 +202,15 @@ fn a_bad_oversight_record_is_refused_with_the_place() {
         assert!(why.contains(says) && why.contains("第 "), "{name}: {why}");
     }
 }
+
+/// A unit blocked from 转段 by one overdue item, and only by it.
+#[test]
+fn one_overdue_item_blocks_the_gate() {
+    let t = &stdout_of("overdue")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["name"], "兴隆街社区");
+    assert_eq!(rows[0]["may_apply"], false);
+    assert_eq!(rows[0]["blocks"], serde_json::json!(["参加支部专题组织生活会,进行党性分析:1 名党员逾期未完成"]));
+    assert_eq!(rows[1]["may_apply"], true);
+    assert_eq!(t["total"]["blocks"], serde_json::json!(["1 个单位未达到转段条件"]));
+}
