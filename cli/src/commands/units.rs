@@ -480,7 +480,17 @@ fn own_text(r: &UnitRow) -> String {
         .iter()
         .map(|o| match (o.have, o.required) {
             (h, Some(q)) => format!("{} {}/{}{}", o.id, h.unwrap_or(0.0), q, o.unit.as_deref().unwrap_or("")),
-            _ => format!("{} {}", o.id, o.status),
+            _ => format!(
+                "{} {}",
+                o.id,
+                match o.status.as_str() {
+                    "done" => "已完成",
+                    "pending" => "待办",
+                    "overdue" => "已逾期",
+                    "exempt" => "免做",
+                    other => other,
+                }
+            ),
         })
         .collect::<Vec<_>>()
         .join(";")
@@ -610,7 +620,7 @@ fn esc(s: &str) -> String {
 }
 
 fn html(t: &UnitTable) -> String {
-    let mut s = String::from("<!doctype html><meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>单位汇总</title><style>body{font:14px sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}tr.total{font-weight:bold}@page{size:A4 landscape}</style>");
+    let mut s = String::from("<!doctype html><meta charset=utf-8><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>单位汇总</title><style>body{font:12px sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 5px;vertical-align:top}td:nth-child(-n+6){white-space:nowrap}th{font-size:11px}td:nth-child(7),td:nth-child(8){min-width:15em}td:nth-child(9),td:nth-child(14),td:nth-child(15){min-width:7em}tr.total{font-weight:bold}@page{size:A4 landscape}</style>");
     s.push_str(&format!("<h1>{} 单位汇总</h1><table><tr>", esc(&t.level)));
     for h in HEADERS {
         s.push_str(&format!("<th>{}</th>", esc(h)));
