@@ -1,7 +1,7 @@
 //! `xianjiao units` golden cases (tests/golden-units/<case>.args → <case>.json) and the scale figure.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn root() -> PathBuf {
@@ -17,7 +17,9 @@ fn golden_unit_tables() {
         if p.extension().is_none_or(|x| x != "args") {
             continue;
         }
-        let args: Vec<String> = std::fs::read_to_string(&p).unwrap().split_whitespace().map(String::from).collect();
+        // Lines starting with # are the case's notes (the seed's sentence it shows); the rest are the arguments.
+        let text = std::fs::read_to_string(&p).unwrap();
+        let args: Vec<String> = text.lines().filter(|l| !l.trim_start().starts_with('#')).flat_map(str::split_whitespace).map(String::from).collect();
         let out = Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(&args).current_dir(root()).output().unwrap();
         let actual: serde_json::Value =
             serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{}: {e}: {}", p.display(), String::from_utf8_lossy(&out.stderr)));
@@ -31,4 +33,184 @@ fn golden_unit_tables() {
         n += 1;
     }
     assert!(n >= 1);
+}
+
+fn stdout_of(case: &str) -> serde_json::Value {
+    let p = root().join(format!("tests/golden-units/{case}.json"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    v["stdout"].clone()
+}
+
+fn vote<'a>(row: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    row["votes"].as_array().unwrap().iter().find(|v| v["name"] == name).unwrap_or_else(|| panic!("{}: no vote {name}", row["name"]))
+}
+
+/// 001: 17 units, 1,687 respondents, 99 %; the office 128, 100 %. Rates from counts: the mean of the
+/// units' rates would give 98 %.
+#[test]
+fn seed_001_department_figures() {
+    let units = stdout_of("ting-units");
+    let t = &units["table"];
+    assert_eq!(t["rows"].as_array().unwrap().len(), 17);
+    let total = vote(&t["total"], "群众满意度测评");
+    assert_eq!(total["total"], 1687);
+    assert_eq!(total["rate"].as_f64().unwrap().round(), 99.0);
+    let rates: Vec<f64> = t["rows"].as_array().unwrap().iter().map(|r| vote(r, "群众满意度测评")["rate"].as_f64().unwrap()).collect();
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    assert_ne!(mean.round(), 99.0, "the case must tell a pooled rate from a mean of rates");
+    // The department level reads this level's export: the fixture is that very table.
+    let fixture: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("tests/golden-units/ting/厅属单位.json")).unwrap()).unwrap();
+    assert_eq!(&fixture, t, "tests/golden-units/ting/厅属单位.json is not ting-units' table: rerun its .args with -o");
+    let dept = stdout_of("ting");
+    let rows = dept["table"]["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!(vote(row("厅机关"), "群众满意度测评")["total"], 128);
+    assert_eq!(vote(row("厅机关"), "群众满意度测评")["rate"], 100.0);
+    assert_eq!(vote(row("厅属单位"), "群众满意度测评")["total"], 1687);
+    assert_eq!(vote(row("厅属单位"), "群众满意度测评")["rate"].as_f64().unwrap().round(), 99.0);
+    assert_eq!(row("厅属单位")["details"].as_array().unwrap().len(), 17, "the children's rows one click away");
+}
+
+/// 004: 2,394 branches, 52,417 members, 参考率 100 %, 回收率 98.8 %, 平均 99.5.
+#[test]
+fn seed_004_city_figures() {
+    let t = &stdout_of("meizhou")["table"]["total"];
+    assert_eq!(t["counts"]["branches"], 2394);
+    assert_eq!(t["counts"]["members"], 52417);
+    assert_eq!(t["exam"], serde_json::json!([100.0, 98.8, 99.5]));
+}
+
+/// 000: a unit most of whose members and public say 一般化/走过场 does 补课; so does one the office's 抽查 found 敷衍应付.
+#[test]
+fn buke_by_assessment_and_by_spot_check() {
+    let t = &stdout_of("buke")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!((row("甲局")["buke"].as_bool(), row("甲局")["may_apply"].as_bool()), (Some(false), Some(true)), "11 of 31 is no majority");
+    assert_eq!((row("乙局")["buke"].as_bool(), row("乙局")["may_apply"].as_bool()), (Some(true), Some(false)), "11 of 21 is");
+    assert!(row("乙局")["blocks"][0].as_str().unwrap().contains("重新补课"));
+    assert_eq!((row("丙办")["buke"].as_bool(), row("丙办")["may_apply"].as_bool()), (Some(true), Some(false)));
+    assert!(row("丙办")["blocks"].as_array().unwrap().iter().any(|b| b.as_str().unwrap().contains("敷衍应付,责令补课")));
+    assert_eq!(t["total"]["counts"]["buke"], 2);
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("xianjiao-units-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// `score -o X.xlsx` with --profiles carries the roster and progress (sheet 花名册与进度), and the
+/// office case's workbook is what `score` writes today: the unit table read from a fresh one is the same.
+#[test]
+fn score_workbook_carries_unit_roster_and_progress() {
+    let d = tmp("score");
+    let x = d.join("镇机关-评议结果.xlsx");
+    let o = run(&[
+        "score",
+        "--rules",
+        "rules/guanba.rhai",
+        "tests/golden/office-guanba/sheets.csv",
+        "--profiles",
+        "tests/golden-units/office-src/镇机关-进度.json",
+        "-o",
+        x.to_str().unwrap(),
+    ]);
+    assert!(x.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let table = |p: &str| {
+        let o = run(&["units", "--rules", "rules/guanba.rhai", "--level", "关坝镇", "--on", "2005-09-10", p, "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "已读", "{v}");
+        v["table"]["rows"].clone()
+    };
+    let fresh = table(x.to_str().unwrap());
+    assert_eq!(fresh, table("tests/golden-units/office/镇机关-评议结果.xlsx"), "the fixture is not what score writes now");
+    assert_eq!(fresh[0]["name"], "镇机关");
+    assert_eq!(fresh[0]["counts"]["members"], 3);
+}
+
+/// A level's `units -o 汇总.xlsx` is an input one level up, the same as its JSON; an edited data sheet is refused.
+#[test]
+fn a_levels_workbook_rolls_up_like_its_json() {
+    let d = tmp("xlsx");
+    let town = |out: &Path| {
+        let o = run(&[
+            "units",
+            "--rules",
+            "rules/guangan.rhai",
+            "--level",
+            "甲镇",
+            "--on",
+            "2005-03-01",
+            "tests/golden-units/town/",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(out.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let (x, j) = (d.join("甲镇.xlsx"), d.join("甲镇.json"));
+    town(&x);
+    town(&j);
+    let district = |p: &Path| {
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--level", "某区", "--on", "2005-03-01", p.to_str().unwrap(), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "已读", "{v}");
+        v["table"].clone()
+    };
+    let (a, b) = (district(&x), district(&j));
+    assert_eq!(a, b);
+    assert_eq!(a["rows"][0]["details"].as_array().unwrap().len(), 3, "the towns' units one click away");
+}
+
+/// The 督导组's record (drafted → reviewed with the opinion → approved) read from a file into the unit rows.
+#[test]
+fn the_oversight_record_reaches_the_rows() {
+    let t = &stdout_of("review")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let row = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap();
+    assert_eq!(row("甲局")["application"], "先教办已同意");
+    assert_eq!(row("甲局")["review"], "学习扎实，笔记完整，同意上报(2005-02-28)");
+    assert_eq!(row("乙局")["application"], "督导组已审查,待先教办同意");
+    assert_eq!(row("丙办")["application"], "未申请", "the record's 否 overrides the unit's own progress");
+    assert_eq!(row("丙办")["oversight"], "第二督导组");
+    let c = &t["total"]["counts"];
+    assert_eq!((c["applied"].as_u64(), c["reviewed"].as_u64(), c["approved"].as_u64()), (Some(2), Some(2), Some(1)));
+}
+
+/// A record that cannot be read as one is refused with its place: two rows for one unit and phase, a phase the rules lack.
+#[test]
+fn a_bad_oversight_record_is_refused_with_the_place() {
+    let d = tmp("record");
+    for (name, body, says) in [
+        ("两行.csv", "单位,阶段,审查意见\n甲局,学习动员,同意\n甲局,学习动员,不同意\n", "同一阶段有两行"),
+        ("阶段.csv", "单位,阶段,审查意见\n甲局,学习阶段,同意\n", "规则中没有“学习阶段”阶段"),
+        ("是否.csv", "单位,审查意见,先教办同意\n甲局,同意,也许\n", "“也许”应为 是 或 否"),
+    ] {
+        let p = d.join(name);
+        std::fs::write(&p, body).unwrap();
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--on", "2005-03-01", p.to_str().unwrap(), "--json"]);
+        assert_eq!(o.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收");
+        let why = v["files"][0]["reason"].as_str().unwrap();
+        assert!(why.contains(says) && why.contains("第 "), "{name}: {why}");
+    }
+}
+
+/// A unit blocked from 转段 by one overdue item, and only by it.
+#[test]
+fn one_overdue_item_blocks_the_gate() {
+    let t = &stdout_of("overdue")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    assert_eq!(rows[0]["name"], "兴隆街社区");
+    assert_eq!(rows[0]["may_apply"], false);
+    assert_eq!(rows[0]["blocks"], serde_json::json!(["参加支部专题组织生活会,进行党性分析:1 名党员逾期未完成"]));
+    assert_eq!(rows[1]["may_apply"], true);
+    assert_eq!(t["total"]["blocks"], serde_json::json!(["1 个单位未达到转段条件"]));
 }

@@ -161,10 +161,26 @@ pub fn results_input(s: &Scored) -> Result<ResultsInput, String> {
     let report = serde_json::to_value(&s.report).map_err(e)?;
     let problems = serde_json::to_value(&s.problems).map_err(e)?;
     let sat = s.satisfaction.as_ref().map(serde_json::to_value).transpose().map_err(e)?;
-    ResultsInput::from_json(&report, &problems, sat.as_ref(), &s.unmatched_satisfaction)
+    let mut x = ResultsInput::from_json(&report, &problems, sat.as_ref(), &s.unmatched_satisfaction)?;
+    // The roster with progress rides along (sheet 花名册与进度): the office's unit table reads it back.
+    x.roster = s
+        .profiles
+        .iter()
+        .flatten()
+        .map(|p| output::results::RosterLine {
+            member: p.p.member.clone(),
+            role: p.p.role.clone(),
+            unit: p.p.unit.clone(),
+            unit_type: p.p.unit_type.clone(),
+            batch: p.p.batch.clone(),
+            conditions: p.p.conditions.clone(),
+            progress: p.p.progress.clone(),
+        })
+        .collect();
+    Ok(x)
 }
 
-/// Writes `score -o`: XLSX (three sheets) or CSV (the members, with a BOM),
+/// Writes `score -o`: XLSX (three sheets, a fourth with the roster and progress when given) or CSV (the members, with a BOM),
 /// both from core's one definition of the results workbook.
 pub fn write_results(rs: &RuleSet, s: &Scored, out: &Path, lang: Lang) -> Result<(), String> {
     let ext = out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();

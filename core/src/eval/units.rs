@@ -63,6 +63,8 @@ pub struct Counts {
     pub exam: ExamCount,
     /// Units that may apply for 转段.
     pub gate_open: u64,
+    /// Units whose current phase has a gate they do not pass (units in a phase without a gate are in neither count).
+    pub gate_closed: u64,
     /// Units sent to 补课.
     pub buke: u64,
     /// Units that applied / whose 督导组 reviewed / whose office approved.
@@ -97,6 +99,7 @@ impl Counts {
         self.exam.returned += o.exam.returned;
         self.exam.score_sum += o.exam.score_sum;
         self.gate_open += o.gate_open;
+        self.gate_closed += o.gate_closed;
         self.buke += o.buke;
         self.applied += o.applied;
         self.reviewed += o.reviewed;
@@ -114,6 +117,26 @@ pub struct ApplicationRecord {
     pub review: Option<String>,
     /// The office agreed.
     pub approved: bool,
+    /// The phase whose 转段申请 this is (a 督导组's record book holds one a phase); a record for another
+    /// phase than the current one is not this phase's application. `None`: the current phase's.
+    pub phase: Option<String>,
+    /// When the 督导组 reviewed it (as written).
+    pub reviewed_on: Option<String>,
+}
+
+/// An office's 抽查 of a unit (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,
+/// 凡是敷衍应付、走过场的,不得转入下一阶段,并责令‘补课’”): the office's finding and whether it ordered 补课.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SpotCheck {
+    /// Who checked (先教办, a 督导组).
+    pub by: Option<String>,
+    /// When (as written).
+    pub on: Option<String>,
+    /// What was found (敷衍应付、走过场 …).
+    pub finding: String,
+    /// 补课 ordered: the unit may not move to the next phase.
+    pub buke: bool,
 }
 
 /// One unit as it reaches the office.
@@ -142,6 +165,8 @@ pub struct UnitRecord {
     pub exam: Option<ExamCount>,
     /// 转段申请.
     pub application: ApplicationRecord,
+    /// The office's 抽查, when it found something.
+    pub spot_check: Option<SpotCheck>,
 }
 
 /// An input of the unit table: a unit, or a lower level's table (a roll-up).
@@ -213,7 +238,7 @@ pub struct UnitRow {
     pub lookback: Option<f64>,
     /// 百题测试: 参考率, 回收率 (percent), 平均成绩.
     pub exam: Option<(f64, f64, f64)>,
-    /// 补课 (the 成效测评's action).
+    /// 补课 (the 成效测评's action, or ordered by a 抽查).
     pub buke: bool,
     /// 转段申请: 未申请 / 已申请(待督导组审查) / 督导组已审查(待先教办同意) / 先教办已同意.
     pub application: Option<String>,
@@ -382,6 +407,11 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
         blocks.push(format!("成效测评:多数认为“一般化”“走过场”,{}", action.unwrap_or_else(|| "补课".into())));
         c.buke = 1;
     }
+    let ordered = u.spot_check.as_ref().filter(|s| s.buke);
+    if let Some(s) = ordered {
+        blocks.push(format!("{}抽查:{},责令补课,不得转入下一阶段", s.by.as_deref().unwrap_or("先教办"), s.finding));
+        c.buke = 1;
+    }
     if let Some((s, n)) = u.lookback {
         c.lookback_sum = s;
         c.lookback_sheets = n;
@@ -389,18 +419,25 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     if let Some(e) = u.exam {
         c.exam = e;
     }
-    let may_apply = gate.map(|_| blocks.is_empty());
+    // 补课 ordered by a 抽查 closes the way to the next phase even where the phase has no gate of its own.
+    let may_apply = if ordered.is_some() { Some(false) } else { gate.map(|_| blocks.is_empty()) };
     c.gate_open = u64::from(may_apply == Some(true));
+    c.gate_closed = u64::from(may_apply == Some(false));
     // The application.
     let (application, review) = match app {
         None => (None, None),
         Some(a) => {
+            let none = ApplicationRecord::default();
+            let rec = match &u.application.phase {
+                Some(p) if Some(p) != phase.as_ref() => &none,
+                _ => &u.application,
+            };
             let from_progress = a.requirement.as_ref().and_then(|q| u.own.get(q)).is_some_and(|v| v.as_bool() == Some(true));
-            let applied = u.application.applied.unwrap_or(from_progress);
-            let reviewed = u.application.review.is_some() || !a.review;
+            let applied = rec.applied.unwrap_or(from_progress);
+            let reviewed = rec.review.is_some() || !a.review;
             let state = if !applied {
                 "未申请"
-            } else if u.application.approved && reviewed {
+            } else if rec.approved && reviewed {
                 "先教办已同意"
             } else if reviewed {
                 if a.review {
@@ -412,9 +449,13 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
                 "已申请,待督导组审查"
             };
             c.applied = u64::from(applied);
-            c.reviewed = u64::from(applied && a.review && u.application.review.is_some());
-            c.approved = u64::from(applied && reviewed && u.application.approved);
-            (Some(state.to_string()), u.application.review.clone())
+            c.reviewed = u64::from(applied && a.review && rec.review.is_some());
+            c.approved = u64::from(applied && reviewed && rec.approved);
+            let review = rec.review.as_ref().map(|r| match &rec.reviewed_on {
+                Some(d) => format!("{r}({d})"),
+                None => r.clone(),
+            });
+            (Some(state.to_string()), review)
         }
     };
     UnitRow {
@@ -430,7 +471,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
         lookback: (c.lookback_sheets > 0).then(|| (c.lookback_sum / c.lookback_sheets as f64 * 100.0).round() / 100.0),
         exam: exam_line(&c.exam),
         votes,
-        buke,
+        buke: c.buke > 0,
         application,
         review,
         counts: c,
@@ -446,7 +487,7 @@ fn counts_row(r: &Rules, name: &str, c: Counts, details: Vec<UnitRow>) -> UnitRo
         .filter_map(|q| c.items.get(&q.id).map(|n| (q.id.clone(), q.label.clone(), *n)))
         .chain(c.items.iter().filter(|(k, _)| !r.requirements.iter().any(|q| &q.id == *k)).map(|(k, n)| (k.clone(), k.clone(), *n)))
         .collect();
-    let blocked = c.units - c.gate_open.min(c.units);
+    let blocked = c.gate_closed;
     UnitRow {
         name: name.to_string(),
         kind: "level".into(),

@@ -1,7 +1,9 @@
 //! The results workbook of scoring, defined once: sheet 1 评议结果 (one row per
 //! member), sheet 2 未计分的行 (every row not used, by file and line), sheet 3
-//! 所用规则 (the rules the results come from). The CLI's `score -o x.xlsx|csv`
-//! and the office page's exports are this workbook.
+//! 所用规则 (the rules the results come from), and, when the members' progress
+//! was given (`score --profiles`), sheet 4 花名册与进度 (unit, role, progress: what
+//! an office's unit table reads back, `xianjiao units`). The CLI's
+//! `score -o x.xlsx|csv` and the office page's exports are this workbook.
 //!
 //! The input is the report as it is serialized (the CLI's `--json`, the office
 //! wasm's `scorePacked`), read back into [`ResultsInput`]: both front ends
@@ -171,6 +173,74 @@ pub struct ResultsInput {
     /// Names with a satisfaction vote and no sheet.
     #[serde(default)]
     pub unmatched_satisfaction: Vec<String>,
+    /// The roster with each member's progress, when given.
+    #[serde(default)]
+    pub roster: Vec<RosterLine>,
+}
+
+/// A member of the roster with progress (`score --profiles`), as the unit table reads it back.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct RosterLine {
+    /// Name.
+    pub member: String,
+    /// Role.
+    pub role: String,
+    /// The member's unit (its name, or a unit type of the rules).
+    pub unit: Option<String>,
+    /// The unit type of the rules.
+    pub unit_type: Option<String>,
+    /// Batch.
+    pub batch: Option<String>,
+    /// 个人情况.
+    pub conditions: Vec<String>,
+    /// Done items and amounts.
+    pub progress: Map<String, Value>,
+}
+
+/// Progress as a cell: `id;id=40` (done items, amounts) — what a clerk types and the
+/// readers take (the CLI's `--profiles`) — or the JSON object when a value or an id does not fit that form.
+pub fn progress_text(p: &Map<String, Value>) -> String {
+    let plain = |k: &str| !k.is_empty() && k.trim() == k && !k.contains([';', '；', '、', ',', '=', ':', '{']);
+    let mut parts = vec![];
+    for (k, v) in p {
+        match v {
+            Value::Bool(true) if plain(k) => parts.push(k.clone()),
+            Value::Bool(false) if plain(k) => {}
+            Value::Number(n) if plain(k) => parts.push(format!("{k}={n}")),
+            _ => return Value::Object(p.clone()).to_string(),
+        }
+    }
+    parts.join(";")
+}
+
+/// Sheet 4: the roster with progress (headers as the readers of `--profiles` match them).
+pub fn roster_sheet(x: &ResultsInput, lang: Lang) -> Sheet {
+    let columns = vec![
+        column(t(lang, "姓名", "member"), 10.0, Format::Text),
+        column(t(lang, "角色", "role"), 10.0, Format::Text),
+        column(t(lang, "单位", "unit"), 12.0, Format::Text),
+        column(t(lang, "单位类型", "unit_type"), 8.0, Format::Text),
+        column(t(lang, "批次", "batch"), 8.0, Format::Text),
+        column(t(lang, "个人情况", "conditions"), 12.0, Format::Text),
+        column(t(lang, "进度", "progress"), 40.0, Format::Text),
+    ];
+    let rows = x
+        .roster
+        .iter()
+        .map(|m| {
+            vec![
+                Cell::t(&m.member),
+                Cell::t(&m.role),
+                Cell::opt(m.unit.as_deref()),
+                Cell::opt(m.unit_type.as_deref()),
+                Cell::opt(m.batch.as_deref()),
+                Cell::opt(Some(&m.conditions.join(";"))),
+                Cell::opt(Some(&progress_text(&m.progress))),
+            ]
+        })
+        .collect();
+    Sheet { name: t(lang, "花名册与进度", "Roster and progress").into(), columns, rows, freeze: (1, 1) }
 }
 
 impl ResultsInput {
@@ -182,6 +252,7 @@ impl ResultsInput {
             problems: Vec::<ProblemView>::deserialize(problems).map_err(e)?,
             satisfaction: satisfaction.map(VoteView::deserialize).transpose().map_err(e)?,
             unmatched_satisfaction: unmatched_satisfaction.to_vec(),
+            roster: vec![],
         })
     }
 }
@@ -388,7 +459,28 @@ pub fn rules_sheet(rs: &RuleSet, x: &ResultsInput, lang: Lang) -> Sheet {
     Sheet { name: t(lang, "所用规则", "Rules used").into(), columns, rows, freeze: (1, 0) }
 }
 
-/// The results workbook: members, rows not used, rules used.
+/// The results workbook: members, rows not used, rules used (and the roster with progress, when given).
 pub fn results(rs: &RuleSet, x: &ResultsInput, lang: Lang) -> Workbook {
-    Workbook { sheets: vec![members_sheet(rs, x, lang), problems_sheet(x, lang), rules_sheet(rs, x, lang)] }
+    let mut sheets = vec![members_sheet(rs, x, lang), problems_sheet(x, lang), rules_sheet(rs, x, lang)];
+    if !x.roster.is_empty() {
+        sheets.push(roster_sheet(x, lang));
+    }
+    Workbook { sheets }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn progress_cells_are_what_a_clerk_types_unless_they_cannot_be() {
+        let m = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(progress_text(&m(serde_json::json!({ "征求意见": true, "学习学时": 40, "交心谈心": false }))), "征求意见;学习学时=40");
+        // An id with a separator in it, or a text value: the JSON object, which the readers also take.
+        let odd = m(serde_json::json!({ "谈心,交心": true }));
+        assert_eq!(serde_json::from_str::<Value>(&progress_text(&odd)).unwrap(), Value::Object(odd));
+        let text = m(serde_json::json!({ "日期": "2005-03-01" }));
+        assert_eq!(serde_json::from_str::<Value>(&progress_text(&text)).unwrap(), Value::Object(text));
+    }
 }
