@@ -297,8 +297,18 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     }
     assert!(h.contains("建议,供支委会参考:") && h.contains("“工作绩效”"), "strengths pre-filled as marked suggestions");
     assert!(h.contains(".page{break-before:page;break-after:page") && h.contains("@page{size:A4"));
-    // 附件6: respondents by group × tier and each tier's share.
-    assert!(h.contains("附件6 回头看满意度") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
+    // 附件6: respondents by group × tier and each tier's share, all units, then the seed's form filled for each unit.
+    assert!(h.contains("回头看满意度(各单位汇总") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
+    assert_eq!(h.matches("data-form=\"附件6\" data-unit=").count(), 2, "one 附件6 per unit");
+    let a6 = page_text(&h, "data-form=\"附件6\" data-unit=\"镇机关\"");
+    assert_eq!(
+        a6,
+        SEED_A6
+            .replace("被测评单位参加", "被测评单位镇机关参加")
+            .replace("其他测评结果", "其他287654321测评结果")
+            .replace("不满意占参评人员的", "不满意2071占参评人员的71.43%25%3.57%"),
+        "the filled 附件6 is the seed's form with the unit's figures"
+    );
     // 附件5 unit scores.
     assert!(h.contains("附件5 回头看群众测评表") && h.contains("85.5"));
     // Roll-up: who blocks the 转段 gate and on what, who owes 补课, the draft with the rate.
@@ -461,6 +471,27 @@ form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], outcom
     assert_eq!(v["members"][0]["suggestion"], true);
 }
 
+/// 002's 附件6 as its text reads (lines 209–234 of the seed, line breaks inside cells removed).
+const SEED_A6: &str = "附件6关坝镇第二批先进性教育活动分析评议阶段“回头看”群众测评表被测评单位参加测评群众情况(人)合计本单位党员群众代表下属单位党员群众代表\
+    服务对象代表党代表、人大代表、政协委员特邀监督员离退休干部职工其他测评结果测评档次(人)满意基本满意不满意占参评人员的测评群众代表签名督导组审查意见";
+
+/// The text of the form page whose opening tag holds `marker`, tags and whitespace removed.
+fn page_text(h: &str, marker: &str) -> String {
+    let i = h.find(marker).unwrap_or_else(|| panic!("no page {marker}"));
+    let body = &h[i..i + h[i..].find("</section>").unwrap()];
+    let mut out = String::new();
+    let mut in_tag = true;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The blank forms of the seeds (002 附件3/4/5/6) for a roster: golden HTML, and the pieces 002 prints.
 #[test]
 fn blank_forms_from_the_rules_and_a_roster() {
@@ -488,6 +519,8 @@ fn blank_forms_from_the_rules_and_a_roster() {
     let order: Vec<&str> = html.match_indices("data-member=\"").map(|(i, _)| &html[i + 13..i + 13 + html[i + 13..].find('"').unwrap()]).collect();
     assert_eq!(order, ["张三", "李四", "王五"]);
     assert!(!html.contains("党员领导干部"));
+    // 附件6 word for word as 002 prints it (the % signs are where the shares go).
+    assert_eq!(page_text(&html, "data-form=\"附件6\"").replace('%', ""), SEED_A6);
     golden("tests/golden/forms-guanba/expected.html", &html);
 }
 

@@ -446,6 +446,8 @@ pub fn report(x: &ReportInput) -> String {
                         (votes_table(x))
                     }
                     "\n"
+                    // 附件6, one per unit: the seed's form (forms prints it blank).
+                    @if let Some(v) = x.votes { (forms::lookback_pages(x.rs, v, x.phase)) }
                 }
                 @if let Some(ps) = x.progress {
                     section.part { (rollup(x, ps)) }
@@ -657,7 +659,7 @@ fn votes_table(x: &ReportInput) -> Markup {
     let rows: Vec<(String, &Tally)> =
         v.subjects.iter().map(|t| (t.subject.clone(), t)).chain(std::iter::once((t(l, "合计", "Total").to_string(), &v.overall))).collect();
     html! {
-        h3 { @if !groups.is_empty() { (t(l, "附件6 ", "Form 6: ")) } (v.vote) }
+        h3 { (v.vote) @if !groups.is_empty() { (t(l, "(各单位汇总,附件6 见后页)", " (all units; Form 6 per unit follows)")) } }
         // Two tables, so that seven groups and three tiers fit an A4 page upright.
         @if !groups.is_empty() {
             table.a6 {
