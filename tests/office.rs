@@ -344,7 +344,8 @@ fn report_forms_follow_the_roster_and_the_seed() {
     assert!(h.contains("<td>组织委员</td>") && h.contains("<td>支部书记</td>"));
     assert!(!h.contains("<td>党员领导干部</td>") && !h.contains("<td>离退休党员</td>"), "职务 is never the checklist role");
     assert!(h.contains("关坝镇先进性教育活动分析评议阶段") && h.contains("注:若不够书写,可另附页。") && h.contains("<th>备注</th>"));
-    assert!(h.contains("缺少“群众参评”的测评表,此分仅按党员互评、支委会考评的权重折算"), "a composite resting on missing groups says so");
+    assert!(h.contains("(缺“群众参评”)</span>"), "a composite resting on missing groups names them in its cell");
+    assert!(h.contains("缺少“群众参评”的测评表,测评综合得分仅按党员互评、支委会考评的权重折算"), "and 备注 says what it rests on");
     assert!(h.contains("镇先教办、镇督导组:"), "addressed to --to");
     assert!(h.contains("本申请经镇督导组审查后上报,镇先教办同意后,再召开会议进行小结与转段动员。"));
     assert!(h.contains("镇督导组意见:") && h.contains("镇先教办意见:"));

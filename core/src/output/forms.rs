@@ -83,7 +83,7 @@ pub const FORM_CSS: &str = r#"
 .page table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
 .page table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
 .page table.a4 td.remark{height:20mm}
-.page td.composite .cnote{font-size:9pt}
+.page td.composite .cnote{display:block;font-size:9.5pt;line-height:1.3;margin-top:.5mm}
 .page p.sugg{font-size:10pt;color:#333;border-left:3px solid #999;padding-left:2mm;margin:0 0 1mm}
 .page p.sugg b{color:#000;font-weight:bold}
 .page .date{float:right;letter-spacing:2em}
@@ -140,7 +140,7 @@ pub struct Opinion {
     pub post: String,
     /// 测评综合得分 (two decimals), empty on a blank form.
     pub composite: String,
-    /// What the composite rests on, when a rater group sent no sheet.
+    /// The rater groups that sent no sheet, under the composite (what it rests on goes in 备注).
     pub composite_note: Option<String>,
     /// Items scored highest / lowest, printed as a marked suggestion above the lines.
     pub strengths: Option<String>,
@@ -160,7 +160,7 @@ pub fn attachment4(title: &str, o: &Opinion) -> Markup {
             h1 { (title) }
             h2 { "党员评议意见表" }
             table.a4 { colgroup { col style="width:17%"; col style="width:17%"; col style="width:12%"; col style="width:20%"; col style="width:18%"; col style="width:16%"; } tbody {
-                tr { th { "姓名" } td { (o.name) } th { "职务" } td { (o.post) } th { "测评综合得分" } td.composite { (o.composite) @if let Some(n) = &o.composite_note { br; span.cnote { (n) } } } }
+                tr { th { "姓名" } td { (o.name) } th { "职务" } td { (o.post) } th { "测评综合得分" } td.composite { (o.composite) @if let Some(n) = &o.composite_note { span.cnote { (n) } } } }
                 tr { th { "主要优点" } td.box colspan="5" { @if let Some(x) = &o.strengths { p.sugg { b { (SUGG) } (x) } } } }
                 tr { th { "主要不足" } td.box colspan="5" { @if let Some(x) = &o.weaknesses { p.sugg { b { (SUGG) } (x) } } } }
                 tr { th { "努力方向" br; "(建议)" } td.box colspan="5" {} }
@@ -206,16 +206,18 @@ fn strengths(items: &[(String, f64)], m: &MemberView) -> (Option<String>, Option
 /// on when a rater group is missing, 职务 from the roster, 备注 with the
 /// conclusion (决定 or 建议), handling, note and the group means.
 pub fn opinion(groups: &[String], items: &[(String, f64)], m: &MemberView, post: Option<&str>) -> Opinion {
-    let composite_note = (!m.missing_groups.is_empty()).then(|| {
+    // The composite cell is narrow: it names the missing group; 备注 says what the score rests on.
+    let missing = m.missing_groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join("、");
+    let composite_note = (!m.missing_groups.is_empty()).then(|| format!("(缺{missing})"));
+    let mut remark = vec![];
+    if !m.missing_groups.is_empty() {
         let present: Vec<&str> = groups.iter().filter(|g| !m.missing_groups.contains(g)).map(String::as_str).collect();
-        let missing = m.missing_groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join("、");
-        if present.is_empty() {
+        remark.push(if present.is_empty() {
             format!("缺少{missing}的测评表")
         } else {
-            format!("缺少{missing}的测评表,此分仅按{}的权重折算", present.join("、"))
-        }
-    });
-    let mut remark = vec![];
+            format!("缺少{missing}的测评表,测评综合得分仅按{}的权重折算", present.join("、"))
+        });
+    }
     let c = conclusion(m, Lang::Zh);
     if !c.is_empty() {
         remark.push(format!("测评结论:{c}"));
