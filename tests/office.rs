@@ -571,3 +571,39 @@ fn entry_workbook_round_trip() {
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
     assert!(sheet.contains("SUM(C5:J5)"), "合计 formula on a typed row");
 }
+
+/// The 转段申请 the office page prints (core's `results_application`, through the office wasm's
+/// `transferApplication`): the template of `report`'s drafts, addressed as 000 says (先教办 and 督导组,
+/// "经督导组审查后上报,…同意后"), members counted from the sheets, the rest blanks to fill in.
+/// Golden HTML, which tests/browser/office.mjs compares with the page's document.
+#[test]
+fn transfer_application_of_the_office_page() {
+    std::env::set_current_dir(root()).unwrap();
+    let o = run(&["score", "--rules", "rules/guanba.rhai", &format!("{D}/sheets.csv"), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let x = xianjiao_core::output::results::ResultsInput::from_json(&v, &serde_json::json!([]), None, &[]).unwrap();
+    let rs = xianjiao_cli::fs_source::usable_rules(Path::new("rules/guanba.rhai")).unwrap();
+    let h = xianjiao_core::output::report::results_application(&rs, &x, "镇机关", &[], None, xianjiao_core::Lang::Zh);
+    for needle in [
+        "data-form=\"转段申请\"",
+        "镇机关关于分析评议阶段转段的申请",
+        "<p>先教办、督导组:</p>",
+        "我单位分析评议阶段共有 7 名党员参加,其中 ____ 名已完成本阶段各项要求。",
+        "满意和基本满意率为 ____%",
+        "申请转入整改提高阶段",
+        "本申请经督导组审查后上报,先教办同意后,再召开会议进行小结与转段动员。",
+        "督导组意见:",
+        "先教办意见:",
+        "镇机关党支部(盖章)",
+    ] {
+        assert!(h.contains(needle), "the application lacks {needle}");
+    }
+    // `report` drafts with the same template: the same fixed lines around its own figures.
+    let (r, _) = report(&tmp("application"), &[]);
+    for needle in
+        ["镇机关关于分析评议阶段转段的申请", "<p>先教办、督导组:</p>", "本申请经督导组审查后上报,先教办同意后", "督导组意见:", "先教办意见:"]
+    {
+        assert!(r.contains(needle), "report's draft lacks {needle}");
+    }
+    golden("tests/golden/office-guanba/expected-application.html", &h);
+}

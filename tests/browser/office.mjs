@@ -277,6 +277,26 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await context.close();
   });
 
+  await test('office: the 转段申请 of a unit is the template `report` drafts with, to the 先教办 and the 督导组 with 000\'s review line (page.pdf)', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    await drop(page, path.join(root, 'tests/golden/office-guanba/sheets.csv'));
+    await page.fill(O + '#xo-unit', '镇机关');
+    await page.evaluate(() => { window.print = () => {}; });
+    await page.click(O + '#xo-apply');
+    await page.waitForSelector(O + '#xo-forms .draft');
+    const html = await page.evaluate(() => document.querySelector('xianjiao-office').applicationHtml());
+    eq(html, fs.readFileSync(path.join(root, 'tests/golden/office-guanba/expected-application.html'), 'utf8'),
+      'the page\'s 转段申请 = core\'s (tests/office.rs: the same template as `report`\'s drafts)');
+    const text = await page.locator(O + '#xo-forms .draft').textContent();
+    for (const f of ['镇机关关于分析评议阶段转段的申请', '先教办、督导组:', '共有 7 名党员参加', '本申请经督导组审查后上报,先教办同意后', '督导组意见:', '先教办意见:', '镇机关党支部(盖章)']) assert(text.includes(f), `the application lacks ${f}: ${text}`);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    fs.writeFileSync(path.join(out, 'office-application.pdf'), pdf);
+    eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'one A4 page');
+    eq(errors, [], 'page errors');
+    await context.close();
+  });
+
   await test('office: works under a strict CSP, nothing leaves the origin; text ≥ 16 px, targets ≥ 44 px, English', async () => {
     const csp = await start(0, { csp: true });
     const cspOrigin = `http://127.0.0.1:${csp.address().port}`;

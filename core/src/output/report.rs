@@ -365,15 +365,35 @@ pub fn application_document(a: &Application, l: Lang) -> String {
                 meta name="viewport" content="width=device-width";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                style { (PreEscaped(forms::CSS)) (PreEscaped(forms::FORM_CSS)) (PreEscaped(DRAFT_CSS)) }
             }
-            body { (application(a, l)) }
+            body { section.page data-form="转段申请" { (application(a, l)) } }
         }
     }
     .into_string()
 }
 
-const CSS: &str = r#"
+/// The 转段申请 the office page prints from the scored sheets alone (one unit): the members are
+/// counted from the results; how many met every requirement and the 回头看 rate are left as
+/// blanks to fill in (the page reads no checklists or votes). Addressed to `to`, else [`addressees`].
+pub fn results_application(rs: &RuleSet, x: &ResultsInput, unit: &str, to: &[String], phase: Option<&str>, l: Lang) -> String {
+    let rules = rs.rules();
+    let phase = forms::phase(rules, phase);
+    let unit = unit.trim();
+    let a = Application {
+        unit: if unit.is_empty() { "________".into() } else { unit.to_string() },
+        next: next_phase(rules, &phase),
+        members: x.report.members.len(),
+        met: None,
+        blockers: vec![],
+        survey: None,
+        to: if to.is_empty() { addressees(rules, &phase) } else { to.to_vec() },
+        phase,
+    };
+    application_document(&a, l)
+}
+
+const CSS_HEAD: &str = r#"
 *{box-sizing:border-box}
 html{font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun","Songti SC",serif;font-size:11pt;color:#111;background:#fff;line-height:1.5}
 body{margin:0 auto;max-width:190mm;padding:8mm}
@@ -396,12 +416,17 @@ svg{display:block;max-width:100%;height:auto}
 .legend i{display:inline-block;width:4mm;height:3mm;margin-right:1mm;vertical-align:middle;print-color-adjust:exact;-webkit-print-color-adjust:exact}
 .note{color:#333;font-size:10pt}
 .warn{color:#8a1c00}
-.draft{border:1px dashed #666;padding:4mm 6mm;margin:3mm 0;break-inside:avoid}
+"#;
+
+/// The 转段申请's styles, scoped to `.draft` (the office page shows it next to its own UI).
+const DRAFT_CSS: &str = r#".draft{border:1px dashed #666;padding:4mm 6mm;margin:3mm 0;break-inside:avoid}
 .draft h3{text-align:center}
 .draft .stamp{text-align:right;margin-top:6mm}
 .draftmark{color:#8a1c00;font-weight:bold}
 .draft .opinion{border-top:1px solid #666;margin-top:4mm;min-height:30mm}
-section.part{break-after:page}
+"#;
+
+const CSS_TAIL: &str = r#"section.part{break-after:page}
 @page{size:A4;margin:14mm 12mm}
 @media print{body{padding:0;max-width:none}h2{margin-top:4mm}}
 "#;
@@ -426,7 +451,7 @@ pub fn report(x: &ReportInput) -> String {
                 meta name="viewport" content="width=device-width";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
                 title { (title) }
-                style { (PreEscaped(CSS)) (PreEscaped(forms::FORM_CSS)) }
+                style { (PreEscaped(CSS_HEAD)) (PreEscaped(DRAFT_CSS)) (PreEscaped(CSS_TAIL)) (PreEscaped(forms::FORM_CSS)) }
             }
             body {
                 "\n"
