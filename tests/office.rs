@@ -536,8 +536,10 @@ fn entry_workbook_round_trip() {
     let mut wb = calamine::open_workbook_auto(&blank).unwrap();
     assert_eq!(wb.sheet_names(), ["党员互评", "群众参评", "支委会考评"]);
     let r = wb.worksheet_range("党员互评").unwrap();
-    let head: Vec<String> = (0..11).map(|c| r.get_value((3, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
-    assert_eq!(head, ["姓名", "测评层次", "理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效", "合计"]);
+    let at = |row: u32| -> Vec<String> { (0..11).map(|c| r.get_value((row, c)).map(|d| d.to_string()).unwrap_or_default()).collect() };
+    assert_eq!(at(2), ["姓名", "测评层次", "理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效", "合计"]);
+    // The 分值 row under the header, as the seed's 附件3 prints it (the readers check it against the rules).
+    assert_eq!(at(3), ["分值", "", "10", "10", "10", "10", "10", "10", "10", "30", "100"]);
     let mut z = zip::ZipArchive::new(std::fs::File::open(&blank).unwrap()).unwrap();
     let mut sheet = String::new();
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
@@ -566,6 +568,7 @@ fn entry_workbook_round_trip() {
         v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
     assert_eq!(got, [("张三".to_string(), 90.0), ("李四".to_string(), 75.0)]);
     assert_eq!(v["rows"]["rejected"], 0);
+    assert_eq!(v["sheets"][0]["points_row"], 4, "the 分值 row under the header is checked, not scored: {}", v["sheets"]);
     let mut z = zip::ZipArchive::new(std::fs::File::open(&full).unwrap()).unwrap();
     let mut sheet = String::new();
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
@@ -606,4 +609,28 @@ fn transfer_application_of_the_office_page() {
         assert!(r.contains(needle), "report's draft lacks {needle}");
     }
     golden("tests/golden/office-guanba/expected-application.html", &h);
+}
+
+/// A 分值 row a reader passes on as data (the office page's reader, or one further down a sheet)
+/// is checked in the scorer that every reader feeds: never a member named 分值; the rules' points
+/// are a note, other numbers a rejected row naming the items that differ.
+#[test]
+fn a_points_row_is_never_a_member() {
+    let dir = tmp("points");
+    let csv = dir.join("s.csv");
+    std::fs::write(
+        &csv,
+        "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n\
+         张三,党员互评,9,9,8,9,10,8,8,27\n\
+         分值,,10,10,10,10,10,10,10,30\n\
+         分值,,20,10,10,10,10,10,10,30\n",
+    )
+    .unwrap();
+    let o = run(&["score", "--rules", "rules/guanba.rhai", csv.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let names: Vec<&str> = v["members"].as_array().unwrap().iter().map(|m| m["member"].as_str().unwrap()).collect();
+    assert_eq!(names, ["张三"], "分值 is not a member");
+    assert_eq!(v["rows"]["rejected"], 1);
+    let why = v["rejected"][0]["reason"].as_str().unwrap();
+    assert!(why.contains("分值行与规则不符") && why.contains("“理想信念”表上 20,规则 10"), "{why}");
 }
