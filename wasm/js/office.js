@@ -71,7 +71,7 @@ button.primary { background: #1d4ed8; color: #fff; border-color: #1e3a8a; }
 button.primary:hover { background: #1e40af; }
 button:disabled { opacity: .6; cursor: default; }
 .actions input { font: inherit; color: inherit; min-height: 44px; border: 1px solid #6b7280; border-radius: .35em; padding: 0 .4em; }
-.actions label { align-self: center; }
+.actions .unit { display: inline-flex; gap: .4em; align-items: center; }
 select { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 44px; background: #fff; max-width: 100%; }
 :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .muted { color: #4b5563; }
@@ -341,8 +341,8 @@ class XianjiaoOffice extends HTMLElement {
         el('button', { type: 'button', id: 'xo-xlsx', onclick: () => this.exportXlsx() }, t.xlsx),
         el('button', { type: 'button', id: 'xo-csv', onclick: () => this.exportCsv() }, t.csv),
         el('button', { type: 'button', id: 'xo-print', onclick: () => this.print() }, t.print),
-        el('label', { for: 'xo-unit' }, t.unit),
-        el('input', { type: 'text', id: 'xo-unit', size: '10', value: this.unitName || '', oninput: (e) => { this.unitName = e.target.value; } }),
+        el('span', { class: 'unit' }, el('label', { for: 'xo-unit' }, t.unit),
+          el('input', { type: 'text', id: 'xo-unit', size: '10', value: this.unitName || '', oninput: (e) => { this.unitName = e.target.value; } })),
         el('button', { type: 'button', id: 'xo-apply', onclick: () => this.printApplication() }, t.apply)),
     );
     // members: the results sheet's columns; on a phone only the brief ones
