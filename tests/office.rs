@@ -525,6 +525,19 @@ fn blank_forms_from_the_rules_and_a_roster() {
     golden("tests/golden/forms-guanba/expected.html", &html);
 }
 
+/// Every sheet of a workbook as (name, rows of cell texts).
+fn all_cells(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb = calamine::open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            (n, r.rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect())
+        })
+        .collect()
+}
+
 /// Generated, filled (by rust_xlsxwriter through the same layout), scored: the entry workbook
 /// reads back with the CLI's reader and gives the composites of the marks typed in.
 #[test]
@@ -560,7 +573,13 @@ fn entry_workbook_round_trip() {
     }
     let bytes = xianjiao_core::output::entry::entry_workbook(&rs, &[], &filled).unwrap();
     let full = dir.join("已填.xlsx");
-    std::fs::write(&full, bytes).unwrap();
+    std::fs::write(&full, &bytes).unwrap();
+    // The filled workbook is kept for the office page's half of the round trip (tests/browser/office.mjs).
+    let kept = root().join("tests/golden/forms-guanba/filled.xlsx");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&kept, &bytes).unwrap();
+    }
+    assert_eq!(all_cells(&kept), all_cells(&full), "tests/golden/forms-guanba/filled.xlsx differs (UPDATE_EXPECT=1 rewrites it)");
     let o = run(&["score", "--rules", "rules/guanba.rhai", full.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
