@@ -859,6 +859,21 @@ mod tests {
     }
 
     #[test]
+    fn addressees_follow_the_rules_application_else_the_seed() {
+        let mut src = crate::source::MemorySource::new();
+        src.insert(
+            "t.rhai",
+            "campaign(#{ name: \"广安\", local: \"x\" });\nphase(\"学习动员\", #{ local: \"x\" });\nphase(\"分析评议\", #{ local: \"x\" });\n\
+             office(\"市委先教办\", #{ local: \"x\" });\noversight(\"市委督导组\", #{ office: \"市委先教办\", local: \"x\" });\n\
+             application(\"分析评议\", #{ review: true, approve: \"市委先教办\", local: \"x\" });\n",
+        );
+        let rs = RuleSet::load("t.rhai", &src);
+        assert_eq!(addressees(rs.rules(), "分析评议"), ["市委先教办", "市委督导组"], "{:?}", rs.diagnostics());
+        assert_eq!(addressees(rs.rules(), "学习动员"), ["先教办", "督导组"]);
+        assert_eq!(next_phase(rs.rules(), "学习动员").as_deref(), Some("分析评议"));
+    }
+
+    #[test]
     fn the_application_goes_to_the_oversight_group_for_review_and_is_escaped() {
         let a = Application {
             unit: "<b>镇机关</b>".into(),
