@@ -297,8 +297,18 @@ fn report_has_one_form_per_member_shares_and_the_roll_up() {
     }
     assert!(h.contains("建议,供支委会参考:") && h.contains("“工作绩效”"), "strengths pre-filled as marked suggestions");
     assert!(h.contains(".page{break-before:page;break-after:page") && h.contains("@page{size:A4"));
-    // 附件6: respondents by group × tier and each tier's share.
-    assert!(h.contains("附件6 回头看满意度") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
+    // 附件6: respondents by group × tier and each tier's share, all units, then the seed's form filled for each unit.
+    assert!(h.contains("回头看满意度(各单位汇总") && h.contains("本单位党员群众代表") && h.contains("71.43%") && h.contains("96.43%"));
+    assert_eq!(h.matches("data-form=\"附件6\" data-unit=").count(), 2, "one 附件6 per unit");
+    let a6 = page_text(&h, "data-form=\"附件6\" data-unit=\"镇机关\"");
+    assert_eq!(
+        a6,
+        SEED_A6
+            .replace("被测评单位参加", "被测评单位镇机关参加")
+            .replace("其他测评结果", "其他287654321测评结果")
+            .replace("不满意占参评人员的", "不满意2071占参评人员的71.43%25%3.57%"),
+        "the filled 附件6 is the seed's form with the unit's figures"
+    );
     // 附件5 unit scores.
     assert!(h.contains("附件5 回头看群众测评表") && h.contains("85.5"));
     // Roll-up: who blocks the 转段 gate and on what, who owes 补课, the draft with the rate.
@@ -334,7 +344,8 @@ fn report_forms_follow_the_roster_and_the_seed() {
     assert!(h.contains("<td>组织委员</td>") && h.contains("<td>支部书记</td>"));
     assert!(!h.contains("<td>党员领导干部</td>") && !h.contains("<td>离退休党员</td>"), "职务 is never the checklist role");
     assert!(h.contains("关坝镇先进性教育活动分析评议阶段") && h.contains("注:若不够书写,可另附页。") && h.contains("<th>备注</th>"));
-    assert!(h.contains("缺少“群众参评”的测评表,此分仅按党员互评、支委会考评的权重折算"), "a composite resting on missing groups says so");
+    assert!(h.contains("(缺“群众参评”)</span>"), "a composite resting on missing groups names them in its cell");
+    assert!(h.contains("缺少“群众参评”的测评表,测评综合得分仅按党员互评、支委会考评的权重折算"), "and 备注 says what it rests on");
     assert!(h.contains("镇先教办、镇督导组:"), "addressed to --to");
     assert!(h.contains("本申请经镇督导组审查后上报,镇先教办同意后,再召开会议进行小结与转段动员。"));
     assert!(h.contains("镇督导组意见:") && h.contains("镇先教办意见:"));
@@ -461,6 +472,27 @@ form("测评表", #{ items: [["理想信念", 50], ["工作绩效", 50]], outcom
     assert_eq!(v["members"][0]["suggestion"], true);
 }
 
+/// 002's 附件6 as its text reads (lines 209–234 of the seed, line breaks inside cells removed).
+const SEED_A6: &str = "附件6关坝镇第二批先进性教育活动分析评议阶段“回头看”群众测评表被测评单位参加测评群众情况(人)合计本单位党员群众代表下属单位党员群众代表\
+    服务对象代表党代表、人大代表、政协委员特邀监督员离退休干部职工其他测评结果测评档次(人)满意基本满意不满意占参评人员的测评群众代表签名督导组审查意见";
+
+/// The text of the form page whose opening tag holds `marker`, tags and whitespace removed.
+fn page_text(h: &str, marker: &str) -> String {
+    let i = h.find(marker).unwrap_or_else(|| panic!("no page {marker}"));
+    let body = &h[i..i + h[i..].find("</section>").unwrap()];
+    let mut out = String::new();
+    let mut in_tag = true;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The blank forms of the seeds (002 附件3/4/5/6) for a roster: golden HTML, and the pieces 002 prints.
 #[test]
 fn blank_forms_from_the_rules_and_a_roster() {
@@ -488,7 +520,22 @@ fn blank_forms_from_the_rules_and_a_roster() {
     let order: Vec<&str> = html.match_indices("data-member=\"").map(|(i, _)| &html[i + 13..i + 13 + html[i + 13..].find('"').unwrap()]).collect();
     assert_eq!(order, ["张三", "李四", "王五"]);
     assert!(!html.contains("党员领导干部"));
+    // 附件6 word for word as 002 prints it (the % signs are where the shares go).
+    assert_eq!(page_text(&html, "data-form=\"附件6\"").replace('%', ""), SEED_A6);
     golden("tests/golden/forms-guanba/expected.html", &html);
+}
+
+/// Every sheet of a workbook as (name, rows of cell texts).
+fn all_cells(path: &Path) -> Vec<(String, Vec<Vec<String>>)> {
+    let mut wb = calamine::open_workbook_auto(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let names = wb.sheet_names();
+    names
+        .into_iter()
+        .map(|n| {
+            let r = wb.worksheet_range(&n).unwrap();
+            (n, r.rows().map(|row| row.iter().map(|c| c.to_string()).collect()).collect())
+        })
+        .collect()
 }
 
 /// Generated, filled (by rust_xlsxwriter through the same layout), scored: the entry workbook
@@ -502,8 +549,10 @@ fn entry_workbook_round_trip() {
     let mut wb = calamine::open_workbook_auto(&blank).unwrap();
     assert_eq!(wb.sheet_names(), ["党员互评", "群众参评", "支委会考评"]);
     let r = wb.worksheet_range("党员互评").unwrap();
-    let head: Vec<String> = (0..11).map(|c| r.get_value((3, c)).map(|d| d.to_string()).unwrap_or_default()).collect();
-    assert_eq!(head, ["姓名", "测评层次", "理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效", "合计"]);
+    let at = |row: u32| -> Vec<String> { (0..11).map(|c| r.get_value((row, c)).map(|d| d.to_string()).unwrap_or_default()).collect() };
+    assert_eq!(at(2), ["姓名", "测评层次", "理想信念", "宗旨意识", "工作作风", "组织纪律", "廉洁自律", "精神状态", "素质能力", "工作绩效", "合计"]);
+    // The 分值 row under the header, as the seed's 附件3 prints it (the readers check it against the rules).
+    assert_eq!(at(3), ["分值", "", "10", "10", "10", "10", "10", "10", "10", "30", "100"]);
     let mut z = zip::ZipArchive::new(std::fs::File::open(&blank).unwrap()).unwrap();
     let mut sheet = String::new();
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
@@ -524,7 +573,13 @@ fn entry_workbook_round_trip() {
     }
     let bytes = xianjiao_core::output::entry::entry_workbook(&rs, &[], &filled).unwrap();
     let full = dir.join("已填.xlsx");
-    std::fs::write(&full, bytes).unwrap();
+    std::fs::write(&full, &bytes).unwrap();
+    // The filled workbook is kept for the office page's half of the round trip (tests/browser/office.mjs).
+    let kept = root().join("tests/golden/forms-guanba/filled.xlsx");
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::write(&kept, &bytes).unwrap();
+    }
+    assert_eq!(all_cells(&kept), all_cells(&full), "tests/golden/forms-guanba/filled.xlsx differs (UPDATE_EXPECT=1 rewrites it)");
     let o = run(&["score", "--rules", "rules/guanba.rhai", full.to_str().unwrap(), "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -532,8 +587,72 @@ fn entry_workbook_round_trip() {
         v["members"].as_array().unwrap().iter().map(|m| (m["member"].as_str().unwrap().to_string(), m["composite"].as_f64().unwrap())).collect();
     assert_eq!(got, [("张三".to_string(), 90.0), ("李四".to_string(), 75.0)]);
     assert_eq!(v["rows"]["rejected"], 0);
+    assert_eq!(v["sheets"][0]["points_row"], 4, "the 分值 row under the header is checked, not scored: {}", v["sheets"]);
     let mut z = zip::ZipArchive::new(std::fs::File::open(&full).unwrap()).unwrap();
     let mut sheet = String::new();
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
     assert!(sheet.contains("SUM(C5:J5)"), "合计 formula on a typed row");
+}
+
+/// The 转段申请 the office page prints (core's `results_application`, through the office wasm's
+/// `transferApplication`): the template of `report`'s drafts, addressed as 000 says (先教办 and 督导组,
+/// "经督导组审查后上报,…同意后"), members counted from the sheets, the rest blanks to fill in.
+/// Golden HTML, which tests/browser/office.mjs compares with the page's document.
+#[test]
+fn transfer_application_of_the_office_page() {
+    std::env::set_current_dir(root()).unwrap();
+    let o = run(&["score", "--rules", "rules/guanba.rhai", &format!("{D}/sheets.csv"), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let x = xianjiao_core::output::results::ResultsInput::from_json(&v, &serde_json::json!([]), None, &[]).unwrap();
+    let rs = xianjiao_cli::fs_source::usable_rules(Path::new("rules/guanba.rhai")).unwrap();
+    let h = xianjiao_core::output::report::results_application(&rs, &x, "镇机关", &[], None, xianjiao_core::Lang::Zh);
+    for needle in [
+        "data-form=\"转段申请\"",
+        "镇机关关于分析评议阶段转段的申请",
+        "<p>先教办、督导组:</p>",
+        "我单位分析评议阶段共有 7 名党员参加,其中 ____ 名已完成本阶段各项要求。",
+        "满意和基本满意率为 ____%",
+        "申请转入整改提高阶段",
+        "本申请经督导组审查后上报,先教办同意后,再召开会议进行小结与转段动员。",
+        "督导组意见:",
+        "先教办意见:",
+        "镇机关党支部(盖章)",
+    ] {
+        assert!(h.contains(needle), "the application lacks {needle}");
+    }
+    // `report` drafts with the same template: the same fixed lines around its own figures.
+    let (r, _) = report(&tmp("application"), &[]);
+    for needle in
+        ["镇机关关于分析评议阶段转段的申请", "<p>先教办、督导组:</p>", "本申请经督导组审查后上报,先教办同意后", "督导组意见:", "先教办意见:"]
+    {
+        assert!(r.contains(needle), "report's draft lacks {needle}");
+    }
+    golden("tests/golden/office-guanba/expected-application.html", &h);
+}
+
+/// A 分值 row a reader passes on as data (the office page's reader, or one further down a sheet)
+/// is checked in the scorer that every reader feeds: never a member named 分值; the rules' points
+/// are a note, other numbers a rejected row naming the items that differ.
+#[test]
+fn a_points_row_is_never_a_member() {
+    let dir = tmp("points");
+    let csv = dir.join("s.csv");
+    std::fs::write(
+        &csv,
+        "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n\
+         张三,党员互评,9,9,8,9,10,8,8,27\n\
+         分值,,10,10,10,10,10,10,10,30\n\
+         分值,党员互评,10,10,10,10,10,10,10,30\n\
+         分值,,20,10,10,10,10,10,10,30\n",
+    )
+    .unwrap();
+    let o = run(&["score", "--rules", "rules/guanba.rhai", csv.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)));
+    let names: Vec<&str> = v["members"].as_array().unwrap().iter().map(|m| m["member"].as_str().unwrap()).collect();
+    assert_eq!(names, ["张三"], "分值 is not a member");
+    assert_eq!(v["rows"]["rejected"], 1);
+    let why = v["rejected"][0]["reason"].as_str().unwrap();
+    assert!(why.contains("分值行与规则不符") && why.contains("“理想信念”表上 20,规则 10"), "{why}");
+    // (the second one names a rater group: the CSV fast path leaves it to the general way)
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(2), "{}", v["notes"]);
 }

@@ -256,8 +256,9 @@ pub struct ReportArgs {
     /// The phase the titles name (default: the phase of the rules' first gate).
     #[arg(long)]
     pub phase: Option<String>,
-    /// Whom the draft 转段申请 is addressed to, comma-separated (default: 先教办,督导组; the rule language names no addressee).
-    #[arg(long, value_delimiter = ',', default_value = "先教办,督导组")]
+    /// Whom the draft 转段申请 is addressed to, comma-separated (default: the approving office and its 督导组 of the
+    /// rules' `application` for the phase, else 先教办,督导组); a name with 督导 reviews, the others approve.
+    #[arg(long, value_delimiter = ',')]
     pub to: Vec<String>,
     /// The HTML file to write.
     #[arg(short, long)]

@@ -244,6 +244,18 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-entry-'));
     execFileSync(cliExe, ['forms', '--rules', path.join(root, 'rules/guanba.rhai'), '--roster', path.join(root, 'tests/golden/forms-guanba/roster.csv'), '-o', path.join(dir, 'e.xlsx')]);
     eq(wb, await readBack(page, fs.readFileSync(path.join(dir, 'e.xlsx'))), 'the page\'s entry workbook = the CLI\'s, cell by cell');
+    // Round trip, the page's half: the entry workbook filled (tests/office.rs writes it), scored here and by the CLI.
+    const filled = path.join(root, 'tests/golden/forms-guanba/filled.xlsx');
+    await drop(page, filled);
+    const got = JSON.parse(JSON.stringify((await report(page)).report));
+    const cli = JSON.parse(execFileSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), filled, '--json']).toString());
+    delete cli.sheets;
+    // The CLI's reader checks each sheet's 分值 row under the header itself (sheets[].points_row); the page's reader
+    // passes it on, and the scorer checks it and notes it: the one difference, until the page's reader does the same.
+    eq((got.notes || []).map((n) => n.reason.split(' / ')[0]), ['分值行,已与规则核对,未计分', '分值行,已与规则核对,未计分', '分值行,已与规则核对,未计分'], 'the 分值 row of each sheet checked, not scored');
+    delete got.notes;
+    eq(got, cli, 'the filled entry workbook scores the same on the page as in the CLI');
+    eq(got.members.map((m) => [m.member, m.composite]), [['张三', 90], ['李四', 75]], 'the marks typed in, and no member named 分值');
     await context.close();
   });
 
@@ -274,6 +286,26 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     eq(pages, 3, 'one A4 page per member');
     const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)/.exec(pdf.toString('latin1'));
     assert(box && Math.abs(+box[1] - 595.9) < 2 && Math.abs(+box[2] - 842) < 2, 'A4 page size: ' + (box && box[0]));
+    await context.close();
+  });
+
+  await test('office: the 转段申请 of a unit is the template `report` drafts with, to the 先教办 and the 督导组 with 000\'s review line (page.pdf)', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    await drop(page, path.join(root, 'tests/golden/office-guanba/sheets.csv'));
+    await page.fill(O + '#xo-unit', '镇机关');
+    await page.evaluate(() => { window.print = () => {}; });
+    await page.click(O + '#xo-apply');
+    await page.waitForSelector(O + '#xo-forms .draft');
+    const html = await page.evaluate(() => document.querySelector('xianjiao-office').applicationHtml());
+    eq(html, fs.readFileSync(path.join(root, 'tests/golden/office-guanba/expected-application.html'), 'utf8'),
+      'the page\'s 转段申请 = core\'s (tests/office.rs: the same template as `report`\'s drafts)');
+    const text = await page.locator(O + '#xo-forms .draft').textContent();
+    for (const f of ['镇机关关于分析评议阶段转段的申请', '先教办、督导组:', '共有 7 名党员参加', '本申请经督导组审查后上报,先教办同意后', '督导组意见:', '先教办意见:', '镇机关党支部(盖章)']) assert(text.includes(f), `the application lacks ${f}: ${text}`);
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    fs.writeFileSync(path.join(out, 'office-application.pdf'), pdf);
+    eq((pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'one A4 page');
+    eq(errors, [], 'page errors');
     await context.close();
   });
 

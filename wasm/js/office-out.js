@@ -5,7 +5,7 @@
 // `score -o` and `forms` run, so both give the same sheets, columns, labels,
 // number formats, widths and frozen header. Nothing here decides a column.
 // ---------------------------------------------------------------------------
-import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook, opinionForms } from 'xianjiao-office-glue';
+import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook, opinionForms, transferApplication } from 'xianjiao-office-glue';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
 let boot = null;
@@ -50,6 +50,9 @@ export function show(x, format) {
 
 /** The filled 评议意见表 (附件4), one per member in roster order ([{name, post}], may be empty): an HTML document. */
 export async function opinionHtml(url, report, roster) { return opinionForms(await outputEngine(url), resultsInput(report), JSON.stringify(roster || [])); }
+
+/** The draft 转段申请 of a unit (the template `xianjiao report` prints): an HTML document. `to` empty: the rules' addressees (先教办, 督导组). */
+export async function applicationHtml(url, report, unit, to, lang) { return transferApplication(await outputEngine(url), resultsInput(report), unit || '', to || '', lang); }
 
 /** A roster typed one member a line: "姓名" or "姓名,职务" (also 、 ; or a tab between them). */
 export function parseRoster(text) {

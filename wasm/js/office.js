@@ -17,7 +17,7 @@
 // office-worker.js, xianjiao_office_bg.wasm), loaded only by the office page.
 // ---------------------------------------------------------------------------
 import { openXlsx } from './office-io.js';
-import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, parseRoster, show } from './office-out.js';
+import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show } from './office-out.js';
 import { el, saveBlob } from './dom.js';
 
 const XO_STRINGS = {
@@ -32,7 +32,7 @@ const XO_STRINGS = {
     suggestion: '建议', sortBy: (c) => `按${c}排序`,
     rejected: '未计分的行', file: '文件', line: '行', field: '字段', reason: '原因', noRejected: '没有未计分的行。',
     charts: '图表', dist: '综合得分分布(人数)', groupMeans: '各评议组平均分', overall: '综合得分平均',
-    xlsx: '导出 XLSX', csv: '导出 CSV', print: '打印评议意见表(附件4)',
+    xlsx: '导出 XLSX', csv: '导出 CSV', print: '打印评议意见表(附件4)', unit: '单位名称', apply: '打印转段申请(草稿)',
     before: '会前:空白测评表和录入表', rosterLabel: '花名册(每行一人:姓名,职务;可不填职务)', copies: '附件3 每个测评层次的份数',
     blank: '打印空白测评表(附件3—6)', blankSave: '下载空白测评表(HTML)', entry: '下载录入表(XLSX)', sortHint: '点列名排序',
     wasm: '此网页的内容安全策略(CSP)不允许运行 WebAssembly。请网站管理员在 script-src 中加入 \'wasm-unsafe-eval\'。',
@@ -48,7 +48,7 @@ const XO_STRINGS = {
     suggestion: 'suggested', sortBy: (c) => `Sort by ${c}`,
     rejected: 'Rejected rows', file: 'File', line: 'Line', field: 'Field', reason: 'Reason', noRejected: 'No rejected rows.',
     charts: 'Charts', dist: 'Composite distribution (members)', groupMeans: 'Mean by rater group', overall: 'Mean composite',
-    xlsx: 'Export XLSX', csv: 'Export CSV', print: 'Print opinion forms (附件4)',
+    xlsx: 'Export XLSX', csv: 'Export CSV', print: 'Print opinion forms (附件4)', unit: 'Unit', apply: 'Print the 转段申请 (draft)',
     before: 'Before the meeting: blank forms and the entry workbook', rosterLabel: 'Roster (one member a line: name, post; post optional)', copies: 'Copies of 附件3 per rater group',
     blank: 'Print blank forms (附件3–6)', blankSave: 'Download blank forms (HTML)', entry: 'Download entry workbook (XLSX)', sortHint: 'click a heading to sort',
     wasm: 'This page\'s Content-Security-Policy does not allow WebAssembly. The webmaster must add \'wasm-unsafe-eval\' to script-src.',
@@ -70,6 +70,8 @@ button:hover { background: #e5e7eb; }
 button.primary { background: #1d4ed8; color: #fff; border-color: #1e3a8a; }
 button.primary:hover { background: #1e40af; }
 button:disabled { opacity: .6; cursor: default; }
+.actions input { font: inherit; color: inherit; min-height: 44px; border: 1px solid #6b7280; border-radius: .35em; padding: 0 .4em; }
+.actions .unit { display: inline-flex; gap: .4em; align-items: center; }
 select { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 44px; background: #fff; max-width: 100%; }
 :focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
 .muted { color: #4b5563; }
@@ -338,7 +340,10 @@ class XianjiaoOffice extends HTMLElement {
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'xo-xlsx', onclick: () => this.exportXlsx() }, t.xlsx),
         el('button', { type: 'button', id: 'xo-csv', onclick: () => this.exportCsv() }, t.csv),
-        el('button', { type: 'button', id: 'xo-print', onclick: () => this.print() }, t.print)),
+        el('button', { type: 'button', id: 'xo-print', onclick: () => this.print() }, t.print),
+        el('span', { class: 'unit' }, el('label', { for: 'xo-unit' }, t.unit),
+          el('input', { type: 'text', id: 'xo-unit', size: '10', value: this.unitName || '', oninput: (e) => { this.unitName = e.target.value; } })),
+        el('button', { type: 'button', id: 'xo-apply', onclick: () => this.printApplication() }, t.apply)),
     );
     // members: the results sheet's columns; on a phone only the brief ones
     const sh = this.wb.sheets[0];
@@ -441,6 +446,12 @@ class XianjiaoOffice extends HTMLElement {
     return this.result.report.members.length;
   }
   async print() { await this.renderForms(); window.print(); }
+
+  /** The unit's draft 转段申请 (core's template, as `xianjiao report` prints it), addressed as the rules say. */
+  applicationHtml() { return applicationHtml(this.rulesUrl(), this.result.report, this.unitName, this.getAttribute('to'), this.lang); }
+  async printApplication() {
+    try { this.showForms(await this.applicationHtml()); window.print(); } catch (e) { this.fail(e && e.message || e); }
+  }
 
   blankHtml() { return blankFormsHtml(this.rulesUrl(), this.roster(), Math.max(1, Math.min(200, Number(this.$.copies.value) || 1))); }
   async printBlank() {

@@ -162,3 +162,16 @@ pub fn opinion_forms(engine: &Engine, input: &str, roster: &str) -> Result<Strin
         if roster.trim().is_empty() { vec![] } else { serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))? };
     Ok(xianjiao_core::output::forms::opinion_forms(rs, &x, &roster, None))
 }
+
+/// The draft 转段申请 of one unit (core's `output::report::application`, the template `xianjiao report`
+/// prints) as one printable HTML document: `input` as for [`results_workbook`] (the members are counted
+/// from it), `unit` the unit's name, `to` the addressees separated by commas or 、 (empty: the rules'
+/// `application` for the phase, else 先教办 and 督导组; a 督导组 reviews, the others approve).
+#[wasm_bindgen(js_name = transferApplication)]
+pub fn transfer_application(engine: &Engine, input: &str, unit: &str, to: &str, lang: Option<String>) -> Result<String, JsValue> {
+    let rs = engine.usable()?;
+    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
+    let to: Vec<String> = to.split([',', ',', '、']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+    let lang = xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"));
+    Ok(xianjiao_core::output::report::results_application(rs, &x, unit, &to, None, lang))
+}

@@ -317,10 +317,21 @@ pub const POINTS_LABELS: &[&str] = &["分值", "标准分", "满分", "分数", 
 /// `Some(Err)` naming every item that differs: the sheet was made for other rules.
 pub fn points_row(cells: &Cells, f: &Found, points: &[f64], items: &[String]) -> Option<Result<(), String>> {
     let label = cells.get(f.member).map(str::trim).unwrap_or("");
-    if !(label.is_empty() || POINTS_LABELS.iter().any(|l| label.eq_ignore_ascii_case(l))) || f.cols.is_empty() || f.cols.len() != points.len() {
+    if !(label.is_empty() || is_points_label(label)) || f.cols.is_empty() || f.cols.len() != points.len() {
         return None;
     }
     let nums: Vec<f64> = f.cols.iter().map(|&c| cells.get(c).and_then(|t| t.trim().parse::<f64>().ok())).collect::<Option<_>>()?;
+    Some(check_points(&nums, f.total.and_then(|c| cells.get(c)), points, items))
+}
+
+/// A member cell that names a 分值 row (分值, 标准分, …) rather than a member.
+pub fn is_points_label(label: &str) -> bool {
+    POINTS_LABELS.iter().any(|l| label.trim().eq_ignore_ascii_case(l))
+}
+
+/// A 分值 row's numbers (and its 合计, if written) against the rules' points: `Err` names every
+/// item that differs (the sheet was printed for other rules).
+pub fn check_points(nums: &[f64], total: Option<&str>, points: &[f64], items: &[String]) -> Result<(), String> {
     let mut wrong: Vec<String> = nums
         .iter()
         .zip(points)
@@ -328,20 +339,23 @@ pub fn points_row(cells: &Cells, f: &Found, points: &[f64], items: &[String]) ->
         .filter(|((n, p), _)| (*n - *p).abs() > 1e-9)
         .map(|((n, p), it)| format!("“{it}”表上 {n},规则 {p}"))
         .collect();
-    if let Some(t) = f.total.and_then(|c| cells.get(c)).map(str::trim).filter(|t| !t.is_empty()) {
+    if nums.len() != points.len() {
+        wrong.push(format!("表上 {} 项,规则 {} 项", nums.len(), points.len()));
+    }
+    if let Some(t) = total.map(str::trim).filter(|t| !t.is_empty()) {
         let sum: f64 = points.iter().sum();
         if t.parse::<f64>().map_or(true, |v| (v - sum).abs() > 1e-9) {
             wrong.push(format!("合计 表上 {t},规则 {sum}"));
         }
     }
-    Some(if wrong.is_empty() {
+    if wrong.is_empty() {
         Ok(())
     } else {
         Err(format!(
             "分值行与规则不符:{}。这张表是按另一版规则印的吗?请核对规则文件或表格后重试 / the points row differs from the rules' points",
             wrong.join("、")
         ))
-    })
+    }
 }
 
 /// The start of a row under the data that is a note, not a sheet: 注:…, 说明, 测评人签名, 填表日期 ….

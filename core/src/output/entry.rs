@@ -1,7 +1,8 @@
 //! The entry workbook: the filled 附件3 sheets typed in, one sheet per 测评层次.
-//! Row 1 the title, row 2 how to fill it in, row 3 the points, row 4 the header
-//! the readers match (`姓名, 测评层次, <items>, 合计`), then one row per member
-//! per paper sheet. Each item cell takes 0 to its points (half marks allowed),
+//! Row 1 the title, row 2 how to fill it in, row 3 the header the readers match
+//! (`姓名, 测评层次, <items>, 合计`), row 4 the 分值 row under it as the seed's
+//! 附件3 prints it (the readers check it against the rules: `eval::columns::points_row`),
+//! then one row per member per paper sheet. Each item cell takes 0 to its points (half marks allowed),
 //! the name a roster name from a drop-down, the 测评层次 the sheet's own; the
 //! header rows are locked (the sheet is protected without a password, data
 //! rows unlocked); 合计 is a formula.
@@ -14,7 +15,11 @@ use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Formula, Note,
 /// Data rows per sheet ready for typing (validation and formula in each).
 pub const ENTRY_ROWS: u32 = 300;
 /// The header row (0-based): the readers find it within their first rows.
-pub const HEADER_ROW: u32 = 3;
+pub const HEADER_ROW: u32 = 2;
+/// The 分值 row (0-based), under the header as in the seed's 附件3.
+pub const POINTS_ROW: u32 = HEADER_ROW + 1;
+/// The first row to type a sheet into (0-based).
+pub const FIRST_ROW: u32 = POINTS_ROW + 1;
 
 /// Marks already typed in (a test's filled workbook): (测评层次, 姓名, one mark per item).
 pub type Filled<'a> = &'a [(String, String, Vec<f64>)];
@@ -43,14 +48,14 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
         );
         ws.merge_range(1, 0, 1, last + 1, &how, &Format::new().set_text_wrap()).map_err(error)?;
         ws.set_row_height(1, 30).map_err(error)?;
-        ws.write_string_with_format(2, 0, "分值", &head).map_err(error)?;
+        ws.write_string_with_format(POINTS_ROW, 0, "分值", &head).map_err(error)?;
         ws.write_string_with_format(HEADER_ROW, 0, "姓名", &head).map_err(error)?;
         ws.write_string_with_format(HEADER_ROW, 1, "测评层次", &head).map_err(error)?;
         ws.set_column_width(0, 12).map_err(error)?;
         ws.set_column_width(1, 12).map_err(error)?;
         for (i, (item, p)) in f.items.iter().enumerate() {
             let c = col(i + 2)?;
-            ws.write_number_with_format(2, c, *p, &head).map_err(error)?;
+            ws.write_number_with_format(POINTS_ROW, c, *p, &head).map_err(error)?;
             ws.write_string_with_format(HEADER_ROW, c, item, &head).map_err(error)?;
             ws.set_column_width(c, 9).map_err(error)?;
             let v = DataValidation::new()
@@ -59,22 +64,23 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
                 .map_err(error)?
                 .set_error_message(format!("“{item}”应为 0 到 {p} 分(可填小数)"))
                 .map_err(error)?;
-            ws.add_data_validation(HEADER_ROW + 1, c, HEADER_ROW + ENTRY_ROWS, c, &v).map_err(error)?;
+            ws.add_data_validation(FIRST_ROW, c, FIRST_ROW + ENTRY_ROWS - 1, c, &v).map_err(error)?;
         }
         let total_col = col(n + 2)?;
-        ws.write_number_with_format(2, total_col, f.total, &head).map_err(error)?;
+        ws.write_number_with_format(POINTS_ROW, total_col, f.total, &head).map_err(error)?;
         ws.write_string_with_format(HEADER_ROW, total_col, "合计", &head).map_err(error)?;
-        let note = Note::new(format!("{how}\n分值见第 3 行;表头已锁定(工作表保护,无密码)。")).set_author("xianjiao");
+        let note = Note::new(format!("{how}\n分值见表头下一行(第 4 行,不要删除:读取时与规则核对);表头和分值行已锁定(工作表保护,无密码)。"))
+            .set_author("xianjiao");
         ws.insert_note(HEADER_ROW, 0, &note).map_err(error)?;
         if list_fits {
             let v = DataValidation::new().allow_list_strings(&names).map_err(error)?.set_error_message("请从花名册中选择姓名").map_err(error)?;
-            ws.add_data_validation(HEADER_ROW + 1, 0, HEADER_ROW + ENTRY_ROWS, 0, &v).map_err(error)?;
+            ws.add_data_validation(FIRST_ROW, 0, FIRST_ROW + ENTRY_ROWS - 1, 0, &v).map_err(error)?;
         }
         let gv = DataValidation::new().allow_list_strings(std::slice::from_ref(g)).map_err(error)?;
-        ws.add_data_validation(HEADER_ROW + 1, 1, HEADER_ROW + ENTRY_ROWS, 1, &gv).map_err(error)?;
+        ws.add_data_validation(FIRST_ROW, 1, FIRST_ROW + ENTRY_ROWS - 1, 1, &gv).map_err(error)?;
         let mine: Vec<&(String, String, Vec<f64>)> = filled.iter().filter(|x| &x.0 == g).collect();
         for r in 0..ENTRY_ROWS {
-            let at = HEADER_ROW + 1 + r;
+            let at = FIRST_ROW + r;
             let typed = mine.get(r as usize);
             match typed {
                 Some((grp, name, marks)) => {
@@ -100,7 +106,7 @@ pub fn entry_workbook(rs: &RuleSet, roster: &[RosterEntry], filled: Filled<'_>) 
                 ws.write_formula(at, total_col, Formula::new(format!("=SUM({a}:{b})")).set_result(sum.to_string())).map_err(error)?;
             }
         }
-        ws.set_freeze_panes(HEADER_ROW + 1, 1).map_err(error)?;
+        ws.set_freeze_panes(FIRST_ROW, 1).map_err(error)?;
         ws.protect_with_options(&ProtectionOptions { format_columns: true, format_rows: true, ..ProtectionOptions::default() });
         let _ = row(0)?;
     }

@@ -83,7 +83,7 @@ pub const FORM_CSS: &str = r#"
 .page table.a4 td.box{height:46mm;text-align:left;vertical-align:top}
 .page table.a4 td.sign{height:22mm;text-align:left;vertical-align:bottom}
 .page table.a4 td.remark{height:20mm}
-.page td.composite .cnote{font-size:9pt}
+.page td.composite .cnote{display:block;font-size:9.5pt;line-height:1.3;margin-top:.5mm}
 .page p.sugg{font-size:10pt;color:#333;border-left:3px solid #999;padding-left:2mm;margin:0 0 1mm}
 .page p.sugg b{color:#000;font-weight:bold}
 .page .date{float:right;letter-spacing:2em}
@@ -140,7 +140,7 @@ pub struct Opinion {
     pub post: String,
     /// 测评综合得分 (two decimals), empty on a blank form.
     pub composite: String,
-    /// What the composite rests on, when a rater group sent no sheet.
+    /// The rater groups that sent no sheet, under the composite (what it rests on goes in 备注).
     pub composite_note: Option<String>,
     /// Items scored highest / lowest, printed as a marked suggestion above the lines.
     pub strengths: Option<String>,
@@ -160,7 +160,7 @@ pub fn attachment4(title: &str, o: &Opinion) -> Markup {
             h1 { (title) }
             h2 { "党员评议意见表" }
             table.a4 { colgroup { col style="width:17%"; col style="width:17%"; col style="width:12%"; col style="width:20%"; col style="width:18%"; col style="width:16%"; } tbody {
-                tr { th { "姓名" } td { (o.name) } th { "职务" } td { (o.post) } th { "测评综合得分" } td.composite { (o.composite) @if let Some(n) = &o.composite_note { br; span.cnote { (n) } } } }
+                tr { th { "姓名" } td { (o.name) } th { "职务" } td { (o.post) } th { "测评综合得分" } td.composite { (o.composite) @if let Some(n) = &o.composite_note { span.cnote { (n) } } } }
                 tr { th { "主要优点" } td.box colspan="5" { @if let Some(x) = &o.strengths { p.sugg { b { (SUGG) } (x) } } } }
                 tr { th { "主要不足" } td.box colspan="5" { @if let Some(x) = &o.weaknesses { p.sugg { b { (SUGG) } (x) } } } }
                 tr { th { "努力方向" br; "(建议)" } td.box colspan="5" {} }
@@ -206,16 +206,18 @@ fn strengths(items: &[(String, f64)], m: &MemberView) -> (Option<String>, Option
 /// on when a rater group is missing, 职务 from the roster, 备注 with the
 /// conclusion (决定 or 建议), handling, note and the group means.
 pub fn opinion(groups: &[String], items: &[(String, f64)], m: &MemberView, post: Option<&str>) -> Opinion {
-    let composite_note = (!m.missing_groups.is_empty()).then(|| {
+    // The composite cell is narrow: it names the missing group; 备注 says what the score rests on.
+    let missing = m.missing_groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join("、");
+    let composite_note = (!m.missing_groups.is_empty()).then(|| format!("(缺{missing})"));
+    let mut remark = vec![];
+    if !m.missing_groups.is_empty() {
         let present: Vec<&str> = groups.iter().filter(|g| !m.missing_groups.contains(g)).map(String::as_str).collect();
-        let missing = m.missing_groups.iter().map(|g| format!("“{g}”")).collect::<Vec<_>>().join("、");
-        if present.is_empty() {
+        remark.push(if present.is_empty() {
             format!("缺少{missing}的测评表")
         } else {
-            format!("缺少{missing}的测评表,此分仅按{}的权重折算", present.join("、"))
-        }
-    });
-    let mut remark = vec![];
+            format!("缺少{missing}的测评表,测评综合得分仅按{}的权重折算", present.join("、"))
+        });
+    }
     let c = conclusion(m, Lang::Zh);
     if !c.is_empty() {
         remark.push(format!("测评结论:{c}"));
@@ -297,9 +299,26 @@ fn attachment5(prefix: &str, f: &Form) -> Markup {
     }
 }
 
-/// 附件6 “回头看”群众测评表 (the vote with respondent groups): signature and 督导组 rows included.
-fn attachment6(rules: &Rules, prefix: &str) -> Option<Markup> {
-    let v = rules.votes.iter().find(|v| !v.groups.is_empty())?;
+/// What a filled 附件6 holds: one unit's respondents and tiers from the 回头看 vote.
+#[derive(Debug, Clone, Default)]
+pub struct LookbackFill {
+    /// 被测评单位.
+    pub unit: String,
+    /// 合计 respondents.
+    pub total: String,
+    /// Respondents per group, in the vote's group order.
+    pub groups: Vec<String>,
+    /// Respondents per tier, in the vote's tier order.
+    pub counts: Vec<String>,
+    /// Each tier's share of the respondents (percent, two decimals at most).
+    pub shares: Vec<String>,
+}
+
+/// 附件6 “回头看”群众测评表 for the vote with respondent groups, in the seed's rows
+/// (002: 被测评单位; 参加测评群众情况(人) by group with 合计; 测评结果: 测评档次(人)
+/// and 占参评人员的 per tier; 测评群众代表签名; 督导组审查意见): blank, or filled for a unit.
+fn attachment6(rules: &Rules, prefix: &str, vote: Option<&str>, fill: Option<&LookbackFill>) -> Option<Markup> {
+    let v = rules.votes.iter().find(|v| !v.groups.is_empty() && vote.is_none_or(|n| n == v.name))?;
     // 002 prints "关坝镇第二批先进性教育活动分析评议阶段": the batch after the locality.
     let rest = prefix.strip_prefix(rules.campaign.name.as_str()).unwrap_or("");
     let head = match (rules.campaign.batch.as_deref(), rules.campaign.name.find("先进性教育活动")) {
@@ -310,23 +329,45 @@ fn attachment6(rules: &Rules, prefix: &str) -> Option<Markup> {
     let k = v.groups.len() + 1;
     let m = v.tiers.len().max(1);
     let span = |i: usize| if i + 1 == m { (k - 1) - (k - 1) / m * (m - 1) } else { (k - 1) / m };
+    let cell = |x: Option<&Vec<String>>, i: usize| x.and_then(|x| x.get(i)).cloned().unwrap_or_default();
     Some(html! {
-        section.page.a6 data-form="附件6" {
+        section.page.a6 data-form="附件6" data-unit=[fill.map(|f| f.unit.as_str())] {
             p.att { "附件6" }
             h1 { (head) }
             h2 { "“回头看”群众测评表" }
             table.a6 { tbody {
-                tr { th style="width:16mm" { "被测评单位" } td colspan=(k) {} }
+                tr { th style="width:16mm" { "被测评单位" } td colspan=(k) { @if let Some(f) = fill { (f.unit) } } }
                 tr { th rowspan="2" { "参加测评群众情况(人)" } th { "合计" } @for g in &v.groups { th { (g) } } }
-                tr { @for _ in 0..k { td {} } }
-                tr { th rowspan="3" { "测评结果" } th { "测评档次(人)" } @for (i, t) in v.tiers.iter().enumerate() { th colspan=(span(i)) { (t) } } }
-                tr { th { "人数" } @for i in 0..v.tiers.len() { td colspan=(span(i)) {} } }
-                tr { th { "占参评人员的" } @for i in 0..v.tiers.len() { td colspan=(span(i)) style="text-align:right" { "%" } } }
+                tr { td { @if let Some(f) = fill { (f.total) } } @for i in 0..v.groups.len() { td { (cell(fill.map(|f| &f.groups), i)) } } }
+                tr { th rowspan="3" { "测评结果" } th rowspan="2" { "测评档次(人)" } @for (i, t) in v.tiers.iter().enumerate() { th colspan=(span(i)) { (t) } } }
+                tr { @for i in 0..v.tiers.len() { td colspan=(span(i)) { (cell(fill.map(|f| &f.counts), i)) } } }
+                tr { th { "占参评人员的" } @for i in 0..v.tiers.len() { td colspan=(span(i)) style="text-align:right" { (cell(fill.map(|f| &f.shares), i)) "%" } } }
                 tr { th { "测评群众代表签名" } td.tall colspan=(k) {} }
-                tr { th { "督导组审查意见" } td.tall colspan=(k) style="text-align:right;vertical-align:bottom" { "(盖章)" span.date { "年月日" } } }
+                tr { th { "督导组审查意见" } td.tall colspan=(k) {} }
             } }
         }
     })
+}
+
+/// The filled 附件6 pages of a 回头看 vote, one per unit in the vote's order (none when the
+/// rules' vote of that name counts no respondent groups): `report` prints them.
+pub fn lookback_pages(rs: &RuleSet, votes: &crate::VoteReport, phase: Option<&str>) -> Markup {
+    let rules = rs.rules();
+    let prefix = title_prefix(rules, &self::phase(rules, phase));
+    let Some(v) = rules.votes.iter().find(|v| v.name == votes.vote && !v.groups.is_empty()) else { return html! {} };
+    let count = |m: &serde_json::Map<String, serde_json::Value>, key: &str| m.get(key).map(|x| x.to_string()).unwrap_or_default();
+    html! {
+        @for t in &votes.subjects {
+            @let f = LookbackFill {
+                unit: t.subject.clone(),
+                total: t.total.to_string(),
+                groups: v.groups.iter().map(|g| count(&t.groups, g)).collect(),
+                counts: v.tiers.iter().map(|x| count(&t.counts, x)).collect(),
+                shares: v.tiers.iter().map(|x| t.shares.get(x).and_then(|x| x.as_f64()).map(short).unwrap_or_default()).collect(),
+            };
+            @if let Some(page) = attachment6(rules, &prefix, Some(&v.name), Some(&f)) { (page) }
+        }
+    }
 }
 
 /// One HTML document from pages.
@@ -362,7 +403,7 @@ pub fn blank_forms(rs: &RuleSet, req: &FormsRequest) -> Result<String, String> {
         @for g in &groups { @for _ in 0..copies { (attachment3(rules, f, g, &req.roster)) } }
         @for m in &members { (attachment4(&prefix, &Opinion { name: m.name.clone(), post: m.post.clone().unwrap_or_default(), ..Opinion::default() })) }
         @if let Some(u) = unit_form(rules) { (attachment5(&prefix, u)) }
-        @if let Some(a6) = attachment6(rules, &prefix) { (a6) }
+        @if let Some(a6) = attachment6(rules, &prefix, None, None) { (a6) }
     };
     Ok(document(&format!("{prefix} 测评表"), pages))
 }

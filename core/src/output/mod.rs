@@ -12,6 +12,7 @@
 #[cfg(feature = "xlsx")]
 pub mod entry;
 pub mod forms;
+pub mod report;
 pub mod results;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;

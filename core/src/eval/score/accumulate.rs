@@ -404,6 +404,30 @@ impl<'a> SheetAccumulator<'a> {
             }
             return;
         }
+        // A 分值 row (the seed's 附件3 and the entry workbook print one under the header) that a
+        // reader passed on as data: named in its member cell, never a member. Every item holding its
+        // points is a note; anything else is refused with the items that differ.
+        if crate::eval::columns::is_points_label(r.member) && empty(r.id) {
+            let nums: Option<Vec<f64>> = r.values.iter().map(|v| v.and_then(|t| t.trim().parse::<f64>().ok())).collect();
+            let points: Vec<f64> = self.item_points().collect();
+            let items: Vec<String> = self.item_names().map(str::to_string).collect();
+            let check = match &nums {
+                Some(nums) => crate::eval::columns::check_points(nums, r.total, &points, &items),
+                None => Err(format!("分值行“{}”的各项应为该项分值(数字),未计分 / a points row with a cell that is not a number", r.member.trim())),
+            };
+            match check {
+                Ok(()) if self.notes.len() < MAX_REJECTIONS => {
+                    self.notes.push(Rejection {
+                        row,
+                        field: None,
+                        reason: "分值行,已与规则核对,未计分 / the points row, checked, not a sheet".into(),
+                    });
+                }
+                Ok(()) => {}
+                Err(e) => self.reject(row, None, e),
+            }
+            return;
+        }
         if let Some((col, text)) = r.extra {
             let field = format!("第 {} 列", col + 1);
             return self.reject(
@@ -458,7 +482,7 @@ impl<'a> SheetAccumulator<'a> {
                     return false;
                 }
                 let Ok(m) = std::str::from_utf8(member) else { return false };
-                if m.is_empty() || trim(m).len() != m.len() || m.len() > MAX_NAME_BYTES {
+                if m.is_empty() || trim(m).len() != m.len() || m.len() > MAX_NAME_BYTES || crate::eval::columns::is_points_label(m) {
                     return false;
                 }
                 // A name counted otherwise than written goes the general way, which notes it.
