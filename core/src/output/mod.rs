@@ -13,6 +13,7 @@
 pub mod entry;
 pub mod forms;
 pub mod results;
+pub mod units;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 

@@ -1,0 +1,154 @@
+//! The unit table's outputs (issue 23): the 汇总 workbook (`xianjiao units -o x.xlsx`, the office page's
+//! 单位汇总 tab and its export) and the printable HTML (`-o x.html`). One definition for both front ends.
+
+use crate::eval::unit_gather::FileNote;
+use crate::eval::units::{UnitRow, UnitTable};
+use crate::output::{column, Cell, Format, Sheet, Workbook};
+use maud::{html, PreEscaped, DOCTYPE};
+
+/// 满意度与成效测评: each vote's respondents and rate.
+pub fn vote_text(r: &UnitRow) -> String {
+    r.votes.iter().map(|v| format!("{} {}人 {}%", v.name, v.total, v.rate.map_or("—".into(), |x| format!("{x}")))).collect::<Vec<_>>().join(";")
+}
+
+/// 各项: id done/due/overdue (the requirement's id, as 本单位 names the unit's own: the labels are sentences).
+pub fn items_text(r: &UnitRow) -> String {
+    r.items.iter().map(|(id, _, n)| format!("{id} {}/{}/{}", n.done, n.due, n.overdue)).collect::<Vec<_>>().join(";")
+}
+
+/// A status as the table words it.
+fn status_zh(s: &str) -> &str {
+    match s {
+        "done" => "已完成",
+        "pending" => "待完成",
+        "overdue" => "逾期",
+        "exempt" => "免做",
+        other => other,
+    }
+}
+
+/// 本单位: the unit's own figures against what is required.
+pub fn own_text(r: &UnitRow) -> String {
+    r.own
+        .iter()
+        .map(|o| match (o.have, o.required) {
+            (h, Some(q)) => format!("{} {}/{}{}", o.id, h.unwrap_or(0.0), q, o.unit.as_deref().unwrap_or("")),
+            _ => format!("{} {}", o.id, status_zh(&o.status)),
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
+/// 转段条件: may it apply, or what blocks it.
+pub fn gate_text(r: &UnitRow) -> String {
+    match r.may_apply {
+        Some(true) => "可以申请转段".into(),
+        Some(false) => format!("不能转段:{}", r.blocks.join(";")),
+        None => r.blocks.join(";"),
+    }
+}
+
+/// 百题测试: rates and the mean.
+pub fn exam_text(r: &UnitRow) -> String {
+    r.exam.map_or(String::new(), |(p, h, s)| format!("参考率 {p}% 回收率 {h}% 平均 {s}"))
+}
+
+/// The 单位汇总 sheet's columns.
+pub const HEADERS: &[&str] = &[
+    "单位",
+    "督导组",
+    "批次",
+    "阶段",
+    "支部数",
+    "党员数",
+    "各项(完成/待办/逾期)",
+    "本单位(学时、会议)",
+    "转段条件",
+    "满意度与成效测评",
+    "回头看平均分",
+    "百题测试",
+    "补课",
+    "转段申请",
+    "督导组审查意见",
+];
+
+/// One row's cells, in [`HEADERS`]' order.
+pub fn row_cells(r: &UnitRow) -> Vec<String> {
+    vec![
+        r.name.clone(),
+        r.oversight.clone().unwrap_or_default(),
+        r.batch.clone().unwrap_or_default(),
+        r.phase.clone().unwrap_or_default(),
+        r.counts.branches.to_string(),
+        r.counts.members.to_string(),
+        items_text(r),
+        own_text(r),
+        gate_text(r),
+        vote_text(r),
+        r.lookback.map(|x| x.to_string()).unwrap_or_default(),
+        exam_text(r),
+        if r.kind == "level" {
+            format!("{} 个单位", r.counts.buke)
+        } else if r.buke {
+            "补课".into()
+        } else {
+            String::new()
+        },
+        r.application.clone().unwrap_or_else(|| {
+            if r.kind == "level" {
+                format!("已申请 {} / 已审查 {} / 已同意 {}", r.counts.applied, r.counts.reviewed, r.counts.approved)
+            } else {
+                String::new()
+            }
+        }),
+        r.review.clone().unwrap_or_default(),
+    ]
+}
+
+/// The 汇总 workbook (`units -o x.xlsx` and the office page's export): 单位汇总 (a row per unit and the total),
+/// 下级明细 (each lower level's own rows), 文件 (what became of every input file).
+pub fn workbook(t: &UnitTable, notes: &[FileNote]) -> Workbook {
+    let cols = || HEADERS.iter().map(|h| column(*h, 8.0, Format::Text)).collect::<Vec<_>>();
+    let rows = |rs: &mut dyn Iterator<Item = &UnitRow>| rs.map(|r| row_cells(r).into_iter().map(Cell::t).collect()).collect::<Vec<Vec<Cell>>>();
+    let mut details = vec![];
+    for r in &t.rows {
+        for d in &r.details {
+            let mut c: Vec<Cell> = row_cells(d).into_iter().map(Cell::t).collect();
+            c.insert(0, Cell::t(r.name.clone()));
+            details.push(c);
+        }
+    }
+    let mut dcols = cols();
+    dcols.insert(0, column("上级", 8.0, Format::Text));
+    Workbook {
+        sheets: vec![
+            Sheet { name: "单位汇总".into(), columns: cols(), rows: rows(&mut t.rows.iter().chain(std::iter::once(&t.total))), freeze: (1, 1) },
+            Sheet { name: "下级明细".into(), columns: dcols, rows: details, freeze: (1, 2) },
+            Sheet {
+                name: "文件".into(),
+                columns: vec![column("文件", 30.0, Format::Text), column("状态", 6.0, Format::Text), column("原因", 30.0, Format::Text)],
+                rows: notes.iter().map(|n| vec![Cell::t(n.file.clone()), Cell::t(n.state.clone()), Cell::opt(n.reason.as_deref())]).collect(),
+                freeze: (1, 0),
+            },
+        ],
+    }
+}
+
+/// The table as one printable HTML document (`units -o x.html`), A4 landscape; maud escapes every value.
+pub fn html(t: &UnitTable) -> String {
+    let css = "body{font:14px sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}tr.total{font-weight:bold}@page{size:A4 landscape}";
+    html! {
+        (DOCTYPE)
+        meta charset="utf-8";
+        meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+        title { "单位汇总" }
+        style { (PreEscaped(css)) }
+        h1 { (t.level) " 单位汇总" }
+        table {
+            tr { @for h in HEADERS { th { (h) } } }
+            @for r in &t.rows { tr { @for c in row_cells(r) { td { (c) } } } }
+            tr.total { @for c in row_cells(&t.total) { td { (c) } } }
+        }
+    }
+    .into_string()
+}
