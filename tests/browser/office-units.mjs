@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cliExe } from './pw.mjs';
+import { start } from './serve.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const U = 'xianjiao-office >> xianjiao-units >> ';
@@ -85,7 +86,9 @@ const readBack = (page, bytes) => page.evaluate(async (b64) => {
 }, bytes.toString('base64'));
 
 export async function run({ browser, origin, test, assert, eq, out }) {
-  await test('units tab: the golden town dropped as a folder gives `xianjiao units --json` (tests/golden-units/town.json), every file accounted for', async () => {
+  await test('units tab: the golden town dropped as a folder gives `xianjiao units --json` (tests/golden-units/town.json), every file accounted for; under the strict CSP, nothing leaves the origin', async () => {
+    const csp = await start(0, { csp: true });
+    const origin = `http://127.0.0.1:${csp.address().port}`;
     const { context, page, errors, requests } = await unitsPage(browser, origin);
     // keyboard: the tabs are a tab list (arrow keys move and select)
     await page.focus('xianjiao-office >> #xo-tab-score');
@@ -100,8 +103,10 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     eq(got.table, golden.table, 'the table = the CLI\'s (golden town.json)');
     eq(got.files.map((f) => [path.basename(f.file), f.state, f.reason]), golden.files.map((f) => [path.basename(f.file), f.state, f.reason]), 'files: read / refused / duplicate as the CLI');
     eq(onlyOrigin(requests, origin), [], 'requests to another origin');
-    eq(errors, [], 'page errors');
+    eq(errors, [], 'page errors (CSP violations included)');
+    eq(await page.evaluate(() => document.querySelector('xianjiao-office').unitsEl.shadowRoot.querySelectorAll('style').length), 0, 'styles adopted, not <style>');
     await context.close();
+    csp.close();
   });
 
   await test('units tab: a duplicate and an unknown file accounted for as the CLI does; the table shown, filters, sort and drill-down are core\'s; XLSX export = `units -o x.xlsx`; the JSON export rolls up one level higher', async () => {
@@ -123,9 +128,11 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const cliBook = await readBack(page, fs.readFileSync(path.join(dir, 'cli.xlsx')));
     const sheet = cliBook['单位汇总'];
     const heads = await page.$$eval(U + '#xu-table thead th', (ths) => ths.map((t) => t.textContent));
-    eq(heads, sheet[0], 'columns = the workbook\'s');
     const pad = (r) => { const a = r.slice(); while (a.length < sheet[0].length) a.push(''); return a; };
-    eq(await shown(page), sheet.slice(1).map(pad), 'rows shown = the CLI\'s 单位汇总 sheet (units, then the total)');
+    const used = sheet[0].map((_, i) => i).filter((i) => i === 0 || sheet.slice(1).some((r) => (r[i] || '') !== ''));
+    assert(used.length < sheet[0].length && used.length >= 10, 'columns used: ' + used);
+    eq(heads, used.map((i) => sheet[0][i]), 'columns = the workbook\'s (those empty in every row left out)');
+    eq(await shown(page), sheet.slice(1).map(pad).map((r) => used.map((i) => r[i])), 'rows shown = the CLI\'s 单位汇总 sheet (units, then the total)');
     // filters: what the CLI's flags keep
     for (const [box, flag] of [['#xu-f-overdue', '--overdue'], ['#xu-f-buke', '--buke'], ['#xu-f-not', '--not-applied']]) {
       await page.check(U + box);
@@ -135,7 +142,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     }
     // sort by 党员数 (descending on the second click), by keyboard
     const memCol = heads.indexOf('党员数');
-    await page.focus(U + `#xu-table th button[data-col="${memCol}"]`);
+    await page.focus(U + '#xu-table th button[aria-label="按党员数排序"]');
     await page.keyboard.press('Enter');
     await page.keyboard.press('Enter');
     const byMembers = (await shown(page)).slice(0, -1).map((r) => Number(r[memCol]));
@@ -200,10 +207,8 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       await page.screenshot({ path: path.join(out, `office-units-${w}.png`), fullPage: true });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert(overflow <= 0, `page scrolls sideways at ${w} px by ${overflow} px`);
-      if (w === 390) {
-        const t = await page.$eval(U + '#xu-table', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
-        assert(t[0] <= t[1], `the unit table scrolls sideways at 390 px: ${t}`);
-      }
+      const t = await page.$eval(U + '#xu-table', (t) => [t.scrollWidth, t.parentElement.clientWidth]);
+      assert(t[0] <= t[1], `the unit table scrolls sideways at ${w} px: ${t}`);
       const small = await page.evaluate(() => {
         const root = document.querySelector('xianjiao-office').unitsEl.shadowRoot;
         const bad = [];

@@ -82,8 +82,9 @@ fieldset input { width: 1.3em; height: 1.3em; }
 .tall { max-height: 36em; overflow-y: auto; border: 1px solid #d1d5db; border-radius: .3em; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid #d1d5db; padding: .3em .5em; text-align: left; vertical-align: top; }
-table.units td, table.units th { min-width: 5em; }
-table.units td.long { min-width: 16em; }
+table.units td, table.units th { min-width: 4em; }
+table.units td.long { min-width: 11em; }
+table.units td:not(.long) { max-width: 9em; }
 thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; }
 th button.sort { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; }
 th[aria-sort=ascending] button::after { content: " ▲"; }
@@ -98,7 +99,7 @@ button.unit[aria-expanded=true] { color: #1e3a8a; }
 .st-done, .st-exempt { color: #065f46; }
 .parts > span { display: block; }
 th.item { min-width: 5.5em; }
-#xu-member-table th[scope=row] { white-space: nowrap; }
+#xu-member-table th[scope=row], #xu-member-table td:nth-child(2) { white-space: nowrap; }
 div.members { border: 1px solid #1d4ed8; border-radius: .4em; padding: .2em .8em .6em; margin: .8em 0; }
 details summary { font-weight: bold; min-height: 44px; display: flex; align-items: center; cursor: pointer; }
 /* Phones: each unit (and each file) a card, label: value, no sideways scrolling. */
@@ -116,7 +117,7 @@ let xuSheet = null;
 const STATES = { '已读': 'read', '拒收': 'refused', '重复': 'duplicate' };
 const collator = new Intl.Collator('zh-CN', { numeric: true });
 // The 单位汇总 sheet's columns that hold long text (shown wider).
-const LONG = new Set(['各项(完成/待办/逾期)', '本单位(学时、会议)', '转段条件', '满意度与成效测评', '转段申请']);
+const LONG = new Set(['各项(完成/待办/逾期)', '本单位(学时、会议)', '转段条件', '满意度与成效测评']);
 
 /** A dropped or picked file's path as the CLI would name it inside the folder. */
 const pathOf = (f) => f.xuPath || f.webkitRelativePath || f.name;
@@ -321,7 +322,9 @@ class XianjiaoUnits extends HTMLElement {
     // the table: core's 单位汇总 sheet (columns and cells), one row per unit, the total last
     const sh = v.workbook.sheets[0];
     const sort = this.sort || { col: -1, dir: 1 };
-    $.thead = el('tr', null, sh.columns.map((c, i) => el('th', { scope: 'col', 'aria-sort': sort.col === i ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none' },
+    // columns empty in every row (no votes, no 百题测试 …) are left out of the page (the exports keep them)
+    this.cols = sh.columns.map((_, i) => i).filter((i) => i === 0 || sh.rows.some((r) => r[i] != null && r[i] !== ''));
+    $.thead = el('tr', null, this.cols.map((i) => sh.columns[i]).map((c, k) => [c, this.cols[k]]).map(([c, i]) => el('th', { scope: 'col', 'aria-sort': sort.col === i ? (sort.dir > 0 ? 'ascending' : 'descending') : 'none' },
       el('button', { type: 'button', class: 'sort', 'data-col': String(i), 'aria-label': t.sortBy(c.header), onclick: () => this.resort(i) }, c.header))));
     $.tbody = el('tbody');
     $.results.append(el('h3', { id: 'xu-h-table' }, `${v.table.level} ${t.table}`),
@@ -369,15 +372,16 @@ class XianjiaoUnits extends HTMLElement {
           : text;
         return el('th', { scope: 'row', 'data-label': label }, kids);
       }
-      const cls = (LONG.has(label) ? 'long ' : '') + (/^不能转段|逾期|补课$/.test(text) && !total ? 'bad' : /^可以申请转段/.test(text) ? 'ok' : '');
+      const long = LONG.has(label);
+      const cls = (long ? 'long ' : '') + (/^不能转段|^补课$/.test(text) && !total ? 'bad' : /^可以申请转段/.test(text) ? 'ok' : '');
       // a long cell's parts (core joins them with ;) one a line
-      const parts = LONG.has(label) ? text.split(/;(?![^(]*[))])/).filter(Boolean) : [text];
+      const parts = long ? text.split(/;(?![^(]*[))])/).filter(Boolean) : [text];
       return el('td', { 'data-label': label, class: cls.trim() }, parts.length > 1 ? el('span', { class: 'parts' }, parts.map((p) => el('span', { class: /逾期|\/[1-9]\d*$/.test(p) && !total ? 'bad' : '' }, p))) : text);
     };
     const frag = document.createDocumentFragment();
-    for (const i of idx) frag.append(el('tr', { 'data-row': String(i) }, sh.rows[i].map((_, c) => cell(sh.rows[i], c, false, i))));
+    for (const i of idx) frag.append(el('tr', { 'data-row': String(i) }, this.cols.map((c) => cell(sh.rows[i], c, false, i))));
     const total = sh.rows[sh.rows.length - 1];
-    frag.append(el('tr', { class: 'total', id: 'xu-total' }, total.map((_, c) => cell(total, c, true, null))));
+    frag.append(el('tr', { class: 'total', id: 'xu-total' }, this.cols.map((c) => cell(total, c, true, null))));
     this.$.tbody.replaceChildren(frag);
     this.$.shown.textContent = t.shown(idx.length, v.table.rows.length);
   }

@@ -53,62 +53,60 @@ pub fn exam_text(r: &UnitRow) -> String {
     r.exam.map_or(String::new(), |(p, h, s)| format!("参考率 {p}% 回收率 {h}% 平均 {s}"))
 }
 
-/// The 单位汇总 sheet's columns.
-pub const HEADERS: &[&str] = &[
-    "单位",
-    "督导组",
-    "批次",
-    "阶段",
-    "支部数",
-    "党员数",
-    "各项(完成/待办/逾期)",
-    "本单位(学时、会议)",
-    "转段条件",
-    "满意度与成效测评",
-    "回头看平均分",
-    "百题测试",
-    "补课",
-    "转段申请",
-    "督导组审查意见",
-];
+fn buke_text(r: &UnitRow) -> String {
+    if r.kind == "level" {
+        format!("{} 个单位", r.counts.buke)
+    } else if r.buke {
+        "补课".into()
+    } else {
+        String::new()
+    }
+}
 
-/// One row's cells, in [`HEADERS`]' order.
-pub fn row_cells(r: &UnitRow) -> Vec<String> {
-    vec![
-        r.name.clone(),
-        r.oversight.clone().unwrap_or_default(),
-        r.batch.clone().unwrap_or_default(),
-        r.phase.clone().unwrap_or_default(),
-        r.counts.branches.to_string(),
-        r.counts.members.to_string(),
-        items_text(r),
-        own_text(r),
-        gate_text(r),
-        vote_text(r),
-        r.lookback.map(|x| x.to_string()).unwrap_or_default(),
-        exam_text(r),
+fn application_text(r: &UnitRow) -> String {
+    r.application.clone().unwrap_or_else(|| {
         if r.kind == "level" {
-            format!("{} 个单位", r.counts.buke)
-        } else if r.buke {
-            "补课".into()
+            format!("已申请 {} / 已审查 {} / 已同意 {}", r.counts.applied, r.counts.reviewed, r.counts.approved)
         } else {
             String::new()
-        },
-        r.application.clone().unwrap_or_else(|| {
-            if r.kind == "level" {
-                format!("已申请 {} / 已审查 {} / 已同意 {}", r.counts.applied, r.counts.reviewed, r.counts.approved)
-            } else {
-                String::new()
-            }
-        }),
-        r.review.clone().unwrap_or_default(),
-    ]
+        }
+    })
+}
+
+/// The 单位汇总 sheet's columns, each with its cell: who and where, then what an office decides on
+/// (the gate, 补课, the 转段申请 and the 督导组's opinion), then the long lists behind them.
+pub const COLUMNS: &[(&str, fn(&UnitRow) -> String)] = &[
+    ("单位", |r| r.name.clone()),
+    ("督导组", |r| r.oversight.clone().unwrap_or_default()),
+    ("批次", |r| r.batch.clone().unwrap_or_default()),
+    ("阶段", |r| r.phase.clone().unwrap_or_default()),
+    ("支部数", |r| r.counts.branches.to_string()),
+    ("党员数", |r| r.counts.members.to_string()),
+    ("转段条件", gate_text),
+    ("补课", buke_text),
+    ("转段申请", application_text),
+    ("督导组审查意见", |r| r.review.clone().unwrap_or_default()),
+    ("各项(完成/待办/逾期)", items_text),
+    ("本单位(学时、会议)", own_text),
+    ("满意度与成效测评", vote_text),
+    ("回头看平均分", |r| r.lookback.map(|x| x.to_string()).unwrap_or_default()),
+    ("百题测试", exam_text),
+];
+
+/// The 单位汇总 sheet's headers, in [`COLUMNS`]' order.
+pub fn headers() -> impl Iterator<Item = &'static str> {
+    COLUMNS.iter().map(|c| c.0)
+}
+
+/// One row's cells, in [`COLUMNS`]' order.
+pub fn row_cells(r: &UnitRow) -> Vec<String> {
+    COLUMNS.iter().map(|c| (c.1)(r)).collect()
 }
 
 /// The 汇总 workbook (`units -o x.xlsx` and the office page's export): 单位汇总 (a row per unit and the total),
 /// 下级明细 (each lower level's own rows), 文件 (what became of every input file).
 pub fn workbook(t: &UnitTable, notes: &[FileNote]) -> Workbook {
-    let cols = || HEADERS.iter().map(|h| column(*h, 8.0, Format::Text)).collect::<Vec<_>>();
+    let cols = || headers().map(|h| column(h, 8.0, Format::Text)).collect::<Vec<_>>();
     let rows = |rs: &mut dyn Iterator<Item = &UnitRow>| rs.map(|r| row_cells(r).into_iter().map(Cell::t).collect()).collect::<Vec<Vec<Cell>>>();
     let mut details = vec![];
     for r in &t.rows {
@@ -145,7 +143,7 @@ pub fn html(t: &UnitTable) -> String {
         style { (PreEscaped(css)) }
         h1 { (t.level) " 单位汇总" }
         table {
-            tr { @for h in HEADERS { th { (h) } } }
+            tr { @for h in headers() { th { (h) } } }
             @for r in &t.rows { tr { @for c in row_cells(r) { td { (c) } } } }
             tr.total { @for c in row_cells(&t.total) { td { (c) } } }
         }
