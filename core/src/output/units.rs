@@ -73,9 +73,12 @@ fn application_text(r: &UnitRow) -> String {
     })
 }
 
+/// How a column's cell is written from a row.
+pub type CellFn = fn(&UnitRow) -> String;
+
 /// The 单位汇总 sheet's columns, each with its cell: who and where, then what an office decides on
 /// (the gate, 补课, the 转段申请 and the 督导组's opinion), then the long lists behind them.
-pub const COLUMNS: &[(&str, fn(&UnitRow) -> String)] = &[
+pub const COLUMNS: &[(&str, CellFn)] = &[
     ("单位", |r| r.name.clone()),
     ("督导组", |r| r.oversight.clone().unwrap_or_default()),
     ("批次", |r| r.batch.clone().unwrap_or_default()),
