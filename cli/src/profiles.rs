@@ -4,7 +4,7 @@
 //! rolls the checklists up per unit for the 转段 gate.
 
 use crate::error::CliError;
-use crate::input::{self, Field, PlainRows, Problem, Target};
+use crate::input::{self, PlainRows, Problem, Target};
 use std::path::Path;
 use xianjiao_core::{Checklist, NaiveDate, Profile, RuleSet};
 
@@ -27,40 +27,6 @@ pub(crate) struct MemberProfile {
     pub(crate) progress: serde_json::Map<String, serde_json::Value>,
 }
 
-fn profile_fields() -> Vec<Field> {
-    vec![
-        Field { key: "member", names: &["member", "姓名", "党员"], required: true },
-        Field { key: "role", names: &["role", "角色", "身份"], required: true },
-        Field { key: "unit", names: &["unit", "单位", "支部"], required: false },
-        Field { key: "unit_type", names: &["unit_type", "单位类型"], required: false },
-        Field { key: "batch", names: &["batch", "批次"], required: false },
-        Field { key: "conditions", names: &["conditions", "个人情况"], required: false },
-        Field { key: "progress", names: &["progress", "进度", "已完成"], required: false },
-    ]
-}
-
-/// Progress written in a cell: a JSON object, or `id;id=40;…` (done items, amounts).
-fn progress_cell(s: &str) -> Result<serde_json::Map<String, serde_json::Value>, String> {
-    let s = s.trim();
-    if s.starts_with('{') {
-        return serde_json::from_str(s).map_err(|e| format!("进度不是有效的 JSON / progress is not valid JSON: {e}"));
-    }
-    let mut m = serde_json::Map::new();
-    for part in s.split([';', '；', '、', ',']).map(str::trim).filter(|p| !p.is_empty()) {
-        match part.split_once(['=', ':']) {
-            Some((k, v)) => {
-                let x: f64 = v.trim().parse().map_err(|_| format!("“{part}”中的数量不是数字 / not a number"))?;
-                let n = serde_json::Number::from_f64(x).ok_or_else(|| format!("“{part}”中的数量无效 / invalid amount"))?;
-                m.insert(k.trim().to_string(), serde_json::Value::Number(n));
-            }
-            None => {
-                m.insert(part.to_string(), serde_json::Value::Bool(true));
-            }
-        }
-    }
-    Ok(m)
-}
-
 /// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
 pub(crate) fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, CliError> {
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -69,7 +35,7 @@ pub(crate) fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<
         return serde_json::from_str(&text)
             .map_err(|e| CliError::usage(format!("{}:{}:{}: error[profiles.json]: {e}", path.display(), e.line(), e.column())));
     }
-    let mut rows = PlainRows::new(profile_fields());
+    let mut rows = PlainRows::new(xianjiao_core::roster_fields());
     let inputs = input::read_all(&[path.to_path_buf()], Target::Plain(&mut rows))?;
     let mut out = vec![];
     for (line, row) in &rows.rows {
@@ -79,21 +45,16 @@ pub(crate) fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<
             Err(why) => problems.push(Problem { file, row: r.row, field: None, reason: why.clone() }),
             Ok(v) => {
                 let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match progress_cell(&g("progress")) {
-                    Err(why) => problems.push(Problem { file, row: r.row, field: Some("progress".into()), reason: why }),
-                    Ok(progress) => out.push(MemberProfile {
-                        member: g("member"),
-                        role: g("role"),
-                        unit: Some(g("unit")).filter(|u| !u.is_empty()),
-                        unit_type: Some(g("unit_type")).filter(|u| !u.is_empty()),
-                        batch: Some(g("batch")).filter(|u| !u.is_empty()),
-                        conditions: g("conditions")
-                            .split([';', '；', '、', ','])
-                            .map(str::trim)
-                            .filter(|c| !c.is_empty())
-                            .map(str::to_string)
-                            .collect(),
-                        progress,
+                match xianjiao_core::roster_member(g) {
+                    Err((field, why)) => problems.push(Problem { file, row: r.row, field: field.map(str::to_string), reason: why }),
+                    Ok(m) => out.push(MemberProfile {
+                        member: m.member,
+                        role: m.profile.role,
+                        unit: m.unit,
+                        unit_type: m.profile.unit,
+                        batch: m.profile.batch,
+                        conditions: m.profile.conditions,
+                        progress: m.profile.progress,
                     }),
                 }
             }
@@ -128,18 +89,4 @@ pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, probl
             Progress { p, list }
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    #[test]
-    fn progress_cells_are_read() {
-        let p = progress_cell("征求意见;交心谈心、学习学时=40").unwrap();
-        assert_eq!(serde_json::Value::Object(p), serde_json::json!({ "征求意见": true, "交心谈心": true, "学习学时": 40.0 }));
-        assert_eq!(progress_cell("{\"a\": 3}").unwrap()["a"], 3);
-        assert!(progress_cell("学习学时=很多").is_err());
-    }
 }

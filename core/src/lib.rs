@@ -75,8 +75,13 @@ pub use eval::profile::Profile;
 pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCounts, MAX_CELL_BYTES, MAX_FIELDS, MAX_NAME_BYTES, MAX_REJECTIONS};
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, NameClash, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
+pub use eval::unit_gather::{
+    conditions_cell, file_kind, json_inputs, oversight_list, progress_cell, roster_fields, roster_member, roster_rows, Extra, FileNote, Gathered,
+    RosterMember, UnitGather,
+};
 pub use eval::units::{
-    ApplicationRecord, Counts, ExamCount, ItemCount, OwnFigure, SpotCheck, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable, VoteLine,
+    ApplicationRecord, Counts, ExamCount, ItemCount, MemberLine, OwnFigure, SpotCheck, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable,
+    VoteLine,
 };
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
 pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};

@@ -334,6 +334,17 @@ impl RuleSet {
         crate::eval::units::unit_table(&self.rules, &self.hooks, level, inputs, on, oversight)
     }
 
+    /// A unit's members and the status of each requirement on a day (the unit table's drill-down);
+    /// `names` aligned with the record's members (from [`crate::Gathered`]).
+    pub fn unit_members(
+        &self,
+        unit: &crate::eval::units::UnitRecord,
+        names: &[Option<String>],
+        on: Option<NaiveDate>,
+    ) -> Vec<crate::eval::units::MemberLine> {
+        crate::eval::units::unit_members(&self.rules, &self.hooks, unit, names, on)
+    }
+
     /// A counter for the named knowledge test (default: the first one).
     pub fn exam_counter(&self, exam: Option<&str>) -> Result<crate::eval::exam::ExamCounter<'_>, EvalError> {
         let e = match exam {

@@ -299,6 +299,7 @@ await test('text contrast is at least 4.5:1 on every tab, in normal and large-te
 // ---------------------------------------------------------------- playground
 await runEditorTests({ browser, origin, test, assert, eq, out }); // editor.mjs: CodeMirror, forms, bundle, mutation test (issue 11)
 await (await import('./office.mjs')).run({ browser, origin, test, assert, eq, out }); // office.mjs: the office workbench (issue 9)
+await (await import('./office-units.mjs')).run({ browser, origin, test, assert, eq, out }); // office-units.mjs: the office page's 单位汇总 tab (issue 23)
 await runReportTests({ browser, origin, test, assert, eq, out }); // report.mjs: the CLI's HTML report printed by Chromium (issue 9)
 
 await test('reference page lists every rule function', async () => {

@@ -19,6 +19,7 @@
 import { openXlsx } from './office-io.js';
 import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show } from './office-out.js';
 import { el, saveBlob } from './dom.js';
+import { unitsTabs } from './office-units.js'; // the 单位汇总 tab (issue 23)
 
 const XO_STRINGS = {
   zh: {
@@ -229,6 +230,7 @@ class XianjiaoOffice extends HTMLElement {
         el('button', { type: 'button', id: 'xo-clear', onclick: () => this.clear() }, t.clear),
         el('button', { type: 'button', id: 'xo-lang', lang: this.lang === 'zh' ? 'en' : 'zh', onclick: () => this.setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh') }, t.lang)));
     const ui = el('div', { class: 'ui' }, head, el('p', { class: 'muted' }, t.privacy), $.before, $.drop, $.formRow, $.progress, $.status, $.error, $.results);
+    unitsTabs(this, ui, head);
     this.shadow.append(el('div', { class: 'root', lang: this.lang === 'zh' ? 'zh-CN' : 'en' }, ui, $.forms));
     if (this.formNames) this.fillForms(this.formNames);
     if (kept) { $.roster.value = kept.roster; $.copies.value = kept.copies; }

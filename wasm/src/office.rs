@@ -175,3 +175,123 @@ pub fn transfer_application(engine: &Engine, input: &str, unit: &str, to: &str, 
     let lang = xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"));
     Ok(xianjiao_core::output::report::results_application(rs, &x, unit, &to, None, lang))
 }
+
+/// The 单位汇总 desk (issue 23): the files a 先教办 or 督导组 drops, gathered by core's
+/// [`xianjiao_core::UnitGather`] exactly as `xianjiao units` gathers them (read / refused
+/// with the reason / duplicate), then core's unit table, its drill-down and its exports.
+/// The page hands over each file's bytes; a roster (CSV/XLSX) comes as the rows its
+/// spreadsheet reader found, `[[line, [[col, text], …]], …]`, and core finds the header.
+#[wasm_bindgen(js_name = UnitsDesk)]
+#[derive(Default)]
+pub struct UnitsDesk {
+    gather: xianjiao_core::UnitGather,
+    got: Option<xianjiao_core::Gathered>,
+}
+
+#[wasm_bindgen(js_class = UnitsDesk)]
+impl UnitsDesk {
+    /// No file yet.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> UnitsDesk {
+        UnitsDesk::default()
+    }
+
+    /// What the file's name says it is: `json`, `roster`; throws the reason a file is refused.
+    #[wasm_bindgen(js_name = fileKind)]
+    pub fn file_kind(name: &str) -> Result<String, JsValue> {
+        xianjiao_core::file_kind(name).map(str::to_string).map_err(|e| err("units.file", &e))
+    }
+
+    /// Whether these bytes were read before (then the file is noted 重复 and must not be added).
+    pub fn duplicate(&mut self, name: &str, bytes: &[u8]) -> bool {
+        self.gather.duplicate(name, bytes)
+    }
+
+    /// A JSON file: unit records, or a lower level's 汇总.
+    pub fn json(&mut self, name: &str, bytes: &[u8]) {
+        self.gather.json(name, bytes);
+    }
+
+    /// A roster's rows (see the struct), read by core's header matching and progress cells.
+    pub fn roster(&mut self, name: &str, rows: &str) {
+        /// `[[line, [[col, text], …]], …]`.
+        type Rows = Vec<(usize, Vec<(usize, String)>)>;
+        let rows: Result<Rows, String> = serde_json::from_str(rows).map_err(|e| e.to_string());
+        let members = rows.and_then(|r| xianjiao_core::roster_rows(&r.into_iter().map(|(l, c)| (l, xianjiao_core::Cells(c))).collect::<Vec<_>>()));
+        self.gather.roster(name, members);
+    }
+
+    /// A file that could not be read, with the reason.
+    pub fn refuse(&mut self, name: &str, reason: &str) {
+        self.gather.refuse(name, reason.to_string());
+    }
+
+    fn gathered(&mut self) -> &xianjiao_core::Gathered {
+        self.got.get_or_insert_with(|| std::mem::take(&mut self.gather).finish())
+    }
+
+    /// The table (after the last file): `{files, table, keep: [{overdue, buke, not_applied}], workbook}` (JSON) —
+    /// `files` and `table` as `xianjiao units --json` prints them; `keep` says per row which of the CLI's
+    /// filters (`--overdue`, `--buke`, `--not-applied`) keep it; `workbook` is the 汇总 workbook's definition
+    /// (`-o x.xlsx`). `on`: `YYYY-MM-DD` or empty; `oversight`: `督导组,单位` lines or empty.
+    pub fn table(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
+        let (t, files) = self.build(engine, level, on, oversight)?;
+        let flag = |f: xianjiao_core::UnitFilter| t.rows.iter().map(|r| f.keeps(r)).collect::<Vec<_>>();
+        let (o, b, n) = (
+            flag(xianjiao_core::UnitFilter { overdue: true, ..Default::default() }),
+            flag(xianjiao_core::UnitFilter { buke: true, ..Default::default() }),
+            flag(xianjiao_core::UnitFilter { not_applied: true, ..Default::default() }),
+        );
+        let keep: Vec<_> = (0..t.rows.len()).map(|i| serde_json::json!({ "overdue": o[i], "buke": b[i], "not_applied": n[i] })).collect();
+        let wb = xianjiao_core::output::units::workbook(&t, &files).map_err(|e| err("output.xlsx", &e))?;
+        serde_json::to_string(&serde_json::json!({ "files": files, "table": t, "keep": keep, "workbook": wb }))
+            .map_err(|e| err("js.serialize", &e.to_string()))
+    }
+
+    fn build(
+        &mut self,
+        engine: &Engine,
+        level: &str,
+        on: &str,
+        oversight: &str,
+    ) -> Result<(xianjiao_core::UnitTable, Vec<xianjiao_core::FileNote>), JsValue> {
+        let rs = engine.usable()?;
+        let on = Some(on.trim()).filter(|d| !d.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)?;
+        let mut ov = xianjiao_core::oversight_list(oversight).map_err(|e| err("units.oversight", &format!("督导组名单 / oversight list: {e}")))?;
+        let g = self.gathered();
+        g.fill_oversight(&mut ov);
+        Ok((rs.unit_table(level, &g.inputs, on, &ov), g.notes.clone()))
+    }
+
+    /// A unit's members (the `index`-th input, as the table's row of the same index) and the status
+    /// of each requirement on the day: `[{name, role, items: [[id, status]], error}]` (JSON).
+    pub fn members(&mut self, engine: &Engine, index: usize, on: &str) -> Result<String, JsValue> {
+        let rs = engine.usable()?;
+        let on = Some(on.trim()).filter(|d| !d.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)?;
+        let g = self.gathered();
+        let lines = match (g.inputs.get(index), g.names.get(index)) {
+            (Some(xianjiao_core::UnitInput::Unit(u)), Some(names)) => rs.unit_members(u, names, on),
+            _ => vec![],
+        };
+        serde_json::to_string(&lines).map_err(|e| err("js.serialize", &e.to_string()))
+    }
+
+    /// The 汇总 workbook as XLSX bytes: the CLI's `units -o x.xlsx`, by the same definition and writer.
+    pub fn xlsx(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<Vec<u8>, JsValue> {
+        let (t, files) = self.build(engine, level, on, oversight)?;
+        xianjiao_core::output::units::workbook(&t, &files).and_then(|w| xianjiao_core::output::xlsx::to_xlsx(&w)).map_err(|e| err("output.xlsx", &e))
+    }
+
+    /// The table as JSON, the CLI's `units -o x.json`: what the level above drops to roll it up.
+    #[wasm_bindgen(js_name = tableJson)]
+    pub fn table_json(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
+        let (t, _) = self.build(engine, level, on, oversight)?;
+        serde_json::to_string_pretty(&t).map_err(|e| err("js.serialize", &e.to_string()))
+    }
+
+    /// The printable HTML, the CLI's `units -o x.html`.
+    pub fn html(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
+        let (t, _) = self.build(engine, level, on, oversight)?;
+        Ok(xianjiao_core::output::units::html(&t))
+    }
+}

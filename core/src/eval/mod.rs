@@ -19,5 +19,6 @@ pub(crate) mod profile;
 pub(crate) mod rows;
 pub(crate) mod schedule;
 pub(crate) mod score;
+pub(crate) mod unit_gather;
 pub(crate) mod units;
 pub(crate) mod vote;

@@ -319,6 +319,59 @@ fn status_word(s: ItemStatus) -> &'static str {
     crate::eval::checklist::status_name(s)
 }
 
+/// A member's profile as the unit's row evaluates it: the unit's type and batch where the member gives none.
+fn member_profile(u: &UnitRecord, m: &Profile, batch: Option<&String>) -> Profile {
+    let mut p = m.clone();
+    if p.unit.is_none() {
+        p.unit = u.unit_type.clone();
+    }
+    if p.batch.is_none() {
+        p.batch = batch.cloned();
+    }
+    p
+}
+
+/// One member of a unit, as a drill-down shows it: each requirement that applies and its status.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberLine {
+    /// The member's name, when a roster gave it.
+    pub name: Option<String>,
+    /// Role.
+    pub role: String,
+    /// (requirement id, status: done / pending / overdue / exempt).
+    pub items: Vec<(String, String)>,
+    /// Why the checklist could not be worked out.
+    pub error: Option<String>,
+}
+
+/// A unit's members (`names` aligned with `u.members`, may be shorter), each with the status of every
+/// requirement that applies to them, on the day: the rows behind the unit's done / due / overdue counts.
+pub(crate) fn unit_members(r: &Rules, hooks: &Hooks, u: &UnitRecord, names: &[Option<String>], on: Option<NaiveDate>) -> Vec<MemberLine> {
+    let batch = u.batch.clone().or_else(|| r.campaign.batch.clone());
+    u.members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let p = member_profile(u, m, batch.as_ref());
+            let name = names.get(i).cloned().flatten();
+            match checklist(r, hooks, &p, on) {
+                Ok(list) => MemberLine {
+                    name,
+                    role: p.role,
+                    items: list
+                        .items
+                        .iter()
+                        .filter(|i| i.status != ItemStatus::NotApplicable)
+                        .map(|i| (i.id.clone(), status_word(i.status).to_string()))
+                        .collect(),
+                    error: None,
+                },
+                Err(e) => MemberLine { name, role: p.role, items: vec![], error: Some(e.message) },
+            }
+        })
+        .collect()
+}
+
 /// Works out one unit's row.
 fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, oversight: Option<String>) -> UnitRow {
     let batch = u.batch.clone().or_else(|| r.campaign.batch.clone());
@@ -327,13 +380,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     let mut blocks = vec![];
     let gate = phase.as_ref().and_then(|p| r.gates.iter().find(|g| &g.phase == p));
     for m in &u.members {
-        let mut p = m.clone();
-        if p.unit.is_none() {
-            p.unit = u.unit_type.clone();
-        }
-        if p.batch.is_none() {
-            p.batch = batch.clone();
-        }
+        let p = member_profile(u, m, batch.as_ref());
         match checklist(r, hooks, &p, on) {
             Ok(list) => {
                 for it in list.items.iter().filter(|i| i.status != ItemStatus::NotApplicable) {

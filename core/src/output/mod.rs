@@ -14,6 +14,7 @@ pub mod entry;
 pub mod forms;
 pub mod report;
 pub mod results;
+pub mod units;
 #[cfg(feature = "xlsx")]
 pub mod xlsx;
 
