@@ -32,7 +32,7 @@ const XU_STRINGS = {
     filters: '筛选', fOverdue: '有逾期', fBuke: '补课', fNot: '未申请转段', shown: (a, b) => `显示 ${a} / ${b} 个单位`,
     sortBy: (c) => `按${c}排序`, drill: (u) => `查看 ${u} 的党员`, members: (u) => `${u} 的党员`, close: '收起',
     noMembers: '这个单位的文件没有党员名单(只有人数或下级汇总)。', name: '姓名', role: '角色', nth: (i) => `第 ${i} 名`,
-    st: { done: '完成', pending: '待办', overdue: '逾期', exempt: '免做' },
+    st: { done: '已完成', pending: '待办', overdue: '已逾期', exempt: '免做' }, // core's output::units::status_zh words
     xlsx: '导出汇总 XLSX', json: '导出汇总 JSON(供上一级汇总)', html: '下载打印版(HTML)', table: '单位汇总表',
   },
   en: {
