@@ -214,3 +214,41 @@ fn one_overdue_item_blocks_the_gate() {
     assert_eq!(rows[1]["may_apply"], true);
     assert_eq!(t["total"]["blocks"], serde_json::json!(["1 个单位未达到转段条件"]));
 }
+
+/// The 督导组's record book (`units --record x.xlsx`): its visits and reviews, written under the headers `units` reads,
+/// are an input again — the book brought back gives the same rows as the files it was made from; `--record x.html`
+/// prints it per 督导组 and unit, and `--group` keeps one 督导组's units.
+#[test]
+fn the_record_book_reads_back() {
+    let d = tmp("record");
+    let book = d.join("第一督导组记录.xlsx");
+    let page = d.join("督导记录.html");
+    let base = ["units", "--rules", "rules/guangan.rhai", "--level", "某镇", "--on", "2005-03-01"];
+    let o = run(&[&base[..], &["tests/golden-units/record/", "--record", book.to_str().unwrap(), "--group", "第一督导组"]].concat());
+    assert!(book.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&[&base[..], &["tests/golden-units/record/", "--record", page.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(&page).unwrap();
+    for s in ["第一督导组 督导记录", "第二督导组 督导记录", "学习笔记有两人未记", "群众参与不够", "未整改", "检查日期"]
+    {
+        assert!(html.contains(s), "{s} not in the printed record");
+    }
+    // Back as an input, next to the unit records only: the first group's rows as before.
+    let units = d.join("units.json");
+    std::fs::copy(root().join("tests/golden-units/record/units.json"), &units).unwrap();
+    let o = run(&[&base[..], &[units.to_str().unwrap(), book.to_str().unwrap(), "--json"]].concat());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][1]["state"], "已读", "{v}");
+    let want = &stdout_of("record")["table"]["rows"];
+    for (i, name) in ["甲局", "乙局"].iter().enumerate() {
+        let (got, exp) = (&v["table"]["rows"][i], &want[i]);
+        assert_eq!(got["name"], *name);
+        for k in ["visits", "record", "review", "application", "oversight"] {
+            assert_eq!(got[k], exp[k], "{name}: {k}");
+        }
+        assert_eq!(got["counts"]["open_problems"], exp["counts"]["open_problems"]);
+    }
+    assert!(v["table"]["rows"][2].get("visits").is_none(), "丙办 is the second group's: not in the first group's book");
+    let bad = run(&[&base[..], &["tests/golden-units/record/", "--record", page.to_str().unwrap(), "--group", "第九督导组"]].concat());
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("第九督导组"));
+}

@@ -227,6 +227,13 @@ pub struct UnitsArgs {
     /// Only units that have not applied for 转段.
     #[arg(long)]
     pub not_applied: bool,
+    /// Write the 督导组's record book: .xlsx (督导记录 and 转段审查, read back as an input next time) or .html (printable,
+    /// per 督导组 and unit).
+    #[arg(long)]
+    pub record: Option<PathBuf>,
+    /// With --record: only this 督导组's units.
+    #[arg(long)]
+    pub group: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -76,11 +76,11 @@ pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCou
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, NameClash, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
 pub use eval::unit_gather::{
-    conditions_cell, file_kind, json_inputs, oversight_list, progress_cell, roster_fields, roster_member, roster_rows, Extra, FileNote, Gathered,
-    RosterMember, UnitGather,
+    conditions_cell, file_kind, json_inputs, oversight_list, progress_cell, review_fields, roster_fields, roster_member, roster_rows, visit_fields,
+    Extra, FileNote, Gathered, RosterMember, UnitGather,
 };
 pub use eval::units::{
-    ApplicationRecord, Counts, ExamCount, ItemCount, MemberLine, OwnFigure, SpotCheck, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable,
+    ApplicationRecord, Counts, ExamCount, ItemCount, MemberLine, OwnFigure, SpotCheck, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable, Visit,
     VoteLine,
 };
 pub use eval::vote::{Tally, VoteCounter, VoteReport};

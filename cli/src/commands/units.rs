@@ -9,9 +9,11 @@ use crate::input::{read_file_quiet, Field, PlainRows, Problem, Target};
 use crate::profiles::{read_profiles, MemberProfile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use xianjiao_core::output::units::{exam_text, gate_text, html, items_text, level_from_data, own_text, vote_text, workbook, DATA_SHEET};
+use xianjiao_core::output::units::{
+    exam_text, gate_text, html, items_text, level_from_data, own_text, record_html, record_workbook, visits_text, vote_text, workbook, DATA_SHEET,
+};
 use xianjiao_core::{
-    file_kind, oversight_list, parse_day, ApplicationRecord, Extra, FileNote, Gathered, Profile, RosterMember, RuleSet, UnitGather, UnitTable,
+    file_kind, oversight_list, parse_day, ApplicationRecord, Extra, FileNote, Gathered, Profile, RosterMember, RuleSet, UnitGather, UnitTable, Visit,
 };
 
 /// A roster row as read by the CLI's reader (also `report --profiles`), for the gathering.
@@ -58,7 +60,19 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, path: &Path, name: &str) {
         }
         Err(e) => e.to_string(),
     };
-    for try_read in [review_record, votes_per_unit, lookback_per_unit] {
+    // A 督导组's record book holds its reviews and its visits, on two sheets of one workbook.
+    let mut book = vec![];
+    for try_read in [review_record, visit_record] {
+        match try_read(rs, path) {
+            Ok(Some(v)) => book.extend(v),
+            Ok(None) => {}
+            Err(e) => return g.extras(name, Err(e)),
+        }
+    }
+    if !book.is_empty() {
+        return g.extras(name, Ok(book));
+    }
+    for try_read in [votes_per_unit, lookback_per_unit] {
         match try_read(rs, path) {
             Ok(Some(v)) => return g.extras(name, Ok(v)),
             Ok(None) => {}
@@ -86,15 +100,7 @@ fn yes_no(s: &str) -> Result<Option<bool>, String> {
 /// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
 /// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
 fn review_record(rs: &RuleSet, path: &Path) -> Result<Option<Vec<(String, Extra)>>, String> {
-    let fields = vec![
-        Field { key: "unit", names: &["单位", "unit", "被审查单位"], required: true },
-        Field { key: "review", names: &["审查意见", "督导组审查意见", "review"], required: true },
-        Field { key: "group", names: &["督导组", "oversight"], required: false },
-        Field { key: "phase", names: &["阶段", "phase"], required: false },
-        Field { key: "applied", names: &["已申请", "转段申请", "applied"], required: false },
-        Field { key: "reviewed_on", names: &["审查日期", "reviewed_on"], required: false },
-        Field { key: "approved", names: &["先教办同意", "先教办意见", "approved"], required: false },
-    ];
+    let fields = xianjiao_core::review_fields();
     let mut rows = PlainRows::new(fields);
     let mut inputs = crate::input::Inputs::default();
     if read_file_quiet(path, &mut Target::Plain(&mut rows), &mut inputs).is_err() || rows.rows.is_empty() {
@@ -135,6 +141,29 @@ fn review_record(rs: &RuleSet, path: &Path) -> Result<Option<Vec<(String, Extra)
         }
     }
     Ok(Some(kept.into_iter().map(|(u, (rec, group, _))| (u, Extra::Review(rec, group))).collect()))
+}
+
+/// The 督导组's visits (检查日期, 检查内容, 发现问题, 整改要求, 整改完成日期 per unit: core's `visit_fields`), one row a visit.
+fn visit_record(_: &RuleSet, path: &Path) -> Result<Option<Vec<(String, Extra)>>, String> {
+    let mut rows = PlainRows::new(xianjiao_core::visit_fields());
+    let mut inputs = crate::input::Inputs::default();
+    if read_file_quiet(path, &mut Target::Plain(&mut rows), &mut inputs).is_err() || rows.rows.is_empty() {
+        return Ok(None);
+    }
+    let mut out = vec![];
+    for (line, row) in &rows.rows {
+        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
+        let at = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
+        let at = format!("{at} 第 {} 行", r.row);
+        let v = row.as_ref().map_err(|why| format!("督导记录 {at}:{why}"))?;
+        let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let Some(unit) = g("unit") else { return Err(format!("督导记录 {at}:没有写单位 / no unit")) };
+        let Some(on) = g("on") else { return Err(format!("督导记录 {at}:没有写检查日期 / no date")) };
+        let visit =
+            Visit { on, by: g("group"), checked: g("checked"), problems: g("problems"), follow_up: g("follow_up"), closed_on: g("closed_on") };
+        out.push((unit, Extra::Visit(visit)));
+    }
+    Ok(Some(out))
 }
 
 /// Votes per unit: the vote named in the file name, else every vote whose tiers the header fits; more than one is refused.
@@ -272,6 +301,21 @@ pub fn units(a: UnitsArgs) -> CmdResult {
         }
         eprintln!("已写入 / written {}", out.display());
     }
+    if let Some(out) = &a.record {
+        let group = a.group.as_deref();
+        if let Some(g) = group {
+            if !table.rows.iter().flat_map(|r| std::iter::once(r).chain(&r.details)).any(|r| r.oversight.as_deref() == Some(g)) {
+                return Err(CliError::usage(format!("没有单位属于督导组“{g}”/ no unit is overseen by {g}")));
+            }
+        }
+        let ext = out.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => write_file(out, xianjiao_core::output::xlsx::to_xlsx(&record_workbook(&table, group)).map_err(|e| CliError::file(out, e))?)?,
+            "html" => write_file(out, record_html(&table, group))?,
+            _ => return Err(CliError::usage("--record 应为 .xlsx 或 .html / --record takes .xlsx or .html")),
+        }
+        eprintln!("已写入 / written {}", out.display());
+    }
     if a.json {
         print_json(&serde_json::json!({ "files": notes, "table": table }));
     } else if a.output.is_none() {
@@ -287,7 +331,7 @@ fn print_text(t: &UnitTable, notes: &[FileNote]) {
     println!();
     for r in t.rows.iter().chain(std::iter::once(&t.total)) {
         println!(
-            "{}\t{} 个支部 {} 名党员\t{}\t{}\t{}\t{}\t{}\t{}{}{}",
+            "{}\t{} 个支部 {} 名党员\t{}\t{}\t{}\t{}\t{}\t{}{}{}{}",
             r.name,
             r.counts.branches,
             r.counts.members,
@@ -298,6 +342,7 @@ fn print_text(t: &UnitTable, notes: &[FileNote]) {
             vote_text(r),
             exam_text(r),
             r.lookback.map(|x| format!("\t回头看平均分 {x}")).unwrap_or_default(),
+            Some(visits_text(r)).filter(|v| !v.is_empty()).map(|v| format!("\t督导检查 {v}")).unwrap_or_default(),
             r.application.as_deref().map(|s| format!("\t转段申请:{s}")).unwrap_or_default()
         );
     }

@@ -7,7 +7,7 @@
 
 use crate::eval::columns::{Cells, Field, Want};
 use crate::eval::profile::Profile;
-use crate::eval::units::{ApplicationRecord, UnitInput, UnitRecord, UnitTable};
+use crate::eval::units::{ApplicationRecord, UnitInput, UnitRecord, UnitTable, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -209,6 +209,35 @@ pub enum Extra {
     Lookback(f64, u64),
     /// The 督导组's record of the 转段申请, and the 督导组's name where the record gives it.
     Review(ApplicationRecord, Option<String>),
+    /// One 督导组 visit (its record book); the 督导组 is the visit's `by`.
+    Visit(Visit),
+}
+
+/// The columns of the 督导组's record of 转段申请 (sheet 转段审查 of its record book); the first name of
+/// each is the header the record book is written with, so the book reads back.
+pub fn review_fields() -> Vec<Field> {
+    vec![
+        Field { key: "unit", names: &["单位", "unit", "被审查单位"], required: true },
+        Field { key: "group", names: &["督导组", "oversight"], required: false },
+        Field { key: "phase", names: &["阶段", "phase"], required: false },
+        Field { key: "applied", names: &["已申请", "转段申请", "applied"], required: false },
+        Field { key: "review", names: &["审查意见", "督导组审查意见", "review"], required: true },
+        Field { key: "reviewed_on", names: &["审查日期", "reviewed_on"], required: false },
+        Field { key: "approved", names: &["先教办同意", "先教办意见", "approved"], required: false },
+    ]
+}
+
+/// The columns of the 督导组's visits (sheet 督导记录 of its record book), as [`review_fields`].
+pub fn visit_fields() -> Vec<Field> {
+    vec![
+        Field { key: "unit", names: &["单位", "unit", "被督导单位"], required: true },
+        Field { key: "group", names: &["督导组", "oversight"], required: false },
+        Field { key: "on", names: &["检查日期", "督导日期", "日期", "date"], required: true },
+        Field { key: "checked", names: &["检查内容", "检查项目", "checked"], required: false },
+        Field { key: "problems", names: &["发现问题", "存在问题", "problems"], required: true },
+        Field { key: "follow_up", names: &["整改要求", "跟踪落实", "follow_up"], required: false },
+        Field { key: "closed_on", names: &["整改完成日期", "整改完成", "closed_on"], required: false },
+    ]
 }
 
 impl UnitGather {
@@ -330,6 +359,12 @@ impl UnitGather {
                     if let Some(g) = group {
                         review_groups.push((unit, g));
                     }
+                }
+                Extra::Visit(v) => {
+                    if let Some(g) = v.by.clone().filter(|g| !review_groups.iter().any(|(u, x)| *u == unit && x == g)) {
+                        review_groups.push((unit, g));
+                    }
+                    u.visits.push(v);
                 }
             }
         }

@@ -73,6 +73,16 @@ pub struct Counts {
     pub reviewed: u64,
     /// Approved by the office.
     pub approved: u64,
+    /// 督导组 visits recorded.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub visits: u64,
+    /// Problems a visit found that are not yet closed (no 整改完成日期).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub open_problems: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Counts {
@@ -104,6 +114,8 @@ impl Counts {
         self.applied += o.applied;
         self.reviewed += o.reviewed;
         self.approved += o.approved;
+        self.visits += o.visits;
+        self.open_problems += o.open_problems;
     }
 }
 
@@ -139,6 +151,33 @@ pub struct SpotCheck {
     pub buke: bool,
 }
 
+/// One visit of a 督导组 to a unit (003: 督导组“了解所去单位开展先进性教育活动的进度和质量情况”,
+/// find problems and follow them up): when, what was checked (教育时间、内容、质量、进度), what was found,
+/// the follow-up asked, and when it was closed. The 督导组's record book, kept as a workbook it brings back.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Visit {
+    /// The day of the visit (as written).
+    pub on: String,
+    /// The 督导组 that visited.
+    pub by: Option<String>,
+    /// What was checked: 教育时间、内容、质量、进度 ….
+    pub checked: Option<String>,
+    /// Problems found.
+    pub problems: Option<String>,
+    /// The follow-up asked of the unit (整改要求).
+    pub follow_up: Option<String>,
+    /// When the problems were closed (整改完成); none while they are open.
+    pub closed_on: Option<String>,
+}
+
+impl Visit {
+    /// Problems found and not yet closed.
+    pub fn open(&self) -> bool {
+        self.problems.as_deref().is_some_and(|p| !p.trim().is_empty()) && self.closed_on.is_none()
+    }
+}
+
 /// One unit as it reaches the office.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -167,6 +206,9 @@ pub struct UnitRecord {
     pub application: ApplicationRecord,
     /// The office's 抽查, when it found something.
     pub spot_check: Option<SpotCheck>,
+    /// The 督导组's visits, in the order recorded.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub visits: Vec<Visit>,
 }
 
 /// An input of the unit table: a unit, or a lower level's table (a roll-up).
@@ -249,6 +291,12 @@ pub struct UnitRow {
     /// A level's own rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<UnitRow>,
+    /// A unit's 督导组 visits, as recorded (its record book).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub visits: Vec<Visit>,
+    /// A unit's 转段申请 record as given (for the 督导组's record book; absent when nothing was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<ApplicationRecord>,
 }
 
 /// A level's table.
@@ -505,7 +553,11 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
             (Some(state.to_string()), review)
         }
     };
+    c.visits = u.visits.len() as u64;
+    c.open_problems = u.visits.iter().filter(|v| v.open()).count() as u64;
     UnitRow {
+        visits: u.visits.clone(),
+        record: (u.application != ApplicationRecord::default()).then(|| u.application.clone()),
         name: u.unit.clone(),
         kind: "unit".into(),
         batch,
@@ -553,6 +605,8 @@ fn counts_row(r: &Rules, name: &str, c: Counts, details: Vec<UnitRow>) -> UnitRo
         review: None,
         counts: c,
         details,
+        visits: vec![],
+        record: None,
     }
 }
 

@@ -1,7 +1,7 @@
 //! The unit table's outputs (issue 23): the 汇总 workbook (`xianjiao units -o x.xlsx`, the office page's
 //! 单位汇总 tab and its export) and the printable HTML (`-o x.html`). One definition for both front ends.
 
-use crate::eval::unit_gather::FileNote;
+use crate::eval::unit_gather::{review_fields, visit_fields, FileNote};
 use crate::eval::units::{UnitRow, UnitTable};
 use crate::output::{column, Cell, Format, Sheet, Workbook};
 use maud::{html, PreEscaped, DOCTYPE};
@@ -73,6 +73,16 @@ fn application_text(r: &UnitRow) -> String {
     })
 }
 
+/// 督导检查: visits recorded, the latest, and problems not yet closed.
+pub fn visits_text(r: &UnitRow) -> String {
+    if r.counts.visits == 0 {
+        return String::new();
+    }
+    let last = r.visits.last().map(|v| format!(",最近 {}", v.on)).unwrap_or_default();
+    let open = if r.counts.open_problems > 0 { format!(";未整改 {} 项", r.counts.open_problems) } else { String::new() };
+    format!("{} 次{last}{open}", r.counts.visits)
+}
+
 /// How a column's cell is written from a row.
 pub type CellFn = fn(&UnitRow) -> String;
 
@@ -89,6 +99,7 @@ pub const COLUMNS: &[(&str, CellFn)] = &[
     ("补课", buke_text),
     ("转段申请", application_text),
     ("督导组审查意见", |r| r.review.clone().unwrap_or_default()),
+    ("督导检查", visits_text),
     ("各项(完成/待办/逾期)", items_text),
     ("本单位(学时、会议)", own_text),
     ("满意度与成效测评", vote_text),
@@ -198,10 +209,135 @@ pub fn workbook(t: &UnitTable, notes: &[FileNote]) -> Result<Workbook, String> {
     })
 }
 
+/// The 督导组's record book's sheets: visits (督导记录) and the 转段申请 reviews (转段审查).
+pub const VISIT_SHEET: &str = "督导记录";
+/// See [`VISIT_SHEET`].
+pub const REVIEW_SHEET: &str = "转段审查";
+
+/// The units of a record book: every unit row of the table (a lower level's rows included), of one 督导组 when given.
+fn record_units<'t>(t: &'t UnitTable, group: Option<&str>) -> Vec<&'t UnitRow> {
+    let all = t.rows.iter().flat_map(|r| if r.kind == "unit" { vec![r] } else { r.details.iter().filter(|d| d.kind == "unit").collect() });
+    all.filter(|r| group.is_none_or(|g| r.oversight.as_deref() == Some(g))).collect()
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "是"
+    } else {
+        "否"
+    }
+}
+
+/// The 督导组's record book as a workbook it keeps and brings back next time (`units --record x.xlsx`): one
+/// row per visit (督导记录) and one per unit's 转段申请 (转段审查), under the headers `units` reads them by,
+/// so the book, with the next visits added, is an input again. `group`: only that 督导组's units.
+pub fn record_workbook(t: &UnitTable, group: Option<&str>) -> Workbook {
+    let head = |fields: Vec<crate::eval::columns::Field>| fields.iter().map(|f| column(f.names[0], 12.0, Format::Text)).collect::<Vec<_>>();
+    let units = record_units(t, group);
+    let visits = units
+        .iter()
+        .flat_map(|r| {
+            r.visits.iter().map(move |v| {
+                vec![
+                    Cell::t(r.name.clone()),
+                    Cell::opt(v.by.as_deref().or(r.oversight.as_deref())),
+                    Cell::t(v.on.clone()),
+                    Cell::opt(v.checked.as_deref()),
+                    Cell::opt(v.problems.as_deref()),
+                    Cell::opt(v.follow_up.as_deref()),
+                    Cell::opt(v.closed_on.as_deref()),
+                ]
+            })
+        })
+        .collect();
+    let reviews = units
+        .iter()
+        .filter_map(|r| {
+            let rec = r.record.as_ref()?;
+            Some(vec![
+                Cell::t(r.name.clone()),
+                Cell::opt(r.oversight.as_deref()),
+                Cell::opt(rec.phase.as_deref().or(r.phase.as_deref())),
+                Cell::opt(rec.applied.map(yes_no)),
+                Cell::opt(rec.review.as_deref()),
+                Cell::opt(rec.reviewed_on.as_deref()),
+                Cell::t(yes_no(rec.approved)),
+            ])
+        })
+        .collect();
+    Workbook {
+        sheets: vec![
+            Sheet { name: VISIT_SHEET.into(), columns: head(visit_fields()), rows: visits, freeze: (1, 1) },
+            Sheet { name: REVIEW_SHEET.into(), columns: head(review_fields()), rows: reviews, freeze: (1, 1) },
+        ],
+    }
+}
+
+/// The 督导组's record book printed (`units --record x.html`): per 督导组 (each on a new page), per unit its phase, its
+/// 转段申请 and the 审查意见, then its visits, with ruled rows for the next ones. A4 portrait; maud escapes every value.
+pub fn record_html(t: &UnitTable, group: Option<&str>) -> String {
+    let units = record_units(t, group);
+    let mut groups: Vec<&str> = units.iter().map(|r| r.oversight.as_deref().unwrap_or("未分督导组")).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let css = "body{font:13px sans-serif;margin:0 1em}h1{font-size:18px;text-align:center;margin:.5em 0}h2{font-size:15px;margin:1em 0 .3em}\
+        section.group{break-before:page}section.group:first-of-type{break-before:auto}div.unit{break-inside:avoid}\
+        table{border-collapse:collapse;width:100%}td,th{border:1px solid #333;padding:4px 5px;vertical-align:top;text-align:left}\
+        th{background:#f3f4f6;font-weight:normal}tr.blank td{height:3.2em}p.meta{margin:.2em 0}td.open{font-weight:bold}\
+        table{table-layout:fixed}col.d{width:15%}col.w{width:26%}col.c{width:18%}@page{size:A4;margin:15mm}";
+    let headers: Vec<&str> = visit_fields().iter().skip(2).map(|f| f.names[0]).collect();
+    html! {
+        (DOCTYPE)
+        meta charset="utf-8";
+        meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
+        title { (t.level) " 督导记录" }
+        style { (PreEscaped(css)) }
+        @for g in &groups {
+            section.group {
+                h1 { (t.level) " " (g) " 督导记录" }
+                @for r in units.iter().filter(|r| r.oversight.as_deref().unwrap_or("未分督导组") == *g) {
+                    div.unit {
+                        h2 { (r.name) }
+                        p.meta {
+                            "阶段:" (r.phase.as_deref().unwrap_or("—"))
+                            " · 转段申请:" (r.application.as_deref().unwrap_or("—"))
+                            " · 转段条件:" (gate_text(r))
+                        }
+                        p.meta { "督导组审查意见:" (r.review.as_deref().unwrap_or("")) }
+                        table {
+                            colgroup { col.d; col.c; col.w; col.w; col.d; }
+                            tr { @for h in &headers { th { (h) } } }
+                            @for v in &r.visits {
+                                tr {
+                                    td { (v.on) }
+                                    td { (v.checked.as_deref().unwrap_or("")) }
+                                    td { (v.problems.as_deref().unwrap_or("")) }
+                                    td { (v.follow_up.as_deref().unwrap_or("")) }
+                                    @if v.open() { td.open { "未整改" } } @else { td { (v.closed_on.as_deref().unwrap_or("")) } }
+                                }
+                            }
+                            @for _ in 0..2 { tr.blank { @for _ in &headers { td {} } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
 /// The table as one printable HTML document (`units -o x.html`), A4 landscape; maud escapes every value.
 pub fn html(t: &UnitTable) -> String {
-    // Who and where on one line; the long lists (各项, 本单位) and the gate and application wide enough to read in print.
-    let css = "body{font:12px sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 5px;vertical-align:top}td:nth-child(-n+6){white-space:nowrap}th{font-size:11px}td:nth-child(11),td:nth-child(12){min-width:15em}td:nth-child(7),td:nth-child(9),td:nth-child(10){min-width:7em}tr.total{font-weight:bold}@page{size:A4 landscape}";
+    // Who and where on one line; the long lists (各项, 本单位) and the gate, application, opinion and visits wide
+    // enough to read in print: each column's class from its header.
+    let css = "body{font:12px sans-serif}table{border-collapse:collapse}td,th{border:1px solid #999;padding:3px 5px;vertical-align:top}\
+        th{font-size:11px}td.short{white-space:nowrap}td.long{min-width:15em}td.mid{min-width:7em}tr.total{font-weight:bold}@page{size:A4 landscape}";
+    let class = |h: &str| match h {
+        "各项(完成/待办/逾期)" | "本单位(学时、会议)" => "long",
+        "转段条件" | "转段申请" | "督导组审查意见" | "督导检查" | "满意度与成效测评" => "mid",
+        _ => "short",
+    };
+    let classes: Vec<&str> = headers().map(class).collect();
     html! {
         (DOCTYPE)
         meta charset="utf-8";
@@ -211,8 +347,8 @@ pub fn html(t: &UnitTable) -> String {
         h1 { (t.level) " 单位汇总" }
         table {
             tr { @for h in headers() { th { (h) } } }
-            @for r in &t.rows { tr { @for c in row_cells(r) { td { (c) } } } }
-            tr.total { @for c in row_cells(&t.total) { td { (c) } } }
+            @for r in &t.rows { tr { @for (c, k) in row_cells(r).iter().zip(&classes) { td class=(k) { (c) } } } }
+            tr.total { @for (c, k) in row_cells(&t.total).iter().zip(&classes) { td class=(k) { (c) } } }
         }
     }
     .into_string()
