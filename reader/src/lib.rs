@@ -89,20 +89,56 @@ pub fn read_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut In
             return Err(ods_too_big(n));
         }
     }
-    let open = || -> Result<calamine::Sheets<Cursor<&[u8]>>, String> {
-        use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
-        let s = |e: &dyn std::fmt::Display| e.to_string();
-        Ok(match ext.as_str() {
-            "xls" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-            "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-            "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-            _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-        })
-    };
-    match shielded(open) {
+    match shielded(|| open_bytes(name, bytes)) {
         Ok(wb) => workbook(name, wb, target, inputs),
         Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
     }
+}
+
+/// A workbook held in memory, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
+fn open_bytes<'b>(name: &str, bytes: &'b [u8]) -> Result<calamine::Sheets<Cursor<&'b [u8]>>, String> {
+    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    Ok(match extension(name).as_str() {
+        "xls" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+    })
+}
+
+/// One sheet's non-empty cells as read: its name and its rows, each `(line, [(column, text)])`.
+pub type SheetCells = (String, Vec<(usize, Vec<(usize, String)>)>);
+
+/// Every sheet of a workbook held in memory, cell texts as the reader sees them (the office
+/// page reads its own exports back with it; the same caps as [`read_bytes`]).
+pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, String> {
+    use calamine::Reader;
+    check_parts(Cursor::new(bytes))?;
+    let mut wb = shielded(|| open_bytes(name, bytes)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    let names = wb.sheet_names();
+    let mut out = vec![];
+    for sheet in names {
+        let range = shielded(|| wb.worksheet_range(&sheet).map_err(|e| e.to_string()))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .filter_map(|(i, row)| {
+                let cells: Vec<(usize, String)> = row
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, c)| {
+                        let t = c.to_string();
+                        (!t.is_empty()).then(|| (c0 as usize + j, t))
+                    })
+                    .collect();
+                (!cells.is_empty()).then(|| (r0 as usize + i + 1, cells))
+            })
+            .collect();
+        out.push((sheet, rows));
+    }
+    Ok(out)
 }
 
 /// An ODS that asks for more cells than any appraisal sheet holds.
@@ -290,4 +326,44 @@ pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs:
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn rules() -> xianjiao_core::RuleSet {
+        let mut src = xianjiao_core::MemorySource::new();
+        for f in ["guanba.rhai", "central.rhai"] {
+            src.insert(f, std::fs::read_to_string(format!("{}/../rules/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap());
+        }
+        xianjiao_core::RuleSet::load("guanba.rhai", &src)
+    }
+
+    const HEAD: &str = "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n";
+
+    #[test]
+    fn one_name_in_two_files_is_refused_naming_both_places() {
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        let a = format!("{HEAD}张伟,党员互评,9,9,9,9,9,9,9,28\n");
+        let b = format!("{HEAD}王五,党员互评,8,8,8,8,8,8,8,24\n张伟,党员互评,4,4,4,4,4,4,4,12\n");
+        let e = read_all_bytes(&[("a.csv", a.as_bytes()), ("b.csv", b.as_bytes())], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.contains("张伟") && e.contains("a.csv 第 2 行") && e.contains("b.csv 第 3 行"), "{e}");
+    }
+
+    #[test]
+    fn the_same_rows_saved_twice_are_refused_and_a_broken_workbook_is_an_error() {
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        let a = format!("{HEAD}张伟,党员互评,9,9,9,9,9,9,9,28\n");
+        let crlf = a.replace('\n', "\r\n");
+        let e = read_all_bytes(&[("a.csv", a.as_bytes()), ("b.csv", crlf.as_bytes())], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.contains("完全相同"), "{e}");
+        let mut sc = rs.scorer(None).unwrap();
+        let e = read_all_bytes(&[("x.xlsx", b"PK\x03\x04 not a zip")], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.starts_with("x.xlsx: "), "{e}");
+        assert!(workbook_cells("x.xlsx", b"nothing").is_err());
+    }
 }

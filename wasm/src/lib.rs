@@ -458,3 +458,14 @@ mod playground {
 
 #[cfg(feature = "office")]
 mod office;
+#[cfg(feature = "office-export")]
+mod office_export;
+
+/// The results `{report, problems, satisfaction?, unmatched_satisfaction?}` (JSON)
+/// as core's one results workbook (`output::results`) in the language `lang`.
+#[cfg(any(feature = "office", feature = "office-export"))]
+fn results(engine: &Engine, input: &str, lang: Option<String>) -> Result<xianjiao_core::output::Workbook, JsValue> {
+    let rs = engine.usable()?;
+    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
+    Ok(xianjiao_core::output::results::results(rs, &x, xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"))))
+}
