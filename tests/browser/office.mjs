@@ -199,8 +199,40 @@ z.close()`;
     await context.close();
   });
 
+  await test('office: a 1 MB workbook that inflates to 1 GB is refused in seconds and the tab survives (the CLI\'s cap, the CLI\'s words)', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-bomb-'));
+    const file = path.join(dir, 'bomb.xlsx');
+    const py = `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr('xl/workbook.xml', '<workbook/>')
+    with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as s:
+        s.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        for _ in range(1024): s.write(b'A' * (1 << 20))
+        s.write(b'</t></is></c></row></sheetData></worksheet>')`;
+    execFileSync('python3', ['-c', py, file]);
+    const size = fs.statSync(file).size;
+    assert(size < 1_200_000, `the workbook is about 1 MB: ${size} B`);
+    const t0 = Date.now();
+    let error = null;
+    try { await drop(page, file); } catch (e) { error = pageError(e); }
+    const ms = Date.now() - t0;
+    assert(error && error.includes('sheet1.xml') && error.includes('解压后超过'), 'refused, naming the part and the cap: ' + error);
+    const cli = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), 'bomb.xlsx', '--json'], { cwd: dir, encoding: 'utf8' });
+    eq(error, cli.stderr.trim().split('\n').pop(), 'the page refuses it with the CLI\'s words');
+    assert(ms < 5000, `refused in ${ms} ms`);
+    // the tab (and the page's worker) still work
+    await drop(page, path.join(root, 'tests/golden/score-guanba/sheets.csv'));
+    eq((await report(page)).report.rows, golden('score-guanba').rows, 'a sheet dropped afterwards is scored');
+    console.log(`      ${size} B workbook inflating to 1 GB: refused in ${ms} ms (drop to message); the page scores the next file`);
+    eq(errors, [], 'page errors');
+    await context.close();
+  });
+
   await test('office: two files each with a 张伟 (one rater group, no 编号) are refused naming both places, as the CLI refuses them', async () => {
-    const { context, page } = await officePage(browser, `${origin}/office.html`);
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-two-zhangwei-'));
     const head = 'member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n';
     fs.writeFileSync(path.join(dir, '一支部.csv'), head + '张伟,党员互评,9,9,9,9,9,9,9,28\n李四,党员互评,8,8,8,8,8,8,8,24\n');
@@ -212,6 +244,8 @@ z.close()`;
     const cli = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), '一支部.csv', '二支部.csv', '--json'], { cwd: dir, encoding: 'utf8' });
     eq(cli.status, 2, 'the CLI refuses it too');
     eq(cli.stderr.trim().split('\n').pop(), error, 'the page\'s message is the CLI\'s');
+    await page.waitForTimeout(100);
+    eq(errors, [], 'page errors (a refused file is no uncaught error)');
     await context.close();
   });
 

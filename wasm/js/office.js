@@ -265,7 +265,9 @@ class XianjiaoOffice extends HTMLElement {
     this.$.progress.hidden = false; this.$.progress.value = 0;
     this.status(this.t.reading);
     this.ensureWorker().postMessage({ type: 'score', id, rules: this.rulesUrl(), form: this.$.formSel.value || this.getAttribute('form') || '', files });
-    return new Promise((resolve, reject) => { this.pending = { id, resolve, reject }; });
+    const done = new Promise((resolve, reject) => { this.pending = { id, resolve, reject }; });
+    done.catch(() => {}); // (a file that cannot be read is shown by fail(); a caller that awaits still gets the rejection)
+    return done;
   }
 
   onMessage(m) {
