@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The import graph of a crate, file by file, and its cycles (issue 17: nothing circles).
 
-    python3 tests/import_graph.py core/src cli/src     # edges and cycles; exit 1 on a cycle
+    python3 tests/import_graph.py core/src reader/src cli/src     # edges and cycles; exit 1 on a cycle
     python3 tests/import_graph.py --dot core/src        # the graph as Graphviz dot
 
 A module imports another when its code (outside `#[cfg(test)]`) names a path into it:

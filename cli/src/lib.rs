@@ -5,7 +5,7 @@
 //!
 //! Modules, in the order a command uses them: [`args`] (the command line),
 //! `commands` (one function per subcommand), [`fs_source`] (rule files on disk),
-//! [`input`] (CSV and workbooks into the scorer and counters), `profiles`
+//! [`input`] (files on disk into the one sheet reader, `xianjiao-reader`), `profiles`
 //! (members' checklist progress), `office` (scoring with decisions and votes,
 //! result tables), `report` (the HTML report), `table` / `csvout`
 //! (terminal output; the results workbook is core's `output`), [`error`].

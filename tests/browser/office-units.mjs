@@ -72,15 +72,12 @@ const shown = (page) => page.$$eval(U + '#xu-table tbody tr', (trs) => trs.map((
   return parts ? [...parts.children].map((p) => p.textContent).join(';') : c.textContent;
 })));
 
-/** Every sheet of an XLSX (bytes) read back by the page's own reader, as dense rows of texts. */
+/** Every sheet of an XLSX (bytes) read back by the page's reader (the CLI's, in the office wasm), as dense rows of texts. */
 const readBack = (page, bytes) => page.evaluate(async (b64) => {
-  const { openXlsx } = await import('/pkg/office.js');
-  const wb = await openXlsx(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+  const { workbookCells } = await import('/pkg/office.js');
   const out = {};
-  for (const s of wb.sheets) {
-    const rows = [];
-    await wb.rows(s.name, (line, cells) => { const a = []; for (const [c, v] of cells) { while (a.length < c) a.push(''); a[c] = v; } rows.push(a); });
-    out[s.name] = rows;
+  for (const [name, rows] of await workbookCells(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))) {
+    out[name] = rows.map(([, cells]) => { const a = []; for (const [c, v] of cells) { while (a.length < c) a.push(''); a[c] = v; } return a; });
   }
   return out;
 }, bytes.toString('base64'));

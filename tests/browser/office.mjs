@@ -53,14 +53,26 @@ const sortBy = async (page, h) => {
   const heads = await page.$$eval(O + '#xo-members thead th', (ths) => ths.map((t) => t.textContent));
   return O + `th button[data-col="${heads.indexOf(h)}"]`;
 };
-/** Every sheet of an XLSX (bytes) read back by the page's own reader: {name: rows of cell texts}. */
+/** Every sheet of an XLSX (bytes) read back by the page's reader (the CLI's, in the office wasm): {name: rows of [line, [col, text]…]}. */
 const readBack = (page, bytes) => page.evaluate(async (b64) => {
-  const { openXlsx } = await import('/pkg/office.js');
-  const wb = await openXlsx(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
-  const out = {};
-  for (const s of wb.sheets) { const rows = []; await wb.rows(s.name, (line, cells) => rows.push([line, ...cells.map((c) => [c[0], c[1]])])); out[s.name] = rows; }
-  return out;
+  const { workbookCells } = await import('/pkg/office.js');
+  return workbookCells(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
 }, bytes.toString('base64'));
+/** A golden case's `score` run as the page can run it: the rules, the form and the sheet files (null when it needs more). */
+function scoreCase(dir) {
+  const rel = path.relative(root, dir);
+  const args = fs.readFileSync(path.join(dir, 'args'), 'utf8').trim().split(/\s+/).map((a) => a.replace('{dir}', rel));
+  if (args[0] !== 'score' || !args.includes('--json')) return null;
+  const rest = args.slice(1).filter((a) => a !== '--json');
+  const opts = {}, files = [];
+  for (let i = 0; i < rest.length; i++) { if (rest[i].startsWith('--')) opts[rest[i]] = rest[++i]; else files.push(rest[i]); }
+  if (Object.keys(opts).some((k) => !['--rules', '--form'].includes(k)) || opts['--rules'] !== 'rules/guanba.rhai') return null;
+  return { rel, form: opts['--form'], files };
+}
+/** The message of an error the page reported (playwright wraps it). */
+const pageError = (e) => String(e && e.message || e).replace(/^page\.evaluate: Error: /, '').split('\n    at ')[0].trim();
+/** Paths as the CLI was given them (tests/golden/<case>/x.csv) → the file names the page is given. */
+const baseNames = (v, rel) => JSON.parse(JSON.stringify(v).split(rel + '/').join(''));
 /** Rows as dense arrays of cell texts (empty cells as ''). */
 const texts = (rows) => rows.map((r) => { const a = []; for (const [c, v] of r.slice(1)) { while (a.length < c) a.push(''); a[c] = v; } return a; });
 
@@ -118,6 +130,125 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await context.close();
   });
 
+  await test('office: every golden `score` case read from its files (the reader cases too: extra fields, lone CR, rows above the header, 分值 row, 合计, 编号, one file per 测评层次) gives the CLI\'s JSON, sources included', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    const dirs = fs.readdirSync(path.join(root, 'tests/golden')).map((d) => path.join(root, 'tests/golden', d)).filter((d) => fs.existsSync(path.join(d, 'args'))).sort();
+    let compared = 0, readerCases = 0;
+    for (const d of dirs) {
+      const c = scoreCase(d);
+      if (!c) continue;
+      const exp = JSON.parse(fs.readFileSync(path.join(d, 'expected.json'), 'utf8'));
+      await page.evaluate((f) => { const s = document.querySelector('xianjiao-office').shadowRoot.querySelector('#xo-form'); s.value = f || s.options[0].value; }, c.form || null);
+      let got;
+      try { await drop(page, c.files.map((f) => path.join(root, f))); got = { ok: (await report(page)).report }; }
+      catch (e) { got = { error: pageError(e) }; }
+      const name = path.basename(d);
+      if (exp.stdout && typeof exp.stdout === 'object') {
+        assert(got.ok, `${name}: the CLI scored it, the page says ${got.error}`);
+        const r = JSON.parse(JSON.stringify(got.ok));
+        for (const x of r.rejected) delete x.source;
+        eq(r, baseNames(exp.stdout, c.rel), `${name}: office page differs from the CLI`);
+      } else {
+        assert(got.error, `${name}: the CLI refused it (exit ${exp.exit}), the page scored it`);
+        assert(baseNames(exp.stderr || '', c.rel).includes(got.error.trim()), `${name}: the CLI's message ${exp.stderr}, the page's ${got.error}`);
+      }
+      compared++;
+      if (fs.existsSync(path.join(d, 'reader-only'))) readerCases++;
+    }
+    assert(compared >= 10 && readerCases >= 6, `only ${compared} golden score cases compared (${readerCases} reader cases)`);
+    console.log(`      ${compared} golden score cases identical on the office page and in the CLI (${readerCases} of them about reading files)`);
+    eq(errors, [], 'page errors');
+    await context.close();
+  });
+
+  await test('office: a 2 KB workbook with unclosed tags is an error within a second, never "0 rows" as a success', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-unclosed-'));
+    const file = path.join(dir, 'unclosed.xlsx');
+    // A header row, then cells whose tags never close (the old JS reader's regexes went quadratic on these).
+    const py = `
+import zipfile, sys
+head = ''.join(f'<c r="{c}1" t="inlineStr"><is><t>{t}</t></is></c>' for c, t in zip('ABCDEFGHIJ', ['member','rater_group','理想信念','宗旨意识','工作作风','组织纪律','廉洁自律','精神状态','素质能力','工作绩效']))
+body = '<row r="2"><c r="A2" t="inlineStr"><is><t>张三' + '<c r="B2"><v>9' * 120
+sheet = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">' + head + '</row>' + body
+z = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)
+z.writestr('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+z.writestr('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+z.writestr('xl/workbook.xml', '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="党员互评" sheetId="1" r:id="rId1"/></sheets></workbook>')
+z.writestr('xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+z.writestr('xl/worksheets/sheet1.xml', sheet)
+z.close()`;
+    execFileSync('python3', ['-c', py, file]);
+    const size = fs.statSync(file).size;
+    assert(size < 4096, `the workbook is small: ${size} B`);
+    const t0 = Date.now();
+    let outcome;
+    try { await drop(page, file); outcome = { ok: (await report(page)).report }; } catch (e) { outcome = { error: pageError(e) }; }
+    const ms = Date.now() - t0;
+    // the CLI on the same file says the same
+    const cli = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), 'unclosed.xlsx', '--json'], { cwd: dir, encoding: 'utf8' });
+    if (outcome.ok) {
+      assert(outcome.ok.rows.read > 0 && outcome.ok.rows.rejected > 0, 'read as a success with nothing wrong: ' + JSON.stringify(outcome.ok.rows));
+    } else {
+      assert(/表格|工作表|sheet|workbook/.test(outcome.error), 'the message says what is wrong: ' + outcome.error);
+      assert(cli.status === 2 && cli.stderr.trim().split('\n').pop() === outcome.error, `the CLI's message (exit ${cli.status}): ${cli.stderr} | the page's: ${outcome.error}`);
+    }
+    assert(ms < 1000, `answered in ${ms} ms`);
+    console.log(`      ${size} B workbook with unclosed tags: ${outcome.ok ? 'read with rejections' : 'refused'} in ${ms} ms (drop to answer): ${(outcome.error || '').slice(0, 120)}`);
+    eq(errors, [], 'page errors');
+    await context.close();
+  });
+
+  await test('office: a 1 MB workbook that inflates to 1 GB is refused in seconds and the tab survives (the CLI\'s cap, the CLI\'s words)', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-bomb-'));
+    const file = path.join(dir, 'bomb.xlsx');
+    const py = `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+    z.writestr('xl/workbook.xml', '<workbook/>')
+    with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as s:
+        s.write(b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>')
+        for _ in range(1024): s.write(b'A' * (1 << 20))
+        s.write(b'</t></is></c></row></sheetData></worksheet>')`;
+    execFileSync('python3', ['-c', py, file]);
+    const size = fs.statSync(file).size;
+    assert(size < 1_200_000, `the workbook is about 1 MB: ${size} B`);
+    const t0 = Date.now();
+    let error = null;
+    try { await drop(page, file); } catch (e) { error = pageError(e); }
+    const ms = Date.now() - t0;
+    assert(error && error.includes('sheet1.xml') && error.includes('解压后超过'), 'refused, naming the part and the cap: ' + error);
+    const cli = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), 'bomb.xlsx', '--json'], { cwd: dir, encoding: 'utf8' });
+    eq(error, cli.stderr.trim().split('\n').pop(), 'the page refuses it with the CLI\'s words');
+    assert(ms < 5000, `refused in ${ms} ms`);
+    // the tab (and the page's worker) still work
+    await drop(page, path.join(root, 'tests/golden/score-guanba/sheets.csv'));
+    eq((await report(page)).report.rows, golden('score-guanba').rows, 'a sheet dropped afterwards is scored');
+    console.log(`      ${size} B workbook inflating to 1 GB: refused in ${ms} ms (drop to message); the page scores the next file`);
+    eq(errors, [], 'page errors');
+    await context.close();
+  });
+
+  await test('office: two files each with a 张伟 (one rater group, no 编号) are refused naming both places, as the CLI refuses them', async () => {
+    const { context, page, errors } = await officePage(browser, `${origin}/office.html`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-two-zhangwei-'));
+    const head = 'member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n';
+    fs.writeFileSync(path.join(dir, '一支部.csv'), head + '张伟,党员互评,9,9,9,9,9,9,9,28\n李四,党员互评,8,8,8,8,8,8,8,24\n');
+    fs.writeFileSync(path.join(dir, '二支部.csv'), head + '王五,党员互评,8,8,8,8,8,8,8,24\n张伟,党员互评,4,4,4,4,4,4,4,12\n');
+    let error = null;
+    try { await drop(page, [path.join(dir, '一支部.csv'), path.join(dir, '二支部.csv')]); } catch (e) { error = pageError(e); }
+    assert(error, 'the page scored two people called 张伟 as one');
+    assert(error.includes('张伟') && error.includes('一支部.csv 第 2 行') && error.includes('二支部.csv 第 3 行'), 'names both places: ' + error);
+    const cli = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), '一支部.csv', '二支部.csv', '--json'], { cwd: dir, encoding: 'utf8' });
+    eq(cli.status, 2, 'the CLI refuses it too');
+    eq(cli.stderr.trim().split('\n').pop(), error, 'the page\'s message is the CLI\'s');
+    await page.waitForTimeout(100);
+    eq(errors, [], 'page errors (a refused file is no uncaught error)');
+    await context.close();
+  });
+
   const onlyOrigin = (requests, o) => requests.filter((u) => !u.startsWith(o + '/') && !u.startsWith('blob:' + o) && !u.startsWith('data:'));
 
   await test('office: golden sheets (UTF-8 CSV, GBK CSV, XLSX) give the CLI\'s JSON, shown as rows read = scored + rejected', async () => {
@@ -134,6 +265,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       const exp = golden(c);
       delete exp.sheets;
       const got = JSON.parse(JSON.stringify(r));
+      delete got.sheets; // (the GBK copy is compared with the UTF-8 case: its sources differ by their encoding)
       for (const x of got.rejected) { assert(x.source === path.basename(file) || x.source.startsWith(path.basename(file) + '#'), 'rejection names its file: ' + x.source); delete x.source; }
       eq(got, exp, `${file}: office page differs from the CLI`);
       eq(sources[0].encoding, enc, `${file}: encoding detected`);
@@ -170,11 +302,16 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await page.focus(byOutcome);
     await page.keyboard.press('Enter');
     eq(await page.$eval(byOutcome, (b) => b.parentElement.getAttribute('aria-sort')), 'ascending', 'keyboard sorts by 结论');
-    // two files at once: rows of both, each rejection with its own file and line
-    await drop(page, [path.join(root, 'tests/golden/score-guanba/sheets.csv'), path.join(root, 'tests/golden/score-guanba-xlsx/sheets.xlsx')]);
-    const both = (await report(page)).report;
-    eq(both.rows, { read: 32, scored: 22, rejected: 10 }, 'two files: rows read = scored + rejected');
-    eq(both.rejected.map((x) => [x.file, x.row]).slice(4, 6), [['sheets.csv', 16], ['sheets.xlsx#测评汇总', 12]].map(([f, r]) => [f, r]), 'rejections relocated to their file and line');
+    // the same sheets as CSV and as XLSX at once: refused as the CLI refuses them (every sheet would count twice);
+    // rows of several files, each rejection with its own file and line: the golden cases above (one file per 测评层次)
+    const twice = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-twice-'));
+    fs.copyFileSync(path.join(root, 'tests/golden/score-guanba/sheets.csv'), path.join(twice, 'sheets.csv'));
+    fs.copyFileSync(path.join(root, 'tests/golden/score-guanba-xlsx/sheets.xlsx'), path.join(twice, 'sheets.xlsx'));
+    let refused = null;
+    try { await drop(page, [path.join(twice, 'sheets.csv'), path.join(twice, 'sheets.xlsx')]); } catch (e) { refused = pageError(e); }
+    assert(refused && refused.includes('完全相同'), 'the same data as CSV and XLSX: ' + refused);
+    const cliTwice = spawnSync(cliExe, ['score', '--rules', path.join(root, 'rules/guanba.rhai'), 'sheets.csv', 'sheets.xlsx', '--json'], { cwd: twice, encoding: 'utf8' });
+    eq(refused, cliTwice.stderr.trim().split('\n').pop(), 'the page refuses them with the CLI\'s words');
     eq(onlyOrigin(requests, origin), [], 'requests to another origin');
     eq(errors, [], 'page errors');
     await context.close();
@@ -193,7 +330,9 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     for (const o of ['cli.xlsx', 'cli.csv']) spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', 'evil.csv', '-o', o], { cwd: dir });
     await drop(page, [path.join(dir, 'sheets.csv'), path.join(dir, 'evil.csv')]);
     const r = (await report(page)).report;
+    eq(requests.filter((u) => /office[-_]export/.test(u)), [], 'the XLSX writers (office-export wasm) are not fetched before an export');
     const [dx] = await Promise.all([page.waitForEvent('download'), page.click(O + '#xo-xlsx')]);
+    assert(requests.some((u) => /xianjiao_office_export_bg\.wasm$/.test(u)), 'the XLSX writers are fetched on the first export');
     const xlsx = fs.readFileSync(await dx.path());
     fs.writeFileSync(path.join(out, 'office-export.xlsx'), xlsx);
     const cliXlsx = fs.readFileSync(path.join(dir, 'cli.xlsx'));

@@ -5,7 +5,7 @@
 // `score -o` and `forms` run, so both give the same sheets, columns, labels,
 // number formats, widths and frozen header. Nothing here decides a column.
 // ---------------------------------------------------------------------------
-import init, { Engine, resultsWorkbook, resultsXlsx, resultsCsv, blankForms, entryWorkbook, opinionForms, transferApplication } from 'xianjiao-office-glue';
+import init, { Engine, resultsWorkbook, resultsCsv, blankForms, opinionForms, sheetCells, transferApplication } from 'xianjiao-office-glue';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
 let boot = null;
@@ -23,6 +23,17 @@ export async function outputEngine(url) {
   return engines.get(url);
 }
 
+// The XLSX writers are a wasm of their own (www/pkg/office-export.js + xianjiao_office_export_bg.wasm),
+// fetched the first time an XLSX is exported: the page's first load stays small.
+let exportBoot = null;
+const exportEngines = new Map();
+async function exportEngine(url) {
+  if (!exportBoot) exportBoot = import(new URL('./office-export.js', import.meta.url).href).then(async (m) => { await m.default(); return m; });
+  const m = await exportBoot;
+  if (!exportEngines.has(url)) exportEngines.set(url, xjFetchRuleChain(url, undefined, words).then(({ sources, entry }) => new m.Engine(sources, entry)));
+  return { m, engine: await exportEngines.get(url) };
+}
+
 /** What the results workbook is built from: the report and its rejected rows (by file), as the CLI serializes them. */
 export function resultsInput(report) {
   return JSON.stringify({ report, problems: report.rejected.map((x) => ({ file: x.source || '', row: x.row, field: x.field ?? null, reason: x.reason })) });
@@ -31,14 +42,21 @@ export function resultsInput(report) {
 /** The results workbook's definition: {sheets: [{name, columns: [{header, width, format, brief}], rows, freeze}]}. */
 export async function workbook(url, report, lang) { return JSON.parse(resultsWorkbook(await outputEngine(url), resultsInput(report), lang)); }
 export async function xlsxBlob(url, report, lang) {
-  return new Blob([resultsXlsx(await outputEngine(url), resultsInput(report), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const { m, engine } = await exportEngine(url);
+  return new Blob([m.resultsXlsx(engine, resultsInput(report), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+}
+/** A workbook core defined (its JSON definition, e.g. the 单位汇总's) as XLSX, by the export wasm (the CLI's writer). */
+export async function definitionXlsx(url, definition) {
+  const { m } = await exportEngine(url);
+  return new Blob([m.workbookXlsx(JSON.stringify(definition))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 export async function csvBlob(url, report, lang) { return new Blob([resultsCsv(await outputEngine(url), resultsInput(report), lang)], { type: 'text/csv;charset=utf-8' }); }
 
 /** Blank forms (HTML document text) and the entry workbook (XLSX) for a roster (names, one a line). */
 export async function blankFormsHtml(url, roster, copies) { return blankForms(await outputEngine(url), JSON.stringify(roster), copies); }
 export async function entryXlsx(url, roster) {
-  return new Blob([entryWorkbook(await outputEngine(url), JSON.stringify(roster))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const { m, engine } = await exportEngine(url);
+  return new Blob([m.entryWorkbook(engine, JSON.stringify(roster))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 
 /** A number as its column shows it: two decimals for scores (the full value stays in the files). */
@@ -60,4 +78,11 @@ export function parseRoster(text) {
     const [name, post] = l.split(/[,,\t;;]/).map((x) => x.trim());
     return post ? { name, post } : { name };
   }).filter((r) => r.name);
+}
+
+/** Every sheet of a workbook (bytes) as the reader (the CLI's) sees its cells: {sheet: [[line, [column, text], …], …]}. */
+export async function workbookCells(bytes, name = 'book.xlsx') {
+  if (!boot) boot = init();
+  await boot;
+  return JSON.parse(sheetCells(name, bytes));
 }

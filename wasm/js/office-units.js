@@ -10,15 +10,14 @@
 // Nothing is decided here: the files are gathered by core's UnitGather through
 // the office wasm (`UnitsDesk`: read / refused with the reason / duplicate, as
 // `xianjiao units` gathers them), the table, the filters, the drill-down and
-// the exports are core's (`units -o`). This module only reads spreadsheet
-// bytes into rows (office-io.js) and shows what core returns.
+// the exports are core's (`units -o`). This module only hands each file's
+// bytes to the office wasm (the CLI's reader) and shows what core returns.
 //
 // <xianjiao-units> has its own Shadow DOM and stylesheet; `unitsTabs` is the
 // office element's hook that puts it in a second tab.
 // ---------------------------------------------------------------------------
 import { UnitsDesk } from 'xianjiao-office-glue';
-import { outputEngine } from './office-out.js';
-import { sniff, decode, csvRecords, openXlsx } from './office-io.js';
+import { outputEngine, definitionXlsx } from './office-out.js';
 import { el, saveBlob } from './dom.js';
 
 const XU_STRINGS = {
@@ -144,27 +143,6 @@ async function droppedFiles(dt) {
   return out;
 }
 
-/** A spreadsheet's rows as core reads them: [[line, [[col, text], …]], …] (the first visible sheet of an XLSX). */
-async function sheetRows(name, bytes) {
-  if (/\.xlsx$/i.test(name)) {
-    const wb = await openXlsx(bytes);
-    const sh = wb.sheets.find((s) => s.visible);
-    if (!sh) throw new Error('表格中没有可见的工作表 / no visible worksheet');
-    const rows = [], bad = [];
-    await wb.rows(sh.name, (line, cells, why) => { if (cells) rows.push([line, cells]); else bad.push(`第 ${line} 行 / line ${line}: ${why}`); });
-    if (bad.length) throw new Error(bad.join(';'));
-    return rows;
-  }
-  if (!/\.csv$/i.test(name)) throw new Error('浏览器中只能读取 CSV 和 XLSX;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / only CSV and XLSX can be read in the browser');
-  const enc = sniff(bytes.subarray(0, 64 << 10), bytes.length <= 64 << 10);
-  const { text, badLines } = decode(bytes, enc);
-  const rows = [], bad = [];
-  csvRecords(text, `此行不是有效的 ${enc.label} 文本 / not valid ${enc.label} text`, badLines,
-    (line, fields) => rows.push([line, fields.map((t, i) => [i, t])]),
-    (line, why) => bad.push(`第 ${line} 行 / line ${line}: ${why}`), () => {});
-  if (bad.length) throw new Error(bad.join(';'));
-  return rows;
-}
 
 class XianjiaoUnits extends HTMLElement {
   static get observedAttributes() { return ['lang']; }
@@ -252,20 +230,12 @@ class XianjiaoUnits extends HTMLElement {
     const id = ++this.seq;
     this.$.error.textContent = ''; this.$.status.textContent = this.t.working;
     try {
-      await outputEngine(this.rulesUrl()); // the office glue, initialised
+      const engine = await outputEngine(this.rulesUrl()); // the office glue, initialised
       const desk = new UnitsDesk();
       for (const f of this.files) {
         const name = pathOf(f);
         const bytes = new Uint8Array(await f.arrayBuffer());
-        if (desk.duplicate(name, bytes)) continue;
-        let kind;
-        try { kind = UnitsDesk.fileKind(name); } catch (e) { desk.refuse(name, String(e && e.message || e)); continue; }
-        if (kind === 'json') desk.json(name, bytes);
-        else {
-          let rows;
-          try { rows = await sheetRows(name, bytes); } catch (e) { desk.refuse(name, `不是花名册(姓名、角色、单位、进度)/ not a roster: ${e && e.message || e}`); continue; }
-          desk.roster(name, JSON.stringify(rows));
-        }
+        desk.read(engine, name, bytes); // read, refused with the reason, or a duplicate: the CLI's reader decides
       }
       if (id !== this.seq) { desk.free(); return null; }
       if (this.desk) this.desk.free();
@@ -423,7 +393,7 @@ class XianjiaoUnits extends HTMLElement {
   async exportBlob(kind) {
     const engine = await outputEngine(this.rulesUrl());
     const a = this.args();
-    if (kind === 'xlsx') return new Blob([this.desk.xlsx(engine, ...a)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+    if (kind === 'xlsx') return definitionXlsx(this.rulesUrl(), JSON.parse(this.desk.table(engine, ...a)).workbook);
     if (kind === 'json') return new Blob([this.desk.tableJson(engine, ...a)], { type: 'application/json' });
     return new Blob([this.desk.html(engine, ...a)], { type: 'text/html;charset=utf-8' });
   }

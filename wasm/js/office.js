@@ -16,8 +16,7 @@
 // and ≥44 px targets. Bundled by `x` build_office into www/pkg/office.js (+
 // office-worker.js, xianjiao_office_bg.wasm), loaded only by the office page.
 // ---------------------------------------------------------------------------
-import { openXlsx } from './office-io.js';
-import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show } from './office-out.js';
+import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show, workbookCells } from './office-out.js';
 import { el, saveBlob } from './dom.js';
 import { unitsTabs } from './office-units.js'; // the 单位汇总 tab (issue 23)
 
@@ -202,7 +201,7 @@ class XianjiaoOffice extends HTMLElement {
     this.shadow.replaceChildren();
     this.$ = {};
     const $ = this.$;
-    $.file = el('input', { type: 'file', id: 'xo-file', multiple: true, accept: '.csv,.xlsx,.xlsm,.txt,text/csv', class: 'vh', tabindex: '-1', 'aria-hidden': 'true',
+    $.file = el('input', { type: 'file', id: 'xo-file', multiple: true, accept: '.csv,.xlsx,.xlsm,.xlsb,.xls,.ods,.txt,text/csv', class: 'vh', tabindex: '-1', 'aria-hidden': 'true',
       onchange: () => { if ($.file.files.length) this.addFiles([...$.file.files]); $.file.value = ''; } });
     $.pick = el('button', { type: 'button', class: 'primary', id: 'xo-pick', onclick: () => $.file.click() }, t.pick);
     $.drop = el('div', { class: 'drop', id: 'xo-drop' }, el('p', null, t.drop), $.pick, $.file);
@@ -270,7 +269,9 @@ class XianjiaoOffice extends HTMLElement {
     this.$.progress.hidden = false; this.$.progress.value = 0;
     this.status(this.t.reading);
     this.ensureWorker().postMessage({ type: 'score', id, rules: this.rulesUrl(), form: this.$.formSel.value || this.getAttribute('form') || '', files });
-    return new Promise((resolve, reject) => { this.pending = { id, resolve, reject }; });
+    const done = new Promise((resolve, reject) => { this.pending = { id, resolve, reject }; });
+    done.catch(() => {}); // (a file that cannot be read is shown by fail(); a caller that awaits still gets the rejection)
+    return done;
   }
 
   onMessage(m) {
@@ -290,6 +291,7 @@ class XianjiaoOffice extends HTMLElement {
       this.timing.worker = m.ms;
       this.finish(m).catch((e) => { this.fail(e && e.message || e); if (this.pending && this.pending.id === m.id) this.pending.reject(e); });
     } else if (m.type === 'error') {
+      if (m.fatal && this.worker) { this.worker.terminate(); this.worker = null; } // a trapped wasm: the next run gets a fresh worker
       this.fail(m.message);
       if (this.pending && this.pending.id === m.id) this.pending.reject(new Error(m.message));
     }
@@ -337,7 +339,7 @@ class XianjiaoOffice extends HTMLElement {
       el('p', { class: 'summary', id: 'xo-summary' }, el('span', { class: 'eq' }, t.rows(r)), ' · ', t.members(report.members.length), ' · ', t.form, ':', report.form),
       el('details', null, el('summary', null, t.sources),
         el('ul', { class: 'sources' }, sources.map((s) => el('li', null, s.sheet != null ? `${s.file}#${s.sheet}` : s.file, ':',
-          s.status === 'read' ? t.read : t.skipped, s.encoding ? `(${t.enc} ${s.encoding})` : '', s.headerRow && s.headerRow !== 1 ? `(${t.headerRow(s.headerRow)})` : '',
+          s.status === 'read' ? t.read : t.skipped, s.encoding ? `(${t.enc} ${s.encoding})` : '', s.header_row && s.header_row !== 1 ? `(${t.headerRow(s.header_row)})` : '',
           s.reason ? `:${s.reason}` : '')))),
       el('div', { class: 'actions' },
         el('button', { type: 'button', id: 'xo-xlsx', onclick: () => this.exportXlsx() }, t.xlsx),
@@ -476,4 +478,4 @@ class XianjiaoOffice extends HTMLElement {
 }
 
 if (!customElements.get('xianjiao-office')) customElements.define('xianjiao-office', XianjiaoOffice);
-export { XianjiaoOffice, openXlsx }; // openXlsx: lets a page (and the tests) read an exported workbook back
+export { XianjiaoOffice, workbookCells }; // workbookCells: lets a page (and the tests) read an exported workbook back with the reader

@@ -4,9 +4,12 @@
 //! stable error code. Only this crate touches JS and the DOM.
 
 use serde::Serialize;
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
-use xianjiao_core::{MemorySource, Profile, RuleSet};
+#[cfg(not(any(feature = "office", feature = "office-export")))]
+use xianjiao_core::Profile;
+use xianjiao_core::{MemorySource, RuleSet};
 
 // Values cross the boundary as JSON text (serde_json here, JSON.parse /
 // JSON.stringify there): one serializer for every type instead of a second,
@@ -51,6 +54,7 @@ fn memory(sources: JsValue) -> Result<MemorySource, JsValue> {
     Ok(src)
 }
 
+#[cfg_attr(all(feature = "office-export", not(feature = "office")), allow(dead_code))]
 fn eval_err(e: xianjiao_core::EvalError) -> JsValue {
     err(e.code, &e.to_string())
 }
@@ -61,6 +65,7 @@ pub struct Engine {
     rules: RuleSet,
 }
 
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 #[derive(serde::Deserialize)]
 struct ScheduleQuery {
     unit: String,
@@ -72,6 +77,7 @@ struct ScheduleQuery {
     done: Vec<String>,
 }
 
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 #[derive(serde::Deserialize)]
 struct ProfileQuery {
     #[serde(flatten)]
@@ -80,10 +86,12 @@ struct ProfileQuery {
     on: Option<String>,
 }
 
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 fn day(s: &Option<String>) -> Result<Option<xianjiao_core::NaiveDate>, JsValue> {
     s.as_deref().filter(|s| !s.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)
 }
 
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 fn cell(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::Null => None,
@@ -94,7 +102,7 @@ fn cell(v: Option<&Value>) -> Option<String> {
 
 /// The columns `want` names among the rows' keys, as the CLI and the office page find them;
 /// an error (the same wording) when the keys name no member column or a column is missing or doubled.
-#[cfg(feature = "script")]
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: xianjiao_core::Resolve) -> Result<xianjiao_core::Found, JsValue> {
     match want.header(header, resolve) {
         Ok(Some(f)) => Ok(f),
@@ -173,6 +181,7 @@ impl Engine {
         to_js(self.rules.rules())
     }
 
+    #[cfg(not(any(feature = "office", feature = "office-export")))]
     /// `{unit, batch?, on?, done?}` → the schedule (batch: whose dates apply, as `--batch`).
     #[wasm_bindgen(unchecked_return_type = "Schedule")]
     pub fn schedule(&self, #[wasm_bindgen(unchecked_param_type = "ScheduleQuery")] query: JsValue) -> Result<JsValue, JsValue> {
@@ -180,6 +189,7 @@ impl Engine {
         to_js(&self.usable()?.schedule_in(&q.unit, q.batch.as_deref().filter(|b| !b.is_empty()), day(&q.on)?, &q.done).map_err(eval_err)?)
     }
 
+    #[cfg(not(any(feature = "office", feature = "office-export")))]
     /// `{role, unit?, conditions?, progress?, on?}` → the checklist.
     #[wasm_bindgen(unchecked_return_type = "Checklist")]
     pub fn checklist(&self, #[wasm_bindgen(unchecked_param_type = "Profile")] profile: JsValue) -> Result<JsValue, JsValue> {
@@ -187,12 +197,14 @@ impl Engine {
         to_js(&self.usable()?.checklist(&q.profile, day(&q.on)?).map_err(eval_err)?)
     }
 
+    #[cfg(not(any(feature = "office", feature = "office-export")))]
     /// Checks a draft; offsets in the result are in Unicode scalar values.
     #[wasm_bindgen(js_name = checkMaterial, unchecked_return_type = "MaterialReport")]
     pub fn check_material(&self, kind: &str, role: &str, text: &str) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.check_material(kind, role, text).map_err(eval_err)?)
     }
 
+    #[cfg(not(any(feature = "office", feature = "office-export")))]
     /// Scores sheets: an array of objects keyed like the CSV header
     /// (`member`, `rater_group`, one key per item). Element i counts as line i+2.
     #[wasm_bindgen(unchecked_return_type = "ScoreReport")]
@@ -217,6 +229,7 @@ impl Engine {
         to_js(&sc.finish().map_err(eval_err)?)
     }
 
+    #[cfg(not(any(feature = "office", feature = "office-export")))]
     /// Counts a vote: an array of `{unit, tier}` (one respondent each) or
     /// `{unit, <tier>: count, ...}` (tallies). Element i counts as line i+2.
     #[wasm_bindgen(unchecked_return_type = "VoteReport")]
@@ -243,16 +256,16 @@ impl Engine {
         to_js(&vc.finish())
     }
 
+    #[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
     // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
-    #[cfg(feature = "script")]
     /// The effective rules and what the entry file changes relative to its parent.
     #[wasm_bindgen(unchecked_return_type = "Explain")]
     pub fn explain(&self) -> Result<JsValue, JsValue> {
         to_js(&self.usable()?.explain())
     }
 
+    #[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
     // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
-    #[cfg(feature = "script")]
     /// Runs the tests written in the entry rule file.
     #[wasm_bindgen(js_name = runTests, unchecked_return_type = "TestResult[]")]
     pub fn run_tests(&self) -> Result<JsValue, JsValue> {
@@ -260,8 +273,8 @@ impl Engine {
     }
 }
 
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
-#[cfg(feature = "script")]
 /// A commented child rule file extending `parent`, listing the parent's rules to amend.
 #[wasm_bindgen]
 pub fn scaffold(
@@ -273,10 +286,10 @@ pub fn scaffold(
     Ok(xianjiao_core::scaffold(parent, name, if rs.has_errors() { None } else { Some(rs.rules()) }))
 }
 
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 /// The column vocabulary of filled-in forms and votes (core/src/eval/columns.rs), which
 /// `score`, `satisfaction`, the CLI and the office page all match headers with:
 /// `{member, rater_group, tier, respondent_group, total}`, each a list of accepted names.
-#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = sheetColumns, unchecked_return_type = "SheetColumns")]
 pub fn sheet_columns() -> Result<JsValue, JsValue> {
     use xianjiao_core::{GROUP_COLS, MEMBER_COLS, RGROUP_COLS, TIER_COLS, TOTAL_COLS};
@@ -285,9 +298,9 @@ pub fn sheet_columns() -> Result<JsValue, JsValue> {
     )
 }
 
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 /// Character count as Word's 字数 counts Chinese text. (npm and the playground; the member
 /// widget's script-free build leaves it out, as it does `messageCatalogue`: the widget uses neither.)
-#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = countChars)]
 pub fn count_chars(text: &str) -> usize {
     xianjiao_core::count_chars(text)
@@ -311,21 +324,22 @@ pub fn word(lang: &str, #[wasm_bindgen(unchecked_param_type = "Msg | Msg[]")] ms
     })
 }
 
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 /// The message catalogue as JSON: `{"zh": {code: template}, "en": {…}}`.
-#[cfg(feature = "script")]
 #[wasm_bindgen(js_name = messageCatalogue)]
 pub fn message_catalogue() -> String {
     xianjiao_core::catalogue_json()
 }
 
+#[cfg(all(feature = "script", not(any(feature = "office", feature = "office-export"))))]
 // Authoring tools: in the full build (npm, playground), not in the member widget's script-free first download.
-#[cfg(feature = "script")]
 /// The rule-file function reference (for the playground).
 #[wasm_bindgen(js_name = ruleFunctions, unchecked_return_type = "RuleFunction[]")]
 pub fn rule_functions() -> Result<JsValue, JsValue> {
     to_js(&xianjiao_core::FUNCTIONS)
 }
 
+#[cfg(not(any(feature = "office", feature = "office-export")))]
 /// Renders `text` into `target` with the findings' ranges wrapped in `<mark>`
 /// (title = the reason): `start..end`, or each `[start, end]` of `at` when a
 /// finding has it (a flagged phrase repeated in the draft). Text goes in as DOM
@@ -456,5 +470,19 @@ mod playground {
     }
 }
 
+// The office builds (`office`, `office-export`) leave out the Engine methods and functions the office
+// page never calls (schedule, checklist, material check, rows-as-objects scoring, explain, tests,
+// scaffold, the reference tables, highlights): the office wasm has a size budget (ARCHITECTURE.md).
 #[cfg(feature = "office")]
 mod office;
+#[cfg(feature = "office-export")]
+mod office_export;
+
+/// The results `{report, problems, satisfaction?, unmatched_satisfaction?}` (JSON)
+/// as core's one results workbook (`output::results`) in the language `lang`.
+#[cfg(any(feature = "office", feature = "office-export"))]
+fn results(engine: &Engine, input: &str, lang: Option<String>) -> Result<xianjiao_core::output::Workbook, JsValue> {
+    let rs = engine.usable()?;
+    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
+    Ok(xianjiao_core::output::results::results(rs, &x, xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"))))
+}

@@ -1,117 +1,61 @@
 //! Exports only the office workbench needs (`www/office.html`, `<xianjiao-office>`),
 //! built into a separate wasm (`--features office`, see `x` build_office) so the
-//! member widget's download does not grow.
+//! member widget's download does not grow. The XLSX writers (rust_xlsxwriter) are
+//! in a fourth wasm (`office_export.rs`), loaded when an export is clicked.
 //!
-//! Spreadsheets are read in JavaScript (wasm/js/office-io.js: encodings, CSV
-//! records with their lines, header search, XLSX cells) and handed over as one
-//! packed string, which is far faster than an array of objects (50,000 sheets:
-//! ~4 s through `Engine.score`, a few hundred ms here).
+//! Spreadsheets are read by the CLI's own reader (`xianjiao-reader`: encodings,
+//! CSV records with their lines, header search, workbooks with their caps,
+//! copies and name clashes) from the dropped files' bytes, so a sheet gives the
+//! page exactly the CLI's `score --json`.
 
-use super::{err, eval_err, Engine};
-use std::borrow::Cow;
+use super::{err, eval_err, results, Engine};
 use wasm_bindgen::prelude::*;
 
-/// One packed field: `\x1b0` is an absent cell; `\x1b1`, `\x1b2`, `\x1b3` stand for
-/// `\x1b`, `\x1e`, `\x1f` inside a value.
-fn field(s: &str) -> Option<Cow<'_, str>> {
-    if !s.contains('\u{1b}') {
-        return Some(Cow::Borrowed(s));
-    }
-    if s == "\u{1b}0" {
-        return None;
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars();
-    while let Some(c) = it.next() {
-        if c != '\u{1b}' {
-            out.push(c);
-            continue;
-        }
-        match it.next() {
-            Some('1') => out.push('\u{1b}'),
-            Some('2') => out.push('\u{1e}'),
-            Some('3') => out.push('\u{1f}'),
-            _ => {}
-        }
-    }
-    Some(Cow::Owned(out))
-}
-
-/// Scores packed rows and returns the report as JSON text (the CLI's `--json`).
-/// Rows are separated by `\x1e`, fields by `\x1f`. A row is either
-/// `r, member, rater_group, <one field per item in the form's order>` or
-/// `x, reason` (a row the reader could not read); `lines[i]` is row i's line.
-#[wasm_bindgen(js_name = scorePacked)]
-pub fn score_packed(engine: &Engine, packed: &str, lines: &[u32], form: Option<String>) -> Result<String, JsValue> {
+/// Reads and scores the dropped files, as the CLI's `score --json` does: `names` are the files'
+/// names, `lens` their sizes and `bytes` their contents one after another. Returns
+/// `{report, sources, notes}` (JSON): `report` is the CLI's JSON (rejected rows with their
+/// `file` when several sources were read, `sheets` when there is something to say about them),
+/// `sources` every file and sheet read or skipped, `notes` what the CLI prints on stderr. A file
+/// that cannot be read, the same data twice or one name in two places throws the CLI's message.
+#[wasm_bindgen(js_name = readSheets)]
+pub fn read_sheets(engine: &Engine, names: Vec<String>, lens: &[u32], bytes: &[u8], form: Option<String>) -> Result<String, JsValue> {
     let rs = engine.usable()?;
     let mut sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
-    let n = sc.item_names().count();
-    let mut vals: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(n);
-    for (i, row) in packed.split('\u{1e}').enumerate() {
-        if row.is_empty() {
-            continue;
-        }
-        let line = lines.get(i).copied().unwrap_or(0) as usize;
-        let mut f = row.split('\u{1f}');
-        if f.next() == Some("x") {
-            let reason = f.next().and_then(field).map(Cow::into_owned).unwrap_or_default();
-            sc.reject(line, None, reason);
-            continue;
-        }
-        let member = f.next().and_then(field);
-        let group = f.next().and_then(field);
-        vals.clear();
-        for _ in 0..n {
-            vals.push(f.next().and_then(field));
-        }
-        let refs: Vec<Option<&str>> = vals.iter().map(|v| v.as_deref()).collect();
-        sc.add(line, member.as_deref().unwrap_or(""), group.as_deref().unwrap_or(""), &refs);
+    if names.len() != lens.len() || lens.iter().map(|&n| n as usize).sum::<usize>() != bytes.len() {
+        return Err(err("input.invalid", "readSheets: names, lens and bytes do not match"));
     }
-    let report = sc.finish().map_err(eval_err)?;
-    serde_json::to_string(&report).map_err(|e| err("js.serialize", &e.to_string()))
-}
-
-/// The form a scorer would use (`form`: a name, or empty for the default):
-/// `{form, items: [[name, points]], groups: [name], need_group}` — what a header must name.
-#[wasm_bindgen(js_name = formColumns)]
-pub fn form_columns(engine: &Engine, form: Option<String>) -> Result<String, JsValue> {
-    let rs = engine.usable()?;
-    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
-    let items: Vec<&str> = sc.item_names().collect();
-    serde_json::to_string(&serde_json::json!({ "items": items, "need_group": sc.has_groups() })).map_err(|e| err("js.serialize", &e.to_string()))
-}
-
-/// The header matching of the CLI and the npm engine (core's `Want::header`) for one
-/// candidate header row of a sheet: `cells` is `[[col, text], …]`. Returns
-/// `{member, group, cols}` (JSON) when the row is the form's header, `null` when
-/// it names no member column; throws the reason when it cannot be used.
-#[wasm_bindgen(js_name = locateSheetHeader)]
-pub fn locate_sheet_header(engine: &Engine, cells: &str, form: Option<String>) -> Result<String, JsValue> {
-    let rs = engine.usable()?;
-    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
-    let cells: Vec<(usize, String)> = serde_json::from_str(cells).map_err(|e| err("input.invalid", &e.to_string()))?;
-    let want = xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups(), group_from: None };
-    match want.header(&xianjiao_core::Cells(cells), &|h| sc.item_index(h)) {
-        Ok(Some(f)) => Ok(serde_json::json!({ "member": f.member, "group": f.group, "cols": f.cols }).to_string()),
-        Ok(None) => Ok("null".into()),
-        Err(why) => Err(err("sheet.header", &why)),
+    let mut files: Vec<(&str, &[u8])> = Vec::with_capacity(names.len());
+    let mut at = 0;
+    for (name, &n) in names.iter().zip(lens) {
+        files.push((name.as_str(), &bytes[at..at + n as usize]));
+        at += n as usize;
     }
+    let (inputs, notes) = xianjiao_reader::read_all_bytes(&files, xianjiao_reader::Target::Score(&mut sc)).map_err(|e| err("sheet.read", &e))?;
+    let mut report = sc.finish().map_err(eval_err)?;
+    let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+    let report = xianjiao_reader::with_sources(&report, &origin, &inputs);
+    serde_json::to_string(&serde_json::json!({ "report": report, "sources": inputs.sources, "notes": notes }))
+        .map_err(|e| err("js.serialize", &e.to_string()))
 }
 
-/// What a form's header must name, worded as the CLI words it (no header found).
-#[wasm_bindgen(js_name = expectedSheetHeader)]
-pub fn expected_sheet_header(engine: &Engine, form: Option<String>) -> Result<String, JsValue> {
-    let rs = engine.usable()?;
-    let sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
-    Ok(xianjiao_core::Want::Sheets { items: sc.item_names().map(str::to_string).collect(), need_group: sc.has_groups(), group_from: None }.expected())
-}
-
-/// The results `{report, problems, satisfaction?, unmatched_satisfaction?}` (JSON)
-/// as core's one results workbook (`output::results`) in the language `lang`.
-fn results(engine: &Engine, input: &str, lang: Option<String>) -> Result<xianjiao_core::output::Workbook, JsValue> {
-    let rs = engine.usable()?;
-    let x: xianjiao_core::output::results::ResultsInput = serde_json::from_str(input).map_err(|e| err("input.invalid", &e.to_string()))?;
-    Ok(xianjiao_core::output::results::results(rs, &x, xianjiao_core::Lang::parse(lang.as_deref().unwrap_or("zh"))))
+/// Every sheet of a workbook (`name` gives its format by the extension) as the reader sees its
+/// cells: `{sheet: [[line, [column, text], …], …]}` (JSON). The page reads its exports back with it.
+#[wasm_bindgen(js_name = sheetCells)]
+pub fn sheet_cells(name: &str, bytes: &[u8]) -> Result<String, JsValue> {
+    let sheets = xianjiao_reader::workbook_cells(name, bytes).map_err(|e| err("sheet.read", &e))?;
+    let mut out = serde_json::Map::new();
+    for (sheet, rows) in sheets {
+        let rows: Vec<serde_json::Value> = rows
+            .into_iter()
+            .map(|(line, cells)| {
+                let mut r = vec![serde_json::Value::from(line)];
+                r.extend(cells.into_iter().map(|(c, t)| serde_json::json!([c, t])));
+                serde_json::Value::Array(r)
+            })
+            .collect();
+        out.insert(sheet, serde_json::Value::Array(rows));
+    }
+    Ok(serde_json::Value::Object(out).to_string())
 }
 
 /// The results workbook's definition (JSON: sheets, columns with header, width,
@@ -119,12 +63,6 @@ fn results(engine: &Engine, input: &str, lang: Option<String>) -> Result<xianjia
 #[wasm_bindgen(js_name = resultsWorkbook)]
 pub fn results_workbook(engine: &Engine, input: &str, lang: Option<String>) -> Result<String, JsValue> {
     serde_json::to_string(&results(engine, input, lang)?).map_err(|e| err("js.serialize", &e.to_string()))
-}
-
-/// The results workbook as XLSX bytes: the CLI's `score -o x.xlsx`, by the same writer.
-#[wasm_bindgen(js_name = resultsXlsx)]
-pub fn results_xlsx(engine: &Engine, input: &str, lang: Option<String>) -> Result<Vec<u8>, JsValue> {
-    xianjiao_core::output::xlsx::to_xlsx(&results(engine, input, lang)?).map_err(|e| err("output.xlsx", &e))
 }
 
 /// The results' first sheet as CSV text with a BOM: the CLI's `score -o x.csv`.
@@ -141,14 +79,6 @@ pub fn blank_forms(engine: &Engine, roster: &str, copies: u32) -> Result<String,
     let roster = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
     let req = xianjiao_core::output::forms::FormsRequest { roster, copies: copies as usize, phase: None };
     xianjiao_core::output::forms::blank_forms(rs, &req).map_err(|e| err("output.forms", &e))
-}
-
-/// The entry workbook (XLSX) for a roster `[{name, post?}]`: the CLI's `forms -o x.xlsx`.
-#[wasm_bindgen(js_name = entryWorkbook)]
-pub fn entry_workbook(engine: &Engine, roster: &str) -> Result<Vec<u8>, JsValue> {
-    let rs = engine.usable()?;
-    let roster: Vec<xianjiao_core::output::forms::RosterEntry> = serde_json::from_str(roster).map_err(|e| err("input.invalid", &e.to_string()))?;
-    xianjiao_core::output::entry::entry_workbook(rs, &roster, &[]).map_err(|e| err("output.xlsx", &e))
 }
 
 /// The filled 评议意见表 (附件4), one per member in roster order, as one printable HTML
@@ -179,8 +109,7 @@ pub fn transfer_application(engine: &Engine, input: &str, unit: &str, to: &str, 
 /// The 单位汇总 desk (issue 23): the files a 先教办 or 督导组 drops, gathered by core's
 /// [`xianjiao_core::UnitGather`] exactly as `xianjiao units` gathers them (read / refused
 /// with the reason / duplicate), then core's unit table, its drill-down and its exports.
-/// The page hands over each file's bytes; a roster (CSV/XLSX) comes as the rows its
-/// spreadsheet reader found, `[[line, [[col, text], …]], …]`, and core finds the header.
+/// The page hands over each file's bytes (all of them, then asks for the table); the CLI's reader reads them.
 #[wasm_bindgen(js_name = UnitsDesk)]
 #[derive(Default)]
 pub struct UnitsDesk {
@@ -196,29 +125,13 @@ impl UnitsDesk {
         UnitsDesk::default()
     }
 
-    /// What the file's name says it is: `json`, `roster`; throws the reason a file is refused.
-    #[wasm_bindgen(js_name = fileKind)]
-    pub fn file_kind(name: &str) -> Result<String, JsValue> {
-        xianjiao_core::file_kind(name).map(str::to_string).map_err(|e| err("units.file", &e))
-    }
-
-    /// Whether these bytes were read before (then the file is noted 重复 and must not be added).
-    pub fn duplicate(&mut self, name: &str, bytes: &[u8]) -> bool {
-        self.gather.duplicate(name, bytes)
-    }
-
-    /// A JSON file: unit records, or a lower level's 汇总.
-    pub fn json(&mut self, name: &str, bytes: &[u8]) {
-        self.gather.json(name, bytes);
-    }
-
-    /// A roster's rows (see the struct), read by core's header matching and progress cells.
-    pub fn roster(&mut self, name: &str, rows: &str) {
-        /// `[[line, [[col, text], …]], …]`.
-        type Rows = Vec<(usize, Vec<(usize, String)>)>;
-        let rows: Result<Rows, String> = serde_json::from_str(rows).map_err(|e| e.to_string());
-        let members = rows.and_then(|r| xianjiao_core::roster_rows(&r.into_iter().map(|(l, c)| (l, xianjiao_core::Cells(c))).collect::<Vec<_>>()));
-        self.gather.roster(name, members);
+    /// One dropped file, read by the CLI's reader as `xianjiao units` reads it (xianjiao-reader's `units`):
+    /// a duplicate, a unit record or lower level's table (JSON or 汇总.xlsx), a roster with progress, the
+    /// 督导组's record book, votes per unit or 附件5 sheets — or refused with the reason.
+    pub fn read(&mut self, engine: &Engine, name: &str, bytes: &[u8]) -> Result<(), JsValue> {
+        let rs = engine.usable()?;
+        xianjiao_reader::units::read_unit_file(&mut self.gather, rs, name, bytes);
+        Ok(())
     }
 
     /// A file that could not be read, with the reason.
@@ -274,12 +187,6 @@ impl UnitsDesk {
             _ => vec![],
         };
         serde_json::to_string(&lines).map_err(|e| err("js.serialize", &e.to_string()))
-    }
-
-    /// The 汇总 workbook as XLSX bytes: the CLI's `units -o x.xlsx`, by the same definition and writer.
-    pub fn xlsx(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<Vec<u8>, JsValue> {
-        let (t, files) = self.build(engine, level, on, oversight)?;
-        xianjiao_core::output::units::workbook(&t, &files).and_then(|w| xianjiao_core::output::xlsx::to_xlsx(&w)).map_err(|e| err("output.xlsx", &e))
     }
 
     /// The table as JSON, the CLI's `units -o x.json`: what the level above drops to roll it up.

@@ -1,69 +1,21 @@
-//! Reading filled forms and votes from CSV (streamed) or XLSX/XLSB/XLS/ODS
-//! (calamine) into the scorer and the vote counter.
-//!
-//! Spreadsheets arrive as offices really send them, so this module:
-//! * detects the text encoding of a CSV (UTF-8 with or without BOM, UTF-16
-//!   LE/BE with BOM, GB18030/GBK as Excel saves it on Chinese Windows) and says
-//!   what it tried when nothing fits;
-//! * reads CSV records with its own small RFC 4180 reader, so every record
-//!   carries the physical line it starts on, and an unterminated quote is
-//!   reported at its line while every line after it is read again normally;
-//! * finds the header within the first rows (a title row above it is common)
-//!   and refuses duplicated or ambiguous columns;
-//! * streams XLSX/XLSB cells instead of allocating the sheet's declared
-//!   dimensions, and reads every sheet whose header fits, naming the others.
-//!
-//! Every data row either reaches the scorer or is rejected with its line:
-//! rows read = scored + rejected.
+//! Files on disk into the one sheet reader (`xianjiao-reader`, which holds the
+//! encodings, CSV records, header search, workbooks, copies and name clashes):
+//! what is left here is what only the command line does with a path: workbooks
+//! opened by path, a large UTF-8 CSV streamed (on every core when it holds no
+//! quote) with a progress bar on a terminal, a byte digest streamed from the
+//! file, and the reader's notes printed on stderr.
 
-mod csv;
-mod encoding;
-mod records;
-mod rows;
-mod workbook;
-
-use self::csv::csv_file;
-pub use self::csv::{csv_bytes, Route};
-pub use self::encoding::{sniff, text_file, Enc};
-pub use self::records::{CsvRecords, Rec};
-pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
-use self::workbook::MAX_ODS_CELLS;
-pub use self::workbook::{check_parts, ods_cells, shielded, workbook};
+pub use xianjiao_reader::{
+    check_parts, csv_bytes, ods_cells, shielded, sniff, text_file, with_sources, workbook, Cells, CsvRecords, Enc, Field, Found, Inputs, PlainRows,
+    Problem, Rec, Refused, Resolve, Route, SourceInfo, Target, Want,
+};
 
 use crate::error::CliError;
-use serde::Serialize;
-use std::io::Read;
+use crate::fastcsv;
+use std::io::{Read, Seek};
 use std::path::Path;
-
-/// Non-blank rows searched for the header (title rows may come first).
-pub const HEADER_SEARCH: usize = 10;
-/// A quoted field still open after this many lines or bytes is taken as an
-/// unterminated quote: its line is rejected and the lines after it are read again.
-const MAX_SPAN_LINES: usize = 200;
-const MAX_SPAN_BYTES: usize = 256 << 10;
-/// Bytes looked at to detect the encoding and the header.
-const SAMPLE: usize = 64 << 10;
-
-/// How to re-save a file nobody can decode (Chinese first).
-const RESAVE: &str = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试";
-const RESAVE_EN: &str = "in Excel, save it as “CSV UTF-8 (Comma delimited)” and try again";
-
-fn is_sheet(path: &Path) -> bool {
-    path.extension().and_then(|e| e.to_str()).is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods"))
-}
-
-/// A row that was not used, with its file.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Problem {
-    /// File (or `file#sheet`).
-    pub file: String,
-    /// Line (row) in that file or sheet.
-    pub row: usize,
-    /// Field at fault.
-    pub field: Option<String>,
-    /// Why.
-    pub reason: String,
-}
+use xianjiao_reader::csv::{fast_done, fast_plan, records, target_want_score};
+use xianjiao_reader::{cannot_decode, is_sheet, ods_too_big, MAX_ODS_CELLS, SAMPLE};
 
 /// A progress bar on stderr for large files, only when stderr is a terminal.
 fn progress(path: &Path) -> Option<indicatif::ProgressBar> {
@@ -88,17 +40,17 @@ pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Resul
 /// [`read_file`] returning the message instead of printing it.
 pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
     let name = path.display().to_string();
-    if is_sheet(path) {
+    if is_sheet(&name) {
         let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
         check_parts(std::io::BufReader::new(f))?;
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
             let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
             let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
             if n > MAX_ODS_CELLS {
-                return Err(format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV"));
+                return Err(ods_too_big(n));
             }
         }
-        match shielded(|| calamine::open_workbook_auto(path).map_err(|e| e.to_string())) {
+        match shielded(|| xianjiao_reader::calamine::open_workbook_auto(path).map_err(|e| e.to_string())) {
             Ok(wb) => workbook(&name, wb, target, inputs),
             Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
         }
@@ -114,96 +66,29 @@ pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) ->
 
 /// Reads files into one target: filled forms into the scorer, votes into the
 /// counter, or a plain table (decisions, test figures, profiles). The same
-/// data read twice (a file given twice, a copied sheet) is refused; notes on
-/// the sources go to stderr.
+/// data read twice (a file given twice, a copied sheet) is refused, and so is
+/// one name that seems to be two people; notes on the sources go to stderr.
 pub fn read_all<P: AsRef<Path>>(paths: &[P], mut target: Target) -> Result<Inputs, CliError> {
     let mut inputs = Inputs::default();
     for p in paths {
         let p = p.as_ref();
-        let before = inputs.sources.len();
-        let was = scored_digest(&target);
-        if let Target::Score(sc) = &mut target {
-            sc.begin_source();
-        }
+        let m = xianjiao_reader::begin_file(&mut target, &inputs);
         read_file(p, &mut target, &mut inputs)?;
-        if paths.len() > 1 && !is_sheet(p) {
-            // Forms: the sheets as parsed (a copy saved with CRLF, a BOM, in GBK or with a title row is the same data);
-            // votes and plain tables: the bytes.
-            let digest = match (was, scored_digest(&target)) {
-                (Some(a), Some(b)) => rows_digest(a, b),
-                _ => Some(file_digest(p).map_err(|e| CliError::file(p, e))?),
-            };
-            inputs.set_digest(before, digest);
-        }
+        xianjiao_reader::end_file(m, &p.display().to_string(), &target, &mut inputs, paths.len() > 1, || file_digest(p))
+            .map_err(|e| CliError::file(p, e))?;
     }
-    inputs.refuse_copies().map_err(|e| match (paths, &target) {
+    let notes = xianjiao_reader::finish(&mut target, &inputs).map_err(|e| match (paths, &target, &e) {
         // Votes and plain tables come from one file, named first (the sheets' message names its files).
-        ([one], Target::Votes(_) | Target::Plain(_)) => CliError::file(one.as_ref(), e),
-        _ => CliError::usage(e),
+        ([one], Target::Votes(_) | Target::Plain(_), Refused::Copies(m)) => CliError::file(one.as_ref(), m),
+        _ => CliError::usage(e.message()),
     })?;
-    if let Target::Score(sc) = &mut target {
-        refuse_name_clashes(sc, &inputs)?;
+    for n in notes {
+        eprintln!("{n}");
     }
-    inputs.print_notes();
     Ok(inputs)
 }
 
-/// Refuses a run in which one name seems to be two people (the same name without 编号 in two
-/// files with sheets of one rater group, or a name with 编号 in one place and without in
-/// another): both places are named. Names in several files of different rater groups are noted.
-fn refuse_name_clashes(sc: &mut xianjiao_core::Scorer, inputs: &Inputs) -> Result<(), CliError> {
-    let clashes = sc.name_clashes();
-    let at = |row: usize| {
-        let mut r = xianjiao_core::Rejection { row, field: None, reason: String::new() };
-        let label = inputs.relocate(&mut r).or_else(|| inputs.sources.first().map(|s| s.label())).unwrap_or_default();
-        format!("{label} 第 {} 行", r.row)
-    };
-    if !clashes.is_empty() {
-        let lines: Vec<String> = clashes
-            .iter()
-            .take(20)
-            .map(|c| {
-                let id = |k: &Option<String>| k.as_ref().map_or_else(|| "(无编号)".to_string(), |k| format!("(编号 {k})"));
-                if c.groups.is_empty() {
-                    format!("“{}”在 {}{} 与 {}{}", xianjiao_core::shown(&c.name), at(c.rows[0]), id(&c.ids[0]), at(c.rows[1]), id(&c.ids[1]))
-                } else {
-                    format!("“{}”在 {} 与 {} 都有{}的测评表", xianjiao_core::shown(&c.name), at(c.rows[0]), at(c.rows[1]), c.groups.join("、"))
-                }
-            })
-            .collect();
-        let more = if clashes.len() > 20 { format!("(另有 {} 处)", clashes.len() - 20) } else { String::new() };
-        return Err(CliError::usage(format!(
-            "同名的人不能合并计分:{}{more}。可能是两个同名的党员:请在每份表中加“编号”列(或身份证后四位、工号)把他们分开;若确是同一人,请给他的每一行都填上同一个编号(或把这些表合在一个文件里)/ one name, two places: add an 编号 column to tell members apart",
-            lines.join(";")
-        )));
-    }
-    let several = sc.names_in_several_sources();
-    if !several.is_empty() {
-        let shown: Vec<String> = several.iter().take(10).map(|n| xianjiao_core::shown(n).into_owned()).collect();
-        eprintln!(
-            "{} 个姓名出现在多个文件中(各文件的评议组不同,按同一人计):{}{} / names in several files, counted as one person each",
-            several.len(),
-            shown.join("、"),
-            if several.len() > 10 { " …" } else { "" }
-        );
-    }
-    Ok(())
-}
-
-/// The scorer's digest of the sheets scored so far, when rows go to a scorer.
-pub(crate) fn scored_digest(target: &Target) -> Option<(u64, usize)> {
-    match target {
-        Target::Score(sc) => Some(sc.digest()),
-        _ => None,
-    }
-}
-
-/// The digest of the sheets scored between two [`scored_digest`]s (none when none was).
-pub(crate) fn rows_digest(before: (u64, usize), after: (u64, usize)) -> Option<u64> {
-    (after.1 > before.1).then(|| after.0.wrapping_sub(before.0) ^ (after.1 - before.1) as u64)
-}
-
-/// A hash of a file's bytes, streamed.
+/// A hash of a file's bytes, streamed (the reader's [`xianjiao_reader::bytes_digest`] over a file).
 fn file_digest(p: &Path) -> Result<u64, String> {
     use std::hash::Hasher;
     let mut f = std::fs::File::open(p).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
@@ -219,35 +104,63 @@ fn file_digest(p: &Path) -> Result<u64, String> {
     Ok(h.finish())
 }
 
-/// A report as JSON, with each rejected row's file (`file#sheet`) when rows
-/// came from several sources, and a `sheets` list (read / skipped and why)
-/// whenever there is something to say about the sources.
-pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs: &Inputs) -> serde_json::Value {
-    let mut v = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
-    if let Some(rej) = v.get_mut("rejected").and_then(|r| r.as_array_mut()) {
-        for (r, o) in rej.iter_mut().zip(origin) {
-            if let (Some(o), Some(m)) = (o, r.as_object_mut()) {
-                m.insert("file".into(), o.clone().into());
-            }
-        }
+/// Reads a CSV file: streamed when it is UTF-8 (on every core when it holds no
+/// quote), decoded in memory otherwise.
+fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&indicatif::ProgressBar>) -> Result<(), String> {
+    let cant = |e: std::io::Error| format!("无法读取 / cannot read: {e}");
+    let mut f = std::fs::File::open(path).map_err(cant)?;
+    let len = f.metadata().map_err(cant)?.len();
+    let mut sample = vec![];
+    (&mut f).take(SAMPLE as u64).read_to_end(&mut sample).map_err(cant)?;
+    let complete = sample.len() as u64 >= len;
+    let enc = sniff(&sample, complete)?;
+    let cr_file = memchr::memchr(b'\n', &sample).is_none() && memchr::memchr(b'\r', &sample).is_some();
+    let name = path.display().to_string();
+    if enc != (Enc::Utf8 { bom: 0 }) && enc != (Enc::Utf8 { bom: 3 }) || cr_file {
+        let bytes = std::fs::read(path).map_err(cant)?;
+        return csv_bytes(&name, &bytes, target, inputs, Route::Auto);
     }
-    // Note rows (注:…): at their own file's row.
-    if let Some(notes) = v.get_mut("notes").and_then(|r| r.as_array_mut()) {
-        for n in notes.iter_mut() {
-            let mut r = xianjiao_core::Rejection { row: n["row"].as_u64().unwrap_or(0) as usize, field: None, reason: String::new() };
-            let file = inputs.relocate(&mut r);
-            if let Some(m) = n.as_object_mut() {
-                m.insert("row".into(), r.row.into());
-                if let Some(f) = file {
-                    m.insert("file".into(), f.into());
+    let Enc::Utf8 { bom } = enc else { return Err(cannot_decode("")) };
+    let mut info = inputs.begin(&name, None);
+    info.encoding = Some(enc.label());
+    let base = info.offset;
+    if let Target::Score(sc) = &mut *target {
+        let want = target_want_score(sc, &name);
+        let plan = fast_plan(&sample[bom..], &want, &|h| sc.item_index(h));
+        if let Some(plan) = plan {
+            match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
+                Ok(Some(lines)) => {
+                    fast_done(inputs, info, plan, lines);
+                    return Ok(());
                 }
+                Ok(None) => {
+                    if let Some(b) = bar {
+                        b.set_position(0);
+                    }
+                }
+                Err(e) => return Err(cant(e)),
             }
         }
     }
-    if inputs.notable() {
-        if let Some(m) = v.as_object_mut() {
-            m.insert("sheets".into(), serde_json::to_value(&inputs.sources).unwrap_or_default());
+    f.seek(std::io::SeekFrom::Start(bom as u64)).map_err(cant)?;
+    let reader = std::io::BufReader::with_capacity(1 << 16, ProgressRead { f, bar, n: 0 });
+    records(reader, enc, target, inputs, info)
+}
+
+/// Moves the progress bar as the record reader consumes the file.
+struct ProgressRead<'b> {
+    f: std::fs::File,
+    bar: Option<&'b indicatif::ProgressBar>,
+    n: u64,
+}
+
+impl Read for ProgressRead<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let k = self.f.read(buf)?;
+        self.n += k as u64;
+        if let Some(b) = self.bar {
+            b.set_position(self.n);
         }
+        Ok(k)
     }
-    v
 }

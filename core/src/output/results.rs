@@ -6,7 +6,7 @@
 //! `score -o x.xlsx|csv` and the office page's exports are this workbook.
 //!
 //! The input is the report as it is serialized (the CLI's `--json`, the office
-//! wasm's `scorePacked`), read back into [`ResultsInput`]: both front ends
+//! wasm's `readSheets`), read back into [`ResultsInput`]: both front ends
 //! start from the same JSON, so they cannot see different fields.
 
 use super::{column, Cell, Column, Format, Sheet, Workbook};

@@ -19,7 +19,8 @@ pub enum Enc {
 }
 
 impl Enc {
-    pub(super) fn label(self) -> &'static str {
+    /// The name shown in notes.
+    pub fn label(self) -> &'static str {
         match self {
             Enc::Utf8 { bom: 0 } => "UTF-8",
             Enc::Utf8 { .. } => "UTF-8 BOM",
@@ -28,7 +29,8 @@ impl Enc {
             Enc::Gb18030 => "GB18030",
         }
     }
-    pub(super) fn bad_line(self) -> String {
+    /// Why a line that does not decode is rejected.
+    pub fn bad_line(self) -> String {
         match self {
             Enc::Utf8 { .. } => "不是 UTF-8 文本 / not UTF-8 text".into(),
             e => format!("此行不是有效的 {0} 文本 / not valid {0} text", e.label()),
@@ -36,7 +38,8 @@ impl Enc {
     }
 }
 
-pub(super) fn cannot_decode(why: &str) -> String {
+/// No encoding fits (`why`: what it looks like).
+pub fn cannot_decode(why: &str) -> String {
     format!("无法识别文件编码{why}(已尝试 UTF-8、带 BOM 的 UTF-16 LE/BE、GB18030/GBK)。{RESAVE} / cannot decode the file (tried UTF-8, UTF-16 LE/BE with BOM, GB18030/GBK); {RESAVE_EN}")
 }
 

@@ -1,26 +1,29 @@
-//! CSV files: the fast path when a quote-free UTF-8 file allows it, else the
-//! record reader (streamed when UTF-8, decoded in memory otherwise).
+//! CSV bytes: the fast path when a quote-free UTF-8 file allows it, else the
+//! record reader (from any `BufRead`: the CLI streams files through it).
 
-use super::encoding::{cannot_decode, decode, sniff, Enc};
+use super::encoding::{decode, sniff, Enc};
 use super::records::{CsvRecords, Rec};
 use super::rows::{Cells, Inputs, Resolve, SourceInfo, Table, Target, Want};
 use super::{HEADER_SEARCH, SAMPLE};
-use crate::fastcsv::{self, Cols};
-use std::io::{BufRead, Read, Seek};
+use crate::fast::{self as fastcsv, Cols};
+use std::io::BufRead;
 use std::path::Path;
 use xianjiao_core::Scorer;
 
 /// A header found in the quote-free first lines: the fast path may take the file.
-pub(super) struct FastPlan {
-    pub(super) cols: Cols,
-    pub(super) header_line: usize,
-    pub(super) body_start: usize,
+pub struct FastPlan {
+    /// The columns.
+    pub cols: Cols,
+    /// The header's line (1-based).
+    pub header_line: usize,
+    /// The byte after the header line.
+    pub body_start: usize,
     /// Header cells the form does not read.
-    pub(super) unknown: Vec<String>,
+    pub unknown: Vec<String>,
 }
 
 /// Looks for the header the way [`Table`] does, over plain quote-free lines.
-pub(super) fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<FastPlan> {
+pub fn fast_plan(text: &[u8], want: &Want, resolve: Resolve) -> Option<FastPlan> {
     let mut at = 0;
     let mut seen = 0;
     for line_no in 1.. {
@@ -69,7 +72,8 @@ fn next_is_points(rest: &[u8], f: &xianjiao_core::Found) -> bool {
     member.is_empty() || xianjiao_core::POINTS_LABELS.iter().any(|l| member.eq_ignore_ascii_case(l))
 }
 
-pub(super) fn csv_records<R: BufRead>(recs: &mut CsvRecords<R>, table: &mut Table) -> Result<(), String> {
+/// Feeds every record to the table, then finishes it.
+pub(crate) fn csv_records<R: BufRead>(recs: &mut CsvRecords<R>, table: &mut Table) -> Result<(), String> {
     loop {
         match recs.next_rec().map_err(|e| format!("无法读取 / cannot read: {e}"))? {
             None => break,
@@ -112,7 +116,7 @@ pub fn csv_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inp
 }
 
 /// Finishes a source the fast path read: header row, last line, recorded.
-pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, plan: FastPlan, lines: usize) {
+pub fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, plan: FastPlan, lines: usize) {
     info.header_row = Some(plan.header_line);
     info.unknown_columns = plan.unknown;
     info.lines = lines - info.offset;
@@ -120,7 +124,7 @@ pub(super) fn fast_done(inputs: &mut Inputs, mut info: SourceInfo, plan: FastPla
 }
 
 /// Reads a source with the record reader (from memory or streamed) and records it.
-pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inputs: &mut Inputs, mut info: SourceInfo) -> Result<(), String> {
+pub fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inputs: &mut Inputs, mut info: SourceInfo) -> Result<(), String> {
     let stem = file_stem(&info.file);
     let mut table = Table::new(target, info.offset, &[&stem]);
     let mut recs = CsvRecords::new(reader, 1, enc);
@@ -136,76 +140,16 @@ pub(super) fn records<R: BufRead>(reader: R, enc: Enc, target: &mut Target, inpu
 }
 
 /// A file's name without its folder and extension (党员互评.csv names a rater group).
-pub(super) fn file_stem(file: &str) -> String {
+pub fn file_stem(file: &str) -> String {
     Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
-pub(super) fn target_want_score(sc: &Scorer, file: &str) -> Want {
+/// What a form's header must name in this file (its name may give the rater group).
+pub fn target_want_score(sc: &Scorer, file: &str) -> Want {
     let stem = file_stem(file);
     Want::Sheets {
         items: sc.item_names().map(str::to_string).collect(),
         need_group: sc.has_groups(),
         group_from: sc.group_named(&stem).map(str::to_string),
-    }
-}
-
-/// Reads a CSV file: streamed when it is UTF-8 (on every core when it holds no
-/// quote), decoded in memory otherwise.
-pub(super) fn csv_file(path: &Path, target: &mut Target, inputs: &mut Inputs, bar: Option<&indicatif::ProgressBar>) -> Result<(), String> {
-    let cant = |e: std::io::Error| format!("无法读取 / cannot read: {e}");
-    let mut f = std::fs::File::open(path).map_err(cant)?;
-    let len = f.metadata().map_err(cant)?.len();
-    let mut sample = vec![];
-    (&mut f).take(SAMPLE as u64).read_to_end(&mut sample).map_err(cant)?;
-    let complete = sample.len() as u64 >= len;
-    let enc = sniff(&sample, complete)?;
-    let cr_file = memchr::memchr(b'\n', &sample).is_none() && memchr::memchr(b'\r', &sample).is_some();
-    let name = path.display().to_string();
-    if enc != (Enc::Utf8 { bom: 0 }) && enc != (Enc::Utf8 { bom: 3 }) || cr_file {
-        let bytes = std::fs::read(path).map_err(cant)?;
-        return csv_bytes(&name, &bytes, target, inputs, Route::Auto);
-    }
-    let Enc::Utf8 { bom } = enc else { return Err(cannot_decode("")) };
-    let mut info = inputs.begin(&name, None);
-    info.encoding = Some(enc.label());
-    let base = info.offset;
-    if let Target::Score(sc) = &mut *target {
-        let want = target_want_score(sc, &name);
-        let plan = fast_plan(&sample[bom..], &want, &|h| sc.item_index(h));
-        if let Some(plan) = plan {
-            match fastcsv::score(path, (bom + plan.body_start) as u64, base + plan.header_line, &plan.cols, sc, bar) {
-                Ok(Some(lines)) => {
-                    fast_done(inputs, info, plan, lines);
-                    return Ok(());
-                }
-                Ok(None) => {
-                    if let Some(b) = bar {
-                        b.set_position(0);
-                    }
-                }
-                Err(e) => return Err(cant(e)),
-            }
-        }
-    }
-    f.seek(std::io::SeekFrom::Start(bom as u64)).map_err(cant)?;
-    let reader = std::io::BufReader::with_capacity(1 << 16, ProgressRead { f, bar, n: 0 });
-    records(reader, enc, target, inputs, info)
-}
-
-/// Moves the progress bar as the record reader consumes the file.
-pub(super) struct ProgressRead<'b> {
-    pub(super) f: std::fs::File,
-    pub(super) bar: Option<&'b indicatif::ProgressBar>,
-    pub(super) n: u64,
-}
-
-impl Read for ProgressRead<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let k = self.f.read(buf)?;
-        self.n += k as u64;
-        if let Some(b) = self.bar {
-            b.set_position(self.n);
-        }
-        Ok(k)
     }
 }

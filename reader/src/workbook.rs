@@ -120,7 +120,7 @@ pub fn check_parts<R: Read + Seek>(r: R) -> Result<(), String> {
 /// `number-rows-repeated` × `number-columns-repeated` lets a file of a few
 /// hundred bytes ask for billions of cells (calamine itself stops at 100
 /// million, about 3 GB). Appraisal sheets hold tens of thousands.
-pub(super) const MAX_ODS_CELLS: u64 = 5_000_000;
+pub const MAX_ODS_CELLS: u64 = 5_000_000;
 
 /// Counts the cells an ODS's `content.xml` asks for, before calamine
 /// allocates them: per row, the repeats of the row times the columns up to its

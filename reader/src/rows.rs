@@ -3,7 +3,7 @@
 //! sources read ([`Inputs`]) with their line offsets.
 
 use super::HEADER_SEARCH;
-use crate::fastcsv;
+use crate::fast as fastcsv;
 use serde::Serialize;
 pub use xianjiao_core::{Cells, Field, Found, Resolve, Want};
 use xianjiao_core::{Rejection, Scorer, VoteCounter};
@@ -150,13 +150,13 @@ pub struct SourceInfo {
     pub points_row: Option<usize>,
     /// Added to this source's line numbers so rows of different sources never collide.
     #[serde(skip)]
-    pub(super) offset: usize,
+    pub offset: usize,
     /// Highest line number of this source.
     #[serde(skip)]
-    pub(super) lines: usize,
+    pub lines: usize,
     /// A hash of the data rows (sheets) or of the bytes (CSV files), to find copies.
     #[serde(skip)]
-    pub(super) digest: Option<u64>,
+    pub digest: Option<u64>,
 }
 
 /// Every source read into one scorer or counter.
@@ -168,7 +168,8 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    pub(super) fn begin(&mut self, file: &str, sheet: Option<&str>) -> SourceInfo {
+    /// A new source (a file, or a sheet of a workbook) starting after the last one read.
+    pub fn begin(&mut self, file: &str, sheet: Option<&str>) -> SourceInfo {
         SourceInfo {
             file: file.to_string(),
             sheet: sheet.map(str::to_string),
@@ -184,14 +185,15 @@ impl Inputs {
             digest: None,
         }
     }
-    pub(super) fn end(&mut self, s: SourceInfo) {
+    /// Records a source; a read one moves the line offset on.
+    pub fn end(&mut self, s: SourceInfo) {
         if s.status == "read" {
             self.next = s.offset + s.lines + 1;
         }
         self.sources.push(s);
     }
     /// Marks the sources from index `from` on as copies of data with this hash.
-    pub(super) fn set_digest(&mut self, from: usize, digest: Option<u64>) {
+    pub fn set_digest(&mut self, from: usize, digest: Option<u64>) {
         for s in &mut self.sources[from..] {
             s.digest = digest;
         }
@@ -237,10 +239,11 @@ impl Inputs {
         Ok(())
     }
 
-    /// Notes on stderr: sheets read and skipped, encodings, header rows.
-    pub fn print_notes(&self) {
+    /// Notes on the sources (the CLI prints them on stderr): sheets read and skipped, encodings, header rows.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out = vec![];
         if !self.notable() {
-            return;
+            return out;
         }
         for s in &self.sources {
             let mut what = vec![];
@@ -264,15 +267,19 @@ impl Inputs {
                 what.push(format!("未计分的列 / columns not read:{}", s.unknown_columns.join("、")));
             }
             match s.status {
-                "read" => eprintln!("{}: 已读取 / read{}", s.label(), if what.is_empty() { String::new() } else { format!("({})", what.join(";")) }),
-                _ => eprintln!("{}: 已跳过 / skipped:{}", s.label(), s.reason.as_deref().unwrap_or("")),
+                "read" => {
+                    out.push(format!("{}: 已读取 / read{}", s.label(), if what.is_empty() { String::new() } else { format!("({})", what.join(";")) }))
+                }
+                _ => out.push(format!("{}: 已跳过 / skipped:{}", s.label(), s.reason.as_deref().unwrap_or(""))),
             }
         }
+        out
     }
 }
 
 impl SourceInfo {
-    pub(super) fn label(&self) -> String {
+    /// `file` or `file#sheet`.
+    pub fn label(&self) -> String {
         match &self.sheet {
             Some(sh) => format!("{}#{sh}", self.file),
             None => self.file.clone(),

@@ -1,0 +1,370 @@
+//! The one sheet reader of xianjiao: filled forms and votes from CSV or
+//! XLSX/XLSB/XLS/ODS (calamine) into the scorer and the vote counter. The CLI
+//! (files on disk, streamed, with a progress bar) and the office page (the
+//! office wasm: dropped files' bytes) both read through it, so a sheet has one
+//! meaning. No file-system I/O here: bytes (or any `BufRead`) in, [`Target`]
+//! and [`Inputs`] out.
+//!
+//! Spreadsheets arrive as offices really send them, so this crate:
+//! * detects the text encoding of a CSV (UTF-8 with or without BOM, UTF-16
+//!   LE/BE with BOM, GB18030/GBK as Excel saves it on Chinese Windows) and says
+//!   what it tried when nothing fits;
+//! * reads CSV records with its own small RFC 4180 reader, so every record
+//!   carries the physical line it starts on, and an unterminated quote is
+//!   reported at its line while every line after it is read again normally;
+//! * finds the header within the first rows (a title row above it is common)
+//!   and refuses duplicated or ambiguous columns;
+//! * streams XLSX/XLSB cells instead of allocating the sheet's declared
+//!   dimensions, and reads every sheet whose header fits, naming the others;
+//! * refuses the same data read twice and one name that seems to be two people.
+//!
+//! Every data row either reaches the scorer or is rejected with its line:
+//! rows read = scored + rejected.
+
+pub mod csv;
+mod encoding;
+pub mod fast;
+mod records;
+mod rows;
+pub mod units;
+mod workbook;
+
+pub use self::csv::{csv_bytes, Route};
+pub use self::encoding::{cannot_decode, sniff, text_file, Enc};
+pub use self::records::{CsvRecords, Rec};
+pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
+pub use self::workbook::{check_parts, ods_cells, shielded, workbook, MAX_ODS_CELLS};
+/// The workbook parser, for callers that open workbooks themselves (the CLI by path, the fuzzer).
+pub use calamine;
+
+use serde::Serialize;
+use std::io::Cursor;
+
+/// Non-blank rows searched for the header (title rows may come first).
+pub const HEADER_SEARCH: usize = 10;
+/// A quoted field still open after this many lines or bytes is taken as an
+/// unterminated quote: its line is rejected and the lines after it are read again.
+const MAX_SPAN_LINES: usize = 200;
+const MAX_SPAN_BYTES: usize = 256 << 10;
+/// Bytes looked at to detect the encoding and the header.
+pub const SAMPLE: usize = 64 << 10;
+
+/// How to re-save a file nobody can decode (Chinese first).
+const RESAVE: &str = "请在 Excel 中另存为“CSV UTF-8(逗号分隔)(*.csv)”后重试";
+const RESAVE_EN: &str = "in Excel, save it as “CSV UTF-8 (Comma delimited)” and try again";
+
+/// A file's extension, lower-case ("" when none).
+fn extension(name: &str) -> String {
+    std::path::Path::new(name).extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default()
+}
+
+/// True when the file is a workbook (by its name), not a CSV.
+pub fn is_sheet(name: &str) -> bool {
+    matches!(extension(name).as_str(), "xlsx" | "xlsm" | "xlsb" | "xls" | "ods")
+}
+
+/// A row that was not used, with its file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Problem {
+    /// File (or `file#sheet`).
+    pub file: String,
+    /// Line (row) in that file or sheet.
+    pub row: usize,
+    /// Field at fault.
+    pub field: Option<String>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Reads one file's bytes (CSV, or every fitting sheet of a workbook) into `target`; the
+/// message says what is wrong with the file (the caller names the file).
+pub fn read_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
+    if !is_sheet(name) {
+        return csv_bytes(name, bytes, target, inputs, Route::Auto);
+    }
+    check_parts(Cursor::new(bytes))?;
+    let ext = extension(name);
+    if ext == "ods" {
+        let n = ods_cells(Cursor::new(bytes)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+        if n > MAX_ODS_CELLS {
+            return Err(ods_too_big(n));
+        }
+    }
+    match shielded(|| open_bytes(name, bytes)) {
+        Ok(wb) => workbook(name, wb, target, inputs),
+        Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
+    }
+}
+
+/// A workbook held in memory, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
+fn open_bytes<'b>(name: &str, bytes: &'b [u8]) -> Result<calamine::Sheets<Cursor<&'b [u8]>>, String> {
+    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
+    let s = |e: &dyn std::fmt::Display| e.to_string();
+    Ok(match extension(name).as_str() {
+        "xls" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+    })
+}
+
+/// One sheet's non-empty cells as read: its name and its rows, each `(line, [(column, text)])`.
+pub type SheetCells = (String, Vec<(usize, Vec<(usize, String)>)>);
+
+/// Every sheet of a workbook held in memory, cell texts as the reader sees them (the office
+/// page reads its own exports back with it; the same caps as [`read_bytes`]).
+pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, String> {
+    use calamine::Reader;
+    check_parts(Cursor::new(bytes))?;
+    let mut wb = shielded(|| open_bytes(name, bytes)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    let names = wb.sheet_names();
+    let mut out = vec![];
+    for sheet in names {
+        let range = shielded(|| wb.worksheet_range(&sheet).map_err(|e| e.to_string()))?;
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let rows = range
+            .rows()
+            .enumerate()
+            .filter_map(|(i, row)| {
+                let cells: Vec<(usize, String)> = row
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(j, c)| {
+                        let t = c.to_string();
+                        (!t.is_empty()).then(|| (c0 as usize + j, t))
+                    })
+                    .collect();
+                (!cells.is_empty()).then(|| (r0 as usize + i + 1, cells))
+            })
+            .collect();
+        out.push((sheet, rows));
+    }
+    Ok(out)
+}
+
+/// An ODS that asks for more cells than any appraisal sheet holds.
+pub fn ods_too_big(n: u64) -> String {
+    format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV")
+}
+
+/// Where a file's reading began (see [`begin_file`] and [`end_file`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Mark {
+    before: usize,
+    was: Option<(u64, usize)>,
+}
+
+/// Before a file of several is read into `target`.
+pub fn begin_file(target: &mut Target, inputs: &Inputs) -> Mark {
+    let m = Mark { before: inputs.sources.len(), was: scored_digest(target) };
+    if let Target::Score(sc) = target {
+        sc.begin_source();
+    }
+    m
+}
+
+/// After a file was read: the digest its copies are found by. Forms: the sheets as parsed (a
+/// copy saved with CRLF, a BOM, in GBK or with a title row is the same data); votes and plain
+/// tables: the bytes (`bytes_digest`). Workbooks' sheets carry their own digests.
+pub fn end_file(
+    m: Mark,
+    name: &str,
+    target: &Target,
+    inputs: &mut Inputs,
+    several: bool,
+    bytes_digest: impl FnOnce() -> Result<u64, String>,
+) -> Result<(), String> {
+    if several && !is_sheet(name) {
+        let digest = match (m.was, scored_digest(target)) {
+            (Some(a), Some(b)) => rows_digest(a, b),
+            _ => Some(bytes_digest()?),
+        };
+        inputs.set_digest(m.before, digest);
+    }
+    Ok(())
+}
+
+/// A hash of bytes, for [`end_file`].
+pub fn bytes_digest(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// Why a run of several files was refused after reading them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The same data twice (a file given twice, a copied sheet).
+    Copies(String),
+    /// One name that seems to be two people.
+    Clash(String),
+}
+
+impl Refused {
+    /// The message.
+    pub fn message(&self) -> &str {
+        match self {
+            Refused::Copies(m) | Refused::Clash(m) => m,
+        }
+    }
+}
+
+/// After every file was read: copies and name clashes refused; returns the notes on the
+/// sources (names in several files, sheets read and skipped, encodings, header rows).
+pub fn finish(target: &mut Target, inputs: &Inputs) -> Result<Vec<String>, Refused> {
+    inputs.refuse_copies().map_err(Refused::Copies)?;
+    let mut notes = vec![];
+    if let Target::Score(sc) = target {
+        if let Some(n) = refuse_name_clashes(sc, inputs).map_err(Refused::Clash)? {
+            notes.push(n);
+        }
+    }
+    notes.extend(inputs.notes());
+    Ok(notes)
+}
+
+/// Reads files given as (name, bytes) into one target, as the CLI reads files from disk: the
+/// same data read twice is refused, and so is one name that seems to be two people. Returns the
+/// sources and the notes on them; the message of an unreadable file starts with its name.
+pub fn read_all_bytes(files: &[(&str, &[u8])], mut target: Target) -> Result<(Inputs, Vec<String>), String> {
+    let mut inputs = Inputs::default();
+    for (name, bytes) in files {
+        let m = begin_file(&mut target, &inputs);
+        read_bytes(name, bytes, &mut target, &mut inputs).map_err(|e| format!("{name}: {e}"))?;
+        end_file(m, name, &target, &mut inputs, files.len() > 1, || Ok(bytes_digest(bytes)))?;
+    }
+    let notes = finish(&mut target, &inputs).map_err(|e| match (files, &target, &e) {
+        ([(one, _)], Target::Votes(_) | Target::Plain(_), Refused::Copies(m)) => format!("{one}: {m}"),
+        _ => e.message().to_string(),
+    })?;
+    Ok((inputs, notes))
+}
+
+/// Refuses a run in which one name seems to be two people (the same name without 编号 in two
+/// files with sheets of one rater group, or a name with 编号 in one place and without in
+/// another): both places are named. Names in several files of different rater groups are noted.
+fn refuse_name_clashes(sc: &mut xianjiao_core::Scorer, inputs: &Inputs) -> Result<Option<String>, String> {
+    let clashes = sc.name_clashes();
+    let at = |row: usize| {
+        let mut r = xianjiao_core::Rejection { row, field: None, reason: String::new() };
+        let label = inputs.relocate(&mut r).or_else(|| inputs.sources.first().map(|s| s.label())).unwrap_or_default();
+        format!("{label} 第 {} 行", r.row)
+    };
+    if !clashes.is_empty() {
+        let lines: Vec<String> = clashes
+            .iter()
+            .take(20)
+            .map(|c| {
+                let id = |k: &Option<String>| k.as_ref().map_or_else(|| "(无编号)".to_string(), |k| format!("(编号 {k})"));
+                if c.groups.is_empty() {
+                    format!("“{}”在 {}{} 与 {}{}", xianjiao_core::shown(&c.name), at(c.rows[0]), id(&c.ids[0]), at(c.rows[1]), id(&c.ids[1]))
+                } else {
+                    format!("“{}”在 {} 与 {} 都有{}的测评表", xianjiao_core::shown(&c.name), at(c.rows[0]), at(c.rows[1]), c.groups.join("、"))
+                }
+            })
+            .collect();
+        let more = if clashes.len() > 20 { format!("(另有 {} 处)", clashes.len() - 20) } else { String::new() };
+        return Err(format!(
+            "同名的人不能合并计分:{}{more}。可能是两个同名的党员:请在每份表中加“编号”列(或身份证后四位、工号)把他们分开;若确是同一人,请给他的每一行都填上同一个编号(或把这些表合在一个文件里)/ one name, two places: add an 编号 column to tell members apart",
+            lines.join(";")
+        ));
+    }
+    let several = sc.names_in_several_sources();
+    if several.is_empty() {
+        return Ok(None);
+    }
+    let shown: Vec<String> = several.iter().take(10).map(|n| xianjiao_core::shown(n).into_owned()).collect();
+    Ok(Some(format!(
+        "{} 个姓名出现在多个文件中(各文件的评议组不同,按同一人计):{}{} / names in several files, counted as one person each",
+        several.len(),
+        shown.join("、"),
+        if several.len() > 10 { " …" } else { "" }
+    )))
+}
+
+/// The scorer's digest of the sheets scored so far, when rows go to a scorer.
+pub fn scored_digest(target: &Target) -> Option<(u64, usize)> {
+    match target {
+        Target::Score(sc) => Some(sc.digest()),
+        _ => None,
+    }
+}
+
+/// The digest of the sheets scored between two [`scored_digest`]s (none when none was).
+pub fn rows_digest(before: (u64, usize), after: (u64, usize)) -> Option<u64> {
+    (after.1 > before.1).then(|| after.0.wrapping_sub(before.0) ^ (after.1 - before.1) as u64)
+}
+
+/// A report as JSON, with each rejected row's file (`file#sheet`) when rows
+/// came from several sources, and a `sheets` list (read / skipped and why)
+/// whenever there is something to say about the sources.
+pub fn with_sources<T: Serialize>(report: &T, origin: &[Option<String>], inputs: &Inputs) -> serde_json::Value {
+    let mut v = serde_json::to_value(report).unwrap_or(serde_json::Value::Null);
+    if let Some(rej) = v.get_mut("rejected").and_then(|r| r.as_array_mut()) {
+        for (r, o) in rej.iter_mut().zip(origin) {
+            if let (Some(o), Some(m)) = (o, r.as_object_mut()) {
+                m.insert("file".into(), o.clone().into());
+            }
+        }
+    }
+    // Note rows (注:…): at their own file's row.
+    if let Some(notes) = v.get_mut("notes").and_then(|r| r.as_array_mut()) {
+        for n in notes.iter_mut() {
+            let mut r = xianjiao_core::Rejection { row: n["row"].as_u64().unwrap_or(0) as usize, field: None, reason: String::new() };
+            let file = inputs.relocate(&mut r);
+            if let Some(m) = n.as_object_mut() {
+                m.insert("row".into(), r.row.into());
+                if let Some(f) = file {
+                    m.insert("file".into(), f.into());
+                }
+            }
+        }
+    }
+    if inputs.notable() {
+        if let Some(m) = v.as_object_mut() {
+            m.insert("sheets".into(), serde_json::to_value(&inputs.sources).unwrap_or_default());
+        }
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn rules() -> xianjiao_core::RuleSet {
+        let mut src = xianjiao_core::MemorySource::new();
+        for f in ["guanba.rhai", "central.rhai"] {
+            src.insert(f, std::fs::read_to_string(format!("{}/../rules/{f}", env!("CARGO_MANIFEST_DIR"))).unwrap());
+        }
+        xianjiao_core::RuleSet::load("guanba.rhai", &src)
+    }
+
+    const HEAD: &str = "member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n";
+
+    #[test]
+    fn one_name_in_two_files_is_refused_naming_both_places() {
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        let a = format!("{HEAD}张伟,党员互评,9,9,9,9,9,9,9,28\n");
+        let b = format!("{HEAD}王五,党员互评,8,8,8,8,8,8,8,24\n张伟,党员互评,4,4,4,4,4,4,4,12\n");
+        let e = read_all_bytes(&[("a.csv", a.as_bytes()), ("b.csv", b.as_bytes())], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.contains("张伟") && e.contains("a.csv 第 2 行") && e.contains("b.csv 第 3 行"), "{e}");
+    }
+
+    #[test]
+    fn the_same_rows_saved_twice_are_refused_and_a_broken_workbook_is_an_error() {
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        let a = format!("{HEAD}张伟,党员互评,9,9,9,9,9,9,9,28\n");
+        let crlf = a.replace('\n', "\r\n");
+        let e = read_all_bytes(&[("a.csv", a.as_bytes()), ("b.csv", crlf.as_bytes())], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.contains("完全相同"), "{e}");
+        let mut sc = rs.scorer(None).unwrap();
+        let e = read_all_bytes(&[("x.xlsx", b"PK\x03\x04 not a zip")], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.starts_with("x.xlsx: "), "{e}");
+        assert!(workbook_cells("x.xlsx", b"nothing").is_err());
+    }
+}
