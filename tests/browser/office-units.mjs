@@ -76,8 +76,8 @@ const shown = (page) => page.$$eval(U + '#xu-table tbody tr', (trs) => trs.map((
 const readBack = (page, bytes) => page.evaluate(async (b64) => {
   const { workbookCells } = await import('/pkg/office.js');
   const out = {};
-  for (const [name, rows] of await workbookCells(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)))) {
-    out[name] = rows.map(([, cells]) => { const a = []; for (const [c, v] of cells) { while (a.length < c) a.push(''); a[c] = v; } return a; });
+  for (const [name, rows] of Object.entries(await workbookCells(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))))) {
+    out[name] = rows.map(([, ...cells]) => { const a = []; for (const [c, v] of cells) { while (a.length < c) a.push(''); a[c] = v; } return a; });
   }
   return out;
 }, bytes.toString('base64'));
