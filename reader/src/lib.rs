@@ -367,4 +367,20 @@ mod tests {
         assert!(e.starts_with("x.xlsx: "), "{e}");
         assert!(workbook_cells("x.xlsx", b"nothing").is_err());
     }
+
+    #[test]
+    fn a_points_row_is_read_under_the_header_and_above_it_is_a_row_of_marks() {
+        let rs = rules();
+        let points = ",,10,10,10,10,10,10,10,30\n";
+        let sheet = "张伟,党员互评,9,9,9,9,9,9,9,28\n";
+        let mut sc = rs.scorer(None).unwrap();
+        let (inputs, _) = read_all_bytes(&[("a.csv", format!("{HEAD}{points}{sheet}").as_bytes())], Target::Score(&mut sc)).unwrap();
+        assert_eq!(inputs.sources[0].points_row, Some(2), "checked under the header, as 附件3 prints it");
+        let r = sc.finish().unwrap();
+        assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+        let mut sc = rs.scorer(None).unwrap();
+        read_all_bytes(&[("b.csv", format!("{points}{HEAD}{sheet}").as_bytes())], Target::Score(&mut sc)).unwrap();
+        let r = sc.finish().unwrap();
+        assert!(r.rejected.iter().any(|x| x.reason.starts_with("在表头之上")), "{:?}", r.rejected);
+    }
 }

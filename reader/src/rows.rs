@@ -313,13 +313,6 @@ pub(super) struct Table<'t, 's, 'r> {
 }
 
 /// A row that holds marks rather than a title: two or more cells are numbers.
-/// The form's 分值 row above its header (as the seed's 附件3 and the entry workbook print it):
-/// every item column holds exactly that item's points. Not a rater's sheet, so not counted.
-fn points_row(target: &Target, cells: &Cells, cols: &[usize]) -> bool {
-    let Target::Score(sc) = target else { return false };
-    !cols.is_empty() && sc.item_points().zip(cols).all(|(p, &c)| cells.get(c).and_then(|t| t.trim().parse::<f64>().ok()) == Some(p))
-}
-
 pub(super) fn marks_row(cells: &Cells) -> bool {
     cells.0.iter().filter(|(_, t)| t.trim().parse::<f64>().is_ok()).count() >= 2
 }
@@ -398,11 +391,9 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
                 }
                 self.found = Some(f);
                 self.header_row = Some(line);
-                let found = self.found.as_ref().map(|f| f.cols.clone()).unwrap_or_default();
-                for (l, row) in std::mem::take(&mut self.above) {
-                    if points_row(self.target, &row, &found) {
-                        continue;
-                    }
+                // A 分值 row is read under the header, as the seed's 附件3 and the entry workbook print it
+                // (core's `points_row`); above it, it is a row of marks like any other.
+                for (l, _) in std::mem::take(&mut self.above) {
                     self.target.bad(
                         self.base + l,
                         format!("在表头之上:这一行有分数,却在第 {line} 行的表头之上(排序时是否把表头也排进去了?),未计分 / a row of marks above the header"),
