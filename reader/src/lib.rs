@@ -270,6 +270,15 @@ fn refuse_name_clashes(sc: &mut xianjiao_core::Scorer, inputs: &Inputs) -> Resul
             lines.join(";")
         ));
     }
+    let like = lookalikes(&sc.unkeyed_names());
+    if !like.is_empty() {
+        let lines: Vec<String> =
+            like.iter().take(20).map(|v| v.iter().map(|n| format!("“{}”", xianjiao_core::shown(n))).collect::<Vec<_>>().join("与")).collect();
+        return Err(format!(
+            "这些姓名只差繁体、简体写法,可能是同一人,不能分开计分:{}。若是同一人,请把写法统一;若确是两个人,请在每份表中加“编号”列把他们分开 / names that differ only in traditional and simplified characters: write them alike, or add an 编号 column",
+            lines.join(";")
+        ));
+    }
     let several = sc.names_in_several_sources();
     if several.is_empty() {
         return Ok(None);
@@ -281,6 +290,27 @@ fn refuse_name_clashes(sc: &mut xianjiao_core::Scorer, inputs: &Inputs) -> Resul
         shown.join("、"),
         if several.len() > 10 { " …" } else { "" }
     )))
+}
+
+/// Names that are one name once traditional characters are written simplified (張偉 and 张伟), each group in first-seen order.
+pub fn lookalikes(names: &[&str]) -> Vec<Vec<String>> {
+    let mut groups: Vec<(String, Vec<String>)> = vec![];
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for n in names {
+        let key = fast2s::convert(n);
+        match at.get(&key) {
+            Some(&i) => {
+                if !groups[i].1.iter().any(|x| x == n) {
+                    groups[i].1.push((*n).to_string());
+                }
+            }
+            None => {
+                at.insert(key.clone(), groups.len());
+                groups.push((key, vec![(*n).to_string()]));
+            }
+        }
+    }
+    groups.into_iter().map(|g| g.1).filter(|v| v.len() > 1).collect()
 }
 
 /// The scorer's digest of the sheets scored so far, when rows go to a scorer.
@@ -382,5 +412,20 @@ mod tests {
         read_all_bytes(&[("b.csv", format!("{points}{HEAD}{sheet}").as_bytes())], Target::Score(&mut sc)).unwrap();
         let r = sc.finish().unwrap();
         assert!(r.rejected.iter().any(|x| x.reason.starts_with("在表头之上")), "{:?}", r.rejected);
+    }
+
+    #[test]
+    fn two_spellings_of_one_name_are_refused() {
+        assert_eq!(lookalikes(&["張偉", "李四", "张伟", "王五"]), [vec!["張偉".to_string(), "张伟".to_string()]]);
+        assert!(lookalikes(&["张伟", "张玮"]).is_empty(), "two names, not two spellings");
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        let a = format!("{HEAD}張偉,党员互评,9,9,9,9,9,9,9,28\n张伟,群众参评,4,4,4,4,4,4,4,12\n");
+        let e = read_all_bytes(&[("a.csv", a.as_bytes())], Target::Score(&mut sc)).unwrap_err();
+        assert!(e.contains("“張偉”与“张伟”") && e.contains("编号"), "{e}");
+        // Told apart by a key: no refusal.
+        let keyed = "编号,member,rater_group,理想信念,宗旨意识,工作作风,组织纪律,廉洁自律,精神状态,素质能力,工作绩效\n01,張偉,党员互评,9,9,9,9,9,9,9,28\n02,张伟,党员互评,4,4,4,4,4,4,4,12\n";
+        let mut sc = rs.scorer(None).unwrap();
+        read_all_bytes(&[("k.csv", keyed.as_bytes())], Target::Score(&mut sc)).unwrap();
     }
 }

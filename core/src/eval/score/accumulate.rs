@@ -719,6 +719,11 @@ impl<'a> SheetAccumulator<'a> {
         out
     }
 
+    /// The members' names as counted, those without a key (编号) only: a keyed member is told apart by the key.
+    pub fn unkeyed_names(&self) -> Vec<&str> {
+        (0..self.ends.len()).map(|i| self.name(i)).filter(|n| !n.contains(KEY_SEP)).collect()
+    }
+
     /// Names (without a key) that have sheets in more than one source, each with the rater
     /// groups of different sources (one file per 测评层次): counted as one person, and listed.
     pub fn names_in_several_sources(&self) -> Vec<String> {
