@@ -51,7 +51,7 @@ pub const KINDS: &[Kind] = &[
     named("unit", &["label"]),
     named("condition", &["label", "roles", "units"]),
     named("batch", &["label"]),
-    named("phase", &["start", "end", "days", "extend_days", "min_days", "note", "batches"]),
+    named("phase", &["start", "end", "days", "extend_days", "windows", "min_days", "note", "batches"]),
     Kind { name: "step", shape: Shape::InPhase, fields: &["phase", "name", "window", "windows", "announce", "note"], rule: true },
     named("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]),
     named("material", &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]),

@@ -82,7 +82,8 @@ export interface Batch extends Origin { name: string; label: string | null; }
 export interface Role extends Origin { name: string; label: string | null; group: boolean; }
 export interface Named extends Origin { name: string; label: string | null; /** A condition only: the roles and unit types it counts for (absent: any). */ roles?: string[]; units?: string[]; }
 /** A phase's dates (null where the rules leave them open); `extend_days` is added to `end`. */
-export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; }
+/** `windows`: [unit type, its dates] where a unit type's dates differ (`windows: #{ 机关: [start, end] }`). */
+export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; windows?: [string, PhaseDates][]; }
 /** `dates`: the campaign's own; `batches`: [batch, its dates] where a batch has others. */
 export interface Phase extends Origin { name: string; dates: PhaseDates; batches: [string, PhaseDates][]; min_days: number | null; note: string | null; }
 export interface StepWindow { start: string; end: string; }

@@ -137,7 +137,7 @@ fn due_date(r: &Rules, q: &Requirement, unit: Option<&str>, batch: Option<&str>)
     match &q.due {
         Due::Date(d) => Some(*d),
         Due::Step(s) => r.steps.iter().find(|st| st.name == *s).and_then(|st| st.window_for(unit.unwrap_or(""))).map(|w| w.end),
-        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch).end),
+        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch, unit).end),
     }
 }
 
@@ -223,7 +223,7 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         let due = due_date(r, q, p.unit.as_deref(), batch);
         let substitute = q.substitute.iter().find(|(c, _)| holds(c)).map(|(c, s)| format!("{c}:{s}"));
         let window = r.phases.iter().find(|x| x.name == q.phase).map_or((None, None), |x| {
-            let d = x.dates_for(batch);
+            let d = x.dates_for(batch, p.unit.as_deref());
             (d.start, d.end)
         });
         let progress = read_progress(q, p.progress.get(&q.id), window)?;

@@ -135,7 +135,7 @@ pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<Na
         .phases
         .iter()
         .map(|p| {
-            let dt = p.dates_for(batch);
+            let dt = p.dates_for(batch, Some(unit));
             let st = match (on, dt.start, dt.end) {
                 (Some(d), Some(s), Some(e)) => Some(match status(s, e, d, false) {
                     Status::Overdue => Status::Past,

@@ -269,12 +269,12 @@ fn exam_line(e: &ExamCount) -> Option<(f64, f64, f64)> {
     })
 }
 
-fn current_phase(r: &Rules, batch: Option<&str>, on: Option<NaiveDate>) -> Option<String> {
+fn current_phase(r: &Rules, batch: Option<&str>, unit: Option<&str>, on: Option<NaiveDate>) -> Option<String> {
     let on = on?;
     r.phases
         .iter()
         .find(|p| {
-            let d = p.dates_for(batch);
+            let d = p.dates_for(batch, unit);
             d.start.is_some_and(|s| s <= on) && d.end.is_none_or(|e| on <= e)
         })
         .map(|p| p.name.clone())
@@ -297,7 +297,7 @@ fn status_word(s: ItemStatus) -> &'static str {
 /// Works out one unit's row.
 fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, oversight: Option<String>) -> UnitRow {
     let batch = u.batch.clone().or_else(|| r.campaign.batch.clone());
-    let phase = current_phase(r, batch.as_deref(), on);
+    let phase = current_phase(r, batch.as_deref(), u.unit_type.as_deref(), on);
     let mut c = Counts { units: 1, branches: u.branches.unwrap_or(1), members: u.headcount.unwrap_or(u.members.len() as u64), ..Counts::default() };
     let mut blocks = vec![];
     let gate = phase.as_ref().and_then(|p| r.gates.iter().find(|g| &g.phase == p));

@@ -116,6 +116,11 @@ pub struct PhaseDates {
     /// Provenance of these dates.
     #[serde(flatten)]
     pub origin: Origin,
+    /// [unit type, its dates] where a unit type's schedule differs (`windows: #{ 机关: [start, end] }`,
+    /// the vocabulary of a step's `windows`): the phase as that unit type lives it, later phases of the
+    /// same chain continuing from its end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<(String, PhaseDates)>,
 }
 
 /// A phase (阶段). Its dates may be unknown: a rule file gives none where
@@ -138,9 +143,10 @@ pub struct Phase {
 }
 
 impl Phase {
-    /// The dates that apply to a batch.
-    pub fn dates_for(&self, batch: Option<&str>) -> &PhaseDates {
-        batch.and_then(|b| self.batches.iter().find(|(n, _)| n == b)).map(|x| &x.1).unwrap_or(&self.dates)
+    /// The dates that apply to a batch and, where the rules give one its own, a unit type.
+    pub fn dates_for(&self, batch: Option<&str>, unit: Option<&str>) -> &PhaseDates {
+        let d = batch.and_then(|b| self.batches.iter().find(|(n, _)| n == b)).map(|x| &x.1).unwrap_or(&self.dates);
+        unit.and_then(|u| d.windows.iter().find(|(n, _)| n == u)).map(|x| &x.1).unwrap_or(d)
     }
 }
 
