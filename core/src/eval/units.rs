@@ -12,6 +12,7 @@
 use crate::eval::checklist::{checklist, ItemStatus};
 use crate::eval::hooks::Hooks;
 use crate::eval::profile::Profile;
+use crate::eval::schedule::{phase_status, Status};
 use crate::model::Rules;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -271,13 +272,7 @@ fn exam_line(e: &ExamCount) -> Option<(f64, f64, f64)> {
 
 fn current_phase(r: &Rules, batch: Option<&str>, unit: Option<&str>, on: Option<NaiveDate>) -> Option<String> {
     let on = on?;
-    r.phases
-        .iter()
-        .find(|p| {
-            let d = p.dates_for(batch, unit);
-            d.start.is_some_and(|s| s <= on) && d.end.is_none_or(|e| on <= e)
-        })
-        .map(|p| p.name.clone())
+    r.phases.iter().find(|p| phase_status(r, p, batch, unit.unwrap_or(""), on) == Some(Status::Current)).map(|p| p.name.clone())
 }
 
 /// The role whose checklist is the unit's own: the first collective role other than a leadership group
