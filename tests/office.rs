@@ -537,3 +537,42 @@ fn entry_workbook_round_trip() {
     std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
     assert!(sheet.contains("SUM(C5:J5)"), "合计 formula on a typed row");
 }
+
+/// Rules without a form (000 gives none, and none is invented): `report` without sheets gives the
+/// votes, the 转段 roll-up and the draft 转段申请 (000: 符合小结转段的……提出转段申请), and says what
+/// needs a form; `score`, and a `report` given sheets, say so too (Chinese first), exit 2.
+#[test]
+fn report_without_a_form_rolls_up_the_gates_and_drafts_the_application() {
+    let g = "tests/golden/report-guangan-no-form";
+    let dir = tmp("no-form");
+    let out = dir.join("report.html");
+    let (profiles, votes) = (format!("{g}/profiles.json"), format!("{g}/votes.csv"));
+    let args = ["report", "--rules", "rules/guangan.rhai", "--profiles", &profiles, "--votes", &votes, "--vote", "分析评议成效测评"];
+    let mut a = args.to_vec();
+    a.extend(["--on", "2005-03-01", "--to", "市委督导组,市委先教办", "-o", out.to_str().unwrap()]);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(h.contains("测评表:(规则中没有测评表)") && h.contains("需要测评表"));
+    assert!(h.contains("学习动员阶段转段条件") && h.contains("尚未满足") && h.contains("李四"));
+    assert!(h.contains("市水务局机关关于学习动员阶段转段的申请") && h.contains("经市委督导组审查后上报,市委先教办同意后"));
+    assert!(h.contains("一般化、走过场占 37.5%"));
+    assert!(!h.contains("data-form=\"附件4\""), "no 附件4 without a form");
+    golden(&format!("{g}/expected.html"), &h);
+    let o = run(&["score", "--rules", "rules/guangan.rhai", &votes]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("规则中没有测评表") && err.find("转段条件汇总") < err.find("roll-up"), "{err}");
+    let mut a = args.to_vec();
+    a.extend(["tests/golden/office-guanba/sheets.csv", "-o", out.to_str().unwrap()]);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("sheets.csv(测评表文件 / sheets):规则中没有测评表"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["report", "--rules", "rules/meizhou.rhai", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("report --profiles"));
+}

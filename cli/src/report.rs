@@ -45,8 +45,14 @@ fn num(x: f64, d: usize) -> String {
 }
 
 /// Scores everything and returns the HTML and whether every input row was used.
+/// Rules that declare no form (000, 001, 004 give none) get the parts that need none: the votes, the
+/// transition roll-up and the draft 转段申请 from the members' checklists (--profiles).
 pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
-    let mut scored = office::score(rs, &o.scoring, false)?;
+    let no_form = rs.rules().forms.is_empty();
+    if no_form && o.scoring.profiles.is_none() && o.votes.is_none() {
+        return Err(CliError::usage(office::NO_FORM));
+    }
+    let mut scored = if no_form { office::without_form(rs, &o.scoring)? } else { office::score(rs, &o.scoring, false)? };
     let votes = match &o.votes {
         None => None,
         Some(path) => {
@@ -94,6 +100,7 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
     };
     let x = office::results_input(&scored).map_err(CliError::failed)?;
     let html = Html {
+        no_form,
         rs,
         s: &scored,
         votes: votes.as_ref(),
@@ -203,6 +210,8 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 }
 
 struct Html<'a> {
+    /// The rules declare no form: no scores, charts or 附件4, only what needs no form.
+    no_form: bool,
     rs: &'a RuleSet,
     s: &'a Scored,
     votes: Option<&'a VoteReport>,
@@ -261,10 +270,23 @@ impl Html<'_> {
         self.l.t(zh, en)
     }
 
+    /// A section's number (一、 or 1.).
+    fn no(&self, k: usize) -> String {
+        const ZH: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+        match self.l {
+            Lang::Zh => format!("{}、", ZH.get(k.wrapping_sub(1)).copied().unwrap_or("")),
+            _ => format!("{k}. "),
+        }
+    }
+
     fn render(&self, x: &ResultsInput) -> String {
         let r = &self.s.report;
         let campaign = &self.rs.rules().campaign.name;
-        let title = format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"));
+        let title = if self.no_form {
+            format!("{}{}", campaign, self.t(" 转段条件汇总", " — phase transition roll-up"))
+        } else {
+            format!("{}{}", campaign, self.t(" 党员评议结果", " — appraisal results"))
+        };
         let mut h = String::with_capacity(64 << 10);
         let _ = write!(
             h,
@@ -281,17 +303,36 @@ impl Html<'_> {
             "<section class=\"part\"><h1>{}</h1><p class=\"meta\">{}{colon}{} · {}{colon}{}</p>",
             esc(&title),
             self.t("测评表", "Form"),
-            esc(&r.form),
+            esc(if self.no_form { self.t("(规则中没有测评表)", "(the rules declare none)") } else { &r.form }),
             self.t("规则", "Rules"),
             esc(&self.rs.files().join(" → "))
         );
-        self.summary(&mut h);
-        self.charts(&mut h);
-        self.rejected(&mut h);
+        if self.no_form {
+            let _ = write!(
+                h,
+                "<p class=\"note\">{}</p>",
+                self.t(
+                    "规则中没有测评表(种子没有给出党员测评表的,规则文件不编造):测评得分、评议结论、图表和附件4 评议意见表需要测评表,本报告不含这些;\
+                     下面是不需要测评表的部分:测评结果、转段条件汇总和转段申请草稿。",
+                    "The rules declare no appraisal form (none is invented where the seed gives none): scores, outcomes, charts and the \
+                     opinion pages need one and are not in this report; below are the parts that need none: votes, the transition roll-up \
+                     and the draft applications."
+                )
+            );
+        } else {
+            self.summary(&mut h);
+            self.charts(&mut h);
+            self.rejected(&mut h);
+        }
         h.push_str("</section>\n");
         if self.votes.is_some() || self.lookback.is_some() {
             h.push_str("<section class=\"part\">");
-            let _ = write!(h, "<h2>{}</h2>", self.t("四、“回头看”群众测评", "4. Look-back survey (回头看)"));
+            let _ = write!(
+                h,
+                "<h2>{}{}</h2>",
+                self.no(if self.no_form { 1 } else { 4 }),
+                if self.no_form { self.t("测评结果", "Votes") } else { self.t("“回头看”群众测评", "Look-back survey (回头看)") }
+            );
             self.lookback_table(&mut h);
             self.votes_table(&mut h);
             h.push_str("</section>\n");
@@ -302,7 +343,9 @@ impl Html<'_> {
             h.push_str("</section>\n");
         }
         // 附件4, one per member in roster order: core's one definition (the office page prints the same pages).
-        h.push_str(&forms::opinion_pages(self.rs, x, self.roster, self.phase).into_string());
+        if !self.no_form {
+            h.push_str(&forms::opinion_pages(self.rs, x, self.roster, self.phase).into_string());
+        }
         h.push_str("</body></html>\n");
         h
     }
@@ -623,7 +666,7 @@ impl Html<'_> {
     fn rollup(&self, h: &mut String) {
         let Some(ps) = self.progress else { return };
         let rules = self.rs.rules();
-        let n = if self.votes.is_some() || self.lookback.is_some() { self.t("五、", "5. ") } else { self.t("四、", "4. ") };
+        let n = self.no(if self.no_form { 1 } else { 4 } + usize::from(self.votes.is_some() || self.lookback.is_some()));
         let _ = write!(h, "<h2>{n}{}</h2>", self.t("转段条件汇总", "Phase transition (转段) roll-up"));
         let bad: Vec<&Progress> = ps.iter().filter(|p| p.list.is_err()).collect();
         if !bad.is_empty() {
