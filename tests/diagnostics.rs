@@ -81,6 +81,14 @@ fn step_names_unknown_phase_or_unit() {
     assert!(d.iter().any(|x| x.0 == "step.outside_phase" && x.4 == Severity::Warning), "{d:?}");
 }
 
+/// A requirement completed by a vote's result names a declared vote, at the `vote` field.
+#[test]
+fn requirement_vote_names_a_declared_vote() {
+    fires("extends(\"base.rhai\");\nrequire(\"测评\", #{ phase: \"学习动员\", vote: \"成效测评\" });", "require.unknown_vote", 2, 33);
+    let d = diags("extends(\"base.rhai\");\nvote(\"成效测评\", #{ tiers: [\"好\", \"差\"], rate_of: [\"差\"], majority: true });\nrequire(\"测评\", #{ phase: \"学习动员\", vote: \"成效测评\" });");
+    assert!(!d.iter().any(|x| x.4 == Severity::Error), "{d:?}");
+}
+
 /// A phase's dates per unit type (`windows`, a step's vocabulary): an unknown unit type, an inverted window,
 /// an overlap with the unit type's previous phase; a step of that unit type outside its phase dates is warned.
 #[test]

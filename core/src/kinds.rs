@@ -53,7 +53,7 @@ pub const KINDS: &[Kind] = &[
     named("batch", &["label"]),
     named("phase", &["start", "end", "days", "extend_days", "windows", "min_days", "note", "batches"]),
     Kind { name: "step", shape: Shape::InPhase, fields: &["phase", "name", "window", "windows", "announce", "note"], rule: true },
-    named("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "note"]),
+    named("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "vote", "note"]),
     named("material", &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]),
     named("form", &["subject", "total", "items", "groups", "aliases", "trim", "trim_min", "outcome", "note"]),
     named("vote", &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]),

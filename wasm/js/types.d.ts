@@ -26,7 +26,8 @@ export interface Schedule { unit: string; batch: string | null; on: string | nul
 
 /** One study session, for requirements counted by session (session_min). */
 export interface Session { date: string; hours: number; }
-export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[]>; on?: string | null; }
+/** `progress`: done (true), an amount, sessions, or for a requirement completed by a vote (`vote:`) the count per tier. */
+export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[] | Record<string, number>>; on?: string | null; }
 export type ItemStatus = 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable';
 /** A catalogue code plus parameters; word it with `word(lang, msg)` (one catalogue for zh and en). */
 export interface Msg { code: string; params: Record<string, number | string | string[] | Msg>; }
@@ -92,7 +93,7 @@ export interface Announce { days_before: number; label: string; }
 export interface Step extends Origin { phase: string; name: string; window: StepWindow | null; windows: [string, StepWindow][]; announce: Announce | null; note: string | null; }
 /** A requirement's due date: a step's end, a date, or its phase's end. */
 export type Due = { step: string } | { date: string } | 'phaseend';
-export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; note: string | null; }
+export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; vote?: string; note: string | null; }
 export interface Area { name: string; markers: string[]; }
 export interface Part { name: string; markers: string[]; fields: Area[]; }
 export interface Flag { phrases: string[]; level: string; reason: string; }

@@ -87,6 +87,7 @@ pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
             ("exempt", AddNone),
             ("substitute", AddNone),
             ("check", Fixed),
+            ("vote", Fixed),
             ("note", Free),
         ],
     ),

@@ -233,6 +233,13 @@ pub struct Requirement {
     pub substitute: Vec<(String, String)>,
     /// Name of a custom Rhai function deciding completion.
     pub check: Option<String>,
+    /// A vote whose result completes it (a gate item): done when the result is recorded and does not
+    /// trigger the vote's action (000: 凡是多数党员和群众认为“一般化”和“走过场”的,要重新“补课”).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote: Option<String>,
+    /// Where `vote` is written.
+    #[serde(skip)]
+    pub vote_at: Location,
     /// Free text.
     pub note: Option<String>,
     /// Provenance.
