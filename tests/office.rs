@@ -558,7 +558,17 @@ fn report_without_a_form_rolls_up_the_gates_and_drafts_the_application() {
     assert!(h.contains("市水务局机关关于学习动员阶段转段的申请") && h.contains("经市委督导组审查后上报,市委先教办同意后"));
     assert!(h.contains("一般化、走过场占 37.5%"));
     assert!(!h.contains("data-form=\"附件4\""), "no 附件4 without a form");
+    // The unit's 成效测评 result (--votes) completes its gate item: not a majority for 一般化/走过场, so 分析评议 may close.
+    assert!(h.contains("分析评议阶段转段条件</b>:已满足") && h.contains("申请转入整改提高阶段"), "{h}");
     golden(&format!("{g}/expected.html"), &h);
+    // A majority (25 of 40) answering 一般化/走过场: 重新补课, the gate holds (000).
+    let majority = format!("{g}/votes-majority.csv");
+    let mut a = args.to_vec();
+    a[6] = &majority;
+    a.extend(["--on", "2005-03-01", "-o", out.to_str().unwrap()]);
+    assert_eq!(run(&a).status.code(), Some(0));
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(h.contains("分析评议阶段转段条件</b>:<span class=\"warn\">尚未满足") && h.contains("本阶段结束前接受成效测评(无记名问卷)"), "{h}");
     let o = run(&["score", "--rules", "rules/guangan.rhai", &votes]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2));

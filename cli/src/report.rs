@@ -11,7 +11,7 @@ use crate::args::{Lang, ReportArgs};
 use crate::error::CliError;
 use crate::input::{self, Problem, Target};
 use crate::office::{self, Scored};
-use crate::profiles::Progress;
+use crate::profiles::{self, Progress};
 use std::fmt::Write as _;
 use xianjiao_core::output::forms::{self, RosterEntry};
 use xianjiao_core::output::results::ResultsInput;
@@ -90,6 +90,12 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
             Some(r)
         }
     };
+    // A unit's vote result completes the requirements that name that vote (a gate item), unless its profile records one.
+    if let Some(v) = &votes {
+        if let Some(list) = scored.profiles.take() {
+            scored.profiles = Some(profiles::with_votes(rs, list, v, crate::args::day(o.scoring.on.as_deref())?));
+        }
+    }
     let progress = scored.profiles.take();
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
     let clean =
