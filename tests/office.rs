@@ -586,3 +586,19 @@ fn report_without_a_form_rolls_up_the_gates_and_drafts_the_application() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("report --profiles"));
 }
+
+/// A vote result recorded for a requirement completed by a vote (`vote:`): a tier the vote does not have, or a count
+/// that is not a whole number, is refused with the entry's name (never counted as 0).
+#[test]
+fn a_vote_result_in_a_profile_is_read_strictly() {
+    let dir = tmp("vote-progress");
+    for (bad, says) in [(r#"{"一般": 3}"#, "不是“分析评议成效测评”的档次"), (r#"{"一般化": 2.5}"#, "人数应为非负整数")]
+    {
+        let p = dir.join("p.json");
+        std::fs::write(&p, format!(r#"{{"role": "单位党组织", "progress": {{"成效测评": {bad}}}}}"#)).unwrap();
+        let o = run(&["checklist", "--rules", "rules/guangan.rhai", "--profile", p.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_ne!(o.status.code(), Some(0), "{bad}");
+        assert!(err.contains("成效测评") && err.contains(says), "{bad}: {err}");
+    }
+}

@@ -215,24 +215,21 @@ fn read_progress(r: &Rules, q: &Requirement, v: Option<&Value>, window: (Option<
 
 /// A vote's result from a progress record `#{ 档次: 人数 }` (tiers or their aliases; a tier not named counts 0).
 fn vote_result(q: &Requirement, vote: &crate::model::Vote, m: &serde_json::Map<String, Value>) -> Result<crate::eval::vote::Tally, EvalError> {
-    let mut counter = crate::eval::vote::VoteCounter::new(vote);
-    let mut cells: Vec<String> = vec!["0".into(); vote.tiers.len()];
+    use crate::eval::vote::MAX_COUNT;
+    let mut counts = vec![0u64; vote.tiers.len()];
+    let mut total = 0u64;
     for (k, v) in m {
-        let Some(i) = counter.tier_index(k) else {
+        let Some(i) = vote.tier_index(k.trim()) else {
             return Err(invalid(&q.id, &format!("“{k}”不是“{}”的档次;档次: {} / not a tier of the vote", vote.name, vote.tiers.join("、"))));
         };
-        cells[i] = match v {
-            Value::Number(n) => n.to_string(),
-            _ => return Err(invalid(&q.id, &format!("“{k}”的人数应为非负整数 / the count must be a whole number"))),
-        };
+        let n = v.as_u64().filter(|n| *n <= MAX_COUNT);
+        total = total.saturating_add(n.unwrap_or(0));
+        match n {
+            Some(n) if total <= MAX_COUNT => counts[i] = counts[i].saturating_add(n),
+            _ => return Err(invalid(&q.id, &format!("“{k}”的人数应为非负整数(最大 {MAX_COUNT})/ the count must be a whole number"))),
+        }
     }
-    let refs: Vec<Option<&str>> = cells.iter().map(|c| Some(c.as_str())).collect();
-    counter.add_counts(1, &q.id, &refs);
-    let report = counter.finish();
-    if let Some(x) = report.rejected.first() {
-        return Err(invalid(&q.id, &x.reason));
-    }
-    Ok(report.overall)
+    Ok(crate::eval::vote::tally(vote, &q.id, &counts))
 }
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
