@@ -81,6 +81,31 @@ fn step_names_unknown_phase_or_unit() {
     assert!(d.iter().any(|x| x.0 == "step.outside_phase" && x.4 == Severity::Warning), "{d:?}");
 }
 
+/// A requirement completed by a vote's result names a declared vote, at the `vote` field.
+#[test]
+fn requirement_vote_names_a_declared_vote() {
+    fires("extends(\"base.rhai\");\nrequire(\"测评\", #{ phase: \"学习动员\", vote: \"成效测评\" });", "require.unknown_vote", 2, 33);
+    let d = diags("extends(\"base.rhai\");\nvote(\"成效测评\", #{ tiers: [\"好\", \"差\"], rate_of: [\"差\"], majority: true });\nrequire(\"测评\", #{ phase: \"学习动员\", vote: \"成效测评\" });");
+    assert!(!d.iter().any(|x| x.4 == Severity::Error), "{d:?}");
+}
+
+/// A phase's dates per unit type (`windows`, a step's vocabulary): an unknown unit type, an inverted window,
+/// an overlap with the unit type's previous phase; a step of that unit type outside its phase dates is warned.
+#[test]
+fn phase_windows_per_unit_type() {
+    fires("extends(\"base.rhai\");\nphase(\"整改提高\", #{ windows: #{ 社区: [\"2005-04-06\", \"2005-04-30\"] } });", "unit.unknown", 2, 18);
+    fires(
+        "extends(\"base.rhai\");\nphase(\"整改提高\", #{ batches: #{ 第一批: #{ windows: #{ 机关: [\"2005-04-30\", \"2005-04-06\"] } } } });",
+        "date.inverted",
+        2,
+        18,
+    );
+    fires("extends(\"base.rhai\");\nphase(\"整改提高\", #{ windows: #{ 机关: [\"2005-04-01\", \"2005-04-30\"] } });", "phase.overlap", 2, 18);
+    let d = diags("extends(\"base.rhai\");\namend(\"phase\", \"分析评议\", #{ windows: #{ 机关: [\"2005-03-01\", \"2005-03-20\"] } });\nstep(\"分析评议\", \"一\", #{ windows: #{ 机关: [\"2005-03-25\", \"2005-03-26\"] } });");
+    assert!(d.iter().any(|x| x.0 == "step.outside_phase" && x.2 == 3), "{d:?}");
+    assert!(!d.iter().any(|x| x.4 == Severity::Error), "{d:?}");
+}
+
 #[test]
 fn unknown_role_in_requirement_and_material() {
     fires("extends(\"base.rhai\");\n\nrequire(\"学时\", #{ phase: \"学习动员\", roles: [\"党员\", \"党圆\"], min: 45 });", "role.unknown", 3, 33);

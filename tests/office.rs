@@ -656,3 +656,68 @@ fn a_points_row_is_never_a_member() {
     // (the second one names a rater group: the CSV fast path leaves it to the general way)
     assert_eq!(v["notes"].as_array().map(Vec::len), Some(2), "{}", v["notes"]);
 }
+
+/// Rules without a form (000 gives none, and none is invented): `report` without sheets gives the
+/// votes, the 转段 roll-up and the draft 转段申请 (000: 符合小结转段的……提出转段申请), and says what
+/// needs a form; `score`, and a `report` given sheets, say so too (Chinese first), exit 2.
+#[test]
+fn report_without_a_form_rolls_up_the_gates_and_drafts_the_application() {
+    let g = "tests/golden/report-guangan-no-form";
+    let dir = tmp("no-form");
+    let out = dir.join("report.html");
+    let (profiles, votes) = (format!("{g}/profiles.json"), format!("{g}/votes.csv"));
+    let args = ["report", "--rules", "rules/guangan.rhai", "--profiles", &profiles, "--votes", &votes, "--vote", "分析评议成效测评"];
+    let mut a = args.to_vec();
+    a.extend(["--on", "2005-03-01", "--to", "市委督导组,市委先教办", "-o", out.to_str().unwrap()]);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(h.contains("测评表:(规则中没有测评表)") && h.contains("需要测评表"));
+    assert!(h.contains("学习动员阶段转段条件") && h.contains("尚未满足") && h.contains("李四"));
+    assert!(h.contains("市水务局机关关于学习动员阶段转段的申请") && h.contains("经市委督导组审查后上报,市委先教办同意后"));
+    assert!(h.contains("一般化、走过场占 37.5%"));
+    assert!(!h.contains("data-form=\"附件4\""), "no 附件4 without a form");
+    // The unit's 成效测评 result (--votes) completes its gate item: not a majority for 一般化/走过场, so 分析评议 may close.
+    assert!(h.contains("分析评议阶段转段条件</b>:已满足") && h.contains("申请转入整改提高阶段"), "{h}");
+    golden(&format!("{g}/expected.html"), &h);
+    // A majority (25 of 40) answering 一般化/走过场: 重新补课, the gate holds (000).
+    let majority = format!("{g}/votes-majority.csv");
+    let mut a = args.to_vec();
+    a[6] = &majority;
+    a.extend(["--on", "2005-03-01", "-o", out.to_str().unwrap()]);
+    assert_eq!(run(&a).status.code(), Some(0));
+    let h = std::fs::read_to_string(&out).unwrap();
+    assert!(h.contains("分析评议阶段转段条件</b>:<span class=\"warn\">尚未满足") && h.contains("本阶段结束前接受成效测评(无记名问卷)"), "{h}");
+    let o = run(&["score", "--rules", "rules/guangan.rhai", &votes]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("规则中没有测评表") && err.find("转段条件汇总") < err.find("roll-up"), "{err}");
+    let mut a = args.to_vec();
+    a.extend(["tests/golden/office-guanba/sheets.csv", "-o", out.to_str().unwrap()]);
+    let o = run(&a);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("sheets.csv(测评表文件 / sheets):规则中没有测评表"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&["report", "--rules", "rules/meizhou.rhai", "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("report --profiles"));
+}
+
+/// A vote result recorded for a requirement completed by a vote (`vote:`): a tier the vote does not have, or a count
+/// that is not a whole number, is refused with the entry's name (never counted as 0).
+#[test]
+fn a_vote_result_in_a_profile_is_read_strictly() {
+    let dir = tmp("vote-progress");
+    for (bad, says) in [(r#"{"一般": 3}"#, "不是“分析评议成效测评”的档次"), (r#"{"一般化": 2.5}"#, "人数应为非负整数")]
+    {
+        let p = dir.join("p.json");
+        std::fs::write(&p, format!(r#"{{"role": "单位党组织", "progress": {{"成效测评": {bad}}}}}"#)).unwrap();
+        let o = run(&["checklist", "--rules", "rules/guangan.rhai", "--profile", p.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_ne!(o.status.code(), Some(0), "{bad}");
+        assert!(err.contains("成效测评") && err.contains(says), "{bad}: {err}");
+    }
+}

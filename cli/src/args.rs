@@ -139,8 +139,9 @@ pub struct Scoring {
     #[arg(long)]
     pub form: Option<String>,
     /// member,rater_group,<items...> per row: CSV files (UTF-8, UTF-16, GBK/GB18030)
-    /// or workbooks (every sheet whose header fits). All feed one report.
-    #[arg(required = true, num_args = 1..)]
+    /// or workbooks (every sheet whose header fits). All feed one report. None for a `report`
+    /// of rules that declare no form (the roll-up and 转段申请 from --profiles and --votes).
+    #[arg(num_args = 0..)]
     pub sheets: Vec<PathBuf>,
     /// The branch committee's decisions (CSV/XLSX: 姓名,结论,处理,备注).
     #[arg(long)]

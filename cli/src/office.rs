@@ -10,7 +10,7 @@ use crate::timing::timing;
 use std::path::{Path, PathBuf};
 use xianjiao_core::output::forms::RosterEntry;
 use xianjiao_core::output::{self, results::ResultsInput};
-use xianjiao_core::{RuleSet, ScoreReport, VoteReport};
+use xianjiao_core::{OutcomeInfo, RowCounts, RuleSet, ScoreReport, VoteReport};
 
 /// Everything scoring produced.
 #[derive(Debug)]
@@ -60,6 +60,48 @@ pub fn decision_fields() -> Vec<Field> {
     ]
 }
 
+/// Why scoring needs a form, and what works without one: what `score` and `report` say for rules that
+/// declare no form (several seeds give no appraisal form; the tool never invents one).
+pub const NO_FORM: &str = "规则中没有测评表(没有 form 声明;种子没有给出党员测评表的,规则文件不编造):\
+计算测评得分和评议结论、打印附件4 评议意见表需要测评表。不需要测评表的照常可用:转段条件汇总和转段申请草稿\
+(report --profiles 党员进度,可加 --votes 测评结果,不给测评表文件)、满意度测评(satisfaction)、单位汇总(units)。\
+/ The rules declare no appraisal form (none is invented where the seed gives none): scores, outcomes and the \
+opinion pages need one. Without one: the transition roll-up and draft application (report --profiles, optionally \
+--votes, no sheets), votes (satisfaction) and the unit table (units).";
+
+/// What a `report` has for rules that declare no form: no sheet scored (an empty report), the members'
+/// checklists (--profiles). Sheets, decisions or per-member votes given are refused with [`NO_FORM`].
+pub fn without_form(rs: &RuleSet, s: &Scoring) -> Result<Scored, CliError> {
+    let given = [
+        (s.sheets.first().map(|p| p.display().to_string()), "测评表文件 / sheets"),
+        (s.decisions.as_ref().map(|_| "--decisions".to_string()), "支委会决定 / decisions"),
+        (s.satisfaction.as_ref().map(|_| "--satisfaction".to_string()), "党员满意度测评 / per-member votes"),
+        (s.form.clone().map(|f| format!("--form {f}")), "测评表 / form"),
+    ];
+    if let Some((Some(what), kind)) = given.into_iter().find(|x| x.0.is_some()) {
+        return Err(CliError::usage(format!("{what}({kind}):{NO_FORM}")));
+    }
+    let on = day(s.on.as_deref())?;
+    let mut problems = vec![];
+    let profiles = match &s.profiles {
+        None => None,
+        Some(path) => Some(profiles::checklists(rs, path, on, &mut problems)?),
+    };
+    let report = ScoreReport {
+        form: String::new(),
+        items: vec![],
+        groups: vec![],
+        members: vec![],
+        rejected: vec![],
+        rows: RowCounts::default(),
+        renamed: vec![],
+        notes: vec![],
+        outcome_rule: OutcomeInfo::default(),
+        unmatched_decisions: vec![],
+    };
+    Ok(Scored { report, problems, satisfaction: None, origin: vec![], inputs: input::Inputs::default(), unmatched_satisfaction: vec![], profiles })
+}
+
 /// Scores the sheets with the committee's decisions and the satisfaction votes.
 /// `lean`: only composites, group means and outcomes are shown (table, CSV),
 /// so the per-item means are not computed.
@@ -67,7 +109,13 @@ pub fn score(rs: &RuleSet, s: &Scoring, lean: bool) -> Result<Scored, CliError> 
     let on = day(s.on.as_deref())?;
     let sheets = &s.sheets[..];
     let mut problems = vec![];
+    if rs.rules().forms.is_empty() {
+        return Err(CliError::usage(NO_FORM));
+    }
     let mut sc = rs.scorer(s.form.as_deref()).map_err(CliError::usage)?;
+    if sheets.is_empty() {
+        return Err(CliError::usage("请给出填好的测评表文件(CSV 或 XLSX,可多个)/ give the filled-in forms (CSV or XLSX files)"));
+    }
     if lean {
         sc = sc.without_item_means();
     }

@@ -6,7 +6,7 @@
 use crate::error::CliError;
 use crate::input::{self, PlainRows, Problem, Target};
 use std::path::Path;
-use xianjiao_core::{Checklist, NaiveDate, Profile, RuleSet};
+use xianjiao_core::{Checklist, NaiveDate, Profile, RuleSet, VoteReport};
 
 /// One member's profile row, as given.
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -73,20 +73,36 @@ pub(crate) struct Progress {
 /// Reads members' profiles and works out each one's checklist on `on`.
 pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, problems: &mut Vec<Problem>) -> Result<Vec<Progress>, CliError> {
     let list = read_profiles(path, problems)?;
-    Ok(list
-        .into_iter()
-        .map(|p| {
-            // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-            let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-            let prof = Profile {
-                role: p.role.clone(),
-                unit: unit_type,
-                batch: p.batch.clone(),
-                conditions: p.conditions.clone(),
-                progress: p.progress.clone(),
-            };
-            let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
-            Progress { p, list }
+    Ok(list.into_iter().map(|p| progress_of(rs, p, on)).collect())
+}
+
+/// One member's checklist on `on`.
+fn progress_of(rs: &RuleSet, p: MemberProfile, on: Option<NaiveDate>) -> Progress {
+    // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
+    let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
+    let prof =
+        Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
+    let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
+    Progress { p, list }
+}
+
+/// A vote's results (`report --votes`, one row per unit) as the progress of the requirements completed by
+/// that vote (`vote:`, a gate item), for each member of the unit whose profile does not record it itself.
+pub(crate) fn with_votes(rs: &RuleSet, list: Vec<Progress>, votes: &VoteReport, on: Option<NaiveDate>) -> Vec<Progress> {
+    let ids: Vec<&str> = rs.rules().requirements.iter().filter(|q| q.vote.as_deref() == Some(votes.vote.as_str())).map(|q| q.id.as_str()).collect();
+    list.into_iter()
+        .map(|mut x| {
+            let tally = x.p.unit.as_deref().and_then(|u| votes.subjects.iter().find(|t| t.subject == u));
+            let missing: Vec<&&str> = ids.iter().filter(|id| !x.p.progress.contains_key(**id)).collect();
+            match tally {
+                Some(t) if !missing.is_empty() => {
+                    for id in missing {
+                        x.p.progress.insert(id.to_string(), serde_json::Value::Object(t.counts.clone()));
+                    }
+                    progress_of(rs, x.p, on)
+                }
+                _ => x,
+            }
         })
-        .collect())
+        .collect()
 }

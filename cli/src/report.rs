@@ -11,12 +11,19 @@ use crate::args::ReportArgs;
 use crate::error::CliError;
 use crate::input::{self, Problem, Target};
 use crate::office;
+use crate::profiles;
 use xianjiao_core::output::report::{self, MemberProgress, ReportInput};
 use xianjiao_core::RuleSet;
 
 /// Scores everything and returns the HTML and whether every input row was used.
+/// Rules that declare no form (000, 001, 004 give none) get the parts that need none: the votes, the
+/// transition roll-up and the draft 转段申请 from the members' checklists (--profiles).
 pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
-    let mut scored = office::score(rs, &o.scoring, false)?;
+    let no_form = rs.rules().forms.is_empty();
+    if no_form && o.scoring.profiles.is_none() && o.votes.is_none() {
+        return Err(CliError::usage(office::NO_FORM));
+    }
+    let mut scored = if no_form { office::without_form(rs, &o.scoring)? } else { office::score(rs, &o.scoring, false)? };
     let votes = match &o.votes {
         None => None,
         Some(path) => {
@@ -54,6 +61,12 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
             Some(r)
         }
     };
+    // A unit's vote result completes the requirements that name that vote (a gate item), unless its profile records one.
+    if let Some(v) = &votes {
+        if let Some(list) = scored.profiles.take() {
+            scored.profiles = Some(profiles::with_votes(rs, list, v, crate::args::day(o.scoring.on.as_deref())?));
+        }
+    }
     let progress = scored.profiles.take();
     let profile_errors = progress.iter().flatten().filter(|p| p.list.is_err()).count();
     let clean =
@@ -77,6 +90,7 @@ pub fn build(rs: &RuleSet, o: &ReportArgs) -> Result<(String, bool), CliError> {
         roster: &roster,
         phase: o.phase.as_deref(),
         to: &o.to,
+        no_form,
     });
     Ok((html, clean))
 }

@@ -130,6 +130,7 @@ pub const CODES: &[Code] = &[
     c("require.unknown_phase", Model, E, "phase 写已声明的阶段名称", "phase names a declared phase"),
     c("require.session_without_min", Model, E, "给出 min(总量),或删去 session_min", "Give min (the total), or remove session_min"),
     c("gate.unknown_requirement", Model, E, "requires 中写已声明的要求 id", "requires lists declared requirement ids"),
+    c("require.unknown_vote", Model, E, "vote 写已声明的测评(vote)名称", "vote names a declared vote"),
     c("gate.unknown_phase", Model, E, "gate 的第一个参数写已声明的阶段名称", "gate's first argument names a declared phase"),
     c("office.unknown", Model, E, "先用 office(\"…\") 声明先教办,或改用已声明的名称", "Declare the office with office(\"…\") first, or use a declared one"),
     c("oversight.overlap", Model, E, "每个单位只写进一个督导组的 units", "List each unit in one oversight group's units only"),

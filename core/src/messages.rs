@@ -191,6 +191,9 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "not recorded session by session, so “at least {min} {unit} each” was not checked",
     ),
     ("item.overdue", "已过截止日期 {due}", "the deadline {due} has passed"),
+    ("item.vote_done", "“{vote}”{rate_of}占 {rate}%,符合要求", "“{vote}”: {rate_of} {rate}%, within the rule"),
+    ("item.vote_triggered", "“{vote}”{rate_of}占 {rate}%:{action}", "“{vote}”: {rate_of} {rate}%: {action}"),
+    ("item.vote_missing", "尚未录入“{vote}”的测评结果", "no result of “{vote}” recorded yet"),
     ("item.due", "截止 {due}", "due {due}"),
     // Phase gates.
     ("gate.blocked", "{phase}:转段尚缺 {labels}", "{phase}: before moving on, still needed: {labels}"),

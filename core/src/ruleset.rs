@@ -303,7 +303,8 @@ impl RuleSet {
         material::check(&self.rules, &self.matchers, kind, role, text)
     }
 
-    /// A scorer for the named form (default: the first form).
+    /// A scorer for the named form (default: the first form). Rules that declare no form
+    /// (000, 001, 004 give none, and none is invented) get `form.unknown` saying so.
     pub fn scorer(&self, form: Option<&str>) -> Result<Scorer<'_>, EvalError> {
         let f = match form {
             Some(n) => self.rules.forms.iter().find(|f| f.name == n),
@@ -315,6 +316,10 @@ impl RuleSet {
                     hooks::HookRecipe { sources: &self.sources, limits: self.limits, file: self.files.last().map(String::as_str).unwrap_or("") };
                 Ok(Scorer::new(f, &self.hooks, Some(recipe)))
             }
+            None if self.rules.forms.is_empty() => Err(EvalError::new(
+                "form.unknown",
+                "规则中没有测评表(form 声明):测评得分和结论需要测评表 / the rules declare no appraisal form".into(),
+            )),
             None => {
                 let known: Vec<_> = self.rules.forms.iter().map(|f| f.name.as_str()).collect();
                 Err(EvalError::new("form.unknown", format!("规则中没有测评表 {};可选: {} / no such form", form.unwrap_or(""), known.join("、"))))

@@ -26,7 +26,8 @@ export interface Schedule { unit: string; batch: string | null; on: string | nul
 
 /** One study session, for requirements counted by session (session_min). */
 export interface Session { date: string; hours: number; }
-export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[]>; on?: string | null; }
+/** `progress`: done (true), an amount, sessions, or for a requirement completed by a vote (`vote:`) the count per tier. */
+export interface Profile { role: string; unit?: string | null; batch?: string | null; conditions?: string[]; progress?: Record<string, number | boolean | Session[] | Record<string, number>>; on?: string | null; }
 export type ItemStatus = 'done' | 'pending' | 'overdue' | 'exempt' | 'not_applicable';
 /** A catalogue code plus parameters; word it with `word(lang, msg)` (one catalogue for zh and en). */
 export interface Msg { code: string; params: Record<string, number | string | string[] | Msg>; }
@@ -82,7 +83,8 @@ export interface Batch extends Origin { name: string; label: string | null; }
 export interface Role extends Origin { name: string; label: string | null; group: boolean; }
 export interface Named extends Origin { name: string; label: string | null; /** A condition only: the roles and unit types it counts for (absent: any). */ roles?: string[]; units?: string[]; }
 /** A phase's dates (null where the rules leave them open); `extend_days` is added to `end`. */
-export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; }
+/** `windows`: [unit type, its dates] where a unit type's dates differ (`windows: #{ 机关: [start, end] }`). */
+export interface PhaseDates extends Origin { start: string | null; end: string | null; extend_days: number; windows?: [string, PhaseDates][]; }
 /** `dates`: the campaign's own; `batches`: [batch, its dates] where a batch has others. */
 export interface Phase extends Origin { name: string; dates: PhaseDates; batches: [string, PhaseDates][]; min_days: number | null; note: string | null; }
 export interface StepWindow { start: string; end: string; }
@@ -91,7 +93,7 @@ export interface Announce { days_before: number; label: string; }
 export interface Step extends Origin { phase: string; name: string; window: StepWindow | null; windows: [string, StepWindow][]; announce: Announce | null; note: string | null; }
 /** A requirement's due date: a step's end, a date, or its phase's end. */
 export type Due = { step: string } | { date: string } | 'phaseend';
-export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; note: string | null; }
+export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; vote?: string; note: string | null; }
 export interface Area { name: string; markers: string[]; }
 export interface Part { name: string; markers: string[]; fields: Area[]; }
 export interface Flag { phrases: string[]; level: string; reason: string; }

@@ -137,7 +137,7 @@ fn due_date(r: &Rules, q: &Requirement, unit: Option<&str>, batch: Option<&str>)
     match &q.due {
         Due::Date(d) => Some(*d),
         Due::Step(s) => r.steps.iter().find(|st| st.name == *s).and_then(|st| st.window_for(unit.unwrap_or(""))).map(|w| w.end),
-        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch).end),
+        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch, unit).end),
     }
 }
 
@@ -148,6 +148,8 @@ enum Progress {
     Done(bool),
     /// Counted hours, short sessions (not counted), sessions outside the phase's dates (not counted).
     Sessions(f64, Vec<String>, Vec<String>),
+    /// The result of the requirement's vote (`vote:`), counted as the vote counts it.
+    Vote(Box<crate::eval::vote::Tally>),
 }
 
 fn invalid(id: &str, why: &str) -> EvalError {
@@ -156,8 +158,24 @@ fn invalid(id: &str, why: &str) -> EvalError {
 
 /// `window`: the phase's first and last day for this member's batch, where known; a dated session
 /// outside it is listed and not counted.
-fn read_progress(q: &Requirement, v: Option<&Value>, window: (Option<NaiveDate>, Option<NaiveDate>)) -> Result<Progress, EvalError> {
+fn read_progress(r: &Rules, q: &Requirement, v: Option<&Value>, window: (Option<NaiveDate>, Option<NaiveDate>)) -> Result<Progress, EvalError> {
     let Some(v) = v else { return Ok(Progress::None) };
+    if let Some(vote) = q.vote.as_deref().and_then(|n| r.votes.iter().find(|x| x.name == n)) {
+        return match v {
+            Value::Null => Ok(Progress::None),
+            Value::Object(m) => vote_result(q, vote, m).map(|t| Progress::Vote(Box::new(t))),
+            // A tick (the widget's checkbox) is no result: the item stays pending, saying the result is not recorded.
+            Value::Bool(b) => Ok(Progress::Done(*b)),
+            _ => Err(invalid(
+                &q.id,
+                &format!(
+                    "应为“{}”的测评结果,各档人数如 {{\"{}\": 30}} / expected the vote's count per tier",
+                    vote.name,
+                    vote.tiers.join("\": 0, \"")
+                ),
+            )),
+        };
+    }
     match v {
         Value::Null => Ok(Progress::None),
         Value::Bool(b) => Ok(Progress::Done(*b)),
@@ -195,6 +213,25 @@ fn read_progress(q: &Requirement, v: Option<&Value>, window: (Option<NaiveDate>,
     }
 }
 
+/// A vote's result from a progress record `#{ 档次: 人数 }` (tiers or their aliases; a tier not named counts 0).
+fn vote_result(q: &Requirement, vote: &crate::model::Vote, m: &serde_json::Map<String, Value>) -> Result<crate::eval::vote::Tally, EvalError> {
+    use crate::eval::vote::MAX_COUNT;
+    let mut counts = vec![0u64; vote.tiers.len()];
+    let mut total = 0u64;
+    for (k, v) in m {
+        let Some(i) = vote.tier_index(k.trim()) else {
+            return Err(invalid(&q.id, &format!("“{k}”不是“{}”的档次;档次: {} / not a tier of the vote", vote.name, vote.tiers.join("、"))));
+        };
+        let n = v.as_u64().filter(|n| *n <= MAX_COUNT);
+        total = total.saturating_add(n.unwrap_or(0));
+        match n {
+            Some(n) if total <= MAX_COUNT => counts[i] = counts[i].saturating_add(n),
+            _ => return Err(invalid(&q.id, &format!("“{k}”的人数应为非负整数(最大 {MAX_COUNT})/ the count must be a whole number"))),
+        }
+    }
+    Ok(crate::eval::vote::tally(vote, &q.id, &counts))
+}
+
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
     hooks.begin_evaluation();
     let batch = batch_of(r, p.batch.as_deref())?;
@@ -223,10 +260,10 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         let due = due_date(r, q, p.unit.as_deref(), batch);
         let substitute = q.substitute.iter().find(|(c, _)| holds(c)).map(|(c, s)| format!("{c}:{s}"));
         let window = r.phases.iter().find(|x| x.name == q.phase).map_or((None, None), |x| {
-            let d = x.dates_for(batch);
+            let d = x.dates_for(batch, p.unit.as_deref());
             (d.start, d.end)
         });
-        let progress = read_progress(q, p.progress.get(&q.id), window)?;
+        let progress = read_progress(r, q, p.progress.get(&q.id), window)?;
         let (have, short_sessions, outside_sessions) = match &progress {
             Progress::Amount(x) => (Some(*x), vec![], vec![]),
             Progress::Sessions(x, short, outside) => (Some(*x), short.clone(), outside.clone()),
@@ -247,6 +284,8 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         } else {
             let done = if let Some(f) = &q.check {
                 hooks.check(f, p, &q.loc)?
+            } else if q.vote.is_some() {
+                matches!(&progress, Progress::Vote(t) if t.total > 0 && !t.triggered)
             } else if let Some(min) = q.min {
                 have.is_some_and(|h| h >= min)
             } else {
@@ -267,7 +306,17 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
             } else {
                 None
             };
-            if done {
+            let vote_msg = |key: &'static str| {
+                let rate_of = r.votes.iter().find(|v| Some(&v.name) == q.vote.as_ref()).map(|v| v.rate_of.clone()).unwrap_or_default();
+                let m = Msg::new(key).with("vote", q.vote.clone().unwrap_or_default());
+                match &progress {
+                    Progress::Vote(t) => m.with("rate_of", rate_of).with("rate", t.rate).with("action", t.action.clone().unwrap_or_default()),
+                    _ => m,
+                }
+            };
+            if done && q.vote.is_some() {
+                (ItemStatus::Done, vec![vote_msg("item.vote_done")])
+            } else if done {
                 let why = match (q.min, have) {
                     (Some(m), Some(h)) => {
                         [Some(Msg::new("item.done_count").with("have", h).with("required", m).with("unit", unit)), extra, outside_msg]
@@ -291,6 +340,10 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
                         .flatten()
                         .collect()
                     }
+                    None if q.vote.is_some() => match &progress {
+                        Progress::Vote(t) if t.triggered => vec![vote_msg("item.vote_triggered")],
+                        _ => vec![vote_msg("item.vote_missing")],
+                    },
                     None => vec![Msg::new("item.not_done")],
                 };
                 let status = match (on, due) {

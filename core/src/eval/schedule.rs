@@ -2,7 +2,7 @@
 //! where a given day falls.
 
 use crate::error::EvalError;
-use crate::model::Rules;
+use crate::model::{Phase, Rules, Window};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -125,6 +125,25 @@ fn status(start: NaiveDate, end: NaiveDate, on: NaiveDate, done: bool) -> Status
     }
 }
 
+/// Where phase `p` stands on day `on` for a unit type and batch. Its steps lie inside it (`check` warns
+/// of one outside), so a phase whose start the rules do not give (001 dates only the 满意度测评 at the
+/// end of 分析评议) is known to run at least from its first step's start to its last step's end.
+pub(crate) fn phase_status(r: &Rules, p: &Phase, batch: Option<&str>, unit: &str, on: NaiveDate) -> Option<Status> {
+    let dt = p.dates_for(batch, Some(unit));
+    let windows: Vec<Window> = r.steps.iter().filter(|s| s.phase == p.name).filter_map(|s| s.window_for(unit)).collect();
+    let steps_run = dt.start.is_none() && windows.iter().any(|w| w.start <= on) && windows.iter().any(|w| on <= w.end);
+    match (dt.start, dt.end) {
+        (Some(s), Some(e)) => Some(match status(s, e, on, false) {
+            Status::Overdue => Status::Past,
+            x => x,
+        }),
+        (Some(s), None) => Some(if on < s { Status::Upcoming } else { Status::Current }),
+        (None, Some(e)) if on > e => Some(Status::Past),
+        _ if steps_run => Some(Status::Current),
+        _ => None,
+    }
+}
+
 pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<NaiveDate>, done: &[String]) -> Result<Schedule, EvalError> {
     let batch = batch_of(r, batch)?;
     if !r.units.is_empty() && !r.units.iter().any(|u| u.name == unit) {
@@ -135,16 +154,8 @@ pub(crate) fn schedule(r: &Rules, unit: &str, batch: Option<&str>, on: Option<Na
         .phases
         .iter()
         .map(|p| {
-            let dt = p.dates_for(batch);
-            let st = match (on, dt.start, dt.end) {
-                (Some(d), Some(s), Some(e)) => Some(match status(s, e, d, false) {
-                    Status::Overdue => Status::Past,
-                    x => x,
-                }),
-                (Some(d), Some(s), None) => Some(if d < s { Status::Upcoming } else { Status::Current }),
-                (Some(d), None, Some(e)) if d > e => Some(Status::Past),
-                _ => None,
-            };
+            let dt = p.dates_for(batch, Some(unit));
+            let st = on.and_then(|d| phase_status(r, p, batch, unit, d));
             PhaseRow {
                 name: p.name.clone(),
                 start: dt.start,

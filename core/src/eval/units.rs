@@ -12,6 +12,7 @@
 use crate::eval::checklist::{checklist, ItemStatus};
 use crate::eval::hooks::Hooks;
 use crate::eval::profile::Profile;
+use crate::eval::schedule::{phase_status, Status};
 use crate::model::Rules;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -342,15 +343,9 @@ fn exam_line(e: &ExamCount) -> Option<(f64, f64, f64)> {
     })
 }
 
-fn current_phase(r: &Rules, batch: Option<&str>, on: Option<NaiveDate>) -> Option<String> {
+fn current_phase(r: &Rules, batch: Option<&str>, unit: Option<&str>, on: Option<NaiveDate>) -> Option<String> {
     let on = on?;
-    r.phases
-        .iter()
-        .find(|p| {
-            let d = p.dates_for(batch);
-            d.start.is_some_and(|s| s <= on) && d.end.is_none_or(|e| on <= e)
-        })
-        .map(|p| p.name.clone())
+    r.phases.iter().find(|p| phase_status(r, p, batch, unit.unwrap_or(""), on) == Some(Status::Current)).map(|p| p.name.clone())
 }
 
 /// The role whose checklist is the unit's own: the first collective role other than a leadership group
@@ -423,7 +418,7 @@ pub(crate) fn unit_members(r: &Rules, hooks: &Hooks, u: &UnitRecord, names: &[Op
 /// Works out one unit's row.
 fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, oversight: Option<String>) -> UnitRow {
     let batch = u.batch.clone().or_else(|| r.campaign.batch.clone());
-    let phase = current_phase(r, batch.as_deref(), on);
+    let phase = current_phase(r, batch.as_deref(), u.unit_type.as_deref(), on);
     let mut c = Counts { units: 1, branches: u.branches.unwrap_or(1), members: u.headcount.unwrap_or(u.members.len() as u64), ..Counts::default() };
     let mut blocks = vec![];
     let gate = phase.as_ref().and_then(|p| r.gates.iter().find(|g| &g.phase == p));

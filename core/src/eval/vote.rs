@@ -262,26 +262,6 @@ impl<'a> VoteCounter<'a> {
         Ok(())
     }
 
-    fn tally(&self, subject: &str, counts: &[u64]) -> Tally {
-        // Every sum here is at most `MAX_COUNT` (checked when the rows were added).
-        let total: u64 = counts.iter().fold(0u64, |a, b| a.saturating_add(*b));
-        let num: u64 = self.vote.tiers.iter().zip(counts).filter(|(t, _)| self.vote.rate_of.contains(t)).fold(0u64, |a, x| a.saturating_add(*x.1));
-        let pct = |n: u64| if total == 0 { 0.0 } else { round4(n as f64 * 100.0 / total as f64) };
-        let rate = pct(num);
-        let majority = self.vote.majority && num.saturating_mul(2) > total;
-        let triggered = total > 0 && (majority || self.vote.below.is_some_and(|b| rate < b) || self.vote.above.is_some_and(|a| rate > a));
-        Tally {
-            subject: subject.to_string(),
-            counts: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), (*c).into())).collect(),
-            shares: self.vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), pct(*c).into())).collect(),
-            total,
-            rate,
-            triggered,
-            action: if triggered { self.vote.action.clone() } else { None },
-            groups: serde_json::Map::new(),
-        }
-    }
-
     /// Finishes the count.
     pub fn finish(self) -> VoteReport {
         let named = |counts: &[u64]| -> serde_json::Map<String, serde_json::Value> {
@@ -302,12 +282,12 @@ impl<'a> VoteCounter<'a> {
             .iter()
             .enumerate()
             .map(|(i, (s, c))| {
-                let mut t = self.tally(s, c);
+                let mut t = tally(self.vote, s, c);
                 t.groups = named(self.by_group.get(i).unwrap_or(&zero));
                 t
             })
             .collect();
-        let mut overall = self.tally("合计", &self.all);
+        let mut overall = tally(self.vote, "合计", &self.all);
         overall.groups = named(&all_groups);
         VoteReport {
             vote: self.vote.name.clone(),
@@ -318,6 +298,28 @@ impl<'a> VoteCounter<'a> {
             rejected: self.rejected,
             rows: self.rows,
         }
+    }
+}
+
+/// One subject's result from its count per tier (each sum at most [`MAX_COUNT`]): the rate, the shares and whether it
+/// triggers the vote's action. A requirement completed by a vote (`vote:`) is judged here too.
+pub(crate) fn tally(vote: &Vote, subject: &str, counts: &[u64]) -> Tally {
+    // Every sum here is at most `MAX_COUNT` (checked when the rows were added).
+    let total: u64 = counts.iter().fold(0u64, |a, b| a.saturating_add(*b));
+    let num: u64 = vote.tiers.iter().zip(counts).filter(|(t, _)| vote.rate_of.contains(t)).fold(0u64, |a, x| a.saturating_add(*x.1));
+    let pct = |n: u64| if total == 0 { 0.0 } else { round4(n as f64 * 100.0 / total as f64) };
+    let rate = pct(num);
+    let majority = vote.majority && num.saturating_mul(2) > total;
+    let triggered = total > 0 && (majority || vote.below.is_some_and(|b| rate < b) || vote.above.is_some_and(|a| rate > a));
+    Tally {
+        subject: subject.to_string(),
+        counts: vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), (*c).into())).collect(),
+        shares: vote.tiers.iter().zip(counts).map(|(t, c)| (t.clone(), pct(*c).into())).collect(),
+        total,
+        rate,
+        triggered,
+        action: if triggered { vote.action.clone() } else { None },
+        groups: serde_json::Map::new(),
     }
 }
 

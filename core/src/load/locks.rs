@@ -67,6 +67,7 @@ pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
             ("end", PhaseWindow),
             ("days", PhaseWindow),
             ("extend_days", PhaseWindow),
+            ("windows", Inside),
             ("batches", PhaseWindow),
             ("min_days", AtLeast),
             ("note", Free),
@@ -86,6 +87,7 @@ pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
             ("exempt", AddNone),
             ("substitute", AddNone),
             ("check", Fixed),
+            ("vote", Fixed),
             ("note", Free),
         ],
     ),
@@ -291,6 +293,20 @@ fn outside(old: &Map, new: &Map, what: &str, extend: bool) -> Option<String> {
     (early || late).then(|| format!("{what}日期从 {} 改为 {}:超出上级的日期 / dates moved outside the parent's", show_dates(o), show_dates(n)))
 }
 
+/// A `windows: #{ 单位类型: [start, end] }` (a step's or a phase's) weakened: a unit type's window dropped or moved out.
+fn units_inside(field: &str, old: &Dynamic, new: Option<&Dynamic>) -> Option<String> {
+    let om = old.read_lock::<Map>()?;
+    let nm = new.and_then(|n| n.read_lock::<Map>().map(|m| m.clone())).unwrap_or_default();
+    for (unit, ow) in om.iter() {
+        let Some((os, oe)) = window(ow) else { continue };
+        let ok = nm.get(unit.as_str()).and_then(window).is_some_and(|(ns, ne)| ns >= os && ne <= oe);
+        if !ok {
+            return Some(format!("{field} 中 {unit} 的时间段 {os} 至 {oe} 被删去或移出 / window outside the parent's"));
+        }
+    }
+    None
+}
+
 fn window(v: &Dynamic) -> Option<(NaiveDate, NaiveDate)> {
     let a = v.read_lock::<Array>()?;
     Some((ymd(&text(a.first()?)?)?, ymd(&text(a.get(1)?)?)?))
@@ -371,16 +387,7 @@ pub(crate) fn weakens(
                 let ok = new.and_then(window).is_some_and(|(ns, ne)| ns >= os && ne <= oe);
                 return (!ok).then(|| format!("{field} 从 {os} 至 {oe} 改为 {}:超出上级的时间段 / window outside the parent's", shown(new)));
             }
-            let om = old.read_lock::<Map>()?;
-            let nm = new.and_then(|n| n.read_lock::<Map>().map(|m| m.clone())).unwrap_or_default();
-            for (unit, ow) in om.iter() {
-                let Some((os, oe)) = window(ow) else { continue };
-                let ok = nm.get(unit.as_str()).and_then(window).is_some_and(|(ns, ne)| ns >= os && ne <= oe);
-                if !ok {
-                    return Some(format!("{field} 中 {unit} 的时间段 {os} 至 {oe} 被删去或移出 / window outside the parent's"));
-                }
-            }
-            None
+            units_inside(field, old, new)
         }
         Announce => {
             let om = old.read_lock::<Map>()?;
@@ -400,6 +407,11 @@ pub(crate) fn weakens(
                     let nb = nm.get(batch.as_str()).and_then(|n| n.read_lock::<Map>().map(|m| m.clone())).unwrap_or_default();
                     if let Some(why) = outside(&ob, &nb, &format!("{batch}的"), !extend_open) {
                         return Some(why);
+                    }
+                    if let Some(ow) = ob.get("windows") {
+                        if let Some(why) = units_inside(&format!("{field} 中 {batch} 的 windows"), ow, nb.get("windows")) {
+                            return Some(why);
+                        }
                     }
                 }
                 return None;
@@ -631,6 +643,34 @@ mod shipped {
         let codes: Vec<_> = d.list.iter().map(|x| (x.code, x.location.line)).collect();
         assert!(codes.contains(&("amend.replaced", 2)) && codes.contains(&("lock.weaken", 2)), "{codes:?}");
         assert!(d.list.iter().any(|x| x.code == "amend.replaced" && x.message.contains("第一批")), "{:?}", d.list);
+    }
+
+    /// A unit type's own dates of a phase (guanba: 机关 to 9/5 inside 第二批) narrow only: later is refused,
+    /// shorter accepted, and so for a phase's outer `windows`.
+    #[test]
+    fn a_unit_types_phase_window_may_narrow_only() {
+        let mut src = MemorySource::new();
+        for (n, t) in SHIPPED {
+            src.insert(*n, *t);
+        }
+        let amend = |w: &str| {
+            format!("extends(\"guanba.rhai\");\namend(\"phase\", \"分析评议\", #{{ batches: #{{ 第二批: #{{ windows: #{{ 机关: {w} }} }} }} }});\n")
+        };
+        src.insert("child.rhai", amend("[\"2005-08-16\", \"2005-09-06\"]"));
+        assert!(
+            lock_errors(&src).iter().any(|x| x.code == "lock.weaken" && x.location.line == 2 && x.message.contains("机关")),
+            "{:?}",
+            lock_errors(&src)
+        );
+        src.insert("child.rhai", amend("[\"2005-08-17\", \"2005-09-04\"]"));
+        assert!(lock_errors(&src).is_empty(), "{:?}", lock_errors(&src));
+        src.insert("parent.rhai", "phase(\"甲\", #{ windows: #{ 机关: [\"2005-01-01\", \"2005-01-31\"] } });\n");
+        src.insert(
+            "child.rhai",
+            "extends(\"parent.rhai\");\nunit(\"机关\");\namend(\"phase\", \"甲\", #{ windows: #{ 机关: [\"2004-12-31\", \"2005-01-31\"] } });\n",
+        );
+        let errs = lock_errors(&src);
+        assert!(errs.iter().any(|x| x.code == "lock.weaken" && x.location.line == 3), "{errs:?}");
     }
 }
 

@@ -78,6 +78,8 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
             }
         }
         let check = f.str("check");
+        let vote = f.str("vote");
+        let vote_at = f.loc("vote");
         let note = f.str("note");
         let origin = f.origin();
         r.requirements.push(Requirement {
@@ -92,6 +94,8 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
             exempt,
             substitute,
             check,
+            vote,
+            vote_at,
             note,
             origin,
             loc: e.loc.clone(),
@@ -100,6 +104,17 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
 }
 
 pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: &mut Diags) {
+    // A requirement's `vote` names a vote (votes are built after requirements, before gates).
+    for q in &r.requirements {
+        if let Some(v) = q.vote.as_deref().filter(|v| !r.votes.iter().any(|x| x.name == *v)) {
+            let known: Vec<_> = r.votes.iter().map(|x| x.name.as_str()).collect();
+            d.error(
+                "require.unknown_vote",
+                &q.vote_at,
+                format!("要求 \"{}\" 的 vote 用了未声明的测评 \"{v}\";已声明: {} / unknown vote", q.id, known.join("、")),
+            );
+        }
+    }
     let ids: HashSet<String> = r.requirements.iter().map(|x| x.id.clone()).collect();
     for e in es {
         let mut f = F::new(e, d, fields("gate"));

@@ -136,15 +136,6 @@ impl<'a> F<'a> {
         }
         m
     }
-    /// The value of `k` when it is a map (read it with `read_lock::<Map>`), without copying it.
-    pub fn map_value(&mut self, k: &str) -> Option<&'a Dynamic> {
-        let v = self.get(k)?;
-        if v.read_lock::<Map>().is_none() {
-            self.bad(k, "映射 #{...}", v);
-            return None;
-        }
-        Some(v)
-    }
     pub fn array(&mut self, k: &str) -> Vec<Dynamic> {
         let Some(v) = self.get(k) else { return vec![] };
         let a = v.read_lock::<Array>().map(|a| a.clone());

@@ -116,6 +116,11 @@ pub struct PhaseDates {
     /// Provenance of these dates.
     #[serde(flatten)]
     pub origin: Origin,
+    /// [unit type, its dates] where a unit type's schedule differs (`windows: #{ 机关: [start, end] }`,
+    /// the vocabulary of a step's `windows`): the phase as that unit type lives it, later phases of the
+    /// same chain continuing from its end.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub windows: Vec<(String, PhaseDates)>,
 }
 
 /// A phase (阶段). Its dates may be unknown: a rule file gives none where
@@ -138,9 +143,10 @@ pub struct Phase {
 }
 
 impl Phase {
-    /// The dates that apply to a batch.
-    pub fn dates_for(&self, batch: Option<&str>) -> &PhaseDates {
-        batch.and_then(|b| self.batches.iter().find(|(n, _)| n == b)).map(|x| &x.1).unwrap_or(&self.dates)
+    /// The dates that apply to a batch and, where the rules give one its own, a unit type.
+    pub fn dates_for(&self, batch: Option<&str>, unit: Option<&str>) -> &PhaseDates {
+        let d = batch.and_then(|b| self.batches.iter().find(|(n, _)| n == b)).map(|x| &x.1).unwrap_or(&self.dates);
+        unit.and_then(|u| d.windows.iter().find(|(n, _)| n == u)).map(|x| &x.1).unwrap_or(d)
     }
 }
 
@@ -227,6 +233,13 @@ pub struct Requirement {
     pub substitute: Vec<(String, String)>,
     /// Name of a custom Rhai function deciding completion.
     pub check: Option<String>,
+    /// A vote whose result completes it (a gate item): done when the result is recorded and does not
+    /// trigger the vote's action (000: 凡是多数党员和群众认为“一般化”和“走过场”的,要重新“补课”).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote: Option<String>,
+    /// Where `vote` is written.
+    #[serde(skip)]
+    pub vote_at: Location,
     /// Free text.
     pub note: Option<String>,
     /// Provenance.

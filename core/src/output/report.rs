@@ -86,6 +86,18 @@ pub struct ReportInput<'a> {
     pub phase: Option<&'a str>,
     /// Whom the 转段申请 is addressed to (empty: [`addressees`]).
     pub to: &'a [String],
+    /// The rules declare no form (000, 001, 004 give none, and none is invented): no scores, charts or 附件4,
+    /// only what needs no form — the votes, the transition roll-up and the draft 转段申请.
+    pub no_form: bool,
+}
+
+/// A section's number in the report's language (一、 or 1. ).
+fn section_no(l: Lang, k: usize) -> String {
+    const ZH: [&str; 6] = ["一", "二", "三", "四", "五", "六"];
+    match l {
+        Lang::Zh => format!("{}、", ZH.get(k.wrapping_sub(1)).copied().unwrap_or("")),
+        _ => format!("{k}. "),
+    }
 }
 
 /// A member who blocks the 转段 gate and what is missing.
@@ -440,7 +452,13 @@ const COLORS: [&str; 7] = ["#1f5fa8", "#d9822b", "#3a8f3a", "#8e44ad", "#b03a2e"
 /// The report as one HTML document.
 pub fn report(x: &ReportInput) -> String {
     let l = x.lang;
-    let title = format!("{}{}", x.rs.rules().campaign.name, t(l, " 党员评议结果", " — appraisal results"));
+    let title = if x.no_form {
+        format!("{}{}", x.rs.rules().campaign.name, t(l, " 转段条件汇总", " — phase transition roll-up"))
+    } else {
+        format!("{}{}", x.rs.rules().campaign.name, t(l, " 党员评议结果", " — appraisal results"))
+    };
+    let form = if x.no_form { t(l, "(规则中没有测评表)", "(the rules declare none)") } else { x.report.form.as_str() };
+    let first = if x.no_form { 1 } else { 4 };
     let colon = t(l, ":", ": ");
     let files = x.rs.files().join(" → ");
     html! {
@@ -457,16 +475,26 @@ pub fn report(x: &ReportInput) -> String {
                 "\n"
                 section.part {
                     h1 { (title) }
-                    p.meta { (t(l, "测评表", "Form")) (colon) (x.report.form) " · " (t(l, "规则", "Rules")) (colon) (files) }
+                    p.meta { (t(l, "测评表", "Form")) (colon) (form) " · " (t(l, "规则", "Rules")) (colon) (files) }
                     "\n"
-                    (summary(x))
-                    (charts(x))
-                    (rejected(x))
+                    @if x.no_form {
+                        p.note {
+                            (t(l, "规则中没有测评表(种子没有给出党员测评表的,规则文件不编造):测评得分、评议结论、图表和附件4 评议意见表需要测评表,本报告不含这些;\
+                                下面是不需要测评表的部分:测评结果、转段条件汇总和转段申请草稿。",
+                               "The rules declare no appraisal form (none is invented where the seed gives none): scores, outcomes, charts and the \
+                                opinion pages need one and are not in this report; below are the parts that need none: votes, the transition roll-up \
+                                and the draft applications."))
+                        }
+                    } @else {
+                        (summary(x))
+                        (charts(x))
+                        (rejected(x))
+                    }
                 }
                 "\n"
                 @if x.votes.is_some() || x.lookback.is_some() {
                     section.part {
-                        h2 { (t(l, "四、“回头看”群众测评", "4. Look-back survey (回头看)")) }
+                        h2 { (section_no(l, first)) @if x.no_form { (t(l, "测评结果", "Votes")) } @else { (t(l, "“回头看”群众测评", "Look-back survey (回头看)")) } }
                         (lookback_table(x))
                         (votes_table(x))
                     }
@@ -479,7 +507,7 @@ pub fn report(x: &ReportInput) -> String {
                     "\n"
                 }
                 // 附件4, one per member in roster order: the office page prints the same pages.
-                (forms::opinion_pages(x.rs, x.results, x.roster, x.phase))
+                @if !x.no_form { (forms::opinion_pages(x.rs, x.results, x.roster, x.phase)) }
             }
         }
         "\n"
@@ -730,7 +758,7 @@ fn votes_table(x: &ReportInput) -> Markup {
 fn rollup(x: &ReportInput, ps: &[MemberProgress]) -> Markup {
     let l = x.lang;
     let rules = x.rs.rules();
-    let n = if x.votes.is_some() || x.lookback.is_some() { t(l, "五、", "5. ") } else { t(l, "四、", "4. ") };
+    let n = section_no(l, if x.no_form { 1 } else { 4 } + usize::from(x.votes.is_some() || x.lookback.is_some()));
     let bad: Vec<&MemberProgress> = ps.iter().filter(|p| p.list.is_err()).collect();
     let mut units: Vec<&str> = vec![];
     for p in ps {
