@@ -143,10 +143,11 @@ impl UnitsDesk {
         self.got.get_or_insert_with(|| std::mem::take(&mut self.gather).finish())
     }
 
-    /// The table (after the last file): `{files, table, keep: [{overdue, buke, not_applied}], workbook}` (JSON) —
+    /// The table (after the last file): `{files, table, keep: [{overdue, buke, not_applied}], sheet}` (JSON) —
     /// `files` and `table` as `xianjiao units --json` prints them; `keep` says per row which of the CLI's
-    /// filters (`--overdue`, `--buke`, `--not-applied`) keep it; `workbook` is the 汇总 workbook's definition
-    /// (`-o x.xlsx`). `on`: `YYYY-MM-DD` or empty; `oversight`: `督导组,单位` lines or empty.
+    /// filters (`--overdue`, `--buke`, `--not-applied`) keep it; `sheet` is the 汇总 workbook's first sheet
+    /// (单位汇总, the table as shown; the whole workbook, whose 汇总数据 repeats the table, is [`UnitsDesk::workbook`]).
+    /// `on`: `YYYY-MM-DD` or empty; `oversight`: `督导组,单位` lines or empty.
     pub fn table(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
         let (t, files) = self.build(engine, level, on, oversight)?;
         let flag = |f: xianjiao_core::UnitFilter| t.rows.iter().map(|r| f.keeps(r)).collect::<Vec<_>>();
@@ -156,9 +157,16 @@ impl UnitsDesk {
             flag(xianjiao_core::UnitFilter { not_applied: true, ..Default::default() }),
         );
         let keep: Vec<_> = (0..t.rows.len()).map(|i| serde_json::json!({ "overdue": o[i], "buke": b[i], "not_applied": n[i] })).collect();
-        let wb = xianjiao_core::output::units::workbook(&t, &files).map_err(|e| err("output.xlsx", &e))?;
-        serde_json::to_string(&serde_json::json!({ "files": files, "table": t, "keep": keep, "workbook": wb }))
+        let sheet = xianjiao_core::output::units::summary_sheet(&t);
+        serde_json::to_string(&serde_json::json!({ "files": files, "table": t, "keep": keep, "sheet": sheet }))
             .map_err(|e| err("js.serialize", &e.to_string()))
+    }
+
+    /// The 汇总 workbook's definition (JSON), `-o x.xlsx`'s, for the export wasm to write.
+    pub fn workbook(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
+        let (t, files) = self.build(engine, level, on, oversight)?;
+        let wb = xianjiao_core::output::units::workbook(&t, &files).map_err(|e| err("output.xlsx", &e))?;
+        serde_json::to_string(&wb).map_err(|e| err("js.serialize", &e.to_string()))
     }
 
     fn build(

@@ -449,7 +449,15 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     let mut own = vec![];
     let mut own_gate_blocks = vec![];
     if let Some(role) = unit_role(r) {
-        let p = Profile { role, unit: u.unit_type.clone(), batch: batch.clone(), conditions: vec![], progress: u.own.clone() };
+        // A requirement completed by a vote (`vote:`, a gate item) takes the unit's recorded counts of that vote, unless
+        // its own progress records counts of its own (a plain tick is not a result: the counts are).
+        let mut progress = u.own.clone();
+        for q in &r.requirements {
+            if let (Some(v), false) = (q.vote.as_ref().and_then(|n| u.votes.get(n)), progress.get(&q.id).is_some_and(serde_json::Value::is_object)) {
+                progress.insert(q.id.clone(), serde_json::Value::Object(v.iter().map(|(k, n)| (k.clone(), serde_json::Value::from(*n))).collect()));
+            }
+        }
+        let p = Profile { role, unit: u.unit_type.clone(), batch: batch.clone(), conditions: vec![], progress };
         if let Ok(list) = checklist(r, hooks, &p, on) {
             for it in list.items.iter().filter(|i| i.status != ItemStatus::NotApplicable) {
                 own.push(OwnFigure {
@@ -493,6 +501,13 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     let votes = vote_lines(r, &c.votes);
     let buke = app.and_then(|a| a.assessment.as_ref()).is_some_and(|name| votes.iter().any(|v| &v.name == name && v.triggered));
     if buke {
+        // The 成效测评 taken and its majority 一般化/走过场: the 补课 line below says so; the unit's item completed by that
+        // vote (not done while the vote triggers its action) is not a second reason.
+        let assessed: Vec<String> = app
+            .and_then(|a| a.assessment.as_ref())
+            .map(|n| r.requirements.iter().filter(|q| q.vote.as_ref() == Some(n)).map(|q| format!("本单位:{}", q.label)).collect())
+            .unwrap_or_default();
+        blocks.retain(|b| !assessed.contains(b));
         let action = app.and_then(|a| a.assessment.as_ref()).and_then(|n| votes.iter().find(|v| &v.name == n)).and_then(|v| v.action.clone());
         blocks.push(format!("成效测评:多数认为“一般化”“走过场”,{}", action.unwrap_or_else(|| "补课".into())));
         c.buke = 1;

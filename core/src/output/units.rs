@@ -117,6 +117,16 @@ pub fn row_cells(r: &UnitRow) -> Vec<String> {
     COLUMNS.iter().map(|c| (c.1)(r)).collect()
 }
 
+/// The 汇总 workbook's first sheet, 单位汇总: a row per unit and the total (the office page shows it as its table).
+pub fn summary_sheet(t: &UnitTable) -> Sheet {
+    Sheet {
+        name: "单位汇总".into(),
+        columns: headers().map(|h| column(h, 8.0, Format::Text)).collect(),
+        rows: t.rows.iter().chain(std::iter::once(&t.total)).map(|r| row_cells(r).into_iter().map(Cell::t).collect()).collect(),
+        freeze: (1, 1),
+    }
+}
+
 /// The sheet of the 汇总 workbook that the level above reads: the table as JSON in cells
 /// (an Excel cell holds at most 32,767 characters), after a line with its length and checksum.
 pub const DATA_SHEET: &str = "汇总数据";
@@ -177,7 +187,6 @@ pub fn level_from_data(cells: &[String]) -> Result<UnitTable, String> {
 /// level above, see [`data_rows`]).
 pub fn workbook(t: &UnitTable, notes: &[FileNote]) -> Result<Workbook, String> {
     let cols = || headers().map(|h| column(h, 8.0, Format::Text)).collect::<Vec<_>>();
-    let rows = |rs: &mut dyn Iterator<Item = &UnitRow>| rs.map(|r| row_cells(r).into_iter().map(Cell::t).collect()).collect::<Vec<Vec<Cell>>>();
     let mut details = vec![];
     for r in &t.rows {
         for d in &r.details {
@@ -196,7 +205,7 @@ pub fn workbook(t: &UnitTable, notes: &[FileNote]) -> Result<Workbook, String> {
     };
     Ok(Workbook {
         sheets: vec![
-            Sheet { name: "单位汇总".into(), columns: cols(), rows: rows(&mut t.rows.iter().chain(std::iter::once(&t.total))), freeze: (1, 1) },
+            summary_sheet(t),
             Sheet { name: "下级明细".into(), columns: dcols, rows: details, freeze: (1, 2) },
             Sheet {
                 name: "文件".into(),
