@@ -252,7 +252,9 @@ impl<'a> Scorer<'a> {
     /// every core, each with its own sandboxed engine for the rules' custom
     /// outcome function (Rhai engines are not shared between threads).
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        // (wasm32 has no threads: available_parallelism fails there, and the threaded path
+        // would only be carried in the download.)
+        let threads = if cfg!(target_family = "wasm") { 1 } else { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) };
         let hooks = self.hooks;
         let budget = &hooks.begin_evaluation();
         let recipe = self.recipe;
