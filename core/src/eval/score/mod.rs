@@ -335,7 +335,7 @@ impl<'a> Scorer<'a> {
             });
             let mut all = first?;
             let mut rest: Blocks = rest.into_iter().flatten().collect();
-            rest.sort_by_key(|x| x.0);
+            crate::sort::sort_by_key(&mut rest, |x| x.0);
             for (_, p) in rest {
                 all.extend(p?);
             }
@@ -345,7 +345,7 @@ impl<'a> Scorer<'a> {
             (0..n).map(|i| fin.subject(&this, i, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
         let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
-        unmatched_decisions.sort();
+        crate::sort::sort(&mut unmatched_decisions);
         Ok(ScoreReport {
             form: f.name.clone(),
             items: f.items.clone(),
