@@ -80,7 +80,7 @@ fn no_hooks(limits: &Limits) -> Hooks {
 
 #[cfg(not(feature = "script"))]
 fn no_hooks(_limits: &Limits) -> Hooks {
-    Hooks::default()
+    Hooks
 }
 
 impl RuleSet {
