@@ -53,6 +53,7 @@ mod model;
 pub mod output;
 mod ruleset;
 mod sandbox;
+mod sort;
 mod source;
 
 pub use authoring::api::{reference_markdown, FnDoc, FUNCTIONS};
@@ -96,6 +97,7 @@ pub use model::{
 };
 pub use ruleset::RuleSet;
 pub use sandbox::Limits;
+pub use sort::sort_by_key;
 pub use source::{MemorySource, RuleSource, SourceError};
 
 pub use chrono::NaiveDate;

@@ -114,7 +114,7 @@ impl Serialize for Msg {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 // In key order, so the JSON does not depend on the order they were added in.
                 let mut kv: Vec<&(Cow<'static, str>, Arg)> = self.0.iter().collect();
-                kv.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut kv, |a, b| a.0.cmp(&b.0));
                 let mut m = s.serialize_map(Some(kv.len()))?;
                 for (k, v) in kv {
                     m.serialize_entry(k.as_ref(), v)?;

@@ -80,7 +80,7 @@ fn no_hooks(limits: &Limits) -> Hooks {
 
 #[cfg(not(feature = "script"))]
 fn no_hooks(_limits: &Limits) -> Hooks {
-    Hooks::default()
+    Hooks
 }
 
 impl RuleSet {
@@ -131,7 +131,7 @@ impl RuleSet {
         check_functions(&rules, &hooks, &loaded.entities, true, &mut d);
         let matchers = rules.materials.iter().map(material::Matcher::new).collect();
         let mut diagnostics = d.list;
-        diagnostics.sort_by(|a, b| {
+        crate::sort::sort_by(&mut diagnostics, |a, b| {
             let fa = loaded.files.iter().position(|f| *f == a.location.file);
             let fb = loaded.files.iter().position(|f| *f == b.location.file);
             (fa, a.location.line, a.location.col).cmp(&(fb, b.location.line, b.location.col))

@@ -374,9 +374,10 @@ pub fn render_highlights(
         .flatten()
         .filter(|(s, e, _)| s < e && *e <= chars.len())
         .collect();
-    spans.sort_by_key(|x| (x.0, x.1)); // as the engine finds them: by start, then end (a shorter phrase first)
-                                       // One <mark> per finding with its class and title, cloned for each place: a phrase
-                                       // repeated 77 times passes its message to JS once, not 77 times.
+    // As the engine finds them: by start, then end (a shorter phrase first).
+    xianjiao_core::sort_by_key(&mut spans, |x| (x.0, x.1));
+    // One <mark> per finding with its class and title, cloned for each place: a phrase
+    // repeated 77 times passes its message to JS once, not 77 times.
     let mut marks: Vec<Option<web_sys::Element>> = fs.iter().map(|_| None).collect();
     let mut at = 0;
     for (s, e, i) in spans {

@@ -41,8 +41,17 @@ pub(crate) fn json_to_dynamic(v: &serde_json::Value) -> Dynamic {
         },
         V::String(s) => s.as_str().into(),
         V::Array(a) => Dynamic::from_array(a.iter().map(json_to_dynamic).collect::<Array>()),
-        V::Object(o) => Dynamic::from_map(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))).collect::<Map>()),
+        V::Object(o) => Dynamic::from_map(map_of(o.iter().map(|(k, v)| (k.as_str().into(), json_to_dynamic(v))))),
     }
+}
+
+/// A Rhai map of `pairs`, a later pair replacing an earlier one with the same key, as `collect`
+/// does; key by key (`collect` into a `BTreeMap` sorts the pairs first, a copy of the stable
+/// sort per call site in the member widget's wasm).
+pub(crate) fn map_of(pairs: impl Iterator<Item = (rhai::Identifier, Dynamic)>) -> Map {
+    let mut m = Map::new();
+    m.extend(pairs);
+    m
 }
 
 /// A Rhai value as JSON; anything that is not plain data is written as text.

@@ -128,7 +128,7 @@ fn outcome_of(f: &mut F) -> (Outcome, OutcomeInfo) {
                 Some((super::read::to_num(&p[0])?, p[1].clone().into_string().ok()?))
             })
             .collect::<Option<Vec<_>>>()?;
-        t.sort_by(|a, b| b.0.total_cmp(&a.0));
+        crate::sort::sort_by(&mut t, |a, b| b.0.total_cmp(&a.0));
         Some(t)
     };
     if let Ok(a) = v.clone().into_array() {

@@ -185,7 +185,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
 
     // Parts: present, in order, each with its fields inside its own span.
     let mut order: Vec<(usize, usize)> = part_first.iter().enumerate().filter_map(|(i, s)| s.map(|s| (s, i))).collect();
-    order.sort();
+    crate::sort::sort(&mut order);
     let mut parts = vec![];
     for (i, p) in m.parts.iter().enumerate() {
         let start = part_first[i];
@@ -264,7 +264,7 @@ pub(crate) fn check(r: &Rules, matchers: &[Matcher], kind: &str, role: &str, tex
             reasons.push(f.message.clone());
         }
     }
-    findings.sort_by_key(|f| (f.start.is_none(), f.start.unwrap_or(0)));
+    crate::sort::sort_by_key(&mut findings, |f| (f.start.is_none(), f.start.unwrap_or(0)));
     let pass = !findings.iter().any(|f| f.level == "error");
     Ok(MaterialReport {
         kind: kind.to_string(),

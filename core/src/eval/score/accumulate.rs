@@ -715,7 +715,7 @@ impl<'a> SheetAccumulator<'a> {
             let (first, second) = if pk.row <= pb.row { ((pk, key(self.name(k))), (pb, None)) } else { ((pb, None), (pk, key(self.name(k)))) };
             out.push(NameClash { name: bare(self.name(b)), rows: [first.0.row, second.0.row], ids: [first.1, second.1], groups: vec![] });
         }
-        out.sort_by_key(|c| c.rows);
+        crate::sort::sort_by_key(&mut out, |c| c.rows);
         out
     }
 

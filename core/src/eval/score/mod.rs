@@ -252,7 +252,9 @@ impl<'a> Scorer<'a> {
     /// every core, each with its own sandboxed engine for the rules' custom
     /// outcome function (Rhai engines are not shared between threads).
     pub fn finish(self) -> Result<ScoreReport, EvalError> {
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+        // (wasm32 has no threads: available_parallelism fails there, and the threaded path
+        // would only be carried in the download.)
+        let threads = if cfg!(target_family = "wasm") { 1 } else { std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) };
         let hooks = self.hooks;
         let budget = &hooks.begin_evaluation();
         let recipe = self.recipe;
@@ -333,7 +335,7 @@ impl<'a> Scorer<'a> {
             });
             let mut all = first?;
             let mut rest: Blocks = rest.into_iter().flatten().collect();
-            rest.sort_by_key(|x| x.0);
+            crate::sort::sort_by_key(&mut rest, |x| x.0);
             for (_, p) in rest {
                 all.extend(p?);
             }
@@ -343,7 +345,7 @@ impl<'a> Scorer<'a> {
             (0..n).map(|i| fin.subject(&this, i, Some(hooks))).collect::<Result<Vec<_>, _>>()?
         };
         let mut unmatched_decisions: Vec<String> = context.decisions.keys().filter(|k| !this.contains(k.as_str())).cloned().collect();
-        unmatched_decisions.sort();
+        crate::sort::sort(&mut unmatched_decisions);
         Ok(ScoreReport {
             form: f.name.clone(),
             items: f.items.clone(),

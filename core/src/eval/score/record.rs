@@ -8,6 +8,7 @@
 #![cfg_attr(not(feature = "script"), allow(dead_code))]
 
 use super::types::{GroupScore, Named, SubjectScore};
+use crate::load::entity::map_of;
 use crate::model::Form;
 use rhai::{Dynamic, Map};
 
@@ -145,7 +146,7 @@ pub(crate) fn satisfaction_record(sat: Option<&crate::eval::vote::Tally>) -> Dyn
     s.insert("rate".into(), Dynamic::from_float(sat.map_or(0.0, |t| t.rate)));
     s.insert("total".into(), Dynamic::from_int(sat.map_or(0, |t| t.total as i64)));
     let counts: Map =
-        sat.map(|t| t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))).collect()).unwrap_or_default();
+        sat.map(|t| map_of(t.counts.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from_int(v.as_i64().unwrap_or(0)))))).unwrap_or_default();
     s.insert("counts".into(), Dynamic::from_map(counts));
     Dynamic::from_map(s)
 }
@@ -160,10 +161,10 @@ pub(crate) fn checklist_record(cl: Option<&crate::eval::checklist::Checklist>) -
     c.insert("overdue".into(), count(|s| s.overdue));
     c.insert("exempt".into(), count(|s| s.exempt));
     let items: Map = cl
-        .map(|x| x.items.iter().map(|i| (i.id.as_str().into(), Dynamic::from(crate::eval::checklist::status_name(i.status).to_string()))).collect())
+        .map(|x| map_of(x.items.iter().map(|i| (i.id.as_str().into(), Dynamic::from(crate::eval::checklist::status_name(i.status).to_string())))))
         .unwrap_or_default();
     c.insert("items".into(), Dynamic::from_map(items));
-    let gates: Map = cl.map(|x| x.gates.iter().map(|g| (g.phase.as_str().into(), Dynamic::from_bool(g.met))).collect()).unwrap_or_default();
+    let gates: Map = cl.map(|x| map_of(x.gates.iter().map(|g| (g.phase.as_str().into(), Dynamic::from_bool(g.met))))).unwrap_or_default();
     c.insert("gates".into(), Dynamic::from_map(gates));
     Dynamic::from_map(c)
 }
