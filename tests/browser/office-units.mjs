@@ -176,6 +176,18 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     for (const name of ['xl/styles.xml', 'xl/workbook.xml', 'xl/worksheets/sheet1.xml', 'xl/worksheets/sheet2.xml', 'xl/worksheets/sheet3.xml', 'xl/sharedStrings.xml']) {
       assert(Buffer.compare(part(tmpX, name), part(path.join(dir, 'cli.xlsx'), name)) === 0, `${name} differs between the page and the CLI`);
     }
+    // the 督导组's record book, one 督导组's: the CLI's `--record x.xlsx --group G` cell by cell, and its printed HTML byte for byte
+    const group = (await page.$$eval(U + '#xu-group option', (os) => os.map((o) => o.value))).filter(Boolean)[0];
+    assert(group, 'a 督导组 to choose');
+    await page.selectOption(U + '#xu-group', group);
+    const cliRec = (file) => spawnSync(cliExe, ['units', '--rules', path.join(root, 'rules/guangan.rhai'), '--level', '某镇', '--on', '2005-03-01',
+      '--oversight', path.join(root, 'tests/golden-units/town-oversight.csv'), 'town', '--record', file, '--group', group], { cwd: dir });
+    cliRec('rec.xlsx'); cliRec('rec.html');
+    const [dr] = await Promise.all([page.waitForEvent('download'), page.click(U + '#xu-record-xlsx')]);
+    eq(dr.suggestedFilename(), `${group}-督导记录.xlsx`, 'the record book is named for its 督导组');
+    eq(await readBack(page, fs.readFileSync(await dr.path())), await readBack(page, fs.readFileSync(path.join(dir, 'rec.xlsx'))), 'the page\'s record book = the CLI\'s, cell by cell');
+    const [dh] = await Promise.all([page.waitForEvent('download'), page.click(U + '#xu-record-html')]);
+    eq(fs.readFileSync(await dh.path(), 'utf8'), fs.readFileSync(path.join(dir, 'rec.html'), 'utf8'), 'the printed record book = the CLI\'s');
     // JSON export → one level up: a district made of this town reads it back, totals from counts
     const [dj] = await Promise.all([page.waitForEvent('download'), page.click(U + '#xu-json')]);
     const json = fs.readFileSync(await dj.path(), 'utf8');

@@ -33,6 +33,7 @@ const XU_STRINGS = {
     noMembers: '这个单位的文件没有党员名单(只有人数或下级汇总)。', name: '姓名', role: '角色', nth: (i) => `第 ${i} 名`,
     st: { done: '已完成', pending: '待办', overdue: '已逾期', exempt: '免做' }, // core's output::units::status_zh words
     xlsx: '导出汇总 XLSX', json: '导出汇总 JSON(供上一级汇总)', html: '下载打印版(HTML)', table: '单位汇总表',
+    group: '督导组', allGroups: '全部督导组', recordXlsx: '督导记录册 XLSX(下次带回续记)', recordHtml: '督导记录册打印版(HTML)',
   },
   en: {
     tabScore: 'Scoring', tabUnits: 'Unit table', tabs: 'Workbench',
@@ -46,6 +47,7 @@ const XU_STRINGS = {
     noMembers: 'This unit\'s files list no members (a headcount or a lower level only).', name: 'Name', role: 'Role', nth: (i) => `#${i}`,
     st: { done: 'done', pending: 'due', overdue: 'overdue', exempt: 'exempt' },
     xlsx: 'Export table (XLSX)', json: 'Export table (JSON, for the level above)', html: 'Download printable (HTML)', table: 'Unit table',
+    group: '督导组', allGroups: 'every 督导组', recordXlsx: '督导组 record book (XLSX, to bring back)', recordHtml: '督导组 record book (printable HTML)',
   },
 };
 
@@ -55,7 +57,9 @@ const XU_CSS = `
 * { box-sizing: border-box; }
 h3 { font-size: 1.1em; margin: 1em 0 .4em; }
 p { margin: .4em 0; }
-button, input, textarea { font: inherit; color: inherit; }
+button, input, textarea, select { font: inherit; color: inherit; }
+select { min-height: 44px; border: 1px solid #6b7280; border-radius: .3em; background: #fff; padding: 0 .4em; }
+.actions label { align-self: center; }
 button { background: #f3f4f6; border: 1px solid #6b7280; border-radius: .35em; padding: .3em .9em; cursor: pointer; min-height: 44px; min-width: 44px; }
 button:hover { background: #e5e7eb; }
 button.primary { background: #1d4ed8; color: #fff; border-color: #1e3a8a; }
@@ -287,6 +291,13 @@ class XianjiaoUnits extends HTMLElement {
       el('button', { type: 'button', id: 'xu-xlsx', onclick: () => this.exportXlsx() }, t.xlsx),
       el('button', { type: 'button', id: 'xu-json', onclick: () => this.exportJson() }, t.json),
       el('button', { type: 'button', id: 'xu-html', onclick: () => this.exportHtml() }, t.html)));
+    // the 督导组's record book (`units --record`): every 督导组's units, or one 督导组's
+    const groups = [...new Set(v.table.rows.flatMap((r) => [r, ...(r.details || [])]).map((r) => r.oversight).filter(Boolean))].sort();
+    $.group = el('select', { id: 'xu-group' }, el('option', { value: '' }, t.allGroups), groups.map((g) => el('option', { value: g }, g)));
+    $.results.append(el('div', { class: 'actions' },
+      el('label', { for: 'xu-group' }, t.group), $.group,
+      el('button', { type: 'button', id: 'xu-record-xlsx', onclick: () => this.save('record-xlsx') }, t.recordXlsx),
+      el('button', { type: 'button', id: 'xu-record-html', onclick: () => this.save('record-html') }, t.recordHtml)));
     // the table: core's 单位汇总 sheet (columns and cells), one row per unit, the total last
     const sh = v.sheet;
     const sort = this.sort || { col: -1, dir: 1 };
@@ -393,10 +404,14 @@ class XianjiaoUnits extends HTMLElement {
     const a = this.args();
     if (kind === 'xlsx') return definitionXlsx(this.rulesUrl(), JSON.parse(this.desk.workbook(engine, ...a)));
     if (kind === 'json') return new Blob([this.desk.tableJson(engine, ...a)], { type: 'application/json' });
+    const group = this.$.group ? this.$.group.value : '';
+    if (kind === 'record-xlsx') return definitionXlsx(this.rulesUrl(), JSON.parse(this.desk.recordWorkbook(engine, ...a, group)));
+    if (kind === 'record-html') return new Blob([this.desk.recordHtml(engine, ...a, group)], { type: 'text/html;charset=utf-8' });
     return new Blob([this.desk.html(engine, ...a)], { type: 'text/html;charset=utf-8' });
   }
   async save(kind) {
-    try { saveBlob(await this.exportBlob(kind), `${this.args()[0]}-单位汇总.${kind}`, this.shadow); } catch (e) { this.fail(e); }
+    const [what, ext] = kind.startsWith('record-') ? [`${(this.$.group && this.$.group.value) || this.args()[0]}-督导记录`, kind.slice(7)] : ['单位汇总', kind];
+    try { saveBlob(await this.exportBlob(kind), what.endsWith('督导记录') ? `${what}.${ext}` : `${this.args()[0]}-${what}.${ext}`, this.shadow); } catch (e) { this.fail(e); }
   }
   exportXlsx() { return this.save('xlsx'); }
   exportJson() { return this.save('json'); }

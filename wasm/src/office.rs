@@ -209,4 +209,19 @@ impl UnitsDesk {
         let (t, _) = self.build(engine, level, on, oversight)?;
         Ok(xianjiao_core::output::units::html(&t))
     }
+
+    /// The 督导组's record book's definition (JSON), the CLI's `units --record x.xlsx [--group G]` (`group` empty: every 督导组).
+    #[wasm_bindgen(js_name = recordWorkbook)]
+    pub fn record_workbook(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str, group: &str) -> Result<String, JsValue> {
+        let (t, _) = self.build(engine, level, on, oversight)?;
+        let wb = xianjiao_core::output::units::record_workbook(&t, Some(group).filter(|g| !g.is_empty()));
+        serde_json::to_string(&wb).map_err(|e| err("js.serialize", &e.to_string()))
+    }
+
+    /// The 督导组's record book printed, the CLI's `units --record x.html [--group G]`.
+    #[wasm_bindgen(js_name = recordHtml)]
+    pub fn record_html(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str, group: &str) -> Result<String, JsValue> {
+        let (t, _) = self.build(engine, level, on, oversight)?;
+        Ok(xianjiao_core::output::units::record_html(&t, Some(group).filter(|g| !g.is_empty())))
+    }
 }
