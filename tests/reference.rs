@@ -36,12 +36,12 @@ fn every_field_is_documented() {
     for k in KINDS {
         let kind = k.name;
         let f = FUNCTIONS.iter().find(|f| f.name == kind).unwrap_or_else(|| panic!("no FnDoc for {kind}"));
-        for field in k.fields.iter().filter(|x| !matches!(**x, "phase" | "name") || kind != "step") {
+        for (field, _) in k.fields.iter().filter(|x| !matches!(x.0, "phase" | "name") || kind != "step") {
             assert!(f.params.contains(field), "{kind}: field {field} is not in its params {}", f.params);
         }
     }
     let md = reference_markdown();
-    for field in COMMON_FIELDS {
+    for (field, _) in COMMON_FIELDS {
         assert!(md.contains(&format!("`{field}`")), "common field {field} is not documented");
     }
 }

@@ -11,8 +11,49 @@
 //! and a row in the function reference (`authoring::api::FUNCTIONS`); the
 //! tests at the end fail when one of them is missing.
 //!
+//! Each field carries its lock ([`Lock`]): what a child file may do to it when a parent declared it;
+//! `load::locks` applies them and writes the guide's table from this one.
+//!
 //! To add a kind: a row here, its builder in `model`, its `explain` entry, its
 //! reference row, and a golden case.
+
+/// How a child may change one field of a locked declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Reword freely (labels, notes, provenance).
+    Free,
+    /// A scope (a condition's roles or unit types) a child may narrow, never widen nor drop.
+    Narrow,
+    /// A number a child may raise, not lower or drop.
+    AtLeast,
+    /// A number a child may lower, not raise or drop.
+    AtMost,
+    /// Every entry (list item, map key, nested list) must stay; entries may be added.
+    KeepAll,
+    /// No entry may be added (an exemption, a substitute, a field opened to children); entries may be dropped.
+    AddNone,
+    /// May not change at all (restating it is fine).
+    Fixed,
+    /// `true` must stay `true` (`majority`, `required`).
+    KeepTrue,
+    /// May not be written `false` (`required`: true is the default, so leaving it out is fine).
+    NotFalse,
+    /// May not be set to `true` (`optional`).
+    KeepFalse,
+    /// A date a child may move earlier, not later; a step name may not change.
+    NotLater,
+    /// A `[start, end]` window (or a map of them per unit) a child may narrow inside the parent's.
+    Inside,
+    /// A phase's dates (`start`, `end`, `days`, `extend_days`, and per batch in `batches`): a child may date
+    /// what the parent leaves undated and narrow a dated phase, never start it earlier or end it later.
+    PhaseWindow,
+    /// Per role, a number a child may raise, not lower (`min_chars`).
+    PerKeyAtLeast,
+    /// An announcement `#{ days_before, label }`: `days_before` may rise, not fall; the label may be reworded.
+    Announce,
+}
+
+use Lock::*;
 
 /// How a declaration call is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,41 +73,115 @@ pub struct Kind {
     pub name: &'static str,
     /// How the call is written.
     pub shape: Shape,
-    /// Option-map fields besides [`COMMON_FIELDS`]; any other is `field.unknown`.
-    pub fields: &'static [&'static str],
+    /// Option-map fields besides [`COMMON_FIELDS`] (any other is `field.unknown`), each with how a child
+    /// may change it when a parent declared it (a 规定动作; see `load::locks`).
+    pub fields: &'static [(&'static str, Lock)],
     /// A rule (false for `test`, which checks rules and declares none): shown
     /// by `explain`, mutated by `test --mutate`, asked for its origin by `check --strict`.
     pub rule: bool,
 }
 
-const fn named(name: &'static str, fields: &'static [&'static str]) -> Kind {
+const fn named(name: &'static str, fields: &'static [(&'static str, Lock)]) -> Kind {
     Kind { name, shape: Shape::Named, fields, rule: true }
 }
 
 /// Every kind, in the order the model builds them (roles before the steps
 /// that name them, phases before their steps, …).
 pub const KINDS: &[Kind] = &[
-    Kind { name: "campaign", shape: Shape::Unnamed, fields: &["name", "level", "batch"], rule: true },
-    named("role", &["label", "group", "like"]),
-    named("unit", &["label"]),
-    named("condition", &["label", "roles", "units"]),
-    named("batch", &["label"]),
-    named("phase", &["start", "end", "days", "extend_days", "windows", "min_days", "note", "batches"]),
-    Kind { name: "step", shape: Shape::InPhase, fields: &["phase", "name", "window", "windows", "announce", "note"], rule: true },
-    named("require", &["phase", "label", "roles", "min", "unit", "session_min", "due", "exempt", "substitute", "check", "vote", "note"]),
-    named("material", &["roles", "min_chars", "parts", "areas", "min_areas", "extra_areas", "flags", "items", "note"]),
-    named("form", &["subject", "total", "items", "groups", "aliases", "trim", "trim_min", "outcome", "note"]),
-    named("vote", &["tiers", "aliases", "rate_of", "below", "above", "majority", "action", "groups", "note"]),
-    named("exam", &["questions", "points", "roles", "note"]),
-    named("gate", &["requires", "note"]),
-    named("office", &["label", "level"]),
-    named("oversight", &["label", "office", "units"]),
-    named("application", &["requirement", "review", "approve", "assessment", "note"]),
+    Kind { name: "campaign", shape: Shape::Unnamed, fields: &[("name", Free), ("level", Free), ("batch", Free)], rule: true },
+    named("role", &[("label", Free), ("group", Fixed), ("like", Fixed)]),
+    named("unit", &[("label", Free)]),
+    named("condition", &[("label", Free), ("roles", Narrow), ("units", Narrow)]),
+    named("batch", &[("label", Free)]),
+    named(
+        "phase",
+        &[
+            ("start", PhaseWindow),
+            ("end", PhaseWindow),
+            ("days", PhaseWindow),
+            ("extend_days", PhaseWindow),
+            ("windows", Inside),
+            ("min_days", AtLeast),
+            ("note", Free),
+            ("batches", PhaseWindow),
+        ],
+    ),
+    Kind {
+        name: "step",
+        shape: Shape::InPhase,
+        fields: &[("phase", Fixed), ("name", Free), ("window", Inside), ("windows", Inside), ("announce", Announce), ("note", Free)],
+        rule: true,
+    },
+    named(
+        "require",
+        &[
+            ("phase", Fixed),
+            ("label", Free),
+            ("roles", KeepAll),
+            ("min", AtLeast),
+            ("unit", Fixed),
+            ("session_min", AtLeast),
+            ("due", NotLater),
+            ("exempt", AddNone),
+            ("substitute", AddNone),
+            ("check", Fixed),
+            ("vote", Fixed),
+            ("note", Free),
+        ],
+    ),
+    named(
+        "material",
+        &[
+            ("roles", KeepAll),
+            ("min_chars", PerKeyAtLeast),
+            ("parts", KeepAll),
+            ("areas", KeepAll),
+            ("min_areas", AtLeast),
+            ("extra_areas", KeepAll),
+            ("flags", KeepAll),
+            ("items", KeepAll),
+            ("note", Free),
+        ],
+    ),
+    named(
+        "form",
+        &[
+            ("subject", Fixed),
+            ("total", Fixed),
+            ("items", Fixed),
+            ("groups", Fixed),
+            ("aliases", Free),
+            ("trim", Fixed),
+            ("trim_min", Fixed),
+            ("outcome", Fixed),
+            ("note", Free),
+        ],
+    ),
+    named(
+        "vote",
+        &[
+            ("tiers", Fixed),
+            ("aliases", Free),
+            ("rate_of", Fixed),
+            ("below", AtLeast),
+            ("above", AtMost),
+            ("majority", KeepTrue),
+            ("action", Free),
+            ("groups", Fixed),
+            ("note", Free),
+        ],
+    ),
+    named("exam", &[("questions", Fixed), ("points", Fixed), ("roles", KeepAll), ("note", Free)]),
+    named("gate", &[("requires", KeepAll), ("note", Free)]),
+    named("office", &[("label", Free), ("level", Fixed)]),
+    named("oversight", &[("label", Free), ("office", Fixed), ("units", KeepAll)]),
+    named("application", &[("requirement", Fixed), ("review", KeepTrue), ("approve", Fixed), ("assessment", Fixed), ("note", Free)]),
     Kind { name: "test", shape: Shape::Named, fields: &[], rule: false },
 ];
 
-/// Fields every declaration kind takes.
-pub const COMMON_FIELDS: &[&str] = &["source", "local", "required", "optional", "open", "replace"];
+/// Fields every declaration kind takes, with their lock: provenance may be reworded; the lock marks may only tighten.
+pub const COMMON_FIELDS: &[(&str, Lock)] =
+    &[("source", Free), ("local", Free), ("required", NotFalse), ("optional", KeepFalse), ("open", AddNone), ("replace", Free)];
 
 /// Functions that change what a parent declared instead of declaring: `amend(kind, key, #{…})`, `remove(kind, key)`.
 pub const CHANGES: &[&str] = &["amend", "remove"];
@@ -82,8 +197,8 @@ pub(crate) fn index(name: &str) -> Option<usize> {
     KINDS.iter().position(|k| k.name == name)
 }
 
-/// The option-map fields of a kind (empty for an unknown kind).
-pub(crate) fn fields(name: &str) -> &'static [&'static str] {
+/// The option-map fields of a kind, with their locks (empty for an unknown kind).
+pub(crate) fn fields(name: &str) -> &'static [(&'static str, Lock)] {
     kind(name).map_or(&[], |k| k.fields)
 }
 

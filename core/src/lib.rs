@@ -85,9 +85,9 @@ pub use eval::units::{
     VoteLine,
 };
 pub use eval::vote::{Tally, VoteCounter, VoteReport};
-pub use kinds::{Kind, Shape, CHANGES, COMMON_FIELDS, KINDS};
+pub use kinds::{Kind, Lock, Shape, CHANGES, COMMON_FIELDS, KINDS};
 #[cfg(feature = "script")]
-pub use load::locks::{markdown as lock_table_markdown, Rule as LockRule, ALWAYS as LOCK_ALWAYS, LOCKS};
+pub use load::locks::{markdown as lock_table_markdown, ALWAYS as LOCK_ALWAYS};
 #[cfg(feature = "script")]
 pub use load::registered_functions;
 pub use messages::{catalogue_json, join as join_messages, word, Arg, Lang, Msg, CATALOGUE};

@@ -465,9 +465,12 @@ mod playground {
     /// The option-map fields of each declaration kind: `{fields: {kind: [field]}, common: [field]}`.
     #[wasm_bindgen(js_name = ruleFields)]
     pub fn rule_fields() -> Result<JsValue, JsValue> {
-        let fields: serde_json::Map<String, serde_json::Value> =
-            xianjiao_core::KINDS.iter().filter(|k| k.rule).map(|k| (k.name.to_string(), serde_json::json!(k.fields))).collect();
-        to_js(&serde_json::json!({ "fields": fields, "common": xianjiao_core::COMMON_FIELDS }))
+        let fields: serde_json::Map<String, serde_json::Value> = xianjiao_core::KINDS
+            .iter()
+            .filter(|k| k.rule)
+            .map(|k| (k.name.to_string(), serde_json::json!(k.fields.iter().map(|f| f.0).collect::<Vec<_>>())))
+            .collect();
+        to_js(&serde_json::json!({ "fields": fields, "common": xianjiao_core::COMMON_FIELDS.iter().map(|f| f.0).collect::<Vec<_>>() }))
     }
 }
 

@@ -6,7 +6,7 @@
 //! or change it) or lists the fields a child may change (`open: ["window"]`).
 //! `required: true` is the default and still accepted.
 //!
-//! [`LOCKS`] gives each (kind, field) a [`Rule`]; [`weakens`] applies it to a
+//! `kinds::KINDS` gives each (kind, field) its [`Rule`] (`kinds::Lock`); [`weakens`] applies it to a
 //! parent's value and the value a child's declaration or amendment leaves;
 //! [`markdown`] writes the guide's table from it (a test keeps
 //! `docs/rules-guide.md` equal to it).
@@ -15,134 +15,10 @@ use crate::error::ymd;
 use chrono::{Duration, NaiveDate};
 use rhai::{Array, Dynamic, Map};
 
-/// How a child may change one field of a locked declaration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rule {
-    /// Reword freely (labels, notes, provenance).
-    Free,
-    /// A scope (a condition's roles or unit types) a child may narrow, never widen nor drop.
-    Narrow,
-    /// A number a child may raise, not lower or drop.
-    AtLeast,
-    /// A number a child may lower, not raise or drop.
-    AtMost,
-    /// Every entry (list item, map key, nested list) must stay; entries may be added.
-    KeepAll,
-    /// No entry may be added (an exemption, a substitute, a field opened to children); entries may be dropped.
-    AddNone,
-    /// May not change at all (restating it is fine).
-    Fixed,
-    /// `true` must stay `true` (`majority`, `required`).
-    KeepTrue,
-    /// May not be written `false` (`required`: true is the default, so leaving it out is fine).
-    NotFalse,
-    /// May not be set to `true` (`optional`).
-    KeepFalse,
-    /// A date a child may move earlier, not later; a step name may not change.
-    NotLater,
-    /// A `[start, end]` window (or a map of them per unit) a child may narrow inside the parent's.
-    Inside,
-    /// A phase's dates (`start`, `end`, `days`, `extend_days`, and per batch in `batches`): a child may date
-    /// what the parent leaves undated and narrow a dated phase, never start it earlier or end it later.
-    PhaseWindow,
-    /// Per role, a number a child may raise, not lower (`min_chars`).
-    PerKeyAtLeast,
-    /// An announcement `#{ days_before, label }`: `days_before` may rise, not fall; the label may be reworded.
-    Announce,
-}
+pub use crate::kinds::Lock as Rule;
+use crate::kinds::{COMMON_FIELDS as COMMON, KINDS};
 
 use Rule::*;
-
-/// Every kind's fields with their rule; kinds not listed here (`test`) are not locked.
-pub const LOCKS: &[(&str, &[(&str, Rule)])] = &[
-    ("campaign", &[("name", Free), ("level", Free), ("batch", Free)]),
-    ("batch", &[("label", Free)]),
-    ("role", &[("label", Free), ("group", Fixed), ("like", Fixed)]),
-    ("condition", &[("label", Free), ("roles", Narrow), ("units", Narrow)]),
-    ("unit", &[("label", Free)]),
-    (
-        "phase",
-        &[
-            ("start", PhaseWindow),
-            ("end", PhaseWindow),
-            ("days", PhaseWindow),
-            ("extend_days", PhaseWindow),
-            ("windows", Inside),
-            ("batches", PhaseWindow),
-            ("min_days", AtLeast),
-            ("note", Free),
-        ],
-    ),
-    ("step", &[("phase", Fixed), ("name", Free), ("window", Inside), ("windows", Inside), ("announce", Announce), ("note", Free)]),
-    (
-        "require",
-        &[
-            ("phase", Fixed),
-            ("label", Free),
-            ("roles", KeepAll),
-            ("min", AtLeast),
-            ("unit", Fixed),
-            ("session_min", AtLeast),
-            ("due", NotLater),
-            ("exempt", AddNone),
-            ("substitute", AddNone),
-            ("check", Fixed),
-            ("vote", Fixed),
-            ("note", Free),
-        ],
-    ),
-    (
-        "material",
-        &[
-            ("roles", KeepAll),
-            ("min_chars", PerKeyAtLeast),
-            ("parts", KeepAll),
-            ("areas", KeepAll),
-            ("min_areas", AtLeast),
-            ("extra_areas", KeepAll),
-            ("flags", KeepAll),
-            ("items", KeepAll),
-            ("note", Free),
-        ],
-    ),
-    (
-        "form",
-        &[
-            ("subject", Fixed),
-            ("total", Fixed),
-            ("items", Fixed),
-            ("groups", Fixed),
-            ("aliases", Free),
-            ("trim", Fixed),
-            ("trim_min", Fixed),
-            ("outcome", Fixed),
-            ("note", Free),
-        ],
-    ),
-    (
-        "vote",
-        &[
-            ("tiers", Fixed),
-            ("aliases", Free),
-            ("rate_of", Fixed),
-            ("below", AtLeast),
-            ("above", AtMost),
-            ("majority", KeepTrue),
-            ("action", Free),
-            ("groups", Fixed),
-            ("note", Free),
-        ],
-    ),
-    ("exam", &[("questions", Fixed), ("points", Fixed), ("roles", KeepAll), ("note", Free)]),
-    ("gate", &[("requires", KeepAll), ("note", Free)]),
-    ("office", &[("label", Free), ("level", Fixed)]),
-    ("oversight", &[("label", Free), ("office", Fixed), ("units", KeepAll)]),
-    ("application", &[("requirement", Fixed), ("review", KeepTrue), ("approve", Fixed), ("assessment", Fixed), ("note", Free)]),
-];
-
-/// Fields of every kind: provenance may be reworded; the lock marks may only tighten.
-pub const COMMON: &[(&str, Rule)] =
-    &[("source", Free), ("local", Free), ("required", NotFalse), ("optional", KeepFalse), ("open", AddNone), ("replace", Free)];
 
 /// What a child may always do to a locked declaration, whatever its fields.
 pub const ALWAYS: &[&str] = &[
@@ -154,8 +30,8 @@ pub const ALWAYS: &[&str] = &[
 
 /// The rule of `field` of `kind`, if the kind is locked at all. A field not in the table is `Fixed`.
 pub fn rule(kind: &str, field: &str) -> Option<Rule> {
-    let (_, fields) = LOCKS.iter().find(|(k, _)| *k == kind)?;
-    Some(fields.iter().chain(COMMON).find(|(f, _)| *f == field).map_or(Fixed, |x| x.1))
+    let k = KINDS.iter().find(|k| k.name == kind && k.rule)?;
+    Some(k.fields.iter().chain(COMMON).find(|(f, _)| *f == field).map_or(Fixed, |x| x.1))
 }
 
 /// The meaning of a rule, Chinese then English, for the guide's table.
@@ -181,12 +57,12 @@ pub fn meaning(r: Rule) -> &'static str {
     }
 }
 
-/// The guide's table of locks (Markdown), generated from [`LOCKS`] and [`COMMON`].
+/// The guide's table of locks (Markdown), generated from the kinds' fields ([`KINDS`]) and [`COMMON`].
 pub fn markdown() -> String {
     let mut s = String::from("| 种类 kind | 字段 field | 下级可以怎样改 / what a child may do |\n|---|---|---|\n");
-    for (kind, fields) in LOCKS {
-        for (f, r) in *fields {
-            s.push_str(&format!("| {kind} | `{f}` | {} |\n", meaning(*r)));
+    for k in KINDS.iter().filter(|k| k.rule) {
+        for (f, r) in k.fields {
+            s.push_str(&format!("| {} | `{f}` | {} |\n", k.name, meaning(*r)));
         }
     }
     for (f, r) in COMMON {
@@ -429,24 +305,6 @@ pub(crate) fn weakens(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Every field a kind takes (`kinds::KINDS` and `COMMON_FIELDS`) has its rule here, and nothing else.
-    #[test]
-    fn every_field_has_a_rule() {
-        for k in crate::kinds::KINDS.iter().filter(|k| k.rule) {
-            let (kind, fields) = (&k.name, k.fields);
-            let Some((_, locked)) = LOCKS.iter().find(|(k, _)| k == kind) else { panic!("kind {kind} has no locks") };
-            for f in fields {
-                assert!(locked.iter().any(|(x, _)| x == f), "{kind}.{f} has no lock rule");
-            }
-            for (f, _) in *locked {
-                assert!(fields.contains(f), "{kind}.{f} is locked but not a field");
-            }
-        }
-        for f in crate::kinds::COMMON_FIELDS {
-            assert!(COMMON.iter().any(|(x, _)| x == f), "common field {f} has no lock rule");
-        }
-    }
 
     /// The guide's table is this table.
     #[test]

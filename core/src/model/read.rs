@@ -9,12 +9,12 @@ use crate::load::entity::Entity;
 use chrono::NaiveDate;
 use rhai::{Array, Dynamic, Map};
 
-use crate::kinds::COMMON_FIELDS as COMMON;
+use crate::kinds::{Lock, COMMON_FIELDS as COMMON};
 
 pub(super) struct F<'a> {
     pub e: &'a Entity,
     pub d: &'a mut Diags,
-    allowed: &'static [&'static str],
+    allowed: &'static [(&'static str, Lock)],
 }
 
 pub(super) fn type_name(v: &Dynamic) -> &'static str {
@@ -36,17 +36,23 @@ pub(super) fn type_name(v: &Dynamic) -> &'static str {
 }
 
 impl<'a> F<'a> {
-    pub fn new(e: &'a Entity, d: &'a mut Diags, allowed: &'static [&'static str]) -> Self {
+    pub fn new(e: &'a Entity, d: &'a mut Diags, allowed: &'static [(&'static str, Lock)]) -> Self {
         for k in e.fields.keys() {
-            if !allowed.contains(&k.as_str()) && !COMMON.contains(&k.as_str()) {
+            if !allowed.iter().chain(COMMON).any(|f| f.0 == k.as_str()) {
                 let loc = e.field_loc(k).clone();
-                let message = format!("{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field", e.kind, e.key, k, allowed.join(", "));
+                let message = format!(
+                    "{} \"{}\" 没有字段 \"{}\";可用字段: {} / unknown field",
+                    e.kind,
+                    e.key,
+                    k,
+                    allowed.iter().map(|f| f.0).collect::<Vec<_>>().join(", ")
+                );
                 d.push(
                     Diagnostic::new("field.unknown", Severity::Error, &loc, message)
                         .with("kind", e.kind.as_str())
                         .with("key", e.key.as_str())
                         .with("field", k.as_str())
-                        .with("allowed", allowed.iter().chain(COMMON).map(|x| x.to_string()).collect::<Vec<_>>()),
+                        .with("allowed", allowed.iter().chain(COMMON).map(|x| x.0.to_string()).collect::<Vec<_>>()),
                 );
             }
         }
@@ -56,7 +62,7 @@ impl<'a> F<'a> {
         self.e.field_loc(k).clone()
     }
     pub fn get(&self, k: &str) -> Option<&'a Dynamic> {
-        debug_assert!(self.allowed.contains(&k) || COMMON.contains(&k), "field {k} not in allowed list");
+        debug_assert!(self.allowed.iter().chain(COMMON).any(|f| f.0 == k), "field {k} not in allowed list");
         let e: &'a Entity = self.e;
         e.fields.get(k).filter(|v| !v.is_unit())
     }
