@@ -314,7 +314,7 @@ pub(crate) fn shown_as(v: &calamine::Data, fmt: Option<(&str, Option<u32>)>) -> 
             at(format!("{iso}{clock}"), ("日期", "a date"))
         }
         Data::DateTimeIso(s) => at(s.clone(), ("日期或时间", "a date or time")),
-        Data::DurationIso(s) => at(s.clone(), ("时长", "a duration")),
+        Data::DurationIso(s) => at(s.clone(), ("时间或时长", "a time or duration")),
         Data::Float(_) | Data::Int(_) => {
             let code = bare_format(fmt?.0);
             let pct = code.find('%')?;
