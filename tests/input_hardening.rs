@@ -228,6 +228,39 @@ fn every_sheet_whose_header_fits_is_read_and_the_others_are_named() {
 
 // ------------------------------------------------------------------ 4
 
+#[test]
+fn a_mark_shown_as_a_date_or_percent_is_rejected_by_the_cli_as_excel_shows_it() {
+    use rust_xlsxwriter::{Format, Workbook};
+    let d = tmpdir("shown");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("党员互评").unwrap();
+    for (c, h) in HEAD.split(',').enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    // 9.5 typed in Chinese Excel (a date: 2026-09-05 is 46270), 95 typed into a percent cell, a plain 9.
+    let cases = [(46270.0, "m\"月\"d\"日\""), (0.95, "0%"), (9.0, "General")];
+    for (r, (mark, fmt)) in cases.iter().enumerate() {
+        let r = r as u32 + 1;
+        ws.write_string(r, 0, format!("党员{r}")).unwrap();
+        ws.write_string(r, 1, "党员互评").unwrap();
+        for c in 2..9u16 {
+            ws.write_number(r, c, 9.0).unwrap();
+        }
+        ws.write_number_with_format(r, 9, *mark * if *fmt == "General" { 3.0 } else { 1.0 }, &Format::new().set_num_format(*fmt)).unwrap();
+    }
+    let f = d.join("shown.xlsx");
+    wb.save(&f).unwrap();
+    let (_, v, err) = score_json(&[&f]);
+    assert_eq!(rows(&v), (3, 1, 2), "{err}");
+    let rej = rejected(&v);
+    assert!(
+        rej.iter().any(|r| r.0 == 2 && r.1 == "工作绩效" && r.2.contains("J2 单元格(“工作绩效”)显示为“9月5日”(即 2026-09-05),是日期")),
+        "{rej:?}"
+    );
+    assert!(rej.iter().any(|r| r.0 == 3 && r.2.contains("显示为“95%”,是百分比") && r.2.contains("“常规”或“数值”")), "{rej:?}");
+}
+
 fn sample_csv() -> String {
     let mut s = format!("{HEAD}\n");
     for i in 0..30 {

@@ -428,4 +428,86 @@ mod tests {
         let mut sc = rs.scorer(None).unwrap();
         read_all_bytes(&[("k.csv", keyed.as_bytes())], Target::Score(&mut sc)).unwrap();
     }
+
+    /// A workbook of one form sheet: `marks` written as numbers in `fmt` (a number format) into the first item.
+    fn formatted(rows: &[(&str, f64, &str)], extra: Option<(&str, f64, &str)>) -> Vec<u8> {
+        use rust_xlsxwriter::{Format, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("党员互评").unwrap();
+        let mut head: Vec<&str> = HEAD.trim_end().split(',').collect();
+        if let Some((h, _, _)) = extra {
+            head.push(h);
+        }
+        for (c, h) in head.iter().enumerate() {
+            ws.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, (name, first, fmt)) in rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            ws.write_string(r, 0, *name).unwrap();
+            ws.write_string(r, 1, "党员互评").unwrap();
+            ws.write_number_with_format(r, 2, *first, &Format::new().set_num_format(*fmt)).unwrap();
+            for c in 3..=8 {
+                ws.write_number(r, c, 9.0).unwrap();
+            }
+            ws.write_number(r, 9, 28.0).unwrap();
+            if let Some((_, v, f)) = extra {
+                ws.write_number_with_format(r, 10, v, &Format::new().set_num_format(f)).unwrap();
+            }
+        }
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_mark_shown_as_a_date_time_or_percent_is_rejected_as_the_sheet_shows_it() {
+        let rs = rules();
+        // 38600 is 2005-09-05: what Chinese Excel makes of a typed 9.5 (in 2005).
+        let book = formatted(
+            &[
+                ("张三", 9.0, "General"),
+                ("李四", 38600.0, "m\"月\"d\"日\""),
+                ("王五", 38600.0, "yyyy-mm-dd"),
+                ("赵六", 0.95, "0%"),
+                ("钱七", 0.375, "h:mm"),
+                ("孙八", 9.5, "0.0"),
+            ],
+            None,
+        );
+        let mut sc = rs.scorer(None).unwrap();
+        read_all_bytes(&[("a.xlsx", &book)], Target::Score(&mut sc)).unwrap();
+        let r = sc.finish().unwrap();
+        assert_eq!((r.rows.read, r.rows.scored, r.rows.rejected), (6, 2, 4), "{:?}", r.rejected);
+        let why = |row: usize| r.rejected.iter().find(|x| x.row == row).map(|x| (x.field.clone().unwrap_or_default(), x.reason.clone())).unwrap();
+        let (field, reason) = why(3);
+        assert_eq!(field, "理想信念");
+        assert!(reason.starts_with("工作表“党员互评”的 C3 单元格(“理想信念”)显示为“9月5日”(即 2005-09-05),是日期而不是分数"), "{reason}");
+        assert!(reason.contains("把单元格格式改为“常规”或“数值”后重新输入"), "{reason}");
+        assert!(why(4).1.contains("显示为“2005-09-05”,是日期"), "{:?}", why(4));
+        assert!(why(5).1.contains("C5 单元格(“理想信念”)显示为“95%”,是百分比"), "{:?}", why(5));
+        assert!(why(6).1.contains("显示为“9:00”,是时间"), "{:?}", why(6));
+    }
+
+    #[test]
+    fn a_date_outside_the_marks_is_read_as_before() {
+        let rs = rules();
+        // A 填表日期 column the form does not read: the row is scored, the column named.
+        let book = formatted(&[("张三", 9.0, "General")], Some(("填表日期", 38600.0, "yyyy-mm-dd")));
+        let mut sc = rs.scorer(None).unwrap();
+        let (inputs, _) = read_all_bytes(&[("a.xlsx", &book)], Target::Score(&mut sc)).unwrap();
+        let r = sc.finish().unwrap();
+        assert_eq!((r.rows.scored, r.rows.rejected), (1, 0), "{:?}", r.rejected);
+        assert!(inputs.sources[0].unknown_columns.iter().any(|c| c.contains("填表日期")), "{:?}", inputs.sources[0].unknown_columns);
+        // A plain table's text column may hold a date: it is read (as calamine gives it), not rejected.
+        let mut p =
+            PlainRows::new(vec![Field { key: "name", names: &["姓名"], required: true }, Field { key: "date", names: &["日期"], required: false }]);
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write_string(0, 0, "姓名").unwrap();
+        ws.write_string(0, 1, "日期").unwrap();
+        ws.write_string(1, 0, "张三").unwrap();
+        ws.write_number_with_format(1, 1, 38600.0, &rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd")).unwrap();
+        let book = wb.save_to_buffer().unwrap();
+        read_all_bytes(&[("p.xlsx", &book)], Target::Plain(&mut p)).unwrap();
+        assert!(matches!(&p.rows[..], [(2, Ok(v))] if v[0] == "张三" && !v[1].is_empty()), "{:?}", p.rows);
+    }
 }

@@ -112,11 +112,32 @@ impl Target<'_, '_> {
         }
     }
     pub(super) fn bad(&mut self, line: usize, reason: String) {
+        self.bad_at(line, None, reason)
+    }
+    pub(super) fn bad_at(&mut self, line: usize, field: Option<&str>, reason: String) {
         match self {
-            Target::Score(sc) => sc.reject(line, None, reason),
-            Target::Votes(vc) => vc.reject(line, None, reason),
+            Target::Score(sc) => sc.reject(line, field, reason),
+            Target::Votes(vc) => vc.reject(line, field, reason),
             Target::Plain(p) => p.rows.push((line, Err(reason))),
         }
+    }
+    /// The columns that hold numbers (forms: the items and the 合计; votes: the counts), each with
+    /// its field name; a plain table has none (its text columns may hold anything, dates too).
+    pub(super) fn number_columns(&self, f: &Found) -> Vec<(usize, String)> {
+        let named = |cols: &[usize], names: &mut dyn Iterator<Item = String>| -> Vec<(usize, String)> { cols.iter().copied().zip(names).collect() };
+        let mut out = match self {
+            Target::Score(sc) => named(&f.cols, &mut sc.item_names().map(str::to_string)),
+            Target::Votes(vc) if f.tier.is_none() => {
+                let mut v = named(&f.cols, &mut vc.tiers().iter().cloned());
+                v.extend(named(&f.rgroups, &mut vc.groups().iter().cloned()));
+                v
+            }
+            _ => return vec![],
+        };
+        if let Some(t) = f.total {
+            out.push((t, "合计".to_string()));
+        }
+        out
     }
 }
 
@@ -310,6 +331,33 @@ pub(super) struct Table<'t, 's, 'r> {
     pub(super) points_row: Option<usize>,
     /// Rows met since the header (read or unreadable): only the first may be the 分值 row.
     pub(super) after: usize,
+    /// The sheet's name (workbooks), for the cells named in rejections.
+    pub(super) sheet: Option<String>,
+}
+
+/// Excel's name of a column (0 → A, 26 → AA).
+pub(super) fn column_letters(mut col: usize) -> String {
+    let mut out = vec![];
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Why a row whose mark cell is a date, a time or a percent is not scored (Chinese first, what to do).
+fn not_a_mark(sheet: Option<&str>, line: usize, s: &crate::workbook::Shown, field: &str) -> String {
+    let at = format!("{}{line}", column_letters(s.col));
+    let place = sheet.map_or_else(|| format!("{at} 单元格"), |sh| format!("工作表“{sh}”的 {at} 单元格"));
+    let full = s.iso.as_ref().map(|i| format!("(即 {i})")).unwrap_or_default();
+    format!(
+        "{place}(“{field}”)显示为“{}”{full},是{}而不是分数,此行未计分:请把单元格格式改为“常规”或“数值”后重新输入分数 / cell {at} ({field}) shows “{}”, {}, not a mark: set the cell format to General or Number and type the mark again",
+        s.text, s.kind.0, s.text, s.kind.1
+    )
 }
 
 /// A row that holds marks rather than a title: two or more cells are numbers.
@@ -336,9 +384,16 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
             prev: None,
             points_row: None,
             after: 0,
+            sheet: None,
         }
     }
     pub(super) fn feed(&mut self, line: usize, cells: &Cells) -> Result<(), String> {
+        self.feed_shown(line, cells, &[])
+    }
+    /// As [`Table::feed`], with the workbook cells shown as dates, times or percents: a data row
+    /// with one of them in a mark column is rejected with what the sheet shows (a mark typed 9.5
+    /// that Chinese Excel made 9月5日, a 95 shown as 95% that is 0.95), never scored as its number.
+    pub(super) fn feed_shown(&mut self, line: usize, cells: &Cells, shown: &[crate::workbook::Shown]) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
         if cells.blank() {
             return Ok(());
@@ -361,6 +416,14 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
                 }
                 std::hash::Hash::hash(&cells.0, &mut self.hash);
                 self.data_rows += 1;
+                if !shown.is_empty() {
+                    let numbers = self.target.number_columns(f);
+                    if let Some((s, field)) = shown.iter().find_map(|s| numbers.iter().find(|n| n.0 == s.col).map(|n| (s, n.1.as_str()))) {
+                        let reason = not_a_mark(self.sheet.as_deref(), line, s, field);
+                        self.target.bad_at(self.base + line, Some(field), reason);
+                        return Ok(());
+                    }
+                }
                 self.target.row(self.base + line, cells, f);
                 Ok(())
             }

@@ -26,14 +26,20 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
         let was = super::scored_digest(target);
         let stem = super::csv::file_stem(name);
         let mut table = Table::new(target, info.offset, &[&sheet, &stem]);
+        table.sheet = Some(sheet.clone());
         let cant = |e: String| Skip(format!("无法读取此工作表 / cannot read the sheet: {e}"));
         let r = match &mut wb {
             calamine::Sheets::Xlsx(x) => match shielded(|| x.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())) {
-                Ok(mut rd) => stream_cells(|| shielded(|| rd.next_cell().map_err(|e| e.to_string())), &mut table),
+                Ok(mut rd) => {
+                    // Each style's number format: a percent is only seen there (the value is a plain number).
+                    let formats: Vec<Option<(String, Option<u32>)>> =
+                        rd.styles().iter().map(|s| s.number_format.as_ref().map(|f| (f.format_code.clone(), f.format_id))).collect();
+                    stream_cells(|| shielded(|| rd.next_cell_with_style_id().map_err(|e| e.to_string())), &formats, &mut table)
+                }
                 Err(e) => Err(cant(e)),
             },
             calamine::Sheets::Xlsb(x) => match shielded(|| x.worksheet_cells_reader(&sheet).map_err(|e| e.to_string())) {
-                Ok(mut rd) => stream_cells(|| shielded(|| rd.next_cell().map_err(|e| e.to_string())), &mut table),
+                Ok(mut rd) => stream_cells(|| shielded(|| rd.next_cell().map(|c| c.map(|c| (c, 0))).map_err(|e| e.to_string())), &[], &mut table),
                 Err(e) => Err(cant(e)),
             },
             other => match shielded(|| other.worksheet_range(&sheet).map_err(|e| e.to_string())) {
@@ -182,19 +188,21 @@ pub fn shielded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
 }
 
 pub(super) fn stream_cells<'a>(
-    mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'a>>>, String>,
+    mut next: impl FnMut() -> Result<Option<(calamine::Cell<calamine::DataRef<'a>>, usize)>, String>,
+    formats: &[Option<(String, Option<u32>)>],
     table: &mut Table,
 ) -> Result<(), Skip> {
     let mut cur: Option<u32> = None;
     let mut cells: Vec<(usize, String)> = vec![];
+    let mut shown: Vec<Shown> = vec![];
     loop {
         let c = next().map_err(Skip)?;
-        let pos = c.as_ref().map(|c| c.get_position());
+        let pos = c.as_ref().map(|c| c.0.get_position());
         if cur.is_some() && pos.map(|p| p.0) != cur {
             let line = cur.map_or(0, |r| r as usize + 1);
-            flush(line, std::mem::take(&mut cells), table).map_err(Skip)?;
+            flush(line, std::mem::take(&mut cells), &std::mem::take(&mut shown), table).map_err(Skip)?;
         }
-        let Some(c) = c else { break };
+        let Some((c, style)) = c else { break };
         let (r, col) = c.get_position();
         if r >= MAX_SHEET_ROWS || col >= MAX_SHEET_COLS {
             // Beyond what Excel can hold: the reference overflowed (calamine wraps it in release builds).
@@ -202,6 +210,10 @@ pub(super) fn stream_cells<'a>(
         }
         cur = Some(r);
         let v: calamine::Data = c.get_value().clone().into();
+        let fmt = formats.get(style).and_then(|f| f.as_ref()).map(|(code, id)| (code.as_str(), *id));
+        if let Some(s) = shown_as(&v, fmt) {
+            shown.push(Shown { col: col as usize, ..s });
+        }
         let s = v.to_string();
         if !s.is_empty() {
             cells.push((col as usize, s));
@@ -210,26 +222,110 @@ pub(super) fn stream_cells<'a>(
     table.finish().map_err(Skip)
 }
 
-pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, table: &mut Table) -> Result<(), String> {
+pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, shown: &[Shown], table: &mut Table) -> Result<(), String> {
     cells.sort_by_key(|c| c.0);
     if cells.windows(2).any(|w| w[0].0 == w[1].0) {
         return table.bad(line, "同一单元格在文件中出现两次 / the same cell appears twice".into());
     }
-    table.feed(line, &Cells(cells))
+    table.feed_shown(line, &Cells(cells), shown)
 }
 
 pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, table: &mut Table) -> Result<(), Skip> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     for (i, row) in range.rows().enumerate() {
+        let mut shown = vec![];
         let cells: Vec<(usize, String)> = row
             .iter()
             .enumerate()
             .filter_map(|(j, c)| {
+                if let Some(s) = shown_as(c, None) {
+                    shown.push(Shown { col: c0 as usize + j, ..s });
+                }
                 let s = c.to_string();
                 (!s.is_empty()).then(|| (c0 as usize + j, s))
             })
             .collect();
-        flush(r0 as usize + i + 1, cells, table).map_err(Skip)?;
+        flush(r0 as usize + i + 1, cells, &shown, table).map_err(Skip)?;
     }
     table.finish().map_err(Skip)
+}
+
+/// A cell the sheet shows as something other than a plain number (a date, a time, a
+/// duration, a percent): its column, what Excel shows, and what kind of value it is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shown {
+    pub(crate) col: usize,
+    /// As the sheet shows it (“9月5日”, “2026-09-05”, “95%”).
+    pub(crate) text: String,
+    /// The same date written in full (YYYY-MM-DD), when the sheet shows it shorter.
+    pub(crate) iso: Option<String>,
+    /// Its kind, Chinese and English (日期 / a date …).
+    pub(crate) kind: (&'static str, &'static str),
+}
+
+/// Built-in number formats of Chinese Excel that write dates with 年/月/日 (ECMA-376 18.8.30, zh-CN).
+fn chinese_date_id(id: Option<u32>) -> bool {
+    matches!(id, Some(27..=29 | 31 | 36 | 50..=58))
+}
+
+/// The first section of a number format with quoted text and escaped characters removed.
+fn bare_format(code: &str) -> String {
+    let mut out = String::new();
+    let (mut quoted, mut escaped) = (false, false);
+    for ch in code.chars() {
+        match ch {
+            _ if escaped => escaped = false,
+            '"' => quoted = !quoted,
+            _ if quoted => {}
+            '\\' | '_' | '*' => escaped = true,
+            ';' => break,
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+/// What a cell shows when it is not a plain number: dates, times and durations (calamine types
+/// them from the number format in XLSX, XLSB and XLS, from the value type in ODS) and, when the
+/// cell's number format is known (XLSX), a percent. `fmt`: the format code and its built-in id.
+pub(crate) fn shown_as(v: &calamine::Data, fmt: Option<(&str, Option<u32>)>) -> Option<Shown> {
+    use calamine::Data;
+    let at = |text: String, kind| Some(Shown { col: 0, text, iso: None, kind });
+    match v {
+        Data::DateTime(dt) if dt.is_duration() => {
+            let secs = (dt.as_f64() * 86_400.0).round() as i64;
+            at(format!("{}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60), ("时长", "a duration"))
+        }
+        Data::DateTime(dt) => {
+            let (y, m, d, h, mi, s, _) = dt.to_ymd_hms_milli();
+            // 月 and 年 are literal text in the format (often quoted: m"月"d"日").
+            let code = fmt.map_or("", |f| f.0.split(';').next().unwrap_or(""));
+            let clock = if s == 0 { format!("{h}:{mi:02}") } else { format!("{h}:{mi:02}:{s:02}") };
+            let iso = format!("{y:04}-{m:02}-{d:02}");
+            if dt.as_f64() < 1.0 {
+                return at(clock, ("时间", "a time"));
+            }
+            let clock = if h == 0 && mi == 0 && s == 0 { String::new() } else { format!(" {clock}") };
+            if code.contains('月') || fmt.is_some_and(|f| chinese_date_id(f.1)) {
+                // Chinese Excel turns a typed 9.5 into 9月5日: the date in full too, so either form can be found.
+                let cn = if code.contains('年') { format!("{y}年{m}月{d}日") } else { format!("{m}月{d}日") };
+                return Some(Shown { col: 0, text: format!("{cn}{clock}"), iso: Some(format!("{iso}{clock}")), kind: ("日期", "a date") });
+            }
+            at(format!("{iso}{clock}"), ("日期", "a date"))
+        }
+        Data::DateTimeIso(s) => at(s.clone(), ("日期或时间", "a date or time")),
+        Data::DurationIso(s) => at(s.clone(), ("时间或时长", "a time or duration")),
+        Data::Float(_) | Data::Int(_) => {
+            let code = bare_format(fmt?.0);
+            let pct = code.find('%')?;
+            let x = match v {
+                Data::Float(f) => *f,
+                Data::Int(i) => *i as f64,
+                _ => return None,
+            };
+            let decimals = code[..pct].split_once('.').map_or(0, |(_, frac)| frac.chars().filter(|c| matches!(c, '0' | '#' | '?')).count());
+            at(format!("{:.*}%", decimals, x * 100.0), ("百分比", "a percent"))
+        }
+        _ => None,
+    }
 }

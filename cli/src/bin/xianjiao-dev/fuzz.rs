@@ -8,7 +8,15 @@
 //! * `csv`: CSV bytes through the fast path and through the record reader;
 //! * `xlsx`: a small workbook whose sheet XML is mutated and zipped again;
 //! * `rules`: rule text through `RuleSet::load` with a `MemorySource`;
-//! * `drafts`: drafts through `check_material` on the shipped rules.
+//! * `drafts`: drafts through `check_material` on the shipped rules;
+//! * `shapes`: the ways offices really break a sheet (issue 20), each with the
+//!   invariant the reader promises, on both CSV paths: a mark typed `9,5`
+//!   (more fields than the header: that row rejected, nothing shifted), lone CR,
+//!   CRLF and LF in one file (the same report as LF alone), names with
+//!   invisible characters (zero-width space, soft hyphen, bidi marks, a
+//!   full-width space inside: the same members, the spelling listed as renamed),
+//!   and the same sheets saved twice with CRLF, a BOM, GBK or a title row (the
+//!   copy refused).
 //!
 //! Properties: nothing panics (each case runs under `catch_unwind`), every
 //! case finishes, rows read = scored + rejected with every rejected row inside
@@ -188,8 +196,19 @@ struct DraftSeed {
 /// The entries of a zip (name, bytes).
 type Entries = Vec<(String, Vec<u8>)>;
 
+/// A form's CSV seed as lines (UTF-8, no quotes), for the `shapes` target.
+#[derive(Clone)]
+struct ShapeSeed {
+    seed: CsvSeed,
+    lines: Vec<String>,
+    /// Index of the header line, and of the member column in it.
+    header: usize,
+    member: usize,
+}
+
 struct Corpus {
     csv: Vec<CsvSeed>,
+    shapes: Vec<ShapeSeed>,
     xlsx: Vec<(PathBuf, Entries)>,
     rules: Vec<(String, String)>,
     drafts: Vec<DraftSeed>,
@@ -200,7 +219,7 @@ fn arg_after(args: &[&str], flag: &str) -> Option<String> {
 }
 
 fn corpus(root: &Path) -> Result<Corpus, String> {
-    let mut c = Corpus { csv: vec![], xlsx: vec![], rules: vec![], drafts: vec![] };
+    let mut c = Corpus { csv: vec![], shapes: vec![], xlsx: vec![], rules: vec![], drafts: vec![] };
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("tests/golden"))
         .map_err(|e| format!("tests/golden: {e}"))?
         .flatten()
@@ -266,6 +285,7 @@ fn corpus(root: &Path) -> Result<Corpus, String> {
             .collect::<Vec<_>>()
         })
         .collect();
+    c.shapes = c.csv.iter().filter_map(shape_seed).collect();
     c.csv.extend(extra);
     let mut rules: Vec<PathBuf> = std::fs::read_dir(root.join("rules"))
         .map_err(|e| format!("rules/: {e}"))?
@@ -283,6 +303,23 @@ fn corpus(root: &Path) -> Result<Corpus, String> {
         return Err("没有找到种子输入(tests/golden、rules)/ no seed inputs found".into());
     }
     Ok(c)
+}
+
+/// A form seed the `shapes` target can take apart by lines: UTF-8 without quotes, with a header
+/// line that names the member column and a line after it.
+fn shape_seed(s: &CsvSeed) -> Option<ShapeSeed> {
+    s.form.as_ref()?;
+    let text = std::str::from_utf8(&s.bytes).ok()?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('"') {
+        return None;
+    }
+    let lines: Vec<String> = text.replace("\r\n", "\n").replace('\r', "\n").trim_end_matches('\n').split('\n').map(str::to_string).collect();
+    let (header, member) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| l.split(',').position(|f| xianjiao_core::MEMBER_COLS.iter().any(|m| f.trim().eq_ignore_ascii_case(m))).map(|m| (i, m)))?;
+    (header + 1 < lines.len()).then(|| ShapeSeed { seed: s.clone(), lines, header, member })
 }
 
 fn unzip(bytes: &[u8]) -> Result<Entries, String> {
@@ -492,6 +529,177 @@ fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Invisible characters a copied name may carry (the reader removes them).
+const INVISIBLE: &[char] = &['\u{200b}', '\u{ad}', '\u{200e}', '\u{200f}', '\u{202a}', '\u{202c}', '\u{2060}', '\u{feff}', '\u{200d}'];
+
+/// Both CSV paths on one input: the report (they must agree, and rows read = scored + rejected).
+fn both_paths(rs: &RuleSet, seed: &CsvSeed, bytes: &[u8]) -> Result<Result<serde_json::Value, String>, String> {
+    let fast = guarded(|| csv_once(rs, seed, bytes, Route::Auto))?;
+    let full = guarded(|| csv_once(rs, seed, bytes, Route::Records))?;
+    if fast != full {
+        return Err(format!("the fast path and the record reader differ:\n--- fast\n{}\n--- records\n{}", show(&fast), show(&full)));
+    }
+    if let Ok(v) = &fast {
+        check_rows(v, lines_bound(bytes))?;
+    }
+    Ok(fast)
+}
+
+/// Lines joined, each ended by LF, CRLF or a lone CR at random (`mix`), or by LF.
+fn joined(rng: &mut Rng, lines: &[String], mix: bool) -> Vec<u8> {
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(l);
+        out.push_str(if mix { ["\n", "\r\n", "\r"][rng.below(3)] } else { "\n" });
+    }
+    out.into_bytes()
+}
+
+/// The rows a report rejected, by line.
+fn rejected_lines(v: &serde_json::Value) -> Vec<(u64, String)> {
+    v["rejected"].as_array().into_iter().flatten().map(|x| (x["row"].as_u64().unwrap_or(0), x["reason"].as_str().unwrap_or("").to_string())).collect()
+}
+
+/// Data lines (1-based) the clean report scored: under the header, with a member, not rejected, not a note.
+fn scored_lines(sh: &ShapeSeed, base: &serde_json::Value) -> Vec<usize> {
+    let rej = rejected_lines(base);
+    (sh.header + 1..sh.lines.len())
+        .filter(|&i| {
+            let f: Vec<&str> = sh.lines[i].split(',').collect();
+            let name = f.get(sh.member).map_or("", |n| n.trim());
+            !name.is_empty() && !xianjiao_core::is_note(name) && !rej.iter().any(|r| r.0 == i as u64 + 1)
+        })
+        .map(|i| i + 1)
+        .collect()
+}
+
+/// One `shapes` case: a clean seed, one office-made shape of it, and the invariant it must keep.
+fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), String>, Vec<u8>) {
+    let clean = joined(rng, &sh.lines, false);
+    let base = match both_paths(rs, &sh.seed, &clean) {
+        Ok(Ok(v)) => v,
+        Ok(Err(_)) => return (Ok(()), clean), // a seed the reader refuses (a failing golden case): nothing to keep
+        Err(e) => return (Err(format!("the clean seed: {e}")), clean),
+    };
+    let scored = scored_lines(sh, &base);
+    let rows = |v: &serde_json::Value, k: &str| v["rows"][k].as_u64().unwrap_or(0);
+    match rng.below(4) {
+        // Lone CR, CRLF and LF in one file: lines as before, the same report.
+        0 => {
+            let b = joined(rng, &sh.lines, true);
+            let r = match both_paths(rs, &sh.seed, &b) {
+                Ok(Ok(v)) if v == base => Ok(()),
+                Ok(v) => Err(format!("line breaks mixed (CR, CRLF, LF) changed the report:\n--- mixed\n{}\n--- LF\n{base}", show(&v))),
+                Err(e) => Err(e),
+            };
+            (r, b)
+        }
+        // A mark typed 9,5: the row has one field more than the header; rejected, never shifted.
+        1 => {
+            let width = sh.lines[sh.header].split(',').count();
+            let fits: Vec<usize> = (sh.header + 1..sh.lines.len())
+                .filter(|&i| {
+                    let f: Vec<&str> = sh.lines[i].split(',').collect();
+                    f.len() == width
+                        && f.last().is_some_and(|x| !x.trim().is_empty())
+                        && f.iter().skip(sh.member + 1).any(|x| x.trim().parse::<f64>().is_ok())
+                })
+                .collect();
+            let Some(&i) = fits.get(rng.below(fits.len())).filter(|_| !fits.is_empty()) else { return (Ok(()), clean) };
+            let mut lines = sh.lines.clone();
+            let mut f: Vec<String> = lines[i].split(',').map(str::to_string).collect();
+            let marks: Vec<usize> = (sh.member + 1..f.len()).filter(|&j| f[j].trim().parse::<f64>().is_ok()).collect();
+            let j = marks[rng.below(marks.len())];
+            f[j] = format!("{},5", f[j]);
+            lines[i] = f.join(",");
+            let b = joined(rng, &lines, false);
+            let line = i as u64 + 1;
+            let r = match both_paths(rs, &sh.seed, &b) {
+                Ok(Ok(v)) => {
+                    let rej = rejected_lines(&v);
+                    let was = scored.contains(&(i + 1));
+                    if !rej.iter().any(|r| r.0 == line && (!was || r.1.starts_with("多出的列"))) {
+                        Err(format!("line {line} has a field more than the header but is not rejected as such: {:?}", rej))
+                    } else if rows(&v, "read") != rows(&base, "read") || rows(&v, "scored") + u64::from(was) != rows(&base, "scored") {
+                        Err(format!("an extra field changed the count: {} (clean: {})", v["rows"], base["rows"]))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Ok(Err(e)) => Err(format!("an extra field in line {line} made the file unreadable: {e}")),
+                Err(e) => Err(e),
+            };
+            (r, b)
+        }
+        // A name with invisible characters (or a full-width space inside): the same members.
+        2 => {
+            let Some(&line) = scored.get(rng.below(scored.len())).filter(|_| !scored.is_empty()) else { return (Ok(()), clean) };
+            let i = line - 1;
+            let mut lines = sh.lines.clone();
+            let mut f: Vec<String> = lines[i].split(',').map(str::to_string).collect();
+            let name: Vec<char> = f[sh.member].chars().collect();
+            let mut dirty = name.clone();
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(dirty.len() + 1);
+                // A full-width space only where the reader takes it for a slip: at an end or next to a Chinese character.
+                let cjk = |c: Option<&char>| c.is_some_and(|&c| matches!(c as u32, 0x2e80..=0x9fff));
+                let space_ok = at == 0 || at == dirty.len() || cjk(dirty.get(at - 1)) || cjk(dirty.get(at));
+                let c = if space_ok && rng.below(4) == 0 { '\u{3000}' } else { *rng.pick(INVISIBLE) };
+                dirty.insert(at, c);
+            }
+            let dirty: String = dirty.into_iter().collect();
+            let clean_name = xianjiao_core::clean_name(&f[sh.member]).into_owned();
+            f[sh.member] = dirty.clone();
+            lines[i] = f.join(",");
+            let b = joined(rng, &lines, false);
+            let r = match both_paths(rs, &sh.seed, &b) {
+                Ok(Ok(v)) => {
+                    // White space at the ends is trimmed like any cell's; a change inside is listed.
+                    let changed = dirty.trim() != clean_name;
+                    let renamed = !changed || v["renamed"].as_array().into_iter().flatten().any(|x| x["to"] == clean_name.as_str());
+                    if v["members"] != base["members"] || v["rows"] != base["rows"] {
+                        Err(format!("the name {dirty:?} (line {line}) was not cleaned to one member:\n--- dirty\n{v}\n--- clean\n{base}"))
+                    } else if !renamed {
+                        Err(format!("the name {dirty:?} (line {line}) was cleaned without being listed as renamed: {}", v["renamed"]))
+                    } else {
+                        Ok(())
+                    }
+                }
+                Ok(Err(e)) => Err(format!("a name with invisible characters made the file unreadable: {e}")),
+                Err(e) => Err(e),
+            };
+            (r, b)
+        }
+        // The same sheets saved twice, differently: the copy is refused.
+        _ => {
+            if rows(&base, "scored") == 0 {
+                return (Ok(()), clean);
+            }
+            let text = String::from_utf8_lossy(&clean).to_string();
+            let copy = match rng.below(5) {
+                0 => text.replace('\n', "\r\n").into_bytes(),
+                1 => format!("\u{feff}{text}").into_bytes(),
+                2 => encoding_rs::GB18030.encode(&text).0.into_owned(),
+                3 => format!("关坝镇党员分析评议测评汇总表\n{text}").into_bytes(),
+                _ => joined(rng, &sh.lines, true),
+            };
+            let r = guarded(|| -> Result<(), String> {
+                let mut sc = rs.scorer(sh.seed.form.as_deref().filter(|f| !f.is_empty())).map_err(|e| e.to_string())?;
+                match xianjiao_reader::read_all_bytes(&[("a.csv", &clean), ("b.csv", &copy)], Target::Score(&mut sc)) {
+                    Err(e) if e.contains("完全相同") => Ok(()),
+                    Err(e) => Err(format!("a copy (CRLF, BOM, GBK or a title row) was refused for another reason: {e}")),
+                    Ok(_) => Err("the same sheets saved twice (CRLF, BOM, GBK or a title row) were read twice".into()),
+                }
+            });
+            let r = r.and_then(|x| x);
+            let mut both = clean.clone();
+            both.extend_from_slice(b"\n=== copy ===\n");
+            both.extend_from_slice(&copy);
+            (r, both)
+        }
+    }
+}
+
 fn rules_case(files: &[(String, String)], entry: usize, mutated: usize, text: &str) -> Result<(), String> {
     guarded(|| {
         let mut src = MemorySource::new();
@@ -514,11 +722,11 @@ fn drafts_case(rs: &RuleSet, seed: &DraftSeed, text: &str) -> Result<(), String>
 
 #[derive(Default)]
 struct Tally {
-    cases: [AtomicUsize; 4],
-    failed: [AtomicUsize; 4],
+    cases: [AtomicUsize; 5],
+    failed: [AtomicUsize; 5],
 }
 
-const TARGETS: [&str; 4] = ["csv", "xlsx", "rules", "drafts"];
+const TARGETS: [&str; 5] = ["csv", "xlsx", "rules", "drafts", "shapes"];
 
 fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: &Path, tally: &Tally, saved: &AtomicUsize) {
     let mut rng = Rng(seed ^ (k as u64).wrapping_mul(0xa076_1d64_78bd_642f));
@@ -559,6 +767,12 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
                     let text = String::from_utf8_lossy(&b).to_string();
                     (rules_case(&corpus.rules, entry, mutated, &text), text.into_bytes(), "rhai")
                 }
+                4 => {
+                    let Some(sh) = (!corpus.shapes.is_empty()).then(|| rng.pick(&corpus.shapes).clone()) else { break };
+                    let i = rules_for(&mut loaded, &sh.seed.rules);
+                    let (r, b) = shapes_case(&mut rng, &loaded[i].1, &sh);
+                    (r, b, "csv")
+                }
                 _ => {
                     let Some(s) = (!corpus.drafts.is_empty()).then(|| rng.pick(&corpus.drafts).clone()) else { break };
                     let mut b = s.text.clone().into_bytes();
@@ -586,16 +800,16 @@ fn worker(k: usize, seed: u64, corpus: &Corpus, plan: &[(usize, Instant)], out: 
 /// `xianjiao-dev fuzz`.
 pub fn run(seconds: u64, seed: u64, target: &str, out: &Path, threads: Option<usize>) -> CmdResult {
     let which: Vec<usize> = match target {
-        "all" => vec![0, 1, 2, 3],
+        "all" => vec![0, 1, 2, 3, 4],
         t => match TARGETS.iter().position(|x| *x == t) {
             Some(i) => vec![i],
-            None => return Err(CliError::usage(format!("未知的 --target {t},应为 csv、xlsx、rules、drafts 或 all / unknown target"))),
+            None => return Err(CliError::usage(format!("未知的 --target {t},应为 csv、xlsx、rules、drafts、shapes 或 all / unknown target"))),
         },
     };
     let root = std::env::current_dir().unwrap_or_default();
     let corpus = corpus(&root).map_err(CliError::usage)?;
     // Time shares for `all`: CSV is the widest surface.
-    let weight = [50u64, 20, 15, 15];
+    let weight = [50u64, 20, 15, 15, 15];
     let total_w: u64 = which.iter().map(|&t| weight[t]).sum();
     let start = Instant::now();
     let mut at = Duration::ZERO;

@@ -35,7 +35,7 @@ enum DevCmd {
         /// PRNG seed (the same seed gives the same cases).
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// csv, xlsx, rules, drafts or all.
+        /// csv, xlsx, rules, drafts, shapes or all.
         #[arg(long, default_value = "all")]
         target: String,
         /// Where inputs that broke a property are saved.
