@@ -349,8 +349,21 @@ pub(super) fn column_letters(mut col: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A cell the sheet shows as something other than a plain number (a date, a time, a
+/// duration, a percent): its column, what Excel shows, and what kind of value it is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shown {
+    pub(crate) col: usize,
+    /// As the sheet shows it (“9月5日”, “2026-09-05”, “95%”).
+    pub(crate) text: String,
+    /// The same date written in full (YYYY-MM-DD), when the sheet shows it shorter.
+    pub(crate) iso: Option<String>,
+    /// Its kind, Chinese and English (日期 / a date …).
+    pub(crate) kind: (&'static str, &'static str),
+}
+
 /// Why a row whose mark cell is a date, a time or a percent is not scored (Chinese first, what to do).
-fn not_a_mark(sheet: Option<&str>, line: usize, s: &crate::workbook::Shown, field: &str) -> String {
+fn not_a_mark(sheet: Option<&str>, line: usize, s: &Shown, field: &str) -> String {
     let at = format!("{}{line}", column_letters(s.col));
     let place = sheet.map_or_else(|| format!("{at} 单元格"), |sh| format!("工作表“{sh}”的 {at} 单元格"));
     let full = s.iso.as_ref().map(|i| format!("(即 {i})")).unwrap_or_default();
@@ -393,7 +406,7 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
     /// As [`Table::feed`], with the workbook cells shown as dates, times or percents: a data row
     /// with one of them in a mark column is rejected with what the sheet shows (a mark typed 9.5
     /// that Chinese Excel made 9月5日, a 95 shown as 95% that is 0.95), never scored as its number.
-    pub(super) fn feed_shown(&mut self, line: usize, cells: &Cells, shown: &[crate::workbook::Shown]) -> Result<(), String> {
+    pub(super) fn feed_shown(&mut self, line: usize, cells: &Cells, shown: &[Shown]) -> Result<(), String> {
         self.max_line = self.max_line.max(line);
         if cells.blank() {
             return Ok(());

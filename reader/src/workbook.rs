@@ -1,7 +1,7 @@
 //! Workbooks (XLSX, XLSB, XLS, ODS through calamine): every sheet whose
 //! header fits, cells streamed, damaged files reported rather than panicking.
 
-use super::rows::{Cells, Inputs, Table, Target};
+use super::rows::{Cells, Inputs, Shown, Table, Target};
 use std::io::{Read, Seek};
 
 /// Reads every sheet of a workbook whose header fits; the others are listed
@@ -248,19 +248,6 @@ pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, table: &mut Ta
         flush(r0 as usize + i + 1, cells, &shown, table).map_err(Skip)?;
     }
     table.finish().map_err(Skip)
-}
-
-/// A cell the sheet shows as something other than a plain number (a date, a time, a
-/// duration, a percent): its column, what Excel shows, and what kind of value it is.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Shown {
-    pub(crate) col: usize,
-    /// As the sheet shows it (“9月5日”, “2026-09-05”, “95%”).
-    pub(crate) text: String,
-    /// The same date written in full (YYYY-MM-DD), when the sheet shows it shorter.
-    pub(crate) iso: Option<String>,
-    /// Its kind, Chinese and English (日期 / a date …).
-    pub(crate) kind: (&'static str, &'static str),
 }
 
 /// Built-in number formats of Chinese Excel that write dates with 年/月/日 (ECMA-376 18.8.30, zh-CN).
