@@ -34,4 +34,18 @@ function saveBlob(blob, name, parent = document.body) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
-export { el, saveBlob };
+/**
+ * A sortable table's header after a sort: `aria-sort` on every header cell (its button carries
+ * `data-col`), then `fill()` redraws the rows and the sorted column's button keeps the focus.
+ */
+function sortedBy(thead, col, dir, fill) {
+  for (const th of thead.children) {
+    const b = th.querySelector('button');
+    th.setAttribute('aria-sort', Number(b.dataset.col) === col ? (dir > 0 ? 'ascending' : 'descending') : 'none');
+  }
+  fill();
+  const b = thead.querySelector(`button[data-col="${col}"]`);
+  if (b) b.focus();
+}
+
+export { el, saveBlob, sortedBy };

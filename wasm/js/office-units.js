@@ -18,7 +18,7 @@
 // ---------------------------------------------------------------------------
 import { UnitsDesk } from 'xianjiao-office-glue';
 import { outputEngine, definitionXlsx } from './office-out.js';
-import { el, saveBlob } from './dom.js';
+import { el, saveBlob, sortedBy } from './dom.js';
 
 const XU_STRINGS = {
   zh: {
@@ -318,13 +318,7 @@ class XianjiaoUnits extends HTMLElement {
   resort(col) {
     const cur = this.sort || { col: -1, dir: 1 };
     this.sort = cur.col === col ? { col, dir: -cur.dir } : { col, dir: 1 };
-    for (const th of this.$.thead.children) {
-      const b = th.querySelector('button');
-      th.setAttribute('aria-sort', Number(b.dataset.col) === col ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
-    }
-    this.fillRows();
-    const b = this.$.thead.querySelector(`button[data-col="${col}"]`);
-    if (b) b.focus();
+    sortedBy(this.$.thead, col, this.sort.dir, () => this.fillRows());
   }
 
   /** The unit rows shown: kept by every filter ticked (core's flags), in the chosen order; the total last. */

@@ -17,7 +17,7 @@
 // office-worker.js, xianjiao_office_bg.wasm), loaded only by the office page.
 // ---------------------------------------------------------------------------
 import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show, workbookCells } from './office-out.js';
-import { el, saveBlob } from './dom.js';
+import { el, saveBlob, sortedBy } from './dom.js';
 import { unitsTabs } from './office-units.js'; // the 单位汇总 tab (issue 23)
 
 const XO_STRINGS = {
@@ -377,13 +377,7 @@ class XianjiaoOffice extends HTMLElement {
     const cur = this.sort || { col: this.compositeCol(), dir: -1 };
     const fmt = this.wb.sheets[0].columns[col].format;
     this.sort = cur.col === col ? { col, dir: -cur.dir } : { col, dir: fmt === 'text' ? 1 : -1 };
-    for (const th of this.$.thead.children) {
-      const b = th.querySelector('button');
-      th.setAttribute('aria-sort', Number(b.dataset.col) === col ? (this.sort.dir > 0 ? 'ascending' : 'descending') : 'none');
-    }
-    this.fillMembers();
-    const b = this.$.thead.querySelector(`button[data-col="${col}"]`);
-    if (b) b.focus();
+    sortedBy(this.$.thead, col, this.sort.dir, () => this.fillMembers());
   }
 
   fillMembers() {
