@@ -106,23 +106,36 @@ fn yes_no(s: &str) -> Result<Option<bool>, String> {
     }
 }
 
-/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
-/// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
-fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
-    let fields = review_fields();
+/// Each row of a plain table in `bytes` (its columns `fields`), with its place (“file 第 n 行”) and its
+/// non-blank cells by key; `Ok(false)` when the file holds no such table. `what` names the record in messages.
+fn each_row(
+    name: &str,
+    bytes: &[u8],
+    fields: Vec<Field>,
+    what: &str,
+    mut each: impl FnMut(&str, &dyn Fn(&str) -> Option<String>) -> Result<(), String>,
+) -> Result<bool, String> {
     let mut rows = PlainRows::new(fields);
     let mut inputs = Inputs::default();
     if read_bytes(name, bytes, &mut Target::Plain(&mut rows), &mut inputs).is_err() || rows.rows.is_empty() {
-        return Ok(None);
+        return Ok(false);
     }
-    let order = |p: &Option<String>| p.as_ref().map_or(usize::MAX, |p| rs.rules().phases.iter().position(|x| &x.name == p).unwrap_or(0));
-    let mut kept: BTreeMap<String, (ApplicationRecord, Option<String>, usize)> = BTreeMap::new();
     for (line, row) in &rows.rows {
         let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
         let at = inputs.relocate(&mut r).unwrap_or_else(|| name.to_string());
         let at = format!("{at} 第 {} 行", r.row);
-        let v = row.as_ref().map_err(|why| format!("督导组记录 {at}:{why}"))?;
-        let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let v = row.as_ref().map_err(|why| format!("{what} {at}:{why}"))?;
+        each(&at, &|k: &str| rows.col(k).and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))?;
+    }
+    Ok(true)
+}
+
+/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
+/// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
+fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
+    let order = |p: &Option<String>| p.as_ref().map_or(usize::MAX, |p| rs.rules().phases.iter().position(|x| &x.name == p).unwrap_or(0));
+    let mut kept: BTreeMap<String, (ApplicationRecord, Option<String>, usize)> = BTreeMap::new();
+    let found = each_row(name, bytes, review_fields(), "督导组记录", |at, g| {
         let Some(unit) = g("unit") else { return Err(format!("督导组记录 {at}:没有写单位 / no unit")) };
         let phase = g("phase");
         if let Some(p) = &phase {
@@ -148,31 +161,23 @@ fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(S
                 kept.insert(unit, (rec, g("group"), rank));
             }
         }
-    }
-    Ok(Some(kept.into_iter().map(|(u, (rec, group, _))| (u, Extra::Review(rec, group))).collect()))
+        Ok(())
+    })?;
+    Ok(found.then(|| kept.into_iter().map(|(u, (rec, group, _))| (u, Extra::Review(rec, group))).collect()))
 }
 
 /// The 督导组's visits (检查日期, 检查内容, 发现问题, 整改要求, 整改完成日期 per unit: core's `visit_fields`), one row a visit.
 fn visit_record(_: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
-    let mut rows = PlainRows::new(visit_fields());
-    let mut inputs = Inputs::default();
-    if read_bytes(name, bytes, &mut Target::Plain(&mut rows), &mut inputs).is_err() || rows.rows.is_empty() {
-        return Ok(None);
-    }
     let mut out = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let at = inputs.relocate(&mut r).unwrap_or_else(|| name.to_string());
-        let at = format!("{at} 第 {} 行", r.row);
-        let v = row.as_ref().map_err(|why| format!("督导记录 {at}:{why}"))?;
-        let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let found = each_row(name, bytes, visit_fields(), "督导记录", |at, g| {
         let Some(unit) = g("unit") else { return Err(format!("督导记录 {at}:没有写单位 / no unit")) };
         let Some(on) = g("on") else { return Err(format!("督导记录 {at}:没有写检查日期 / no date")) };
         let visit =
             Visit { on, by: g("group"), checked: g("checked"), problems: g("problems"), follow_up: g("follow_up"), closed_on: g("closed_on") };
         out.push((unit, Extra::Visit(visit)));
-    }
-    Ok(Some(out))
+        Ok(())
+    })?;
+    Ok(found.then_some(out))
 }
 
 /// Votes per unit: the vote named in the file name, else every vote whose tiers the header fits; more than one is refused.
