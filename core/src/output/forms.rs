@@ -372,15 +372,20 @@ pub fn lookback_pages(rs: &RuleSet, votes: &crate::VoteReport, phase: Option<&st
 
 /// One HTML document from pages.
 pub fn document(title: &str, pages: Markup) -> String {
+    document_in("zh-CN", title, "", pages)
+}
+
+/// One HTML document from pages in language `lang`, the forms' styles followed by `more_css`.
+pub(crate) fn document_in(lang: &str, title: &str, more_css: &str, pages: Markup) -> String {
     html! {
         (DOCTYPE)
-        html lang="zh-CN" {
+        html lang=(lang) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width";
                 meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
                 title { (title) }
-                style { (PreEscaped(CSS)) (PreEscaped(FORM_CSS)) }
+                style { (PreEscaped(CSS)) (PreEscaped(FORM_CSS)) (PreEscaped(more_css)) }
             }
             body { (pages) }
         }

@@ -369,20 +369,7 @@ pub fn application(a: &Application, l: Lang) -> Markup {
 /// The 转段申请 alone as one printable HTML document (the office page's print).
 pub fn application_document(a: &Application, l: Lang) -> String {
     let title = format!("{}{}{}{}", a.unit, t(l, "关于", " — application to close the "), a.phase, t(l, "阶段转段的申请", " phase"));
-    html! {
-        (DOCTYPE)
-        html lang=(t(l, "zh-CN", "en")) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width";
-                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
-                title { (title) }
-                style { (PreEscaped(forms::CSS)) (PreEscaped(forms::FORM_CSS)) (PreEscaped(DRAFT_CSS)) }
-            }
-            body { section.page data-form="转段申请" { (application(a, l)) } }
-        }
-    }
-    .into_string()
+    forms::document_in(t(l, "zh-CN", "en"), &title, DRAFT_CSS, html! { section.page data-form="转段申请" { (application(a, l)) } })
 }
 
 /// The 转段申请 the office page prints from the scored sheets alone (one unit): the members are
