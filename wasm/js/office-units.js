@@ -19,6 +19,7 @@
 import { UnitsDesk } from 'xianjiao-office-glue';
 import { outputEngine, definitionXlsx } from './office-out.js';
 import { el, saveBlob, sortedBy } from './dom.js';
+import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
 
 const XU_STRINGS = {
   zh: {
@@ -53,45 +54,23 @@ const XU_STRINGS = {
 
 const XU_CSS = `
 :host { display: block; font-size: max(16px, 1em); color: #1f2937; line-height: 1.6; }
-:host([hidden]) { display: none; }
-* { box-sizing: border-box; }
-h3 { font-size: 1.1em; margin: 1em 0 .4em; }
-p { margin: .4em 0; }
 button, input, textarea, select { font: inherit; color: inherit; }
 select { min-height: 44px; border: 1px solid #6b7280; border-radius: .3em; background: #fff; padding: 0 .4em; }
 .actions label { align-self: center; }
-button { background: #f3f4f6; border: 1px solid #6b7280; border-radius: .35em; padding: .3em .9em; cursor: pointer; min-height: 44px; min-width: 44px; }
-button:hover { background: #e5e7eb; }
-button.primary { background: #1d4ed8; color: #fff; border-color: #1e3a8a; }
-:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
-.muted { color: #4b5563; }
-.drop { border: 2px dashed #6b7280; border-radius: .5em; padding: 1em; margin: .75em 0; display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; background: #f9fafb; }
-.drop.over { border-color: #1d4ed8; background: #eff6ff; }
-.drop p { margin: 0; }
-.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .opts { display: grid; grid-template-columns: repeat(auto-fit, minmax(14em, 1fr)); gap: .5em 1em; }
 .opts label { display: block; font-weight: bold; }
 .opts input[type=text], .opts input[type=date] { width: 100%; min-height: 44px; border: 1px solid #6b7280; border-radius: .3em; padding: 0 .4em; background: #fff; }
 .opts textarea { width: 100%; min-height: 5.5em; border: 1px solid #6b7280; border-radius: .3em; padding: .3em; }
 .opts .wide { grid-column: 1 / -1; }
-.status { min-height: 1.6em; }
-.error { color: #991b1b; white-space: pre-wrap; word-break: break-word; }
-.actions { display: flex; flex-wrap: wrap; gap: .5em; margin: .6em 0; }
 fieldset { border: 1px solid #d1d5db; border-radius: .4em; margin: .6em 0; display: flex; flex-wrap: wrap; gap: .2em 1.2em; align-items: center; }
 legend { font-weight: bold; padding: 0 .3em; }
 fieldset label { display: inline-flex; gap: .4em; align-items: center; min-height: 44px; cursor: pointer; }
 fieldset input { width: 1.3em; height: 1.3em; }
-.scroll { overflow-x: auto; max-width: 100%; }
 .tall { max-height: 36em; overflow-y: auto; border: 1px solid #d1d5db; border-radius: .3em; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #d1d5db; padding: .3em .5em; text-align: left; vertical-align: top; }
 table.units td, table.units th { min-width: 4em; }
 table.units td.long { min-width: 11em; }
 table.units td:not(.long) { max-width: 9em; }
-thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; }
 th button.sort { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; }
-th[aria-sort=ascending] button::after { content: " ▲"; }
-th[aria-sort=descending] button::after { content: " ▼"; }
 tr.total { font-weight: bold; background: #f9fafb; }
 td.bad, span.bad { color: #991b1b; font-weight: bold; }
 td.ok { color: #065f46; }
@@ -155,8 +134,8 @@ class XianjiaoUnits extends HTMLElement {
     this.shadow = this.attachShadow({ mode: 'open' });
     try {
       if (!xuSheet) { xuSheet = new CSSStyleSheet(); xuSheet.replaceSync(XU_CSS); }
-      this.shadow.adoptedStyleSheets = [xuSheet];
-    } catch (_) { const s = document.createElement('style'); s.textContent = XU_CSS; this.shadow.appendChild(s); }
+      this.shadow.adoptedStyleSheets = [officeBaseSheet(), xuSheet];
+    } catch (_) { const s = document.createElement('style'); s.textContent = OFFICE_BASE_CSS + XU_CSS; this.shadow.appendChild(s); }
     this.files = [];
     this.view = null;     // what core returned: {files, table, keep, sheet}
     this.sort = null;     // {col, dir}

@@ -18,6 +18,7 @@
 // ---------------------------------------------------------------------------
 import { outputEngine, workbook, xlsxBlob, csvBlob, blankFormsHtml, entryXlsx, opinionHtml, applicationHtml, parseRoster, show, workbookCells } from './office-out.js';
 import { el, saveBlob, sortedBy } from './dom.js';
+import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
 import { unitsTabs } from './office-units.js'; // the 单位汇总 tab (issue 23)
 
 const XO_STRINGS = {
@@ -57,50 +58,28 @@ const XO_STRINGS = {
 
 const XO_CSS = `
 :host { display: block; font-size: max(16px, 1em); color: #1f2937; line-height: 1.6; font-family: inherit; }
-:host([hidden]) { display: none; }
-* { box-sizing: border-box; }
 .root { border: 1px solid #9ca3af; border-radius: .5em; background: #fff; padding: .75em; font-size: max(16px, 1em); }
 .head { display: flex; flex-wrap: wrap; gap: .5em; align-items: center; justify-content: space-between; }
 h2 { font-size: 1.25em; margin: 0; }
-h3 { font-size: 1.1em; margin: 1em 0 .4em; }
-p { margin: .4em 0; }
 button, select { font: inherit; color: inherit; }
-button { background: #f3f4f6; border: 1px solid #6b7280; border-radius: .35em; padding: .3em .9em; cursor: pointer; min-height: 44px; min-width: 44px; }
-button:hover { background: #e5e7eb; }
-button.primary { background: #1d4ed8; color: #fff; border-color: #1e3a8a; }
 button.primary:hover { background: #1e40af; }
 button:disabled { opacity: .6; cursor: default; }
 .actions input { font: inherit; color: inherit; min-height: 44px; border: 1px solid #6b7280; border-radius: .35em; padding: 0 .4em; }
 .actions .unit { display: inline-flex; gap: .4em; align-items: center; }
 select { border: 1px solid #6b7280; border-radius: .3em; padding: .2em .4em; min-height: 44px; background: #fff; max-width: 100%; }
-:focus-visible { outline: 3px solid #1d4ed8; outline-offset: 2px; }
-.muted { color: #4b5563; }
-.drop { border: 2px dashed #6b7280; border-radius: .5em; padding: 1em; margin: .75em 0; display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; background: #f9fafb; }
-.drop.over { border-color: #1d4ed8; background: #eff6ff; }
-.drop p { margin: 0; }
-.vh { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .row { display: flex; flex-wrap: wrap; gap: .5em 1em; align-items: center; }
 label { display: inline-flex; gap: .4em; align-items: center; }
 progress { width: 100%; height: 1em; accent-color: #1d4ed8; }
-.status { min-height: 1.6em; }
-.error { color: #991b1b; white-space: pre-wrap; word-break: break-word; }
 .summary { font-size: 1.1em; font-weight: bold; }
 .summary .eq { color: #065f46; }
 ul.sources { margin: .2em 0; padding-left: 1.2em; }
-.scroll { overflow-x: auto; max-width: 100%; }
 .tall { max-height: 32em; overflow-y: auto; border: 1px solid #d1d5db; border-radius: .3em; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid #d1d5db; padding: .3em .5em; text-align: left; vertical-align: top; }
-thead th { position: sticky; top: 0; background: #f3f4f6; z-index: 1; vertical-align: middle; }
 th button { background: none; border: none; padding: .2em .1em; font-weight: bold; width: 100%; text-align: left; }
 th.num button { text-align: right; }
-th[aria-sort=ascending] button::after { content: " ▲"; }
-th[aria-sort=descending] button::after { content: " ▼"; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.reason { word-break: break-word; }
 .badge { display: inline-block; margin-left: .35em; padding: 0 .4em; border-radius: .3em; border: 1px solid currentColor; color: #1e3a8a; background: #eff6ff; white-space: nowrap; }
 .o-bad { color: #991b1b; font-weight: bold; }
-.actions { display: flex; flex-wrap: wrap; gap: .5em; margin: .6em 0; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(18em, 1fr)); gap: 1em; }
 figure { margin: 0; border: 1px solid #d1d5db; border-radius: .4em; padding: .6em; }
 figcaption { font-weight: bold; margin-bottom: .3em; }
@@ -141,9 +120,9 @@ let xoSheet = null, xoPageDone = false;
 function xoStyle(shadow) {
   try {
     if (!xoSheet) { xoSheet = new CSSStyleSheet(); xoSheet.replaceSync(XO_CSS); }
-    shadow.adoptedStyleSheets = [xoSheet];
+    shadow.adoptedStyleSheets = [officeBaseSheet(), xoSheet];
     if (!xoPageDone) { const p = new CSSStyleSheet(); p.replaceSync(XO_PAGE); document.adoptedStyleSheets = [...document.adoptedStyleSheets, p]; xoPageDone = true; }
-  } catch (_) { const s = document.createElement('style'); s.textContent = XO_CSS; shadow.appendChild(s); }
+  } catch (_) { const s = document.createElement('style'); s.textContent = OFFICE_BASE_CSS + XO_CSS; shadow.appendChild(s); }
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -430,7 +409,7 @@ class XianjiaoOffice extends HTMLElement {
     const css = [...doc.querySelectorAll('style')].map((x) => x.textContent).join('\n');
     try {
       const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
-      this.shadow.adoptedStyleSheets = [this.shadow.adoptedStyleSheets[0], sheet];
+      this.shadow.adoptedStyleSheets = [...this.shadow.adoptedStyleSheets.slice(0, 2), sheet]; // the shared and the element's sheets, then the forms'
     } catch (_) { /* old engines: the pages still print, without the forms' rules */ }
     this.$.forms.replaceChildren(...[...doc.body.children].map((n) => document.importNode(n, true)));
     this.$.forms.classList.add('show');
