@@ -721,3 +721,37 @@ fn a_vote_result_in_a_profile_is_read_strictly() {
         assert!(err.contains("成效测评") && err.contains(says), "{bad}: {err}");
     }
 }
+
+/// Compiled rules (`xianjiao compile`, what the office page and the widget load) give the same
+/// workbook as the rule file they come from, every part byte for byte: the 所用规则 sheet quotes
+/// the declarations' provenance, which compiled rules carry.
+#[test]
+fn compiled_rules_give_the_same_workbook() {
+    let d = tmp("compiled");
+    let compiled = d.join("guanba.rules.json");
+    assert!(run(&["compile", "rules/guanba.rhai", "-o", compiled.to_str().unwrap()]).status.success());
+    let books: Vec<PathBuf> = [("rules/guanba.rhai", "a.xlsx"), (compiled.to_str().unwrap(), "b.xlsx")]
+        .iter()
+        .map(|(rules, name)| {
+            let out = d.join(name);
+            // (exit 1: the sheets have two rejected rows, listed in the workbook)
+            let o = run(&["score", "--rules", rules, "tests/golden/office-guanba/sheets.csv", "-o", out.to_str().unwrap()]);
+            assert!(out.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+            out
+        })
+        .collect();
+    let sheets = |p: &Path| -> Vec<(String, Vec<Vec<serde_json::Value>>)> {
+        let mut wb = calamine::open_workbook_auto(p).unwrap();
+        wb.sheet_names()
+            .into_iter()
+            .map(|n| {
+                let r = wb.worksheet_range(&n).unwrap();
+                (n, r.rows().map(|row| row.iter().map(cell).collect()).collect())
+            })
+            .collect()
+    };
+    let (a, b) = (sheets(&books[0]), sheets(&books[1]));
+    assert!(a.iter().any(|(n, rows)| n == "所用规则" && rows.iter().flatten().any(|c| c.as_str().is_some_and(|t| t.contains("002 附件3")))));
+    assert_eq!(a, b);
+    let _ = std::fs::remove_dir_all(&d);
+}

@@ -80,7 +80,7 @@ fn no_hooks(limits: &Limits) -> Hooks {
 
 #[cfg(not(feature = "script"))]
 fn no_hooks(_limits: &Limits) -> Hooks {
-    Hooks
+    Hooks::default()
 }
 
 impl RuleSet {
@@ -185,7 +185,15 @@ impl RuleSet {
             // of one is the error `engine.needs_script`, on which the widget
             // loads the full engine (and only then).
             #[cfg(not(feature = "script"))]
-            return Self::from_entities(c.files, c.entities, Diags::default(), limits, true);
+            {
+                #[cfg_attr(not(feature = "plans"), allow(unused_mut))]
+                let mut rs = Self::from_entities(c.files, c.entities, Diags::default(), limits, true);
+                #[cfg(feature = "plans")]
+                {
+                    rs.hooks = Hooks::with_plans(c.plans);
+                }
+                return rs;
+            }
         }
         Self::from_entities(c.files, c.entities, Diags::default(), limits, false)
     }
@@ -233,12 +241,38 @@ impl RuleSet {
                 sources.push((name.clone(), if same { cut } else { text.clone() }));
             }
         }
-        compiled::write(&self.files, &self.entities, &sources).map_err(|(at, why)| Diagnostic::new("compile.value", Severity::Error, &at, why))
+        // Each outcome function simple enough for a native plan carries it, for the script-free office build.
+        let plans = self
+            .rules
+            .forms
+            .iter()
+            .filter_map(|f| match &f.outcome {
+                Outcome::Hook(name) => Some((name.clone(), crate::eval::score::plan::Plan::of(self.hooks.ast(), name)?)),
+                _ => None,
+            })
+            .collect();
+        compiled::write(&self.files, &self.entities, &sources, &plans)
+            .map_err(|(at, why)| Diagnostic::new("compile.value", Severity::Error, &at, why))
     }
 
     /// True when the chain defines custom functions (which need the script engine).
     pub fn has_functions(&self) -> bool {
         self.functions
+    }
+
+    /// True when this build cannot run a function the rules call: without the script
+    /// engine, a requirement's `check` function or an outcome function the compiled
+    /// bundle carries no native plan for (a rule script cannot be read at all: that is
+    /// the load error `engine.needs_script`). A front end then loads the engine with
+    /// Rhai before it evaluates anything. (A plan can still give up on an unusual
+    /// record; that call is the error `engine.needs_script`.) Always false with Rhai.
+    pub fn needs_script(&self) -> bool {
+        #[cfg(feature = "script")]
+        return false;
+        #[cfg(not(feature = "script"))]
+        return self.functions
+            && (self.rules.requirements.iter().any(|q| q.check.is_some())
+                || self.rules.forms.iter().any(|f| matches!(&f.outcome, crate::model::Outcome::Hook(n) if self.hooks.plan(n).is_none())));
     }
 
     /// Warnings for the entry file's declarations that say neither `source:`

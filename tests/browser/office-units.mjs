@@ -42,7 +42,7 @@ async function unitsPage(browser, origin, viewport = { width: 1366, height: 1000
   page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.text() + (m.location() || {}).url)) errors.push(m.text() + ' ' + ((m.location() || {}).url || '')); });
   page.on('pageerror', (e) => console.log('      pageerror: ' + e.message));
   await page.goto(`${origin}/office.html`);
-  await page.selectOption('#loc', 'rules/guangan.rhai');
+  await page.selectOption('#loc', 'pkg/rules/guangan.rules.json');
   await page.waitForFunction(() => /规则已载入/.test(document.querySelector('xianjiao-office')?.shadowRoot?.querySelector('#xo-status')?.textContent || ''), null, { timeout: 30000 });
   return { context, page, errors, requests };
 }
@@ -239,7 +239,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-city-'));
     execFileSync('python3', ['-c', `import sys; sys.path.insert(0, ${JSON.stringify(path.join(root, 'bench'))}); import units_bench; units_bench.generate(${JSON.stringify(path.join(dir, 'city'))})`]);
     const { context, page, errors } = await unitsPage(browser, origin);
-    await page.selectOption('#loc', 'rules/meizhou.rhai');
+    await page.selectOption('#loc', 'pkg/rules/meizhou.rules.json');
     await page.waitForFunction(() => /规则已载入/.test(document.querySelector('xianjiao-office')?.shadowRoot?.querySelector('#xo-status')?.textContent || '') && /梅州/.test(document.querySelector('xianjiao-office')?.shadowRoot?.textContent || ''), null, { timeout: 30000 }).catch(() => {});
     await page.click('xianjiao-office >> #xo-tab-units');
     await page.fill(U + '#xu-level', '梅州市');

@@ -5,23 +5,13 @@
 // `score -o` and `forms` run, so both give the same sheets, columns, labels,
 // number formats, widths and frozen header. Nothing here decides a column.
 // ---------------------------------------------------------------------------
-import init, { Engine, resultsWorkbook, resultsCsv, blankForms, opinionForms, sheetCells, transferApplication } from 'xianjiao-office-glue';
+import { engineForUrl, withEngine, liteModule, words } from './office-engine.js';
 import { xjFetchRuleChain } from './rules-fetch.js';
 
-let boot = null;
-const engines = new Map();
-const words = {
-  noEntry: (href, status) => `无法载入规则文件 ${href}(HTTP ${status})/ cannot load the rule file`,
-  refused: (parent, entry) => `拒绝载入上级规则文件 ${parent}:上级规则文件必须与 ${entry} 在同一网站的同一目录(或其子目录)下 / parent refused`,
-};
-
-/** The office engine for a rule URL (loaded once per page). */
-export async function outputEngine(url) {
-  if (!boot) boot = init();
-  await boot;
-  if (!engines.has(url)) engines.set(url, xjFetchRuleChain(url, undefined, words).then(({ sources, entry }) => new Engine(sources, entry)));
-  return engines.get(url);
-}
+/** The office engine for a rule URL (loaded once per page; office-engine.js picks the wasm). */
+export async function outputEngine(url) { return (await engineForUrl(url)).engine; }
+/** `{m, engine}`: the engine and its own module (for `new m.UnitsDesk()`). */
+export const outputApi = engineForUrl;
 
 // The XLSX writers are a wasm of their own (www/pkg/office-export.js + xianjiao_office_export_bg.wasm),
 // fetched the first time an XLSX is exported: the page's first load stays small.
@@ -40,7 +30,7 @@ export function resultsInput(report) {
 }
 
 /** The results workbook's definition: {sheets: [{name, columns: [{header, width, format, brief}], rows, freeze}]}. */
-export async function workbook(url, report, lang) { return JSON.parse(resultsWorkbook(await outputEngine(url), resultsInput(report), lang)); }
+export async function workbook(url, report, lang) { return JSON.parse(await withEngine(url, (m, e) => m.resultsWorkbook(e, resultsInput(report), lang))); }
 export async function xlsxBlob(url, report, lang) {
   const { m, engine } = await exportEngine(url);
   return new Blob([m.resultsXlsx(engine, resultsInput(report), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
@@ -50,10 +40,10 @@ export async function definitionXlsx(url, definition) {
   const { m } = await exportEngine(url);
   return new Blob([m.workbookXlsx(JSON.stringify(definition))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
-export async function csvBlob(url, report, lang) { return new Blob([resultsCsv(await outputEngine(url), resultsInput(report), lang)], { type: 'text/csv;charset=utf-8' }); }
+export async function csvBlob(url, report, lang) { return new Blob([await withEngine(url, (m, e) => m.resultsCsv(e, resultsInput(report), lang))], { type: 'text/csv;charset=utf-8' }); }
 
 /** Blank forms (HTML document text) and the entry workbook (XLSX) for a roster (names, one a line). */
-export async function blankFormsHtml(url, roster, copies) { return blankForms(await outputEngine(url), JSON.stringify(roster), copies); }
+export async function blankFormsHtml(url, roster, copies) { return withEngine(url, (m, e) => m.blankForms(e, JSON.stringify(roster), copies)); }
 export async function entryXlsx(url, roster) {
   const { m, engine } = await exportEngine(url);
   return new Blob([m.entryWorkbook(engine, JSON.stringify(roster))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
@@ -67,10 +57,10 @@ export function show(x, format) {
 }
 
 /** The filled 评议意见表 (附件4), one per member in roster order ([{name, post}], may be empty): an HTML document. */
-export async function opinionHtml(url, report, roster) { return opinionForms(await outputEngine(url), resultsInput(report), JSON.stringify(roster || [])); }
+export async function opinionHtml(url, report, roster) { return withEngine(url, (m, e) => m.opinionForms(e, resultsInput(report), JSON.stringify(roster || []))); }
 
 /** The draft 转段申请 of a unit (the template `xianjiao report` prints): an HTML document. `to` empty: the rules' addressees (先教办, 督导组). */
-export async function applicationHtml(url, report, unit, to, lang) { return transferApplication(await outputEngine(url), resultsInput(report), unit || '', to || '', lang); }
+export async function applicationHtml(url, report, unit, to, lang) { return withEngine(url, (m, e) => m.transferApplication(e, resultsInput(report), unit || '', to || '', lang)); }
 
 /** A roster typed one member a line: "姓名" or "姓名,职务" (also 、 ; or a tab between them). */
 export function parseRoster(text) {
@@ -82,7 +72,5 @@ export function parseRoster(text) {
 
 /** Every sheet of a workbook (bytes) as the reader (the CLI's) sees its cells: {sheet: [[line, [column, text], …], …]}. */
 export async function workbookCells(bytes, name = 'book.xlsx') {
-  if (!boot) boot = init();
-  await boot;
-  return JSON.parse(sheetCells(name, bytes));
+  return JSON.parse((await liteModule()).sheetCells(name, bytes));
 }

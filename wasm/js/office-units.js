@@ -16,8 +16,7 @@
 // <xianjiao-units> has its own Shadow DOM and stylesheet; `unitsTabs` is the
 // office element's hook that puts it in a second tab.
 // ---------------------------------------------------------------------------
-import { UnitsDesk } from 'xianjiao-office-glue';
-import { outputEngine, definitionXlsx } from './office-out.js';
+import { outputApi, definitionXlsx } from './office-out.js';
 import { el, saveBlob, sortedBy } from './dom.js';
 import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
 
@@ -213,14 +212,14 @@ class XianjiaoUnits extends HTMLElement {
     const id = ++this.seq;
     this.$.error.textContent = ''; this.$.status.textContent = this.t.working;
     try {
-      const engine = await outputEngine(this.rulesUrl()); // the office glue, initialised
-      const desk = new UnitsDesk();
+      const { m, engine } = await outputApi(this.rulesUrl()); // the office wasm (with Rhai only if the rules need it), initialised
+      const desk = new m.UnitsDesk(); // the engine's own module: a desk and its engine come from one wasm
       // the files' bytes fetched together (one await per file, in turn, took a second for a city's 2,394 files)
       const all = await Promise.all(this.files.map((f) => f.arrayBuffer()));
       this.files.forEach((f, k) => desk.read(engine, pathOf(f), new Uint8Array(all[k]))); // read, refused with the reason, or a duplicate: the CLI's reader decides
       if (id !== this.seq) { desk.free(); return null; }
       if (this.desk) this.desk.free();
-      this.desk = desk; this.open = null;
+      this.desk = desk; this.deskEngine = engine; this.open = null;
       return await this.refresh();
     } catch (e) { this.fail(e); throw e; }
   }
@@ -230,7 +229,7 @@ class XianjiaoUnits extends HTMLElement {
   /** The table for the current level, day and 督导组 list (core's), then the page. */
   async refresh() {
     try {
-      const engine = await outputEngine(this.rulesUrl());
+      const engine = this.deskEngine; // the desk's own engine
       this.view = JSON.parse(this.desk.table(engine, ...this.args()));
       this.show();
       const tb = this.view.table;
@@ -348,7 +347,7 @@ class XianjiaoUnits extends HTMLElement {
 
   async showMembers(i, focus) {
     const t = this.t, v = this.view, row = v.table.rows[i];
-    const engine = await outputEngine(this.rulesUrl());
+    const engine = this.deskEngine; // the desk's own engine
     const members = JSON.parse(this.desk.members(engine, i, this.args()[1]));
     if (this.open !== i || this.view !== v) return members;
     const labels = new Map();
@@ -373,7 +372,7 @@ class XianjiaoUnits extends HTMLElement {
   }
 
   async exportBlob(kind) {
-    const engine = await outputEngine(this.rulesUrl());
+    const engine = this.deskEngine; // the desk's own engine
     const a = this.args();
     if (kind === 'xlsx') return definitionXlsx(this.rulesUrl(), JSON.parse(this.desk.workbook(engine, ...a)));
     if (kind === 'json') return new Blob([this.desk.tableJson(engine, ...a)], { type: 'application/json' });

@@ -11,39 +11,22 @@
 //      {id, type: 'result', report, sources, notes, ms: {read, score}} or
 //      {id, type: 'error', message, fatal?} (fatal: the wasm trapped; the page starts a new worker)
 // ---------------------------------------------------------------------------
-import init, { Engine, readSheets } from 'xianjiao-office-glue';
-import { xjFetchRuleChain } from './rules-fetch.js';
+import { engineForUrl, withEngine } from './office-engine.js';
 
-let boot = null;
-const engines = new Map();
-
-// The widget's fetcher (same confinement of parents), worded for the office.
-const fetchWords = {
-  noEntry: (href, status) => `无法载入规则文件 ${href}(HTTP ${status})/ cannot load the rule file`,
-  refused: (parent, entry) => `拒绝载入上级规则文件 ${parent}:上级规则文件必须与 ${entry} 在同一网站的同一目录(或其子目录)下 / parent refused`,
-};
-const fetchRules = (url) => xjFetchRuleChain(url, undefined, fetchWords);
-
+/** The rule URL's engine (office-engine.js: without Rhai unless the rules need it); an error when the rules have errors. */
 async function engineFor(url) {
-  if (!boot) boot = init();
-  await boot;
-  if (!engines.has(url)) {
-    const { sources, entry } = await fetchRules(url);
-    const e = new Engine(sources, entry);
-    if (e.hasErrors()) {
-      const d = e.diagnostics().filter((x) => x.severity === 'error')[0];
-      e.free();
-      throw new Error(`规则文件有错误 / the rules have errors: ${d ? `${d.file}:${d.line}:${d.col}: ${d.message}` : ''}`);
-    }
-    engines.set(url, e);
+  const x = await engineForUrl(url);
+  if (x.engine.hasErrors()) {
+    const d = x.engine.diagnostics().filter((y) => y.severity === 'error')[0];
+    throw new Error(`规则文件有错误 / the rules have errors: ${d ? `${d.file}:${d.line}:${d.col}: ${d.message}` : ''}`);
   }
-  return engines.get(url);
+  return x;
 }
 
 async function score({ id, rules, form, files }) {
   const t0 = performance.now();
   const post = (m) => self.postMessage(Object.assign({ id }, m));
-  const engine = await engineFor(rules);
+  await engineFor(rules);
   post({ type: 'progress', stage: 'read', fraction: 0.05 });
   const bufs = await Promise.all(files.map((f) => f.arrayBuffer()));
   const lens = Uint32Array.from(bufs.map((b) => b.byteLength));
@@ -53,7 +36,7 @@ async function score({ id, rules, form, files }) {
   const t1 = performance.now();
   post({ type: 'progress', stage: 'score', fraction: 0.5 });
   let out;
-  try { out = JSON.parse(readSheets(engine, files.map((f) => f.name), lens, bytes, form || undefined)); }
+  try { out = JSON.parse(await withEngine(rules, (m, engine) => m.readSheets(engine, files.map((f) => f.name), lens, bytes, form || undefined))); }
   catch (e) {
     // A trap (a damaged workbook the reader did not foresee) leaves this instance unusable: say so, and the page starts a new worker.
     if (e instanceof WebAssembly.RuntimeError) { post({ type: 'error', fatal: true, message: `表格文件已损坏,无法读取 / damaged workbook (${e.message})` }); return; }
@@ -71,7 +54,7 @@ const label = (s) => s.sheet != null ? `${s.file}#${s.sheet}` : s.file;
 self.onmessage = (ev) => {
   const m = ev.data;
   if (m.type === 'warm') {
-    engineFor(m.rules).then((e) => {
+    engineFor(m.rules).then(({ engine: e }) => {
       const forms = (e.rules().forms || []).map((f) => f.name);
       self.postMessage({ id: m.id, type: 'ready', forms, entry: decodeURIComponent(new URL(m.rules).pathname.split('/').pop()) });
     }).catch((e) => self.postMessage({ id: m.id, type: 'error', message: String(e && e.message || e) }));

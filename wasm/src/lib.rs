@@ -117,7 +117,7 @@ fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: x
 /// Sheets people make go through the full engine (npm, office page, CLI), whose header
 /// matching finds doubled and missing columns; here that code would cost 6 KB gzip of a
 /// member's first load (measured).
-#[cfg(not(feature = "script"))]
+#[cfg(all(not(feature = "script"), not(any(feature = "office", feature = "office-export"))))]
 fn located(want: &xianjiao_core::Want, header: &xianjiao_core::Cells, resolve: xianjiao_core::Resolve) -> Result<xianjiao_core::Found, JsValue> {
     use xianjiao_core::{Want, GROUP_COLS, MEMBER_COLS, TIER_COLS};
     let pos = |names: &[&str]| header.0.iter().find(|(_, h)| names.iter().any(|n| h.eq_ignore_ascii_case(n))).map(|c| c.0);
@@ -164,6 +164,13 @@ impl Engine {
     #[wasm_bindgen(js_name = hasErrors)]
     pub fn has_errors(&self) -> bool {
         self.rules.has_errors()
+    }
+
+    /// True when the rules call a function this build cannot run (core's `RuleSet::needs_script`):
+    /// the page then loads the engine with Rhai before it evaluates anything. Always false there.
+    #[wasm_bindgen(js_name = needsScript)]
+    pub fn needs_script(&self) -> bool {
+        self.rules.needs_script()
     }
 
     fn usable(&self) -> Result<&RuleSet, JsValue> {

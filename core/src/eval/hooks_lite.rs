@@ -7,6 +7,7 @@
 use crate::diag::Location;
 use crate::error::EvalError;
 use crate::eval::profile::Profile;
+use crate::eval::score::plan::Plan;
 use crate::sandbox::Limits;
 use rhai::Dynamic;
 
@@ -14,9 +15,13 @@ use rhai::Dynamic;
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Budget;
 
-/// No functions.
+/// No functions to call; with the feature `plans`, the native plans a compiled bundle carries
+/// for simple outcome functions (checked with [`Plan::sound`] when read).
 #[derive(Debug, Default)]
-pub(crate) struct Hooks;
+pub(crate) struct Hooks {
+    #[cfg(feature = "plans")]
+    plans: std::collections::BTreeMap<String, Plan>,
+}
 
 /// What it takes to build hooks on another thread (nothing, here).
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +34,7 @@ pub(crate) struct HookRecipe<'a> {
 
 impl HookRecipe<'_> {
     pub(crate) fn build_with(&self, _budget: &Budget) -> Hooks {
-        Hooks
+        Hooks::default()
     }
 }
 
@@ -44,6 +49,24 @@ fn unavailable(name: &str, at: &Location) -> EvalError {
 }
 
 impl Hooks {
+    /// The hooks of a compiled bundle: its plans that are sound (the others are left out, and
+    /// calling their functions is `engine.needs_script`, as without plans).
+    #[cfg(feature = "plans")]
+    pub(crate) fn with_plans(plans: std::collections::BTreeMap<String, Plan>) -> Hooks {
+        Hooks { plans: plans.into_iter().filter(|(_, p)| p.sound()).collect() }
+    }
+
+    /// The native plan of the outcome function `name`, when the bundle carries a sound one.
+    pub(crate) fn plan(&self, name: &str) -> Option<Plan> {
+        #[cfg(feature = "plans")]
+        return self.plans.get(name).cloned();
+        #[cfg(not(feature = "plans"))]
+        {
+            let _ = name;
+            None
+        }
+    }
+
     pub(crate) fn begin_evaluation(&self) -> Budget {
         Budget
     }

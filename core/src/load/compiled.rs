@@ -47,6 +47,11 @@ struct Bundle {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     sources: Vec<(String, String)>,
     entities: Vec<EntityJson>,
+    /// The native plans of the outcome functions simple enough to have one (`eval/score/plan.rs`),
+    /// by function name: derived from `sources` when compiled, read only by a script-free build
+    /// with the feature `plans` (a build with Rhai makes its own from the sources).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    plans: serde_json::Value,
 }
 
 /// What a compiled bundle holds.
@@ -55,6 +60,9 @@ pub(crate) struct Compiled {
     pub entities: Vec<Entity>,
     /// Non-empty when the chain defines custom functions.
     pub sources: Vec<(String, String)>,
+    /// The plans it carries (see `Bundle::plans`); empty when there are none or they cannot be read.
+    #[cfg_attr(any(not(feature = "plans"), feature = "script"), allow(dead_code))]
+    pub plans: std::collections::BTreeMap<String, crate::eval::score::plan::Plan>,
 }
 
 /// True when `text` is a compiled bundle rather than a rule script.
@@ -66,19 +74,21 @@ pub(crate) fn is_compiled(text: &str) -> bool {
 /// Writes a chain's entities (and, if it defines functions, its sources).
 /// Fails, naming the declaration, when a value is not plain data.
 #[cfg_attr(not(feature = "script"), allow(dead_code))]
-pub(crate) fn write(files: &[String], entities: &[Entity], sources: &[(String, String)]) -> Result<String, (Location, String)> {
+pub(crate) fn write(
+    files: &[String],
+    entities: &[Entity],
+    sources: &[(String, String)],
+    plans: &BTreeMap<String, crate::eval::score::plan::Plan>,
+) -> Result<String, (Location, String)> {
     let file_index = |l: &Location| files.iter().position(|f| *f == l.file).unwrap_or(0);
     let at = |l: &Location| (file_index(l), l.line, l.col);
     let mut out = Vec::with_capacity(entities.len());
     for e in entities {
         let mut fields = serde_json::Map::new();
         for (k, v) in &e.fields {
-            // Provenance is for clerks (explain, the playground: both read the .rhai); a member's
-            // browser never shows it, so compiled rules leave it out (1.7 KB gzip of guanba).
-            // A form's outcome keeps its own source/local inside its map: results name it.
-            if matches!(k.as_str(), "source" | "local") {
-                continue;
-            }
+            // Provenance stays (1.7 KB gzip of guanba on a member's first load): the results
+            // workbook's 所用规则 sheet quotes it, and compiled rules must give the office page
+            // and the CLI the same workbook as the rule file they come from (a browser test).
             let Some(j) = strict_json(v) else {
                 return Err((e.field_loc(k).clone(), format!("“{k}”的值({})不能编译为数据 / the value of {k} is not plain data", v.type_name())));
             };
@@ -96,7 +106,9 @@ pub(crate) fn write(files: &[String], entities: &[Entity], sources: &[(String, S
             required_by: e.required_by.clone(),
         });
     }
-    let b = Bundle { version: VERSION, files: files.to_vec(), sources: sources.to_vec(), entities: out };
+    let plans =
+        if plans.is_empty() { serde_json::Value::Null } else { serde_json::to_value(plans).map_err(|e| (Location::default(), e.to_string()))? };
+    let b = Bundle { version: VERSION, files: files.to_vec(), sources: sources.to_vec(), entities: out, plans };
     serde_json::to_string(&b).map_err(|e| (Location::default(), e.to_string()))
 }
 
@@ -124,7 +136,15 @@ pub(crate) fn read(text: &str) -> Result<Compiled, String> {
             required_by: e.required_by.clone(),
         })
         .collect();
-    Ok(Compiled { files: b.files, entities, sources: b.sources })
+    // A plan that cannot be read is left out: its function then needs the engine with Rhai, as without plans.
+    #[cfg(feature = "plans")]
+    let plans = match b.plans {
+        serde_json::Value::Object(m) => m.into_iter().filter_map(|(k, v)| Some((k, serde_json::from_value(v).ok()?))).collect(),
+        _ => Default::default(),
+    };
+    #[cfg(not(feature = "plans"))]
+    let plans = Default::default();
+    Ok(Compiled { files: b.files, entities, sources: b.sources, plans })
 }
 
 /// The text of a rule file with everything but its top-level function

@@ -471,9 +471,10 @@ impl<'f> Finisher<'f> {
             decision: None,
         };
         let (sat, cl) = (self.context.satisfaction.get(&m.member), self.context.checklists.get(&m.member));
-        // (No plan is ever made without the script engine: the script-free build leaves the
-        // plan evaluator out of a member's first download.)
-        let planned = if cfg!(feature = "script") { self.plan.and_then(|p| p.run(&RecordView { m: &m, sat, cl })) } else { None };
+        // (Without the script engine a plan comes only from a compiled bundle, with the feature
+        // `plans`: the member widget's script-free build leaves the plan evaluator out of its first download.)
+        let planned =
+            if cfg!(any(feature = "script", feature = "plans")) { self.plan.and_then(|p| p.run(&RecordView { m: &m, sat, cl })) } else { None };
         m.outcome = match planned {
             Some(planned) => planned,
             None => outcome(f, hooks, &m, sat, cl, &mut self.blank)?,

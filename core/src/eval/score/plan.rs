@@ -28,16 +28,24 @@
 //! per node: it does not draw on the evaluation's operation budget, which
 //! exists to stop runaway scripts.
 
-// The script-free build has no syntax tree to translate: plans are never made there.
-#![cfg_attr(not(feature = "script"), allow(dead_code))]
+//! A plan is also written into a compiled bundle (`xianjiao compile`, key `plans`), so that a
+//! build without the script engine but with the feature `plans` (the office page's first
+//! download) runs a simple outcome function without Rhai. There the plan is the only way to
+//! run it: when it gives up, the call is the error `engine.needs_script` and the page loads
+//! the engine with Rhai, which ignores the bundle's plans and makes its own from the source.
+//! A plan read from a bundle is checked ([`Plan::sound`]) before it is used.
+
+// The script-free build has no syntax tree to translate: plans are never made there (only read, with `plans`).
+#![cfg_attr(not(all(feature = "script", feature = "plans")), allow(dead_code))]
 
 #[cfg(feature = "script")]
 use rhai::{ASTFlags, Expr as RExpr, Stmt as RStmt, AST};
 
 use super::record::{Field, Record, V};
 use crate::eval::hooks::Hooks;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 enum Op {
     Add,
     Sub,
@@ -51,7 +59,7 @@ enum Op {
     Ge,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum E {
     Lit(Lit),
     Slot(usize),
@@ -64,7 +72,7 @@ enum E {
     Block(Vec<S>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum Lit {
     Unit,
     Bool(bool),
@@ -73,7 +81,7 @@ enum Lit {
     Str(Box<str>),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 enum S {
     Noop,
     Let(usize, E),
@@ -84,7 +92,7 @@ enum S {
 }
 
 /// A translated outcome function.
-#[derive(Debug)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Plan {
     body: Vec<S>,
     slots: usize,
@@ -105,10 +113,39 @@ impl Plan {
         #[cfg(feature = "script")]
         return Plan::of(hooks.ast(), name);
         #[cfg(not(feature = "script"))]
-        {
-            let _ = (hooks, name);
-            None
+        return hooks.plan(name);
+    }
+
+    /// Most `let`s a plan read from a bundle may keep (a translated function has one slot per `let`).
+    #[cfg_attr(any(not(feature = "plans"), feature = "script"), allow(dead_code))]
+    const MOST_SLOTS: usize = 4096;
+
+    /// True when a plan read from a compiled bundle can be run: its slots are few enough to
+    /// allocate, and every slot it reads or writes is one of them. (Running one never loops,
+    /// and a slot out of range only makes it give up; this keeps a damaged or hand-made
+    /// bundle from asking for a huge allocation.)
+    #[cfg_attr(any(not(feature = "plans"), feature = "script"), allow(dead_code))]
+    pub(crate) fn sound(&self) -> bool {
+        fn e(x: &E, n: usize) -> bool {
+            match x {
+                E::Lit(_) | E::Field(_) => true,
+                E::Slot(i) => *i < n,
+                E::Not(a) | E::Neg(a) => e(a, n),
+                E::Bin(_, a, b) => e(a, n) && e(b, n),
+                E::And(v) | E::Or(v) => v.iter().all(|a| e(a, n)),
+                E::Block(b) => b.iter().all(|x| s(x, n)),
+            }
         }
+        fn s(x: &S, n: usize) -> bool {
+            match x {
+                S::Noop => true,
+                S::Let(i, a) => *i < n && e(a, n),
+                S::If(c, y, no) => e(c, n) && y.iter().all(|x| s(x, n)) && no.iter().all(|x| s(x, n)),
+                S::Return(a) | S::Expr(a) => e(a, n),
+                S::Block(b) => b.iter().all(|x| s(x, n)),
+            }
+        }
+        self.slots <= Self::MOST_SLOTS && self.body.iter().all(|x| s(x, self.slots))
     }
     #[cfg(feature = "script")]
     /// The plan of the function Rhai would call for `name` with one
@@ -700,7 +737,9 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         cls.extend(lists.iter().map(Some));
         let (mut answered, mut gave_up) = (0, 0);
         for name in &planned {
-            let plan = Plan::of_hook(&hooks, name).unwrap();
+            // As a compiled bundle carries it (JSON) and a script-free build reads it back.
+            let plan: Plan = serde_json::from_str(&serde_json::to_string(&Plan::of_hook(&hooks, name).unwrap()).unwrap()).unwrap();
+            assert!(plan.sound(), "{name}: a translated plan is sound");
             let before = answered;
             for (ci, &c) in composites.iter().enumerate() {
                 for gs in &group_sets {
@@ -738,5 +777,22 @@ fn deeper(r) { if r.groups.党员互评.x > 1 { "a" } }
         }
         // Not vacuous: most calls are answered by the plans, and giving up happens.
         assert!(answered > 2000 && gave_up > 300, "answered {answered}, gave up {gave_up}");
+    }
+
+    /// A plan read from a bundle that names a slot it does not have, or asks for a huge
+    /// number of them, is not used (its function then needs the engine with Rhai).
+    #[test]
+    fn unsound_plans_from_a_bundle_are_refused() {
+        let good: Plan = serde_json::from_str(r#"{"body":[{"Let":[0,{"Field":"Composite"}]},{"Expr":{"Slot":0}}],"slots":1}"#).unwrap();
+        assert!(good.sound());
+        for bad in [
+            r#"{"body":[{"Expr":{"Slot":1}}],"slots":1}"#,
+            r#"{"body":[{"Let":[3,{"Lit":"Unit"}]}],"slots":2}"#,
+            r#"{"body":[{"If":[{"Lit":{"Bool":true}},[{"Return":{"Not":{"Slot":9}}}],[]]}],"slots":0}"#,
+            r#"{"body":[],"slots":1000000000000}"#,
+        ] {
+            let p: Plan = serde_json::from_str(bad).unwrap();
+            assert!(!p.sound(), "{bad}");
+        }
     }
 }

@@ -13,7 +13,7 @@ use crate::model::Form;
 use rhai::{Dynamic, Map};
 
 /// A field of the outcome record (see `score::outcome_record`), by path.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Field {
     Member,
     Composite,
