@@ -6,8 +6,15 @@ use std::io::{Read, Seek};
 
 /// Reads every sheet of a workbook whose header fits; the others are listed
 /// as skipped with the reason. XLSX and XLSB cells are streamed (a lone cell
-/// at XFD1048576 costs one cell, not the sheet's declared size).
-pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
+/// at XFD1048576 costs one cell, not the sheet's declared size). `ods`: an ODS's
+/// cells that show something other than a number ([`ods_shown`]), by sheet.
+pub(super) fn workbook<RS: Read + Seek>(
+    name: &str,
+    wb: calamine::Sheets<RS>,
+    ods: &[(String, Vec<OdsRun>)],
+    target: &mut Target,
+    inputs: &mut Inputs,
+) -> Result<(), String> {
     use calamine::{Reader, SheetVisible};
     let mut wb = wb;
     let sheets: Vec<(String, bool)> = wb.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible == SheetVisible::Visible)).collect();
@@ -43,7 +50,7 @@ pub fn workbook<RS: Read + Seek>(name: &str, wb: calamine::Sheets<RS>, target: &
                 Err(e) => Err(cant(e)),
             },
             other => match shielded(|| other.worksheet_range(&sheet).map_err(|e| e.to_string())) {
-                Ok(range) => range_rows(&range, &mut table),
+                Ok(range) => range_rows(&range, ods.iter().find(|s| s.0 == sheet).map_or(&[], |s| &s.1[..]), &mut table),
                 Err(e) => Err(cant(e)),
             },
         };
@@ -132,10 +139,20 @@ pub const MAX_ODS_CELLS: u64 = 5_000_000;
 /// allocates them: per row, the repeats of the row times the columns up to its
 /// last cell with content (a self-closing cell is empty).
 pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
+    Ok(ods_cells_in(&ods_content(r)?))
+}
+
+/// An ODS's `content.xml`, where its cells are.
+pub(super) fn ods_content<R: Read + Seek>(r: R) -> Result<Vec<u8>, String> {
     let mut z = zip::ZipArchive::new(r).map_err(|e| e.to_string())?;
     let f = z.by_name("content.xml").map_err(|e| e.to_string())?;
     let mut xml = vec![];
     f.take(512 << 20).read_to_end(&mut xml).map_err(|e| e.to_string())?;
+    Ok(xml)
+}
+
+/// [`ods_cells`] on `content.xml`.
+pub(super) fn ods_cells_in(xml: &[u8]) -> u64 {
     let attr = |tag: &[u8], name: &[u8]| -> u64 {
         memchr::memmem::find(tag, name)
             .and_then(|i| {
@@ -168,7 +185,157 @@ pub fn ods_cells<R: Read + Seek>(r: R) -> Result<u64, String> {
             break;
         }
     }
-    Ok(total)
+    total
+}
+
+/// ODS cells of one value type that show the same text: rows `row..row + rows` and columns
+/// `col..col + cols` of their sheet (0-based), as `number-rows-repeated` and
+/// `number-columns-repeated` give them.
+#[derive(Debug, Clone)]
+pub(crate) struct OdsRun {
+    row: u64,
+    rows: u64,
+    col: u64,
+    cols: u64,
+    shown: Shown,
+}
+
+/// What calamine does not keep of an ODS: it reads a percent or an amount of money as the bare
+/// number (0.95 for “95%”), and a date or a time as its ISO value (2005-09-05, PT09H00M00S),
+/// never the text the sheet shows (`<text:p>`). This reads them from `content.xml`, by sheet
+/// (`table:name`) and in row order: every cell whose `office:value-type` is `percentage`,
+/// `currency`, `date` or `time`, with its text (or, when the file has none, its value written out).
+pub(super) fn ods_shown(xml: &[u8]) -> Result<Vec<(String, Vec<OdsRun>)>, String> {
+    use quick_xml::events::Event;
+    let mut rd = quick_xml::Reader::from_reader(xml);
+    // As calamine reads it (a self-closing element is a start and an end).
+    let cfg = rd.config_mut();
+    cfg.check_end_names = false;
+    cfg.trim_text(false);
+    cfg.expand_empty_elements = true;
+    let mut out: Vec<(String, Vec<OdsRun>)> = vec![];
+    let (mut row, mut rows, mut col) = (0u64, 1u64, 0u64);
+    // The cell being read: its run, and its text so far (paragraphs so far).
+    let mut cell: Option<(OdsRun, String, usize)> = None;
+    let mut note = 0usize; // inside office:annotation (a comment, not what the cell shows)
+    let mut buf = vec![];
+    let num = |e: &quick_xml::events::BytesStart, key: &str| -> Option<u64> {
+        e.attributes().flatten().find(|a| a.key.as_ref() == key).and_then(|a| a.value.trim().parse().ok())
+    };
+    let text = |e: &quick_xml::events::BytesStart, key: &str| -> Option<String> {
+        e.attributes().flatten().find(|a| a.key.as_ref() == key).map(|a| a.value.to_string())
+    };
+    loop {
+        buf.clear();
+        match rd.read_event_into(&mut buf).map_err(|e| format!("content.xml: {e}"))? {
+            Event::Start(e) => match e.name().as_ref() {
+                "table:table" => {
+                    out.push((text(&e, "table:name").unwrap_or_default(), vec![]));
+                    row = 0;
+                }
+                "table:table-row" => {
+                    rows = num(&e, "table:number-rows-repeated").unwrap_or(1).max(1);
+                    col = 0;
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let cols = num(&e, "table:number-columns-repeated").unwrap_or(1).max(1);
+                    let kind = text(&e, "office:value-type").and_then(|t| ods_kind(&e, &t, &text));
+                    cell = kind.map(|(shown, fallback)| (OdsRun { row, rows, col, cols, shown }, fallback, 0));
+                    col = col.saturating_add(cols);
+                }
+                "office:annotation" => note += 1,
+                "text:p" | "text:h" if note == 0 => {
+                    if let Some((_, t, paragraphs)) = &mut cell {
+                        if *paragraphs == 0 {
+                            t.clear(); // the text replaces the value written out
+                        } else {
+                            t.push('\n');
+                        }
+                        *paragraphs += 1;
+                    }
+                }
+                "text:s" if note == 0 => {
+                    if let Some((_, t, _)) = &mut cell {
+                        t.extend(std::iter::repeat_n(' ', num(&e, "text:c").unwrap_or(1).min(64) as usize));
+                    }
+                }
+                "text:tab" if note == 0 => cell.iter_mut().for_each(|c| c.1.push('\t')),
+                "text:line-break" if note == 0 => cell.iter_mut().for_each(|c| c.1.push('\n')),
+                _ => {}
+            },
+            Event::Text(t) if note == 0 => {
+                if let Some((_, s, 1..)) = &mut cell {
+                    s.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(r) if note == 0 => {
+                if let Some((_, s, 1..)) = &mut cell {
+                    let name: &str = &r;
+                    match (quick_xml::escape::resolve_xml_entity(name), r.resolve_char_ref()) {
+                        (Some(x), _) => s.push_str(x),
+                        (None, Ok(Some(c))) => s.push(c),
+                        _ => s.push_str(&format!("&{name};")),
+                    }
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                "table:table-row" => row = row.saturating_add(rows),
+                "table:table-cell" | "table:covered-table-cell" => {
+                    if let (Some((mut run, t, _)), Some(sheet)) = (cell.take(), out.last_mut()) {
+                        run.shown.text = shown_text(t.trim());
+                        if run.shown.iso.as_deref() == Some(run.shown.text.as_str()) {
+                            run.shown.iso = None;
+                        }
+                        sheet.1.push(run);
+                    }
+                }
+                "office:annotation" => note = note.saturating_sub(1),
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// An ODS cell's kind by its `office:value-type` (percentage, currency, date, time; `None` for the
+/// others, which calamine reads as the sheet shows them), with its value written out for a cell
+/// without text, and the date in full.
+fn ods_kind(
+    e: &quick_xml::events::BytesStart,
+    value_type: &str,
+    attr: &dyn Fn(&quick_xml::events::BytesStart, &str) -> Option<String>,
+) -> Option<(Shown, String)> {
+    let shown = |kind, iso| Shown { col: 0, text: String::new(), iso, kind };
+    let value = || attr(e, "office:value").unwrap_or_default();
+    Some(match value_type {
+        "percentage" => {
+            let v = value().trim().parse::<f64>().map_or_else(|_| value(), |v| format!("{}%", (v * 1e8).round() / 1e6));
+            (shown(("百分比", "a percent"), None), v)
+        }
+        "currency" => {
+            let v = format!("{} {}", value(), attr(e, "office:currency").unwrap_or_default());
+            (shown(("金额", "an amount of money"), None), v.trim().to_string())
+        }
+        "date" => {
+            let v = attr(e, "office:date-value").unwrap_or_default();
+            let (day, time) = v.split_once('T').unwrap_or((&v, ""));
+            let iso = if time.chars().all(|c| matches!(c, '0' | ':' | '.')) { day.to_string() } else { format!("{day} {time}") };
+            (shown(("日期", "a date"), Some(iso.clone())), iso)
+        }
+        "time" => (shown(("时间或时长", "a time or duration"), None), attr(e, "office:time-value").unwrap_or_default()),
+        _ => return None,
+    })
+}
+
+/// A cell's text for a message: control characters escaped, at most 64 characters.
+fn shown_text(t: &str) -> String {
+    let mut out: String = t.chars().take(64).flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] }).collect();
+    if t.chars().nth(64).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Excel's limits: 1,048,576 rows, 16,384 columns (XFD).
@@ -230,19 +397,38 @@ pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, shown: &[Shown
     table.feed_shown(line, &Cells(cells), shown)
 }
 
-pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, table: &mut Table) -> Result<(), Skip> {
+/// The rows of a sheet read whole (XLS, ODS); `runs`: an ODS sheet's cells shown as something
+/// other than a number ([`ods_shown`]), in row order: what they show is taken from there.
+pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, runs: &[OdsRun], table: &mut Table) -> Result<(), Skip> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
+    let (c0, width) = (u64::from(c0), range.width() as u64);
+    let (mut next, mut active) = (0, Vec::<&OdsRun>::new());
     for (i, row) in range.rows().enumerate() {
-        let mut shown = vec![];
+        // The runs that cover this row (they start in row order): each of their cells as the sheet shows it.
+        let r = u64::from(r0) + i as u64;
+        while let Some(x) = runs.get(next).filter(|x| x.row <= r) {
+            active.push(x);
+            next += 1;
+        }
+        active.retain(|x| x.row.saturating_add(x.rows) > r);
+        let mut shown: Vec<Shown> = active
+            .iter()
+            .flat_map(|x| (x.col.max(c0)..x.col.saturating_add(x.cols).min(c0 + width)).map(|c| Shown { col: c as usize, ..x.shown.clone() }))
+            .collect();
+        shown.sort_by_key(|s| s.col);
+        let from_runs = shown.len();
         let cells: Vec<(usize, String)> = row
             .iter()
             .enumerate()
             .filter_map(|(j, c)| {
-                if let Some(s) = shown_as(c, None) {
-                    shown.push(Shown { col: c0 as usize + j, ..s });
+                let col = c0 as usize + j;
+                if shown[..from_runs].binary_search_by_key(&col, |s| s.col).is_err() {
+                    if let Some(s) = shown_as(c, None) {
+                        shown.push(Shown { col, ..s });
+                    }
                 }
                 let s = c.to_string();
-                (!s.is_empty()).then(|| (c0 as usize + j, s))
+                (!s.is_empty()).then_some((col, s))
             })
             .collect();
         flush(r0 as usize + i + 1, cells, &shown, table).map_err(Skip)?;

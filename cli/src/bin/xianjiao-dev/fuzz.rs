@@ -515,10 +515,9 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
 
 fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
     let r = guarded(|| -> Result<serde_json::Value, String> {
-        let wb = input::shielded(|| calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| e.to_string()))?;
         let mut inputs = Inputs::default();
         let mut sc = rs.scorer(None).map_err(|e| e.to_string())?;
-        input::workbook("case.xlsx", wb, &mut Target::Score(&mut sc), &mut inputs)?;
+        xianjiao_reader::read_bytes("case.xlsx", bytes, &mut Target::Score(&mut sc), &mut inputs)?;
         let mut report = sc.finish().map_err(|e| e.to_string())?;
         let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
         Ok(input::with_sources(&report, &origin, &inputs))
