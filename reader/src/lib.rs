@@ -21,6 +21,7 @@
 //! Every data row either reaches the scorer or is rejected with its line:
 //! rows read = scored + rejected.
 
+mod biff;
 pub mod csv;
 mod encoding;
 pub mod fast;
@@ -99,7 +100,13 @@ pub fn read_workbook<R: std::io::Read + std::io::Seek>(
 ) -> Result<(), String> {
     let cannot = |e: String| format!("无法打开表格 / cannot open spreadsheet: {e}");
     check_parts(open()?)?;
-    let mut ods = vec![];
+    let (mut ods, mut xls) = (vec![], biff::XlsFormats::default());
+    if matches!(extension(name).as_str(), "xls" | "xla") {
+        // calamine reads the file whole too; the formats it drops are read from the same bytes.
+        let mut bytes = vec![];
+        open()?.read_to_end(&mut bytes).map_err(|e| cannot(e.to_string()))?;
+        xls = biff::xls_formats(&bytes);
+    }
     if extension(name) == "ods" {
         let xml = workbook::ods_content(open()?).map_err(cannot)?;
         let n = workbook::ods_cells_in(&xml);
@@ -109,7 +116,7 @@ pub fn read_workbook<R: std::io::Read + std::io::Seek>(
         ods = workbook::ods_shown(&xml).map_err(cannot)?;
     }
     let wb = shielded(|| open_rs(name, open()?)).map_err(cannot)?;
-    workbook(name, wb, &ods, target, inputs)
+    workbook(name, wb, &ods, &xls, target, inputs)
 }
 
 /// A workbook from a reader, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
@@ -534,17 +541,26 @@ mod tests {
     }
 
     #[test]
-    fn an_xls_mark_shown_as_a_date_or_time_is_rejected_but_its_percent_is_not_known() {
-        // tests/sheets/make_shown.py (xlwt, BIFF8): calamine types XLS numbers from their number
-        // format only as dates and durations and keeps no format code (ARCHITECTURE.md, “Values as
-        // the sheet shows them”): a date is shown in full (not as 9月5日), a percent (赵六, 95%) and
-        // an amount of money (孙八, ¥9.00) are read as the numbers 0.95 and 9.
+    fn an_xls_mark_shown_as_a_date_time_percent_or_money_is_rejected_as_the_sheet_shows_it() {
+        // tests/sheets/make_shown.py (xlwt, BIFF8): calamine keeps no number format of an XLS; the
+        // reader's own pass over its records (biff.rs) gives them, as an XLSX's styles do.
         let (rows, rej) = shown_rows("shown.xls", include_bytes!("../../tests/sheets/shown.xls"));
-        assert_eq!(rows, (7, 4, 3), "{rej:?}");
+        assert_eq!(rows, (7, 2, 5), "{rej:?}");
         let why = |row: usize| rej.iter().find(|x| x.0 == row).map(|x| x.2.clone()).unwrap_or_default();
-        assert!(why(4).starts_with("工作表“党员互评”的 C4 单元格(“理想信念”)显示为“2005-09-05”,是日期而不是分数"), "{}", why(4));
+        assert!(why(4).starts_with("工作表“党员互评”的 C4 单元格(“理想信念”)显示为“9月5日”(即 2005-09-05),是日期而不是分数"), "{}", why(4));
         assert!(why(5).contains("显示为“2005-09-05”,是日期"), "{}", why(5));
+        assert!(why(6).contains("C6 单元格(“理想信念”)显示为“95%”,是百分比"), "{}", why(6));
         assert!(why(7).contains("显示为“9:00”,是时间"), "{}", why(7));
+        assert!(why(8).contains("显示为“¥9.00”,是金额"), "{}", why(8));
+    }
+
+    #[test]
+    fn an_xlsx_mark_in_a_currency_format_is_rejected_as_money() {
+        let book = formatted(&[("张三", 9.0, "\"¥\"#,##0.00"), ("李四", 1234.5, "[$¥-804]#,##0.0"), ("王五", 9.0, "0.00")], None);
+        let (rows, rej) = shown_rows("a.xlsx", &book);
+        assert_eq!(rows, (3, 1, 2), "{rej:?}");
+        assert!(rej.iter().any(|x| x.0 == 2 && x.2.contains("显示为“¥9.00”,是金额")), "{rej:?}");
+        assert!(rej.iter().any(|x| x.0 == 3 && x.2.contains("显示为“¥1,234.5”,是金额")), "{rej:?}");
     }
 
     #[test]

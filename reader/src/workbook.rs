@@ -1,17 +1,20 @@
 //! Workbooks (XLSX, XLSB, XLS, ODS through calamine): every sheet whose
 //! header fits, cells streamed, damaged files reported rather than panicking.
 
+use super::biff::XlsFormats;
 use super::rows::{Cells, Inputs, Shown, Table, Target};
 use std::io::{Read, Seek};
 
 /// Reads every sheet of a workbook whose header fits; the others are listed
 /// as skipped with the reason. XLSX and XLSB cells are streamed (a lone cell
 /// at XFD1048576 costs one cell, not the sheet's declared size). `ods`: an ODS's
-/// cells that show something other than a number ([`ods_shown`]), by sheet.
+/// cells that show something other than a number ([`ods_shown`]), by sheet; `xls`: an XLS's
+/// number formats ([`crate::biff`]).
 pub(super) fn workbook<RS: Read + Seek>(
     name: &str,
     wb: calamine::Sheets<RS>,
     ods: &[(String, Vec<OdsRun>)],
+    xls: &XlsFormats,
     target: &mut Target,
     inputs: &mut Inputs,
 ) -> Result<(), String> {
@@ -50,7 +53,7 @@ pub(super) fn workbook<RS: Read + Seek>(
                 Err(e) => Err(cant(e)),
             },
             other => match shielded(|| other.worksheet_range(&sheet).map_err(|e| e.to_string())) {
-                Ok(range) => range_rows(&range, ods.iter().find(|s| s.0 == sheet).map_or(&[], |s| &s.1[..]), &mut table),
+                Ok(range) => range_rows(&range, ods.iter().find(|s| s.0 == sheet).map_or(&[], |s| &s.1[..]), &xls.sheet(&sheet), &mut table),
                 Err(e) => Err(cant(e)),
             },
         };
@@ -398,8 +401,14 @@ pub(super) fn flush(line: usize, mut cells: Vec<(usize, String)>, shown: &[Shown
 }
 
 /// The rows of a sheet read whole (XLS, ODS); `runs`: an ODS sheet's cells shown as something
-/// other than a number ([`ods_shown`]), in row order: what they show is taken from there.
-pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, runs: &[OdsRun], table: &mut Table) -> Result<(), Skip> {
+/// other than a number ([`ods_shown`]), in row order: what they show is taken from there; `fmt`: an
+/// XLS cell's number format by (row, column), as [`shown_as`] takes it.
+pub(super) fn range_rows<'f>(
+    range: &calamine::Range<calamine::Data>,
+    runs: &[OdsRun],
+    fmt: &dyn Fn(u64, u64) -> Option<(&'f str, Option<u32>)>,
+    table: &mut Table,
+) -> Result<(), Skip> {
     let (r0, c0) = range.start().unwrap_or((0, 0));
     let (c0, width) = (u64::from(c0), range.width() as u64);
     let (mut next, mut active) = (0, Vec::<&OdsRun>::new());
@@ -423,7 +432,7 @@ pub(super) fn range_rows(range: &calamine::Range<calamine::Data>, runs: &[OdsRun
             .filter_map(|(j, c)| {
                 let col = c0 as usize + j;
                 if shown[..from_runs].binary_search_by_key(&col, |s| s.col).is_err() {
-                    if let Some(s) = shown_as(c, None) {
+                    if let Some(s) = shown_as(c, fmt(r, col as u64)) {
                         shown.push(Shown { col, ..s });
                     }
                 }
@@ -442,7 +451,7 @@ fn chinese_date_id(id: Option<u32>) -> bool {
 }
 
 /// The first section of a number format with quoted text and escaped characters removed.
-fn bare_format(code: &str) -> String {
+pub(crate) fn bare_format(code: &str) -> String {
     let mut out = String::new();
     let (mut quoted, mut escaped) = (false, false);
     for ch in code.chars() {
@@ -458,9 +467,45 @@ fn bare_format(code: &str) -> String {
     out
 }
 
+/// The currency symbol of a number format's first section: `[$¥-804]`, or ¥ ￥ $ € £ in it, quoted or not
+/// (`[$-804]`, a locale without a symbol, is none).
+pub(crate) fn currency(code: &str) -> Option<String> {
+    let first = code.split(';').next().unwrap_or("");
+    if let Some(i) = first.find("[$") {
+        let sym: String = first[i + 2..].chars().take_while(|&c| c != '-' && c != ']').collect();
+        if !sym.is_empty() {
+            return Some(sym);
+        }
+    }
+    let without_tags: String = first.split('[').map(|p| p.split_once(']').map_or(p, |(_, rest)| rest)).collect();
+    without_tags.chars().find(|c| matches!(c, '¥' | '￥' | '$' | '€' | '£')).map(String::from)
+}
+
+/// `x` with `decimals` decimals, in groups of three digits when `grouped` (#,##0).
+fn number(x: f64, decimals: usize, grouped: bool) -> String {
+    let s = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut out = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if grouped && i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    if x < 0.0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
 /// What a cell shows when it is not a plain number: dates, times and durations (calamine types
 /// them from the number format in XLSX, XLSB and XLS, from the value type in ODS) and, when the
-/// cell's number format is known (XLSX), a percent. `fmt`: the format code and its built-in id.
+/// cell's number format is known (XLSX, XLS), a percent or an amount of money. `fmt`: the format
+/// code and its built-in id.
 pub(crate) fn shown_as(v: &calamine::Data, fmt: Option<(&str, Option<u32>)>) -> Option<Shown> {
     use calamine::Data;
     let at = |text: String, kind| Some(Shown { col: 0, text, iso: None, kind });
@@ -490,14 +535,17 @@ pub(crate) fn shown_as(v: &calamine::Data, fmt: Option<(&str, Option<u32>)>) -> 
         Data::DurationIso(s) => at(s.clone(), ("时间或时长", "a time or duration")),
         Data::Float(_) | Data::Int(_) => {
             let code = bare_format(fmt?.0);
-            let pct = code.find('%')?;
             let x = match v {
                 Data::Float(f) => *f,
                 Data::Int(i) => *i as f64,
                 _ => return None,
             };
-            let decimals = code[..pct].split_once('.').map_or(0, |(_, frac)| frac.chars().filter(|c| matches!(c, '0' | '#' | '?')).count());
-            at(format!("{:.*}%", decimals, x * 100.0), ("百分比", "a percent"))
+            let decimals = |upto: &str| upto.split_once('.').map_or(0, |(_, frac)| frac.chars().filter(|c| matches!(c, '0' | '#' | '?')).count());
+            if let Some(pct) = code.find('%') {
+                return at(format!("{:.*}%", decimals(&code[..pct]), x * 100.0), ("百分比", "a percent"));
+            }
+            let sym = currency(fmt?.0)?;
+            at(format!("{sym}{}", number(x, decimals(&code), code.contains(','))), ("金额", "an amount of money"))
         }
         _ => None,
     }
