@@ -92,7 +92,9 @@ impl<'a> Cfb<'a> {
 
     /// The bytes of a chain of `unit`-byte sectors through `table`, at most `len` of them.
     fn chain(&self, start: u32, len: usize, table: &[u32], unit: usize, at: impl Fn(u32) -> Option<&'a [u8]>) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(len.min(self.b.len()));
+        // No stream is longer than the file: a chain that says so loops.
+        let len = len.min(self.b.len());
+        let mut out = Vec::with_capacity(len);
         let mut s = start;
         // A chain visits each sector once at most: a loop is a damaged file.
         for _ in 0..=table.len() {
@@ -113,9 +115,8 @@ impl<'a> Cfb<'a> {
         let dir = self.chain(u32_at(b, 0x30)?, usize::MAX, &self.fat, self.size, |s| self.sector(s))?;
         let entry = |i: usize| dir.get(i * 128..i * 128 + 128);
         let size_of = |e: &[u8]| -> Option<usize> {
-            let low = u32_at(e, 0x78)? as usize;
-            let high = if self.size == 512 { 0 } else { u32_at(e, 0x7C)? as usize };
-            low.checked_add(high.checked_mul(1 << 32)?)
+            let high = if self.size == 512 { 0 } else { u64::from(u32_at(e, 0x7C)?) };
+            usize::try_from(high << 32 | u64::from(u32_at(e, 0x78)?)).ok()
         };
         let root = entry(0)?;
         let found = (1..dir.len() / 128).filter_map(entry).find(|e| {
@@ -353,5 +354,32 @@ mod tests {
         let mut short = w.clone();
         short.truncate(w.len() - 6);
         assert_eq!(xls_formats(&cfb(&short, None)).sheet("S")(1, 2), Some(("0%", Some(164))));
+    }
+
+    #[test]
+    fn mutated_workbooks_never_panic() {
+        // The ODS/XLS fixture's XLS and the mini-stream file, each byte run changed at random (splitmix64).
+        let mut x = 1u64;
+        let mut next = || {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) as usize
+        };
+        let seeds = [include_bytes!("../../tests/sheets/shown.xls").to_vec(), cfb(&biff("0%"), None)];
+        for i in 0..3000 {
+            let mut b = seeds[i % 2].clone();
+            for _ in 0..1 + next() % 8 {
+                let at = next() % b.len();
+                match next() % 3 {
+                    0 => b[at] = next() as u8,
+                    1 => b[at] = [0x00, 0xFF, 0xFE, 0x7F][next() % 4],
+                    _ => b.truncate(at.max(1)),
+                }
+            }
+            let f = xls_formats(&b);
+            let _ = (f.sheet("党员互评")(3, 2), f.sheet("S")(1, 2));
+        }
     }
 }
