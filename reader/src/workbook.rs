@@ -221,6 +221,7 @@ pub(super) fn ods_shown(xml: &[u8]) -> Result<Vec<(String, Vec<OdsRun>)>, String
     // The cell being read: its run, and its text so far (paragraphs so far).
     let mut cell: Option<(OdsRun, String, usize)> = None;
     let mut note = 0usize; // inside office:annotation (a comment, not what the cell shows)
+    let mut depth = 0usize; // tables: a table inside a cell (a subtable) is not a sheet (calamine stops at its end)
     let mut buf = vec![];
     let num = |e: &quick_xml::events::BytesStart, key: &str| -> Option<u64> {
         e.attributes().flatten().find(|a| a.key.as_ref() == key).and_then(|a| a.value.trim().parse().ok())
@@ -233,9 +234,13 @@ pub(super) fn ods_shown(xml: &[u8]) -> Result<Vec<(String, Vec<OdsRun>)>, String
         match rd.read_event_into(&mut buf).map_err(|e| format!("content.xml: {e}"))? {
             Event::Start(e) => match e.name().as_ref() {
                 "table:table" => {
-                    out.push((text(&e, "table:name").unwrap_or_default(), vec![]));
-                    row = 0;
+                    depth += 1;
+                    if depth == 1 {
+                        out.push((text(&e, "table:name").unwrap_or_default(), vec![]));
+                        row = 0;
+                    }
                 }
+                _ if depth != 1 => {}
                 "table:table-row" => {
                     rows = num(&e, "table:number-rows-repeated").unwrap_or(1).max(1);
                     col = 0;
@@ -252,36 +257,38 @@ pub(super) fn ods_shown(xml: &[u8]) -> Result<Vec<(String, Vec<OdsRun>)>, String
                         if *paragraphs == 0 {
                             t.clear(); // the text replaces the value written out
                         } else {
-                            t.push('\n');
+                            push_capped(t, "\n");
                         }
                         *paragraphs += 1;
                     }
                 }
                 "text:s" if note == 0 => {
                     if let Some((_, t, _)) = &mut cell {
-                        t.extend(std::iter::repeat_n(' ', num(&e, "text:c").unwrap_or(1).min(64) as usize));
+                        push_capped(t, &" ".repeat(num(&e, "text:c").unwrap_or(1).min(64) as usize));
                     }
                 }
-                "text:tab" if note == 0 => cell.iter_mut().for_each(|c| c.1.push('\t')),
-                "text:line-break" if note == 0 => cell.iter_mut().for_each(|c| c.1.push('\n')),
+                "text:tab" if note == 0 => cell.iter_mut().for_each(|c| push_capped(&mut c.1, "\t")),
+                "text:line-break" if note == 0 => cell.iter_mut().for_each(|c| push_capped(&mut c.1, "\n")),
                 _ => {}
             },
             Event::Text(t) if note == 0 => {
                 if let Some((_, s, 1..)) = &mut cell {
-                    s.push_str(&t.xml10_content());
+                    push_capped(s, &t.xml10_content());
                 }
             }
             Event::GeneralRef(r) if note == 0 => {
                 if let Some((_, s, 1..)) = &mut cell {
                     let name: &str = &r;
                     match (quick_xml::escape::resolve_xml_entity(name), r.resolve_char_ref()) {
-                        (Some(x), _) => s.push_str(x),
-                        (None, Ok(Some(c))) => s.push(c),
-                        _ => s.push_str(&format!("&{name};")),
+                        (Some(x), _) => push_capped(s, x),
+                        (None, Ok(Some(c))) => push_capped(s, c.encode_utf8(&mut [0; 4])),
+                        _ => push_capped(s, &format!("&{name};")),
                     }
                 }
             }
             Event::End(e) => match e.name().as_ref() {
+                "table:table" => depth = depth.saturating_sub(1),
+                _ if depth != 1 => {}
                 "table:table-row" => row = row.saturating_add(rows),
                 "table:table-cell" | "table:covered-table-cell" => {
                     if let (Some((mut run, t, _)), Some(sheet)) = (cell.take(), out.last_mut()) {
@@ -330,6 +337,13 @@ fn ods_kind(
         "time" => (shown(("时间或时长", "a time or duration"), None), attr(e, "office:time-value").unwrap_or_default()),
         _ => return None,
     })
+}
+
+/// Appends to a cell's text while it is short: a message quotes 64 characters at most.
+fn push_capped(t: &mut String, x: &str) {
+    if t.len() < 1024 {
+        t.push_str(x);
+    }
 }
 
 /// A cell's text for a message: control characters escaped, at most 64 characters.
@@ -548,5 +562,31 @@ pub(crate) fn shown_as(v: &calamine::Data, fmt: Option<(&str, Option<u32>)>) -> 
             at(format!("{sym}{}", number(x, decimals(&code), code.contains(','))), ("金额", "an amount of money"))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn ods_cells_shown_are_placed_by_repeats_and_covered_cells_and_read_as_shown() {
+        let long = "9".repeat(2000);
+        let xml = format!(
+            r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="A">
+<table:table-row table:number-rows-repeated="2"><table:covered-table-cell table:number-columns-repeated="2"/><table:table-cell office:value-type="percentage" office:value="0.5"><text:p>50<text:s text:c="2"/>%</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell><table:table table:name="inner"><table:table-row><table:table-cell office:value-type="percentage" office:value="1"><text:p>x</text:p></table:table-cell></table:table-row></table:table></table:table-cell><table:table-cell office:value-type="date" office:date-value="2026-01-02T09:30:00"><text:p>&lt;9:30&gt;</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="currency" office:value="9" office:currency="CNY"><text:p>{long}</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="9"><text:p>9</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#
+        );
+        let sheets = ods_shown(xml.as_bytes()).unwrap();
+        // The subtable inside a cell is not a sheet, and its rows do not move the sheet's.
+        assert_eq!(sheets.iter().map(|s| s.0.as_str()).collect::<Vec<_>>(), ["A"]);
+        let runs: Vec<_> = sheets[0].1.iter().map(|r| (r.row, r.rows, r.col, r.cols, r.shown.text.as_str(), r.shown.iso.as_deref())).collect();
+        let capped = format!("{}…", "9".repeat(64));
+        assert_eq!(runs, [(0, 2, 2, 1, "50  %", None), (2, 1, 1, 1, "<9:30>", Some("2026-01-02 09:30:00")), (3, 1, 0, 1, capped.as_str(), None)]);
+        // Read as leniently as calamine reads it (end names unchecked): a cut document is calamine's to refuse.
+        assert!(ods_shown(b"<table:table table:name=\"A\"><table:table-row><table:table-cell office:value-type=\"percentage\">").is_ok());
     }
 }
