@@ -261,6 +261,16 @@ fn a_mark_shown_as_a_date_or_percent_is_rejected_by_the_cli_as_excel_shows_it() 
     assert!(rej.iter().any(|r| r.0 == 3 && r.2.contains("显示为“95%”,是百分比") && r.2.contains("“常规”或“数值”")), "{rej:?}");
 }
 
+#[test]
+fn an_ods_mark_shown_as_a_percent_or_money_is_rejected_by_the_cli_as_the_sheet_shows_it() {
+    // The file opened by path (the CLI's way into the reader's read_workbook): tests/sheets/make_shown.py.
+    let (_, v, err) = score_json(&[&root().join("tests/sheets/shown.ods")]);
+    assert_eq!(rows(&v), (9, 2, 7), "{err}");
+    let rej = rejected(&v);
+    assert!(rej.iter().any(|r| r.0 == 8 && r.1 == "理想信念" && r.2.contains("C8 单元格(“理想信念”)显示为“95%”,是百分比")), "{rej:?}");
+    assert!(rej.iter().any(|r| r.0 == 10 && r.2.contains("显示为“¥9.00”,是金额")), "{rej:?}");
+}
+
 fn sample_csv() -> String {
     let mut s = format!("{HEAD}\n");
     for i in 0..30 {

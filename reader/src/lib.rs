@@ -21,6 +21,7 @@
 //! Every data row either reaches the scorer or is rejected with its line:
 //! rows read = scored + rejected.
 
+mod biff;
 pub mod csv;
 mod encoding;
 pub mod fast;
@@ -33,7 +34,8 @@ pub use self::csv::{csv_bytes, Route};
 pub use self::encoding::{cannot_decode, sniff, text_file, Enc};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
-pub use self::workbook::{check_parts, ods_cells, shielded, workbook, MAX_ODS_CELLS};
+use self::workbook::workbook;
+pub use self::workbook::{check_parts, ods_cells, shielded, MAX_ODS_CELLS};
 /// The workbook parser, for callers that open workbooks themselves (the CLI by path, the fuzzer).
 pub use calamine;
 
@@ -82,29 +84,50 @@ pub fn read_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut In
     if !is_sheet(name) {
         return csv_bytes(name, bytes, target, inputs, Route::Auto);
     }
-    check_parts(Cursor::new(bytes))?;
-    let ext = extension(name);
-    if ext == "ods" {
-        let n = ods_cells(Cursor::new(bytes)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    read_workbook(name, || Ok(Cursor::new(bytes)), target, inputs)
+}
+
+/// Reads a workbook (XLSX, XLSM, XLSB, XLS or ODS, by the name's extension) into `target`, every
+/// sheet whose header fits; `open` gives its bytes from the start, as often as asked (the office
+/// page: bytes in memory; the CLI: the file opened again). Zipped parts are checked against their
+/// caps and an ODS's cell count before calamine sees them, and an ODS's percent, currency, date
+/// and time cells are read as the sheet shows them ([`workbook::ods_shown`]).
+pub fn read_workbook<R: std::io::Read + std::io::Seek>(
+    name: &str,
+    open: impl Fn() -> Result<R, String>,
+    target: &mut Target,
+    inputs: &mut Inputs,
+) -> Result<(), String> {
+    let cannot = |e: String| format!("无法打开表格 / cannot open spreadsheet: {e}");
+    check_parts(open()?)?;
+    let (mut ods, mut xls) = (vec![], biff::XlsFormats::default());
+    if matches!(extension(name).as_str(), "xls" | "xla") {
+        // calamine reads the file whole too; the formats it drops are read from the same bytes.
+        let mut bytes = vec![];
+        open()?.read_to_end(&mut bytes).map_err(|e| cannot(e.to_string()))?;
+        xls = biff::xls_formats(&bytes);
+    }
+    if extension(name) == "ods" {
+        let xml = workbook::ods_content(open()?).map_err(cannot)?;
+        let n = workbook::ods_cells_in(&xml);
         if n > MAX_ODS_CELLS {
             return Err(ods_too_big(n));
         }
+        ods = workbook::ods_shown(&xml).map_err(cannot)?;
     }
-    match shielded(|| open_bytes(name, bytes)) {
-        Ok(wb) => workbook(name, wb, target, inputs),
-        Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
-    }
+    let wb = shielded(|| open_rs(name, open()?)).map_err(cannot)?;
+    workbook(name, wb, &ods, &xls, target, inputs)
 }
 
-/// A workbook held in memory, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
-fn open_bytes<'b>(name: &str, bytes: &'b [u8]) -> Result<calamine::Sheets<Cursor<&'b [u8]>>, String> {
+/// A workbook from a reader, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
+fn open_rs<R: std::io::Read + std::io::Seek>(name: &str, r: R) -> Result<calamine::Sheets<R>, String> {
     use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
     let s = |e: &dyn std::fmt::Display| e.to_string();
     Ok(match extension(name).as_str() {
-        "xls" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
-        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)).map_err(|e| s(&e))?),
+        "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(r).map_err(|e| s(&e))?),
+        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(r).map_err(|e| s(&e))?),
+        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(r).map_err(|e| s(&e))?),
+        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(r).map_err(|e| s(&e))?),
     })
 }
 
@@ -116,7 +139,7 @@ pub type SheetCells = (String, Vec<(usize, Vec<(usize, String)>)>);
 pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, String> {
     use calamine::Reader;
     check_parts(Cursor::new(bytes))?;
-    let mut wb = shielded(|| open_bytes(name, bytes)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    let mut wb = shielded(|| open_rs(name, Cursor::new(bytes))).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
     let names = wb.sheet_names();
     let mut out = vec![];
     for sheet in names {
@@ -485,6 +508,59 @@ mod tests {
         assert!(why(4).1.contains("显示为“2005-09-05”,是日期"), "{:?}", why(4));
         assert!(why(5).1.contains("C5 单元格(“理想信念”)显示为“95%”,是百分比"), "{:?}", why(5));
         assert!(why(6).1.contains("显示为“9:00”,是时间"), "{:?}", why(6));
+    }
+
+    /// (row, field, reason) of each rejected row.
+    type Rejected = Vec<(usize, String, String)>;
+
+    /// The rows (read, scored, rejected) of a sheet read from `name`, and its rejections.
+    fn shown_rows(name: &str, bytes: &[u8]) -> ((usize, usize, usize), Rejected) {
+        let rs = rules();
+        let mut sc = rs.scorer(None).unwrap();
+        read_all_bytes(&[(name, bytes)], Target::Score(&mut sc)).unwrap();
+        let r = sc.finish().unwrap();
+        let rej = r.rejected.iter().map(|x| (x.row, x.field.clone().unwrap_or_default(), x.reason.clone())).collect();
+        ((r.rows.read, r.rows.scored, r.rows.rejected), rej)
+    }
+
+    #[test]
+    fn an_ods_mark_shown_as_a_date_time_percent_or_money_is_rejected_as_the_sheet_shows_it() {
+        // tests/sheets/make_shown.py: a title row, two empty rows, the header on row 4, then one
+        // row per kind; rows 12-13 are one repeated row whose percent cell has no text.
+        let (rows, rej) = shown_rows("shown.ods", include_bytes!("../../tests/sheets/shown.ods"));
+        assert_eq!(rows, (9, 2, 7), "{rej:?}");
+        let why = |row: usize| rej.iter().find(|x| x.0 == row).map(|x| x.2.clone()).unwrap_or_default();
+        assert!(rej.iter().all(|x| x.1 == "理想信念"), "{rej:?}");
+        assert!(why(6).starts_with("工作表“党员互评”的 C6 单元格(“理想信念”)显示为“9月5日”(即 2005-09-05),是日期而不是分数"), "{}", why(6));
+        assert!(why(7).contains("显示为“2005-09-05”,是日期"), "{}", why(7));
+        // The cell's comment (批注 0.95) is not what it shows.
+        assert!(why(8).contains("C8 单元格(“理想信念”)显示为“95%”,是百分比"), "{}", why(8));
+        assert!(why(9).contains("显示为“09:00”,是时间或时长"), "{}", why(9));
+        assert!(why(10).contains("显示为“¥9.00”,是金额") && why(10).contains("an amount of money"), "{}", why(10));
+        assert!(why(12).contains("显示为“90%”,是百分比") && why(13).contains("显示为“90%”"), "{rej:?}");
+    }
+
+    #[test]
+    fn an_xls_mark_shown_as_a_date_time_percent_or_money_is_rejected_as_the_sheet_shows_it() {
+        // tests/sheets/make_shown.py (xlwt, BIFF8): calamine keeps no number format of an XLS; the
+        // reader's own pass over its records (biff.rs) gives them, as an XLSX's styles do.
+        let (rows, rej) = shown_rows("shown.xls", include_bytes!("../../tests/sheets/shown.xls"));
+        assert_eq!(rows, (7, 2, 5), "{rej:?}");
+        let why = |row: usize| rej.iter().find(|x| x.0 == row).map(|x| x.2.clone()).unwrap_or_default();
+        assert!(why(4).starts_with("工作表“党员互评”的 C4 单元格(“理想信念”)显示为“9月5日”(即 2005-09-05),是日期而不是分数"), "{}", why(4));
+        assert!(why(5).contains("显示为“2005-09-05”,是日期"), "{}", why(5));
+        assert!(why(6).contains("C6 单元格(“理想信念”)显示为“95%”,是百分比"), "{}", why(6));
+        assert!(why(7).contains("显示为“9:00”,是时间"), "{}", why(7));
+        assert!(why(8).contains("显示为“¥9.00”,是金额"), "{}", why(8));
+    }
+
+    #[test]
+    fn an_xlsx_mark_in_a_currency_format_is_rejected_as_money() {
+        let book = formatted(&[("张三", 9.0, "\"¥\"#,##0.00"), ("李四", 1234.5, "[$¥-804]#,##0.0"), ("王五", 9.0, "0.00")], None);
+        let (rows, rej) = shown_rows("a.xlsx", &book);
+        assert_eq!(rows, (3, 1, 2), "{rej:?}");
+        assert!(rej.iter().any(|x| x.0 == 2 && x.2.contains("显示为“¥9.00”,是金额")), "{rej:?}");
+        assert!(rej.iter().any(|x| x.0 == 3 && x.2.contains("显示为“¥1,234.5”,是金额")), "{rej:?}");
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! file, and the reader's notes printed on stderr.
 
 pub use xianjiao_reader::{
-    check_parts, csv_bytes, ods_cells, shielded, sniff, text_file, with_sources, workbook, Cells, CsvRecords, Enc, Field, Found, Inputs, PlainRows,
-    Problem, Rec, Refused, Resolve, Route, SourceInfo, Target, Want,
+    csv_bytes, sniff, text_file, with_sources, Cells, CsvRecords, Enc, Field, Found, Inputs, PlainRows, Problem, Rec, Refused, Resolve, Route,
+    SourceInfo, Target, Want,
 };
 
 use crate::error::CliError;
@@ -15,7 +15,7 @@ use crate::fastcsv;
 use std::io::{Read, Seek};
 use std::path::Path;
 use xianjiao_reader::csv::{fast_done, fast_plan, records, target_want_score};
-use xianjiao_reader::{cannot_decode, is_sheet, ods_too_big, MAX_ODS_CELLS, SAMPLE};
+use xianjiao_reader::{cannot_decode, is_sheet, SAMPLE};
 
 /// A progress bar on stderr for large files, only when stderr is a terminal.
 fn progress(path: &Path) -> Option<indicatif::ProgressBar> {
@@ -41,19 +41,8 @@ pub fn read_file(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Resul
 pub fn read_file_quiet(path: &Path, target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
     let name = path.display().to_string();
     if is_sheet(&name) {
-        let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
-        check_parts(std::io::BufReader::new(f))?;
-        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ods")) {
-            let f = std::fs::File::open(path).map_err(|e| format!("无法读取 / cannot read: {e}"))?;
-            let n = ods_cells(std::io::BufReader::new(f)).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
-            if n > MAX_ODS_CELLS {
-                return Err(ods_too_big(n));
-            }
-        }
-        match shielded(|| xianjiao_reader::calamine::open_workbook_auto(path).map_err(|e| e.to_string())) {
-            Ok(wb) => workbook(&name, wb, target, inputs),
-            Err(e) => Err(format!("无法打开表格 / cannot open spreadsheet: {e}")),
-        }
+        let open = || std::fs::File::open(path).map(std::io::BufReader::new).map_err(|e| format!("无法读取 / cannot read: {e}"));
+        xianjiao_reader::read_workbook(&name, open, target, inputs)
     } else {
         let bar = if matches!(target, Target::Score(_)) { progress(path) } else { None };
         let r = csv_file(path, target, inputs, bar.as_ref());

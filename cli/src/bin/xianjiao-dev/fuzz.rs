@@ -16,7 +16,10 @@
 //!   invisible characters (zero-width space, soft hyphen, bidi marks, a
 //!   full-width space inside: the same members, the spelling listed as renamed),
 //!   and the same sheets saved twice with CRLF, a BOM, GBK or a title row (the
-//!   copy refused).
+//!   copy refused). Each shape is also written as an XLSX (rust_xlsxwriter, one
+//!   cell per field) and read through the reader: rows read = scored + rejected
+//!   and the verdict of the CSV reading (members, rows, rejections, renamed
+//!   names), and a copy saved as XLSX (with or without a title row) is refused too.
 //!
 //! Properties: nothing panics (each case runs under `catch_unwind`), every
 //! case finishes, rows read = scored + rejected with every rejected row inside
@@ -348,6 +351,15 @@ fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
 
 thread_local! {
     static PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// A seed's lines as XLSX (with and without a title row), written once per thread.
+    static SEED_XLSX: RefCell<std::collections::HashMap<u64, Option<Vec<u8>>>> = RefCell::new(Default::default());
+    /// Lines whose XLSX already gave the CSV's verdict (a seed's clean lines come back in every CR case).
+    static SAME_XLSX: RefCell<std::collections::HashSet<u64>> = RefCell::new(Default::default());
+}
+
+fn hash_of(x: &impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(x)
 }
 
 /// Runs a case; a panic becomes `Err` with its message and place.
@@ -515,10 +527,9 @@ fn find(h: &[u8], n: &[u8]) -> Option<usize> {
 
 fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
     let r = guarded(|| -> Result<serde_json::Value, String> {
-        let wb = input::shielded(|| calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).map_err(|e| e.to_string()))?;
         let mut inputs = Inputs::default();
         let mut sc = rs.scorer(None).map_err(|e| e.to_string())?;
-        input::workbook("case.xlsx", wb, &mut Target::Score(&mut sc), &mut inputs)?;
+        xianjiao_reader::read_bytes("case.xlsx", bytes, &mut Target::Score(&mut sc), &mut inputs)?;
         let mut report = sc.finish().map_err(|e| e.to_string())?;
         let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
         Ok(input::with_sources(&report, &origin, &inputs))
@@ -573,6 +584,76 @@ fn scored_lines(sh: &ShapeSeed, base: &serde_json::Value) -> Vec<usize> {
         .collect()
 }
 
+/// Lines as the one sheet of an XLSX, one cell per field, as an office re-types a CSV in Excel: a
+/// field that reads back as the same text when written as a number is a number, any other a string,
+/// an empty one no cell. `None` when the writer refuses (a cell beyond Excel's 32,767 characters).
+fn as_xlsx(lines: &[String]) -> Option<Vec<u8>> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, l) in lines.iter().enumerate() {
+        let r = u32::try_from(r).ok()?;
+        for (c, f) in l.split(',').enumerate().filter(|f| !f.1.is_empty()) {
+            let c = u16::try_from(c).ok()?;
+            match f.parse::<f64>() {
+                Ok(x) if x.is_finite() && x.to_string() == f => ws.write_number(r, c, x).ok()?,
+                _ => ws.write_string(r, c, f).ok()?,
+            };
+        }
+    }
+    wb.save_to_buffer().ok()
+}
+
+/// [`as_xlsx`] for a seed's own lines, kept: only the shapes' edits are written anew each case.
+fn seed_xlsx(lines: &[String]) -> Option<Vec<u8>> {
+    SEED_XLSX.with(|c| c.borrow_mut().entry(hash_of(&lines)).or_insert_with(|| as_xlsx(lines)).clone())
+}
+
+/// A report as a verdict: what was scored, rejected (row, field, reason) and renamed, without
+/// where each row came from (`case.csv` or `case.xlsx#Sheet1`) and the sources read.
+fn verdict(v: &serde_json::Value) -> serde_json::Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("sheets");
+    }
+    for k in ["rejected", "notes"] {
+        for x in v[k].as_array_mut().into_iter().flatten() {
+            if let Some(m) = x.as_object_mut() {
+                m.remove("file");
+            }
+        }
+    }
+    v
+}
+
+/// The shape's lines as an XLSX ([`as_xlsx`]) through the reader: rows read = scored + rejected,
+/// and the verdict the CSV reading gave (`csv`), so both container formats keep the promise.
+fn same_as_xlsx(rs: &RuleSet, sh: &ShapeSeed, lines: &[String], csv: &serde_json::Value) -> Result<(), String> {
+    let key = hash_of(&(lines, csv.to_string()));
+    if SAME_XLSX.with(|c| c.borrow().contains(&key)) {
+        return Ok(());
+    }
+    let Some(book) = (if lines == sh.lines { seed_xlsx(lines) } else { as_xlsx(lines) }) else { return Ok(()) };
+    let x = guarded(|| -> Result<serde_json::Value, String> {
+        let form = sh.seed.form.as_deref().filter(|f| !f.is_empty());
+        let mut sc = rs.scorer(form).map_err(|e| e.to_string())?;
+        let mut inputs = Inputs::default();
+        xianjiao_reader::read_bytes("case.xlsx", &book, &mut Target::Score(&mut sc), &mut inputs)?;
+        let mut report = sc.finish().map_err(|e| format!("finish: {e}"))?;
+        let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
+        Ok(input::with_sources(&report, &origin, &inputs))
+    })?;
+    if let Ok(v) = &x {
+        check_rows(v, lines.len() + 1).map_err(|e| format!("the lines as XLSX: {e}"))?;
+    }
+    match &x {
+        Ok(v) if verdict(v) == verdict(csv) => {
+            SAME_XLSX.with(|c| c.borrow_mut().insert(key));
+            Ok(())
+        }
+        _ => Err(format!("the same lines as XLSX (one cell per field) and as CSV differ:\n--- xlsx\n{}\n--- csv\n{csv}", show(&x))),
+    }
+}
+
 /// One `shapes` case: a clean seed, one office-made shape of it, and the invariant it must keep.
 fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), String>, Vec<u8>) {
     let clean = joined(rng, &sh.lines, false);
@@ -588,7 +669,7 @@ fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), Strin
         0 => {
             let b = joined(rng, &sh.lines, true);
             let r = match both_paths(rs, &sh.seed, &b) {
-                Ok(Ok(v)) if v == base => Ok(()),
+                Ok(Ok(v)) if v == base => same_as_xlsx(rs, sh, &sh.lines, &v),
                 Ok(v) => Err(format!("line breaks mixed (CR, CRLF, LF) changed the report:\n--- mixed\n{}\n--- LF\n{base}", show(&v))),
                 Err(e) => Err(e),
             };
@@ -623,7 +704,7 @@ fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), Strin
                     } else if rows(&v, "read") != rows(&base, "read") || rows(&v, "scored") + u64::from(was) != rows(&base, "scored") {
                         Err(format!("an extra field changed the count: {} (clean: {})", v["rows"], base["rows"]))
                     } else {
-                        Ok(())
+                        same_as_xlsx(rs, sh, &lines, &v)
                     }
                 }
                 Ok(Err(e)) => Err(format!("an extra field in line {line} made the file unreadable: {e}")),
@@ -662,7 +743,7 @@ fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), Strin
                     } else if !renamed {
                         Err(format!("the name {dirty:?} (line {line}) was cleaned without being listed as renamed: {}", v["renamed"]))
                     } else {
-                        Ok(())
+                        same_as_xlsx(rs, sh, &lines, &v)
                     }
                 }
                 Ok(Err(e)) => Err(format!("a name with invisible characters made the file unreadable: {e}")),
@@ -683,13 +764,25 @@ fn shapes_case(rng: &mut Rng, rs: &RuleSet, sh: &ShapeSeed) -> (Result<(), Strin
                 3 => format!("关坝镇党员分析评议测评汇总表\n{text}").into_bytes(),
                 _ => joined(rng, &sh.lines, true),
             };
+            // And saved as XLSX (rows as the lines, with or without a title row above them).
+            let title = ["关坝镇党员分析评议测评汇总表".to_string()];
+            let rows_copy: Vec<String> = if rng.below(2) == 0 { sh.lines.clone() } else { title.iter().chain(&sh.lines).cloned().collect() };
+            let book = seed_xlsx(&rows_copy);
             let r = guarded(|| -> Result<(), String> {
-                let mut sc = rs.scorer(sh.seed.form.as_deref().filter(|f| !f.is_empty())).map_err(|e| e.to_string())?;
-                match xianjiao_reader::read_all_bytes(&[("a.csv", &clean), ("b.csv", &copy)], Target::Score(&mut sc)) {
-                    Err(e) if e.contains("完全相同") => Ok(()),
-                    Err(e) => Err(format!("a copy (CRLF, BOM, GBK or a title row) was refused for another reason: {e}")),
-                    Ok(_) => Err("the same sheets saved twice (CRLF, BOM, GBK or a title row) were read twice".into()),
+                let form = sh.seed.form.as_deref().filter(|f| !f.is_empty());
+                let copies: [(&str, &[u8], &str); 2] = [
+                    ("b.csv", &copy, "a copy (CRLF, BOM, GBK or a title row)"),
+                    ("b.xlsx", book.as_deref().unwrap_or_default(), "a copy saved as XLSX"),
+                ];
+                for (name, bytes, what) in copies.into_iter().filter(|c| !c.1.is_empty()) {
+                    let mut sc = rs.scorer(form).map_err(|e| e.to_string())?;
+                    match xianjiao_reader::read_all_bytes(&[("a.csv", &clean), (name, bytes)], Target::Score(&mut sc)) {
+                        Err(e) if e.contains("完全相同") => {}
+                        Err(e) => return Err(format!("{what} was refused for another reason: {e}")),
+                        Ok(_) => return Err(format!("the same sheets saved twice ({what}) were read twice")),
+                    }
                 }
+                Ok(())
             });
             let r = r.and_then(|x| x);
             let mut both = clean.clone();
