@@ -89,6 +89,14 @@ fn requirement_vote_names_a_declared_vote() {
     assert!(!d.iter().any(|x| x.4 == Severity::Error), "{d:?}");
 }
 
+/// A requirement's unit types (`units`) are declared ones, reported at the `units` field; a declared one is clean.
+#[test]
+fn requirement_units_are_declared_unit_types() {
+    fires("extends(\"base.rhai\");\nrequire(\"邀请\", #{ phase: \"学习动员\", units: [\"社区\"] });", "unit.unknown", 2, 33);
+    let d = diags("extends(\"base.rhai\");\nrequire(\"邀请\", #{ phase: \"学习动员\", units: [\"机关\"] });");
+    assert!(!d.iter().any(|x| x.4 == Severity::Error), "{d:?}");
+}
+
 /// A phase's dates per unit type (`windows`, a step's vocabulary): an unknown unit type, an inverted window,
 /// an overlap with the unit type's previous phase; a step of that unit type outside its phase dates is warned.
 #[test]

@@ -168,6 +168,27 @@ fn a_levels_workbook_rolls_up_like_its_json() {
     assert_eq!(a["rows"][0]["details"].as_array().unwrap().len(), 3, "the towns' units one click away");
 }
 
+/// 001: 征求意见总条数3741条, of which the 厅党组's 153 — a unit's count (a quantity with no per-unit minimum) is added up at
+/// the level (tests/golden-units/opinions), and again one level up from the level's workbook; 学时 (a per-unit minimum) is not.
+#[test]
+fn a_units_counts_add_up_the_levels() {
+    let own = |row: &serde_json::Value, id: &str| row["own"].as_array().unwrap().iter().find(|o| o["id"] == id).map(|o| o["have"].clone());
+    let t = &stdout_of("opinions")["table"];
+    assert_eq!(own(&t["rows"][0], "单位征求意见"), Some(serde_json::json!(153.0)));
+    assert_eq!(own(&t["total"], "单位征求意见"), Some(serde_json::json!(3741.0)));
+    assert_eq!(own(&t["total"], "审阅党性分析材料"), None, "a done/not-done item is not a count");
+    let d = tmp("counts");
+    let x = d.join("厅系统.xlsx");
+    let args = ["units", "--rules", "rules/jiangsu-water.rhai", "--level", "厅系统", "--on", "2005-05-17", "tests/golden-units/opinions/"];
+    let o = run(&[&args[..], &["-o", x.to_str().unwrap()]].concat());
+    assert!(x.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["units", "--rules", "rules/jiangsu-water.rhai", "--level", "省", "--on", "2005-05-17", x.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(own(&v["table"]["total"], "单位征求意见"), Some(serde_json::json!(3741.0)), "{v}");
+    let town = &stdout_of("town")["table"]["total"];
+    assert_eq!(town["own"], serde_json::json!([]), "学时 against a per-unit minimum is not summed");
+}
+
 /// The 督导组's record (drafted → reviewed with the opinion → approved) read from a file into the unit rows.
 #[test]
 fn the_oversight_record_reaches_the_rows() {

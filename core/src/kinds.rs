@@ -118,6 +118,7 @@ pub const KINDS: &[Kind] = &[
             ("phase", Fixed),
             ("label", Free),
             ("roles", KeepAll),
+            ("units", Fixed),
             ("min", AtLeast),
             ("unit", Fixed),
             ("session_min", AtLeast),

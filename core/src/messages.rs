@@ -170,6 +170,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("sep.reason", ";", "; "),
     // Checklist items.
     ("item.only_for", "仅适用于 {roles}", "Only for {roles}"),
+    ("item.only_units", "仅适用于单位类型 {units}", "Only for unit types {units}"),
     ("item.exempt", "{who}:{why}", "Exempt as {who}: {why}"),
     ("item.done", "已完成", "Done"),
     ("item.done_count", "已完成 {have}/{required} {unit}", "Done: {have}/{required} {unit}"),

@@ -93,7 +93,7 @@ export interface Announce { days_before: number; label: string; }
 export interface Step extends Origin { phase: string; name: string; window: StepWindow | null; windows: [string, StepWindow][]; announce: Announce | null; note: string | null; }
 /** A requirement's due date: a step's end, a date, or its phase's end. */
 export type Due = { step: string } | { date: string } | 'phaseend';
-export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; vote?: string; note: string | null; }
+export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; units?: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; vote?: string; note: string | null; }
 export interface Area { name: string; markers: string[]; }
 export interface Part { name: string; markers: string[]; fields: Area[]; }
 export interface Flag { phrases: string[]; level: string; reason: string; }

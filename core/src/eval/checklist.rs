@@ -279,6 +279,8 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
         });
         let (status, why) = if !q.roles.is_empty() && !q.roles.contains(&p.role) {
             (ItemStatus::NotApplicable, vec![Msg::new("item.only_for").with("roles", q.roles.clone())])
+        } else if !q.units.is_empty() && !p.unit.as_ref().is_some_and(|u| q.units.contains(u)) {
+            (ItemStatus::NotApplicable, vec![Msg::new("item.only_units").with("units", q.units.clone())])
         } else if let Some((who, why)) = q.exempt.iter().find(|(w, _)| *w == p.role || holds(w)) {
             (ItemStatus::Exempt, vec![Msg::new("item.exempt").with("who", who).with("why", why)])
         } else {

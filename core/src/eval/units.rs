@@ -80,6 +80,10 @@ pub struct Counts {
     /// Problems a visit found that are not yet closed (no 整改完成日期).
     #[serde(skip_serializing_if = "is_zero")]
     pub open_problems: u64,
+    /// Per unit requirement that is a count (a `unit` and no `min`, e.g. the opinions a unit collected, 条): the sum of
+    /// the units' figures (001: 征求意见总条数3741条, of which the 厅党组's 153). A per-unit minimum (学时 ≥ 45) is not summed.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub own: BTreeMap<String, f64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -117,6 +121,9 @@ impl Counts {
         self.approved += o.approved;
         self.visits += o.visits;
         self.open_problems += o.open_problems;
+        for (k, v) in &o.own {
+            *self.own.entry(k.clone()).or_default() += v;
+        }
     }
 }
 
@@ -460,6 +467,9 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
         let p = Profile { role, unit: u.unit_type.clone(), batch: batch.clone(), conditions: vec![], progress };
         if let Ok(list) = checklist(r, hooks, &p, on) {
             for it in list.items.iter().filter(|i| i.status != ItemStatus::NotApplicable) {
+                if let (Some(h), true) = (it.have, is_count(r, &it.id)) {
+                    c.own.insert(it.id.clone(), h);
+                }
                 own.push(OwnFigure {
                     id: it.id.clone(),
                     label: it.label.clone(),
@@ -588,8 +598,28 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     }
 }
 
+/// A unit requirement whose figure is a count a level adds up: a quantity (`unit`) without a minimum per unit.
+fn is_count(r: &Rules, id: &str) -> bool {
+    r.requirements.iter().any(|q| q.id == id && q.unit.is_some() && q.min.is_none())
+}
+
 /// A row made from counts alone (a level's total, or a lower level read back).
 fn counts_row(r: &Rules, name: &str, c: Counts, details: Vec<UnitRow>) -> UnitRow {
+    // The units' counts added up (done, as for one unit, when more than none).
+    let own = r
+        .requirements
+        .iter()
+        .filter_map(|q| {
+            c.own.get(&q.id).map(|h| OwnFigure {
+                id: q.id.clone(),
+                label: q.label.clone(),
+                have: Some(*h),
+                required: None,
+                unit: q.unit.clone(),
+                status: status_word(if *h > 0.0 { ItemStatus::Done } else { ItemStatus::Pending }).to_string(),
+            })
+        })
+        .collect();
     let items = r
         .requirements
         .iter()
@@ -604,7 +634,7 @@ fn counts_row(r: &Rules, name: &str, c: Counts, details: Vec<UnitRow>) -> UnitRo
         phase: None,
         oversight: None,
         items,
-        own: vec![],
+        own,
         may_apply: None,
         blocks: if blocked > 0 { vec![format!("{blocked} 个单位未达到转段条件")] } else { vec![] },
         votes: vote_lines(r, &c.votes),

@@ -31,6 +31,16 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
                 );
             }
         }
+        let units = f.strs("units");
+        for u in units.iter().filter(|u| !r.units.iter().any(|x| &x.name == *u)) {
+            let loc = f.loc("units");
+            let known: Vec<_> = r.units.iter().map(|x| x.name.as_str()).collect();
+            f.d.error(
+                "unit.unknown",
+                &loc,
+                format!("要求 \"{}\" 的 units 含未声明的单位类型 \"{u}\";已声明: {} / unknown unit type", e.key, known.join("、")),
+            );
+        }
         let exempt = f.str_pairs("exempt");
         let substitute = f.str_pairs("substitute");
         for (who, _) in exempt.iter().chain(substitute.iter()) {
@@ -87,6 +97,7 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
             phase,
             label,
             roles,
+            units,
             min,
             unit,
             session_min,

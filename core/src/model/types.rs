@@ -218,6 +218,10 @@ pub struct Requirement {
     pub label: String,
     /// Roles it applies to (empty: all).
     pub roles: Vec<String>,
+    /// Unit types it applies to (empty: all); with some, a member or unit of no stated type is outside it
+    /// (002: 镇领导班子专题民主生活会 — the town's 机关, not a 社区's leadership).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<String>,
     /// Quantity to reach, if any.
     pub min: Option<f64>,
     /// Unit of the quantity (学时, 天, 篇 ...).
