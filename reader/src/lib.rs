@@ -24,6 +24,7 @@
 pub mod csv;
 mod encoding;
 pub mod fast;
+pub mod profiles;
 mod records;
 mod rows;
 pub mod units;

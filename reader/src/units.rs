@@ -63,27 +63,17 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
     );
 }
 
-/// A roster with progress (core's `roster_fields`): `Err` when it is not one, `Ok(Err)` with its bad rows.
+/// A roster with progress (core's `roster_fields`, read by [`crate::profiles::profile_rows`] as `--profiles` is):
+/// `Err` when it is not one, `Ok(Err)` with its bad rows.
 pub fn roster(name: &str, bytes: &[u8]) -> Result<Result<Vec<RosterMember>, String>, String> {
     let mut rows = PlainRows::new(xianjiao_core::roster_fields());
     let (inputs, _) = read_all_bytes(&[(name, bytes)], Target::Plain(&mut rows))?;
-    let mut out = vec![];
-    let mut problems = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let file = inputs.relocate(&mut r).unwrap_or_else(|| name.to_string());
-        match row {
-            Err(why) => problems.push(format!("{file} 第 {} 行: {why}", r.row)),
-            Ok(v) => {
-                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match xianjiao_core::roster_member(g) {
-                    Err((_, why)) => problems.push(format!("{file} 第 {} 行: {why}", r.row)),
-                    Ok(m) => out.push(m),
-                }
-            }
-        }
-    }
-    Ok(if problems.is_empty() { Ok(out) } else { Err(problems.join(";")) })
+    let (out, problems) = crate::profiles::profile_rows(&rows, &inputs, name);
+    Ok(if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.iter().map(|p| format!("{} 第 {} 行: {}", p.file, p.row, p.reason)).collect::<Vec<_>>().join(";"))
+    })
 }
 
 /// A lower level's table from its workbook's sheet 汇总数据 (core's [`level_from_data`]); `None` when the workbook has none.

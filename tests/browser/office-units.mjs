@@ -205,6 +205,73 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     await context.close();
   });
 
+  await test('units tab: the scoring tab\'s own export is a units input — with the roster with progress (as `score --profiles`) its XLSX carries the CLI\'s 花名册与进度 and the units tab reads it as the CLI does; without, it is refused', async () => {
+    // the branch's files, named as the page names them, and the CLI on them in the same folder
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-branch-'));
+    fs.copyFileSync(path.join(root, 'tests/golden/office-guanba/sheets.csv'), path.join(dir, 'sheets.csv'));
+    fs.copyFileSync(path.join(root, 'tests/golden-units/office-src/镇机关-进度.json'), path.join(dir, '镇机关-进度.json'));
+    for (const f of ['guanba.rhai', 'central.rhai']) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f)); // (所用规则 names them as the page does)
+    spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', '--profiles', '镇机关-进度.json', '-o', 'cli.xlsx'], { cwd: dir });
+    const { context, page, errors } = await unitsPage(browser, origin);
+    await page.selectOption('#loc', 'rules/guanba.rhai');
+    await page.waitForFunction(() => /规则已载入:guanba/.test(document.querySelector('xianjiao-office')?.shadowRoot?.querySelector('#xo-status')?.textContent || ''), null, { timeout: 30000 });
+    const scored = () => page.evaluate(() => new Promise((res, rej) => {
+      const o = document.querySelector('xianjiao-office');
+      o.addEventListener('xianjiao-office-scored', () => res(), { once: true });
+      o.addEventListener('xianjiao-office-error', (e) => rej(new Error(e.detail.message)), { once: true });
+    }));
+    const exportXlsx = async () => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('xianjiao-office >> #xo-xlsx')]);
+      return fs.readFileSync(await d.path());
+    };
+    // 1. the sheets alone: the export has no 花名册与进度
+    let done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-file', path.join(dir, 'sheets.csv'));
+    await done;
+    assert(/未给花名册与进度/.test(await page.textContent('xianjiao-office >> #xo-prof-note')), 'the page says the export will lack the roster');
+    const bare = await exportXlsx();
+    eq(Object.keys(await readBack(page, bare)), ['评议结果', '未计分的行', '所用规则'], 'sheets of the export without a roster');
+    // 2. the roster with progress given: scored again, and the export is the CLI's `score --profiles -o`, cell by cell
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '镇机关-进度.json'));
+    await done;
+    assert(/镇机关-进度\.json/.test(await page.textContent('xianjiao-office >> #xo-prof-note')), 'the roster file named');
+    const withRoster = await exportXlsx();
+    fs.writeFileSync(path.join(out, 'office-branch-export.xlsx'), withRoster);
+    const back = await readBack(page, withRoster);
+    eq(Object.keys(back), ['评议结果', '未计分的行', '所用规则', '花名册与进度'], 'sheets of the export with the roster');
+    const cliBack = await readBack(page, fs.readFileSync(path.join(dir, 'cli.xlsx')));
+    for (const name of Object.keys(cliBack)) eq(back[name], cliBack[name], `sheet ${name}: the page's export = the CLI's \`score --profiles -o\`, cell by cell`);
+    // 3. both dropped into the units tab: the bare one refused (with the CLI's reason), the other read, the table the CLI's
+    fs.writeFileSync(path.join(dir, '镇机关-评议结果.xlsx'), withRoster);
+    fs.writeFileSync(path.join(dir, '无花名册-评议结果.xlsx'), bare);
+    const want = spawnSync(cliExe, ['units', '--rules', path.join(root, 'rules/guanba.rhai'), '--level', '关坝镇', '--on', '2005-09-10',
+      '镇机关-评议结果.xlsx', '无花名册-评议结果.xlsx', '--json'], { cwd: dir, encoding: 'utf8' });
+    const cliOut = JSON.parse(want.stdout);
+    await page.click('xianjiao-office >> #xo-tab-units');
+    await page.fill(U + '#xu-level', '关坝镇');
+    await page.fill(U + '#xu-on', '2005-09-10');
+    const got = page.evaluate(() => new Promise((res, rej) => {
+      const u = document.querySelector('xianjiao-office').unitsEl;
+      u.addEventListener('xianjiao-units-done', (e) => res(JSON.parse(JSON.stringify({ files: e.detail.files, table: e.detail.table }))), { once: true });
+      u.addEventListener('xianjiao-units-error', (e) => rej(new Error(e.detail.message)), { once: true });
+    }));
+    await page.setInputFiles(U + '#xu-file', [
+      { name: '镇机关-评议结果.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: withRoster },
+      { name: '无花名册-评议结果.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bare },
+    ]);
+    const units = await got;
+    eq(units.files.map((f) => [f.file, f.state]).sort(), [['无花名册-评议结果.xlsx', '拒收'], ['镇机关-评议结果.xlsx', '已读']], 'the export with the roster read, the bare one refused');
+    const byName = (fs) => [...fs].sort((a, b) => (a.file < b.file ? -1 : 1));
+    eq(byName(units.files), byName(cliOut.files), 'files: read / refused with the reason, as `xianjiao units --json` on the same two files');
+    eq(units.table, cliOut.table, 'the table = `xianjiao units --json`\'s');
+    const unit = units.table.rows.find((r) => r.name === '镇机关');
+    assert(unit && unit.counts.members === 3, 'the branch is a unit with its roster\'s members: ' + JSON.stringify(unit && unit.counts));
+    eq(errors, [], 'page errors');
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   await test('units tab: readable at 390 px and 1366 px (no sideways page scroll; cards on a phone; text ≥ 16 px, targets ≥ 44 px); screenshots tests/out/office-units-*.png', async () => {
     for (const [w, h] of [[1366, 1000], [390, 844]]) {
       const { context, page } = await unitsPage(browser, origin, { width: w, height: h });

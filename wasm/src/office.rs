@@ -17,8 +17,19 @@ use wasm_bindgen::prelude::*;
 /// `file` when several sources were read, `sheets` when there is something to say about them),
 /// `sources` every file and sheet read or skipped, `notes` what the CLI prints on stderr. A file
 /// that cannot be read, the same data twice or one name in two places throws the CLI's message.
+/// `roster`/`roster_bytes`: the roster with progress, as the CLI's `--profiles` (read by the reader's
+/// `profiles`, each member's checklist handed to the scorer); the result then carries `roster` (the lines of
+/// the results workbook's sheet 花名册与进度) and `roster_problems` (its rows not used, after the sheets').
 #[wasm_bindgen(js_name = readSheets)]
-pub fn read_sheets(engine: &Engine, names: Vec<String>, lens: &[u32], bytes: &[u8], form: Option<String>) -> Result<String, JsValue> {
+pub fn read_sheets(
+    engine: &Engine,
+    names: Vec<String>,
+    lens: &[u32],
+    bytes: &[u8],
+    form: Option<String>,
+    roster: Option<String>,
+    roster_bytes: Option<Vec<u8>>,
+) -> Result<String, JsValue> {
     let rs = engine.usable()?;
     let mut sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     if names.len() != lens.len() || lens.iter().map(|&n| n as usize).sum::<usize>() != bytes.len() {
@@ -31,11 +42,24 @@ pub fn read_sheets(engine: &Engine, names: Vec<String>, lens: &[u32], bytes: &[u
         at += n as usize;
     }
     let (inputs, notes) = xianjiao_reader::read_all_bytes(&files, xianjiao_reader::Target::Score(&mut sc)).map_err(|e| err("sheet.read", &e))?;
+    let (members, roster_problems) = match (&roster, &roster_bytes) {
+        (Some(name), Some(b)) => xianjiao_reader::profiles::profiles(name, b).map_err(|e| err("profiles.read", &e))?,
+        _ => (vec![], vec![]),
+    };
+    for m in &members {
+        // (as `score --profiles`: a member whose checklist cannot be worked out gets none; the roster still rides along)
+        if let Ok(cl) = rs.checklist(&xianjiao_core::checklist_profile(rs.rules(), m.unit.as_deref(), &m.profile), None) {
+            sc.set_checklist(&m.member, cl);
+        }
+    }
     let mut report = sc.finish().map_err(eval_err)?;
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let report = xianjiao_reader::with_sources(&report, &origin, &inputs);
-    serde_json::to_string(&serde_json::json!({ "report": report, "sources": inputs.sources, "notes": notes }))
-        .map_err(|e| err("js.serialize", &e.to_string()))
+    let roster: Vec<xianjiao_core::output::results::RosterLine> = members.iter().map(Into::into).collect();
+    serde_json::to_string(
+        &serde_json::json!({ "report": report, "sources": inputs.sources, "notes": notes, "roster": roster, "roster_problems": roster_problems }),
+    )
+    .map_err(|e| err("js.serialize", &e.to_string()))
 }
 
 /// Every sheet of a workbook (`name` gives its format by the extension) as the reader sees its

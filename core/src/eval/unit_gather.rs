@@ -8,6 +8,7 @@
 use crate::eval::columns::{Cells, Field, Want};
 use crate::eval::profile::Profile;
 use crate::eval::units::{ApplicationRecord, UnitInput, UnitRecord, UnitTable, Visit};
+use crate::model::Rules;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +32,13 @@ pub struct RosterMember {
     pub unit: Option<String>,
     /// The member's profile (role, unit type, batch, conditions, progress).
     pub profile: Profile,
+}
+
+/// The profile a member's checklist is worked out from (`score --profiles`, the office page's scoring tab): the
+/// roster's 单位 names the member's own unit, and is the unit type only when the rules list it as one (单位类型 first).
+pub fn checklist_profile(r: &Rules, unit: Option<&str>, p: &Profile) -> Profile {
+    let unit_type = p.unit.clone().or_else(|| unit.filter(|u| r.units.iter().any(|x| x.name == *u)).map(str::to_string));
+    Profile { unit: unit_type, ..p.clone() }
 }
 
 /// The columns of a roster with progress (also `--profiles` of `report`).

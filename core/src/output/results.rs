@@ -13,7 +13,7 @@ use super::{column, Cell, Column, Format, Sheet, Workbook};
 use crate::messages::Lang;
 use crate::model::Outcome;
 use crate::ruleset::RuleSet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A committee decision as serialized.
@@ -179,7 +179,7 @@ pub struct ResultsInput {
 }
 
 /// A member of the roster with progress (`score --profiles`), as the unit table reads it back.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RosterLine {
     /// Name.
@@ -196,6 +196,20 @@ pub struct RosterLine {
     pub conditions: Vec<String>,
     /// Done items and amounts.
     pub progress: Map<String, Value>,
+}
+
+impl From<&crate::RosterMember> for RosterLine {
+    fn from(m: &crate::RosterMember) -> Self {
+        RosterLine {
+            member: m.member.clone(),
+            role: m.profile.role.clone(),
+            unit: m.unit.clone(),
+            unit_type: m.profile.unit.clone(),
+            batch: m.profile.batch.clone(),
+            conditions: m.profile.conditions.clone(),
+            progress: m.profile.progress.clone(),
+        }
+    }
 }
 
 /// Progress as a cell: `id;id=40` (done items, amounts) — what a clerk types and the
