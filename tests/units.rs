@@ -135,6 +135,20 @@ fn score_workbook_carries_unit_roster_and_progress() {
     assert_eq!(fresh[0]["counts"]["members"], 3);
 }
 
+/// A branch's results written without --profiles have no 花名册与进度: refused, saying how to export them.
+#[test]
+fn score_workbook_without_the_roster_is_refused_saying_what_to_do() {
+    let d = tmp("bare");
+    let x = d.join("镇机关-评议结果.xlsx");
+    let o = run(&["score", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv", "-o", x.to_str().unwrap()]);
+    assert!(x.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["units", "--rules", "rules/guanba.rhai", "--level", "关坝镇", x.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+    let why = v["files"][0]["reason"].as_str().unwrap();
+    assert!(why.starts_with("这是支部的评议结果表") && why.contains("--profiles"), "{why}");
+}
+
 /// A level's `units -o 汇总.xlsx` is an input one level up, the same as its JSON; an edited data sheet is refused.
 #[test]
 fn a_levels_workbook_rolls_up_like_its_json() {

@@ -55,12 +55,31 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
             Err(e) => return g.extras(name, Err(e)),
         }
     }
+    // A branch's results (`score -o`, the office page's export) without the roster: say what to do.
+    if crate::is_sheet(name) && is_results_without_roster(name, bytes) {
+        let (rules, roster) = (xianjiao_core::output::results::RULES_SHEET, xianjiao_core::output::results::ROSTER_SHEET);
+        return g.refuse(
+            name,
+            format!(
+                "这是支部的评议结果表(有“{}”页),但没有“{}”页:请连同花名册与进度一起导出(xianjiao score … --profiles 进度文件 -o …,或工作台“评议计分”页的“花名册与进度(可选)…”)/ a branch's results without the sheet {}: export them with the roster and progress (score --profiles, or the office page's roster picker)",
+                rules.0, roster.0, roster.1
+            ),
+        );
+    }
     g.refuse(
         name,
         format!(
             "不是下级汇总表、花名册(姓名、角色、单位、进度)、督导组记录、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, a review record, votes per unit or 回头看 sheets ({roster_err})"
         ),
     );
+}
+
+/// True when the workbook is a results workbook (it has the sheet of the rules used) with no sheet of the roster with progress.
+fn is_results_without_roster(name: &str, bytes: &[u8]) -> bool {
+    use xianjiao_core::output::results::{ROSTER_SHEET, RULES_SHEET};
+    let Ok(sheets) = crate::workbook_cells(name, bytes) else { return false };
+    let has = |(zh, en): (&str, &str)| sheets.iter().any(|(s, _)| s == zh || s == en);
+    has(RULES_SHEET) && !has(ROSTER_SHEET)
 }
 
 /// A roster with progress (core's `roster_fields`, read by [`crate::profiles::profile_rows`] as `--profiles` is):

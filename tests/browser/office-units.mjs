@@ -262,6 +262,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     ]);
     const units = await got;
     eq(units.files.map((f) => [f.file, f.state]).sort(), [['无花名册-评议结果.xlsx', '拒收'], ['镇机关-评议结果.xlsx', '已读']], 'the export with the roster read, the bare one refused');
+    assert(/^这是支部的评议结果表.*花名册与进度/.test(units.files.find((f) => f.state === '拒收').reason), 'the bare export\'s refusal says to export it with the roster');
     const byName = (fs) => [...fs].sort((a, b) => (a.file < b.file ? -1 : 1));
     eq(byName(units.files), byName(cliOut.files), 'files: read / refused with the reason, as `xianjiao units --json` on the same two files');
     eq(units.table, cliOut.table, 'the table = `xianjiao units --json`\'s');

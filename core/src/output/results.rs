@@ -228,6 +228,12 @@ pub fn progress_text(p: &Map<String, Value>) -> String {
     parts.join(";")
 }
 
+/// The names (Chinese, English) of the results workbook's sheet of the rules used, which every `score -o` XLSX has, and of
+/// its sheet of the roster with progress, which it has when the roster was given (the unit table reads that one).
+pub const RULES_SHEET: (&str, &str) = ("所用规则", "Rules used");
+/// See [`RULES_SHEET`].
+pub const ROSTER_SHEET: (&str, &str) = ("花名册与进度", "Roster and progress");
+
 /// Sheet 4: the roster with progress (headers as the readers of `--profiles` match them).
 pub fn roster_sheet(x: &ResultsInput, lang: Lang) -> Sheet {
     let columns = vec![
@@ -254,7 +260,7 @@ pub fn roster_sheet(x: &ResultsInput, lang: Lang) -> Sheet {
             ]
         })
         .collect();
-    Sheet { name: t(lang, "花名册与进度", "Roster and progress").into(), columns, rows, freeze: (1, 1) }
+    Sheet { name: t(lang, ROSTER_SHEET.0, ROSTER_SHEET.1).into(), columns, rows, freeze: (1, 1) }
 }
 
 impl ResultsInput {
@@ -470,7 +476,7 @@ pub fn rules_sheet(rs: &RuleSet, x: &ResultsInput, lang: Lang) -> Sheet {
         row(t(lang, "满意度测评", "Satisfaction vote"), v.vote.clone(), Cell::Empty, prov);
         row(t(lang, "满意率 =", "Rate ="), format!("({}) / {}", v.rate_of.join("+"), t(lang, "参评人数", "respondents")), Cell::Empty, String::new());
     }
-    Sheet { name: t(lang, "所用规则", "Rules used").into(), columns, rows, freeze: (1, 0) }
+    Sheet { name: t(lang, RULES_SHEET.0, RULES_SHEET.1).into(), columns, rows, freeze: (1, 0) }
 }
 
 /// The results workbook: members, rows not used, rules used (and the roster with progress, when given).
