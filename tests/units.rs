@@ -149,6 +149,43 @@ fn score_workbook_without_the_roster_is_refused_saying_what_to_do() {
     assert!(why.starts_with("这是支部的评议结果表") && why.contains("--profiles"), "{why}");
 }
 
+/// 000: the 先教办 agrees after the 督导组's review — or does not (先教办不同意), with its reason: the unit table, the level's
+/// total and the printed record say so, and the 督导组's record book written by `--record` reads back with the reason.
+#[test]
+fn office_refuses_an_application_with_its_reason() {
+    let t = &stdout_of("refused")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let state = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap()["application"].as_str().unwrap().to_string();
+    assert_eq!(state("甲局"), "先教办已同意");
+    assert_eq!(state("乙局"), "先教办不同意:安排学时40学时，不足45学时，补足后再报");
+    assert!(state("丙办").starts_with("先教办不同意:中心组学习"), "a reason alone is a 不同意");
+    assert_eq!((t["total"]["counts"]["approved"].as_u64(), t["total"]["counts"]["refused"].as_u64()), (Some(1), Some(2)));
+    let d = tmp("refused");
+    let base = ["units", "--rules", "rules/guangan.rhai", "--level", "某镇", "--on", "2005-03-01"];
+    let with = |extra: &[&str]| run(&[&base[..], extra].concat());
+    let (book, html) = (d.join("督导记录.xlsx"), d.join("督导记录.html"));
+    with(&["tests/golden-units/refused/", "--record", book.to_str().unwrap()]);
+    with(&["tests/golden-units/refused/", "--record", html.to_str().unwrap()]);
+    let printed = std::fs::read_to_string(&html).unwrap();
+    assert!(printed.contains("转段申请:先教办不同意:安排学时40学时，不足45学时，补足后再报"), "the printed record gives the reason");
+    let again: serde_json::Value =
+        serde_json::from_slice(&with(&["tests/golden-units/refused/units.json", book.to_str().unwrap(), "--json"]).stdout).unwrap();
+    let states = |t: &serde_json::Value| t["rows"].as_array().unwrap().iter().map(|r| r["application"].clone()).collect::<Vec<_>>();
+    assert_eq!(states(&again["table"]), states(t), "the record book reads back with the 不同意 and its reason");
+    // 不同意 needs its reason; 同意 with a reason is a contradiction: the record is refused, saying where.
+    for (row, says) in [
+        ("乙局,第一督导组,学习动员,是,同意上报,2005-02-28,不同意,", "请在“不同意理由”一栏写明理由"),
+        ("乙局,第一督导组,学习动员,是,同意上报,2005-02-28,同意,学时不足", "先教办同意,却写了不同意理由"),
+    ] {
+        let f = d.join("督导组记录.csv");
+        std::fs::write(&f, format!("单位,督导组,阶段,已申请,审查意见,审查日期,先教办同意,不同意理由\n{row}\n")).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&with(&[f.to_str().unwrap(), "--json"]).stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+        let why = v["files"][0]["reason"].as_str().unwrap();
+        assert!(why.contains("第 2 行") && why.contains(says), "{why}");
+    }
+}
+
 /// A level's `units -o 汇总.xlsx` is an input one level up, the same as its JSON; an edited data sheet is refused.
 #[test]
 fn a_levels_workbook_rolls_up_like_its_json() {

@@ -139,7 +139,7 @@ fn each_row(
     Ok(true)
 }
 
-/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
+/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意, 不同意理由): one row a unit
 /// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
 fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
     let order = |p: &Option<String>| p.as_ref().map_or(usize::MAX, |p| rs.rules().phases.iter().position(|x| &x.name == p).unwrap_or(0));
@@ -154,13 +154,27 @@ fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(S
         }
         let flag = |k: &str| yes_no(&g(k).unwrap_or_default()).map_err(|e| format!("督导组记录 {at}:{e}"));
         let review = g("review");
+        // 先教办同意: 同意 (是), not yet (否, 未同意, blank) or 不同意, which needs its reason (不同意理由); a reason alone is a 不同意.
+        let refused = g("refused");
+        let approved = if g("approved").as_deref() == Some("不同意") {
+            if refused.is_none() {
+                return Err(format!("督导组记录 {at}:先教办不同意,请在“不同意理由”一栏写明理由 / 不同意 without its reason"));
+            }
+            false
+        } else {
+            flag("approved")? == Some(true)
+        };
+        if approved && refused.is_some() {
+            return Err(format!("督导组记录 {at}:先教办同意,却写了不同意理由 / approved, yet a reason for refusing it is given"));
+        }
         let rec = ApplicationRecord {
             // A review implies an application.
             applied: flag("applied")?.or(review.as_ref().map(|_| true)),
             review,
-            approved: flag("approved")? == Some(true),
+            approved,
             phase: phase.clone(),
             reviewed_on: g("reviewed_on"),
+            refused,
         };
         let rank = order(&phase);
         match kept.get(&unit) {

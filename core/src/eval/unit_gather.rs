@@ -232,6 +232,7 @@ pub fn review_fields() -> Vec<Field> {
         Field { key: "review", names: &["审查意见", "督导组审查意见", "review"], required: true },
         Field { key: "reviewed_on", names: &["审查日期", "reviewed_on"], required: false },
         Field { key: "approved", names: &["先教办同意", "先教办意见", "approved"], required: false },
+        Field { key: "refused", names: &["不同意理由", "先教办不同意理由", "refused"], required: false },
     ]
 }
 

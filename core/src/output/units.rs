@@ -66,7 +66,8 @@ fn buke_text(r: &UnitRow) -> String {
 fn application_text(r: &UnitRow) -> String {
     r.application.clone().unwrap_or_else(|| {
         if r.kind == "level" {
-            format!("已申请 {} / 已审查 {} / 已同意 {}", r.counts.applied, r.counts.reviewed, r.counts.approved)
+            let refused = if r.counts.refused > 0 { format!(" / 不同意 {}", r.counts.refused) } else { String::new() };
+            format!("已申请 {} / 已审查 {} / 已同意 {}{refused}", r.counts.applied, r.counts.reviewed, r.counts.approved)
         } else {
             String::new()
         }
@@ -270,7 +271,8 @@ pub fn record_workbook(t: &UnitTable, group: Option<&str>) -> Workbook {
                 Cell::opt(rec.applied.map(yes_no)),
                 Cell::opt(rec.review.as_deref()),
                 Cell::opt(rec.reviewed_on.as_deref()),
-                Cell::t(yes_no(rec.approved)),
+                Cell::t(if !rec.approved && rec.refused.is_some() { "不同意" } else { yes_no(rec.approved) }),
+                Cell::opt(rec.refused.as_deref()),
             ])
         })
         .collect();
