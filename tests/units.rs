@@ -95,6 +95,25 @@ fn buke_by_assessment_and_by_spot_check() {
     assert_eq!(t["total"]["counts"]["buke"], 2);
 }
 
+/// The office's 抽查 given in a sheet (先教办抽查.csv) means what it means in a unit record (JSON): the buke case's table.
+#[test]
+fn spot_checks_from_a_sheet_are_the_json_spot_checks() {
+    let (sheet, json) = (stdout_of("spotcheck"), stdout_of("buke"));
+    assert_eq!(sheet["table"], json["table"]);
+    assert!(sheet["files"].as_array().unwrap().iter().all(|f| f["state"] == "已读"), "{}", sheet["files"]);
+    // 补课 must be said (是 or 否); one unit twice is refused, saying where.
+    let d = tmp("spot");
+    for (rows, says) in [("丙办,市委先教办,2005-03-28,敷衍应付,\n", "请写明是否责令补课"), ("丙办,,,敷衍应付,是\n丙办,,,走过场,是\n", "丙办 有两行")]
+    {
+        let f = d.join("先教办抽查.csv");
+        std::fs::write(&f, format!("单位,抽查单位,抽查日期,抽查发现,责令补课\n{rows}")).unwrap();
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--level", "某镇", f.to_str().unwrap(), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+        assert!(v["files"][0]["reason"].as_str().unwrap().contains(says), "{v}");
+    }
+}
+
 fn run(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().unwrap()
 }

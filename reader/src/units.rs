@@ -2,13 +2,15 @@
 //! bytes the same way by the CLI (`xianjiao units`) and the office page (the office wasm's `UnitsDesk`):
 //! unit records and lower levels' tables (JSON), a lower level's `units -o 汇总.xlsx`, rosters with
 //! progress (`--profiles` format, or `score -o` with its sheet 花名册与进度), the 督导组's record book
-//! (转段审查 and 督导记录), votes per unit (附件6, 成效测评) and 附件5 回头看 sheets. Core's
+//! (转段审查 and 督导记录), the office's 抽查, votes per unit (附件6, 成效测评) and 附件5 回头看 sheets. Core's
 //! [`UnitGather`] is told what each file held: read, refused with the reason, or a duplicate.
 
 use crate::{read_all_bytes, read_bytes, Field, Inputs, PlainRows, Target};
 use std::collections::BTreeMap;
 use xianjiao_core::output::units::{level_from_data, DATA_SHEET};
-use xianjiao_core::{review_fields, visit_fields, ApplicationRecord, Extra, RosterMember, RuleSet, UnitGather, UnitTable, Visit};
+use xianjiao_core::{
+    review_fields, spot_check_fields, visit_fields, ApplicationRecord, Extra, RosterMember, RuleSet, SpotCheck, UnitGather, UnitTable, Visit,
+};
 
 /// One file: a duplicate of one read before, or read by what its name and content say it is.
 pub fn read_unit_file(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
@@ -38,7 +40,8 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
     };
     // A 督导组's record book holds its reviews and its visits, on two sheets of one workbook.
     let mut book = vec![];
-    for try_read in [review_record, visit_record] {
+    // (the office's 抽查 sheet may be one more sheet of such a workbook, or a file of its own)
+    for try_read in [review_record, visit_record, spot_check_record] {
         match try_read(rs, name, bytes) {
             Ok(Some(v)) => book.extend(v),
             Ok(None) => {}
@@ -69,7 +72,7 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
     g.refuse(
         name,
         format!(
-            "不是下级汇总表、花名册(姓名、角色、单位、进度)、督导组记录、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, a review record, votes per unit or 回头看 sheets ({roster_err})"
+            "不是下级汇总表、花名册(姓名、角色、单位、进度)、督导组记录、先教办抽查记录、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, a review record, spot checks, votes per unit or 回头看 sheets ({roster_err})"
         ),
     );
 }
@@ -198,6 +201,24 @@ fn visit_record(_: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(Str
         let visit =
             Visit { on, by: g("group"), checked: g("checked"), problems: g("problems"), follow_up: g("follow_up"), closed_on: g("closed_on") };
         out.push((unit, Extra::Visit(visit)));
+        Ok(())
+    })?;
+    Ok(found.then_some(out))
+}
+
+/// The office's 抽查 (单位, 抽查单位, 抽查日期, 抽查发现, 责令补课: core's `spot_check_fields`), one row a unit.
+fn spot_check_record(_: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
+    let mut out: Vec<(String, Extra)> = vec![];
+    let found = each_row(name, bytes, spot_check_fields(), "抽查记录", |at, g| {
+        let Some(unit) = g("unit") else { return Err(format!("抽查记录 {at}:没有写单位 / no unit")) };
+        let Some(finding) = g("finding") else { return Err(format!("抽查记录 {at}:没有写抽查发现 / no finding")) };
+        let Some(buke) = yes_no(&g("buke").unwrap_or_default()).map_err(|e| format!("抽查记录 {at}:责令补课 {e}"))? else {
+            return Err(format!("抽查记录 {at}:请写明是否责令补课(是 或 否)/ say whether 补课 was ordered"));
+        };
+        if out.iter().any(|(u, _)| *u == unit) {
+            return Err(format!("抽查记录 {at}:{unit} 有两行 / two rows for one unit"));
+        }
+        out.push((unit, Extra::SpotCheck(SpotCheck { by: g("by"), on: g("on"), finding, buke })));
         Ok(())
     })?;
     Ok(found.then_some(out))

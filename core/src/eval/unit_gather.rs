@@ -7,7 +7,7 @@
 
 use crate::eval::columns::{Cells, Field, Want};
 use crate::eval::profile::Profile;
-use crate::eval::units::{ApplicationRecord, UnitInput, UnitRecord, UnitTable, Visit};
+use crate::eval::units::{ApplicationRecord, SpotCheck, UnitInput, UnitRecord, UnitTable, Visit};
 use crate::model::Rules;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -219,6 +219,8 @@ pub enum Extra {
     Review(ApplicationRecord, Option<String>),
     /// One 督导组 visit (its record book); the 督导组 is the visit's `by`.
     Visit(Visit),
+    /// The office's 抽查 of the unit (a sheet of them: [`spot_check_fields`]); a later one replaces an earlier one.
+    SpotCheck(SpotCheck),
 }
 
 /// The columns of the 督导组's record of 转段申请 (sheet 转段审查 of its record book); the first name of
@@ -246,6 +248,18 @@ pub fn visit_fields() -> Vec<Field> {
         Field { key: "problems", names: &["发现问题", "存在问题", "problems"], required: true },
         Field { key: "follow_up", names: &["整改要求", "跟踪落实", "follow_up"], required: false },
         Field { key: "closed_on", names: &["整改完成日期", "整改完成", "closed_on"], required: false },
+    ]
+}
+
+/// The columns of the office's 抽查 (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,凡是敷衍应付、
+/// 走过场的,不得转入下一阶段,并责令‘补课’”), one row a unit, as [`review_fields`]: what was found and whether 补课 was ordered.
+pub fn spot_check_fields() -> Vec<Field> {
+    vec![
+        Field { key: "unit", names: &["单位", "unit", "被抽查单位"], required: true },
+        Field { key: "by", names: &["抽查单位", "抽查人", "by"], required: false },
+        Field { key: "on", names: &["抽查日期", "on"], required: false },
+        Field { key: "finding", names: &["抽查发现", "抽查情况", "finding"], required: true },
+        Field { key: "buke", names: &["责令补课", "补课", "buke"], required: true },
     ]
 }
 
@@ -369,6 +383,7 @@ impl UnitGather {
                         review_groups.push((unit, g));
                     }
                 }
+                Extra::SpotCheck(c) => u.spot_check = Some(c),
                 Extra::Visit(v) => {
                     if let Some(g) = v.by.clone().filter(|g| !review_groups.iter().any(|(u, x)| *u == unit && x == g)) {
                         review_groups.push((unit, g));
