@@ -159,6 +159,8 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       for (const s of statuses) { const k = s[c]; if (k === 'st-done' || k === 'st-exempt') tally.done++; else if (k === 'st-pending') tally.due++; else if (k === 'st-overdue') tally.overdue++; }
       eq(tally, n, `丙办 ${label}: members' statuses add up to the row`);
     }
+    const words = await page.$$eval(U + '#xu-member-table tbody td[class^="st-"]', (tds) => [...new Set(tds.map((td) => `${td.className}=${td.textContent}`))].sort());
+    assert(words.length >= 2 && words.every((w) => ['st-done=已完成', 'st-pending=待办', 'st-overdue=已逾期', 'st-exempt=免做'].includes(w)), 'status words are core\'s (the unit table\'s): ' + words);
     assert(await page.evaluate(() => document.querySelector('xianjiao-office').unitsEl.shadowRoot.activeElement?.id) === 'xu-h-members', 'focus moves to the members');
     // axe-core on the office page with the tab, the table and the members open
     await page.addScriptTag({ path: axePath });
@@ -268,6 +270,10 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     eq(units.table, cliOut.table, 'the table = `xianjiao units --json`\'s');
     const unit = units.table.rows.find((r) => r.name === '镇机关');
     assert(unit && unit.counts.members === 3, 'the branch is a unit with its roster\'s members: ' + JSON.stringify(unit && unit.counts));
+    // the desk keeps the table it built for the exports; another level typed is another table
+    await page.fill(U + '#xu-level', '关坝镇(复核)');
+    const [dj] = await Promise.all([page.waitForEvent('download'), page.click(U + '#xu-json')]);
+    eq(JSON.parse(fs.readFileSync(await dj.path(), 'utf8')).level, '关坝镇(复核)', 'the export is built for the level typed, not the table built before');
     eq(errors, [], 'page errors');
     await context.close();
     fs.rmSync(dir, { recursive: true, force: true });
