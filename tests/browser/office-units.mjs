@@ -244,6 +244,20 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     eq(Object.keys(back), ['评议结果', '未计分的行', '所用规则', '花名册与进度'], 'sheets of the export with the roster');
     const cliBack = await readBack(page, fs.readFileSync(path.join(dir, 'cli.xlsx')));
     for (const name of Object.keys(cliBack)) eq(back[name], cliBack[name], `sheet ${name}: the page's export = the CLI's \`score --profiles -o\`, cell by cell`);
+    // 2b. a roster sheet with a bad row: the row is listed with the sheets' rows not used (after them), as the CLI lists it
+    fs.writeFileSync(path.join(dir, '进度.csv'), '姓名,角色,单位,单位类型,进度\n张三,党员,镇机关,机关,征求意见;交心谈心\n李四,党员领导干部,镇机关,机关,学习学时=四十\n');
+    spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', '--profiles', '进度.csv', '-o', 'cli-bad.xlsx'], { cwd: dir });
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '进度.csv'));
+    await done;
+    const badBack = await readBack(page, await exportXlsx());
+    const cliBad = await readBack(page, fs.readFileSync(path.join(dir, 'cli-bad.xlsx')));
+    eq(badBack['未计分的行'].slice(-1)[0].slice(0, 3), ['进度.csv', '3', '进度'], 'the roster\'s bad row, last, with its file, line and field');
+    for (const name of Object.keys(cliBad)) eq(badBack[name], cliBad[name], `sheet ${name} (a roster with a bad row): the page's export = the CLI's`);
+    // back to the JSON roster for the units tab
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '镇机关-进度.json'));
+    await done;
     // 3. both dropped into the units tab: the bare one refused (with the CLI's reason), the other read, the table the CLI's
     fs.writeFileSync(path.join(dir, '镇机关-评议结果.xlsx'), withRoster);
     fs.writeFileSync(path.join(dir, '无花名册-评议结果.xlsx'), bare);
