@@ -95,6 +95,25 @@ fn buke_by_assessment_and_by_spot_check() {
     assert_eq!(t["total"]["counts"]["buke"], 2);
 }
 
+/// The office's 抽查 given in a sheet (先教办抽查.csv) means what it means in a unit record (JSON): the buke case's table.
+#[test]
+fn spot_checks_from_a_sheet_are_the_json_spot_checks() {
+    let (sheet, json) = (stdout_of("spotcheck"), stdout_of("buke"));
+    assert_eq!(sheet["table"], json["table"]);
+    assert!(sheet["files"].as_array().unwrap().iter().all(|f| f["state"] == "已读"), "{}", sheet["files"]);
+    // 补课 must be said (是 or 否); one unit twice is refused, saying where.
+    let d = tmp("spot");
+    for (rows, says) in [("丙办,市委先教办,2005-03-28,敷衍应付,\n", "请写明是否责令补课"), ("丙办,,,敷衍应付,是\n丙办,,,走过场,是\n", "丙办 有两行")]
+    {
+        let f = d.join("先教办抽查.csv");
+        std::fs::write(&f, format!("单位,抽查单位,抽查日期,抽查发现,责令补课\n{rows}")).unwrap();
+        let o = run(&["units", "--rules", "rules/guangan.rhai", "--level", "某镇", f.to_str().unwrap(), "--json"]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+        assert!(v["files"][0]["reason"].as_str().unwrap().contains(says), "{v}");
+    }
+}
+
 fn run(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_xianjiao")).args(args).current_dir(root()).output().unwrap()
 }
@@ -133,6 +152,57 @@ fn score_workbook_carries_unit_roster_and_progress() {
     assert_eq!(fresh, table("tests/golden-units/office/镇机关-评议结果.xlsx"), "the fixture is not what score writes now");
     assert_eq!(fresh[0]["name"], "镇机关");
     assert_eq!(fresh[0]["counts"]["members"], 3);
+}
+
+/// A branch's results written without --profiles have no 花名册与进度: refused, saying how to export them.
+#[test]
+fn score_workbook_without_the_roster_is_refused_saying_what_to_do() {
+    let d = tmp("bare");
+    let x = d.join("镇机关-评议结果.xlsx");
+    let o = run(&["score", "--rules", "rules/guanba.rhai", "tests/golden/office-guanba/sheets.csv", "-o", x.to_str().unwrap()]);
+    assert!(x.exists(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&["units", "--rules", "rules/guanba.rhai", "--level", "关坝镇", x.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+    let why = v["files"][0]["reason"].as_str().unwrap();
+    assert!(why.starts_with("这是支部的评议结果表") && why.contains("--profiles"), "{why}");
+}
+
+/// 000: the 先教办 agrees after the 督导组's review — or does not (先教办不同意), with its reason: the unit table, the level's
+/// total and the printed record say so, and the 督导组's record book written by `--record` reads back with the reason.
+#[test]
+fn office_refuses_an_application_with_its_reason() {
+    let t = &stdout_of("refused")["table"];
+    let rows = t["rows"].as_array().unwrap();
+    let state = |n: &str| rows.iter().find(|r| r["name"] == n).unwrap()["application"].as_str().unwrap().to_string();
+    assert_eq!(state("甲局"), "先教办已同意");
+    assert_eq!(state("乙局"), "先教办不同意:安排学时40学时，不足45学时，补足后再报");
+    assert!(state("丙办").starts_with("先教办不同意:中心组学习"), "a reason alone is a 不同意");
+    assert_eq!((t["total"]["counts"]["approved"].as_u64(), t["total"]["counts"]["refused"].as_u64()), (Some(1), Some(2)));
+    let d = tmp("refused");
+    let base = ["units", "--rules", "rules/guangan.rhai", "--level", "某镇", "--on", "2005-03-01"];
+    let with = |extra: &[&str]| run(&[&base[..], extra].concat());
+    let (book, html) = (d.join("督导记录.xlsx"), d.join("督导记录.html"));
+    with(&["tests/golden-units/refused/", "--record", book.to_str().unwrap()]);
+    with(&["tests/golden-units/refused/", "--record", html.to_str().unwrap()]);
+    let printed = std::fs::read_to_string(&html).unwrap();
+    assert!(printed.contains("转段申请:先教办不同意:安排学时40学时，不足45学时，补足后再报"), "the printed record gives the reason");
+    let again: serde_json::Value =
+        serde_json::from_slice(&with(&["tests/golden-units/refused/units.json", book.to_str().unwrap(), "--json"]).stdout).unwrap();
+    let states = |t: &serde_json::Value| t["rows"].as_array().unwrap().iter().map(|r| r["application"].clone()).collect::<Vec<_>>();
+    assert_eq!(states(&again["table"]), states(t), "the record book reads back with the 不同意 and its reason");
+    // 不同意 needs its reason; 同意 with a reason is a contradiction: the record is refused, saying where.
+    for (row, says) in [
+        ("乙局,第一督导组,学习动员,是,同意上报,2005-02-28,不同意,", "请在“不同意理由”一栏写明理由"),
+        ("乙局,第一督导组,学习动员,是,同意上报,2005-02-28,同意,学时不足", "先教办同意,却写了不同意理由"),
+    ] {
+        let f = d.join("督导组记录.csv");
+        std::fs::write(&f, format!("单位,督导组,阶段,已申请,审查意见,审查日期,先教办同意,不同意理由\n{row}\n")).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&with(&[f.to_str().unwrap(), "--json"]).stdout).unwrap();
+        assert_eq!(v["files"][0]["state"], "拒收", "{v}");
+        let why = v["files"][0]["reason"].as_str().unwrap();
+        assert!(why.contains("第 2 行") && why.contains(says), "{why}");
+    }
 }
 
 /// A level's `units -o 汇总.xlsx` is an input one level up, the same as its JSON; an edited data sheet is refused.

@@ -6,61 +6,48 @@
 use crate::error::CliError;
 use crate::input::{self, PlainRows, Problem, Target};
 use std::path::Path;
-use xianjiao_core::{Checklist, NaiveDate, Profile, RuleSet, VoteReport};
+use xianjiao_core::{Checklist, NaiveDate, Profile, RosterMember, RuleSet, VoteReport};
 
-/// One member's profile row, as given.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One member's profile row, as given (the reader's [`xianjiao_reader::profiles`], shared with the office page).
+#[derive(Debug, Clone)]
 pub(crate) struct MemberProfile {
     pub(crate) member: String,
     pub(crate) role: String,
-    #[serde(default)]
     pub(crate) unit: Option<String>,
     /// The unit type of the rules (机关, 社区 …), when `unit` is not one.
-    #[serde(default)]
     pub(crate) unit_type: Option<String>,
-    #[serde(default)]
     pub(crate) batch: Option<String>,
-    #[serde(default)]
     pub(crate) conditions: Vec<String>,
-    #[serde(default)]
     pub(crate) progress: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<RosterMember> for MemberProfile {
+    fn from(m: RosterMember) -> Self {
+        MemberProfile {
+            member: m.member,
+            role: m.profile.role,
+            unit: m.unit,
+            unit_type: m.profile.unit,
+            batch: m.profile.batch,
+            conditions: m.profile.conditions,
+            progress: m.profile.progress,
+        }
+    }
 }
 
 /// Reads the profiles: a JSON list, or a CSV/XLSX table. Bad rows are problems.
 pub(crate) fn read_profiles(path: &Path, problems: &mut Vec<Problem>) -> Result<Vec<MemberProfile>, CliError> {
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
+    let name = path.display().to_string();
+    if xianjiao_reader::profiles::is_json(&name) {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::file(path, e))?;
-        return serde_json::from_str(&text)
-            .map_err(|e| CliError::usage(format!("{}:{}:{}: error[profiles.json]: {e}", path.display(), e.line(), e.column())));
+        let list = xianjiao_reader::profiles::profiles_json(&name, &text).map_err(CliError::usage)?;
+        return Ok(list.into_iter().map(MemberProfile::from).collect());
     }
     let mut rows = PlainRows::new(xianjiao_core::roster_fields());
     let inputs = input::read_all(&[path.to_path_buf()], Target::Plain(&mut rows))?;
-    let mut out = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let file = inputs.relocate(&mut r).unwrap_or_else(|| path.display().to_string());
-        match row {
-            Err(why) => problems.push(Problem { file, row: r.row, field: None, reason: why.clone() }),
-            Ok(v) => {
-                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match xianjiao_core::roster_member(g) {
-                    Err((field, why)) => problems.push(Problem { file, row: r.row, field: field.map(str::to_string), reason: why }),
-                    Ok(m) => out.push(MemberProfile {
-                        member: m.member,
-                        role: m.profile.role,
-                        unit: m.unit,
-                        unit_type: m.profile.unit,
-                        batch: m.profile.batch,
-                        conditions: m.profile.conditions,
-                        progress: m.profile.progress,
-                    }),
-                }
-            }
-        }
-    }
-    Ok(out)
+    let (list, bad) = xianjiao_reader::profiles::profile_rows(&rows, &inputs, &name);
+    problems.extend(bad);
+    Ok(list.into_iter().map(MemberProfile::from).collect())
 }
 
 /// A member's checklist, or why there is none.
@@ -78,10 +65,14 @@ pub(crate) fn checklists(rs: &RuleSet, path: &Path, on: Option<NaiveDate>, probl
 
 /// One member's checklist on `on`.
 fn progress_of(rs: &RuleSet, p: MemberProfile, on: Option<NaiveDate>) -> Progress {
-    // `unit` in a profile names the member's own unit; it is the unit type only when the rules list it as one.
-    let unit_type = p.unit_type.clone().or_else(|| p.unit.clone().filter(|u| rs.rules().units.iter().any(|x| &x.name == u)));
-    let prof =
-        Profile { role: p.role.clone(), unit: unit_type, batch: p.batch.clone(), conditions: p.conditions.clone(), progress: p.progress.clone() };
+    let given = Profile {
+        role: p.role.clone(),
+        unit: p.unit_type.clone(),
+        batch: p.batch.clone(),
+        conditions: p.conditions.clone(),
+        progress: p.progress.clone(),
+    };
+    let prof = xianjiao_core::checklist_profile(rs.rules(), p.unit.as_deref(), &given);
     let list = rs.checklist(&prof, on).map_err(|e| e.message.clone());
     Progress { p, list }
 }

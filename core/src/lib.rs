@@ -77,8 +77,8 @@ pub use eval::rows::{clean_name, is_invisible, shown, Rejection, Renamed, RowCou
 pub use eval::schedule::{Notice, PhaseRow, Schedule, Status, StepRow};
 pub use eval::score::{Decision, GroupScore, NameClash, Named, ScoreReport, Scorer, SheetAccumulator, SheetRow, SubjectScore};
 pub use eval::unit_gather::{
-    conditions_cell, file_kind, json_inputs, oversight_list, progress_cell, review_fields, roster_fields, roster_member, roster_rows, visit_fields,
-    Extra, FileNote, Gathered, RosterMember, UnitGather,
+    checklist_profile, conditions_cell, file_kind, json_inputs, oversight_list, progress_cell, review_fields, roster_fields, roster_member,
+    roster_rows, spot_check_fields, visit_fields, Extra, FileNote, Gathered, RosterMember, UnitGather,
 };
 pub use eval::units::{
     ApplicationRecord, Counts, ExamCount, ItemCount, MemberLine, OwnFigure, SpotCheck, UnitFilter, UnitInput, UnitRecord, UnitRow, UnitTable, Visit,

@@ -196,6 +196,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("item.vote_triggered", "“{vote}”{rate_of}占 {rate}%:{action}", "“{vote}”: {rate_of} {rate}%: {action}"),
     ("item.vote_missing", "尚未录入“{vote}”的测评结果", "no result of “{vote}” recorded yet"),
     ("item.due", "截止 {due}", "due {due}"),
+    // A requirement's status in the unit table and its drill-down (output::units::status_word).
+    ("status.done", "已完成", "done"),
+    ("status.pending", "待办", "due"),
+    ("status.overdue", "已逾期", "overdue"),
+    ("status.exempt", "免做", "exempt"),
     // Phase gates.
     ("gate.blocked", "{phase}:转段尚缺 {labels}", "{phase}: before moving on, still needed: {labels}"),
     ("gate.blocked_head", "{phase}:转段尚缺:", "{phase}: before moving on, still needed:"),

@@ -25,6 +25,7 @@ mod biff;
 pub mod csv;
 mod encoding;
 pub mod fast;
+pub mod profiles;
 mod records;
 mod rows;
 pub mod units;

@@ -2,13 +2,15 @@
 //! bytes the same way by the CLI (`xianjiao units`) and the office page (the office wasm's `UnitsDesk`):
 //! unit records and lower levels' tables (JSON), a lower level's `units -o 汇总.xlsx`, rosters with
 //! progress (`--profiles` format, or `score -o` with its sheet 花名册与进度), the 督导组's record book
-//! (转段审查 and 督导记录), votes per unit (附件6, 成效测评) and 附件5 回头看 sheets. Core's
+//! (转段审查 and 督导记录), the office's 抽查, votes per unit (附件6, 成效测评) and 附件5 回头看 sheets. Core's
 //! [`UnitGather`] is told what each file held: read, refused with the reason, or a duplicate.
 
 use crate::{read_all_bytes, read_bytes, Field, Inputs, PlainRows, Target};
 use std::collections::BTreeMap;
 use xianjiao_core::output::units::{level_from_data, DATA_SHEET};
-use xianjiao_core::{review_fields, visit_fields, ApplicationRecord, Extra, RosterMember, RuleSet, UnitGather, UnitTable, Visit};
+use xianjiao_core::{
+    review_fields, spot_check_fields, visit_fields, ApplicationRecord, Extra, RosterMember, RuleSet, SpotCheck, UnitGather, UnitTable, Visit,
+};
 
 /// One file: a duplicate of one read before, or read by what its name and content say it is.
 pub fn read_unit_file(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
@@ -38,7 +40,8 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
     };
     // A 督导组's record book holds its reviews and its visits, on two sheets of one workbook.
     let mut book = vec![];
-    for try_read in [review_record, visit_record] {
+    // (the office's 抽查 sheet may be one more sheet of such a workbook, or a file of its own)
+    for try_read in [review_record, visit_record, spot_check_record] {
         match try_read(rs, name, bytes) {
             Ok(Some(v)) => book.extend(v),
             Ok(None) => {}
@@ -55,35 +58,44 @@ fn read_sheet(g: &mut UnitGather, rs: &RuleSet, name: &str, bytes: &[u8]) {
             Err(e) => return g.extras(name, Err(e)),
         }
     }
+    // A branch's results (`score -o`, the office page's export) without the roster: say what to do.
+    if crate::is_sheet(name) && is_results_without_roster(name, bytes) {
+        let (rules, roster) = (xianjiao_core::output::results::RULES_SHEET, xianjiao_core::output::results::ROSTER_SHEET);
+        return g.refuse(
+            name,
+            format!(
+                "这是支部的评议结果表(有“{}”页),但没有“{}”页:请连同花名册与进度一起导出(xianjiao score … --profiles 进度文件 -o …,或工作台“评议计分”页的“花名册与进度(可选)…”)/ a branch's results without the sheet {}: export them with the roster and progress (score --profiles, or the office page's roster picker)",
+                rules.0, roster.0, roster.1
+            ),
+        );
+    }
     g.refuse(
         name,
         format!(
-            "不是下级汇总表、花名册(姓名、角色、单位、进度)、督导组记录、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, a review record, votes per unit or 回头看 sheets ({roster_err})"
+            "不是下级汇总表、花名册(姓名、角色、单位、进度)、督导组记录、先教办抽查记录、各单位测评票(单位与档次)或附件5回头看测评表 / not a level's table, a roster, a review record, spot checks, votes per unit or 回头看 sheets ({roster_err})"
         ),
     );
 }
 
-/// A roster with progress (core's `roster_fields`): `Err` when it is not one, `Ok(Err)` with its bad rows.
+/// True when the workbook is a results workbook (it has the sheet of the rules used) with no sheet of the roster with progress.
+fn is_results_without_roster(name: &str, bytes: &[u8]) -> bool {
+    use xianjiao_core::output::results::{ROSTER_SHEET, RULES_SHEET};
+    let Ok(sheets) = crate::workbook_cells(name, bytes) else { return false };
+    let has = |(zh, en): (&str, &str)| sheets.iter().any(|(s, _)| s == zh || s == en);
+    has(RULES_SHEET) && !has(ROSTER_SHEET)
+}
+
+/// A roster with progress (core's `roster_fields`, read by [`crate::profiles::profile_rows`] as `--profiles` is):
+/// `Err` when it is not one, `Ok(Err)` with its bad rows.
 pub fn roster(name: &str, bytes: &[u8]) -> Result<Result<Vec<RosterMember>, String>, String> {
     let mut rows = PlainRows::new(xianjiao_core::roster_fields());
     let (inputs, _) = read_all_bytes(&[(name, bytes)], Target::Plain(&mut rows))?;
-    let mut out = vec![];
-    let mut problems = vec![];
-    for (line, row) in &rows.rows {
-        let mut r = xianjiao_core::Rejection { row: *line, field: None, reason: String::new() };
-        let file = inputs.relocate(&mut r).unwrap_or_else(|| name.to_string());
-        match row {
-            Err(why) => problems.push(format!("{file} 第 {} 行: {why}", r.row)),
-            Ok(v) => {
-                let g = |k: &str| rows.col(k).and_then(|i| v.get(i)).cloned().unwrap_or_default();
-                match xianjiao_core::roster_member(g) {
-                    Err((_, why)) => problems.push(format!("{file} 第 {} 行: {why}", r.row)),
-                    Ok(m) => out.push(m),
-                }
-            }
-        }
-    }
-    Ok(if problems.is_empty() { Ok(out) } else { Err(problems.join(";")) })
+    let (out, problems) = crate::profiles::profile_rows(&rows, &inputs, name);
+    Ok(if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.iter().map(|p| format!("{} 第 {} 行: {}", p.file, p.row, p.reason)).collect::<Vec<_>>().join(";"))
+    })
 }
 
 /// A lower level's table from its workbook's sheet 汇总数据 (core's [`level_from_data`]); `None` when the workbook has none.
@@ -130,7 +142,7 @@ fn each_row(
     Ok(true)
 }
 
-/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意): one row a unit
+/// The 督导组's record of 转段申请 (单位, 督导组, 阶段, 已申请, 审查意见, 审查日期, 先教办同意, 不同意理由): one row a unit
 /// and phase; of a unit's rows, the latest phase's is kept (its application is the one still open).
 fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
     let order = |p: &Option<String>| p.as_ref().map_or(usize::MAX, |p| rs.rules().phases.iter().position(|x| &x.name == p).unwrap_or(0));
@@ -145,13 +157,27 @@ fn review_record(rs: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(S
         }
         let flag = |k: &str| yes_no(&g(k).unwrap_or_default()).map_err(|e| format!("督导组记录 {at}:{e}"));
         let review = g("review");
+        // 先教办同意: 同意 (是), not yet (否, 未同意, blank) or 不同意, which needs its reason (不同意理由); a reason alone is a 不同意.
+        let refused = g("refused");
+        let approved = if g("approved").as_deref() == Some("不同意") {
+            if refused.is_none() {
+                return Err(format!("督导组记录 {at}:先教办不同意,请在“不同意理由”一栏写明理由 / 不同意 without its reason"));
+            }
+            false
+        } else {
+            flag("approved")? == Some(true)
+        };
+        if approved && refused.is_some() {
+            return Err(format!("督导组记录 {at}:先教办同意,却写了不同意理由 / approved, yet a reason for refusing it is given"));
+        }
         let rec = ApplicationRecord {
             // A review implies an application.
             applied: flag("applied")?.or(review.as_ref().map(|_| true)),
             review,
-            approved: flag("approved")? == Some(true),
+            approved,
             phase: phase.clone(),
             reviewed_on: g("reviewed_on"),
+            refused,
         };
         let rank = order(&phase);
         match kept.get(&unit) {
@@ -175,6 +201,24 @@ fn visit_record(_: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(Str
         let visit =
             Visit { on, by: g("group"), checked: g("checked"), problems: g("problems"), follow_up: g("follow_up"), closed_on: g("closed_on") };
         out.push((unit, Extra::Visit(visit)));
+        Ok(())
+    })?;
+    Ok(found.then_some(out))
+}
+
+/// The office's 抽查 (单位, 抽查单位, 抽查日期, 抽查发现, 责令补课: core's `spot_check_fields`), one row a unit.
+fn spot_check_record(_: &RuleSet, name: &str, bytes: &[u8]) -> Result<Option<Vec<(String, Extra)>>, String> {
+    let mut out: Vec<(String, Extra)> = vec![];
+    let found = each_row(name, bytes, spot_check_fields(), "抽查记录", |at, g| {
+        let Some(unit) = g("unit") else { return Err(format!("抽查记录 {at}:没有写单位 / no unit")) };
+        let Some(finding) = g("finding") else { return Err(format!("抽查记录 {at}:没有写抽查发现 / no finding")) };
+        let Some(buke) = yes_no(&g("buke").unwrap_or_default()).map_err(|e| format!("抽查记录 {at}:责令补课 {e}"))? else {
+            return Err(format!("抽查记录 {at}:请写明是否责令补课(是 或 否)/ say whether 补课 was ordered"));
+        };
+        if out.iter().any(|(u, _)| *u == unit) {
+            return Err(format!("抽查记录 {at}:{unit} 有两行 / two rows for one unit"));
+        }
+        out.push((unit, Extra::SpotCheck(SpotCheck { by: g("by"), on: g("on"), finding, buke })));
         Ok(())
     })?;
     Ok(found.then_some(out))

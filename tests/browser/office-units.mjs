@@ -159,6 +159,8 @@ export async function run({ browser, origin, test, assert, eq, out }) {
       for (const s of statuses) { const k = s[c]; if (k === 'st-done' || k === 'st-exempt') tally.done++; else if (k === 'st-pending') tally.due++; else if (k === 'st-overdue') tally.overdue++; }
       eq(tally, n, `丙办 ${label}: members' statuses add up to the row`);
     }
+    const words = await page.$$eval(U + '#xu-member-table tbody td[class^="st-"]', (tds) => [...new Set(tds.map((td) => `${td.className}=${td.textContent}`))].sort());
+    assert(words.length >= 2 && words.every((w) => ['st-done=已完成', 'st-pending=待办', 'st-overdue=已逾期', 'st-exempt=免做'].includes(w)), 'status words are core\'s (the unit table\'s): ' + words);
     assert(await page.evaluate(() => document.querySelector('xianjiao-office').unitsEl.shadowRoot.activeElement?.id) === 'xu-h-members', 'focus moves to the members');
     // axe-core on the office page with the tab, the table and the members open
     await page.addScriptTag({ path: axePath });
@@ -203,6 +205,92 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     eq(district.table.rows.map((r) => [r.name, r.kind]), [['某镇', 'level']], 'the town is one row of the district');
     eq(errors, [], 'page errors');
     await context.close();
+  });
+
+  await test('units tab: the scoring tab\'s own export is a units input — with the roster with progress (as `score --profiles`) its XLSX carries the CLI\'s 花名册与进度 and the units tab reads it as the CLI does; without, it is refused', async () => {
+    // the branch's files, named as the page names them, and the CLI on them in the same folder
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'xj-branch-'));
+    fs.copyFileSync(path.join(root, 'tests/golden/office-guanba/sheets.csv'), path.join(dir, 'sheets.csv'));
+    fs.copyFileSync(path.join(root, 'tests/golden-units/office-src/镇机关-进度.json'), path.join(dir, '镇机关-进度.json'));
+    for (const f of ['guanba.rhai', 'central.rhai']) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f)); // (所用规则 names them as the page does)
+    spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', '--profiles', '镇机关-进度.json', '-o', 'cli.xlsx'], { cwd: dir });
+    const { context, page, errors } = await unitsPage(browser, origin);
+    await page.selectOption('#loc', 'rules/guanba.rhai');
+    await page.waitForFunction(() => /规则已载入:guanba/.test(document.querySelector('xianjiao-office')?.shadowRoot?.querySelector('#xo-status')?.textContent || ''), null, { timeout: 30000 });
+    const scored = () => page.evaluate(() => new Promise((res, rej) => {
+      const o = document.querySelector('xianjiao-office');
+      o.addEventListener('xianjiao-office-scored', () => res(), { once: true });
+      o.addEventListener('xianjiao-office-error', (e) => rej(new Error(e.detail.message)), { once: true });
+    }));
+    const exportXlsx = async () => {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('xianjiao-office >> #xo-xlsx')]);
+      return fs.readFileSync(await d.path());
+    };
+    // 1. the sheets alone: the export has no 花名册与进度
+    let done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-file', path.join(dir, 'sheets.csv'));
+    await done;
+    assert(/未给花名册与进度/.test(await page.textContent('xianjiao-office >> #xo-prof-note')), 'the page says the export will lack the roster');
+    const bare = await exportXlsx();
+    eq(Object.keys(await readBack(page, bare)), ['评议结果', '未计分的行', '所用规则'], 'sheets of the export without a roster');
+    // 2. the roster with progress given: scored again, and the export is the CLI's `score --profiles -o`, cell by cell
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '镇机关-进度.json'));
+    await done;
+    assert(/镇机关-进度\.json/.test(await page.textContent('xianjiao-office >> #xo-prof-note')), 'the roster file named');
+    const withRoster = await exportXlsx();
+    fs.writeFileSync(path.join(out, 'office-branch-export.xlsx'), withRoster);
+    const back = await readBack(page, withRoster);
+    eq(Object.keys(back), ['评议结果', '未计分的行', '所用规则', '花名册与进度'], 'sheets of the export with the roster');
+    const cliBack = await readBack(page, fs.readFileSync(path.join(dir, 'cli.xlsx')));
+    for (const name of Object.keys(cliBack)) eq(back[name], cliBack[name], `sheet ${name}: the page's export = the CLI's \`score --profiles -o\`, cell by cell`);
+    // 2b. a roster sheet with a bad row: the row is listed with the sheets' rows not used (after them), as the CLI lists it
+    fs.writeFileSync(path.join(dir, '进度.csv'), '姓名,角色,单位,单位类型,进度\n张三,党员,镇机关,机关,征求意见;交心谈心\n李四,党员领导干部,镇机关,机关,学习学时=四十\n');
+    spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', '--profiles', '进度.csv', '-o', 'cli-bad.xlsx'], { cwd: dir });
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '进度.csv'));
+    await done;
+    const badBack = await readBack(page, await exportXlsx());
+    const cliBad = await readBack(page, fs.readFileSync(path.join(dir, 'cli-bad.xlsx')));
+    eq(badBack['未计分的行'].slice(-1)[0].slice(0, 3), ['进度.csv', '3', '进度'], 'the roster\'s bad row, last, with its file, line and field');
+    for (const name of Object.keys(cliBad)) eq(badBack[name], cliBad[name], `sheet ${name} (a roster with a bad row): the page's export = the CLI's`);
+    // back to the JSON roster for the units tab
+    done = scored();
+    await page.setInputFiles('xianjiao-office >> #xo-prof-file', path.join(dir, '镇机关-进度.json'));
+    await done;
+    // 3. both dropped into the units tab: the bare one refused (with the CLI's reason), the other read, the table the CLI's
+    fs.writeFileSync(path.join(dir, '镇机关-评议结果.xlsx'), withRoster);
+    fs.writeFileSync(path.join(dir, '无花名册-评议结果.xlsx'), bare);
+    const want = spawnSync(cliExe, ['units', '--rules', path.join(root, 'rules/guanba.rhai'), '--level', '关坝镇', '--on', '2005-09-10',
+      '镇机关-评议结果.xlsx', '无花名册-评议结果.xlsx', '--json'], { cwd: dir, encoding: 'utf8' });
+    const cliOut = JSON.parse(want.stdout);
+    await page.click('xianjiao-office >> #xo-tab-units');
+    await page.fill(U + '#xu-level', '关坝镇');
+    await page.fill(U + '#xu-on', '2005-09-10');
+    const got = page.evaluate(() => new Promise((res, rej) => {
+      const u = document.querySelector('xianjiao-office').unitsEl;
+      u.addEventListener('xianjiao-units-done', (e) => res(JSON.parse(JSON.stringify({ files: e.detail.files, table: e.detail.table }))), { once: true });
+      u.addEventListener('xianjiao-units-error', (e) => rej(new Error(e.detail.message)), { once: true });
+    }));
+    await page.setInputFiles(U + '#xu-file', [
+      { name: '镇机关-评议结果.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: withRoster },
+      { name: '无花名册-评议结果.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: bare },
+    ]);
+    const units = await got;
+    eq(units.files.map((f) => [f.file, f.state]).sort(), [['无花名册-评议结果.xlsx', '拒收'], ['镇机关-评议结果.xlsx', '已读']], 'the export with the roster read, the bare one refused');
+    assert(/^这是支部的评议结果表.*花名册与进度/.test(units.files.find((f) => f.state === '拒收').reason), 'the bare export\'s refusal says to export it with the roster');
+    const byName = (fs) => [...fs].sort((a, b) => (a.file < b.file ? -1 : 1));
+    eq(byName(units.files), byName(cliOut.files), 'files: read / refused with the reason, as `xianjiao units --json` on the same two files');
+    eq(units.table, cliOut.table, 'the table = `xianjiao units --json`\'s');
+    const unit = units.table.rows.find((r) => r.name === '镇机关');
+    assert(unit && unit.counts.members === 3, 'the branch is a unit with its roster\'s members: ' + JSON.stringify(unit && unit.counts));
+    // the desk keeps the table it built for the exports; another level typed is another table
+    await page.fill(U + '#xu-level', '关坝镇(复核)');
+    const [dj] = await Promise.all([page.waitForEvent('download'), page.click(U + '#xu-json')]);
+    eq(JSON.parse(fs.readFileSync(await dj.path(), 'utf8')).level, '关坝镇(复核)', 'the export is built for the level typed, not the table built before');
+    eq(errors, [], 'page errors');
+    await context.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   await test('units tab: readable at 390 px and 1366 px (no sideways page scroll; cards on a phone; text ≥ 16 px, targets ≥ 44 px); screenshots tests/out/office-units-*.png', async () => {

@@ -24,23 +24,25 @@ async function exportEngine(url) {
   return { m, engine: await exportEngines.get(url) };
 }
 
-/** What the results workbook is built from: the report and its rejected rows (by file), as the CLI serializes them. */
-export function resultsInput(report) {
-  return JSON.stringify({ report, problems: report.rejected.map((x) => ({ file: x.source || '', row: x.row, field: x.field ?? null, reason: x.reason })) });
+/** What the results workbook is built from, as the CLI serializes it: the report and its rejected rows (by file), then the
+ * roster's rows not used, and the roster with progress (its sheet 花名册与进度). `result`: the worker's {report, roster?, roster_problems?}. */
+export function resultsInput({ report, roster = [], roster_problems = [] }) {
+  const problems = report.rejected.map((x) => ({ file: x.source || '', row: x.row, field: x.field ?? null, reason: x.reason }));
+  return JSON.stringify({ report, problems: problems.concat(roster_problems), roster });
 }
 
-/** The results workbook's definition: {sheets: [{name, columns: [{header, width, format, brief}], rows, freeze}]}. */
-export async function workbook(url, report, lang) { return JSON.parse(await withEngine(url, (m, e) => m.resultsWorkbook(e, resultsInput(report), lang))); }
-export async function xlsxBlob(url, report, lang) {
+/** (`result`, here and below: the worker's {report, roster?, roster_problems?}.) The results workbook's definition: {sheets: [{name, columns: [{header, width, format, brief}], rows, freeze}]}. */
+export async function workbook(url, result, lang) { return JSON.parse(await withEngine(url, (m, e) => m.resultsWorkbook(e, resultsInput(result), lang))); }
+export async function xlsxBlob(url, result, lang) {
   const { m, engine } = await exportEngine(url);
-  return new Blob([m.resultsXlsx(engine, resultsInput(report), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  return new Blob([m.resultsXlsx(engine, resultsInput(result), lang)], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
 /** A workbook core defined (its JSON definition, e.g. the 单位汇总's) as XLSX, by the export wasm (the CLI's writer). */
 export async function definitionXlsx(url, definition) {
   const { m } = await exportEngine(url);
   return new Blob([m.workbookXlsx(JSON.stringify(definition))], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
 }
-export async function csvBlob(url, report, lang) { return new Blob([await withEngine(url, (m, e) => m.resultsCsv(e, resultsInput(report), lang))], { type: 'text/csv;charset=utf-8' }); }
+export async function csvBlob(url, result, lang) { return new Blob([await withEngine(url, (m, e) => m.resultsCsv(e, resultsInput(result), lang))], { type: 'text/csv;charset=utf-8' }); }
 
 /** Blank forms (HTML document text) and the entry workbook (XLSX) for a roster (names, one a line). */
 export async function blankFormsHtml(url, roster, copies) { return withEngine(url, (m, e) => m.blankForms(e, JSON.stringify(roster), copies)); }
@@ -57,10 +59,10 @@ export function show(x, format) {
 }
 
 /** The filled 评议意见表 (附件4), one per member in roster order ([{name, post}], may be empty): an HTML document. */
-export async function opinionHtml(url, report, roster) { return withEngine(url, (m, e) => m.opinionForms(e, resultsInput(report), JSON.stringify(roster || []))); }
+export async function opinionHtml(url, result, roster) { return withEngine(url, (m, e) => m.opinionForms(e, resultsInput(result), JSON.stringify(roster || []))); }
 
 /** The draft 转段申请 of a unit (the template `xianjiao report` prints): an HTML document. `to` empty: the rules' addressees (先教办, 督导组). */
-export async function applicationHtml(url, report, unit, to, lang) { return withEngine(url, (m, e) => m.transferApplication(e, resultsInput(report), unit || '', to || '', lang)); }
+export async function applicationHtml(url, result, unit, to, lang) { return withEngine(url, (m, e) => m.transferApplication(e, resultsInput(result), unit || '', to || '', lang)); }
 
 /** A roster typed one member a line: "姓名" or "姓名,职务" (also 、 ; or a tab between them). */
 export function parseRoster(text) {

@@ -16,6 +16,7 @@
 // <xianjiao-units> has its own Shadow DOM and stylesheet; `unitsTabs` is the
 // office element's hook that puts it in a second tab.
 // ---------------------------------------------------------------------------
+import { statusWord } from 'xianjiao-office-glue'; // (a word of core's catalogue: the module without Rhai, always initialised before a desk exists)
 import { outputApi, definitionXlsx } from './office-out.js';
 import { el, saveBlob, sortedBy } from './dom.js';
 import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
@@ -23,7 +24,7 @@ import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
 const XU_STRINGS = {
   zh: {
     tabScore: '评议计分', tabUnits: '单位汇总', tabs: '工作台',
-    intro: '先教办、督导组:把各单位报来的文件(单位记录和下级汇总 .json,含进度的花名册 .csv/.xlsx)整个文件夹拖到这里,每个单位一行。文件只在本浏览器中读取。',
+    intro: '先教办、督导组:把各单位报来的文件(单位记录和下级汇总 .json,含进度的花名册 .csv/.xlsx,支部带“花名册与进度”导出的评议结果,督导组记录和先教办抽查表)整个文件夹拖到这里,每个单位一行。文件只在本浏览器中读取。',
     drop: '把文件夹或多个文件拖到这里,或', pickFiles: '选择文件…', pickDir: '选择文件夹…', clear: '清空',
     level: '本级名称', on: '查看日期', onHint: '(阶段和逾期按这一天算)', oversight: '督导组名单(每行:督导组,单位;可不填)',
     working: '正在汇总…', failed: '无法汇总:', done: (n, m) => `${n} 个单位,${m} 名党员。`,
@@ -31,13 +32,12 @@ const XU_STRINGS = {
     filters: '筛选', fOverdue: '有逾期', fBuke: '补课', fNot: '未申请转段', shown: (a, b) => `显示 ${a} / ${b} 个单位`,
     sortBy: (c) => `按${c}排序`, drill: (u) => `查看 ${u} 的党员`, members: (u) => `${u} 的党员`, close: '收起',
     noMembers: '这个单位的文件没有党员名单(只有人数或下级汇总)。', name: '姓名', role: '角色', nth: (i) => `第 ${i} 名`,
-    st: { done: '已完成', pending: '待办', overdue: '已逾期', exempt: '免做' }, // core's output::units::status_zh words
     xlsx: '导出汇总 XLSX', json: '导出汇总 JSON(供上一级汇总)', html: '下载打印版(HTML)', table: '单位汇总表',
     group: '督导组', allGroups: '全部督导组', recordXlsx: '督导记录册 XLSX(下次带回续记)', recordHtml: '督导记录册打印版(HTML)',
   },
   en: {
     tabScore: 'Scoring', tabUnits: 'Unit table', tabs: 'Workbench',
-    intro: 'Campaign offices and 督导组: drop the folder of what the units sent (unit records and lower levels\' tables as .json, rosters with progress as .csv/.xlsx): one row per unit. Files stay in this browser.',
+    intro: 'Campaign offices and 督导组: drop the folder of what the units sent (unit records and lower levels\' tables as .json, rosters with progress as .csv/.xlsx, branches\' results exported with their roster and progress, the 督导组\'s records and the 先教办\'s 抽查): one row per unit. Files stay in this browser.',
     drop: 'Drop a folder or several files here, or', pickFiles: 'Choose files…', pickDir: 'Choose a folder…', clear: 'Clear',
     level: 'This level', on: 'On day', onHint: '(phase and overdue as of this day)', oversight: '督导组 list (one a line: group,unit; optional)',
     working: 'Building the table…', failed: 'Cannot build the table: ', done: (n, m) => `${n} units, ${m} members.`,
@@ -45,7 +45,6 @@ const XU_STRINGS = {
     filters: 'Filter', fOverdue: 'overdue', fBuke: '补课', fNot: 'not yet applied', shown: (a, b) => `showing ${a} of ${b} units`,
     sortBy: (c) => `Sort by ${c}`, drill: (u) => `Members of ${u}`, members: (u) => `Members of ${u}`, close: 'Close',
     noMembers: 'This unit\'s files list no members (a headcount or a lower level only).', name: 'Name', role: 'Role', nth: (i) => `#${i}`,
-    st: { done: 'done', pending: 'due', overdue: 'overdue', exempt: 'exempt' },
     xlsx: 'Export table (XLSX)', json: 'Export table (JSON, for the level above)', html: 'Download printable (HTML)', table: 'Unit table',
     group: '督导组', allGroups: 'every 督导组', recordXlsx: '督导组 record book (XLSX, to bring back)', recordHtml: '督导组 record book (printable HTML)',
   },
@@ -361,7 +360,7 @@ class XianjiaoUnits extends HTMLElement {
         el('tbody', null, members.map((m, k) => {
           const st = new Map(m.items);
           return el('tr', null, el('th', { scope: 'row', 'data-label': t.name }, m.name || t.nth(k + 1)), el('td', { 'data-label': t.role }, m.role),
-            ids.map((id) => { const s = st.get(id); return el('td', { 'data-label': id, class: s ? `st-${s}` : '' }, s ? (t.st[s] || s) : (m.error || '')); }));
+            ids.map((id) => { const s = st.get(id); return el('td', { 'data-label': id, class: s ? `st-${s}` : '' }, s ? statusWord(this.lang, s) : (m.error || '')); }));
         }))))
       : el('p', { class: 'muted' }, t.noMembers);
     const sec = el('div', { class: 'members', id: 'xu-members' }, head, body,

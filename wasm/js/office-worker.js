@@ -6,9 +6,9 @@
 // and a sheet means here what it means to `xianjiao score --json`. Nothing is
 // sent anywhere: the only requests are this module, the .wasm and the rule files.
 //
-// in:  {id, rules: absolute URL, form, files: [File]}
+// in:  {id, rules: absolute URL, form, files: [File], profiles: File | null (the roster with progress, as `score --profiles`)}
 // out: {id, type: 'progress', fraction, stage} … then
-//      {id, type: 'result', report, sources, notes, ms: {read, score}} or
+//      {id, type: 'result', report, sources, notes, roster, roster_problems, ms: {read, score}} or
 //      {id, type: 'error', message, fatal?} (fatal: the wasm trapped; the page starts a new worker)
 // ---------------------------------------------------------------------------
 import { engineForUrl, withEngine } from './office-engine.js';
@@ -23,7 +23,7 @@ async function engineFor(url) {
   return x;
 }
 
-async function score({ id, rules, form, files }) {
+async function score({ id, rules, form, files, profiles }) {
   const t0 = performance.now();
   const post = (m) => self.postMessage(Object.assign({ id }, m));
   await engineFor(rules);
@@ -33,10 +33,11 @@ async function score({ id, rules, form, files }) {
   const bytes = new Uint8Array(lens.reduce((a, n) => a + n, 0));
   let at = 0;
   for (const b of bufs) { bytes.set(new Uint8Array(b), at); at += b.byteLength; }
+  const prof = profiles ? new Uint8Array(await profiles.arrayBuffer()) : undefined;
   const t1 = performance.now();
   post({ type: 'progress', stage: 'score', fraction: 0.5 });
   let out;
-  try { out = JSON.parse(await withEngine(rules, (m, engine) => m.readSheets(engine, files.map((f) => f.name), lens, bytes, form || undefined))); }
+  try { out = JSON.parse(await withEngine(rules, (m, engine) => m.readSheets(engine, files.map((f) => f.name), lens, bytes, form || undefined, profiles ? profiles.name : undefined, prof))); }
   catch (e) {
     // A trap (a damaged workbook the reader did not foresee) leaves this instance unusable: say so, and the page starts a new worker.
     if (e instanceof WebAssembly.RuntimeError) { post({ type: 'error', fatal: true, message: `表格文件已损坏,无法读取 / damaged workbook (${e.message})` }); return; }
@@ -46,7 +47,7 @@ async function score({ id, rules, form, files }) {
   // Each rejected row's own file for the results workbook's 未计分的行 (the CLI's problems: its file, else the one source read).
   const first = out.sources.find((s) => s.status === 'read');
   for (const r of out.report.rejected) r.source = r.file ?? (first ? label(first) : '');
-  post({ type: 'result', report: out.report, sources: out.sources, notes: out.notes, ms: { read: t1 - t0, score: t2 - t1 } });
+  post({ type: 'result', report: out.report, sources: out.sources, notes: out.notes, roster: out.roster, roster_problems: out.roster_problems, ms: { read: t1 - t0, score: t2 - t1 } });
 }
 
 const label = (s) => s.sheet != null ? `${s.file}#${s.sheet}` : s.file;

@@ -25,6 +25,7 @@ const XO_STRINGS = {
   zh: {
     title: '测评计分工作台', lang: 'English', privacy: '文件只在本浏览器中读取和计分,不会上传到任何地方。',
     drop: '把填好的测评表文件(CSV 或 XLSX,可多个)拖到这里,或', pick: '选择文件…', clear: '清空',
+    progressPick: '花名册与进度(可选)…', progressNone: '未给花名册与进度:导出的结果表没有“花名册与进度”表,单位汇总不能读它。', progressFile: (n) => `花名册与进度:${n}(导出的结果表带上这张表,单位汇总可以读)`, progressClear: '不用花名册',
     loading: '正在载入规则…', ready: (f, n) => `规则已载入:${f}`, form: '测评表', reading: '正在读取文件…', scoring: '正在计分…',
     done: (ms) => `完成,用时 ${ms} 毫秒。`, failed: '无法计分:',
     rows: (r) => `读取 ${r.read} 行 = 计分 ${r.scored} 行 + 未计分 ${r.rejected} 行`, members: (n) => `${n} 名被测评人`,
@@ -41,6 +42,7 @@ const XO_STRINGS = {
   en: {
     title: 'Appraisal scoring workbench', lang: '中文', privacy: 'Files are read and scored in this browser only; nothing is uploaded.',
     drop: 'Drop the filled appraisal sheets here (CSV or XLSX, several at once), or', pick: 'Choose files…', clear: 'Clear',
+    progressPick: 'Roster with progress (optional)…', progressNone: 'No roster with progress: the exported results have no 花名册与进度 sheet, and the unit table cannot read them.', progressFile: (n) => `Roster with progress: ${n} (the exported results carry it; the unit table reads them)`, progressClear: 'No roster',
     loading: 'Loading rules…', ready: (f) => `Rules loaded: ${f}`, form: 'Form', reading: 'Reading files…', scoring: 'Scoring…',
     done: (ms) => `Done in ${ms} ms.`, failed: 'Cannot score: ',
     rows: (r) => `${r.read} rows read = ${r.scored} scored + ${r.rejected} rejected`, members: (n) => `${n} members`,
@@ -152,7 +154,7 @@ class XianjiaoOffice extends HTMLElement {
   disconnectedCallback() { if (this.worker) { this.worker.terminate(); this.worker = null; } }
   attributeChangedCallback(name, a, b) {
     if (!this.built || a === b) return;
-    if (name === 'lang') { this.build(); if (this.result) workbook(this.rulesUrl(), this.result.report, this.lang).then((wb) => { this.wb = wb; this.show(); }, (e) => this.fail(e && e.message || e)); }
+    if (name === 'lang') { this.build(); if (this.result) workbook(this.rulesUrl(), this.result, this.lang).then((wb) => { this.wb = wb; this.show(); }, (e) => this.fail(e && e.message || e)); }
     else this.warm();
   }
 
@@ -187,6 +189,13 @@ class XianjiaoOffice extends HTMLElement {
     for (const ev of ['dragenter', 'dragover']) $.drop.addEventListener(ev, (e) => { e.preventDefault(); $.drop.classList.add('over'); });
     $.drop.addEventListener('dragleave', () => $.drop.classList.remove('over'));
     $.drop.addEventListener('drop', (e) => { e.preventDefault(); $.drop.classList.remove('over'); const fs = [...(e.dataTransfer && e.dataTransfer.files || [])]; if (fs.length) this.addFiles(fs); });
+    // The roster with progress (`score --profiles`): its members' checklists go to the scorer, and the export carries it (花名册与进度).
+    $.profFile = el('input', { type: 'file', id: 'xo-prof-file', accept: '.csv,.xlsx,.xlsm,.xlsb,.xls,.ods,.txt,.json,text/csv,application/json', class: 'vh', tabindex: '-1', 'aria-hidden': 'true',
+      onchange: () => { const f = $.profFile.files[0]; $.profFile.value = ''; if (f) this.setProfiles(f); } });
+    $.profNote = el('span', { id: 'xo-prof-note', class: 'muted' });
+    $.profClear = el('button', { type: 'button', id: 'xo-prof-clear', hidden: true, onclick: () => this.setProfiles(null) }, t.progressClear);
+    $.profRow = el('div', { class: 'row', id: 'xo-prof' },
+      el('button', { type: 'button', id: 'xo-prof-pick', onclick: () => $.profFile.click() }, t.progressPick), $.profFile, $.profClear, $.profNote);
     $.formSel = el('select', { id: 'xo-form', onchange: () => { if (this.files) this.addFiles(this.files); } });
     $.formRow = el('div', { class: 'row', hidden: true }, el('label', { for: 'xo-form' }, t.form), $.formSel);
     $.progress = el('progress', { max: '1', value: '0', hidden: true, id: 'xo-progress', 'aria-label': t.reading });
@@ -207,11 +216,23 @@ class XianjiaoOffice extends HTMLElement {
       el('div', { class: 'row' },
         el('button', { type: 'button', id: 'xo-clear', onclick: () => this.clear() }, t.clear),
         el('button', { type: 'button', id: 'xo-lang', lang: this.lang === 'zh' ? 'en' : 'zh', onclick: () => this.setAttribute('lang', this.lang === 'zh' ? 'en' : 'zh') }, t.lang)));
-    const ui = el('div', { class: 'ui' }, head, el('p', { class: 'muted' }, t.privacy), $.before, $.drop, $.formRow, $.progress, $.status, $.error, $.results);
+    const ui = el('div', { class: 'ui' }, head, el('p', { class: 'muted' }, t.privacy), $.before, $.drop, $.profRow, $.formRow, $.progress, $.status, $.error, $.results);
     unitsTabs(this, ui, head);
     this.shadow.append(el('div', { class: 'root', lang: this.lang === 'zh' ? 'zh-CN' : 'en' }, ui, $.forms));
     if (this.formNames) this.fillForms(this.formNames);
     if (kept) { $.roster.value = kept.roster; $.copies.value = kept.copies; }
+    this.showProfiles();
+  }
+
+  /** The roster with progress (a File, or null): shown, and the sheets scored again with it. */
+  setProfiles(file) {
+    this.profiles = file || null;
+    this.showProfiles();
+    if (this.files) this.addFiles(this.files);
+  }
+  showProfiles() {
+    this.$.profNote.textContent = this.profiles ? this.t.progressFile(this.profiles.name) : this.t.progressNone;
+    this.$.profClear.hidden = !this.profiles;
   }
 
   fillForms(names) {
@@ -232,7 +253,7 @@ class XianjiaoOffice extends HTMLElement {
   }
 
   clear() {
-    this.result = null; this.files = null;
+    this.result = null; this.files = null; this.profiles = null; this.showProfiles();
     this.$.results.hidden = true; this.$.results.replaceChildren();
     this.$.forms.replaceChildren(); this.$.forms.classList.remove('show');
     this.$.error.textContent = ''; this.status(''); this.$.progress.hidden = true;
@@ -247,7 +268,7 @@ class XianjiaoOffice extends HTMLElement {
     this.$.error.textContent = '';
     this.$.progress.hidden = false; this.$.progress.value = 0;
     this.status(this.t.reading);
-    this.ensureWorker().postMessage({ type: 'score', id, rules: this.rulesUrl(), form: this.$.formSel.value || this.getAttribute('form') || '', files });
+    this.ensureWorker().postMessage({ type: 'score', id, rules: this.rulesUrl(), form: this.$.formSel.value || this.getAttribute('form') || '', files, profiles: this.profiles || null });
     const done = new Promise((resolve, reject) => { this.pending = { id, resolve, reject }; });
     done.catch(() => {}); // (a file that cannot be read is shown by fail(); a caller that awaits still gets the rejection)
     return done;
@@ -278,7 +299,7 @@ class XianjiaoOffice extends HTMLElement {
 
   /** The results workbook (core's definition) for this result, then the page. */
   async finish(m) {
-    this.wb = await workbook(this.rulesUrl(), m.report, this.lang);
+    this.wb = await workbook(this.rulesUrl(), m, this.lang);
     if (m.id !== this.seq) return;
     {
       this.show();
@@ -419,13 +440,13 @@ class XianjiaoOffice extends HTMLElement {
   /** One 评议意见表 (附件4) per member, in roster order (else the sheets' order); returns how many. */
   async renderForms() {
     if (!this.result) return 0;
-    this.showForms(await opinionHtml(this.rulesUrl(), this.result.report, this.roster()));
+    this.showForms(await opinionHtml(this.rulesUrl(), this.result, this.roster()));
     return this.result.report.members.length;
   }
   async print() { await this.renderForms(); window.print(); }
 
   /** The unit's draft 转段申请 (core's template, as `xianjiao report` prints it), addressed as the rules say. */
-  applicationHtml() { return applicationHtml(this.rulesUrl(), this.result.report, this.unitName, this.getAttribute('to'), this.lang); }
+  applicationHtml() { return applicationHtml(this.rulesUrl(), this.result, this.unitName, this.getAttribute('to'), this.lang); }
   async printApplication() {
     try { this.showForms(await this.applicationHtml()); window.print(); } catch (e) { this.fail(e && e.message || e); }
   }
@@ -442,8 +463,8 @@ class XianjiaoOffice extends HTMLElement {
   }
 
   // ------------------------------------------------------------ export (core's results workbook, as `score -o`)
-  xlsxBlob() { return xlsxBlob(this.rulesUrl(), this.result.report, this.lang); }
-  csvBlob() { return csvBlob(this.rulesUrl(), this.result.report, this.lang); }
+  xlsxBlob() { return xlsxBlob(this.rulesUrl(), this.result, this.lang); }
+  csvBlob() { return csvBlob(this.rulesUrl(), this.result, this.lang); }
 
   save(blob, name) { saveBlob(blob, name, this.shadow); }
   async exportXlsx() { this.save(await this.xlsxBlob(), `${this.result.report.form}-评议结果.xlsx`); }

@@ -17,8 +17,19 @@ use wasm_bindgen::prelude::*;
 /// `file` when several sources were read, `sheets` when there is something to say about them),
 /// `sources` every file and sheet read or skipped, `notes` what the CLI prints on stderr. A file
 /// that cannot be read, the same data twice or one name in two places throws the CLI's message.
+/// `roster`/`roster_bytes`: the roster with progress, as the CLI's `--profiles` (read by the reader's
+/// `profiles`, each member's checklist handed to the scorer); the result then carries `roster` (the lines of
+/// the results workbook's sheet 花名册与进度) and `roster_problems` (its rows not used, after the sheets').
 #[wasm_bindgen(js_name = readSheets)]
-pub fn read_sheets(engine: &Engine, names: Vec<String>, lens: &[u32], bytes: &[u8], form: Option<String>) -> Result<String, JsValue> {
+pub fn read_sheets(
+    engine: &Engine,
+    names: Vec<String>,
+    lens: &[u32],
+    bytes: &[u8],
+    form: Option<String>,
+    roster: Option<String>,
+    roster_bytes: Option<Vec<u8>>,
+) -> Result<String, JsValue> {
     let rs = engine.usable()?;
     let mut sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     if names.len() != lens.len() || lens.iter().map(|&n| n as usize).sum::<usize>() != bytes.len() {
@@ -31,11 +42,24 @@ pub fn read_sheets(engine: &Engine, names: Vec<String>, lens: &[u32], bytes: &[u
         at += n as usize;
     }
     let (inputs, notes) = xianjiao_reader::read_all_bytes(&files, xianjiao_reader::Target::Score(&mut sc)).map_err(|e| err("sheet.read", &e))?;
+    let (members, roster_problems) = match (&roster, &roster_bytes) {
+        (Some(name), Some(b)) => xianjiao_reader::profiles::profiles(name, b).map_err(|e| err("profiles.read", &e))?,
+        _ => (vec![], vec![]),
+    };
+    for m in &members {
+        // (as `score --profiles`: a member whose checklist cannot be worked out gets none; the roster still rides along)
+        if let Ok(cl) = rs.checklist(&xianjiao_core::checklist_profile(rs.rules(), m.unit.as_deref(), &m.profile), None) {
+            sc.set_checklist(&m.member, cl);
+        }
+    }
     let mut report = sc.finish().map_err(eval_err)?;
     let origin: Vec<Option<String>> = report.rejected.iter_mut().map(|r| inputs.relocate(r)).collect();
     let report = xianjiao_reader::with_sources(&report, &origin, &inputs);
-    serde_json::to_string(&serde_json::json!({ "report": report, "sources": inputs.sources, "notes": notes }))
-        .map_err(|e| err("js.serialize", &e.to_string()))
+    let roster: Vec<xianjiao_core::output::results::RosterLine> = members.iter().map(Into::into).collect();
+    serde_json::to_string(
+        &serde_json::json!({ "report": report, "sources": inputs.sources, "notes": notes, "roster": roster, "roster_problems": roster_problems }),
+    )
+    .map_err(|e| err("js.serialize", &e.to_string()))
 }
 
 /// Every sheet of a workbook (`name` gives its format by the extension) as the reader sees its
@@ -106,6 +130,13 @@ pub fn transfer_application(engine: &Engine, input: &str, unit: &str, to: &str, 
     Ok(xianjiao_core::output::report::results_application(rs, &x, unit, &to, None, lang))
 }
 
+/// A requirement's status word (`done`, `pending`, `overdue`, `exempt`) in `lang` ("zh" or "en"): core's
+/// (`output::units::status_word`, from the message catalogue), the words of the unit table, for its drill-down.
+#[wasm_bindgen(js_name = statusWord)]
+pub fn status_word(lang: &str, status: &str) -> String {
+    xianjiao_core::output::units::status_word(xianjiao_core::Lang::parse(lang), status)
+}
+
 /// The 单位汇总 desk (issue 23): the files a 先教办 or 督导组 drops, gathered by core's
 /// [`xianjiao_core::UnitGather`] exactly as `xianjiao units` gathers them (read / refused
 /// with the reason / duplicate), then core's unit table, its drill-down and its exports.
@@ -115,7 +146,12 @@ pub fn transfer_application(engine: &Engine, input: &str, unit: &str, to: &str, 
 pub struct UnitsDesk {
     gather: xianjiao_core::UnitGather,
     got: Option<xianjiao_core::Gathered>,
+    /// The last table built and what it was built from (the engine's address, level, day, 督导组 list): the
+    /// exports of the table shown reuse it instead of building it again on each click.
+    built: Option<(BuiltFor, xianjiao_core::UnitTable, Vec<xianjiao_core::FileNote>)>,
 }
+
+type BuiltFor = (usize, String, String, String);
 
 #[wasm_bindgen(js_class = UnitsDesk)]
 impl UnitsDesk {
@@ -157,7 +193,7 @@ impl UnitsDesk {
             flag(xianjiao_core::UnitFilter { not_applied: true, ..Default::default() }),
         );
         let keep: Vec<_> = (0..t.rows.len()).map(|i| serde_json::json!({ "overdue": o[i], "buke": b[i], "not_applied": n[i] })).collect();
-        let sheet = xianjiao_core::output::units::summary_sheet(&t);
+        let sheet = xianjiao_core::output::units::summary_sheet(t);
         serde_json::to_string(&serde_json::json!({ "files": files, "table": t, "keep": keep, "sheet": sheet }))
             .map_err(|e| err("js.serialize", &e.to_string()))
     }
@@ -165,7 +201,7 @@ impl UnitsDesk {
     /// The 汇总 workbook's definition (JSON), `-o x.xlsx`'s, for the export wasm to write.
     pub fn workbook(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
         let (t, files) = self.build(engine, level, on, oversight)?;
-        let wb = xianjiao_core::output::units::workbook(&t, &files).map_err(|e| err("output.xlsx", &e))?;
+        let wb = xianjiao_core::output::units::workbook(t, files).map_err(|e| err("output.xlsx", &e))?;
         serde_json::to_string(&wb).map_err(|e| err("js.serialize", &e.to_string()))
     }
 
@@ -175,13 +211,22 @@ impl UnitsDesk {
         level: &str,
         on: &str,
         oversight: &str,
-    ) -> Result<(xianjiao_core::UnitTable, Vec<xianjiao_core::FileNote>), JsValue> {
-        let rs = engine.usable()?;
-        let on = Some(on.trim()).filter(|d| !d.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)?;
-        let mut ov = xianjiao_core::oversight_list(oversight).map_err(|e| err("units.oversight", &format!("督导组名单 / oversight list: {e}")))?;
-        let g = self.gathered();
-        g.fill_oversight(&mut ov);
-        Ok((rs.unit_table(level, &g.inputs, on, &ov), g.notes.clone()))
+    ) -> Result<(&xianjiao_core::UnitTable, &[xianjiao_core::FileNote]), JsValue> {
+        let key: BuiltFor = (std::ptr::from_ref(engine) as usize, level.to_string(), on.to_string(), oversight.to_string());
+        let built = match self.built.take() {
+            Some(b) if b.0 == key => b,
+            _ => {
+                let rs = engine.usable()?;
+                let day = Some(on.trim()).filter(|d| !d.is_empty()).map(xianjiao_core::parse_day).transpose().map_err(eval_err)?;
+                let mut ov =
+                    xianjiao_core::oversight_list(oversight).map_err(|e| err("units.oversight", &format!("督导组名单 / oversight list: {e}")))?;
+                let g = self.gathered();
+                g.fill_oversight(&mut ov);
+                (key, rs.unit_table(level, &g.inputs, day, &ov), g.notes.clone())
+            }
+        };
+        let (_, t, files) = self.built.insert(built);
+        Ok((t, files))
     }
 
     /// A unit's members (the `index`-th input, as the table's row of the same index) and the status
@@ -201,20 +246,20 @@ impl UnitsDesk {
     #[wasm_bindgen(js_name = tableJson)]
     pub fn table_json(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
         let (t, _) = self.build(engine, level, on, oversight)?;
-        serde_json::to_string_pretty(&t).map_err(|e| err("js.serialize", &e.to_string()))
+        serde_json::to_string_pretty(t).map_err(|e| err("js.serialize", &e.to_string()))
     }
 
     /// The printable HTML, the CLI's `units -o x.html`.
     pub fn html(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str) -> Result<String, JsValue> {
         let (t, _) = self.build(engine, level, on, oversight)?;
-        Ok(xianjiao_core::output::units::html(&t))
+        Ok(xianjiao_core::output::units::html(t))
     }
 
     /// The 督导组's record book's definition (JSON), the CLI's `units --record x.xlsx [--group G]` (`group` empty: every 督导组).
     #[wasm_bindgen(js_name = recordWorkbook)]
     pub fn record_workbook(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str, group: &str) -> Result<String, JsValue> {
         let (t, _) = self.build(engine, level, on, oversight)?;
-        let wb = xianjiao_core::output::units::record_workbook(&t, Some(group).filter(|g| !g.is_empty()));
+        let wb = xianjiao_core::output::units::record_workbook(t, Some(group).filter(|g| !g.is_empty()));
         serde_json::to_string(&wb).map_err(|e| err("js.serialize", &e.to_string()))
     }
 
@@ -222,6 +267,6 @@ impl UnitsDesk {
     #[wasm_bindgen(js_name = recordHtml)]
     pub fn record_html(&mut self, engine: &Engine, level: &str, on: &str, oversight: &str, group: &str) -> Result<String, JsValue> {
         let (t, _) = self.build(engine, level, on, oversight)?;
-        Ok(xianjiao_core::output::units::record_html(&t, Some(group).filter(|g| !g.is_empty())))
+        Ok(xianjiao_core::output::units::record_html(t, Some(group).filter(|g| !g.is_empty())))
     }
 }

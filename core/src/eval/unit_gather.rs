@@ -7,7 +7,8 @@
 
 use crate::eval::columns::{Cells, Field, Want};
 use crate::eval::profile::Profile;
-use crate::eval::units::{ApplicationRecord, UnitInput, UnitRecord, UnitTable, Visit};
+use crate::eval::units::{ApplicationRecord, SpotCheck, UnitInput, UnitRecord, UnitTable, Visit};
+use crate::model::Rules;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -31,6 +32,13 @@ pub struct RosterMember {
     pub unit: Option<String>,
     /// The member's profile (role, unit type, batch, conditions, progress).
     pub profile: Profile,
+}
+
+/// The profile a member's checklist is worked out from (`score --profiles`, the office page's scoring tab): the
+/// roster's 单位 names the member's own unit, and is the unit type only when the rules list it as one (单位类型 first).
+pub fn checklist_profile(r: &Rules, unit: Option<&str>, p: &Profile) -> Profile {
+    let unit_type = p.unit.clone().or_else(|| unit.filter(|u| r.units.iter().any(|x| x.name == *u)).map(str::to_string));
+    Profile { unit: unit_type, ..p.clone() }
 }
 
 /// The columns of a roster with progress (also `--profiles` of `report`).
@@ -211,6 +219,8 @@ pub enum Extra {
     Review(ApplicationRecord, Option<String>),
     /// One 督导组 visit (its record book); the 督导组 is the visit's `by`.
     Visit(Visit),
+    /// The office's 抽查 of the unit (a sheet of them: [`spot_check_fields`]); a later one replaces an earlier one.
+    SpotCheck(SpotCheck),
 }
 
 /// The columns of the 督导组's record of 转段申请 (sheet 转段审查 of its record book); the first name of
@@ -224,6 +234,7 @@ pub fn review_fields() -> Vec<Field> {
         Field { key: "review", names: &["审查意见", "督导组审查意见", "review"], required: true },
         Field { key: "reviewed_on", names: &["审查日期", "reviewed_on"], required: false },
         Field { key: "approved", names: &["先教办同意", "先教办意见", "approved"], required: false },
+        Field { key: "refused", names: &["不同意理由", "先教办不同意理由", "refused"], required: false },
     ]
 }
 
@@ -237,6 +248,18 @@ pub fn visit_fields() -> Vec<Field> {
         Field { key: "problems", names: &["发现问题", "存在问题", "problems"], required: true },
         Field { key: "follow_up", names: &["整改要求", "跟踪落实", "follow_up"], required: false },
         Field { key: "closed_on", names: &["整改完成日期", "整改完成", "closed_on"], required: false },
+    ]
+}
+
+/// The columns of the office's 抽查 (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,凡是敷衍应付、
+/// 走过场的,不得转入下一阶段,并责令‘补课’”), one row a unit, as [`review_fields`]: what was found and whether 补课 was ordered.
+pub fn spot_check_fields() -> Vec<Field> {
+    vec![
+        Field { key: "unit", names: &["单位", "unit", "被抽查单位"], required: true },
+        Field { key: "by", names: &["抽查单位", "抽查人", "by"], required: false },
+        Field { key: "on", names: &["抽查日期", "on"], required: false },
+        Field { key: "finding", names: &["抽查发现", "抽查情况", "finding"], required: true },
+        Field { key: "buke", names: &["责令补课", "补课", "buke"], required: true },
     ]
 }
 
@@ -360,6 +383,7 @@ impl UnitGather {
                         review_groups.push((unit, g));
                     }
                 }
+                Extra::SpotCheck(c) => u.spot_check = Some(c),
                 Extra::Visit(v) => {
                     if let Some(g) = v.by.clone().filter(|g| !review_groups.iter().any(|(u, x)| *u == unit && x == g)) {
                         review_groups.push((unit, g));

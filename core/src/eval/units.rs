@@ -74,6 +74,9 @@ pub struct Counts {
     pub reviewed: u64,
     /// Approved by the office.
     pub approved: u64,
+    /// Refused by the office (先教办不同意, with its reason).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refused: u64,
     /// 督导组 visits recorded.
     #[serde(skip_serializing_if = "is_zero")]
     pub visits: u64,
@@ -119,6 +122,7 @@ impl Counts {
         self.applied += o.applied;
         self.reviewed += o.reviewed;
         self.approved += o.approved;
+        self.refused += o.refused;
         self.visits += o.visits;
         self.open_problems += o.open_problems;
         for (k, v) in &o.own {
@@ -142,6 +146,10 @@ pub struct ApplicationRecord {
     pub phase: Option<String>,
     /// When the 督导组 reviewed it (as written).
     pub reviewed_on: Option<String>,
+    /// The office did not agree (先教办不同意), and why: the unit does not move on; it applies again once it has
+    /// done what the reason asks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// An office's 抽查 of a unit (000: “对所属党支部及下属二级单位党组织开展教育活动的情况要进行抽查,
@@ -550,27 +558,30 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
             let from_progress = a.requirement.as_ref().and_then(|q| u.own.get(q)).is_some_and(|v| v.as_bool() == Some(true));
             let applied = rec.applied.unwrap_or(from_progress);
             let reviewed = rec.review.is_some() || !a.review;
-            let state = if !applied {
-                "未申请"
+            let state: String = if !applied {
+                "未申请".into()
             } else if rec.approved && reviewed {
-                "先教办已同意"
+                "先教办已同意".into()
+            } else if let (Some(why), true) = (&rec.refused, reviewed) {
+                format!("先教办不同意:{why}")
             } else if reviewed {
                 if a.review {
-                    "督导组已审查,待先教办同意"
+                    "督导组已审查,待先教办同意".into()
                 } else {
-                    "已申请,待先教办同意"
+                    "已申请,待先教办同意".into()
                 }
             } else {
-                "已申请,待督导组审查"
+                "已申请,待督导组审查".into()
             };
             c.applied = u64::from(applied);
             c.reviewed = u64::from(applied && a.review && rec.review.is_some());
             c.approved = u64::from(applied && reviewed && rec.approved);
+            c.refused = u64::from(applied && reviewed && !rec.approved && rec.refused.is_some());
             let review = rec.review.as_ref().map(|r| match &rec.reviewed_on {
                 Some(d) => format!("{r}({d})"),
                 None => r.clone(),
             });
-            (Some(state.to_string()), review)
+            (Some(state), review)
         }
     };
     c.visits = u.visits.len() as u64;

@@ -13,7 +13,7 @@ use super::{column, Cell, Column, Format, Sheet, Workbook};
 use crate::messages::Lang;
 use crate::model::Outcome;
 use crate::ruleset::RuleSet;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 /// A committee decision as serialized.
@@ -179,7 +179,7 @@ pub struct ResultsInput {
 }
 
 /// A member of the roster with progress (`score --profiles`), as the unit table reads it back.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RosterLine {
     /// Name.
@@ -198,6 +198,20 @@ pub struct RosterLine {
     pub progress: Map<String, Value>,
 }
 
+impl From<&crate::RosterMember> for RosterLine {
+    fn from(m: &crate::RosterMember) -> Self {
+        RosterLine {
+            member: m.member.clone(),
+            role: m.profile.role.clone(),
+            unit: m.unit.clone(),
+            unit_type: m.profile.unit.clone(),
+            batch: m.profile.batch.clone(),
+            conditions: m.profile.conditions.clone(),
+            progress: m.profile.progress.clone(),
+        }
+    }
+}
+
 /// Progress as a cell: `id;id=40` (done items, amounts) — what a clerk types and the
 /// readers take (the CLI's `--profiles`) — or the JSON object when a value or an id does not fit that form.
 pub fn progress_text(p: &Map<String, Value>) -> String {
@@ -213,6 +227,12 @@ pub fn progress_text(p: &Map<String, Value>) -> String {
     }
     parts.join(";")
 }
+
+/// The names (Chinese, English) of the results workbook's sheet of the rules used, which every `score -o` XLSX has, and of
+/// its sheet of the roster with progress, which it has when the roster was given (the unit table reads that one).
+pub const RULES_SHEET: (&str, &str) = ("所用规则", "Rules used");
+/// See [`RULES_SHEET`].
+pub const ROSTER_SHEET: (&str, &str) = ("花名册与进度", "Roster and progress");
 
 /// Sheet 4: the roster with progress (headers as the readers of `--profiles` match them).
 pub fn roster_sheet(x: &ResultsInput, lang: Lang) -> Sheet {
@@ -240,7 +260,7 @@ pub fn roster_sheet(x: &ResultsInput, lang: Lang) -> Sheet {
             ]
         })
         .collect();
-    Sheet { name: t(lang, "花名册与进度", "Roster and progress").into(), columns, rows, freeze: (1, 1) }
+    Sheet { name: t(lang, ROSTER_SHEET.0, ROSTER_SHEET.1).into(), columns, rows, freeze: (1, 1) }
 }
 
 impl ResultsInput {
@@ -456,7 +476,7 @@ pub fn rules_sheet(rs: &RuleSet, x: &ResultsInput, lang: Lang) -> Sheet {
         row(t(lang, "满意度测评", "Satisfaction vote"), v.vote.clone(), Cell::Empty, prov);
         row(t(lang, "满意率 =", "Rate ="), format!("({}) / {}", v.rate_of.join("+"), t(lang, "参评人数", "respondents")), Cell::Empty, String::new());
     }
-    Sheet { name: t(lang, "所用规则", "Rules used").into(), columns, rows, freeze: (1, 0) }
+    Sheet { name: t(lang, RULES_SHEET.0, RULES_SHEET.1).into(), columns, rows, freeze: (1, 0) }
 }
 
 /// The results workbook: members, rows not used, rules used (and the roster with progress, when given).

@@ -3,6 +3,7 @@
 
 use crate::eval::unit_gather::{review_fields, visit_fields, FileNote};
 use crate::eval::units::{UnitRow, UnitTable};
+use crate::messages::{Lang, Msg};
 use crate::output::{column, Cell, Format, Sheet, Workbook};
 use maud::{html, PreEscaped, DOCTYPE};
 
@@ -17,14 +18,18 @@ pub fn items_text(r: &UnitRow) -> String {
 }
 
 /// A status as the table words it.
-fn status_zh(s: &str) -> &str {
-    match s {
-        "done" => "已完成",
-        "pending" => "待办",
-        "overdue" => "已逾期",
-        "exempt" => "免做",
-        other => other,
-    }
+/// A requirement's status (`done`, `pending`, `overdue`, `exempt`, as the checklist names it) in `lang`, from the
+/// message catalogue: the unit table's words, and the office page's drill-down's (the office wasm's `statusWord`).
+/// Another name is given back as it is.
+pub fn status_word(lang: Lang, s: &str) -> String {
+    let code = match s {
+        "done" => "status.done",
+        "pending" => "status.pending",
+        "overdue" => "status.overdue",
+        "exempt" => "status.exempt",
+        other => return other.to_string(),
+    };
+    crate::messages::word(lang, &Msg::new(code))
 }
 
 /// 本单位: the unit's own figures against what is required.
@@ -33,7 +38,7 @@ pub fn own_text(r: &UnitRow) -> String {
         .iter()
         .map(|o| match (o.have, o.required) {
             (h, Some(q)) => format!("{} {}/{}{}", o.id, h.unwrap_or(0.0), q, o.unit.as_deref().unwrap_or("")),
-            _ => format!("{} {}", o.id, status_zh(&o.status)),
+            _ => format!("{} {}", o.id, status_word(Lang::Zh, &o.status)),
         })
         .collect::<Vec<_>>()
         .join(";")
@@ -66,7 +71,8 @@ fn buke_text(r: &UnitRow) -> String {
 fn application_text(r: &UnitRow) -> String {
     r.application.clone().unwrap_or_else(|| {
         if r.kind == "level" {
-            format!("已申请 {} / 已审查 {} / 已同意 {}", r.counts.applied, r.counts.reviewed, r.counts.approved)
+            let refused = if r.counts.refused > 0 { format!(" / 不同意 {}", r.counts.refused) } else { String::new() };
+            format!("已申请 {} / 已审查 {} / 已同意 {}{refused}", r.counts.applied, r.counts.reviewed, r.counts.approved)
         } else {
             String::new()
         }
@@ -270,7 +276,8 @@ pub fn record_workbook(t: &UnitTable, group: Option<&str>) -> Workbook {
                 Cell::opt(rec.applied.map(yes_no)),
                 Cell::opt(rec.review.as_deref()),
                 Cell::opt(rec.reviewed_on.as_deref()),
-                Cell::t(yes_no(rec.approved)),
+                Cell::t(if !rec.approved && rec.refused.is_some() { "不同意" } else { yes_no(rec.approved) }),
+                Cell::opt(rec.refused.as_deref()),
             ])
         })
         .collect();
