@@ -257,6 +257,11 @@ fn a_units_counts_add_up_the_levels() {
     assert_eq!(own(&v["table"]["total"], "单位征求意见"), Some(serde_json::json!(3741.0)), "{v}");
     let town = &stdout_of("town")["table"]["total"];
     assert_eq!(town["own"], serde_json::json!([]), "学时 against a per-unit minimum is not summed");
+    // the printed table writes the count (本单位), for the unit and the total
+    let h = d.join("厅系统.html");
+    let o = run(&[&args[..], &["-o", h.to_str().unwrap()]].concat());
+    let html = std::fs::read_to_string(&h).unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    assert!(html.contains("单位征求意见 153条") && html.contains("单位征求意见 3741条"), "the counts printed");
 }
 
 /// The 督导组's record (drafted → reviewed with the opinion → approved) read from a file into the unit rows.

@@ -215,7 +215,7 @@ export async function run({ browser, origin, test, assert, eq, out }) {
     for (const f of ['guanba.rhai', 'central.rhai']) fs.copyFileSync(path.join(root, 'rules', f), path.join(dir, f)); // (所用规则 names them as the page does)
     spawnSync(cliExe, ['score', '--rules', 'guanba.rhai', 'sheets.csv', '--profiles', '镇机关-进度.json', '-o', 'cli.xlsx'], { cwd: dir });
     const { context, page, errors } = await unitsPage(browser, origin);
-    await page.selectOption('#loc', 'rules/guanba.rhai');
+    await page.selectOption('#loc', 'pkg/rules/guanba.rules.json');
     await page.waitForFunction(() => /规则已载入:guanba/.test(document.querySelector('xianjiao-office')?.shadowRoot?.querySelector('#xo-status')?.textContent || ''), null, { timeout: 30000 });
     const scored = () => page.evaluate(() => new Promise((res, rej) => {
       const o = document.querySelector('xianjiao-office');

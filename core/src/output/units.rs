@@ -38,6 +38,8 @@ pub fn own_text(r: &UnitRow) -> String {
         .iter()
         .map(|o| match (o.have, o.required) {
             (h, Some(q)) => format!("{} {}/{}{}", o.id, h.unwrap_or(0.0), q, o.unit.as_deref().unwrap_or("")),
+            // a count with no per-unit minimum (001's opinions collected, 条): the number, then its status
+            (Some(h), None) => format!("{} {}{} {}", o.id, h, o.unit.as_deref().unwrap_or(""), status_word(Lang::Zh, &o.status)),
             _ => format!("{} {}", o.id, status_word(Lang::Zh, &o.status)),
         })
         .collect::<Vec<_>>()
