@@ -242,8 +242,8 @@ fn read(bytes: &[u8]) -> Option<XlsFormats> {
 
 /// A format under which a number shows as something other than a mark: a percent, money, a date or a time.
 fn worth_showing(code: &str) -> bool {
-    let bare = super::workbook::bare_format(code).to_ascii_lowercase();
-    bare.contains('%') || super::workbook::currency(code).is_some() || bare.contains(['y', 'm', 'd', 'h', 's', '年', '月', '日'])
+    let bare = super::numfmt::bare_format(code).to_ascii_lowercase();
+    bare.contains('%') || super::numfmt::currency(code).is_some() || bare.contains(['y', 'm', 'd', 'h', 's', '年', '月', '日'])
 }
 
 #[cfg(test)]

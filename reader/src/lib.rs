@@ -25,6 +25,7 @@ mod biff;
 pub mod csv;
 mod encoding;
 pub mod fast;
+mod numfmt;
 pub mod profiles;
 mod records;
 mod rows;
@@ -43,8 +44,7 @@ pub use calamine;
 use serde::Serialize;
 use std::io::Cursor;
 
-/// Non-blank rows searched for the header (title rows may come first).
-pub const HEADER_SEARCH: usize = 10;
+pub use rows::HEADER_SEARCH;
 /// A quoted field still open after this many lines or bytes is taken as an
 /// unterminated quote: its line is rejected and the lines after it are read again.
 const MAX_SPAN_LINES: usize = 200;
@@ -180,7 +180,7 @@ pub struct Mark {
 
 /// Before a file of several is read into `target`.
 pub fn begin_file(target: &mut Target, inputs: &Inputs) -> Mark {
-    let m = Mark { before: inputs.sources.len(), was: scored_digest(target) };
+    let m = Mark { before: inputs.sources.len(), was: rows::scored_digest(target) };
     if let Target::Score(sc) = target {
         sc.begin_source();
     }
@@ -199,8 +199,8 @@ pub fn end_file(
     bytes_digest: impl FnOnce() -> Result<u64, String>,
 ) -> Result<(), String> {
     if several && !is_sheet(name) {
-        let digest = match (m.was, scored_digest(target)) {
-            (Some(a), Some(b)) => rows_digest(a, b),
+        let digest = match (m.was, rows::scored_digest(target)) {
+            (Some(a), Some(b)) => rows::rows_digest(a, b),
             _ => Some(bytes_digest()?),
         };
         inputs.set_digest(m.before, digest);
@@ -335,19 +335,6 @@ pub fn lookalikes(names: &[&str]) -> Vec<Vec<String>> {
         }
     }
     groups.into_iter().map(|g| g.1).filter(|v| v.len() > 1).collect()
-}
-
-/// The scorer's digest of the sheets scored so far, when rows go to a scorer.
-pub fn scored_digest(target: &Target) -> Option<(u64, usize)> {
-    match target {
-        Target::Score(sc) => Some(sc.digest()),
-        _ => None,
-    }
-}
-
-/// The digest of the sheets scored between two [`scored_digest`]s (none when none was).
-pub fn rows_digest(before: (u64, usize), after: (u64, usize)) -> Option<u64> {
-    (after.1 > before.1).then(|| after.0.wrapping_sub(before.0) ^ (after.1 - before.1) as u64)
 }
 
 /// A report as JSON, with each rejected row's file (`file#sheet`) when rows

@@ -2,7 +2,6 @@
 //! votes, plain tables), where rows go once it is found ([`Target`]), and the
 //! sources read ([`Inputs`]) with their line offsets.
 
-use super::HEADER_SEARCH;
 use crate::fast as fastcsv;
 use serde::Serialize;
 pub use xianjiao_core::{Cells, Field, Found, Resolve, Want};
@@ -522,4 +521,20 @@ impl<'t, 's, 'r> Table<'t, 's, 'r> {
         }
         Ok(())
     }
+}
+
+/// Non-blank rows searched for the header (title rows may come first).
+pub const HEADER_SEARCH: usize = 10;
+
+/// The scorer's digest of the sheets scored so far, when rows go to a scorer.
+pub(crate) fn scored_digest(target: &Target) -> Option<(u64, usize)> {
+    match target {
+        Target::Score(sc) => Some(sc.digest()),
+        _ => None,
+    }
+}
+
+/// The digest of the sheets scored between two [`scored_digest`]s (none when none was).
+pub(crate) fn rows_digest(before: (u64, usize), after: (u64, usize)) -> Option<u64> {
+    (after.1 > before.1).then(|| after.0.wrapping_sub(before.0) ^ (after.1 - before.1) as u64)
 }

@@ -2,6 +2,7 @@
 //! header fits, cells streamed, damaged files reported rather than panicking.
 
 use super::biff::XlsFormats;
+use super::numfmt::{bare_format, currency};
 use super::rows::{Cells, Inputs, Shown, Table, Target};
 use std::io::{Read, Seek};
 
@@ -33,7 +34,7 @@ pub(super) fn workbook<RS: Read + Seek>(
             inputs.end(info);
             continue;
         }
-        let was = super::scored_digest(target);
+        let was = super::rows::scored_digest(target);
         let stem = super::csv::file_stem(name);
         let mut table = Table::new(target, info.offset, &[&sheet, &stem]);
         table.sheet = Some(sheet.clone());
@@ -66,8 +67,8 @@ pub(super) fn workbook<RS: Read + Seek>(
         let no_header = table.header_row.is_none();
         drop(table);
         // Forms: the sheets as scored, so a sheet equal to a CSV or to another workbook's is found too.
-        if let (Some(a), Some(b)) = (was, super::scored_digest(target)) {
-            info.digest = super::rows_digest(a, b);
+        if let (Some(a), Some(b)) = (was, super::rows::scored_digest(target)) {
+            info.digest = super::rows::rows_digest(a, b);
         }
         match r {
             Ok(()) => {}
@@ -462,37 +463,6 @@ pub(super) fn range_rows<'f>(
 /// Built-in number formats of Chinese Excel that write dates with 年/月/日 (ECMA-376 18.8.30, zh-CN).
 fn chinese_date_id(id: Option<u32>) -> bool {
     matches!(id, Some(27..=29 | 31 | 36 | 50..=58))
-}
-
-/// The first section of a number format with quoted text and escaped characters removed.
-pub(crate) fn bare_format(code: &str) -> String {
-    let mut out = String::new();
-    let (mut quoted, mut escaped) = (false, false);
-    for ch in code.chars() {
-        match ch {
-            _ if escaped => escaped = false,
-            '"' => quoted = !quoted,
-            _ if quoted => {}
-            '\\' | '_' | '*' => escaped = true,
-            ';' => break,
-            _ => out.push(ch),
-        }
-    }
-    out
-}
-
-/// The currency symbol of a number format's first section: `[$¥-804]`, or ¥ ￥ $ € £ in it, quoted or not
-/// (`[$-804]`, a locale without a symbol, is none).
-pub(crate) fn currency(code: &str) -> Option<String> {
-    let first = code.split(';').next().unwrap_or("");
-    if let Some(i) = first.find("[$") {
-        let sym: String = first[i + 2..].chars().take_while(|&c| c != '-' && c != ']').collect();
-        if !sym.is_empty() {
-            return Some(sym);
-        }
-    }
-    let without_tags: String = first.split('[').map(|p| p.split_once(']').map_or(p, |(_, rest)| rest)).collect();
-    without_tags.chars().find(|c| matches!(c, '¥' | '￥' | '$' | '€' | '£')).map(String::from)
 }
 
 /// `x` with `decimals` decimals, in groups of three digits when `grouped` (#,##0).
