@@ -233,6 +233,16 @@ fn vote_result(q: &Requirement, vote: &crate::model::Vote, m: &serde_json::Map<S
 }
 
 pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
+    checklist_with(r, hooks, p, on, true)
+}
+
+/// The checklist without each item's `reason` text (left empty; `why` keeps its messages): for the unit
+/// table, which counts statuses of every member of a city and never shows the sentence.
+pub(crate) fn checklist_unworded(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>) -> Result<Checklist, EvalError> {
+    checklist_with(r, hooks, p, on, false)
+}
+
+fn checklist_with(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveDate>, worded: bool) -> Result<Checklist, EvalError> {
     hooks.begin_evaluation();
     let batch = batch_of(r, p.batch.as_deref())?;
     if !r.roles.iter().any(|x| x.name == p.role) {
@@ -362,7 +372,7 @@ pub(crate) fn checklist(r: &Rules, hooks: &Hooks, p: &Profile, on: Option<NaiveD
                 (status, why)
             }
         };
-        let reason = join(Lang::Zh, &why);
+        let reason = if worded { join(Lang::Zh, &why) } else { String::new() };
         match status {
             ItemStatus::Done => summary.done += 1,
             ItemStatus::Pending => summary.pending += 1,

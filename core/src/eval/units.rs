@@ -9,7 +9,7 @@
 //! A level's table is itself an input one level up ([`UnitInput::Level`]), and
 //! keeps its children's rows (`details`).
 
-use crate::eval::checklist::{checklist, ItemStatus};
+use crate::eval::checklist::{checklist_unworded, ItemStatus};
 use crate::eval::hooks::Hooks;
 use crate::eval::profile::Profile;
 use crate::eval::schedule::{phase_status, Status};
@@ -412,7 +412,7 @@ pub(crate) fn unit_members(r: &Rules, hooks: &Hooks, u: &UnitRecord, names: &[Op
         .map(|(i, m)| {
             let p = member_profile(u, m, batch.as_ref());
             let name = names.get(i).cloned().flatten();
-            match checklist(r, hooks, &p, on) {
+            match checklist_unworded(r, hooks, &p, on) {
                 Ok(list) => MemberLine {
                     name,
                     role: p.role,
@@ -439,7 +439,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     let gate = phase.as_ref().and_then(|p| r.gates.iter().find(|g| &g.phase == p));
     for m in &u.members {
         let p = member_profile(u, m, batch.as_ref());
-        match checklist(r, hooks, &p, on) {
+        match checklist_unworded(r, hooks, &p, on) {
             Ok(list) => {
                 for it in list.items.iter().filter(|i| i.status != ItemStatus::NotApplicable) {
                     let e = c.items.entry(it.id.clone()).or_default();
@@ -473,7 +473,7 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
             }
         }
         let p = Profile { role, unit: u.unit_type.clone(), batch: batch.clone(), conditions: vec![], progress };
-        if let Ok(list) = checklist(r, hooks, &p, on) {
+        if let Ok(list) = checklist_unworded(r, hooks, &p, on) {
             for it in list.items.iter().filter(|i| i.status != ItemStatus::NotApplicable) {
                 if let (Some(h), true) = (it.have, is_count(r, &it.id)) {
                     c.own.insert(it.id.clone(), h);
