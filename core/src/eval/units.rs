@@ -542,8 +542,17 @@ fn unit_row(r: &Rules, hooks: &Hooks, u: &UnitRecord, on: Option<NaiveDate>, ove
     if let Some(e) = u.exam {
         c.exam = e;
     }
-    // 补课 ordered by a 抽查 closes the way to the next phase even where the phase has no gate of its own.
-    let may_apply = if ordered.is_some() { Some(false) } else { gate.map(|_| blocks.is_empty()) };
+    // The office's refusal of this phase's 转段申请 (先教办不同意) blocks moving on until the unit applies again:
+    // 000, “市委先教办同意后再召开会议进行小结与转段动员”.
+    let this_phase = |p: &Option<String>| p.is_none() || p.as_ref() == phase.as_ref();
+    let refused = app
+        .filter(|_| this_phase(&u.application.phase) && !u.application.approved)
+        .and_then(|a| u.application.refused.as_ref().filter(|_| u.application.review.is_some() || !a.review));
+    if let Some(why) = refused {
+        blocks.push(format!("先教办不同意:{why};按理由整改后重新申请"));
+    }
+    // 补课 ordered by a 抽查, or the office's refusal, closes the way to the next phase even where the phase has no gate of its own.
+    let may_apply = if ordered.is_some() || refused.is_some() { Some(false) } else { gate.map(|_| blocks.is_empty()) };
     c.gate_open = u64::from(may_apply == Some(true));
     c.gate_closed = u64::from(may_apply == Some(false));
     // The application.
