@@ -6,6 +6,7 @@
 //!    tables break lines between cells) in the seed it cites. Without the seeds
 //!    (`../shared/seeds` or `$XIANJIAO_SEEDS`) the check prints a notice and is
 //!    skipped, unless `XIANJIAO_REQUIRE_SEEDS=1` or `$XIANJIAO_SEEDS` is set: then it fails.
+//!    The quote lines of the golden cases' `seed.txt` (those that start with a seed number) are checked the same way.
 //!    A source is `NNN: quote;NNN: quote`; a quote may elide with `……`, and
 //!    name an annex (`002 附件1: …`, `附件2: …`, `正文: …`).
 //! 2. `docs/seed-coverage.md` is generated from `docs/seed-coverage.tsv` (one
@@ -183,6 +184,49 @@ fn every_source_quote_is_in_the_seed_it_cites() {
         assert!(per_place.get(place).is_some_and(|n| *n >= 5), "{place}: only {:?} quotes found", per_place.get(place));
     }
     assert!(bad.is_empty(), "{} quotes are not in their seeds:\n{}", bad.len(), bad.join("\n"));
+}
+
+/// The quote lines of the golden cases' `seed.txt` (a line that starts with a seed number: `002: …`, `002 附件1: …`),
+/// with their file and line; the other lines are explanation.
+fn golden_seed_quotes() -> Vec<(String, usize, String)> {
+    let mut out = vec![];
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/golden")).unwrap().flatten().map(|e| e.path()).collect();
+    dirs.sort();
+    for d in dirs {
+        let Ok(text) = std::fs::read_to_string(d.join("seed.txt")) else { continue };
+        let name = format!("tests/golden/{}/seed.txt", d.file_name().unwrap().to_string_lossy());
+        for (i, l) in text.lines().enumerate() {
+            let b = l.as_bytes();
+            if b.len() > 4 && b[..3].iter().all(u8::is_ascii_digit) && (l[3..].starts_with([':', ' ']) || l[3..].starts_with(':')) {
+                out.push((name.clone(), i + 1, l.trim_end_matches(['。', '.']).to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_golden_seed_quote_is_in_its_seed() {
+    let Some(seeds) = seeds_or_notice("golden seed.txt 的引文 / the golden cases' seed.txt quotes") else { return };
+    let mut bad = vec![];
+    let mut checked = 0;
+    for (name, line, quote) in golden_seed_quotes() {
+        match citations(&quote) {
+            Err(e) => bad.push(format!("{name}:{line}: {e}")),
+            Ok(cs) => {
+                for (seed, frag) in cs {
+                    checked += 1;
+                    // A quote may end a sentence early: a trailing full stop is not part of the match.
+                    let frag = frag.trim_end_matches('。');
+                    if !seeds.get(&seed).is_some_and(|t| t.contains(&squeeze(frag))) {
+                        bad.push(format!("{name}:{line}: not in seed {seed}: \"{frag}\""));
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} golden seed quotes found");
+    assert!(bad.is_empty(), "{} golden seed.txt quotes are not in their seeds:\n{}", bad.len(), bad.join("\n"));
 }
 
 #[test]
