@@ -91,8 +91,8 @@ export interface StepWindow { start: string; end: string; }
 export interface Announce { days_before: number; label: string; }
 /** `windows`: [unit type, window] where a unit type has its own. */
 export interface Step extends Origin { phase: string; name: string; window: StepWindow | null; windows: [string, StepWindow][]; announce: Announce | null; note: string | null; }
-/** A requirement's due date: a step's end, a date, or its phase's end. */
-export type Due = { step: string } | { date: string } | 'phaseend';
+/** A requirement's due date: a step's end, a date, its phase's end, or a date per batch (other batches: the phase's end). */
+export type Due = { step: string } | { date: string } | 'phaseend' | { batches: [string, string][] };
 export interface Requirement extends Origin { id: string; phase: string; label: string; roles: string[]; units?: string[]; min: number | null; unit: string | null; session_min: number | null; due: Due; exempt: [string, string][]; substitute: [string, string][]; check: string | null; vote?: string; note: string | null; }
 export interface Area { name: string; markers: string[]; }
 export interface Part { name: string; markers: string[]; fields: Area[]; }

@@ -137,8 +137,16 @@ fn due_date(r: &Rules, q: &Requirement, unit: Option<&str>, batch: Option<&str>)
     match &q.due {
         Due::Date(d) => Some(*d),
         Due::Step(s) => r.steps.iter().find(|st| st.name == *s).and_then(|st| st.window_for(unit.unwrap_or(""))).map(|w| w.end),
-        Due::PhaseEnd => r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch, unit).end),
+        Due::PhaseEnd => phase_end(r, q, unit, batch),
+        Due::Batches(v) => match batch.and_then(|b| v.iter().find(|(n, _)| n == b)) {
+            Some((_, d)) => Some(*d),
+            None => phase_end(r, q, unit, batch),
+        },
     }
+}
+
+fn phase_end(r: &Rules, q: &Requirement, unit: Option<&str>, batch: Option<&str>) -> Option<NaiveDate> {
+    r.phases.iter().find(|p| p.name == q.phase).and_then(|p| p.dates_for(batch, unit).end)
 }
 
 /// What a progress entry says: an amount, done/not done, or sessions.

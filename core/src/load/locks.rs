@@ -249,6 +249,19 @@ pub(crate) fn weakens(
             (old.as_bool().ok() != Some(true) && new.and_then(|n| n.as_bool().ok()) == Some(true)).then(|| format!("{field} 改为 true / turned on"))
         }
         NotLater => {
+            // A date per batch (`due: #{ 第一批: "…" }`): each listed batch's date may only move earlier, and stays listed.
+            if let Some(om) = old.read_lock::<Map>().map(|m| m.clone()) {
+                let nm = new.and_then(|n| n.read_lock::<Map>().map(|m| m.clone()));
+                for (b, od) in &om {
+                    let Some(o) = text(od) else { continue };
+                    let n = nm.as_ref().and_then(|m| m.get(b.as_str())).and_then(text);
+                    match (ymd(&o), n.as_deref().and_then(ymd)) {
+                        (Some(od), Some(nd)) if nd <= od => {}
+                        _ => return Some(format!("{field} 中 {b} 从 {o} 改为 {} / later or changed", n.unwrap_or_else(|| "(删去)".into()))),
+                    }
+                }
+                return None;
+            }
             let o = text(old)?;
             let n = new.and_then(text);
             match (ymd(&o), n.as_deref().and_then(ymd)) {
@@ -379,6 +392,14 @@ mod shipped {
             (Fixed, V::Bool(b)) => (Some(json!(!b)), same),
             (KeepTrue, V::Bool(true)) => (Some(json!(false)), same),
             (NotLater, V::String(s)) => (Some(json!(day(s, 1))), if ymd(s).is_some() { json!(day(s, -1)) } else { same }),
+            (NotLater, V::Object(o)) if !o.is_empty() => {
+                // The first batch's date one day later.
+                let mut w = o.clone();
+                let first = o.keys().next().cloned().unwrap_or_default();
+                let later = day(o.get(&first).and_then(|x| x.as_str()).unwrap_or_default(), 1);
+                w.insert(first, json!(later));
+                (Some(V::Object(w)), same)
+            }
             (Inside, V::Array(a)) if a.len() == 2 => {
                 let end = a[1].as_str().unwrap_or_default();
                 (Some(json!([a[0], day(end, 1)])), same)

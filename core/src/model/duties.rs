@@ -53,19 +53,9 @@ pub(super) fn requirements<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rul
                 );
             }
         }
-        let due = match f.str("due") {
-            None => Due::PhaseEnd,
-            Some(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => {
-                let loc = f.loc("due");
-                parse_date(&s, &loc, f.d).map(Due::Date).unwrap_or(Due::PhaseEnd)
-            }
-            Some(s) => {
-                if !steps.contains(&s) {
-                    let loc = f.loc("due");
-                    f.d.error("step.unknown", &loc, format!("要求 \"{}\" 的截止环节 \"{s}\" 未声明 / due names an unknown step", e.key));
-                }
-                Due::Step(s)
-            }
+        let due = match f.get("due") {
+            Some(v) if v.is_map() => per_batch_due(&mut f, &e.key, r),
+            _ => step_or_date_due(&mut f, &e.key, &steps),
         };
         if !phases.contains(&phase) {
             f.d.error(
@@ -147,4 +137,54 @@ pub(super) fn gates<'a>(es: impl Iterator<Item = &'a Entity>, r: &mut Rules, d: 
         }
         r.gates.push(Gate { phase: e.key.clone(), requires, note, origin });
     }
+}
+
+/// `due: "YYYY-MM-DD"` (a date) or `due: "环节名"` (the end of a declared step's window).
+fn step_or_date_due(f: &mut F<'_>, key: &str, steps: &HashSet<String>) -> Due {
+    match f.str("due") {
+        None => Due::PhaseEnd,
+        Some(s) if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') => {
+            let loc = f.loc("due");
+            parse_date(&s, &loc, f.d).map(Due::Date).unwrap_or(Due::PhaseEnd)
+        }
+        Some(s) => {
+            if !steps.contains(&s) {
+                let loc = f.loc("due");
+                f.d.error("step.unknown", &loc, format!("要求 \"{key}\" 的截止环节 \"{s}\" 未声明 / due names an unknown step"));
+            }
+            Due::Step(s)
+        }
+    }
+}
+
+/// `due: #{ 批次: "YYYY-MM-DD" }`: a date for each batch listed (declared batches only); other batches fall due at the phase's end.
+fn per_batch_due(f: &mut F<'_>, key: &str, r: &Rules) -> Due {
+    let Some(m) = f.map("due") else { return Due::PhaseEnd };
+    let loc = f.loc("due");
+    let mut out = vec![];
+    for (b, v) in m {
+        let b = b.to_string();
+        if !r.batches.iter().any(|x| x.name == b) {
+            let known: Vec<_> = r.batches.iter().map(|x| x.name.as_str()).collect();
+            f.d.error(
+                "batch.unknown",
+                &loc,
+                format!("要求 \"{key}\" 的 due 给了未声明的批次 \"{b}\";已声明: {} / due names an unknown batch", known.join("、")),
+            );
+            continue;
+        }
+        match v.into_string() {
+            Ok(s) => {
+                if let Some(d) = parse_date(&s, &loc, f.d) {
+                    out.push((b, d));
+                }
+            }
+            Err(t) => f.d.error(
+                "field.type",
+                &loc,
+                format!("要求 \"{key}\" 的 due 中批次 \"{b}\" 的截止日期应为 \"YYYY-MM-DD\",实为{t} / a batch's due date must be \"YYYY-MM-DD\""),
+            ),
+        }
+    }
+    Due::Batches(out)
 }

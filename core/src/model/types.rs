@@ -205,6 +205,9 @@ pub enum Due {
     Date(NaiveDate),
     /// At the end of the requirement's phase.
     PhaseEnd,
+    /// On a date for the batches listed (`due: #{ 第一批: "2005-01-22" }`, a seed that dates one batch's plan);
+    /// other batches at the end of the phase.
+    Batches(Vec<(String, NaiveDate)>),
 }
 
 /// Something members (of some roles) must do.
