@@ -43,6 +43,38 @@ pub fn cannot_decode(why: &str) -> String {
     format!("无法识别文件编码{why}(已尝试 UTF-8、带 BOM 的 UTF-16 LE/BE、GB18030/GBK)。{RESAVE} / cannot decode the file (tried UTF-8, UTF-16 LE/BE with BOM, GB18030/GBK); {RESAVE_EN}")
 }
 
+/// UTF-16 without its BOM, or `None` when it is not UTF-16 (an odd length, a lone surrogate):
+/// nothing is replaced.
+fn utf16(body: &[u8], le: bool) -> Option<String> {
+    if !body.len().is_multiple_of(2) {
+        return None;
+    }
+    let units = body.chunks_exact(2).map(|u| if le { u16::from_le_bytes([u[0], u[1]]) } else { u16::from_be_bytes([u[0], u[1]]) });
+    char::decode_utf16(units).collect::<Result<String, _>>().ok()
+}
+
+/// GB18030 text (WHATWG Encoding Standard), or `None` when the bytes are not GB18030: nothing
+/// is replaced. Natively encoding_rs; in a browser the page's own `TextDecoder`, installed by
+/// the wasm adapter ([`set_gb18030`]).
+pub(crate) fn gb18030(b: &[u8]) -> Option<String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(b).map(std::borrow::Cow::into_owned);
+    #[cfg(target_arch = "wasm32")]
+    return GB18030.get().and_then(|f| f(b));
+}
+
+#[cfg(target_arch = "wasm32")]
+type Decoder = fn(&[u8]) -> Option<String>;
+#[cfg(target_arch = "wasm32")]
+static GB18030: std::sync::OnceLock<Decoder> = std::sync::OnceLock::new();
+
+/// The GB18030 decoder of a wasm build (the browser's `TextDecoder('gb18030', {fatal: true})`):
+/// without one, a GBK file is refused as undecodable.
+#[cfg(target_arch = "wasm32")]
+pub fn set_gb18030(f: Decoder) {
+    let _ = GB18030.set(f);
+}
+
 /// Detects the encoding from the first bytes of a file (`complete`: the whole file).
 pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
     if sample.starts_with(&[0xef, 0xbb, 0xbf]) {
@@ -76,7 +108,7 @@ pub fn sniff(sample: &[u8], complete: bool) -> Result<Enc, String> {
             continue;
         }
         bad += 1;
-        if encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(l).is_some() {
+        if gb18030(l).is_some() {
             gb_rescued += 1;
         }
     }
@@ -108,19 +140,20 @@ pub fn text_file(bytes: &[u8]) -> Option<String> {
 /// The whole file as UTF-8 bytes (GB18030 line by line: a line that does not
 /// decode is passed through as is, and rejected as not valid text later).
 pub(super) fn decode(bytes: &[u8], enc: Enc) -> Result<Vec<u8>, String> {
-    let utf16 = |e: &'static encoding_rs::Encoding, body: &[u8]| {
-        e.decode_without_bom_handling_and_without_replacement(body)
-            .map(|s| s.into_owned().into_bytes())
-            .ok_or_else(|| format!("文件以 {} 的 BOM 开头,但其中有无法解码的字节。{RESAVE} / invalid {} data; {RESAVE_EN}", e.name(), e.name()))
+    let utf16 = |le: bool| {
+        let name = if le { "UTF-16LE" } else { "UTF-16BE" };
+        utf16(bytes.get(2..).unwrap_or_default(), le)
+            .map(String::into_bytes)
+            .ok_or_else(|| format!("文件以 {name} 的 BOM 开头,但其中有无法解码的字节。{RESAVE} / invalid {name} data; {RESAVE_EN}"))
     };
     let mut out = match enc {
         Enc::Utf8 { bom } => bytes.get(bom..).unwrap_or_default().to_vec(),
-        Enc::Utf16Le => utf16(encoding_rs::UTF_16LE, bytes.get(2..).unwrap_or_default())?,
-        Enc::Utf16Be => utf16(encoding_rs::UTF_16BE, bytes.get(2..).unwrap_or_default())?,
+        Enc::Utf16Le => utf16(true)?,
+        Enc::Utf16Be => utf16(false)?,
         Enc::Gb18030 => {
             let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
             for line in bytes.split_inclusive(|&b| b == b'\n') {
-                match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(line) {
+                match gb18030(line) {
                     Some(s) => out.extend_from_slice(s.as_bytes()),
                     None => out.extend_from_slice(line),
                 }

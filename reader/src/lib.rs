@@ -21,28 +21,35 @@
 //! Every data row either reaches the scorer or is rejected with its line:
 //! rows read = scored + rejected.
 
+#[cfg(feature = "legacy")]
 mod biff;
 pub mod csv;
 mod encoding;
 pub mod fast;
+#[cfg(feature = "legacy")]
+mod legacy;
 mod numfmt;
 pub mod profiles;
 mod records;
 mod rows;
 pub mod units;
+mod value;
 mod workbook;
+mod xlsx;
+mod zipped;
 
 pub use self::csv::{csv_bytes, Route};
+#[cfg(target_arch = "wasm32")]
+pub use self::encoding::set_gb18030;
 pub use self::encoding::{cannot_decode, sniff, text_file, Enc};
+#[cfg(feature = "legacy")]
+pub use self::legacy::{ods_cells, MAX_ODS_CELLS};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
-use self::workbook::workbook;
-pub use self::workbook::{check_parts, ods_cells, shielded, MAX_ODS_CELLS};
-/// The workbook parser, for callers that open workbooks themselves (the CLI by path, the fuzzer).
-pub use calamine;
+pub use self::workbook::shielded;
+pub use self::zipped::check_parts;
 
 use serde::Serialize;
-use std::io::Cursor;
 
 pub use rows::HEADER_SEARCH;
 /// A quoted field still open after this many lines or bytes is taken as an
@@ -85,51 +92,61 @@ pub fn read_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut In
     if !is_sheet(name) {
         return csv_bytes(name, bytes, target, inputs, Route::Auto);
     }
-    read_workbook(name, || Ok(Cursor::new(bytes)), target, inputs)
+    read_workbook_bytes(name, bytes, target, inputs)
 }
 
-/// Reads a workbook (XLSX, XLSM, XLSB, XLS or ODS, by the name's extension) into `target`, every
-/// sheet whose header fits; `open` gives its bytes from the start, as often as asked (the office
-/// page: bytes in memory; the CLI: the file opened again). Zipped parts are checked against their
-/// caps and an ODS's cell count before calamine sees them, and an ODS's percent, currency, date
-/// and time cells are read as the sheet shows them ([`workbook::ods_shown`]).
-pub fn read_workbook<R: std::io::Read + std::io::Seek>(
+/// True when reading the file needs the workbook formats only the CLI and the full office wasm
+/// read (XLSB, XLS, ODS: calamine); the office page then loads the full wasm for it.
+pub fn needs_legacy(name: &str) -> bool {
+    matches!(extension(name).as_str(), "xlsb" | "xls" | "xla" | "ods")
+}
+
+/// Why this build cannot read the file (a build without the feature `legacy`).
+pub const NEEDS_LEGACY: &str =
+    "此页面的精简引擎不读 XLSB、XLS 和 ODS 表格:完整引擎会自动载入;也可在 Excel 中另存为 XLSX 或 CSV / XLSB, XLS and ODS need the full engine";
+
+/// Reads a workbook (XLSX or XLSM here; XLSB, XLS or ODS through calamine; by the name's
+/// extension) into `target`, every sheet whose header fits; `open` gives its bytes (the office
+/// page: bytes in memory; the CLI: the file). Zipped parts are inflated under their caps, and an
+/// ODS's cell count is checked before calamine sees it; percent, currency, date and time cells
+/// are read as the sheet shows them ([`value::shown_as`]).
+pub fn read_workbook<R: std::io::Read>(
     name: &str,
     open: impl Fn() -> Result<R, String>,
     target: &mut Target,
     inputs: &mut Inputs,
 ) -> Result<(), String> {
-    let cannot = |e: String| format!("无法打开表格 / cannot open spreadsheet: {e}");
-    check_parts(open()?)?;
-    let (mut ods, mut xls) = (vec![], biff::XlsFormats::default());
-    if matches!(extension(name).as_str(), "xls" | "xla") {
-        // calamine reads the file whole too; the formats it drops are read from the same bytes.
-        let mut bytes = vec![];
-        open()?.read_to_end(&mut bytes).map_err(|e| cannot(e.to_string()))?;
-        xls = biff::xls_formats(&bytes);
-    }
-    if extension(name) == "ods" {
-        let xml = workbook::ods_content(open()?).map_err(cannot)?;
-        let n = workbook::ods_cells_in(&xml);
-        if n > MAX_ODS_CELLS {
-            return Err(ods_too_big(n));
-        }
-        ods = workbook::ods_shown(&xml).map_err(cannot)?;
-    }
-    let wb = shielded(|| open_rs(name, open()?)).map_err(cannot)?;
-    workbook(name, wb, &ods, &xls, target, inputs)
+    let mut bytes = vec![];
+    open()?.read_to_end(&mut bytes).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    read_workbook_bytes(name, &bytes, target, inputs)
 }
 
-/// A workbook from a reader, its format by the file's extension (as calamine's `open_workbook_auto` does for a path).
-fn open_rs<R: std::io::Read + std::io::Seek>(name: &str, r: R) -> Result<calamine::Sheets<R>, String> {
-    use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb, Xlsx};
-    let s = |e: &dyn std::fmt::Display| e.to_string();
-    Ok(match extension(name).as_str() {
-        "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(r).map_err(|e| s(&e))?),
-        "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(r).map_err(|e| s(&e))?),
-        "ods" => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(r).map_err(|e| s(&e))?),
-        _ => Sheets::Xlsx(open_workbook_from_rs::<Xlsx<_>, _>(r).map_err(|e| s(&e))?),
-    })
+fn read_workbook_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut Inputs) -> Result<(), String> {
+    if needs_legacy(name) {
+        #[cfg(feature = "legacy")]
+        {
+            let mut wb = legacy::Legacy::open(name, bytes)?;
+            let sheets = wb.sheets();
+            return workbook::read_sheets(name, sheets, |sheet, table| wb.read(sheet, table), target, inputs);
+        }
+        #[cfg(not(feature = "legacy"))]
+        return Err(NEEDS_LEGACY.into());
+    }
+    let book = xlsx::Book::open(bytes).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
+    let sheets = book.sheets.iter().map(|s| (s.name.clone(), s.visible)).collect();
+    workbook::read_sheets(
+        name,
+        sheets,
+        |sheet, table| {
+            let s = book.sheets.iter().find(|s| s.name == sheet).ok_or_else(|| workbook::Skip(format!("找不到工作表“{sheet}”/ no such sheet")))?;
+            let mut feed = workbook::RowFeed::default();
+            book.cells(s, |r, c, v, f| feed.push(r, c, v, f, table))
+                .map_err(|e| workbook::Skip(format!("无法读取此工作表 / cannot read the sheet: {e}")))?;
+            feed.end(table).map_err(workbook::Skip)
+        },
+        target,
+        inputs,
+    )
 }
 
 /// One sheet's non-empty cells as read: its name and its rows, each `(line, [(column, text)])`.
@@ -138,35 +155,55 @@ pub type SheetCells = (String, Vec<(usize, Vec<(usize, String)>)>);
 /// Every sheet of a workbook held in memory, cell texts as the reader sees them (the office
 /// page reads its own exports back with it; the same caps as [`read_bytes`]).
 pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, String> {
-    use calamine::Reader;
-    check_parts(Cursor::new(bytes))?;
-    let mut wb = shielded(|| open_rs(name, Cursor::new(bytes))).map_err(|e| format!("无法打开表格 / cannot open spreadsheet: {e}"))?;
-    let names = wb.sheet_names();
+    let cannot = |e: String| format!("无法打开表格 / cannot open spreadsheet: {e}");
+    if needs_legacy(name) {
+        #[cfg(feature = "legacy")]
+        {
+            let ranges = legacy::Legacy::open(name, bytes)?.ranges()?;
+            return Ok(ranges
+                .into_iter()
+                .map(|(sheet, range)| {
+                    let (r0, c0) = range.start().unwrap_or((0, 0));
+                    let rows = range
+                        .rows()
+                        .enumerate()
+                        .filter_map(|(i, row)| {
+                            let cells: Vec<(usize, String)> = row
+                                .iter()
+                                .enumerate()
+                                .filter_map(|(j, c)| Some((c0 as usize + j, c.to_string())).filter(|c| !c.1.is_empty()))
+                                .collect();
+                            (!cells.is_empty()).then(|| (r0 as usize + i + 1, cells))
+                        })
+                        .collect();
+                    (sheet, rows)
+                })
+                .collect());
+        }
+        #[cfg(not(feature = "legacy"))]
+        return Err(NEEDS_LEGACY.into());
+    }
+    let book = xlsx::Book::open(bytes).map_err(cannot)?;
     let mut out = vec![];
-    for sheet in names {
-        let range = shielded(|| wb.worksheet_range(&sheet).map_err(|e| e.to_string()))?;
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let rows = range
-            .rows()
-            .enumerate()
-            .filter_map(|(i, row)| {
-                let cells: Vec<(usize, String)> = row
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(j, c)| {
-                        let t = c.to_string();
-                        (!t.is_empty()).then(|| (c0 as usize + j, t))
-                    })
-                    .collect();
-                (!cells.is_empty()).then(|| (r0 as usize + i + 1, cells))
-            })
-            .collect();
-        out.push((sheet, rows));
+    for s in &book.sheets {
+        let mut rows: Vec<(usize, Vec<(usize, String)>)> = vec![];
+        book.cells(s, |r, c, v, _| {
+            let t = v.to_string();
+            if !t.is_empty() {
+                match rows.last_mut() {
+                    Some(last) if last.0 == r as usize + 1 => last.1.push((c as usize, t)),
+                    _ => rows.push((r as usize + 1, vec![(c as usize, t)])),
+                }
+            }
+            Ok(())
+        })?;
+        out.push((s.name.clone(), rows));
     }
     Ok(out)
 }
 
 /// An ODS that asks for more cells than any appraisal sheet holds.
+#[cfg(feature = "legacy")]
 pub fn ods_too_big(n: u64) -> String {
     format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV")
 }

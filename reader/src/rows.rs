@@ -335,7 +335,7 @@ pub(super) struct Table<'t, 's, 'r> {
 }
 
 /// Excel's name of a column (0 → A, 26 → AA).
-pub(super) fn column_letters(mut col: usize) -> String {
+pub(crate) fn column_letters(mut col: usize) -> String {
     let mut out = vec![];
     loop {
         out.push(b'A' + (col % 26) as u8);

@@ -9,7 +9,9 @@
 // is imported only when the rules need it: a .rhai rule file (the load error
 // engine.needs_script), a function without a plan (`Engine.needsScript()`),
 // or a plan that gives up on a record (the call's error engine.needs_script,
-// which `withEngine` answers by retrying once on the full engine).
+// which `withEngine` answers by retrying once on the full engine). The same for
+// an XLSB, XLS or ODS file: the first download reads CSV and XLSX only (the
+// reader without calamine), and says engine.needs_full for the others.
 // Both are built from the same crates, so they give the same JSON.
 // ---------------------------------------------------------------------------
 import init, * as lite from 'xianjiao-office-glue';
@@ -27,6 +29,8 @@ function boot(full) {
 
 /** True for the error (or load diagnostic) that asks for the engine with Rhai. */
 export const needsScript = (e) => !!e && e.code === 'engine.needs_script';
+/** True for an error the full engine answers: Rhai, or a workbook format only it reads. */
+export const needsFull = (e) => needsScript(e) || (!!e && e.code === 'engine.needs_full');
 
 /** The wording of the two rule-fetching errors (rules-fetch.js), for every office loader. */
 export const words = {
@@ -72,7 +76,7 @@ export async function withEngine(url, f) {
   const x = await engineForUrl(url);
   try { return f(x.m, x.engine); }
   catch (e) {
-    if (!needsScript(e) || x.full) throw e;
+    if (!needsFull(e) || x.full) throw e;
     const y = await engineForUrl(url, true);
     byUrl.set(url, Promise.resolve(y));
     return f(y.m, y.engine);

@@ -18,6 +18,7 @@
 // ---------------------------------------------------------------------------
 import { statusWord } from 'xianjiao-office-glue'; // (a word of core's catalogue: the module without Rhai, always initialised before a desk exists)
 import { outputApi, definitionXlsx } from './office-out.js';
+import { needsFull } from './office-engine.js';
 import { el, saveBlob, sortedBy } from './dom.js';
 import { OFFICE_BASE_CSS, officeBaseSheet } from './office-style.js';
 
@@ -211,11 +212,17 @@ class XianjiaoUnits extends HTMLElement {
     const id = ++this.seq;
     this.$.error.textContent = ''; this.$.status.textContent = this.t.working;
     try {
-      const { m, engine } = await outputApi(this.rulesUrl()); // the office wasm (with Rhai only if the rules need it), initialised
-      const desk = new m.UnitsDesk(); // the engine's own module: a desk and its engine come from one wasm
       // the files' bytes fetched together (one await per file, in turn, took a second for a city's 2,394 files)
       const all = await Promise.all(this.files.map((f) => f.arrayBuffer()));
-      this.files.forEach((f, k) => desk.read(engine, pathOf(f), new Uint8Array(all[k]))); // read, refused with the reason, or a duplicate: the CLI's reader decides
+      // The office wasm (with Rhai only if the rules need it; the full one also for an XLSB, XLS or ODS: engine.needs_full).
+      const gather = async (full) => {
+        const { m, engine } = await outputApi(this.rulesUrl(), full);
+        const desk = new m.UnitsDesk(); // the engine's own module: a desk and its engine come from one wasm
+        try { this.files.forEach((f, k) => desk.read(engine, pathOf(f), new Uint8Array(all[k]))); } // read, refused with the reason, or a duplicate: the CLI's reader decides
+        catch (e) { desk.free(); if (!full && needsFull(e)) return gather(true); throw e; }
+        return { desk, engine };
+      };
+      const { desk, engine } = await gather(false);
       if (id !== this.seq) { desk.free(); return null; }
       if (this.desk) this.desk.free();
       this.desk = desk; this.deskEngine = engine; this.open = null;

@@ -11,6 +11,27 @@
 use super::{err, eval_err, results, Engine};
 use wasm_bindgen::prelude::*;
 
+/// Before the reader reads anything: the browser's own GB18030 decoder (`TextDecoder`, the
+/// WHATWG standard encoding_rs implements natively; its tables would weigh 125 KB gzip here),
+/// and, in the office page's first download (without calamine), the error that makes the page
+/// load the full office wasm for an XLSB, XLS or ODS (`engine.needs_full`, office-engine.js).
+fn reading<'n>(mut names: impl Iterator<Item = &'n str>) -> Result<(), JsValue> {
+    xianjiao_reader::set_gb18030(|b| {
+        thread_local! {
+            static GB: Option<web_sys::TextDecoder> = {
+                let o = web_sys::TextDecoderOptions::new();
+                o.set_fatal(true);
+                web_sys::TextDecoder::new_with_label_and_options("gb18030", &o).ok()
+            };
+        }
+        GB.with(|d| d.as_ref()?.decode_with_u8_array(b).ok())
+    });
+    if !cfg!(feature = "office-full") && names.any(xianjiao_reader::needs_legacy) {
+        return Err(err("engine.needs_full", xianjiao_reader::NEEDS_LEGACY));
+    }
+    Ok(())
+}
+
 /// Reads and scores the dropped files, as the CLI's `score --json` does: `names` are the files'
 /// names, `lens` their sizes and `bytes` their contents one after another. Returns
 /// `{report, sources, notes}` (JSON): `report` is the CLI's JSON (rejected rows with their
@@ -31,6 +52,7 @@ pub fn read_sheets(
     roster_bytes: Option<Vec<u8>>,
 ) -> Result<String, JsValue> {
     let rs = engine.usable()?;
+    reading(names.iter().map(String::as_str).chain(roster.as_deref()))?;
     let mut sc = rs.scorer(form.as_deref().filter(|f| !f.is_empty())).map_err(eval_err)?;
     if names.len() != lens.len() || lens.iter().map(|&n| n as usize).sum::<usize>() != bytes.len() {
         return Err(err("input.invalid", "readSheets: names, lens and bytes do not match"));
@@ -66,6 +88,7 @@ pub fn read_sheets(
 /// cells: `{sheet: [[line, [column, text], …], …]}` (JSON). The page reads its exports back with it.
 #[wasm_bindgen(js_name = sheetCells)]
 pub fn sheet_cells(name: &str, bytes: &[u8]) -> Result<String, JsValue> {
+    reading(std::iter::once(name))?;
     let sheets = xianjiao_reader::workbook_cells(name, bytes).map_err(|e| err("sheet.read", &e))?;
     let mut out = serde_json::Map::new();
     for (sheet, rows) in sheets {
@@ -166,6 +189,7 @@ impl UnitsDesk {
     /// 督导组's record book, votes per unit or 附件5 sheets — or refused with the reason.
     pub fn read(&mut self, engine: &Engine, name: &str, bytes: &[u8]) -> Result<(), JsValue> {
         let rs = engine.usable()?;
+        reading(std::iter::once(name))?;
         xianjiao_reader::units::read_unit_file(&mut self.gather, rs, name, bytes);
         Ok(())
     }
