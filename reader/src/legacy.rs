@@ -9,6 +9,11 @@ use super::workbook::{flush, shielded, RowFeed, Skip};
 use super::zipped::Zip;
 use std::io::Cursor;
 
+/// An ODS that asks for more cells than any appraisal sheet holds.
+pub fn ods_too_big(n: u64) -> String {
+    format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV")
+}
+
 /// A workbook calamine opens, by the file's extension.
 pub(super) struct Legacy<'a> {
     wb: calamine::Sheets<Cursor<&'a [u8]>>,
@@ -17,28 +22,28 @@ pub(super) struct Legacy<'a> {
 }
 
 impl<'a> Legacy<'a> {
-    /// Opens an XLSB, XLS (or XLA) or ODS; its zipped parts and an ODS's cell count are checked first.
-    pub fn open(name: &str, bytes: &'a [u8]) -> Result<Self, String> {
+    /// Opens an XLSB, XLS (or XLA) or ODS by its extension (`ext`, lower-case); its zipped parts and
+    /// an ODS's cell count are checked first.
+    pub fn open(ext: &str, bytes: &'a [u8]) -> Result<Self, String> {
         use calamine::{open_workbook_from_rs, Ods, Sheets, Xls, Xlsb};
         let cannot = |e: String| format!("无法打开表格 / cannot open spreadsheet: {e}");
         super::zipped::check_parts(bytes)?;
-        let ext = super::extension(name);
         let (mut ods, mut xls) = (vec![], XlsFormats::default());
-        if matches!(ext.as_str(), "xls" | "xla") {
+        if matches!(ext, "xls" | "xla") {
             xls = super::biff::xls_formats(bytes);
         }
         if ext == "ods" {
             let xml = ods_content(bytes).map_err(cannot)?;
             let n = ods_cells_in(&xml);
             if n > MAX_ODS_CELLS {
-                return Err(super::ods_too_big(n));
+                return Err(ods_too_big(n));
             }
             ods = ods_shown(&xml).map_err(cannot)?;
         }
         let s = |e: &dyn std::fmt::Display| e.to_string();
         let r = Cursor::new(bytes);
         let wb = shielded(|| {
-            Ok(match ext.as_str() {
+            Ok(match ext {
                 "xls" | "xla" => Sheets::Xls(open_workbook_from_rs::<Xls<_>, _>(r).map_err(|e| s(&e))?),
                 "xlsb" => Sheets::Xlsb(open_workbook_from_rs::<Xlsb<_>, _>(r).map_err(|e| s(&e))?),
                 _ => Sheets::Ods(open_workbook_from_rs::<Ods<_>, _>(r).map_err(|e| s(&e))?),

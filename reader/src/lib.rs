@@ -43,7 +43,7 @@ pub use self::csv::{csv_bytes, Route};
 pub use self::encoding::set_gb18030;
 pub use self::encoding::{cannot_decode, sniff, text_file, Enc};
 #[cfg(feature = "legacy")]
-pub use self::legacy::{ods_cells, MAX_ODS_CELLS};
+pub use self::legacy::{ods_cells, ods_too_big, MAX_ODS_CELLS};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
 pub use self::workbook::shielded;
@@ -125,7 +125,7 @@ fn read_workbook_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &m
     if needs_legacy(name) {
         #[cfg(feature = "legacy")]
         {
-            let mut wb = legacy::Legacy::open(name, bytes)?;
+            let mut wb = legacy::Legacy::open(&extension(name), bytes)?;
             let sheets = wb.sheets();
             return workbook::read_sheets(name, sheets, |sheet, table| wb.read(sheet, table), target, inputs);
         }
@@ -159,7 +159,7 @@ pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, Strin
     if needs_legacy(name) {
         #[cfg(feature = "legacy")]
         {
-            let ranges = legacy::Legacy::open(name, bytes)?.ranges()?;
+            let ranges = legacy::Legacy::open(&extension(name), bytes)?.ranges()?;
             return Ok(ranges
                 .into_iter()
                 .map(|(sheet, range)| {
@@ -200,12 +200,6 @@ pub fn workbook_cells(name: &str, bytes: &[u8]) -> Result<Vec<SheetCells>, Strin
         out.push((s.name.clone(), rows));
     }
     Ok(out)
-}
-
-/// An ODS that asks for more cells than any appraisal sheet holds.
-#[cfg(feature = "legacy")]
-pub fn ods_too_big(n: u64) -> String {
-    format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV")
 }
 
 /// Where a file's reading began (see [`begin_file`] and [`end_file`]).

@@ -47,10 +47,41 @@ fn text<'b>(bytes: &'b [u8], part: &str) -> Result<&'b str, String> {
     std::str::from_utf8(b).map_err(|_| damaged(format!("“{part}”不是 UTF-8 / not UTF-8")))
 }
 
-fn reader(xml: &str) -> Reader<&[u8]> {
+/// A part's XML events (an empty element is a start and an end), one root element: an element
+/// after the root's end is a damaged part, never more cells or sheets.
+struct Doc<'x> {
+    r: Reader<&'x [u8]>,
+    part: String,
+    depth: usize,
+    ended: bool,
+}
+
+fn reader<'x>(xml: &'x str, part: &str) -> Doc<'x> {
     let mut r = Reader::from_str(xml);
     r.config_mut().expand_empty_elements = true;
-    r
+    Doc { r, part: part.to_string(), depth: 0, ended: false }
+}
+
+impl<'x> Doc<'x> {
+    fn next(&mut self) -> Result<Event<'x>, String> {
+        let ev = self.r.read_event().map_err(|e| damaged(format!("{}: {e}", self.part)))?;
+        match &ev {
+            Event::Start(_) if self.ended => return Err(damaged(format!("{}: 根元素之后还有元素 / an element after the root element", self.part))),
+            Event::Start(e) => {
+                // (attributes well formed: a damaged tag is a damaged part, not one read leniently)
+                for a in e.attributes() {
+                    a.map_err(|x| damaged(format!("{}: {x}", self.part)))?;
+                }
+                self.depth += 1;
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                self.ended |= self.depth == 0;
+            }
+            _ => {}
+        }
+        Ok(ev)
+    }
 }
 
 /// An attribute by its name (`r:id`: by its local name `id` under any prefix).
@@ -174,9 +205,9 @@ impl<'a> Book<'a> {
             None => vec![],
         };
         let (mut sheets, mut is_1904) = (vec![], false);
-        let mut r = reader(text(&wb, &main)?);
+        let mut r = reader(text(&wb, &main)?, &main);
         loop {
-            match r.read_event().map_err(|e| damaged(format!("{main}: {e}")))? {
+            match r.next()? {
                 Event::Start(e) if e.local_name().as_ref() == "workbookPr" => {
                     is_1904 = attr(&e, "date1904")?.is_some_and(|v| v == "1" || v == "true");
                 }
@@ -188,6 +219,9 @@ impl<'a> Book<'a> {
                     let path = rel.filter(|x| x.1.ends_with("/worksheet")).map(|x| resolve(&dir, &x.2));
                     if rel.is_none() {
                         return Err(damaged(format!("找不到工作表“{name}”的内容 / the sheet's part is not listed")));
+                    }
+                    if sheets.iter().any(|s: &Sheet| s.name == name) {
+                        return Err(damaged(format!("有两个工作表都叫“{name}”/ two sheets with one name")));
                     }
                     sheets.push(Sheet { name, visible, path });
                 }
@@ -216,12 +250,11 @@ impl<'a> Book<'a> {
         let path = sheet.path.as_deref().ok_or_else(|| "不是工作表(图表工作表)/ not a worksheet (a chart sheet)".to_string())?;
         let p = self.zip.find(path).ok_or_else(|| damaged(format!("缺少“{path}”/ the sheet's part is missing")))?;
         let bytes = self.zip.read(p)?;
-        let mut r = reader(text(&bytes, path)?);
-        let bad = |e: quick_xml::Error| damaged(format!("{path}: {e}"));
+        let mut r = reader(text(&bytes, path)?, path);
         let (mut row, mut col) = (0u64, 0u64);
         let mut in_data = false;
         loop {
-            match r.read_event().map_err(bad)? {
+            match r.next()? {
                 Event::Start(e) if e.local_name().as_ref() == "sheetData" => in_data = true,
                 Event::End(e) if e.local_name().as_ref() == "sheetData" => return Ok(()),
                 Event::Start(e) if in_data && e.local_name().as_ref() == "row" => {
@@ -251,7 +284,7 @@ impl<'a> Book<'a> {
                     let mut preserve = false;
                     let mut t_buf = String::new();
                     loop {
-                        let ev = r.read_event().map_err(bad)?;
+                        let ev = r.next()?;
                         match &ev {
                             Event::Start(x) => {
                                 depth += 1;
@@ -310,10 +343,14 @@ impl<'a> Book<'a> {
 
     /// A cell's value from its type, its `<v>` and its inline string.
     fn value(&self, ty: Option<&str>, v: Option<String>, inline: Option<String>, kind: Kind) -> Result<Value, String> {
+        if let Some(t) = ty.filter(|t| !matches!(*t, "inlineStr" | "is" | "s" | "b" | "d" | "e" | "str" | "n")) {
+            return Err(format!("单元格类型“{t}”未知 / unknown cell type"));
+        }
         if matches!(ty, Some("inlineStr" | "is")) {
             return Ok(inline.map_or(Value::Empty, Value::Text));
         }
-        let Some(v) = v else { return Ok(Value::Empty) };
+        // (an inline string under another type: read as the text it is, as Excel and calamine do)
+        let Some(v) = v else { return Ok(inline.map_or(Value::Empty, Value::Text)) };
         Ok(match ty {
             Some("s") => {
                 if v.is_empty() {
@@ -361,10 +398,10 @@ fn rel_part<'z>(zip: &'z Zip, rels: &[(String, String, String)], dir: &str, ty: 
 
 /// A relationships part: (Id, Type, Target) of each.
 fn relationships(bytes: &[u8], part: &str) -> Result<Vec<(String, String, String)>, String> {
-    let mut r = reader(text(bytes, part)?);
+    let mut r = reader(text(bytes, part)?, part);
     let mut out = vec![];
     loop {
-        match r.read_event().map_err(|e| damaged(format!("{part}: {e}")))? {
+        match r.next()? {
             Event::Start(e) if e.local_name().as_ref() == "Relationship" => {
                 out.push((attr(&e, "Id")?.unwrap_or_default(), attr(&e, "Type")?.unwrap_or_default(), attr(&e, "Target")?.unwrap_or_default()));
             }
@@ -376,11 +413,11 @@ fn relationships(bytes: &[u8], part: &str) -> Result<Vec<(String, String, String
 
 /// The shared strings: each `<si>`'s text runs, without phonetic runs (`<rPh>`).
 fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
-    let mut r = reader(text(bytes, "sharedStrings.xml")?);
+    let mut r = reader(text(bytes, "sharedStrings.xml")?, "sharedStrings.xml");
     let (mut out, mut cur, mut buf) = (vec![], None::<String>, String::new());
     let (mut phonetic, mut in_t, mut preserve) = (0usize, false, false);
     loop {
-        let ev = r.read_event().map_err(|e| damaged(format!("sharedStrings.xml: {e}")))?;
+        let ev = r.next()?;
         match &ev {
             Event::Start(e) => match e.local_name().as_ref() {
                 "si" => cur = Some(String::new()),
@@ -413,10 +450,10 @@ fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
 
 /// The cell styles (`cellXfs`), each with its number format.
 fn styles(bytes: &[u8]) -> Result<Vec<Style>, String> {
-    let mut r = reader(text(bytes, "styles.xml")?);
+    let mut r = reader(text(bytes, "styles.xml")?, "styles.xml");
     let (mut custom, mut out, mut in_xfs) = (std::collections::HashMap::<u32, String>::new(), vec![], false);
     loop {
-        match r.read_event().map_err(|e| damaged(format!("styles.xml: {e}")))? {
+        match r.next()? {
             Event::Start(e) if e.local_name().as_ref() == "numFmt" => {
                 if let (Some(id), Some(code)) = (attr(&e, "numFmtId")?.and_then(|i| i.parse().ok()), attr(&e, "formatCode")?) {
                     custom.insert(id, code);

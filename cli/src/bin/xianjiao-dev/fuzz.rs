@@ -6,7 +6,8 @@
 //! truncation — and feeds them through:
 //!
 //! * `csv`: CSV bytes through the fast path and through the record reader;
-//! * `xlsx`: a small workbook whose sheet XML is mutated and zipped again;
+//! * `xlsx`: a small workbook whose sheet XML is mutated and zipped again (read by the
+//!   reader, and compared cell by cell with calamine's XLSX reader where both read it);
 //! * `rules`: rule text through `RuleSet::load` with a `MemorySource`;
 //! * `drafts`: drafts through `check_material` on the shipped rules;
 //! * `shapes`: the ways offices really break a sheet (issue 20), each with the
@@ -536,6 +537,52 @@ fn xlsx_case(rs: &RuleSet, bytes: &[u8]) -> Result<(), String> {
     })?;
     if let Ok(v) = r {
         check_rows(&v, 1_048_576)?;
+    }
+    same_cells_as_calamine(bytes)
+}
+
+/// A sheet's name and its non-empty cells: (line, column, text).
+type SheetCells = (String, Vec<(usize, usize, String)>);
+
+/// The reader's own XLSX parser against calamine's, on a mutated workbook: where both read a
+/// sheet, they read the same cells (calamine's cells streamed: a mutated reference may be far).
+fn same_cells_as_calamine(bytes: &[u8]) -> Result<(), String> {
+    use calamine::Reader;
+    let Ok(ours) = guarded(|| xianjiao_reader::workbook_cells("case.xlsx", bytes))? else { return Ok(()) };
+    let theirs = guarded(|| -> Result<Vec<SheetCells>, String> {
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e: calamine::XlsxError| e.to_string())?;
+        let mut out = vec![];
+        for name in wb.sheet_names() {
+            let mut rd = wb.worksheet_cells_reader(&name).map_err(|e| e.to_string())?;
+            let mut cells = vec![];
+            while let Some(c) = rd.next_cell().map_err(|e| e.to_string())? {
+                let t = calamine::Data::from(c.get_value().clone()).to_string();
+                if !t.is_empty() {
+                    cells.push((c.get_position().0 as usize + 1, c.get_position().1 as usize, t));
+                }
+            }
+            out.push((name, cells));
+        }
+        Ok(out)
+    });
+    let Ok(Ok(theirs)) = theirs else { return Ok(()) };
+    let ours: Vec<SheetCells> = ours
+        .into_iter()
+        .map(|(n, rows)| (n, rows.into_iter().flat_map(|(r, cells)| cells.into_iter().map(move |(c, t)| (r, c, t))).collect()))
+        .collect();
+    if ours != theirs {
+        // the first cell where they part
+        let flat = |x: &[SheetCells]| x.iter().flat_map(|(n, c)| c.iter().map(move |c| (n.clone(), c.clone()))).collect::<Vec<_>>();
+        let (a, b) = (flat(&ours), flat(&theirs));
+        let at = a.iter().zip(&b).position(|(x, y)| x != y).unwrap_or(a.len().min(b.len()));
+        return Err(format!(
+            "the reader's XLSX parser and calamine's read different cells (sheets {:?} / {:?}), first at #{at}: ours {:?}, calamine {:?}",
+            ours.iter().map(|s| &s.0).collect::<Vec<_>>(),
+            theirs.iter().map(|s| &s.0).collect::<Vec<_>>(),
+            a.get(at),
+            b.get(at)
+        ));
     }
     Ok(())
 }
