@@ -279,51 +279,28 @@ impl<'a> Book<'a> {
                     };
                     col = cc + 1;
                     // The cell's children: <v>, <is> (inline string), <f> (a formula: its value is in <v>).
-                    let (mut v, mut inline, mut depth, mut in_v, mut in_t, mut phonetic) =
-                        (None::<String>, None::<String>, 0usize, false, false, 0usize);
-                    let mut preserve = false;
-                    let mut t_buf = String::new();
+                    let cut = || damaged(format!("{path}: 单元格未结束 / a cell is cut off"));
+                    let (mut v, mut inline, mut depth, mut in_v) = (None::<String>, None::<String>, 0usize, false);
                     loop {
                         let ev = r.next()?;
                         match &ev {
-                            Event::Start(x) => {
-                                depth += 1;
-                                match (depth, x.local_name().as_ref()) {
-                                    (1, "v") => {
-                                        in_v = true;
-                                        v = Some(String::new());
-                                    }
-                                    (1, "is") => inline = Some(String::new()),
-                                    (_, "rPh") => phonetic += 1,
-                                    (_, "t") if inline.is_some() && phonetic == 0 => {
-                                        in_t = true;
-                                        preserve = attr(x, "xml:space")?.is_some_and(|s| s == "preserve");
-                                        t_buf.clear();
-                                    }
-                                    _ => {}
+                            Event::Start(x) => match (depth, x.local_name().as_ref()) {
+                                (0, "v") => {
+                                    depth += 1;
+                                    in_v = true;
+                                    v = Some(String::new());
                                 }
-                            }
-                            Event::End(x) => {
-                                if depth == 0 {
-                                    break; // </c>
-                                }
-                                match x.local_name().as_ref() {
-                                    "v" if depth == 1 => in_v = false,
-                                    "rPh" => phonetic = phonetic.saturating_sub(1),
-                                    "t" if in_t => {
-                                        in_t = false;
-                                        let s = if preserve { &t_buf[..] } else { t_buf.trim_matches([' ', '\t', '\r', '\n']) };
-                                        if let Some(i) = inline.as_mut() {
-                                            i.push_str(&ooxml_unescape(s));
-                                        }
-                                    }
-                                    _ => {}
-                                }
+                                // (read through its end: the depth stays)
+                                (0, "is") => inline = Some(rich_text(&mut r)?.ok_or_else(cut)?),
+                                _ => depth += 1,
+                            },
+                            Event::End(_) if depth == 0 => break, // </c>
+                            Event::End(_) => {
                                 depth -= 1;
+                                in_v &= depth > 0;
                             }
-                            Event::Eof => return Err(damaged(format!("{path}: 单元格未结束 / a cell is cut off"))),
+                            Event::Eof => return Err(cut()),
                             ev if in_v => push_text(ev, v.get_or_insert_with(String::new))?,
-                            ev if in_t => push_text(ev, &mut t_buf)?,
                             _ => {}
                         }
                     }
@@ -411,38 +388,58 @@ fn relationships(bytes: &[u8], part: &str) -> Result<Vec<(String, String, String
     }
 }
 
-/// The shared strings: each `<si>`'s text runs, without phonetic runs (`<rPh>`).
+/// The shared strings: each `<si>`'s text ([`rich_text`]).
 fn shared_strings(bytes: &[u8]) -> Result<Vec<String>, String> {
     let mut r = reader(text(bytes, "sharedStrings.xml")?, "sharedStrings.xml");
-    let (mut out, mut cur, mut buf) = (vec![], None::<String>, String::new());
-    let (mut phonetic, mut in_t, mut preserve) = (0usize, false, false);
+    let mut out = vec![];
+    loop {
+        match r.next()? {
+            Event::Start(e) if e.local_name().as_ref() == "si" => match rich_text(&mut r)? {
+                Some(t) => out.push(t),
+                None => return Ok(out), // (cut off inside its last string: the strings before it)
+            },
+            Event::Eof => return Ok(out),
+            _ => {}
+        }
+    }
+}
+
+/// The text of a string element just opened (`<si>` of the shared strings, `<is>` of an inline
+/// string), read through its end: its `<t>` runs without the phonetic ones (`<rPh>`), each trimmed
+/// unless `xml:space="preserve"`, Excel's `_xHHHH_` escapes resolved. `None`: the part ends first.
+fn rich_text(r: &mut Doc) -> Result<Option<String>, String> {
+    let (mut out, mut buf, mut depth, mut phonetic) = (String::new(), String::new(), 0usize, 0usize);
+    // Inside a <t>: whether it preserves its spaces.
+    let mut t: Option<bool> = None;
     loop {
         let ev = r.next()?;
         match &ev {
-            Event::Start(e) => match e.local_name().as_ref() {
-                "si" => cur = Some(String::new()),
-                "rPh" => phonetic += 1,
-                "t" if cur.is_some() && phonetic == 0 => {
-                    in_t = true;
-                    preserve = attr(e, "xml:space")?.is_some_and(|s| s == "preserve");
-                    buf.clear();
-                }
-                _ => {}
-            },
-            Event::End(e) => match e.local_name().as_ref() {
-                "si" => out.push(cur.take().unwrap_or_default()),
-                "rPh" => phonetic = phonetic.saturating_sub(1),
-                "t" if in_t => {
-                    in_t = false;
-                    let s = if preserve { &buf[..] } else { buf.trim_matches([' ', '\t', '\r', '\n']) };
-                    if let Some(c) = cur.as_mut() {
-                        c.push_str(&ooxml_unescape(s));
+            Event::Start(e) => {
+                depth += 1;
+                match e.local_name().as_ref() {
+                    "rPh" => phonetic += 1,
+                    "t" if phonetic == 0 => {
+                        t = Some(attr(e, "xml:space")?.is_some_and(|s| s == "preserve"));
+                        buf.clear();
                     }
+                    _ => {}
                 }
-                _ => {}
-            },
-            Event::Eof => return Ok(out),
-            ev if in_t => push_text(ev, &mut buf)?,
+            }
+            Event::End(_) if depth == 0 => return Ok(Some(out)),
+            Event::End(e) => {
+                depth -= 1;
+                match e.local_name().as_ref() {
+                    "rPh" => phonetic = phonetic.saturating_sub(1),
+                    "t" => {
+                        if let Some(preserve) = t.take() {
+                            out.push_str(&ooxml_unescape(if preserve { &buf } else { buf.trim_matches([' ', '\t', '\r', '\n']) }));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => return Ok(None),
+            ev if t.is_some() => push_text(ev, &mut buf)?,
             _ => {}
         }
     }
