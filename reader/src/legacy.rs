@@ -5,13 +5,22 @@
 use super::biff::XlsFormats;
 use super::rows::{Shown, Table};
 use super::value::{shown_as, Value};
-use super::workbook::{flush, shielded, RowFeed, Skip};
+use super::workbook::{flush, RowFeed, Skip};
 use super::zipped::Zip;
 use std::io::Cursor;
 
 /// An ODS that asks for more cells than any appraisal sheet holds.
 pub fn ods_too_big(n: u64) -> String {
     format!("此 ODS 表格声明了约 {n} 个单元格(上限 {MAX_ODS_CELLS}),可能已损坏;请在 Excel 或 WPS 中另存为 XLSX 或 CSV / the ODS file asks for {n} cells (limit {MAX_ODS_CELLS}): save it as XLSX or CSV")
+}
+
+/// Calls into calamine behind a panic guard: a damaged workbook can make the
+/// parser overflow a cell reference (a panic in debug builds, a wrapped row
+/// number in release). Either way the file is reported as damaged and nothing
+/// more is read from it.
+pub fn shielded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err("表格文件已损坏(单元格引用无效)/ damaged workbook (invalid cell reference)".into()))
 }
 
 /// A workbook calamine opens, by the file's extension.

@@ -43,10 +43,9 @@ pub use self::csv::{csv_bytes, Route};
 pub use self::encoding::set_gb18030;
 pub use self::encoding::{cannot_decode, sniff, text_file, Enc};
 #[cfg(feature = "legacy")]
-pub use self::legacy::{ods_cells, ods_too_big, MAX_ODS_CELLS};
+pub use self::legacy::{ods_cells, ods_too_big, shielded, MAX_ODS_CELLS};
 pub use self::records::{CsvRecords, Rec};
 pub use self::rows::{Cells, Field, Found, Inputs, PlainRows, Resolve, SourceInfo, Target, Want};
-pub use self::workbook::shielded;
 pub use self::zipped::check_parts;
 
 use serde::Serialize;
@@ -99,6 +98,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], target: &mut Target, inputs: &mut In
 /// read (XLSB, XLS, ODS: calamine); the office page then loads the full wasm for it.
 pub fn needs_legacy(name: &str) -> bool {
     matches!(extension(name).as_str(), "xlsb" | "xls" | "xla" | "ods")
+}
+
+/// True when this build reads the file's format (without the feature `legacy`: CSV, XLSX, XLSM).
+pub fn can_read(name: &str) -> bool {
+    cfg!(feature = "legacy") || !needs_legacy(name)
 }
 
 /// Why this build cannot read the file (a build without the feature `legacy`).

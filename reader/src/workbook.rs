@@ -72,15 +72,6 @@ pub(super) const MAX_SHEET_COLS: u32 = 1 << 14;
 /// Why a sheet was not (fully) read.
 pub(super) struct Skip(pub String);
 
-/// Calls into calamine behind a panic guard: a damaged workbook can make the
-/// parser overflow a cell reference (a panic in debug builds, a wrapped row
-/// number in release). Either way the file is reported as damaged and nothing
-/// more is read from it.
-pub fn shielded<T>(f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err("表格文件已损坏(单元格引用无效)/ damaged workbook (invalid cell reference)".into()))
-}
-
 /// A sheet's cells in the order the file gives them, handed to the table a row at a time.
 #[derive(Default)]
 pub(super) struct RowFeed {

@@ -306,7 +306,8 @@ impl<'a> Book<'a> {
                     }
                     let sid = style.as_deref().and_then(|s| s.parse::<usize>().ok());
                     let st = self.styles.get(sid.unwrap_or(0));
-                    let kind = if style.is_some() { sid.and_then(|i| self.styles.get(i)).map_or(Kind::Number, |s| s.kind) } else { Kind::Number };
+                    // (a number's kind only from a style the cell names; its shown format falls back to style 0)
+                    let kind = sid.and(st).map_or(Kind::Number, |s| s.kind);
                     let value = self
                         .value(ty.as_deref(), v, inline, kind)
                         .map_err(|e| damaged(format!("{path} {}{}: {e}", crate::rows::column_letters(cc as usize), rr + 1)))?;
@@ -459,13 +460,10 @@ fn styles(bytes: &[u8]) -> Result<Vec<Style>, String> {
             Event::Start(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = true,
             Event::End(e) if e.local_name().as_ref() == "cellXfs" => in_xfs = false,
             Event::Start(e) if in_xfs && e.local_name().as_ref() == "xf" => {
-                let id = attr(&e, "numFmtId")?;
-                let kind = id.as_deref().map_or(Kind::Number, |i| {
-                    i.parse::<u32>().ok().and_then(|n| custom.get(&n)).map_or_else(|| i.parse().map_or(Kind::Number, kind_of_id), |c| kind_of_code(c))
-                });
-                let format = id
-                    .and_then(|i| i.parse::<u32>().ok())
-                    .map(|n| (custom.get(&n).cloned().or_else(|| builtin_code(n).map(str::to_string)).unwrap_or_else(|| "General".into()), n));
+                let id = attr(&e, "numFmtId")?.and_then(|i| i.parse::<u32>().ok());
+                let kind = id.map_or(Kind::Number, |n| custom.get(&n).map_or_else(|| kind_of_id(n), |c| kind_of_code(c)));
+                let format =
+                    id.map(|n| (custom.get(&n).cloned().or_else(|| builtin_code(n).map(str::to_string)).unwrap_or_else(|| "General".into()), n));
                 out.push(Style { kind, format });
             }
             Event::Eof => return Ok(out),

@@ -26,7 +26,7 @@ fn reading<'n>(mut names: impl Iterator<Item = &'n str>) -> Result<(), JsValue> 
         }
         GB.with(|d| d.as_ref()?.decode_with_u8_array(b).ok())
     });
-    if !cfg!(feature = "office-full") && names.any(xianjiao_reader::needs_legacy) {
+    if !names.all(xianjiao_reader::can_read) {
         return Err(err("engine.needs_full", xianjiao_reader::NEEDS_LEGACY));
     }
     Ok(())
