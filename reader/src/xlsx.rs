@@ -10,7 +10,7 @@
 
 use super::numfmt::{builtin_code, kind_of_code, kind_of_id, Kind};
 use super::value::Value;
-use super::zipped::Zip;
+use super::zipped::{damaged, Zip};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -35,10 +35,6 @@ pub(crate) struct Book<'a> {
     strings: Vec<String>,
     styles: Vec<Style>,
     is_1904: bool,
-}
-
-fn damaged(what: impl std::fmt::Display) -> String {
-    format!("表格文件已损坏 / damaged workbook: {what}")
 }
 
 /// A part's text (XLSX parts are UTF-8; a BOM is dropped).

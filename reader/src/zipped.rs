@@ -44,7 +44,8 @@ fn u32_at(b: &[u8], at: usize) -> Option<u64> {
 fn u64_at(b: &[u8], at: usize) -> Option<u64> {
     b.get(at..at + 8).and_then(|x| x.try_into().ok()).map(u64::from_le_bytes)
 }
-fn damaged(what: &str) -> String {
+/// A damaged workbook, and what is damaged (for every zipped format's parts).
+pub(crate) fn damaged(what: impl std::fmt::Display) -> String {
     format!("{DAMAGED}: {what}")
 }
 
@@ -74,7 +75,7 @@ impl<'a> Zip<'a> {
                 (u64_at(bytes, at + 32).ok_or_else(bad)?, u64_at(bytes, at + 40).ok_or_else(bad)?, u64_at(bytes, at + 48).ok_or_else(bad)?);
         }
         if count > MAX_PARTS as u64 {
-            return Err(damaged(&format!("zip 目录声明了 {count} 个部件(上限 {MAX_PARTS})/ too many parts")));
+            return Err(damaged(format!("zip 目录声明了 {count} 个部件(上限 {MAX_PARTS})/ too many parts")));
         }
         let start = usize::try_from(offset).map_err(|_| bad())?;
         let dir = bytes.get(start..start.saturating_add(usize::try_from(size).map_err(|_| bad())?)).ok_or_else(bad)?;
@@ -121,7 +122,7 @@ impl<'a> Zip<'a> {
 
     /// The part's compressed bytes.
     fn data(&self, p: &Part) -> Result<&'a [u8], String> {
-        let bad = || damaged(&format!("“{}”的位置无效 / invalid part offset", p.name));
+        let bad = || damaged(format!("“{}”的位置无效 / invalid part offset", p.name));
         let h = usize::try_from(p.header).map_err(|_| bad())?;
         let l = self.bytes.get(h..).filter(|l| l.starts_with(b"PK\x03\x04")).ok_or_else(bad)?;
         let skip = 30 + u16_at(l, 26).ok_or_else(bad)? as usize + u16_at(l, 28).ok_or_else(bad)? as usize;
@@ -183,7 +184,7 @@ impl<'a> Zip<'a> {
                         TINFLStatus::Done => return Ok(total),
                         TINFLStatus::HasMoreOutput => continue,
                         TINFLStatus::NeedsMoreInput if wrote > 0 || read > 0 => continue,
-                        _ => return Err(damaged(&format!("“{}”无法解压 / cannot inflate", p.name))),
+                        _ => return Err(damaged(format!("“{}”无法解压 / cannot inflate", p.name))),
                     }
                 }
             }
